@@ -1,0 +1,127 @@
+/**
+ * npm run bench:ingest [-- COUNT]
+ *
+ * Streams COUNT (default 1,000,000) simulated CDRs into `billing serve` running as its own process
+ * on PostgreSQL, and prints, all measured in this one run:
+ *   - end to end: CDRs/s committed, priced and acknowledged;
+ *   - baseline: plain INSERT ... SELECT FROM unnest(...) of the same rows, 1000 a statement, into a
+ *     table of the same shape, and the ratio of the two;
+ *   - acknowledgement latency p50/p99 at a steady 1,000 CDRs/s (batches of 20, as a bridge sends);
+ *   - peak RSS of the service process.
+ * DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/postgres); the bench
+ * creates and drops its own database there.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { createChannel, createClient, Metadata } from 'nice-grpc';
+import pg from 'pg';
+import { CdrIngestServiceDefinition } from '../src/gen/billing/v1/cdr_ingest_service';
+import type { Cdr } from '../src/gen/billing/v1/cdr';
+import { BridgeSimulator } from '../src/simulator/bridge-simulator';
+import { generateCdrs } from '../src/simulator/cdr-generator';
+import { spawnService } from '../test/support/service-process';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const dbName = `billing_bench_${crypto.randomBytes(4).toString('hex')}`;
+const customers = Array.from({ length: 1000 }, (_, i) => `CUST-${i + 1}`);
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function rawInsertRate(url: string, rows: number): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('create table raw_cdrs (like cdrs including all)');
+  const cdrs = [...generateCdrs({ bridgeId: 'raw', customers, from: new Date('2026-10-01T00:00:00Z'), recordPrefix: 'raw' }, rows)];
+  const started = performance.now();
+  for (let i = 0; i < cdrs.length; i += 1000) {
+    const chunk = cdrs.slice(i, i + 1000);
+    const col = <T>(f: (c: Cdr) => T) => chunk.map(f);
+    await c.query(
+      `insert into raw_cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account, access_type,
+         caller_number, called_number, start_time, answer_time, end_time, duration_seconds, rating_status)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::int[], $14::text[])
+       on conflict do nothing`,
+      [
+        col((x) => x.bridgeId), col((x) => x.recordId), col((x) => crypto.createHash('sha256').update(x.recordId).digest('hex')),
+        col((x) => x.conferenceId), col(() => null), col((x) => x.customerAccount), col(() => 'dial_out'),
+        col((x) => x.callerNumber || null), col((x) => x.calledNumber || null), col((x) => x.startTime!), col((x) => x.answerTime ?? null),
+        col((x) => x.endTime!), col((x) => x.durationSeconds), col(() => 'rated'),
+      ],
+    );
+  }
+  const rate = rows / ((performance.now() - started) / 1000);
+  await c.query('drop table raw_cdrs');
+  await c.end();
+  return rate;
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function main() {
+  await admin(`create database ${dbName}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-bench-'));
+  const service = await spawnService({ DATABASE_URL: url.toString(), BILLING_DATA_DIR: dataDir, BILLING_LOG_LEVEL: 'warn' });
+  try {
+    const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    const channel = createChannel(`127.0.0.1:${service.port}`);
+    const client = createClient(CdrIngestServiceDefinition, channel, { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } });
+    const simulator = new BridgeSimulator(client);
+
+    // Throughput: batches of 500, a window of 4 unacknowledged batches; generated in chunks so the
+    // bench's own memory stays small.
+    const chunk = 100_000;
+    let sent = 0;
+    let accepted = 0;
+    const started = performance.now();
+    while (sent < total) {
+      const n = Math.min(chunk, total - sent);
+      const cdrs = [...generateCdrs({ bridgeId: 'bench-bridge', customers, from: new Date('2026-11-01T00:00:00Z'), seed: sent + 1, recordPrefix: `b${sent}` }, n)];
+      const report = await simulator.sendAll(cdrs, { batchSize: 500, window: 4 });
+      accepted += report.results.filter((r) => r.outcome === 1).length;
+      sent += n;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const endToEnd = total / seconds;
+
+    // Latency at a steady 1,000 CDRs/s for 15 s.
+    const latencies: number[] = [];
+    const steady = [...generateCdrs({ bridgeId: 'bench-steady', customers, from: new Date('2026-11-02T00:00:00Z'), recordPrefix: 'steady' }, 15_000)];
+    await simulator.sendAll(steady, { batchSize: 20, window: 64, ratePerSecond: 1000, onAck: (_r, ms) => latencies.push(ms) });
+    latencies.sort((a, b) => a - b);
+    const rss = peakRssMb(service.child.pid!);
+    channel.close();
+
+    const raw = await rawInsertRate(url.toString(), Math.min(total, 200_000));
+    console.log(`CDRs sent:                     ${total} (${accepted} accepted)`);
+    console.log(`end to end (committed, priced, acknowledged): ${Math.round(endToEnd)} CDRs/s in ${seconds.toFixed(1)} s`);
+    console.log(`baseline plain INSERT ... unnest (1000/stmt):  ${Math.round(raw)} rows/s`);
+    console.log(`ratio end to end / raw insert: ${(endToEnd / raw * 100).toFixed(0)}%`);
+    console.log(`ack latency at 1,000 CDRs/s (batches of 20): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+    console.log(`service peak RSS: ${rss.toFixed(0)} MB`);
+  } finally {
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await admin(`drop database if exists ${dbName} with (force)`);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

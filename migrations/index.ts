@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list runs from TypeScript
+ * sources under tsx, vitest and any bundler, on PostgreSQL and on the embedded PGlite alike.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261129000000Foundation } from './Migration20261129000000Foundation';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
+];

@@ -1,0 +1,38 @@
+/**
+ * What the ingest use case needs from the outside world, as interfaces. The persistence layer
+ * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
+ */
+import type { Cdr } from '../../domain/cdr';
+
+/** A charge computed for a CDR, ready to store beside it. */
+export interface PricedCharge {
+  amount: string;
+  currency: string;
+  ruleSetHash: string;
+  firedRules: string[];
+  explanation: unknown;
+}
+
+export type RatingDecision = { rated: true; charge: PricedCharge } | { rated: false; reason: string };
+
+export interface CdrRater {
+  /** Prices one valid CDR; never throws for a valid CDR (an unpriceable one is `rated: false`). */
+  rate(cdr: Cdr): RatingDecision;
+}
+
+export interface CdrToStore {
+  cdr: Cdr;
+  fingerprint: string;
+  rating: RatingDecision;
+}
+
+/** For each row handed to insertBatch, in the same order. */
+export type StoreOutcome = { inserted: true } | { inserted: false; storedFingerprint: string; stored: Cdr };
+
+export interface CdrStore {
+  /**
+   * Inserts the CDRs and the charges of the rated ones in ONE transaction, skipping CDRs whose
+   * (bridge id, record id) is already stored; resolves only after COMMIT.
+   */
+  insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]>;
+}

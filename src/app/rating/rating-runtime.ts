@@ -1,0 +1,133 @@
+/**
+ * The rule book the service prices with, kept live: loaded at start, reloaded when the rules
+ * directory changes. A valid change replaces the book in one assignment (atomic for the next CDR);
+ * an invalid one is refused, logged with every violation and remembered for RatingService, and
+ * the last good book keeps pricing. Every rule set that goes live is stored first, so each charge
+ * can be traced to the exact files that priced it.
+ */
+import fs from 'node:fs';
+import type { Cdr } from '../../domain/cdr';
+import type { RuleBook } from '../../domain/rating/index';
+import { loadRuleBook, type LoadResult, type RuleViolation } from '../../rules-files/load';
+import type { CdrRater, RatingDecision } from '../ingest/ports';
+
+export interface RuleSetSnapshot {
+  hash: string;
+  name: string;
+  version: string;
+  effectiveFrom: Date;
+  currency: string;
+  files: { path: string; sha256: string; content: string }[];
+}
+
+export interface RuleSetArchive {
+  /** Stores rule sets not seen before (idempotent). */
+  save(ruleSets: RuleSetSnapshot[]): Promise<void>;
+}
+
+export interface RefusedReload {
+  at: Date;
+  violations: RuleViolation[];
+}
+
+export interface ReloadLog {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export class RatingRuntime implements CdrRater {
+  private book: RuleBook | undefined;
+  private loadedAt: Date | undefined;
+  private refused: RefusedReload | undefined;
+  private reloading: Promise<boolean> = Promise.resolve(true);
+
+  constructor(
+    private readonly dir: string,
+    private readonly archive: RuleSetArchive,
+    private readonly log: ReloadLog,
+    private readonly onReload: (result: 'applied' | 'refused') => void = () => {},
+  ) {}
+
+  get current(): { book: RuleBook; loadedAt: Date } | undefined {
+    return this.book && this.loadedAt ? { book: this.book, loadedAt: this.loadedAt } : undefined;
+  }
+
+  get lastRefused(): RefusedReload | undefined {
+    return this.refused;
+  }
+
+  /** Loads the directory; true when it went live. Reloads never overlap. */
+  reload(): Promise<boolean> {
+    this.reloading = this.reloading.then(() => this.loadOnce());
+    return this.reloading;
+  }
+
+  private async loadOnce(): Promise<boolean> {
+    const result = await loadRuleBook(this.dir);
+    if (!result.ok) {
+      this.refused = { at: new Date(), violations: result.violations };
+      this.log.error({ dir: this.dir, violations: result.violations }, 'rule files refused; the last good rule set keeps pricing');
+      this.onReload('refused');
+      return false;
+    }
+    const snapshots = snapshotsOf(result);
+    await this.archive.save(snapshots);
+    this.book = result.book;
+    this.loadedAt = new Date();
+    this.refused = undefined;
+    this.log.info({ dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) }, 'rule set live');
+    this.onReload('applied');
+    return true;
+  }
+
+  /** Watches the directory (recursively) and reloads after edits settle. Returns a stop function. */
+  watch(debounceMs = 300): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = fs.watch(this.dir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.reload(), debounceMs);
+    });
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
+  }
+
+  rate(cdr: Cdr): RatingDecision {
+    if (!this.book) return { rated: false, reason: 'no valid rule set is loaded' };
+    const outcome = this.book.rate(cdr, { customerAccount: cdr.customerAccount });
+    if (!outcome.rated) return { rated: false, reason: outcome.reason };
+    return {
+      rated: true,
+      charge: {
+        amount: outcome.amount,
+        currency: outcome.currency,
+        ruleSetHash: outcome.ruleSetHash,
+        firedRules: outcome.firedRules,
+        explanation: outcome.explanation,
+      },
+    };
+  }
+}
+
+const PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
+
+/**
+ * What is archived of each rule set: its identity and its files' parsed content (sha256 is of the
+ * file text as read, which is what the rule set's content hash is made of).
+ */
+function snapshotsOf(result: Extract<LoadResult, { ok: true }>): RuleSetSnapshot[] {
+  const sha = new Map(result.files.map((f) => [f.path, f.sha256]));
+  return result.book.sets.map((set) => ({
+    hash: set.hash,
+    name: set.name,
+    version: set.version,
+    effectiveFrom: set.effectiveFrom,
+    currency: set.currency,
+    files: PARTS.map((part) => ({
+      path: set.source.files[part],
+      sha256: sha.get(set.source.files[part]) ?? '',
+      content: JSON.stringify(set.source[part], null, 2),
+    })),
+  }));
+}

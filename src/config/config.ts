@@ -1,0 +1,71 @@
+/**
+ * Service configuration, read once from environment variables (documented in README.md).
+ * Nothing else in the service reads process.env.
+ */
+import path from 'node:path';
+
+export interface TlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** When set, clients must present a certificate signed by this CA. */
+  clientCaFile?: string;
+}
+
+export interface Config {
+  /** host:port the gRPC server listens on. */
+  listenAddr: string;
+  /** host:port of the Prometheus /metrics HTTP endpoint; empty disables it. */
+  metricsAddr: string;
+  /** PostgreSQL connection string; when absent the embedded PostgreSQL (PGlite) in dataDir is used. */
+  databaseUrl?: string;
+  /** Where the embedded database and the generated admin token live. */
+  dataDir: string;
+  /** Rule files (pricing). */
+  rulesDir: string;
+  /** File with bearer tokens and their roles (JSON); see README. */
+  tokensFile?: string;
+  tls?: TlsConfig;
+  /** How long a graceful shutdown may take before in-flight calls are cancelled. */
+  shutdownTimeoutMs: number;
+  /** Largest gRPC message accepted or sent, in bytes. */
+  maxMessageBytes: number;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function hostPort(env: Env, name: string, fallback: string): string {
+  const value = env[name] ?? fallback;
+  if (value !== '' && !/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/.test(value)) {
+    throw new ConfigError(`${name} must be host:port, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const certFile = env.BILLING_TLS_CERT;
+  const keyFile = env.BILLING_TLS_KEY;
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('BILLING_TLS_CERT and BILLING_TLS_KEY must be set together');
+  const dataDir = path.resolve(env.BILLING_DATA_DIR || './data');
+  return {
+    listenAddr: hostPort(env, 'BILLING_LISTEN_ADDR', '127.0.0.1:50051'),
+    metricsAddr: hostPort(env, 'BILLING_METRICS_ADDR', '127.0.0.1:9464'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir,
+    rulesDir: path.resolve(env.BILLING_RULES_DIR || './rules'),
+    tokensFile: env.BILLING_TOKENS_FILE || undefined,
+    tls: certFile && keyFile ? { certFile, keyFile, clientCaFile: env.BILLING_TLS_CLIENT_CA || undefined } : undefined,
+    shutdownTimeoutMs: positiveInt(env, 'BILLING_SHUTDOWN_TIMEOUT_MS', 10_000),
+    maxMessageBytes: positiveInt(env, 'BILLING_MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
+    logLevel: env.BILLING_LOG_LEVEL || 'info',
+  };
+}

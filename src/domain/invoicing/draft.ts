@@ -1,0 +1,261 @@
+/**
+ * Invoice drafts, credit notes and rerate deltas: pure functions from plain data to plain data.
+ * Rounding and totals: see ./totals.ts (EN 16931 style; VAT per rate, rounded once per rate).
+ * Amounts assume a currency with 2 minor units (SEK, EUR, USD, ...).
+ */
+import { DateTime } from 'luxon';
+import type { BillingPeriod } from '../periods/index.js';
+import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
+import { groupChargeLines, periodPricingLines, type DraftLine, type LineGrouping, type PeriodPricingRules } from './lines.js';
+import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
+import type {
+  BuyerParty,
+  ChargeSummary,
+  InvoiceDraft,
+  InvoiceLine,
+  InvoiceLineInput,
+  InvoicePeriod,
+  IssuedInvoiceDocument,
+  SellerParty,
+  VatCategory,
+} from './types.js';
+
+export interface InvoiceDraftInput {
+  seller: SellerParty;
+  buyer: BuyerParty;
+  /** ISO 4217, the customer's currency; every charge must be in it. */
+  currency: string;
+  period: BillingPeriod;
+  /** YYYY-MM-DD. */
+  issueDate: string;
+  /** Due date = issueDate + this many calendar days. */
+  paymentTermsDays: number;
+  charges: readonly ChargeSummary[];
+  /** VAT rate in percent for charges and period lines without one, e.g. "25". */
+  defaultVatRate: string;
+  /**
+   * VAT category for every line that does not set one; default S (standard) for a non-zero rate and Z
+   * for zero. Use AE (reverse charge) with rate 0 for EU business customers in another member state.
+   */
+  vatCategory?: VatCategory;
+  grouping?: LineGrouping;
+  periodPricing?: PeriodPricingRules;
+  /** Ready-made lines appended after the generated ones (rerate extra invoices, manual adjustments). */
+  extraLines?: readonly InvoiceLineInput[];
+  notes?: string[];
+  precedingInvoiceNumber?: string;
+  precedingInvoiceDate?: string;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkDate(date: string, what: string): DateTime {
+  const d = DateTime.fromISO(date, { zone: 'UTC' });
+  if (!ISO_DATE.test(date) || !d.isValid) throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return d;
+}
+
+/** issueDate + days, calendar days, YYYY-MM-DD. */
+export function dueDateFor(issueDate: string, paymentTermsDays: number): string {
+  if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0) throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
+  return checkDate(issueDate, 'issueDate').plus({ days: paymentTermsDays }).toISODate()!;
+}
+
+export function invoicePeriodOf(period: BillingPeriod): InvoicePeriod {
+  return {
+    key: period.key,
+    start: period.start.toISOString(),
+    end: period.end.toISOString(),
+    startDate: period.startDate,
+    lastDate: DateTime.fromISO(period.endDate, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!,
+    timeZone: period.timeZone,
+  };
+}
+
+const ZERO_RATED: VatCategory[] = ['Z', 'E', 'AE', 'K', 'G', 'O'];
+
+function finishLine(line: InvoiceLineInput | DraftLine, lineNo: number, category: VatCategory | undefined): InvoiceLine {
+  const vatRate = normalizeVatRate(line.vatRate);
+  const vatCategory = ('vatCategory' in line && line.vatCategory) || category || defaultVatCategory(vatRate);
+  if (ZERO_RATED.includes(vatCategory) && !parseAmount(vatRate).isZero()) {
+    throw new RangeError(`VAT category ${vatCategory} needs rate 0, line "${line.description}" has ${vatRate}`);
+  }
+  const net = parseAmount(line.netAmount);
+  if (net.decimalPlaces() > 2) throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
+  parseAmount(line.quantity);
+  parseAmount(line.unitPrice);
+  return { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
+}
+
+function assemble(
+  base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'>,
+  lines: readonly (InvoiceLineInput | DraftLine)[],
+  category?: VatCategory,
+): InvoiceDraft {
+  const numbered = lines.map((l, i) => finishLine(l, i + 1, category));
+  const vatBreakdown = computeVatBreakdown(numbered);
+  return { ...base, lines: numbered, vatBreakdown, totals: computeTotals(numbered, vatBreakdown) };
+}
+
+/**
+ * The draft invoice of one customer and period: usage lines, period-level pricing lines (included
+ * minutes, volume tiers, minimum commitment), extra lines, VAT breakdown and totals.
+ */
+export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
+  if (!/^[A-Z]{3}$/.test(input.currency)) throw new RangeError(`bad currency ${input.currency}`);
+  checkDate(input.issueDate, 'issueDate');
+  const defaultVatRate = normalizeVatRate(input.defaultVatRate);
+  const groupOptions = { currency: input.currency, defaultVatRate, periodKey: input.period.key, grouping: input.grouping ?? 'access_type_zone' } as const;
+  const usage = groupChargeLines(input.charges, groupOptions);
+  const netSoFar = usage.filter((l) => l.servicePeriodKey === undefined).reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO);
+  const period = input.periodPricing
+    ? periodPricingLines(input.charges, input.periodPricing, { ...groupOptions, netSoFar: netSoFar.toFixed() }).lines
+    : [];
+  const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
+    documentType: 'invoice',
+    status: 'draft',
+    currency: input.currency,
+    seller: input.seller,
+    buyer: input.buyer,
+    period: invoicePeriodOf(input.period),
+    issueDate: input.issueDate,
+    dueDate: dueDateFor(input.issueDate, input.paymentTermsDays),
+    paymentTermsDays: input.paymentTermsDays,
+  };
+  if (input.notes) base.notes = input.notes;
+  if (input.precedingInvoiceNumber) base.precedingInvoiceNumber = input.precedingInvoiceNumber;
+  if (input.precedingInvoiceDate) base.precedingInvoiceDate = input.precedingInvoiceDate;
+  return assemble(base, [...usage, ...period, ...(input.extraLines ?? [])], input.vatCategory);
+}
+
+function negate(text: string): string {
+  const d = parseAmount(text);
+  return d.isZero() ? text.replace(/^-/, '') : d.negated().toFixed();
+}
+
+export interface CreditNoteOptions {
+  reason: string;
+  /**
+   * Lines to credit, with the amounts as they appear (or would appear) on an invoice: the credit note
+   * negates them. All of the invoice's lines when absent (a full credit).
+   */
+  lines?: readonly (InvoiceLine | InvoiceLineInput)[];
+  /** YYYY-MM-DD; today (UTC) when absent. */
+  issueDate?: string;
+  notes?: string[];
+}
+
+/**
+ * A credit note correcting an issued invoice: negative quantities and amounts (unit prices stay
+ * positive), its own VAT breakdown and totals by the same rules, and a reference to the invoice's
+ * number. A full credit negates every total of the invoice exactly.
+ */
+export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditNoteOptions): InvoiceDraft {
+  if (invoice.documentType !== 'invoice') throw new RangeError('only an invoice can be credited');
+  if (!options.reason.trim()) throw new RangeError('a credit note needs a reason');
+  const issueDate = options.issueDate ?? new Date().toISOString().slice(0, 10);
+  checkDate(issueDate, 'issueDate');
+  const source = options.lines ?? invoice.lines;
+  const lines = source.map((l) => {
+    const { lineNo: _ignored, ...rest } = l as InvoiceLine;
+    return { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
+  });
+  const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
+  const invoiced = parseAmount(invoice.totals.netTotal);
+  if (invoiced.greaterThanOrEqualTo(0) && credited.greaterThan(invoiced)) {
+    throw new RangeError(`credit of ${credited.toFixed(2)} exceeds the invoice's net ${invoice.totals.netTotal}`);
+  }
+  const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
+    documentType: 'credit_note',
+    status: 'draft',
+    currency: invoice.currency,
+    seller: invoice.seller,
+    buyer: invoice.buyer,
+    period: invoice.period,
+    issueDate,
+    dueDate: issueDate,
+    paymentTermsDays: 0,
+    precedingInvoiceNumber: invoice.number,
+    precedingInvoiceDate: invoice.issueDate,
+    reason: options.reason,
+  };
+  if (options.notes) base.notes = options.notes;
+  return assemble(base, lines);
+}
+
+export interface RerateDelta {
+  /** Lines to pass to buildCreditNote (positive amounts; the credit note negates them). */
+  toCredit: InvoiceLineInput[];
+  /** Lines to pass as extraLines of an extra invoice (positive amounts). */
+  toInvoice: InvoiceLineInput[];
+  /** New net − old net (sum of rounded line nets), 2 decimals. */
+  netDelta: string;
+}
+
+function lineKey(l: InvoiceLine | InvoiceLineInput): string {
+  return JSON.stringify([l.kind, l.accessType, l.zone, l.conferenceId, l.servicePeriodKey, l.unitCode, normalizeVatRate(l.vatRate), l.vatCategory ?? null, l.kind === 'usage' ? null : l.description]);
+}
+
+/**
+ * What a rerate changes on an issued invoice. Lines are matched by (kind, access type, zone,
+ * conference, service period, unit, VAT rate and category; description too for non-usage lines). For
+ * each key, the difference of the rounded net amounts (new − old) goes to `toCredit` when negative and
+ * to `toInvoice` when positive, as a line of the difference: quantity = the difference in quantity
+ * when it has the same sign as the amount difference, unit price = amount difference / quantity;
+ * otherwise a price adjustment of quantity 1 (C62). Unchanged keys produce nothing.
+ *
+ * Note: the VAT of a credit note plus that of an extra invoice can differ by a cent from the
+ * difference of the two invoices' VAT (each document rounds VAT per rate once). Where that matters,
+ * credit the whole invoice and issue a new one instead.
+ */
+export function rerateDelta(oldLines: readonly (InvoiceLine | InvoiceLineInput)[], newLines: readonly (InvoiceLine | InvoiceLineInput)[]): RerateDelta {
+  type Acc = { sample: InvoiceLine | InvoiceLineInput; oldQ: Decimal; oldN: Decimal; newQ: Decimal; newN: Decimal };
+  const acc = new Map<string, Acc>();
+  const add = (l: InvoiceLine | InvoiceLineInput, side: 'old' | 'new') => {
+    const k = lineKey(l);
+    const a = acc.get(k) ?? { sample: l, oldQ: ZERO, oldN: ZERO, newQ: ZERO, newN: ZERO };
+    if (side === 'old') {
+      a.oldQ = a.oldQ.plus(parseAmount(l.quantity));
+      a.oldN = a.oldN.plus(parseAmount(l.netAmount));
+    } else {
+      a.sample = l;
+      a.newQ = a.newQ.plus(parseAmount(l.quantity));
+      a.newN = a.newN.plus(parseAmount(l.netAmount));
+    }
+    acc.set(k, a);
+  };
+  oldLines.forEach((l) => add(l, 'old'));
+  newLines.forEach((l) => add(l, 'new'));
+  const toCredit: InvoiceLineInput[] = [];
+  const toInvoice: InvoiceLineInput[] = [];
+  let total = ZERO;
+  for (const a of acc.values()) {
+    const dN = a.newN.minus(a.oldN);
+    total = total.plus(dN);
+    if (dN.isZero()) continue;
+    const dQ = a.newQ.minus(a.oldQ);
+    const magnitude = dN.abs();
+    const byQuantity = !dQ.isZero() && dQ.isNegative() === dN.isNegative();
+    const quantity = byQuantity ? dQ.abs() : new Decimal(1);
+    const { lineNo: _ignored, ...sample } = a.sample as InvoiceLine;
+    const line: InvoiceLineInput = {
+      ...sample,
+      kind: sample.kind,
+      description: `${byQuantity ? 'Rerated' : 'Price adjustment'}: ${sample.description}`,
+      quantity: quantity.toDecimalPlaces(4).toFixed(),
+      unitCode: byQuantity ? sample.unitCode : 'C62',
+      unitPrice: formatAmount(magnitude.dividedBy(quantity).toDecimalPlaces(4), 4),
+      netAmount: formatAmount(magnitude, 2),
+    };
+    delete line.calls;
+    (dN.isNegative() ? toCredit : toInvoice).push(line);
+  }
+  return { toCredit, toInvoice, netDelta: formatAmount(total, 2) };
+}
+
+/** The issued form of a draft once the database has assigned its number (the content is unchanged). */
+export function issueDraft(draft: InvoiceDraft, number: string): IssuedInvoiceDocument {
+  if (!number.trim()) throw new RangeError('an issued document needs a number');
+  const { status: _draft, ...rest } = draft;
+  return { ...rest, status: 'issued', number };
+}

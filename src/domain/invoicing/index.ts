@@ -1,0 +1,7 @@
+/** The pure invoicing domain: see docs/invoicing.md for the rules. */
+export * from './types.js';
+export * from './totals.js';
+export * from './tiers.js';
+export * from './lines.js';
+export * from './draft.js';
+export * from './numbering.js';

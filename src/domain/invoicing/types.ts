@@ -1,0 +1,163 @@
+/**
+ * Plain data shapes of the invoicing domain. Every amount, quantity and rate is a decimal string
+ * (never a JS number); see ./totals.ts for the rounding rules.
+ */
+import type { AccessType } from '../cdr.js';
+
+export type { AccessType };
+
+/** One customer's rated usage for one (conference, access type, zone), as the charges table sums it. */
+export interface ChargeSummary {
+  accessType: AccessType;
+  /** Destination zone ("SE", "US-TF", ...) when the price depends on one. */
+  zone?: string;
+  conferenceId: string;
+  /** Billable minutes, decimal string (may have a fraction: seconds / 60). */
+  minutes: string;
+  /** Number of call legs. */
+  calls: number;
+  /** Sum of the charges' amounts, unrounded decimal string. */
+  amount: string;
+  /** ISO 4217; must equal the invoice currency. */
+  currency: string;
+  /** VAT rate in percent ("25", "12.5", "0"); defaults to the invoice's default rate. */
+  vatRate?: string;
+  /**
+   * Key of the billing period the charges belong to when it is not the invoice's own period (a late CDR
+   * arriving after its period closed). Such charges get their own lines, marked with that period.
+   */
+  servicePeriodKey?: string;
+}
+
+/** EN 16931 VAT category codes (UNCL5305 subset). S standard, Z zero rated, E exempt, AE reverse charge, K intra-EU, G export, O outside scope. */
+export type VatCategory = 'S' | 'Z' | 'E' | 'AE' | 'K' | 'G' | 'O';
+
+export type LineKind = 'usage' | 'included_minutes' | 'volume_tier' | 'minimum_commitment' | 'adjustment';
+
+/** UN/ECE Recommendation 20 unit codes: MIN minute, C62 one (piece). */
+export type UnitCode = 'MIN' | 'C62';
+
+export interface InvoiceLine {
+  /** 1-based position on the document. */
+  lineNo: number;
+  kind: LineKind;
+  description: string;
+  accessType?: AccessType;
+  zone?: string;
+  conferenceId?: string;
+  servicePeriodKey?: string;
+  /** Number of call legs behind a usage line. */
+  calls?: number;
+  /** Quantity, decimal string with at most 4 decimals (minutes or pieces). Negative on credit notes. */
+  quantity: string;
+  unitCode: UnitCode;
+  /** Net price per unit, rounded to 4 decimals, informative: netAmount is NOT recomputed from it. */
+  unitPrice: string;
+  /** Line net amount, rounded to 2 decimals (ROUND_HALF_UP). The unit of truth for all totals. */
+  netAmount: string;
+  /** VAT rate in percent, normalized ("25", "12.5", "0"). */
+  vatRate: string;
+  vatCategory: VatCategory;
+}
+
+/** A line before numbering: what callers pass as extra lines. */
+export type InvoiceLineInput = Omit<InvoiceLine, 'lineNo' | 'vatCategory'> & { vatCategory?: VatCategory };
+
+export interface VatBreakdownEntry {
+  vatCategory: VatCategory;
+  vatRate: string;
+  /** Sum of the line net amounts with this category and rate (2 decimals). */
+  taxableAmount: string;
+  /** taxableAmount × rate / 100, rounded once to 2 decimals (ROUND_HALF_UP). */
+  vatAmount: string;
+  /** Why no VAT is charged (required by EN 16931 for E, AE, K, G, O). */
+  exemptionReason?: string;
+}
+
+export interface InvoiceTotals {
+  /** Sum of the rounded line net amounts. */
+  netTotal: string;
+  /** Sum of the per-rate VAT amounts. */
+  vatTotal: string;
+  /** netTotal + vatTotal. */
+  grossTotal: string;
+  /** What the buyer pays (= grossTotal; no prepayments or rounding amount). */
+  payableAmount: string;
+}
+
+export interface Party {
+  name: string;
+  /** Street lines. */
+  addressLines: string[];
+  postalCode?: string;
+  city?: string;
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
+  /** VAT identification number, e.g. "SE556677889901". */
+  vatNumber?: string;
+  /** Company registration number (organisationsnummer), e.g. "556677-8899". */
+  registrationNumber?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface SellerParty extends Party {
+  /** Payment details printed on the invoice. */
+  bankAccount?: { iban?: string; bic?: string; bankgiro?: string; plusgiro?: string };
+  /** E.g. "Godkänd för F-skatt" in Sweden. */
+  taxRegistrationNote?: string;
+  website?: string;
+}
+
+export interface BuyerParty extends Party {
+  /** The customer's id in this service. */
+  customerId: string;
+  /** The buyer's reference (BT-10), e.g. a purchase order or a contact name. */
+  reference?: string;
+}
+
+export interface InvoicePeriod {
+  key: string;
+  /** Inclusive start, ISO instant (UTC). */
+  start: string;
+  /** Exclusive end, ISO instant (UTC). */
+  end: string;
+  /** Local first day, YYYY-MM-DD. */
+  startDate: string;
+  /** Local last day (inclusive, for printing), YYYY-MM-DD. */
+  lastDate: string;
+  timeZone: string;
+}
+
+export type DocumentType = 'invoice' | 'credit_note';
+
+export interface InvoiceDraft {
+  documentType: DocumentType;
+  status: 'draft';
+  currency: string;
+  seller: SellerParty;
+  buyer: BuyerParty;
+  period: InvoicePeriod;
+  /** YYYY-MM-DD. */
+  issueDate: string;
+  /** YYYY-MM-DD: issueDate + paymentTermsDays (equal to issueDate on a credit note). */
+  dueDate: string;
+  paymentTermsDays: number;
+  lines: InvoiceLine[];
+  vatBreakdown: VatBreakdownEntry[];
+  totals: InvoiceTotals;
+  /** Free text printed on the document. */
+  notes?: string[];
+  /** Credit notes: the number of the invoice they correct (BT-25). Extra invoices after a rerate: the invoice they complement. */
+  precedingInvoiceNumber?: string;
+  /** Issue date of the preceding invoice (BT-26). */
+  precedingInvoiceDate?: string;
+  /** Credit notes: why. */
+  reason?: string;
+}
+
+/** An issued (numbered, immutable) invoice or credit note: what the PDF renders. */
+export interface IssuedInvoiceDocument extends Omit<InvoiceDraft, 'status'> {
+  status: 'issued';
+  number: string;
+}

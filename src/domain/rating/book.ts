@@ -1,0 +1,34 @@
+/** Checks and compiles rule sets into a RuleBook (all or nothing). */
+import { CompiledRuleSet, RuleBook } from './ruleset.js';
+import { validateRuleSet } from './validate.js';
+import type { RuleSetSource, RuleViolation } from './types.js';
+
+export type BuildResult = { ok: true; book: RuleBook } | { ok: false; violations: RuleViolation[] };
+
+export function buildRuleBook(sources: RuleSetSource[]): BuildResult {
+  const violations: RuleViolation[] = [];
+  const sets: CompiledRuleSet[] = [];
+  const byStart = new Map<number, RuleSetSource>();
+  for (const src of sources) {
+    const v = validateRuleSet(src);
+    if (v.length) {
+      violations.push(...v);
+      continue;
+    }
+    try {
+      const set = new CompiledRuleSet(src);
+      const t = set.effectiveFrom.getTime();
+      const other = byStart.get(t);
+      if (other) {
+        violations.push({ file: src.files.ruleset, jsonPath: '$.effectiveFrom', reason: `same effectiveFrom as ${other.files.ruleset}: which set prices a call would be ambiguous` });
+        continue;
+      }
+      byStart.set(t, src);
+      sets.push(set);
+    } catch (e) {
+      violations.push({ file: src.files.ruleset, jsonPath: '$', reason: `cannot compile: ${(e as Error).message}` });
+    }
+  }
+  if (sources.length === 0) violations.push({ file: '.', jsonPath: '$', reason: 'no rule set found (a rule set is a directory with ruleset.json)' });
+  return violations.length ? { ok: false, violations } : { ok: true, book: new RuleBook(sets) };
+}

@@ -1,0 +1,174 @@
+/**
+ * The rating domain's types: what a rule set is made of (as read from files), what the service knows
+ * about the customer, and what rating returns. Amounts are decimal strings at every boundary.
+ */
+import type { AccessType } from '../cdr.js';
+
+export type { AccessType };
+
+/** One error in a rule set: the file, the JSON path inside it ($.rules[3].conditions.all[0].fact) and why. */
+export interface RuleViolation {
+  file: string;
+  jsonPath: string;
+  reason: string;
+}
+
+// ---------------------------------------------------------------- the files, as parsed JSON
+
+export type RoundingMethod = 'half_up' | 'half_even' | 'half_down' | 'up' | 'down' | 'ceiling' | 'floor';
+
+/** A json-rules-engine condition, restricted to what we compile (no path, params or condition references). */
+export type ConditionJson =
+  | { all: ConditionJson[]; priority?: number }
+  | { any: ConditionJson[]; priority?: number }
+  | { not: ConditionJson; priority?: number }
+  | { fact: string; operator: string; value: unknown; priority?: number };
+
+export type RuleEventJson =
+  | { type: 'rate'; params: { rateCard: string } }
+  | { type: 'reject'; params: { reason: string } }
+  | { type: 'discount'; params: { percent: string; label?: string } }
+  | { type: 'surcharge'; params: { name: string; amount?: string; perMinute?: string } };
+
+/** A rule in json-rules-engine format. `name` is required by us: it is what a charge records as fired. */
+export interface RuleJson {
+  name: string;
+  priority?: number;
+  conditions: ConditionJson;
+  event: RuleEventJson;
+  /** Free text for finance; ignored by the engine. */
+  description?: string;
+}
+
+/** ruleset.json: our envelope around the json-rules-engine rules. */
+export interface RuleSetFileJson {
+  $schema?: string;
+  name: string;
+  version: string;
+  /** ISO 8601 with offset, e.g. 2025-01-01T00:00:00+01:00. Calls starting at or after it use this set. */
+  effectiveFrom: string;
+  currency: string;
+  defaultTimeZone: string;
+  rounding: { method: RoundingMethod; decimals: number };
+  /** Which number gives the destination zone, per access type. Access types not listed have zone "". */
+  zoneBy?: Partial<Record<AccessType, 'calledNumber' | 'callerNumber'>>;
+  description?: string;
+  rules: RuleJson[];
+}
+
+/** destinations.json: E.164 prefixes (with +) to zones; the longest matching prefix wins. */
+export interface DestinationsFileJson {
+  $schema?: string;
+  prefixes: Record<string, string>;
+}
+
+export const BANDS = ['peak', 'offpeak', 'weekend', 'holiday'] as const;
+export type Band = (typeof BANDS)[number];
+/** Keys a rate card may give rates under: a band, or `any` (every band without its own entry). */
+export type RateKey = Band | 'any';
+
+export interface RateSlotJson {
+  /** The slot applies from this second of the call on (0 for the first slot): "a rate that changes after N seconds". */
+  fromSecond: number;
+  /** Price per `rateUnit` seconds. */
+  rate: string;
+}
+
+export interface RateCardJson {
+  description?: string;
+  /** Seconds the rate is quoted for: 60 = per minute. */
+  rateUnit: number;
+  /** The first billed chunk in seconds (a call shorter than this pays for it in full). */
+  firstIncrement: number;
+  /** Every further chunk in seconds: the rest of the call is rounded up to a multiple of it. */
+  nextIncrement: number;
+  connectFee?: string;
+  minimumCharge?: string;
+  maximumCharge?: string;
+  rates: Partial<Record<RateKey, RateSlotJson[]>>;
+}
+
+/** rates.json: named rate cards that `rate` events refer to. */
+export interface RatesFileJson {
+  $schema?: string;
+  rateCards: Record<string, RateCardJson>;
+}
+
+/** calendar.json: which local times are peak, which days are weekend and holidays. */
+export interface CalendarFileJson {
+  $schema?: string;
+  /** ISO weekdays (1 = Monday ... 7 = Sunday) that are weekend. */
+  weekendDays: number[];
+  /** Peak windows in local time, "HH:MM" to "HH:MM" (end exclusive, "24:00" allowed), on the listed ISO weekdays. */
+  peak: { days: number[]; from: string; to: string }[];
+  /** Local dates (YYYY-MM-DD) priced as holiday. */
+  holidays: string[];
+}
+
+/** One rule set as read from disk (by src/rules-files), before checking and compiling. */
+export interface RuleSetSource {
+  /** File names as they should appear in error messages, e.g. "standard-2025/ruleset.json". */
+  files: { ruleset: string; destinations: string; rates: string; calendar: string };
+  ruleset: RuleSetFileJson;
+  destinations: DestinationsFileJson;
+  rates: RatesFileJson;
+  calendar: CalendarFileJson;
+  /** sha256 over the files' contents, computed by whoever read them. */
+  hash: string;
+}
+
+// ---------------------------------------------------------------- pricing input and output
+
+/** What the service knows about the customer at the call's time. */
+export interface PricingContext {
+  customerAccount: string;
+  /** IANA time zone; falls back to the rule set's default. */
+  timeZone?: string;
+  contract?: {
+    id: string;
+    discountPercent?: string;
+    specialPrices?: { accessType: AccessType; zone?: string; ratePerMinute: string }[];
+    pricePlan?: string;
+  };
+}
+
+export interface ExplanationBand {
+  /** The time band, with the rate slot when the rate changes during the call: "peak", "offpeak from 600 s". */
+  name: string;
+  /** Seconds of the call in this band (and slot). */
+  seconds: number;
+  /** Seconds billed after increments. */
+  billedSeconds: number;
+  /** The rate applied, per `rateUnit` seconds, as in the rate card or contract. */
+  rate: string;
+  /** billedSeconds x rate / rateUnit, unrounded (shown to 6 decimals at most). */
+  amount: string;
+}
+
+export interface Explanation {
+  zone?: string;
+  matchedPrefix?: string;
+  bands: ExplanationBand[];
+  connectFee?: string;
+  minimumApplied?: string;
+  capApplied?: string;
+  discount?: string;
+  surcharges: { feature: string; amount: string }[];
+  /** e.g. "half_up to 2 decimals". */
+  rounding: string;
+  unrounded: string;
+  steps: { text: string; amount?: string }[];
+  summary: string;
+}
+
+export type RatingOutcome =
+  | {
+      rated: true;
+      amount: string;
+      currency: string;
+      ruleSetHash: string;
+      ruleSetVersion: string;
+      firedRules: string[];
+      explanation: Explanation;
+    }
+  | { rated: false; reason: string };

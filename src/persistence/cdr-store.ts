@@ -1,0 +1,153 @@
+/**
+ * The bulk path for CDRs: one statement inserts a whole batch and the charges of its rated records,
+ * and dedup is the database's unique key (bridge_id, record_id) with ON CONFLICT DO NOTHING.
+ * Rows travel as one JSON parameter (jsonb_to_recordset), which works the same on PostgreSQL and
+ * on the embedded PGlite and avoids thousands of bind parameters.
+ */
+import type { Cdr, AccessType, Feature } from '../domain/cdr';
+import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports';
+import type { Database } from './database';
+
+const INSERT_BATCH = `
+with input as (
+  select * from jsonb_to_recordset(?::jsonb) as x(
+    bridge_id text, record_id text, fingerprint text, conference_id text, booking_id text,
+    customer_account text, access_type text, caller_number text, called_number text,
+    start_time timestamptz, answer_time timestamptz, end_time timestamptz, duration_seconds integer,
+    features text[], rating_status text, unrated_reason text,
+    amount numeric, currency text, rule_set_hash text, fired_rules text[], explanation jsonb)
+),
+inserted as (
+  insert into cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
+                    access_type, caller_number, called_number, start_time, answer_time, end_time,
+                    duration_seconds, features, rating_status, unrated_reason)
+  select bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
+         access_type, caller_number, called_number, start_time, answer_time, end_time,
+         duration_seconds, features, rating_status, unrated_reason
+  from input
+  order by bridge_id, record_id
+  on conflict (bridge_id, record_id) do nothing
+  returning id, bridge_id, record_id
+),
+charged as (
+  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
+  select inserted.id, input.customer_account, input.start_time, input.amount, input.currency,
+         input.rule_set_hash, input.fired_rules, input.explanation
+  from inserted join input using (bridge_id, record_id)
+  where input.rating_status = 'rated'
+)
+select bridge_id, record_id from inserted`;
+
+const SELECT_STORED = `
+select c.* from cdrs c
+join jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text) using (bridge_id, record_id)`;
+
+/** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
+const RETRYABLE = new Set(['40P01', '40001']);
+
+export class PostgresCdrStore implements CdrStore {
+  constructor(private readonly database: Database) {}
+
+  async insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
+    const payload = JSON.stringify(rows.map(toRow));
+    const knex = this.database.orm.em.getKnex();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await knex.transaction(async (trx) => {
+          const inserted = rowsOf(await trx.raw(INSERT_BATCH, [payload]));
+          const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
+          const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
+          const stored = new Map<string, StoredRow>();
+          if (missing.length) {
+            const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
+            for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
+              stored.set(key(row.bridge_id, row.record_id), row);
+            }
+          }
+          return rows.map((r): StoreOutcome => {
+            const k = key(r.cdr.bridgeId, r.cdr.recordId);
+            if (fresh.has(k)) return { inserted: true };
+            const row = stored.get(k);
+            if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
+            return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
+          });
+        });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt < 3 && code && RETRYABLE.has(code)) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+interface StoredRow {
+  bridge_id: string;
+  record_id: string;
+  fingerprint: string;
+  conference_id: string;
+  booking_id: string | null;
+  customer_account: string;
+  access_type: string;
+  caller_number: string | null;
+  called_number: string | null;
+  start_time: Date | string;
+  answer_time: Date | string | null;
+  end_time: Date | string;
+  duration_seconds: number;
+  features: string[];
+}
+
+function key(bridgeId: string, recordId: string): string {
+  return `${bridgeId}\u0000${recordId}`;
+}
+
+/** knex.raw answers `{ rows }` on node-postgres and PGlite alike. */
+function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
+  return ((result as { rows?: unknown[] }).rows ?? []) as { bridge_id: string; record_id: string }[];
+}
+
+function toRow({ cdr, fingerprint, rating }: CdrToStore) {
+  return {
+    bridge_id: cdr.bridgeId,
+    record_id: cdr.recordId,
+    fingerprint,
+    conference_id: cdr.conferenceId,
+    booking_id: cdr.bookingId ?? null,
+    customer_account: cdr.customerAccount,
+    access_type: cdr.accessType,
+    caller_number: cdr.callerNumber ?? null,
+    called_number: cdr.calledNumber ?? null,
+    start_time: cdr.startTime.toISOString(),
+    answer_time: cdr.answerTime?.toISOString() ?? null,
+    end_time: cdr.endTime.toISOString(),
+    duration_seconds: cdr.durationSeconds,
+    features: cdr.features,
+    rating_status: rating.rated ? 'rated' : 'unrated',
+    unrated_reason: rating.rated ? null : rating.reason,
+    amount: rating.rated ? rating.charge.amount : null,
+    currency: rating.rated ? rating.charge.currency : null,
+    rule_set_hash: rating.rated ? rating.charge.ruleSetHash : null,
+    fired_rules: rating.rated ? rating.charge.firedRules : null,
+    explanation: rating.rated ? rating.charge.explanation : null,
+  };
+}
+
+function fromRow(row: StoredRow): Cdr {
+  const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
+  return {
+    bridgeId: row.bridge_id,
+    recordId: row.record_id,
+    conferenceId: row.conference_id,
+    bookingId: row.booking_id ?? undefined,
+    customerAccount: row.customer_account,
+    accessType: row.access_type as AccessType,
+    callerNumber: row.caller_number ?? undefined,
+    calledNumber: row.called_number ?? undefined,
+    startTime: date(row.start_time),
+    answerTime: row.answer_time ? date(row.answer_time) : undefined,
+    endTime: date(row.end_time),
+    durationSeconds: row.duration_seconds,
+    features: row.features as Feature[],
+  };
+}

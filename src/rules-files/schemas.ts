@@ -1,0 +1,252 @@
+/**
+ * JSON Schemas of the rule files. These objects are the source; rules/schema/*.schema.json are
+ * copies for editors (test/rating/schemas.test.ts keeps them equal; `writeSchemaFiles` rewrites them).
+ */
+import { ACCESS_TYPES, FEATURES } from '../domain/cdr.js';
+import { FACT_NAMES, OPERATORS, EVENT_TYPES } from '../domain/rating/facts.js';
+
+const DRAFT = 'http://json-schema.org/draft-07/schema#';
+const decimal = { type: 'string', pattern: '^\\d{1,30}(\\.\\d{1,20})?$', description: 'a decimal amount as text, e.g. "0.25"' };
+const weekday = { type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday: 1 = Monday ... 7 = Sunday' };
+
+export const rulesetSchema = {
+  $schema: DRAFT,
+  $id: 'ruleset.schema.json',
+  title: 'Rule set envelope (ruleset.json)',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'version', 'effectiveFrom', 'currency', 'defaultTimeZone', 'rounding', 'rules'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    version: { type: 'string', minLength: 1, description: 'a version label finance chooses, e.g. "2025.2"' },
+    description: { type: 'string' },
+    effectiveFrom: { type: 'string', description: 'ISO 8601 with offset; calls starting at or after it use this set' },
+    currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    defaultTimeZone: { type: 'string', description: 'IANA zone used when the customer has none, e.g. Europe/Stockholm' },
+    rounding: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method', 'decimals'],
+      properties: {
+        method: { enum: ['half_up', 'half_even', 'half_down', 'up', 'down', 'ceiling', 'floor'] },
+        decimals: { type: 'integer', minimum: 0, maximum: 10 },
+      },
+    },
+    zoneBy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(ACCESS_TYPES.map((a) => [a, { enum: ['calledNumber', 'callerNumber'] }])),
+    },
+    rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
+  },
+  definitions: {
+    rule: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name', 'conditions', 'event'],
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        description: { type: 'string' },
+        priority: { type: 'integer', minimum: 1, description: 'higher wins; default 1' },
+        conditions: { $ref: '#/definitions/topCondition' },
+        event: { $ref: '#/definitions/event' },
+      },
+    },
+    topCondition: {
+      type: 'object',
+      if: { required: ['all'] },
+      then: { $ref: '#/definitions/allCondition' },
+      else: {
+        if: { required: ['any'] },
+        then: { $ref: '#/definitions/anyCondition' },
+        else: { $ref: '#/definitions/notCondition' },
+      },
+    },
+    condition: {
+      type: 'object',
+      if: { required: ['all'] },
+      then: { $ref: '#/definitions/allCondition' },
+      else: {
+        if: { required: ['any'] },
+        then: { $ref: '#/definitions/anyCondition' },
+        else: {
+          if: { required: ['not'] },
+          then: { $ref: '#/definitions/notCondition' },
+          else: { $ref: '#/definitions/factCondition' },
+        },
+      },
+    },
+    allCondition: {
+      type: 'object', additionalProperties: false, required: ['all'],
+      properties: { all: { type: 'array', items: { $ref: '#/definitions/condition' } }, priority: { type: 'integer', minimum: 1 } },
+    },
+    anyCondition: {
+      type: 'object', additionalProperties: false, required: ['any'],
+      properties: { any: { type: 'array', items: { $ref: '#/definitions/condition' } }, priority: { type: 'integer', minimum: 1 } },
+    },
+    notCondition: {
+      type: 'object', additionalProperties: false, required: ['not'],
+      properties: { not: { $ref: '#/definitions/condition' }, priority: { type: 'integer', minimum: 1 } },
+    },
+    factCondition: {
+      type: 'object', additionalProperties: false, required: ['fact', 'operator', 'value'],
+      properties: {
+        fact: { enum: FACT_NAMES },
+        operator: { enum: [...OPERATORS] },
+        value: { type: ['string', 'number', 'boolean', 'array'] },
+        priority: { type: 'integer', minimum: 1 },
+      },
+    },
+    event: {
+      type: 'object', additionalProperties: false, required: ['type', 'params'],
+      properties: { type: { enum: [...EVENT_TYPES] }, params: { type: 'object' } },
+      allOf: [
+        {
+          if: { required: ['type'], properties: { type: { const: 'rate' } } },
+          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['rateCard'], properties: { rateCard: { type: 'string' } } } } },
+        },
+        {
+          if: { required: ['type'], properties: { type: { const: 'reject' } } },
+          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } } } },
+        },
+        {
+          if: { required: ['type'], properties: { type: { const: 'discount' } } },
+          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['percent'], properties: { percent: decimal, label: { type: 'string' } } } } },
+        },
+        {
+          if: { required: ['type'], properties: { type: { const: 'surcharge' } } },
+          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 }, amount: decimal, perMinute: decimal } } } },
+        },
+      ],
+    },
+  },
+} as const;
+
+export const destinationsSchema = {
+  $schema: DRAFT,
+  $id: 'destinations.schema.json',
+  title: 'Destination prefixes to zones (destinations.json); longest prefix wins',
+  type: 'object', additionalProperties: false, required: ['prefixes'],
+  properties: {
+    $schema: { type: 'string' },
+    prefixes: {
+      type: 'object',
+      propertyNames: { pattern: '^\\+\\d{1,15}$' },
+      additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+    },
+  },
+} as const;
+
+const slots = { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['fromSecond', 'rate'], properties: { fromSecond: { type: 'integer', minimum: 0 }, rate: decimal } } };
+export const ratesSchema = {
+  $schema: DRAFT,
+  $id: 'rates.schema.json',
+  title: 'Rate cards (rates.json)',
+  type: 'object', additionalProperties: false, required: ['rateCards'],
+  properties: {
+    $schema: { type: 'string' },
+    rateCards: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
+      additionalProperties: {
+        type: 'object', additionalProperties: false, required: ['rateUnit', 'firstIncrement', 'nextIncrement', 'rates'],
+        properties: {
+          description: { type: 'string' },
+          rateUnit: { type: 'integer', minimum: 1, description: 'seconds the rate is quoted for; 60 = per minute' },
+          firstIncrement: { type: 'integer', minimum: 1 },
+          nextIncrement: { type: 'integer', minimum: 1 },
+          connectFee: decimal,
+          minimumCharge: decimal,
+          maximumCharge: decimal,
+          rates: {
+            type: 'object', additionalProperties: false, minProperties: 1,
+            properties: { peak: slots, offpeak: slots, weekend: slots, holiday: slots, any: slots },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$' };
+export const calendarSchema = {
+  $schema: DRAFT,
+  $id: 'calendar.schema.json',
+  title: 'Peak hours, weekends and holidays (calendar.json), in the customer time zone',
+  type: 'object', additionalProperties: false, required: ['weekendDays', 'peak', 'holidays'],
+  properties: {
+    $schema: { type: 'string' },
+    weekendDays: { type: 'array', items: weekday, uniqueItems: true },
+    peak: {
+      type: 'array',
+      items: { type: 'object', additionalProperties: false, required: ['days', 'from', 'to'], properties: { days: { type: 'array', items: weekday, minItems: 1 }, from: hhmm, to: hhmm } },
+    },
+    holidays: { type: 'array', items: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, uniqueItems: true },
+  },
+} as const;
+
+export const caseSchema = {
+  $schema: DRAFT,
+  $id: 'case.schema.json',
+  title: 'An example call and the price it must get (cases/*.json), run by `billing rules test`',
+  type: 'object', additionalProperties: false, required: ['description', 'cdr', 'expect'],
+  properties: {
+    $schema: { type: 'string' },
+    description: { type: 'string' },
+    cdr: {
+      type: 'object', additionalProperties: false, required: ['accessType', 'startTime', 'durationSeconds'],
+      properties: {
+        accessType: { enum: [...ACCESS_TYPES] },
+        customerAccount: { type: 'string' },
+        calledNumber: { type: 'string' },
+        callerNumber: { type: 'string' },
+        startTime: { type: 'string', description: 'ISO 8601 with offset' },
+        answerTime: { type: 'string' },
+        endTime: { type: 'string' },
+        durationSeconds: { type: 'integer', minimum: 0 },
+        features: { type: 'array', items: { enum: [...FEATURES] }, uniqueItems: true },
+        conferenceId: { type: 'string' },
+        bookingId: { type: 'string' },
+      },
+    },
+    context: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        customerAccount: { type: 'string' },
+        timeZone: { type: 'string' },
+        contract: {
+          type: 'object', additionalProperties: false, required: ['id'],
+          properties: {
+            id: { type: 'string' },
+            discountPercent: decimal,
+            pricePlan: { type: 'string' },
+            specialPrices: {
+              type: 'array',
+              items: { type: 'object', additionalProperties: false, required: ['accessType', 'ratePerMinute'], properties: { accessType: { enum: [...ACCESS_TYPES] }, zone: { type: 'string' }, ratePerMinute: decimal } },
+            },
+          },
+        },
+      },
+    },
+    expect: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        amount: decimal,
+        currency: { type: 'string' },
+        ruleSetVersion: { type: 'string' },
+        firedRules: { type: 'array', items: { type: 'string' } },
+        rated: { type: 'boolean' },
+        reasonContains: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
+export const SCHEMAS = {
+  'ruleset.schema.json': rulesetSchema,
+  'destinations.schema.json': destinationsSchema,
+  'rates.schema.json': ratesSchema,
+  'calendar.schema.json': calendarSchema,
+  'case.schema.json': caseSchema,
+} as const;

@@ -1,0 +1,106 @@
+/**
+ * The composition root: the one place that builds the parts and wires them together.
+ * Domain and use-case code never reach for configuration, the ORM or gRPC themselves.
+ */
+import fs from 'node:fs';
+import { HealthState } from 'nice-grpc-server-health';
+import { ensureAdminToken, TokenStore } from './auth/token-store';
+import type { Config } from './config/config';
+import type { Logger } from './observability/logger';
+import { Metrics, serveMetrics } from './observability/metrics';
+import { openDatabase, type Database } from './persistence/database';
+import { PostgresCdrStore } from './persistence/cdr-store';
+import { PostgresRuleSetArchive } from './persistence/rule-set-archive';
+import { RatingRuntime } from './app/rating/rating-runtime';
+import { accessPolicy } from './transport/grpc/access-policy';
+import { createGrpcServer } from './transport/grpc/grpc-server';
+import { billingServices } from './transport/grpc/services/index';
+
+const DESCRIPTOR_SET = new URL('./gen/billing.binpb', import.meta.url);
+const HEALTH_PROBE_MS = 1_000;
+
+export interface RunningService {
+  /** The bound gRPC port (useful with BILLING_LISTEN_ADDR=127.0.0.1:0). */
+  port: number;
+  metricsPort?: number;
+  database: Database;
+  metrics: Metrics;
+  rating: RatingRuntime;
+  /** Graceful stop, bounded by config.shutdownTimeoutMs. */
+  stop(): Promise<void>;
+}
+
+export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const metrics = new Metrics();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await database.migrate();
+  logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
+
+  const rating = new RatingRuntime(config.rulesDir, new PostgresRuleSetArchive(database), logger, (result) =>
+    metrics.ruleReloads.inc({ result }),
+  );
+  await rating.reload();
+  const stopWatchingRules = rating.watch();
+
+  const tokens = loadTokens(config, logger);
+  const health = HealthState();
+  // NOT_SERVING while the database does not answer; a load balancer then sends traffic elsewhere.
+  const probe = setInterval(() => {
+    void database.ping().then((ok) => health.setStatus(ok ? 'healthy' : 'unhealthy'));
+  }, HEALTH_PROBE_MS);
+  probe.unref();
+
+  // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
+  const draining = new AbortController();
+  const server = createGrpcServer({
+    logger,
+    metrics,
+    tokens,
+    policy: accessPolicy,
+    health,
+    descriptorSet: fs.readFileSync(DESCRIPTOR_SET),
+    services: billingServices({
+      logger,
+      metrics,
+      ingest: { store: new PostgresCdrStore(database), rater: rating },
+      draining: draining.signal,
+    }),
+    maxMessageBytes: config.maxMessageBytes,
+    tls: config.tls,
+  });
+  const port = await server.listen(config.listenAddr);
+  const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
+  logger.info({ listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) }, 'billing service serving');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    metricsPort: metricsServer?.port,
+    database,
+    metrics,
+    rating,
+    stop() {
+      stopping ??= (async () => {
+        clearInterval(probe);
+        stopWatchingRules();
+        health.setStatus('unhealthy');
+        draining.abort();
+        const how = await server.shutdown(config.shutdownTimeoutMs);
+        logger.info({ how }, 'gRPC server stopped');
+        await metricsServer?.close();
+        await database.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function loadTokens(config: Config, logger: Logger): TokenStore {
+  if (config.tokensFile) return TokenStore.fromFile(config.tokensFile);
+  const admin = ensureAdminToken(config.dataDir);
+  logger.info(
+    { tokenFile: admin.file, created: admin.created },
+    'no BILLING_TOKENS_FILE: using the generated admin token; send it as "authorization: Bearer <token>"',
+  );
+  return TokenStore.fromEntries([{ name: 'local-admin', role: 'admin', token: admin.token }]);
+}

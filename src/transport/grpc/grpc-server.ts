@@ -1,0 +1,109 @@
+/**
+ * The gRPC server: middleware in a fixed order, health, reflection and the billing services.
+ *
+ * Middleware order (outermost first): error details on the wire -> metrics and access log ->
+ * domain-error mapping -> authentication and roles -> handler. Metrics therefore see the final
+ * status code, and the mapper sees every handler error before it leaves the process.
+ */
+import fs from 'node:fs';
+import { ServerCredentials } from '@grpc/grpc-js';
+import { createServer, type Server } from 'nice-grpc';
+import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
+import { HealthDefinition, HealthServiceImpl, type HealthState } from 'nice-grpc-server-health';
+import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
+import type { TokenStore } from '../../auth/token-store';
+import type { TlsConfig } from '../../config/config';
+import type { Logger } from '../../observability/logger';
+import type { Metrics } from '../../observability/metrics';
+import type { AccessPolicy } from './access-policy';
+import { authenticationMiddleware } from './middleware/authentication';
+import { errorMapperMiddleware } from './middleware/error-mapper';
+import { observabilityMiddleware } from './middleware/observability';
+
+export interface ServiceBinding {
+  definition: { fullName: string; name: string; methods: Record<string, unknown> };
+  implementation: object;
+}
+
+export interface GrpcServerOptions {
+  logger: Logger;
+  metrics: Metrics;
+  tokens: TokenStore;
+  policy: AccessPolicy;
+  health: HealthState;
+  /** FileDescriptorSet of every billing.v1 file (src/gen/billing.binpb), for reflection. */
+  descriptorSet: Uint8Array;
+  services: ServiceBinding[];
+  maxMessageBytes: number;
+  tls?: TlsConfig;
+}
+
+export interface GrpcServer {
+  listen(address: string): Promise<number>;
+  /** Stops accepting; waits for in-flight calls up to `timeoutMs`, then cancels what is left. */
+  shutdown(timeoutMs: number): Promise<'graceful' | 'forced'>;
+}
+
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const server: Server = createServer({
+    'grpc.max_receive_message_length': options.maxMessageBytes,
+    'grpc.max_send_message_length': options.maxMessageBytes,
+    // Bridges keep streams open for hours; keepalives find a vanished peer instead of waiting forever.
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  })
+    .use(errorDetailsServerMiddleware)
+    .use(observabilityMiddleware(options.metrics, options.logger))
+    .use(errorMapperMiddleware(options.logger))
+    .use(authenticationMiddleware(options.tokens, options.policy));
+
+  server.add(HealthDefinition, HealthServiceImpl(options.health));
+  for (const { definition, implementation } of options.services) {
+    server.add(definition as never, implementation as never);
+  }
+  const reflection = ServerReflection(
+    Buffer.from(options.descriptorSet),
+    options.services.map((s) => s.definition.fullName).concat('grpc.health.v1.Health'),
+  );
+  server.add(ServerReflectionService, reflection);
+  // Older clients (Python's grpcio-reflection, older grpcurl) speak v1alpha, which is the same
+  // protocol under another service name.
+  server.add(v1alphaOf(ServerReflectionService) as typeof ServerReflectionService, reflection);
+
+  return {
+    listen: (address) => server.listen(address, credentials(options.tls)),
+    async shutdown(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const forced = new Promise<'forced'>((resolve) => {
+        timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve('forced');
+        }, timeoutMs);
+      });
+      const result = await Promise.race([server.shutdown().then(() => 'graceful' as const), forced]);
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+function v1alphaOf<T extends object>(definition: T): T {
+  return Object.fromEntries(
+    Object.entries(definition).map(([key, method]) => [
+      key,
+      { ...method, path: String(method.path).replace('/grpc.reflection.v1.', '/grpc.reflection.v1alpha.') },
+    ]),
+  ) as T;
+}
+
+function credentials(tls: TlsConfig | undefined): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  const rootCert = tls.clientCaFile ? fs.readFileSync(tls.clientCaFile) : null;
+  return ServerCredentials.createSsl(
+    rootCert,
+    [{ cert_chain: fs.readFileSync(tls.certFile), private_key: fs.readFileSync(tls.keyFile) }],
+    Boolean(rootCert),
+  );
+}

@@ -1,0 +1,32 @@
+/** Per-RPC metrics (calls, codes, latency) and one structured access-log line per RPC. */
+import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
+import type { Logger } from '../../../observability/logger';
+import type { Metrics } from '../../../observability/metrics';
+
+function statusOf(error: unknown): Status {
+  if (error instanceof ServerError) return error.code;
+  if (error instanceof Error && error.name === 'AbortError') return Status.CANCELLED;
+  return Status.UNKNOWN;
+}
+
+export function observabilityMiddleware(metrics: Metrics, logger: Logger) {
+  return async function* observe<Request, Response>(call: ServerMiddlewareCall<Request, Response>, context: CallContext) {
+    const [, service = '', method = ''] = call.method.path.split('/');
+    const started = process.hrtime.bigint();
+    let code = Status.OK;
+    try {
+      return yield* call.next(call.request, context);
+    } catch (error) {
+      code = statusOf(error);
+      throw error;
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const labels = { grpc_service: service, grpc_method: method, grpc_code: Status[code] ?? String(code) };
+      metrics.rpcHandled.inc(labels);
+      metrics.rpcSeconds.observe(labels, seconds);
+      if (!service.startsWith('grpc.')) {
+        logger.info({ rpc: call.method.path, code: labels.grpc_code, ms: Math.round(seconds * 1000), peer: context.peer }, 'rpc');
+      }
+    }
+  };
+}
