@@ -2,7 +2,7 @@
  * What the ingest use case needs from the outside world, as interfaces. The persistence layer
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
-import type { Cdr } from '../../domain/cdr';
+import type { AccessType, Cdr } from '../../domain/cdr';
 
 /** A charge computed for a CDR, ready to store beside it. */
 export interface PricedCharge {
@@ -35,4 +35,25 @@ export interface CdrStore {
    * (bridge id, record id) is already stored; resolves only after COMMIT.
    */
   insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]>;
+}
+
+/** What pricing needs to know about a customer: its time zone and its contracts. */
+export interface CustomerPricingFacts {
+  timeZone: string;
+  currency: string;
+  /** Every contract of the customer; pricing picks the one valid at the call's start time. */
+  contracts: {
+    id: string;
+    validFrom: Date;
+    /** Exclusive; undefined = open-ended. */
+    validTo?: Date;
+    pricePlan?: string;
+    discountPercent?: string;
+    specialPrices: { accessType: AccessType; zone?: string; ratePerMinute: string }[];
+  }[];
+}
+
+export interface CustomerDirectory {
+  /** Pricing facts for these customer accounts (external ids); unknown accounts are absent from the map. */
+  pricingFacts(accounts: string[]): Promise<Map<string, CustomerPricingFacts>>;
 }
