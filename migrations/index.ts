@@ -4,7 +4,9 @@
  */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261129000000Foundation } from './Migration20261129000000Foundation';
+import { Migration20261129000500UnratedAttempts } from './Migration20261129000500UnratedAttempts';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
+  { name: 'Migration20261129000500UnratedAttempts', class: Migration20261129000500UnratedAttempts },
 ];

@@ -11,6 +11,7 @@ import { Metrics, serveMetrics } from './observability/metrics';
 import { openDatabase, type Database } from './persistence/database';
 import { PostgresCdrStore } from './persistence/cdr-store';
 import { PostgresRuleSetArchive } from './persistence/rule-set-archive';
+import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
 import { RatingRuntime } from './app/rating/rating-runtime';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { createGrpcServer } from './transport/grpc/grpc-server';
@@ -63,6 +64,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger,
       metrics,
       ingest: { store: new PostgresCdrStore(database), rater: rating },
+      rating,
+      unrated: new PostgresUnratedQueue(database),
+      database,
       draining: draining.signal,
     }),
     maxMessageBytes: config.maxMessageBytes,

@@ -81,7 +81,7 @@ export class PostgresCdrStore implements CdrStore {
   }
 }
 
-interface StoredRow {
+export interface StoredRow {
   bridge_id: string;
   record_id: string;
   fingerprint: string;
@@ -133,7 +133,7 @@ function toRow({ cdr, fingerprint, rating }: CdrToStore) {
   };
 }
 
-function fromRow(row: StoredRow): Cdr {
+export function fromRow(row: StoredRow): Cdr {
   const date = (v: Date | string) => (v instanceof Date ? v : new Date(v));
   return {
     bridgeId: row.bridge_id,

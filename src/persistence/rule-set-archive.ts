@@ -1,5 +1,6 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
+import { decodePageToken, encodePageToken } from '../app/paging';
 import type { Database } from './database';
 
 export class PostgresRuleSetArchive implements RuleSetArchive {
@@ -29,4 +30,43 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
     );
     for (const r of fresh) this.known.add(r.hash);
   }
+}
+
+export interface RuleSetUsageRow {
+  hash: string;
+  name: string;
+  version: string;
+  effectiveFrom: Date;
+  firstLoadedAt: Date;
+  files: { path: string; sha256: string }[];
+  chargeCount: string;
+  firstChargeAt?: Date;
+  lastChargeAt?: Date;
+}
+
+/** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */
+export async function listRuleSetUsage(database: Database, size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
+  const after = decodePageToken(pageToken) as [string, string] | undefined;
+  const result = (await database.orm.em.getKnex().raw(
+    `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.files,
+            count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at
+     from rule_sets r left join charges c on c.rule_set_hash = r.hash and c.superseded_at is null
+     where ?::timestamptz is null or (r.first_loaded_at, r.hash) > (?::timestamptz, ?)
+     group by r.hash order by r.first_loaded_at, r.hash limit ?`,
+    [after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, size + 1],
+  )) as { rows: Record<string, unknown>[] };
+  const date = (v: unknown) => (v == null ? undefined : new Date(v as string));
+  const rows = result.rows.slice(0, size).map((r) => ({
+    hash: r.hash as string,
+    name: r.name as string,
+    version: r.version as string,
+    effectiveFrom: date(r.effective_from)!,
+    firstLoadedAt: date(r.first_loaded_at)!,
+    files: (r.files as { path: string; sha256: string }[]).map(({ path, sha256 }) => ({ path, sha256 })),
+    chargeCount: r.charge_count as string,
+    firstChargeAt: date(r.first_charge_at),
+    lastChargeAt: date(r.last_charge_at),
+  }));
+  const last = rows[rows.length - 1];
+  return { rows, nextPageToken: result.rows.length > size && last ? encodePageToken([last.firstLoadedAt.toISOString(), last.hash]) : '' };
 }

@@ -8,6 +8,7 @@ import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { buildRuleBook } from '../domain/rating/book.js';
+import { validateRuleSet } from '../domain/rating/validate.js';
 import { closest } from '../domain/rating/facts.js';
 import type { RuleBook } from '../domain/rating/ruleset.js';
 import type { RuleSetSource, RuleViolation } from '../domain/rating/types.js';
@@ -19,7 +20,7 @@ export type LoadResult =
   | { ok: false; violations: RuleViolation[] };
 
 const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 export function schemaValidator(name: keyof typeof SCHEMAS): ValidateFunction {
   let v = validators.get(name);
@@ -159,8 +160,23 @@ export async function readRuleSetSource(
     if (!validate(parsed.doc)) violations.push(...schemaViolations(rel, parsed.doc, validate.errors));
     docs[part] = parsed.doc;
   }
-  if (violations.length) return { ok: false, violations };
   const hash = sha256(files.map((f) => `${path.basename(f.path)}\u0000${f.sha256}\n`).join(''));
+  if (violations.length) {
+    // the files parsed but break the schema: still report the semantic problems we can find, all at once
+    if (PARTS.every((p) => docs[p] !== undefined && typeof docs[p] === 'object')) {
+      try {
+        const more = validateRuleSet({ files: names, hash, ...(docs as any) });
+        const reported = new Set(violations.map((v) => `${v.file}|${v.jsonPath}`));
+        for (const v of more) {
+          const k = `${v.file}|${v.jsonPath}`;
+          if (![...reported].some((r) => k.startsWith(r) || r.startsWith(k))) violations.push(v);
+        }
+      } catch {
+        /* the structure is too broken for the semantic checks; the schema errors say why */
+      }
+    }
+    return { ok: false, violations };
+  }
   return {
     ok: true,
     files,

@@ -5,7 +5,8 @@
  */
 import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
-import type { CdrRater, CdrStore, CdrToStore, RatingDecision } from './ports';
+import type { CdrRater, CdrStore, CdrToStore, CustomerDirectory, RatingDecision } from './ports';
+import type { Cdr } from '../../domain/cdr';
 
 export type CdrOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
 
@@ -21,6 +22,8 @@ export interface CdrResult {
 export interface IngestDeps {
   store: CdrStore;
   rater: CdrRater;
+  /** When given, a CDR of an account it does not know is stored unrated ("unknown customer"). */
+  customers?: CustomerDirectory;
   now?: () => Date;
 }
 
@@ -29,7 +32,7 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
   const results: CdrResult[] = new Array(drafts.length);
   const toStore: CdrToStore[] = [];
   const storeIndex: number[] = [];
-  const firstInBatch = new Map<string, CdrToStore>();
+  const firstInBatch = new Map<string, Omit<CdrToStore, 'rating'>>();
 
   drafts.forEach((draft, i) => {
     const ids = { bridgeId: draft.bridgeId ?? '', recordId: draft.recordId ?? '' };
@@ -50,11 +53,15 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
           : { ...ids, outcome: 'conflict', violations: cdrConflictFields(earlier.cdr, cdr) };
       return;
     }
-    const row: CdrToStore = { cdr, fingerprint, rating: deps.rater.rate(cdr) };
+    const row = { cdr, fingerprint };
     firstInBatch.set(key, row);
-    toStore.push(row);
+    toStore.push({ ...row, rating: { rated: false, reason: 'not priced yet' } });
     storeIndex.push(i);
   });
+
+  // Price with what is known of each customer (one directory lookup for the whole batch).
+  const facts = deps.customers ? await deps.customers.pricingFacts([...new Set(toStore.map((r) => r.cdr.customerAccount))]) : undefined;
+  for (const row of toStore) row.rating = rate(row.cdr, deps, facts);
 
   const stored = toStore.length ? await deps.store.insertBatch(toStore) : [];
   stored.forEach((outcome, j) => {
@@ -69,4 +76,16 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
     }
   });
   return results;
+}
+
+/** Prices one CDR; with a customer directory, an account it does not know is "unknown customer". */
+export function rate(
+  cdr: Cdr,
+  deps: Pick<IngestDeps, 'rater'>,
+  facts: Awaited<ReturnType<CustomerDirectory['pricingFacts']>> | undefined,
+): RatingDecision {
+  if (!facts) return deps.rater.rate(cdr);
+  const customer = facts.get(cdr.customerAccount);
+  if (!customer) return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
+  return deps.rater.rate(cdr, customer);
 }

@@ -16,8 +16,11 @@ export interface PricedCharge {
 export type RatingDecision = { rated: true; charge: PricedCharge } | { rated: false; reason: string };
 
 export interface CdrRater {
-  /** Prices one valid CDR; never throws for a valid CDR (an unpriceable one is `rated: false`). */
-  rate(cdr: Cdr): RatingDecision;
+  /**
+   * Prices one valid CDR with what is known of its customer; never throws for a valid CDR (an
+   * unpriceable one is `rated: false`).
+   */
+  rate(cdr: Cdr, customer?: CustomerPricingFacts): RatingDecision;
 }
 
 export interface CdrToStore {

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import type { Cdr } from '../../domain/cdr';
 import type { RuleBook } from '../../domain/rating/index';
 import { loadRuleBook, type LoadResult, type RuleViolation } from '../../rules-files/load';
-import type { CdrRater, RatingDecision } from '../ingest/ports';
+import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
+import type { PricingContext } from '../../domain/rating/index';
 
 export interface RuleSetSnapshot {
   hash: string;
@@ -38,6 +39,7 @@ export interface ReloadLog {
 export class RatingRuntime implements CdrRater {
   private book: RuleBook | undefined;
   private loadedAt: Date | undefined;
+  private digests = new Map<string, string>();
   private refused: RefusedReload | undefined;
   private reloading: Promise<boolean> = Promise.resolve(true);
 
@@ -48,8 +50,9 @@ export class RatingRuntime implements CdrRater {
     private readonly onReload: (result: 'applied' | 'refused') => void = () => {},
   ) {}
 
-  get current(): { book: RuleBook; loadedAt: Date } | undefined {
-    return this.book && this.loadedAt ? { book: this.book, loadedAt: this.loadedAt } : undefined;
+  /** The live rule book, when it went live, and the sha256 of each of its files by path. */
+  get current(): { book: RuleBook; loadedAt: Date; fileDigests: ReadonlyMap<string, string> } | undefined {
+    return this.book && this.loadedAt ? { book: this.book, loadedAt: this.loadedAt, fileDigests: this.digests } : undefined;
   }
 
   get lastRefused(): RefusedReload | undefined {
@@ -73,6 +76,7 @@ export class RatingRuntime implements CdrRater {
     const snapshots = snapshotsOf(result);
     await this.archive.save(snapshots);
     this.book = result.book;
+    this.digests = new Map(result.files.map((f) => [f.path, f.sha256]));
     this.loadedAt = new Date();
     this.refused = undefined;
     this.log.info({ dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) }, 'rule set live');
@@ -93,9 +97,9 @@ export class RatingRuntime implements CdrRater {
     };
   }
 
-  rate(cdr: Cdr): RatingDecision {
+  rate(cdr: Cdr, customer?: CustomerPricingFacts): RatingDecision {
     if (!this.book) return { rated: false, reason: 'no valid rule set is loaded' };
-    const outcome = this.book.rate(cdr, { customerAccount: cdr.customerAccount });
+    const outcome = this.book.rate(cdr, pricingContext(cdr, customer));
     if (!outcome.rated) return { rated: false, reason: outcome.reason };
     return {
       rated: true,
@@ -130,4 +134,23 @@ function snapshotsOf(result: Extract<LoadResult, { ok: true }>): RuleSetSnapshot
       content: JSON.stringify(set.source[part], null, 2),
     })),
   }));
+}
+
+/** The customer's time zone and the contract valid at the call's start (validFrom <= start < validTo). */
+export function pricingContext(cdr: Cdr, customer?: CustomerPricingFacts): PricingContext {
+  if (!customer) return { customerAccount: cdr.customerAccount };
+  const at = cdr.startTime.getTime();
+  const contract = customer.contracts
+    .filter((c) => c.validFrom.getTime() <= at && (!c.validTo || at < c.validTo.getTime()))
+    .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0];
+  return {
+    customerAccount: cdr.customerAccount,
+    timeZone: customer.timeZone,
+    contract: contract && {
+      id: contract.id,
+      discountPercent: contract.discountPercent,
+      specialPrices: contract.specialPrices,
+      pricePlan: contract.pricePlan,
+    },
+  };
 }

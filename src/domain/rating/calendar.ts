@@ -1,21 +1,28 @@
 /**
  * Time bands in the customer's time zone, and splitting a call at band boundaries.
  *
- * Local time is UTC plus the zone's offset (luxon's IANAZone). Offsets are cached per zone in
- * 15-minute UTC buckets: every real-world offset change happens on a quarter hour, so the offset is
- * constant inside a bucket. A call whose offset differs between its start and end (a DST change
- * during the call) is cut at the change (found to the second) and each part is walked with its own offset.
+ * Local time is UTC plus the zone's offset (luxon's IANAZone). Offsets are cached per zone in weekly
+ * chunks: the offset at the chunk's start and end, and when they differ, the exact minute of the
+ * change (binary search). A zone changes its offset at most once a week, so this is exact. A call
+ * that spans a change is cut there and each part is walked with its own offset.
  */
 import { IANAZone } from 'luxon';
 import type { Band, CalendarFileJson } from './types.js';
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
-const BUCKET_MS = 900_000;
+const CHUNK_MS = 7 * DAY_MS;
+
+interface Chunk {
+  before: number;
+  /** The first ms with the `after` offset; Infinity when the offset does not change in the chunk. */
+  change: number;
+  after: number;
+}
 
 export class TimeZoneOffsets {
   private static zones = new Map<string, TimeZoneOffsets | null>();
-  private cache = new Map<number, number>();
+  private chunks = new Map<number, Chunk>();
   private constructor(private zone: IANAZone) {}
 
   /** undefined for a name luxon does not know. */
@@ -28,16 +35,45 @@ export class TimeZoneOffsets {
     return z ?? undefined;
   }
 
+  private chunk(c: number): Chunk {
+    let ch = this.chunks.get(c);
+    if (ch === undefined) {
+      const a = c * CHUNK_MS;
+      const b = a + CHUNK_MS - MIN_MS;
+      const before = this.zone.offset(a) * MIN_MS;
+      const after = this.zone.offset(b) * MIN_MS;
+      let change = Infinity;
+      if (before !== after) {
+        let lo = a; // offset(lo) === before
+        let hi = b; // offset(hi) === after
+        while (hi - lo > MIN_MS) {
+          const mid = lo + Math.floor((hi - lo) / 2 / MIN_MS) * MIN_MS;
+          if (this.zone.offset(mid) * MIN_MS === before) lo = mid;
+          else hi = mid;
+        }
+        change = hi;
+      }
+      ch = { before, change, after };
+      if (this.chunks.size > 100_000) this.chunks.clear();
+      this.chunks.set(c, ch);
+    }
+    return ch;
+  }
+
   /** Offset from UTC in milliseconds at the UTC instant `ms`. */
   offsetMs(ms: number): number {
-    const bucket = Math.floor(ms / BUCKET_MS);
-    let off = this.cache.get(bucket);
-    if (off === undefined) {
-      off = this.zone.offset(bucket * BUCKET_MS) * MIN_MS;
-      if (this.cache.size > 200_000) this.cache.clear();
-      this.cache.set(bucket, off);
+    const ch = this.chunk(Math.floor(ms / CHUNK_MS));
+    return ms < ch.change ? ch.before : ch.after;
+  }
+
+  /** The first instant in (from, to) where the offset differs from the one at `from`, or undefined. */
+  nextChange(from: number, to: number): number | undefined {
+    for (let c = Math.floor(from / CHUNK_MS); c * CHUNK_MS < to; c++) {
+      const ch = this.chunk(c);
+      if (ch.change > from && ch.change < to) return ch.change;
+      if (c * CHUNK_MS > from && c * CHUNK_MS < to && ch.before !== this.offsetMs(from)) return c * CHUNK_MS;
     }
-    return off;
+    return undefined;
   }
 }
 
@@ -113,7 +149,7 @@ export interface BandSegment {
 
 /**
  * Splits the billable window [startMs, startMs + durationSeconds) into consecutive band segments,
- * merging neighbours of the same band.
+ * merging neighbours of the same band. Boundaries are rounded to the nearest second.
  */
 export function splitIntoBands(
   cal: CompiledCalendar,
@@ -121,42 +157,30 @@ export function splitIntoBands(
   startMs: number,
   durationSeconds: number,
 ): BandSegment[] {
-  const out: BandSegment[] = [];
   const endMs = startMs + durationSeconds * 1000;
-  if (durationSeconds <= 0) {
-    out.push({ band: bandAt(cal, startMs + tz.offsetMs(startMs)).band, seconds: 0 });
-    return out;
+  let off = tz.offsetMs(startMs);
+  const first = bandAt(cal, startMs + off);
+  // the common case: one band for the whole call and no offset change
+  if (durationSeconds <= 0 || (first.untilLocalMs - off >= endMs && tz.offsetMs(endMs - 1) === off)) {
+    return [{ band: first.band, seconds: Math.max(0, durationSeconds) }];
   }
+  const out: BandSegment[] = [];
   let doneSeconds = 0;
-  const push = (band: Band, untilMs: number) => {
-    const upTo = Math.min(durationSeconds, Math.max(doneSeconds, Math.round((untilMs - startMs) / 1000)));
-    const secs = upTo - doneSeconds;
-    if (secs <= 0) return;
-    const last = out[out.length - 1];
-    if (last && last.band === band) last.seconds += secs;
-    else out.push({ band, seconds: secs });
-    doneSeconds = upTo;
-  };
   let t = startMs;
   while (t < endMs) {
-    const off = tz.offsetMs(t);
-    // the end of the stretch with this offset (almost always the call's end)
-    let stretchEnd = endMs;
-    if (tz.offsetMs(endMs - 1) !== off) {
-      let lo = t; // offset(lo) === off
-      let hi = endMs - 1; // offset(hi) !== off
-      while (hi - lo > 1000) {
-        const mid = lo + Math.floor((hi - lo) / 2);
-        if (tz.offsetMs(mid) === off) lo = mid;
-        else hi = mid;
-      }
-      stretchEnd = Math.floor(hi / BUCKET_MS) * BUCKET_MS;
-      if (stretchEnd <= t) stretchEnd = hi;
-    }
+    off = tz.offsetMs(t);
+    const stretchEnd = tz.nextChange(t, endMs) ?? endMs;
     while (t < stretchEnd) {
-      const { band, untilLocalMs } = bandAt(cal, t + off);
-      const until = Math.min(stretchEnd, untilLocalMs - off);
-      push(band, until);
+      const b = bandAt(cal, t + off);
+      const until = Math.min(stretchEnd, b.untilLocalMs - off);
+      const upTo = Math.min(durationSeconds, Math.max(doneSeconds, Math.round((until - startMs) / 1000)));
+      const secs = upTo - doneSeconds;
+      if (secs > 0) {
+        const last = out[out.length - 1];
+        if (last !== undefined && last.band === b.band) last.seconds += secs;
+        else out.push({ band: b.band, seconds: secs });
+        doneSeconds = upTo;
+      }
       t = until;
     }
   }

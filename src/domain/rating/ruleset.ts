@@ -29,6 +29,7 @@ import { PrefixTable } from './prefixes.js';
 import type { Facts } from './facts.js';
 import type {
   Band,
+  ConditionJson,
   Explanation,
   PricingContext,
   RateCardJson,
@@ -127,6 +128,25 @@ export function compileRateCard(name: string, j: RateCardJson): CompiledRateCard
   };
 }
 
+/**
+ * The values a fact must have for the condition to hold, when its top level says so ("all" with an
+ * `equal` or `in` on the fact); undefined when the condition does not restrict the fact that way.
+ */
+function requiredValues(c: ConditionJson, fact: string): unknown[] | undefined {
+  if ('all' in c) {
+    for (const s of c.all) {
+      const r = requiredValues(s, fact);
+      if (r !== undefined) return r;
+    }
+    return undefined;
+  }
+  if ('fact' in c && c.fact === fact) {
+    if (c.operator === 'equal') return [c.value];
+    if (c.operator === 'in' && Array.isArray(c.value)) return c.value;
+  }
+  return undefined;
+}
+
 /** Billed seconds for `d` actual seconds: the first increment in full, then whole next increments. */
 export function billedSeconds(d: number, first: number, next: number): number {
   if (d <= 0) return 0;
@@ -159,6 +179,7 @@ export class CompiledRuleSet {
   readonly source: RuleSetSource;
   private readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
   private readonly roundingMode: DecimalJs.Rounding;
+  private readonly byAccessType = new Map<string, number[]>();
 
   /** Compiles a rule set that passed validateRuleSet; throws on one that did not. */
   constructor(src: RuleSetSource) {
@@ -186,6 +207,14 @@ export class CompiledRuleSet {
         json: rule,
       }))
       .sort((a, b) => b.priority - a.priority || a.index - b.index);
+    for (const at of ACCESS_TYPES) {
+      const list: number[] = [];
+      this.rules.forEach((rule, i) => {
+        const req = requiredValues(rule.json.conditions, 'accessType');
+        if (req === undefined || req.includes(at)) list.push(i);
+      });
+      this.byAccessType.set(at, list);
+    }
   }
 
   private compileEvent(rule: RuleJson): CompiledEvent {
@@ -293,7 +322,17 @@ export class CompiledRuleSet {
     const out: number[] = [];
     const f = facts as unknown as Record<string, unknown>;
     const rules = this.rules;
-    for (let i = 0; i < rules.length; i++) if (rules[i]!.predicate(f)) out.push(i);
+    // only the rules that can fire for this access type (a rule whose top-level "all" requires another
+    // access type cannot); the others are skipped without changing the result
+    const candidates = this.byAccessType.get(facts.accessType);
+    if (candidates === undefined) {
+      for (let i = 0; i < rules.length; i++) if (rules[i]!.predicate(f)) out.push(i);
+      return out;
+    }
+    for (let k = 0; k < candidates.length; k++) {
+      const i = candidates[k]!;
+      if (rules[i]!.predicate(f)) out.push(i);
+    }
     return out;
   }
 
@@ -407,8 +446,7 @@ export class CompiledRuleSet {
       }
     }
     // 11. rounding, once
-    const rounded = total.toDecimalPlaces(decimals, mode);
-    const amount = formatAmount(rounded, decimals);
+    const amount = total.toFixed(decimals, mode); // rounds with the set's method, plain notation
     const self = this;
     let cached: Explanation | undefined;
     return {

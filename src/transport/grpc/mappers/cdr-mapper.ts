@@ -26,7 +26,23 @@ const OUTCOME: Record<DomainOutcome, CdrOutcome> = {
   rejected: CdrOutcome.CDR_OUTCOME_REJECTED,
 };
 
-/** Unset or unknown enum values become "unknown" so validation names the field and the reason. */
+/** Unset or unknown enum values become "unknown (N)" so validation names the field and the reason. */
+export function accessTypeFromProto(value: AccessType): string {
+  return ACCESS_TYPE[value] ?? `unknown (${value})`;
+}
+
+export function featureFromProto(value: Feature): string {
+  return FEATURE[value] ?? `unknown (${value})`;
+}
+
+export function accessTypeToProto(value: string): AccessType {
+  return Number(Object.entries(ACCESS_TYPE).find(([, v]) => v === value)?.[0] ?? 0) as AccessType;
+}
+
+export function featureToProto(value: string): Feature {
+  return Number(Object.entries(FEATURE).find(([, v]) => v === value)?.[0] ?? 0) as Feature;
+}
+
 export function cdrDraftFromProto(cdr: ProtoCdr): CdrDraft {
   return {
     bridgeId: cdr.bridgeId,
@@ -34,34 +50,32 @@ export function cdrDraftFromProto(cdr: ProtoCdr): CdrDraft {
     conferenceId: cdr.conferenceId,
     bookingId: cdr.bookingId || undefined,
     customerAccount: cdr.customerAccount,
-    accessType: ACCESS_TYPE[cdr.accessType] ?? `unknown (${cdr.accessType})`,
+    accessType: accessTypeFromProto(cdr.accessType),
     callerNumber: cdr.callerNumber || undefined,
     calledNumber: cdr.calledNumber || undefined,
     startTime: cdr.startTime,
     answerTime: cdr.answerTime,
     endTime: cdr.endTime,
     durationSeconds: cdr.durationSeconds,
-    features: cdr.features.map((f) => FEATURE[f] ?? `unknown (${f})`),
+    features: cdr.features.map(featureFromProto),
   };
 }
 
 export function cdrToProto(cdr: Cdr): ProtoCdr {
-  const accessType = Number(Object.entries(ACCESS_TYPE).find(([, v]) => v === cdr.accessType)?.[0] ?? 0) as AccessType;
-  const features = cdr.features.map((f) => Number(Object.entries(FEATURE).find(([, v]) => v === f)?.[0] ?? 0) as Feature);
   return {
     bridgeId: cdr.bridgeId,
     recordId: cdr.recordId,
     conferenceId: cdr.conferenceId,
     bookingId: cdr.bookingId ?? '',
     customerAccount: cdr.customerAccount,
-    accessType,
+    accessType: accessTypeToProto(cdr.accessType),
     callerNumber: cdr.callerNumber ?? '',
     calledNumber: cdr.calledNumber ?? '',
     startTime: cdr.startTime,
     answerTime: cdr.answerTime,
     endTime: cdr.endTime,
     durationSeconds: cdr.durationSeconds,
-    features,
+    features: cdr.features.map(featureToProto),
   };
 }
 

@@ -6,6 +6,9 @@
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { ingestCdrs, type IngestDeps } from '../../../app/ingest/ingest-cdrs';
+import { retryUnrated, type UnratedFilter, type UnratedQueue } from '../../../app/ingest/retry-unrated';
+import { pageSize } from '../../../app/paging';
+import type { TimeRange } from '../../../gen/billing/v1/common';
 import { ValidationError } from '../../../domain/errors';
 import {
   CdrIngestServiceDefinition,
@@ -18,12 +21,14 @@ import type { Cdr as ProtoCdr } from '../../../gen/billing/v1/cdr';
 import type { Metrics } from '../../../observability/metrics';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
-import { cdrDraftFromProto, cdrResultToProto, countOutcomes } from '../mappers/cdr-mapper';
+import { cdrDraftFromProto, cdrResultToProto, cdrToProto, countOutcomes } from '../mappers/cdr-mapper';
+import { RatingStatus, CdrOutcome } from '../../../gen/billing/v1/cdr';
 
 export const MAX_CDRS_PER_BATCH = 1000;
 
 export interface CdrIngestServiceDeps {
   ingest: IngestDeps;
+  unrated: UnratedQueue;
   metrics: Metrics;
   /** Aborted when the server begins a graceful shutdown. */
   draining: AbortSignal;
@@ -67,10 +72,54 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
       checkBatchSize(request.cdrs, 'cdrs');
       return ingestBatch(request.cdrs);
     },
+    async listUnratedCdrs(request) {
+      const page = await deps.unrated.list(filterOf(request), pageSize(request.pageSize), request.pageToken);
+      return {
+        unratedCdrs: page.rows.map((r) => ({
+          cdr: cdrToProto(r.cdr),
+          unratedReason: r.reason,
+          receivedAt: r.receivedAt,
+          lastAttemptAt: r.lastAttemptAt ?? r.receivedAt,
+          attempts: r.attempts,
+        })),
+        nextPageToken: page.nextPageToken,
+        totalCount: page.total,
+      };
+    },
+    async retryUnratedCdrs(request) {
+      const report = await retryUnrated({ ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined }, {
+        ...deps.ingest,
+        queue: deps.unrated,
+      });
+      return {
+        retriedCount: report.retried,
+        ratedCount: report.rated,
+        stillUnratedCount: report.stillUnrated.length,
+        results: report.stillUnrated.slice(0, 100).map(({ cdr, reason }) => ({
+          bridgeId: cdr.bridgeId,
+          recordId: cdr.recordId,
+          outcome: CdrOutcome.CDR_OUTCOME_ACCEPTED,
+          violations: [],
+          ratingStatus: RatingStatus.RATING_STATUS_UNRATED,
+          unratedReason: reason,
+          charge: undefined,
+          ruleSetHash: '',
+        })),
+      };
+    },
   };
 
   return {
     definition: CdrIngestServiceDefinition,
     implementation: { ...unimplementedMethods(CdrIngestServiceDefinition), ...implemented },
+  };
+}
+
+function filterOf(request: { customerAccount: string; bridgeId: string; startTimeRange?: TimeRange }): UnratedFilter {
+  return {
+    customerAccount: request.customerAccount || undefined,
+    bridgeId: request.bridgeId || undefined,
+    startFrom: request.startTimeRange?.startTime,
+    startTo: request.startTimeRange?.endTime,
   };
 }

@@ -1,0 +1,56 @@
+/**
+ * Unrated CDRs are never dropped: they wait, visible, until their data is fixed (the customer is
+ * created, a rate is added), and are then priced again. A CDR that is priced by a retry gets its
+ * charge in the same transaction that marks it rated, and only once even when two retries race.
+ */
+import type { Cdr } from '../../domain/cdr';
+import { ValidationError } from '../../domain/errors';
+import { rate, type IngestDeps } from './ingest-cdrs';
+import type { RatingDecision } from './ports';
+
+export interface UnratedFilter {
+  customerAccount?: string;
+  bridgeId?: string;
+  startFrom?: Date;
+  startTo?: Date;
+  /** Only these CDRs. */
+  keys?: { bridgeId: string; recordId: string }[];
+}
+
+export interface UnratedCdrRow {
+  id: string;
+  cdr: Cdr;
+  reason: string;
+  receivedAt: Date;
+  lastAttemptAt?: Date;
+  attempts: number;
+}
+
+export interface UnratedQueue {
+  list(filter: UnratedFilter, size: number, pageToken?: string): Promise<{ rows: UnratedCdrRow[]; nextPageToken: string; total: number }>;
+  /** Up to `limit` unrated CDRs matching the filter. */
+  take(filter: UnratedFilter, limit: number): Promise<UnratedCdrRow[]>;
+  /** Stores the new decisions; returns the ids that this call turned from unrated to rated. */
+  record(decisions: { id: string; cdr: Cdr; decision: RatingDecision }[]): Promise<Set<string>>;
+}
+
+export const MAX_RETRY = 10_000;
+
+export interface RetryReport {
+  retried: number;
+  rated: number;
+  stillUnrated: { cdr: Cdr; reason: string }[];
+}
+
+export async function retryUnrated(filter: UnratedFilter, deps: Pick<IngestDeps, 'rater' | 'customers'> & { queue: UnratedQueue }): Promise<RetryReport> {
+  if (filter.keys && filter.keys.length > 1000) throw new ValidationError([{ field: 'cdr_keys', reason: 'at most 1000 keys a request' }]);
+  const rows = await deps.queue.take(filter, MAX_RETRY);
+  const facts = deps.customers ? await deps.customers.pricingFacts([...new Set(rows.map((r) => r.cdr.customerAccount))]) : undefined;
+  const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: rate(r.cdr, deps, facts) }));
+  const nowRated = await deps.queue.record(decisions);
+  return {
+    retried: rows.length,
+    rated: nowRated.size,
+    stillUnrated: decisions.filter((d) => !d.decision.rated).map((d) => ({ cdr: d.cdr, reason: (d.decision as { reason: string }).reason })),
+  };
+}

@@ -1,0 +1,108 @@
+/** The unrated CDRs, read and re-priced in place (table `cdrs`, rating_status = 'unrated'). */
+import type { UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
+import type { Cdr } from '../domain/cdr';
+import type { RatingDecision } from '../app/ingest/ports';
+import { decodePageToken, encodePageToken } from '../app/paging';
+import { fromRow, type StoredRow } from './cdr-store';
+import type { Database } from './database';
+
+type Row = StoredRow & { id: string; unrated_reason: string; received_at: string | Date; last_rating_attempt_at: string | Date | null; rating_attempts: number };
+
+type Binding = string | number;
+
+function where(filter: UnratedFilter): { sql: string; bindings: Binding[] } {
+  const parts = [`rating_status = 'unrated'`];
+  const bindings: Binding[] = [];
+  if (filter.customerAccount) (parts.push('customer_account = ?'), bindings.push(filter.customerAccount));
+  if (filter.bridgeId) (parts.push('bridge_id = ?'), bindings.push(filter.bridgeId));
+  if (filter.startFrom) (parts.push('start_time >= ?'), bindings.push(filter.startFrom.toISOString()));
+  if (filter.startTo) (parts.push('start_time < ?'), bindings.push(filter.startTo.toISOString()));
+  if (filter.keys?.length) {
+    parts.push(`(bridge_id, record_id) in (select bridge_id, record_id from jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text))`);
+    bindings.push(JSON.stringify(filter.keys.map((k) => ({ bridge_id: k.bridgeId, record_id: k.recordId }))));
+  }
+  return { sql: parts.join(' and '), bindings };
+}
+
+function toUnrated(row: Row): UnratedCdrRow {
+  return {
+    id: String(row.id),
+    cdr: fromRow(row),
+    reason: row.unrated_reason,
+    receivedAt: new Date(row.received_at),
+    lastAttemptAt: row.last_rating_attempt_at ? new Date(row.last_rating_attempt_at) : undefined,
+    attempts: row.rating_attempts,
+  };
+}
+
+export class PostgresUnratedQueue implements UnratedQueue {
+  constructor(private readonly database: Database) {}
+
+  private get knex() {
+    return this.database.orm.em.getKnex();
+  }
+
+  async list(filter: UnratedFilter, size: number, pageToken?: string) {
+    const w = where(filter);
+    const after = decodePageToken(pageToken) as [string, string] | undefined;
+    const page = after ? ` and (start_time, id) > (?::timestamptz, ?::bigint)` : '';
+    const rows = ((await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
+      ...w.bindings,
+      ...(after ?? []),
+      size + 1,
+    ])) as { rows: Row[] }).rows;
+    const total = ((await this.knex.raw(`select count(*)::int as n from cdrs where ${w.sql}`, w.bindings)) as { rows: { n: number }[] }).rows[0]!.n;
+    const shown = rows.slice(0, size).map(toUnrated);
+    const last = shown[shown.length - 1];
+    return { rows: shown, total, nextPageToken: rows.length > size && last ? encodePageToken([last.cdr.startTime.toISOString(), last.id]) : '' };
+  }
+
+  async take(filter: UnratedFilter, limit: number) {
+    const w = where(filter);
+    const rows = ((await this.knex.raw(`select * from cdrs where ${w.sql} order by id limit ?`, [...w.bindings, limit])) as { rows: Row[] }).rows;
+    return rows.map(toUnrated);
+  }
+
+  async record(decisions: { id: string; cdr: Cdr; decision: RatingDecision }[]): Promise<Set<string>> {
+    const rated = decisions.filter((d) => d.decision.rated);
+    const unrated = decisions.filter((d) => !d.decision.rated);
+    return this.knex.transaction(async (trx) => {
+      const done = new Set<string>();
+      if (rated.length) {
+        const payload = JSON.stringify(
+          rated.map(({ id, cdr, decision }) => {
+            const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
+            return { id, customer_account: cdr.customerAccount, call_start: cdr.startTime.toISOString(), ...charge, rule_set_hash: charge.ruleSetHash, fired_rules: charge.firedRules };
+          }),
+        );
+        // Only rows still unrated are flipped, so two racing retries charge a CDR once.
+        const flipped = (await trx.raw(
+          `with input as (
+             select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
+               currency text, rule_set_hash text, fired_rules text[], explanation jsonb)
+           ), flipped as (
+             update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
+             from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
+             returning cdrs.id
+           ), charged as (
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation
+             from input join flipped using (id)
+           )
+           select id from flipped`,
+          [payload],
+        )) as { rows: { id: string }[] };
+        for (const r of flipped.rows) done.add(String(r.id));
+      }
+      if (unrated.length) {
+        await trx.raw(
+          `update cdrs set unrated_reason = x.reason, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
+           from jsonb_to_recordset(?::jsonb) as x(id bigint, reason text)
+           where cdrs.id = x.id and cdrs.rating_status = 'unrated'`,
+          [JSON.stringify(unrated.map((d) => ({ id: d.id, reason: (d.decision as { reason: string }).reason })))],
+        );
+      }
+      return done;
+    });
+  }
+}

@@ -1,0 +1,94 @@
+/** RatingService: quotes with explanations, the rule set in force, its history, candidate checks. */
+import { quoteCall } from '../../../app/rating/quote-call';
+import type { RatingRuntime } from '../../../app/rating/rating-runtime';
+import { validateCandidate } from '../../../app/rating/validate-candidate';
+import { pageSize } from '../../../app/paging';
+import type { CustomerDirectory } from '../../../app/ingest/ports';
+import { FailedPreconditionError } from '../../../domain/errors';
+import {
+  RatingServiceDefinition,
+  type RatingServiceImplementation,
+} from '../../../gen/billing/v1/rating_service';
+import type { Database } from '../../../persistence/database';
+import { listRuleSetUsage } from '../../../persistence/rule-set-archive';
+import type { ServiceBinding } from '../grpc-server';
+import { unimplementedMethods } from '../unimplemented';
+import { accessTypeFromProto, featureFromProto } from '../mappers/cdr-mapper';
+import { explanationToProto } from '../mappers/explanation-mapper';
+
+export interface RatingServiceDeps {
+  rating: RatingRuntime;
+  database: Database;
+  customers?: CustomerDirectory;
+}
+
+export function ratingService(deps: RatingServiceDeps): ServiceBinding {
+  const implemented: RatingServiceImplementation = {
+    async quoteCall(request) {
+      const quote = await quoteCall(
+        {
+          customerAccount: request.customerAccount || undefined,
+          accessType: accessTypeFromProto(request.accessType),
+          calledNumber: request.calledNumber || undefined,
+          startTime: request.startTime,
+          durationSeconds: request.durationSeconds,
+          features: request.features.map(featureFromProto),
+          participants: request.participants,
+          ruleSetHash: request.ruleSetHash || undefined,
+        },
+        deps,
+      );
+      return {
+        price: { currencyCode: quote.currency, amount: quote.total },
+        pricePerParticipant: { currencyCode: quote.currency, amount: quote.perParticipant },
+        explanation: explanationToProto(quote.explanation, quote),
+      };
+    },
+
+    async getActiveRuleSet(request) {
+      const current = deps.rating.current;
+      const refused = deps.rating.lastRefused;
+      const lastRefusedReload = refused && { attemptedAt: refused.at, contentHash: '', violations: refused.violations };
+      if (!current) {
+        if (refused) return { ruleSet: undefined, lastRefusedReload };
+        throw new FailedPreconditionError('no rule set is loaded');
+      }
+      const at = request.at ?? new Date();
+      const set = current.book.ruleSetAt(at);
+      if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
+      return {
+        ruleSet: {
+          ref: { name: set.name, version: set.version, contentHash: set.hash },
+          effectiveFrom: set.effectiveFrom,
+          loadedAt: current.loadedAt,
+          files: Object.values(set.source.files).map((path) => ({ path, sha256: current.fileDigests.get(path) ?? '' })),
+        },
+        lastRefusedReload,
+      };
+    },
+
+    async listRuleSets(request) {
+      const page = await listRuleSetUsage(deps.database, pageSize(request.pageSize), request.pageToken);
+      return {
+        ruleSets: page.rows.map((r) => ({
+          ruleSet: {
+            ref: { name: r.name, version: r.version, contentHash: r.hash },
+            effectiveFrom: r.effectiveFrom,
+            loadedAt: r.firstLoadedAt,
+            files: r.files,
+          },
+          firstChargeAt: r.firstChargeAt,
+          lastChargeAt: r.lastChargeAt,
+          chargeCount: r.chargeCount,
+        })),
+        nextPageToken: page.nextPageToken,
+      };
+    },
+
+    async validateRuleSet(request) {
+      const result = await validateCandidate(request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })));
+      return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
+    },
+  };
+  return { definition: RatingServiceDefinition, implementation: { ...unimplementedMethods(RatingServiceDefinition), ...implemented } };
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRuleBook } from '../../src/rules-files/load.js';
+import { LiveRuleBook } from '../../src/rules-files/live.js';
+import { SCHEMAS } from '../../src/rules-files/schemas.js';
+import { rulesCheck, rulesTest } from '../../src/cli/rules-commands.js';
+import { cdr } from './fixture.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rules-'));
+  await cp('rules', dir, { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const SET = 'standard-2025';
+async function edit(file: string, f: (doc: any) => void) {
+  const p = path.join(dir, SET, file);
+  const doc = JSON.parse(await readFile(p, 'utf8'));
+  f(doc);
+  await writeFile(p, JSON.stringify(doc, null, 2));
+}
+const ruleIndex = (doc: any, name: string) => doc.rules.findIndex((r: any) => r.name === name);
+
+describe('loadRuleBook', () => {
+  it('loads the shipped rules, with file hashes', async () => {
+    const r = await loadRuleBook('rules');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.book.sets.map((s) => s.version)).toEqual(['2025.1', '2026.1']);
+    expect(r.files).toHaveLength(8);
+    expect(r.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const set = r.book.sets[0]!;
+    expect(set.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.keys(set.source.destinations.prefixes).length).toBeGreaterThanOrEqual(300);
+    expect(set.rules.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('refuses a typo in a fact name, naming file, path and the fix', async () => {
+    let i = 0;
+    await edit('ruleset.json', (d) => {
+      i = ruleIndex(d, 'dial-out EU');
+      d.rules[i].conditions.all[1].fact = 'zonee';
+    });
+    const r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]).toMatchObject({ file: `${SET}/ruleset.json`, jsonPath: `$.rules[${i}].conditions.all[1].fact` });
+    expect(r.violations[0]!.reason).toMatch(/^unknown fact "zonee" \(did you mean "zone"\?\)/);
+  });
+
+  it('refuses a bad operator', async () => {
+    let i = 0;
+    await edit('ruleset.json', (d) => {
+      i = ruleIndex(d, 'web');
+      d.rules[i].conditions.all[0].operator = 'equals';
+    });
+    const r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.violations[0]).toMatchObject({ file: `${SET}/ruleset.json`, jsonPath: `$.rules[${i}].conditions.all[0].operator` });
+    expect(r.violations[0]!.reason).toMatch(/unknown operator "equals" \(did you mean "equal"\?\)/);
+  });
+
+  it('refuses a missing rate card, and a zone no rate covers', async () => {
+    await edit('rates.json', (d) => delete d.rateCards.do_UK);
+    let r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.violations[0]!.jsonPath).toMatch(/^\$\.rules\[\d+\]\.event\.params\.rateCard$/);
+    expect(r.violations[0]!.reason).toContain('missing rate: no rate card "do_UK"');
+
+    await cp('rules', dir, { recursive: true });
+    await edit('ruleset.json', (d) => d.rules.splice(ruleIndex(d, 'dial-out UK'), 1));
+    r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.violations).toEqual([{ file: `${SET}/destinations.json`, jsonPath: '$.prefixes["+44"]', reason: expect.stringContaining('missing rate: zone UK has no rate for dial_out') }]);
+  });
+
+  it('refuses a value of the wrong type, an unknown zone, bad event parameters', async () => {
+    await edit('ruleset.json', (d) => {
+      d.rules[ruleIndex(d, 'dial-out WORLD_B over an hour')].conditions.all[2].value = '3600';
+      d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].value = 'EUROPE';
+      d.rules[ruleIndex(d, 'recording surcharge')].event.params.amount = '0,25';
+      d.rules[ruleIndex(d, 'nonprofit discount')].event.params.percentage = '15';
+    });
+    const r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const reasons = r.violations.map((v) => `${v.jsonPath}: ${v.reason}`).join('\n');
+    expect(reasons).toMatch(/value: fact durationSeconds is a number; got "3600"/);
+    expect(reasons).toMatch(/"EUROPE" is not a zone in destinations/);
+    expect(reasons).toMatch(/event\.params\.amount: "0,25": must match pattern/);
+    expect(reasons).toMatch(/event\.params\.percentage: unknown property "percentage" \(did you mean "percent"\?\)/);
+  });
+
+  it('refuses overlapping and unreachable rules', async () => {
+    await edit('ruleset.json', (d) => {
+      d.rules.push({ name: 'dial-out EU again', priority: 10, conditions: { all: [{ fact: 'zone', operator: 'in', value: ['EU', 'UK'] }, { fact: 'accessType', operator: 'equal', value: 'dial_out' }] }, event: { type: 'rate', params: { rateCard: 'do_UK' } } });
+      d.rules.push({ name: 'never', conditions: { all: [{ fact: 'accessType', operator: 'equal', value: 'web' }, { fact: 'accessType', operator: 'equal', value: 'dial_out' }] }, event: { type: 'rate', params: { rateCard: 'web' } } });
+      d.rules.push({ name: 'shadowed', priority: 5, conditions: { all: [{ fact: 'accessType', operator: 'equal', value: 'web' }] }, event: { type: 'rate', params: { rateCard: 'web' } } });
+    });
+    const r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const reasons = r.violations.map((v) => v.reason).join('\n');
+    expect(reasons).toMatch(/overlaps rule "dial-out EU" .* at the same priority 10: both fire for .*zone="EU"/);
+    expect(reasons).toMatch(/overlaps rule "dial-out UK"/);
+    expect(reasons).toMatch(/unreachable: the conditions can never all hold/);
+    expect(reasons).toMatch(/unreachable: always overridden by higher-priority rule\(s\) "web"/);
+  });
+
+  it('reports invalid JSON with line and column', async () => {
+    await writeFile(path.join(dir, SET, 'calendar.json'), '{\n  "weekendDays": [6, 7],\n  "peak": [}\n');
+    const r = await loadRuleBook(dir);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.violations[0]!.file).toBe(`${SET}/calendar.json`);
+    expect(r.violations[0]!.reason).toMatch(/^not valid JSON/);
+  });
+
+  it('keeps pricing with the last good set when a new one is bad (live reload)', async () => {
+    const live = new LiveRuleBook(dir);
+    expect((await live.reload()).ok).toBe(true);
+    const good = live.book!;
+    const call = cdr({ calledNumber: '+4930123456', start: '2025-03-12T10:00:00+01:00', seconds: 60 });
+    expect(good.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' }); // 60 s x 0.12/60 + 0.05
+    await edit('ruleset.json', (d) => (d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].fact = 'zonee'));
+    const rep = await live.reload();
+    expect(rep.ok).toBe(false);
+    expect(rep.violations[0]!.reason).toContain('unknown fact "zonee"');
+    expect(live.book).toBe(good);
+    expect(live.book!.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' });
+    // a valid change goes live on the next reload
+    await cp('rules', dir, { recursive: true });
+    await edit('rates.json', (d) => (d.rateCards.do_EU.rates.peak[0].rate = '0.18'));
+    expect((await live.reload()).ok).toBe(true);
+    expect(live.book).not.toBe(good);
+    expect(live.book!.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.23' }); // 0.18 + 0.05
+  });
+});
+
+describe('rules CLI', () => {
+  it('check and test pass on the shipped rules and fail with file: path: reason', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(await rulesCheck('rules', (s) => out.push(s), (s) => err.push(s))).toBe(0);
+    expect(await rulesTest('rules', (s) => out.push(s), (s) => err.push(s))).toBe(0);
+    expect(err).toEqual([]);
+    await edit('ruleset.json', (d) => (d.rules[0].conditions.all[0].operator = 'equals'));
+    expect(await rulesCheck(dir, () => {}, (s) => err.push(s))).toBe(1);
+    expect(err[0]).toBe(`${SET}/ruleset.json: $.rules[0].conditions.all[0].operator: unknown operator "equals" (did you mean "equal"?); allowed: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain`);
+  });
+
+  it('rules test shows the difference when a case fails', async () => {
+    await edit('rates.json', (d) => (d.rateCards.do_SE_MOBILE.rates.peak[0].rate = '0.15'));
+    const err: string[] = [];
+    expect(await rulesTest(dir, () => {}, (s) => err.push(s))).toBe(1);
+    // 61 s x 0.15/60 = 0.1525 + 0.25 = 0.4025 -> 0.40 instead of 0.37
+    expect(err.join('\n')).toContain('amount: expected 0.37, got 0.40 (difference +0.03)');
+  });
+});
+
+describe('schemas for editors', () => {
+  it('rules/schema/*.schema.json equal the schemas the loader uses', async () => {
+    const files = (await readdir('rules/schema')).sort();
+    expect(files).toEqual(Object.keys(SCHEMAS).sort());
+    for (const [name, schema] of Object.entries(SCHEMAS)) {
+      expect(JSON.parse(await readFile(path.join('rules/schema', name), 'utf8'))).toEqual(JSON.parse(JSON.stringify(schema)));
+    }
+  });
+});
