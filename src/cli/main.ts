@@ -1,10 +1,17 @@
 /** Entry point of the `billing` command line. Each subcommand lives in its own file. */
 import { Command } from 'commander';
+import { registerBacktestCommand } from './backtest-command';
+import { registerImportCdrsCommand } from './import-cdrs-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
+import { registerSimulateBridgeCommand } from './simulate-bridge-command';
 
 const program = new Command('billing').description('billing integration service').showHelpAfterError();
 registerServeCommand(program);
 registerMigrateCommand(program);
+registerBacktestCommand(registerRulesCommands(program));
+registerImportCdrsCommand(program);
+registerSimulateBridgeCommand(program);
 
 await program.parseAsync(process.argv);

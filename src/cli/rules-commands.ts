@@ -51,8 +51,8 @@ export async function rulesTest(dir: string, out: (s: string) => void = console.
   return failed ? 1 : 0;
 }
 
-export function registerRulesCommands(program: Command): void {
-  const rules = program.command('rules').description('check and test the pricing rule files');
+export function registerRulesCommands(program: Command): Command {
+  const rules = program.command('rules').description('check, test and backtest the pricing rule files');
   rules
     .command('check [dir]')
     .description('validate every rule file (schema, facts, operators, parameters, overlaps, zones without a rate)')
@@ -65,4 +65,5 @@ export function registerRulesCommands(program: Command): void {
     .action(async (dir?: string) => {
       process.exitCode = (await rulesTest(dir ?? defaultDir())) || process.exitCode;
     });
+  return rules;
 }

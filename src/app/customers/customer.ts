@@ -1,0 +1,97 @@
+/** A customer as sales keeps it, and the checks its fields must pass. */
+import { IANAZone } from 'luxon';
+import type { FieldViolation } from '../../domain/errors';
+
+export interface PostalAddress {
+  lines: string[];
+  postalCode: string;
+  city: string;
+  countryCode: string;
+}
+
+/** What the sales system sends (no output-only fields). Empty strings mean "none". */
+export interface CustomerInput {
+  externalId: string;
+  name: string;
+  billingAddress: PostalAddress;
+  email: string;
+  vatNumber: string;
+  countryCode: string;
+  currencyCode: string;
+  timeZone: string;
+  paymentTermsDays: number;
+  registrationNumber: string;
+}
+
+export interface Customer extends CustomerInput {
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MAX_EXTERNAL_ID_LENGTH = 128;
+
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
+}
+
+export function isCountryCode(code: string): boolean {
+  return /^[A-Z]{2}$/.test(code) && REGION_NAMES.of(code) !== undefined;
+}
+
+export function isTimeZone(zone: string): boolean {
+  return zone !== '' && IANAZone.isValidZone(zone);
+}
+
+export function validateExternalId(id: string, field: string, out: FieldViolation[]): void {
+  if (!id.trim()) out.push({ field, reason: 'required' });
+  else if (id.length > MAX_EXTERNAL_ID_LENGTH) out.push({ field, reason: `at most ${MAX_EXTERNAL_ID_LENGTH} characters` });
+  else if (id !== id.trim()) out.push({ field, reason: 'must not begin or end with white space' });
+}
+
+/** Every problem of the customer at once, with field paths under `prefix` (e.g. "customer."). */
+export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldViolation[] {
+  const v: FieldViolation[] = [];
+  validateExternalId(c.externalId, `${prefix}external_id`, v);
+  if (!c.name.trim()) v.push({ field: `${prefix}name`, reason: 'required: the legal name printed on invoices' });
+  if (!isCurrencyCode(c.currencyCode)) {
+    v.push({ field: `${prefix}currency_code`, reason: `${JSON.stringify(c.currencyCode)} is not an ISO 4217 currency code (three upper-case letters, e.g. "SEK")` });
+  }
+  if (!isTimeZone(c.timeZone)) {
+    v.push({ field: `${prefix}time_zone`, reason: `${JSON.stringify(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")` });
+  }
+  if (c.countryCode && !isCountryCode(c.countryCode)) {
+    v.push({ field: `${prefix}country_code`, reason: `${JSON.stringify(c.countryCode)} is not an ISO 3166-1 alpha-2 country code (e.g. "SE")` });
+  }
+  if (c.billingAddress.countryCode && !isCountryCode(c.billingAddress.countryCode)) {
+    v.push({ field: `${prefix}billing_address.country_code`, reason: `${JSON.stringify(c.billingAddress.countryCode)} is not an ISO 3166-1 alpha-2 country code` });
+  }
+  if (!Number.isInteger(c.paymentTermsDays) || c.paymentTermsDays < 0 || c.paymentTermsDays > 365) {
+    v.push({ field: `${prefix}payment_terms_days`, reason: 'must be a whole number of days from 0 to 365' });
+  }
+  if (c.email && !EMAIL.test(c.email)) v.push({ field: `${prefix}email`, reason: `${JSON.stringify(c.email)} is not an e-mail address` });
+  return v;
+}
+
+/** The fields a change is judged by: equal content means no new version. */
+export function sameContent(a: CustomerInput, b: CustomerInput): boolean {
+  return JSON.stringify(contentOf(a)) === JSON.stringify(contentOf(b));
+}
+
+export function contentOf(c: CustomerInput): CustomerInput {
+  return {
+    externalId: c.externalId,
+    name: c.name,
+    billingAddress: { lines: [...c.billingAddress.lines], postalCode: c.billingAddress.postalCode, city: c.billingAddress.city, countryCode: c.billingAddress.countryCode },
+    email: c.email,
+    vatNumber: c.vatNumber,
+    countryCode: c.countryCode,
+    currencyCode: c.currencyCode,
+    timeZone: c.timeZone,
+    paymentTermsDays: c.paymentTermsDays,
+    registrationNumber: c.registrationNumber,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * What CLI commands that work on stored data need: the database (migrated), the live rule book
+ * and the ingest dependencies, built the same way the service builds them.
+ */
+import { RatingRuntime } from '../app/rating/rating-runtime';
+import type { IngestDeps } from '../app/ingest/ingest-cdrs';
+import { loadConfig, type Config } from '../config/config';
+import { createLogger } from '../observability/logger';
+import { PostgresCdrStore } from '../persistence/cdr-store';
+import { openDatabase, type Database } from '../persistence/database';
+import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+
+export interface BillingCore {
+  config: Config;
+  database: Database;
+  rating: RatingRuntime;
+  ingest: IngestDeps;
+  close(): Promise<void>;
+}
+
+export async function openBilling(options: { rulesDir?: string } = {}): Promise<BillingCore> {
+  const config = loadConfig();
+  const logger = createLogger(process.env.BILLING_LOG_LEVEL ?? 'warn');
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await database.migrate();
+  const rating = new RatingRuntime(options.rulesDir ?? config.rulesDir, new PostgresRuleSetArchive(database), logger);
+  await rating.reload();
+  return {
+    config,
+    database,
+    rating,
+    ingest: { store: new PostgresCdrStore(database), rater: rating },
+    close: () => database.close(),
+  };
+}

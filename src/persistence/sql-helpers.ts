@@ -1,0 +1,65 @@
+/** Small helpers for raw SQL through knex, the same on node-postgres and the embedded PGlite. */
+import type { Knex } from '@mikro-orm/postgresql';
+import { FailedPreconditionError } from '../domain/errors';
+import type { RequestKey } from '../app/mutations';
+
+/** knex.raw answers `{ rows }` on node-postgres and PGlite alike. */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: unknown[] }).rows ?? []) as T[];
+}
+
+export function toDate(value: Date | string): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+export function optionalDate(value: Date | string | null | undefined): Date | undefined {
+  return value === null || value === undefined ? undefined : toDate(value);
+}
+
+/** JSON columns come back parsed from node-postgres; be lenient if a driver hands text. */
+export function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Escapes LIKE wildcards so a search term matches literally. */
+export function likePattern(term: string): string {
+  return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Runs a mutation at most once per request key, inside the caller's transaction: the key row is
+ * inserted first (a concurrent twin waits on it), the response stored beside it, and a retry with
+ * the same key answers the stored response. The same key with a different request is refused.
+ */
+export async function once<T>(
+  trx: Knex.Transaction,
+  key: RequestKey,
+  run: () => Promise<T>,
+  codec: { encode(value: T): unknown; decode(stored: unknown): T },
+): Promise<T> {
+  const claimed = rowsOf(
+    await trx.raw(
+      `insert into idempotency_keys (scope, request_id, request_hash) values (?, ?, ?)
+       on conflict (scope, request_id) do nothing returning request_id`,
+      [key.scope, key.requestId, key.requestHash],
+    ),
+  );
+  if (claimed.length) {
+    const value = await run();
+    await trx.raw(`update idempotency_keys set response = ?::jsonb where scope = ? and request_id = ?`, [
+      JSON.stringify(codec.encode(value)),
+      key.scope,
+      key.requestId,
+    ]);
+    return value;
+  }
+  const [stored] = rowsOf<{ request_hash: string; response: unknown }>(
+    await trx.raw(`select request_hash, response from idempotency_keys where scope = ? and request_id = ?`, [key.scope, key.requestId]),
+  );
+  if (!stored || stored.request_hash !== key.requestHash) {
+    throw new FailedPreconditionError(
+      `request_id ${JSON.stringify(key.requestId)} was already used for a different ${key.scope} request; use a new request_id for a new request`,
+    );
+  }
+  return codec.decode(json(stored.response));
+}
