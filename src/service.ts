@@ -10,9 +10,16 @@ import type { Logger } from './observability/logger';
 import { Metrics, serveMetrics } from './observability/metrics';
 import { openDatabase, type Database } from './persistence/database';
 import { PostgresCdrStore } from './persistence/cdr-store';
+import { PostgresCustomerDirectory } from './persistence/customer-directory';
 import { PostgresRuleSetArchive } from './persistence/rule-set-archive';
 import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
+import { PostgresCustomerStore } from './persistence/customer-store';
+import { PostgresBookingStore } from './persistence/booking-store';
 import { RatingRuntime } from './app/rating/rating-runtime';
+import { loadInvoicingConfig } from './config/invoicing-config';
+import { Invoicing } from './app/invoicing/invoicing';
+import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
+import { PostgresInvoiceStore } from './persistence/invoice-store';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { createGrpcServer } from './transport/grpc/grpc-server';
 import { billingServices } from './transport/grpc/services/index';
@@ -43,6 +50,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   await rating.reload();
   const stopWatchingRules = rating.watch();
 
+  const invoicingConfig = loadInvoicingConfig(process.env);
+  const invoicing = new Invoicing({ store: new PostgresInvoiceStore(database), config: invoicingConfig });
+  const closeScheduler = new PeriodCloseScheduler(invoicing, invoicingConfig.closeIntervalMs, logger);
+
   const tokens = loadTokens(config, logger);
   const health = HealthState();
   // NOT_SERVING while the database does not answer; a load balancer then sends traffic elsewhere.
@@ -63,16 +74,20 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     services: billingServices({
       logger,
       metrics,
-      ingest: { store: new PostgresCdrStore(database), rater: rating },
+      ingest: { store: new PostgresCdrStore(database), rater: rating, customers: new PostgresCustomerDirectory(database) },
       rating,
       unrated: new PostgresUnratedQueue(database),
       database,
       draining: draining.signal,
+      invoicing,
+      customers: new PostgresCustomerStore(database),
+      bookings: new PostgresBookingStore(database),
     }),
     maxMessageBytes: config.maxMessageBytes,
     tls: config.tls,
   });
   const port = await server.listen(config.listenAddr);
+  closeScheduler.start();
   const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
   logger.info({ listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) }, 'billing service serving');
 
@@ -89,6 +104,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         stopWatchingRules();
         health.setStatus('unhealthy');
         draining.abort();
+        await closeScheduler.stop();
         const how = await server.shutdown(config.shutdownTimeoutMs);
         logger.info({ how }, 'gRPC server stopped');
         await metricsServer?.close();

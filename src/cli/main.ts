@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerBacktestCommand } from './backtest-command';
 import { registerImportCdrsCommand } from './import-cdrs-command';
+import { registerMailingListCommand } from './mailing-list-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerReconcileCommand } from './reconcile-command';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSimulateBridgeCommand } from './simulate-bridge-command';
@@ -13,5 +15,7 @@ registerMigrateCommand(program);
 registerBacktestCommand(registerRulesCommands(program));
 registerImportCdrsCommand(program);
 registerSimulateBridgeCommand(program);
+registerMailingListCommand(program);
+registerReconcileCommand(program);
 
 await program.parseAsync(process.argv);

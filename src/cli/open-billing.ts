@@ -7,6 +7,7 @@ import type { IngestDeps } from '../app/ingest/ingest-cdrs';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger } from '../observability/logger';
 import { PostgresCdrStore } from '../persistence/cdr-store';
+import { PostgresCustomerDirectory } from '../persistence/customer-directory';
 import { openDatabase, type Database } from '../persistence/database';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 
@@ -29,7 +30,7 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
     config,
     database,
     rating,
-    ingest: { store: new PostgresCdrStore(database), rater: rating },
+    ingest: { store: new PostgresCdrStore(database), rater: rating, customers: new PostgresCustomerDirectory(database) },
     close: () => database.close(),
   };
 }

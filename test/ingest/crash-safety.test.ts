@@ -13,6 +13,8 @@ import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { spawnService, type ServiceProcess } from '../support/service-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { openDatabase } from '../../src/persistence/database';
+import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -25,7 +27,8 @@ afterAll(async () => {
 function clientFor(service: ServiceProcess) {
   const token = fs.readFileSync(path.join(db.dataDir, 'admin-token'), 'utf8').trim();
   const channel = createChannel(`127.0.0.1:${service.port}`);
-  return { channel, client: createClient(CdrIngestServiceDefinition, channel, { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } }) };
+  const options = { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } };
+  return { channel, client: createClient(CdrIngestServiceDefinition, channel, options), sales: createClient(CustomerServiceDefinition, channel, options) };
 }
 
 describe('crash safety', () => {
@@ -34,7 +37,8 @@ describe('crash safety', () => {
     const acknowledged = new Set<string>();
 
     const first = await spawnService(db.env);
-    const { channel, client } = clientFor(first);
+    const { channel, client, sales } = clientFor(first);
+    await createCustomers(sales, ['CUST-1', 'CUST-2', 'CUST-3']);
     const simulator = new BridgeSimulator(client);
     const killAfterAcks = 8;
     let acks = 0;

@@ -10,11 +10,16 @@ import { CdrIngestServiceDefinition, type StreamCdrsRequest } from '../../src/ge
 import { CdrOutcome } from '../../src/gen/billing/v1/cdr';
 import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { startTestService, type TestService } from '../support/test-service';
+import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 let t: TestService;
 beforeAll(async () => {
-  if (onServer) t = await startTestService();
+  if (onServer) {
+    t = await startTestService();
+    await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['CUST-1']);
+  }
 });
 afterAll(async () => {
   await t?.stop();

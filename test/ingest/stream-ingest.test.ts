@@ -10,10 +10,13 @@ import { AccessType, Feature } from '../../src/gen/billing/v1/common';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { startTestService, type TestService } from '../support/test-service';
+import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 let t: TestService;
 beforeAll(async () => {
   t = await startTestService();
+  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['CUST-1', 'CUST-2', 'CUST-3']);
 });
 afterAll(async () => {
   await t?.stop();

@@ -9,10 +9,13 @@ import { AccessType } from '../../src/gen/billing/v1/common';
 import { PostgresBacktestSource } from '../../src/persistence/backtest-source';
 import { loadRuleBook } from '../../src/rules-files/load';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 let t: TestService;
 beforeAll(async () => {
   t = await startTestService();
+  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['A', 'B']);
 });
 afterAll(async () => {
   await t?.stop();

@@ -12,6 +12,8 @@ import { CdrOutcome, RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 let t: TestService;
 let rulesDir: string;
@@ -19,6 +21,7 @@ beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
   t = await startTestService({ rulesDir });
+  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['CUST-R']);
 });
 afterAll(async () => {
   await t?.stop();
@@ -161,5 +164,41 @@ describe('unrated CDRs', () => {
       `select count(*)::int as n from charges ch join cdrs c on c.id = ch.cdr_id where c.record_id = 'old-1' and c.rating_status = 'rated'`,
     )) as { rows: { n: number }[] };
     expect(charges.rows[0]!.n).toBe(1);
+  });
+});
+
+describe('customers and contracts in pricing', () => {
+  it('stores a CDR of an unknown customer as unrated and prices it once sales creates the customer', async () => {
+    const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
+    const [result] = (await ingest.submitCdrs({ requestId: 'nc', cdrs: [cdr('nc-1', { customerAccount: 'NEW-CUST' })] })).results;
+    expect(result!.ratingStatus).toBe(RatingStatus.RATING_STATUS_UNRATED);
+    expect(result!.unratedReason).toBe('unknown customer account "NEW-CUST"');
+
+    await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['NEW-CUST']);
+    const retried = await t.client(CdrIngestServiceDefinition, 'billing').retryUnratedCdrs({
+      requestId: 'nc-retry', customerAccount: '', bridgeId: '', cdrKeys: [{ bridgeId: 'rating-bridge', recordId: 'nc-1' }],
+    });
+    expect(retried).toMatchObject({ retriedCount: 1, ratedCount: 1, stillUnratedCount: 0 });
+  });
+
+  it('prices with the contract valid at the call: a special price from its start, the list price before', async () => {
+    await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['CONTRACT-CUST']);
+    await t.client(CustomerServiceDefinition, 'sales').upsertContract({
+      requestId: 'k1',
+      expectedVersion: 0,
+      contract: {
+        externalId: 'K-1', customerExternalId: 'CONTRACT-CUST', pricePlan: '', discountPercent: '',
+        specialPrices: [{ accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE', ratePerMinute: { currencyCode: 'EUR', amount: '0.03' } }],
+        includedMinutes: '0', minimumCommitment: undefined, billingCycle: 0, anchorDay: 1,
+        validFrom: new Date('2026-11-10T00:00:00Z'), validTo: undefined, signedAt: new Date('2026-11-01T00:00:00Z'), version: 0,
+      },
+    });
+    const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
+    const before = cdr('k-before', { customerAccount: 'CONTRACT-CUST' }); // 2026-11-03, before the contract
+    const after = cdr('k-after', { customerAccount: 'CONTRACT-CUST', startTime: new Date('2026-11-12T09:00:00Z') });
+    const [b, a] = (await ingest.submitCdrs({ requestId: 'k', cdrs: [before, after] })).results;
+    // The list price then (0.07 per minute after the change above, 5 min = 0.35); the contract's 0.03 per minute after (0.15).
+    expect(b!.charge!.amount).toBe('0.35');
+    expect(a!.charge!.amount).toBe('0.15');
   });
 });

@@ -118,8 +118,8 @@ describe('authentication and roles', () => {
 
 describe('not built yet', () => {
   it('answers UNIMPLEMENTED, never a fake answer', async () => {
-    const error = await expectStatus(t.client(InvoiceServiceDefinition, 'admin').listInvoices({}), Status.UNIMPLEMENTED);
-    expect(error.details).toContain('billing.v1.InvoiceService/ListInvoices');
+    const error = await expectStatus(t.client(InvoiceServiceDefinition, 'admin').rerateCharges({}), Status.UNIMPLEMENTED);
+    expect(error.details).toContain('billing.v1.InvoiceService/RerateCharges');
   });
 });
 

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/observability/logger';
 import { startService, type RunningService } from '../../src/service';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
-export const REPO_ROOT = path.resolve(__dirname, '../..');
+export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 export interface TestService {
   service: RunningService;

@@ -101,6 +101,10 @@ export class RatingRuntime implements CdrRater {
     if (!this.book) return { rated: false, reason: 'no valid rule set is loaded' };
     const outcome = this.book.rate(cdr, pricingContext(cdr, customer));
     if (!outcome.rated) return { rated: false, reason: outcome.reason };
+    if (customer && customer.currency !== outcome.currency) {
+      // Never convert silently: a charge is in the currency the customer is invoiced in.
+      return { rated: false, reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}` };
+    }
     return {
       rated: true,
       charge: {

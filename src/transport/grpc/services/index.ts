@@ -2,13 +2,17 @@
 import type { Logger } from '../../../observability/logger';
 import type { Metrics } from '../../../observability/metrics';
 import type { IngestDeps } from '../../../app/ingest/ingest-cdrs';
-import { BookingServiceDefinition } from '../../../gen/billing/v1/booking_service';
-import { CustomerServiceDefinition } from '../../../gen/billing/v1/customer_service';
+import type { BookingStore } from '../../../app/bookings/ports';
+import type { CustomerStore } from '../../../app/customers/ports';
 import { InvoiceServiceDefinition } from '../../../gen/billing/v1/invoice_service';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { cdrIngestService } from './cdr-ingest-service';
 import { ratingService } from './rating-service';
+import { customerService } from './customer-service';
+import { bookingService } from './booking-service';
+import { invoiceService } from './invoice-service';
+import type { Invoicing } from '../../../app/invoicing/invoicing';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
 import type { Database } from '../../../persistence/database';
 import type { UnratedQueue } from '../../../app/ingest/retry-unrated';
@@ -21,6 +25,9 @@ export interface ServicesDeps {
   unrated: UnratedQueue;
   database: Database;
   draining: AbortSignal;
+  invoicing: Invoicing;
+  customers: CustomerStore;
+  bookings: BookingStore;
 }
 
 /** A service none of whose RPCs is built yet: every call answers UNIMPLEMENTED. */
@@ -32,8 +39,8 @@ export function billingServices(deps: ServicesDeps): ServiceBinding[] {
   return [
     cdrIngestService({ ingest: deps.ingest, unrated: deps.unrated, metrics: deps.metrics, draining: deps.draining }),
     ratingService({ rating: deps.rating, database: deps.database, customers: deps.ingest.customers }),
-    notBuiltYet(InvoiceServiceDefinition),
-    notBuiltYet(CustomerServiceDefinition),
-    notBuiltYet(BookingServiceDefinition),
+    invoiceService({ invoicing: deps.invoicing }),
+    customerService({ customers: deps.customers }),
+    bookingService({ bookings: deps.bookings, draining: deps.draining }),
   ];
 }

@@ -1,0 +1,142 @@
+/**
+ * npm run bench:invoicing [-- CHARGES CUSTOMERS BIG]
+ *
+ * On PostgreSQL (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres; the bench
+ * creates and drops its own database there):
+ *   - CHARGES (default 1,000,000) rated CDRs with their charges in October 2026 over CUSTOMERS
+ *     (default 10,000) customers, inserted with set-based SQL, and the daily totals built from them
+ *     with the same upsert ingest uses;
+ *   - one more customer with BIG (default 100,000) charges in the open period (November 2026);
+ * then prints the time to close October for every customer (draft invoices, one transaction per 500
+ * customers), invoices per second, and GetRunningCharges' query for the big customer, p50/p99 over
+ * 1000 calls.
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { Invoicing } from '../src/app/invoicing/invoicing';
+import { loadInvoicingConfig } from '../src/config/invoicing-config';
+import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
+import { openDatabase } from '../src/persistence/database';
+import { PostgresInvoiceStore } from '../src/persistence/invoice-store';
+
+const charges = Number(process.argv[2] ?? 1_000_000);
+const customers = Number(process.argv[3] ?? 10_000);
+const big = Number(process.argv[4] ?? 100_000);
+const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const dbName = `billing_bench_inv_${crypto.randomBytes(4).toString('hex')}`;
+
+async function admin(sql: string) {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  await c.query(sql);
+  await c.end();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+/** Rated CDRs + charges, set-based: customer = g % n, spread over [from, from + days). */
+function insertRows(prefix: string, count: number, account: string, from: string, days: number): string {
+  return `
+with ins as (
+  insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
+                    duration_seconds, rating_status)
+  select 'bench', '${prefix}-' || g, md5('${prefix}' || g), 'conf-' || ((g / ${customers}) % 37), ${account},
+         (array['local_dial_in','toll_free_dial_in','dial_out','web'])[1 + (g / ${customers} / 37) % 4],
+         '${from}'::timestamptz + ((g * 7919) % (${days} * 86400)) * interval '1 second',
+         '${from}'::timestamptz + ((g * 7919) % (${days} * 86400) + 60 + g % 1800) * interval '1 second',
+         60 + g % 1800, 'rated'
+  from generate_series(1, ${count}) g
+  returning id, customer_account, access_type, start_time, duration_seconds
+)
+insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
+select id, customer_account, start_time, round(duration_seconds * 0.0015, 6), 'SEK', 'bench', '{}',
+       jsonb_build_object('zone', case when access_type = 'dial_out' then 'SE-mobile' else '' end,
+                          'bands', jsonb_build_array(jsonb_build_object('name', 'peak', 'seconds', duration_seconds,
+                                                                        'billedSeconds', duration_seconds, 'rate', '0.09', 'amount', '0')))
+from ins`;
+}
+
+async function main() {
+  await admin(`create database ${dbName}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${dbName}`;
+  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '/tmp', poolSize: 4 });
+  try {
+    await database.migrate();
+    const knex = database.orm.em.getKnex();
+    console.log(`bench:invoicing on ${serverUrl.replace(/\/\/[^@]*@/, '//')}: ${charges} charges over ${customers} customers, ${big} for one customer in the open period`);
+
+    let t0 = performance.now();
+    await knex.raw(`insert into rule_sets (hash, name, version, effective_from, currency, files) values ('bench', 'bench', '1', '2026-01-01', 'SEK', '[]')`);
+    await knex.raw(
+      `insert into customers (external_id, name, currency, time_zone, country_code, address)
+       select 'C' || lpad(g::text, 6, '0'), 'Customer ' || g || ' AB', 'SEK', 'Europe/Stockholm', 'SE',
+              jsonb_build_object('lines', jsonb_build_array('Gatan ' || g), 'postalCode', '111 22', 'city', 'Stockholm', 'countryCode', 'SE')
+       from generate_series(1, ${customers}) g`,
+    );
+    await knex.raw(`insert into customers (external_id, name, currency, time_zone, country_code) values ('BIG', 'Big Customer AB', 'SEK', 'Europe/Stockholm', 'SE')`);
+    const step = 200_000;
+    for (let done = 0; done < charges; done += step) {
+      const n = Math.min(step, charges - done);
+      await knex.raw(insertRows(`oct${done}`, n, `'C' || lpad((1 + (g + ${done}) % ${customers})::text, 6, '0')`, '2026-09-30T22:00:00Z', 31));
+    }
+    await knex.raw(insertRows('big', big, `'BIG'`, '2026-10-31T23:00:00Z', 28));
+    const loadMs = performance.now() - t0;
+    t0 = performance.now();
+    await knex.raw(`
+      with fresh as (
+        select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
+        from charges c join cdrs d on d.id = c.cdr_id
+      ),
+      ${dailyTotalsUpsertCte('fresh')}
+      select 1`);
+    const totalsMs = performance.now() - t0;
+    await knex.raw('analyze');
+    const totalRows = await knex.raw(`select count(*)::int as n from charge_daily_totals`);
+    console.log(`load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`);
+
+    const invoicing = new Invoicing({
+      store: new PostgresInvoiceStore(database),
+      config: loadInvoicingConfig({}),
+      now: () => new Date('2026-11-29T12:00:00Z'),
+    });
+    t0 = performance.now();
+    const closed = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
+    const closeMs = performance.now() - t0;
+    const invoiceCount = (await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)).rows[0];
+    const lineCount = (await knex.raw(`select count(*)::int as n from invoice_lines`)).rows[0].n;
+    const uninvoiced = (await knex.raw(`select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`)).rows[0].n;
+    console.log(
+      `close October: ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
+        `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
+    );
+    t0 = performance.now();
+    const again = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
+    console.log(`close October again (idempotent): ${again.invoices.length} invoices, in ${seconds(performance.now() - t0)}`);
+
+    const asOf = new Date('2026-11-28T23:00:00Z');
+    const first = await invoicing.runningCharges('BIG', asOf);
+    const times: number[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const s = performance.now();
+      await invoicing.runningCharges('BIG', asOf);
+      times.push(performance.now() - s);
+    }
+    times.sort((a, b) => a - b);
+    const rows = first.breakdown.reduce((s, b) => s + b.calls, 0);
+    console.log(
+      `running charges of BIG (${rows} charges, total ${first.totals.map((t) => `${t.amount} ${t.currency}`).join(', ')}): ` +
+        `p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (use case: customer + daily totals + unrated count)`,
+    );
+  } finally {
+    await database.close();
+    if (process.env.BENCH_KEEP_DB) console.log(`kept database ${dbName}`);
+    else await admin(`drop database if exists ${dbName} with (force)`);
+  }
+}
+
+await main();

@@ -1,0 +1,124 @@
+/**
+ * From a stored customer and its claimed charges to the pure domain's inputs: period options from
+ * the contract, the buyer party, the VAT treatment, charge summaries and period-level pricing.
+ */
+import { Decimal } from '../../domain/money';
+import { buildInvoiceDraft } from '../../domain/invoicing/draft';
+import type { PeriodPricingRules } from '../../domain/invoicing/lines';
+import type { BuyerParty, ChargeSummary, SellerParty, VatCategory } from '../../domain/invoicing/types';
+import { periodContaining, type PeriodOptions } from '../../domain/periods/index';
+import type { BillingContract, BillingCustomer, BuildDecision, ChargeGroup, CloseTarget } from './ports';
+
+/** The contract valid at `instant` (the latest one that started before it), if any. */
+export function contractAt(customer: BillingCustomer, instant: Date): BillingContract | undefined {
+  const t = instant.getTime();
+  let found: BillingContract | undefined;
+  for (const k of customer.contracts) {
+    if (k.validFrom.getTime() <= t && (!k.validTo || k.validTo.getTime() > t)) {
+      if (!found || k.validFrom > found.validFrom) found = k;
+    }
+  }
+  return found;
+}
+
+/** Billing cycle and anchor of the customer at `instant` (MONTHLY on the 1st without a contract). */
+export function periodOptionsAt(customer: BillingCustomer, instant: Date): PeriodOptions {
+  const k = contractAt(customer, instant);
+  return { timeZone: customer.timeZone, cycle: k?.cycle ?? 'MONTHLY', anchorDay: k?.anchorDay ?? 1 };
+}
+
+export function buyerParty(customer: BillingCustomer): BuyerParty {
+  const a = customer.address ?? {};
+  const party: BuyerParty = {
+    customerId: customer.account,
+    name: customer.name,
+    addressLines: a.lines ?? [],
+    countryCode: a.countryCode || customer.countryCode || '',
+  };
+  if (a.postalCode) party.postalCode = a.postalCode;
+  if (a.city) party.city = a.city;
+  if (customer.vatNumber) party.vatNumber = customer.vatNumber;
+  if (customer.registrationNumber) party.registrationNumber = customer.registrationNumber;
+  if (customer.email) party.email = customer.email;
+  return party;
+}
+
+const EU = new Set('AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '));
+
+/**
+ * VAT treatment (services, B2B place-of-supply rules, simplified): a buyer in the seller's country, or
+ * in another EU member state without a VAT number, pays the seller's rate; an EU business buyer in
+ * another member state (with a VAT number) gets reverse charge (AE, 0 %); a buyer outside the EU is
+ * outside the scope of EU VAT (O, 0 %). A buyer without a country pays the seller's rate.
+ */
+export function vatTreatment(seller: SellerParty, buyer: BuyerParty, sellerRate: string): { rate: string; category?: VatCategory } {
+  const country = buyer.countryCode;
+  if (!country || country === seller.countryCode) return { rate: sellerRate };
+  if (EU.has(seller.countryCode) && EU.has(country)) return buyer.vatNumber ? { rate: '0', category: 'AE' } : { rate: sellerRate };
+  if (EU.has(seller.countryCode)) return { rate: '0', category: 'O' };
+  return { rate: sellerRate };
+}
+
+export function periodPricingOf(contract: BillingContract | undefined): PeriodPricingRules | undefined {
+  if (!contract) return undefined;
+  const rules: PeriodPricingRules = {};
+  if (contract.includedMinutes && !new Decimal(contract.includedMinutes).isZero()) rules.includedMinutes = { minutes: contract.includedMinutes };
+  if (contract.minimumCommitment && !new Decimal(contract.minimumCommitment).isZero()) {
+    rules.minimumCommitment = { amount: contract.minimumCommitment };
+  }
+  return Object.keys(rules).length ? rules : undefined;
+}
+
+/** Minutes from billed seconds, kept to 10 decimals (the invoice shows 4). */
+export function minutesOf(billedSeconds: string): string {
+  return new Decimal(billedSeconds).dividedBy(60).toDecimalPlaces(10).toFixed();
+}
+
+export interface BuildSettings {
+  seller: SellerParty;
+  vatRate: string;
+  /** YYYY-MM-DD: provisional issue date of drafts (the real one is set when issued). */
+  issueDate: string;
+}
+
+/** The invoice draft of one customer's period from its claimed charges (pure). */
+export function buildPeriodInvoice(target: CloseTarget, charges: ChargeGroup[], settings: BuildSettings): BuildDecision {
+  const { customer, period } = target;
+  const foreign = [...new Set(charges.filter((c) => c.currency !== customer.currency).map((c) => c.currency))];
+  if (foreign.length) {
+    return { kind: 'skip', reason: `charges in ${foreign.join(', ')} but the customer's currency is ${customer.currency}` };
+  }
+  const options = periodOptionsAt(customer, period.start);
+  const summaries: ChargeSummary[] = charges.map((c) => {
+    const s: ChargeSummary = {
+      accessType: c.accessType,
+      conferenceId: c.conferenceId,
+      minutes: minutesOf(c.billedSeconds),
+      calls: c.calls,
+      amount: c.amount,
+      currency: c.currency,
+    };
+    if (c.zone) s.zone = c.zone;
+    if (c.lateStart) {
+      const key = periodContaining(c.lateStart, options).key;
+      if (key !== period.key) s.servicePeriodKey = key;
+    }
+    return s;
+  });
+  const buyer = buyerParty(customer);
+  const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
+  const pricing = periodPricingOf(contractAt(customer, period.start));
+  const draft = buildInvoiceDraft({
+    seller: settings.seller,
+    buyer,
+    currency: customer.currency,
+    period,
+    issueDate: settings.issueDate,
+    paymentTermsDays: customer.paymentTermsDays,
+    charges: summaries,
+    defaultVatRate: vat.rate,
+    ...(vat.category ? { vatCategory: vat.category } : {}),
+    ...(pricing ? { periodPricing: pricing } : {}),
+  });
+  return { kind: 'invoice', draft };
+}

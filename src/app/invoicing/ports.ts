@@ -1,0 +1,172 @@
+/**
+ * What the invoicing use cases need from storage, as interfaces. The persistence layer implements
+ * them on PostgreSQL (src/persistence/invoice-store.ts); the rules (periods, lines, totals, credit
+ * notes) stay in the pure domain (src/domain/invoicing, src/domain/periods).
+ */
+import type { AccessType } from '../../domain/cdr';
+import type { InvoiceDraft, InvoiceLine, IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import type { BillingCycle, BillingPeriod } from '../../domain/periods/index';
+import type { RequestKey } from '../mutations';
+
+export type InvoiceKind = 'INVOICE' | 'CREDIT_NOTE';
+export type InvoiceStatus = 'DRAFT' | 'ISSUED';
+
+/** A customer as invoicing sees it: the buyer on the invoice, its zone, currency and contracts. */
+export interface BillingCustomer {
+  account: string;
+  name: string;
+  email?: string;
+  vatNumber?: string;
+  registrationNumber?: string;
+  countryCode?: string;
+  currency: string;
+  timeZone: string;
+  paymentTermsDays: number;
+  address: { lines?: string[]; postalCode?: string; city?: string; countryCode?: string };
+  contracts: BillingContract[];
+}
+
+export interface BillingContract {
+  validFrom: Date;
+  /** Exclusive; undefined = open-ended. */
+  validTo?: Date;
+  cycle: BillingCycle;
+  anchorDay: number;
+  /** Decimal strings; "0" / undefined = none. */
+  includedMinutes?: string;
+  minimumCommitment?: string;
+}
+
+/** The charges of one customer and period, summed per (conference, access type, zone, currency). */
+export interface ChargeGroup {
+  conferenceId: string;
+  accessType: AccessType;
+  /** "" when the price does not depend on a zone. */
+  zone: string;
+  currency: string;
+  calls: number;
+  /** Sum of billed seconds, decimal string. */
+  billedSeconds: string;
+  /** Unrounded sum of the charges' amounts, decimal string. */
+  amount: string;
+  /** For a late charge of an earlier, already closed period: its call's start. */
+  lateStart?: Date;
+}
+
+export interface CloseTarget {
+  customer: BillingCustomer;
+  period: BillingPeriod;
+}
+
+/** What the builder decides for one target from its charges. */
+export type BuildDecision = { kind: 'invoice'; draft: InvoiceDraft } | { kind: 'empty' } | { kind: 'skip'; reason: string };
+
+export type CloseOutcome =
+  | { account: string; periodKey: string; result: 'closed'; invoiceId?: string }
+  | { account: string; periodKey: string; result: 'already_closed'; invoiceId?: string }
+  | { account: string; periodKey: string; result: 'skipped'; reason: string };
+
+export interface IssueOptions {
+  series: string;
+  /** YYYY-MM-DD; its year selects the counter. */
+  issueDate: string;
+}
+
+/** An invoice or credit note as stored, with its document. */
+export interface StoredInvoice {
+  id: string;
+  kind: InvoiceKind;
+  status: InvoiceStatus;
+  series: string;
+  number?: string;
+  customerAccount: string;
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
+  currency: string;
+  /** The document (status 'draft' with a provisional issue date for drafts). */
+  document: InvoiceDraft | IssuedInvoiceDocument;
+  /** Per line (same order as document.lines): calls behind it and, on credit notes, the credited line. */
+  creditedLineNos: (number | undefined)[];
+  creditedInvoiceId?: string;
+  creditedInvoiceNumber?: string;
+  creditReason?: string;
+  creditNoteNumbers: string[];
+  createdAt: Date;
+  issuedAt?: Date;
+}
+
+export interface NewCreditNote {
+  invoice: StoredInvoice;
+  draft: InvoiceDraft;
+  series: string;
+  reason: string;
+  /** Per line of the draft: the credited invoice line. */
+  creditedLineNos: number[];
+}
+
+export interface InvoiceFilter {
+  customerAccount?: string;
+  periodStartFrom?: Date;
+  periodStartTo?: Date;
+  status?: InvoiceStatus;
+  kind?: InvoiceKind;
+}
+
+export interface InvoicePage {
+  invoices: StoredInvoice[];
+  /** Sort key of the last row, when there may be more. */
+  next?: [string, string];
+}
+
+export interface RunningTotalsRow {
+  accessType: AccessType;
+  zone: string;
+  currency: string;
+  calls: number;
+  billedSeconds: string;
+  amount: string;
+}
+
+/** Amount already credited per invoice line (sums over the credit notes of an invoice; negative). */
+export type CreditedSoFar = Map<number, { netAmount: string; quantity: string }>;
+
+export interface InvoiceTx {
+  /** The invoice, locked against concurrent credit notes and issuing (SELECT ... FOR UPDATE). */
+  lockInvoice(id: string): Promise<StoredInvoice | undefined>;
+  creditedSoFar(invoiceId: string): Promise<CreditedSoFar>;
+  insertCreditNote(note: NewCreditNote): Promise<string>;
+  /** Numbers the drafts (in the order given) from the locked counter row of (series, year). */
+  issue(ids: string[], options: IssueOptions): Promise<void>;
+  /** At most once per request key (see src/persistence/sql-helpers.ts `once`). */
+  once(key: RequestKey, run: () => Promise<string>): Promise<string>;
+}
+
+export interface InvoiceStore {
+  /** Customers by account, or all when `accounts` is undefined. */
+  customers(accounts?: string[]): Promise<BillingCustomer[]>;
+  /**
+   * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge.
+   */
+  closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>>;
+  /**
+   * Closes these targets (at most one period per customer) in ONE transaction: claims each period
+   * (period_closings, unique per customer and period: a concurrent closer waits, then sees it closed),
+   * claims its uninvoiced charges (and the late charges of earlier closed periods), asks `build` for
+   * the invoice, stores it and optionally issues it.
+   */
+  closeTargets(
+    targets: CloseTarget[],
+    build: (target: CloseTarget, charges: ChargeGroup[]) => BuildDecision,
+    options: { series: string; /** Issue the new invoices at once with this date. */ issueDate?: string },
+  ): Promise<CloseOutcome[]>;
+  getInvoices(ids: string[]): Promise<StoredInvoice[]>;
+  findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined>;
+  invoiceOfPeriod(account: string, periodKey: string): Promise<string | undefined>;
+  listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
+  runningTotals(account: string, fromLocalDate: string, toLocalDate: string): Promise<RunningTotalsRow[]>;
+  unratedCount(account: string, from: Date, to: Date): Promise<number>;
+  transaction<T>(fn: (tx: InvoiceTx) => Promise<T>): Promise<T>;
+}
+
+export type { InvoiceLine };

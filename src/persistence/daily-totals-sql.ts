@@ -1,0 +1,72 @@
+/**
+ * SQL shared by ingest (which keeps `charge_daily_totals` up to date) and invoicing (which reads it
+ * for running charges and uses the same billed-seconds rule for invoice quantities).
+ *
+ * Billed seconds of a charge = the sum of `billedSeconds` over its explanation's time bands (the
+ * seconds after billing increments), or the CDR's duration when the explanation has no bands.
+ */
+
+/** SQL expression: billed seconds of one charge, from its explanation (jsonb) and the CDR duration. */
+export function billedSecondsSql(explanation: string, durationSeconds: string): string {
+  return `coalesce((select sum((b->>'billedSeconds')::numeric) from jsonb_array_elements(${explanation}->'bands') b), ${durationSeconds}::numeric)`;
+}
+
+/**
+ * A data-modifying CTE (without the leading comma) that adds freshly stored charges to
+ * `charge_daily_totals`. `source` names a CTE or relation with one row per NEW current charge and the
+ * columns: customer_account, call_start (timestamptz), access_type, amount (numeric), currency,
+ * explanation (jsonb), duration_seconds (integer).
+ *
+ * The local date is the call's start date in the customer's time zone (customers.time_zone; UTC for an
+ * account without a customer row). Rows are upserted in key order so that concurrent batches take
+ * the row locks in the same order (a deadlock is still possible across statements; the CDR store
+ * already retries 40P01).
+ *
+ * Use it inside the same statement (or transaction) that inserts the charges, so totals and charges
+ * commit together:
+ *
+ *   with input as (...), inserted as (... returning id, bridge_id, record_id),
+ *   charged as (insert into charges ... returning cdr_id),
+ *   fresh as (select input.customer_account, input.start_time as call_start, input.access_type,
+ *                    input.amount, input.currency, input.explanation, input.duration_seconds
+ *             from inserted join input using (bridge_id, record_id) where input.rating_status = 'rated'),
+ *   ${dailyTotalsUpsertCte('fresh')}
+ *   select ...
+ */
+export function dailyTotalsUpsertCte(source: string, name = 'daily_totals'): string {
+  return `${name} as (
+  insert into charge_daily_totals (customer_account, local_date, access_type, zone, currency, calls, billed_seconds, amount)
+  select s.customer_account,
+         (s.call_start at time zone coalesce(cu.time_zone, 'UTC'))::date,
+         s.access_type,
+         coalesce(s.explanation->>'zone', ''),
+         s.currency,
+         count(*),
+         sum(${billedSecondsSql('s.explanation', 's.duration_seconds')})::bigint,
+         sum(s.amount)
+  from ${source} s
+  left join customers cu on cu.external_id = s.customer_account
+  group by 1, 2, 3, 4, 5
+  order by 1, 2, 3, 4, 5
+  on conflict (customer_account, local_date, access_type, zone, currency) do update
+    set calls = charge_daily_totals.calls + excluded.calls,
+        billed_seconds = charge_daily_totals.billed_seconds + excluded.billed_seconds,
+        amount = charge_daily_totals.amount + excluded.amount
+)`;
+}
+
+/**
+ * Rebuilds the daily totals of some customers from their current charges (after a rerate, for a
+ * repair, or to fill the table in a benchmark): run both statements, in order, in one transaction.
+ * Each takes one `?` binding: a JSON array of customer accounts.
+ */
+export const REBUILD_DAILY_TOTALS: readonly [string, string] = [
+  `delete from charge_daily_totals t where t.customer_account in (select jsonb_array_elements_text(?::jsonb))`,
+  `with fresh as (
+  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
+  from charges c join cdrs d on d.id = c.cdr_id
+  where c.superseded_at is null and c.customer_account in (select jsonb_array_elements_text(?::jsonb))
+),
+${dailyTotalsUpsertCte('fresh')}
+select 1`,
+];

@@ -1,0 +1,718 @@
+/**
+ * Invoices on PostgreSQL (and the embedded PGlite): raw SQL through knex, rows travelling as one
+ * JSON parameter (jsonb_to_recordset), money as `numeric` read back as text.
+ *
+ * Correctness with several replicas lives in the database:
+ * - closing: period_closings' primary key (customer, period) is claimed with INSERT ... ON CONFLICT
+ *   DO NOTHING; a concurrent closer of the same period blocks on the uncommitted row and then skips
+ *   it. Targets are claimed in key order, so two closers never deadlock on each other. The unique
+ *   index invoices_one_per_period backs it up.
+ * - charges are claimed by UPDATE ... RETURNING in the same statement that sums them, so exactly the
+ *   charges on the invoice are marked (a charge stored meanwhile stays uninvoiced and becomes a late
+ *   line of the next period);
+ * - numbers come from the invoice_counters row of (series, year), locked FOR UPDATE in the issuing
+ *   transaction: no gaps (a rollback returns the number), no duplicates (UNIQUE (series, number)).
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import type {
+  BillingContract,
+  BillingCustomer,
+  BuildDecision,
+  ChargeGroup,
+  CloseOutcome,
+  CloseTarget,
+  CreditedSoFar,
+  InvoiceFilter,
+  InvoiceKind,
+  InvoicePage,
+  InvoiceStatus,
+  InvoiceStore,
+  InvoiceTx,
+  IssueOptions,
+  NewCreditNote,
+  RunningTotalsRow,
+  StoredInvoice,
+} from '../app/invoicing/ports';
+import type { RequestKey } from '../app/mutations';
+import type { AccessType } from '../domain/cdr';
+import { formatInvoiceNumber } from '../domain/invoicing/numbering';
+import type { InvoiceDraft, InvoiceLine, InvoicePeriod, IssuedInvoiceDocument, VatCategory } from '../domain/invoicing/types';
+import type { BillingCycle } from '../domain/periods/index';
+import type { Database } from './database';
+import { billedSecondsSql } from './daily-totals-sql';
+import { json, once, optionalDate, rowsOf, toDate } from './sql-helpers';
+
+const RETRYABLE = new Set(['40P01', '40001']);
+
+const CUSTOMERS = `
+select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency, c.time_zone,
+       c.payment_terms_days, c.address, c.registration_number,
+       coalesce(jsonb_agg(jsonb_build_object(
+         'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day,
+         'includedMinutes', k.included_minutes::text, 'minimumCommitment', k.minimum_commitment::text)
+         order by k.valid_from) filter (where k.id is not null), '[]'::jsonb) as contracts
+from customers c
+left join contracts k on k.customer_external_id = c.external_id
+where (?::jsonb is null or c.external_id in (select jsonb_array_elements_text(?::jsonb)))
+group by c.id
+order by c.external_id`;
+
+const CLOSING_STATE = `
+select cu.external_id,
+       (select max(pc.period_end) from period_closings pc where pc.customer_account = cu.external_id) as closed_until,
+       (select min(c.call_start) from charges c
+         where c.customer_account = cu.external_id and c.invoice_id is null and c.superseded_at is null) as first_open
+from customers cu`;
+
+const CLAIM_PERIODS = `
+insert into period_closings (customer_account, period_key, period_start, period_end)
+select account, period_key, period_start, period_end
+from jsonb_to_recordset(?::jsonb) as x(account text, period_key text, period_start timestamptz, period_end timestamptz)
+order by account, period_key
+on conflict (customer_account, period_key) do nothing
+returning customer_account, period_key`;
+
+/**
+ * Claims (marks with the invoice id to be) and sums the charges of each won target: the charges of
+ * the period, plus uninvoiced charges before the end of the latest earlier closed period (late CDRs).
+ */
+const CLAIM_CHARGES = `
+with t as (
+  select x.*, coalesce((select max(pc.period_end) from period_closings pc
+                         where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
+  from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
+),
+claimed as (
+  update charges c set invoice_id = t.invoice_id
+  from t
+  where c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
+    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)
+  returning c.cdr_id, c.customer_account, c.call_start, c.amount, c.currency, c.explanation, t.period_start
+)
+select cl.customer_account as account, d.conference_id, d.access_type, coalesce(cl.explanation->>'zone', '') as zone,
+       trim(cl.currency) as currency,
+       case when cl.call_start < cl.period_start then cl.call_start end as late_start,
+       count(*)::integer as calls,
+       sum(${billedSecondsSql('cl.explanation', 'd.duration_seconds')})::text as billed_seconds,
+       sum(cl.amount)::text as amount
+from claimed cl join cdrs d on d.id = cl.cdr_id
+group by 1, 2, 3, 4, 5, 6`;
+
+const INSERT_INVOICES = `
+insert into invoices (id, kind, status, customer_account, period_key, period_start, period_end, series, currency,
+                      seller, buyer, payment_terms_days, net_total, vat_total, gross_total, vat_breakdown, document,
+                      credited_invoice_id, credit_reason)
+overriding system value
+select id, kind, 'DRAFT', customer_account, period_key, period_start, period_end, series, currency,
+       seller, buyer, payment_terms_days, net_total, vat_total, gross_total, vat_breakdown, document,
+       credited_invoice_id, credit_reason
+from jsonb_to_recordset(?::jsonb) as x(id bigint, kind text, customer_account text, period_key text,
+  period_start timestamptz, period_end timestamptz, series text, currency text, seller jsonb, buyer jsonb,
+  payment_terms_days integer, net_total numeric, vat_total numeric, gross_total numeric, vat_breakdown jsonb,
+  document jsonb, credited_invoice_id bigint, credit_reason text)`;
+
+const INSERT_LINES = `
+insert into invoice_lines (invoice_id, line_no, kind, description, access_type, zone, conference_id, service_period_key,
+                           calls, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category, credited_line_no)
+select invoice_id, line_no, kind, description, access_type, zone, conference_id, service_period_key,
+       calls, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category, credited_line_no
+from jsonb_to_recordset(?::jsonb) as x(invoice_id bigint, line_no integer, kind text, description text, access_type text,
+  zone text, conference_id text, service_period_key text, calls integer, quantity numeric, unit_code text,
+  unit_price numeric, net_amount numeric, vat_rate numeric, vat_category text, credited_line_no integer)`;
+
+const SELECT_INVOICES = `
+select i.id::text, i.kind, i.status, i.customer_account, i.period_key, i.period_start, i.period_end, i.series, i.number,
+       trim(i.currency) as currency, i.seller, i.buyer, i.issue_date::text, i.due_date::text, i.payment_terms_days,
+       i.net_total::text, i.vat_total::text, i.gross_total::text, i.vat_breakdown, i.document,
+       i.credited_invoice_id::text, ci.number as credited_number, ci.issue_date::text as credited_issue_date,
+       i.credit_reason, i.created_at, i.issued_at,
+       coalesce((select jsonb_agg(cn.number order by cn.number) from invoices cn
+                  where cn.credited_invoice_id = i.id and cn.number is not null), '[]'::jsonb) as credit_note_numbers
+from invoices i left join invoices ci on ci.id = i.credited_invoice_id
+where i.id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`;
+
+const SELECT_LINES = `
+select invoice_id::text, line_no, kind, description, access_type, zone, conference_id, service_period_key, calls,
+       quantity::text, unit_code, unit_price::text, net_amount::text, vat_rate::text, vat_category, credited_line_no
+from invoice_lines where invoice_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)
+order by invoice_id, line_no`;
+
+interface InvoiceRow {
+  id: string;
+  kind: InvoiceKind;
+  status: InvoiceStatus;
+  customer_account: string;
+  period_key: string;
+  period_start: Date | string;
+  period_end: Date | string;
+  series: string;
+  number: string | null;
+  currency: string;
+  seller: unknown;
+  buyer: unknown;
+  issue_date: string | null;
+  due_date: string | null;
+  payment_terms_days: number;
+  net_total: string;
+  vat_total: string;
+  gross_total: string;
+  vat_breakdown: unknown;
+  document: unknown;
+  credited_invoice_id: string | null;
+  credited_number: string | null;
+  credited_issue_date: string | null;
+  credit_reason: string | null;
+  created_at: Date | string;
+  issued_at: Date | string | null;
+  credit_note_numbers: unknown;
+}
+
+interface LineRow {
+  invoice_id: string;
+  line_no: number;
+  kind: InvoiceLine['kind'];
+  description: string;
+  access_type: AccessType | null;
+  zone: string | null;
+  conference_id: string | null;
+  service_period_key: string | null;
+  calls: number | null;
+  quantity: string;
+  unit_code: InvoiceLine['unitCode'];
+  unit_price: string;
+  net_amount: string;
+  vat_rate: string;
+  vat_category: VatCategory;
+  credited_line_no: number | null;
+}
+
+/** The parts of a draft not kept in their own columns. */
+interface DocumentExtras {
+  period: InvoicePeriod;
+  issueDate: string;
+  notes?: string[];
+  reason?: string;
+}
+
+export class PostgresInvoiceStore implements InvoiceStore {
+  constructor(private readonly database: Database) {}
+
+  private get knex(): Knex {
+    return this.database.orm.em.getKnex();
+  }
+
+  async customers(accounts?: string[]): Promise<BillingCustomer[]> {
+    const list = accounts ? JSON.stringify(accounts) : null;
+    const rows = rowsOf<Record<string, unknown>>(await this.knex.raw(CUSTOMERS, [list, list]));
+    return rows.map((r) => ({
+      account: r.external_id as string,
+      name: r.name as string,
+      email: (r.email as string | null) ?? undefined,
+      vatNumber: (r.vat_number as string | null) ?? undefined,
+      registrationNumber: (r.registration_number as string | null) ?? undefined,
+      countryCode: (r.country_code as string | null)?.trim() || undefined,
+      currency: (r.currency as string).trim(),
+      timeZone: r.time_zone as string,
+      paymentTermsDays: r.payment_terms_days as number,
+      address: json<BillingCustomer['address']>(r.address) ?? {},
+      contracts: json<{ validFrom: string; validTo: string | null; cycle: BillingCycle; anchorDay: number; includedMinutes: string | null; minimumCommitment: string | null }[]>(
+        r.contracts,
+      ).map(
+        (k): BillingContract => ({
+          validFrom: toDate(k.validFrom),
+          validTo: k.validTo ? toDate(k.validTo) : undefined,
+          cycle: k.cycle,
+          anchorDay: k.anchorDay,
+          includedMinutes: k.includedMinutes ?? undefined,
+          minimumCommitment: k.minimumCommitment ?? undefined,
+        }),
+      ),
+    }));
+  }
+
+  async closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>> {
+    const rows = rowsOf<{ external_id: string; closed_until: Date | string | null; first_open: Date | string | null }>(await this.knex.raw(CLOSING_STATE));
+    return new Map(rows.map((r) => [r.external_id, { closedUntil: optionalDate(r.closed_until), firstOpenCharge: optionalDate(r.first_open) }]));
+  }
+
+  async closeTargets(
+    targets: CloseTarget[],
+    build: (target: CloseTarget, charges: ChargeGroup[]) => BuildDecision,
+    options: { series: string; issueDate?: string },
+  ): Promise<CloseOutcome[]> {
+    if (!targets.length) return [];
+    const accounts = new Set<string>();
+    for (const t of targets) {
+      if (accounts.has(t.customer.account)) throw new Error(`closeTargets: two periods of ${t.customer.account} in one call`);
+      accounts.add(t.customer.account);
+    }
+    const sorted = [...targets].sort((a, b) => cmp(a.customer.account, b.customer.account));
+    return this.retrying(() =>
+      this.knex.transaction(async (trx) => {
+        const won = new Set(
+          rowsOf<{ customer_account: string; period_key: string }>(
+            await trx.raw(CLAIM_PERIODS, [
+              JSON.stringify(
+                sorted.map((t) => ({
+                  account: t.customer.account,
+                  period_key: t.period.key,
+                  period_start: t.period.start.toISOString(),
+                  period_end: t.period.end.toISOString(),
+                })),
+              ),
+            ]),
+          ).map((r) => r.customer_account),
+        );
+        const mine = sorted.filter((t) => won.has(t.customer.account));
+        const outcomes = new Map<string, CloseOutcome>();
+        // Lost: closed before (or by a concurrent closer that has committed by now).
+        const lost = sorted.filter((t) => !won.has(t.customer.account));
+        if (lost.length) {
+          const existing = await existingInvoices(trx, lost.map((t) => [t.customer.account, t.period.key]));
+          for (const t of lost) {
+            outcomes.set(t.customer.account, {
+              account: t.customer.account,
+              periodKey: t.period.key,
+              result: 'already_closed',
+              invoiceId: existing.get(`${t.customer.account}\u0000${t.period.key}`),
+            });
+          }
+        }
+        if (mine.length) {
+          const ids = await allocateInvoiceIds(trx, mine.length);
+          const idOf = new Map(mine.map((t, i) => [t.customer.account, ids[i]!]));
+          const groups = new Map<string, ChargeGroup[]>();
+          const claimed = rowsOf<{
+            account: string;
+            conference_id: string;
+            access_type: AccessType;
+            zone: string;
+            currency: string;
+            late_start: Date | string | null;
+            calls: number;
+            billed_seconds: string;
+            amount: string;
+          }>(
+            await trx.raw(CLAIM_CHARGES, [
+              JSON.stringify(
+                mine.map((t) => ({
+                  account: t.customer.account,
+                  period_start: t.period.start.toISOString(),
+                  period_end: t.period.end.toISOString(),
+                  invoice_id: idOf.get(t.customer.account),
+                })),
+              ),
+            ]),
+          );
+          for (const r of claimed) {
+            const list = groups.get(r.account) ?? [];
+            list.push({
+              conferenceId: r.conference_id,
+              accessType: r.access_type,
+              zone: r.zone,
+              currency: r.currency,
+              calls: r.calls,
+              billedSeconds: r.billed_seconds,
+              amount: r.amount,
+              ...(r.late_start ? { lateStart: toDate(r.late_start) } : {}),
+            });
+            groups.set(r.account, list);
+          }
+          const toInsert: { id: string; target: CloseTarget; draft: InvoiceDraft }[] = [];
+          const release: string[] = [];
+          const unclaim: string[] = [];
+          for (const t of mine) {
+            const account = t.customer.account;
+            const charges = groups.get(account) ?? [];
+            let decision: BuildDecision;
+            try {
+              decision = charges.length ? build(t, charges) : { kind: 'empty' };
+            } catch (error) {
+              decision = { kind: 'skip', reason: (error as Error).message };
+            }
+            if (decision.kind === 'invoice') {
+              toInsert.push({ id: idOf.get(account)!, target: t, draft: decision.draft });
+              outcomes.set(account, { account, periodKey: t.period.key, result: 'closed', invoiceId: idOf.get(account) });
+            } else if (decision.kind === 'empty') {
+              outcomes.set(account, { account, periodKey: t.period.key, result: 'closed' });
+            } else {
+              // Not closed after all: give the period and its charges back, to close once fixed.
+              release.push(account);
+              if (charges.length) unclaim.push(idOf.get(account)!);
+              outcomes.set(account, { account, periodKey: t.period.key, result: 'skipped', reason: decision.reason });
+            }
+          }
+          if (unclaim.length) {
+            await trx.raw(`update charges set invoice_id = null where invoice_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`, [
+              JSON.stringify(unclaim),
+            ]);
+          }
+          if (release.length) {
+            await trx.raw(
+              `delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)
+               where p.customer_account = x.account and p.period_key = x.period_key`,
+              [JSON.stringify(mine.filter((t) => release.includes(t.customer.account)).map((t) => ({ account: t.customer.account, period_key: t.period.key })))],
+            );
+          }
+          await insertDocuments(
+            trx,
+            toInsert.map(({ id, target, draft }) => ({
+              id,
+              kind: 'INVOICE' as const,
+              customerAccount: target.customer.account,
+              periodKey: target.period.key,
+              periodStart: target.period.start,
+              periodEnd: target.period.end,
+              series: options.series,
+              draft,
+            })),
+          );
+          if (options.issueDate && toInsert.length) {
+            await issueIn(trx, toInsert.map((d) => d.id), { series: options.series, issueDate: options.issueDate });
+          }
+        }
+        return targets.map((t) => outcomes.get(t.customer.account)!);
+      }),
+    );
+  }
+
+  async getInvoices(ids: string[]): Promise<StoredInvoice[]> {
+    return loadInvoices(this.knex, ids);
+  }
+
+  async findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined> {
+    const rows = key.id
+      ? rowsOf<{ id: string }>(await this.knex.raw(`select id::text from invoices where id = ?`, [key.id]))
+      : rowsOf<{ id: string }>(await this.knex.raw(`select id::text from invoices where number = ?`, [key.number ?? '']));
+    return rows[0]?.id;
+  }
+
+  async invoiceOfPeriod(account: string, periodKey: string): Promise<string | undefined> {
+    return (await existingInvoices(this.knex, [[account, periodKey]])).get(`${account}\u0000${periodKey}`);
+  }
+
+  async listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage> {
+    const where: string[] = [];
+    const params: string[] = [];
+    if (filter.customerAccount) {
+      where.push('customer_account = ?');
+      params.push(filter.customerAccount);
+    }
+    if (filter.periodStartFrom) {
+      where.push('period_start >= ?');
+      params.push(filter.periodStartFrom.toISOString());
+    }
+    if (filter.periodStartTo) {
+      where.push('period_start < ?');
+      params.push(filter.periodStartTo.toISOString());
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.kind) {
+      where.push('kind = ?');
+      params.push(filter.kind);
+    }
+    if (after) {
+      // Order: period_start descending, then id ascending (issue order within a period).
+      where.push('(period_start < ?::timestamptz or (period_start = ?::timestamptz and id > ?::bigint))');
+      params.push(after[0], after[0], after[1]);
+    }
+    // ORDER BY the table's bigint id (not the text alias: '10' < '9').
+    const sql = `select i.id::text as id, i.period_start from invoices i ${where.length ? `where ${where.join(' and ')}` : ''}
+                 order by i.period_start desc, i.id asc limit ${limit + 1}`;
+    const rows = rowsOf<{ id: string; period_start: Date | string }>(await this.knex.raw(sql, params));
+    const page = rows.slice(0, limit);
+    const invoices = await loadInvoices(this.knex, page.map((r) => r.id));
+    const last = page[page.length - 1];
+    return { invoices, next: rows.length > limit && last ? [toDate(last.period_start).toISOString(), last.id] : undefined };
+  }
+
+  async runningTotals(account: string, fromLocalDate: string, toLocalDate: string): Promise<RunningTotalsRow[]> {
+    const rows = rowsOf<{ access_type: AccessType; zone: string; currency: string; calls: string; billed_seconds: string; amount: string }>(
+      await this.knex.raw(
+        `select access_type, zone, trim(currency) as currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds,
+                sum(amount)::text as amount
+         from charge_daily_totals
+         where customer_account = ? and local_date >= ?::date and local_date <= ?::date
+         group by access_type, zone, currency order by access_type, zone, currency`,
+        [account, fromLocalDate, toLocalDate],
+      ),
+    );
+    return rows.map((r) => ({ accessType: r.access_type, zone: r.zone, currency: r.currency, calls: Number(r.calls), billedSeconds: r.billed_seconds, amount: r.amount }));
+  }
+
+  async unratedCount(account: string, from: Date, to: Date): Promise<number> {
+    const rows = rowsOf<{ n: string }>(
+      await this.knex.raw(
+        `select count(*)::text as n from cdrs where customer_account = ? and rating_status = 'unrated' and start_time >= ? and start_time < ?`,
+        [account, from.toISOString(), to.toISOString()],
+      ),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async transaction<T>(fn: (tx: InvoiceTx) => Promise<T>): Promise<T> {
+    return this.retrying(() =>
+      this.knex.transaction(async (trx) => {
+        const tx: InvoiceTx = {
+          async lockInvoice(id) {
+            const rows = rowsOf<{ id: string }>(await trx.raw(`select id::text from invoices where id = ? for update`, [id]));
+            if (!rows.length) return undefined;
+            return (await loadInvoices(trx, [id]))[0];
+          },
+          async creditedSoFar(invoiceId): Promise<CreditedSoFar> {
+            const rows = rowsOf<{ credited_line_no: number; net: string; quantity: string }>(
+              await trx.raw(
+                `select l.credited_line_no, sum(l.net_amount)::text as net, sum(l.quantity)::text as quantity
+                 from invoice_lines l join invoices cn on cn.id = l.invoice_id
+                 where cn.credited_invoice_id = ? and l.credited_line_no is not null group by l.credited_line_no`,
+                [invoiceId],
+              ),
+            );
+            return new Map(rows.map((r) => [r.credited_line_no, { netAmount: r.net, quantity: r.quantity }]));
+          },
+          async insertCreditNote(note: NewCreditNote) {
+            const [id] = await allocateInvoiceIds(trx, 1);
+            await insertDocuments(trx, [
+              {
+                id: id!,
+                kind: 'CREDIT_NOTE',
+                customerAccount: note.invoice.customerAccount,
+                periodKey: note.invoice.periodKey,
+                periodStart: note.invoice.periodStart,
+                periodEnd: note.invoice.periodEnd,
+                series: note.series,
+                draft: note.draft,
+                creditedInvoiceId: note.invoice.id,
+                creditReason: note.reason,
+                creditedLineNos: note.creditedLineNos,
+              },
+            ]);
+            return id!;
+          },
+          issue: (ids, options) => issueIn(trx, ids, options),
+          once: (key: RequestKey, run: () => Promise<string>) => once(trx, key, run, { encode: (v) => v, decode: (v) => String(v) }),
+        };
+        return fn(tx);
+      }),
+    );
+  }
+
+  private async retrying<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if (attempt < 4 && code && RETRYABLE.has(code)) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function allocateInvoiceIds(trx: Knex | Knex.Transaction, n: number): Promise<string[]> {
+  const rows = rowsOf<{ id: string }>(
+    await trx.raw(`select nextval(pg_get_serial_sequence('invoices', 'id'))::text as id from generate_series(1, ?::integer)`, [n]),
+  );
+  return rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+}
+
+async function existingInvoices(db: Knex | Knex.Transaction, keys: [string, string][]): Promise<Map<string, string>> {
+  const rows = rowsOf<{ customer_account: string; period_key: string; id: string }>(
+    await db.raw(
+      `select i.customer_account, i.period_key, i.id::text from invoices i
+       join jsonb_to_recordset(?::jsonb) as x(account text, period_key text) on i.customer_account = x.account and i.period_key = x.period_key
+       where i.kind = 'INVOICE'`,
+      [JSON.stringify(keys.map(([account, period_key]) => ({ account, period_key })))],
+    ),
+  );
+  return new Map(rows.map((r) => [`${r.customer_account}\u0000${r.period_key}`, r.id]));
+}
+
+interface DocumentToInsert {
+  id: string;
+  kind: InvoiceKind;
+  customerAccount: string;
+  periodKey: string;
+  periodStart: Date;
+  periodEnd: Date;
+  series: string;
+  draft: InvoiceDraft;
+  creditedInvoiceId?: string;
+  creditReason?: string;
+  creditedLineNos?: number[];
+}
+
+const INSERT_CHUNK = 2000;
+
+async function insertDocuments(trx: Knex.Transaction, docs: DocumentToInsert[]): Promise<void> {
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    const part = docs.slice(i, i + INSERT_CHUNK);
+    await trx.raw(INSERT_INVOICES, [
+      JSON.stringify(
+        part.map((d) => {
+          const extras: DocumentExtras = { period: d.draft.period, issueDate: d.draft.issueDate };
+          if (d.draft.notes) extras.notes = d.draft.notes;
+          if (d.draft.reason) extras.reason = d.draft.reason;
+          return {
+            id: d.id,
+            kind: d.kind,
+            customer_account: d.customerAccount,
+            period_key: d.periodKey,
+            period_start: d.periodStart.toISOString(),
+            period_end: d.periodEnd.toISOString(),
+            series: d.series,
+            currency: d.draft.currency,
+            seller: d.draft.seller,
+            buyer: d.draft.buyer,
+            payment_terms_days: d.draft.paymentTermsDays,
+            net_total: d.draft.totals.netTotal,
+            vat_total: d.draft.totals.vatTotal,
+            gross_total: d.draft.totals.grossTotal,
+            vat_breakdown: d.draft.vatBreakdown,
+            document: extras,
+            credited_invoice_id: d.creditedInvoiceId ?? null,
+            credit_reason: d.creditReason ?? null,
+          };
+        }),
+      ),
+    ]);
+    const lines = part.flatMap((d) =>
+      d.draft.lines.map((l, j) => ({
+        invoice_id: d.id,
+        line_no: l.lineNo,
+        kind: l.kind,
+        description: l.description,
+        access_type: l.accessType ?? null,
+        zone: l.zone ?? null,
+        conference_id: l.conferenceId ?? null,
+        service_period_key: l.servicePeriodKey ?? null,
+        calls: l.calls ?? null,
+        quantity: l.quantity,
+        unit_code: l.unitCode,
+        unit_price: l.unitPrice,
+        net_amount: l.netAmount,
+        vat_rate: l.vatRate,
+        vat_category: l.vatCategory,
+        credited_line_no: d.creditedLineNos?.[j] ?? null,
+      })),
+    );
+    for (let k = 0; k < lines.length; k += 10 * INSERT_CHUNK) {
+      await trx.raw(INSERT_LINES, [JSON.stringify(lines.slice(k, k + 10 * INSERT_CHUNK))]);
+    }
+  }
+}
+
+/**
+ * Numbers these drafts, in the order given, from the (series, year) counter row locked FOR UPDATE:
+ * a concurrent issuer waits for this transaction, so numbers are consecutive and unique, and a
+ * rollback returns them.
+ */
+async function issueIn(trx: Knex.Transaction, ids: string[], options: IssueOptions): Promise<void> {
+  if (!ids.length) return;
+  const year = Number(options.issueDate.slice(0, 4));
+  await trx.raw(`insert into invoice_counters (series, year, last_number) values (?, ?, 0) on conflict do nothing`, [options.series, year]);
+  const [counter] = rowsOf<{ last_number: string }>(
+    await trx.raw(`select last_number::text from invoice_counters where series = ? and year = ? for update`, [options.series, year]),
+  );
+  const first = Number(counter!.last_number) + 1;
+  const numbered = ids.map((id, i) => ({ id, number: formatInvoiceNumber(options.series, year, first + i) }));
+  const updated = rowsOf<{ id: string }>(
+    await trx.raw(
+      `update invoices i set status = 'ISSUED', series = ?, number = x.number, issue_date = ?::date,
+              due_date = ?::date + i.payment_terms_days, issued_at = now()
+       from jsonb_to_recordset(?::jsonb) as x(id bigint, number text)
+       where i.id = x.id and i.status = 'DRAFT'
+       returning i.id::text`,
+      [options.series, options.issueDate, options.issueDate, JSON.stringify(numbered)],
+    ),
+  );
+  if (updated.length !== ids.length) throw new Error(`issue: ${ids.length - updated.length} of the invoices are not drafts`);
+  await trx.raw(`update invoice_counters set last_number = ? where series = ? and year = ?`, [first + ids.length - 1, options.series, year]);
+}
+
+async function loadInvoices(db: Knex | Knex.Transaction, ids: string[]): Promise<StoredInvoice[]> {
+  if (!ids.length) return [];
+  const param = JSON.stringify(ids);
+  const rows = rowsOf<InvoiceRow>(await db.raw(SELECT_INVOICES, [param]));
+  const lines = rowsOf<LineRow>(await db.raw(SELECT_LINES, [param]));
+  const linesOf = new Map<string, LineRow[]>();
+  for (const l of lines) {
+    const list = linesOf.get(l.invoice_id) ?? [];
+    list.push(l);
+    linesOf.set(l.invoice_id, list);
+  }
+  const byId = new Map(rows.map((r) => [r.id, toStored(r, linesOf.get(r.id) ?? [])]));
+  return ids.map((id) => byId.get(id)).filter((x): x is StoredInvoice => Boolean(x));
+}
+
+function toStored(r: InvoiceRow, lineRows: LineRow[]): StoredInvoice {
+  const extras = json<DocumentExtras>(r.document);
+  const lines: InvoiceLine[] = lineRows.map((l) => {
+    const line: InvoiceLine = {
+      lineNo: l.line_no,
+      kind: l.kind,
+      description: l.description,
+      quantity: l.quantity,
+      unitCode: l.unit_code,
+      unitPrice: l.unit_price,
+      netAmount: l.net_amount,
+      vatRate: l.vat_rate,
+      vatCategory: l.vat_category,
+    };
+    if (l.access_type) line.accessType = l.access_type;
+    if (l.zone) line.zone = l.zone;
+    if (l.conference_id) line.conferenceId = l.conference_id;
+    if (l.service_period_key) line.servicePeriodKey = l.service_period_key;
+    if (l.calls !== null) line.calls = l.calls;
+    return line;
+  });
+  const issued = r.status === 'ISSUED';
+  const base = {
+    documentType: r.kind === 'INVOICE' ? ('invoice' as const) : ('credit_note' as const),
+    currency: r.currency,
+    seller: json<InvoiceDraft['seller']>(r.seller),
+    buyer: json<InvoiceDraft['buyer']>(r.buyer),
+    period: extras.period,
+    issueDate: r.issue_date ?? extras.issueDate,
+    dueDate: r.due_date ?? extras.issueDate,
+    paymentTermsDays: r.payment_terms_days,
+    lines,
+    vatBreakdown: json<InvoiceDraft['vatBreakdown']>(r.vat_breakdown),
+    totals: { netTotal: r.net_total, vatTotal: r.vat_total, grossTotal: r.gross_total, payableAmount: r.gross_total },
+    ...(extras.notes ? { notes: extras.notes } : {}),
+    ...(r.credited_number ? { precedingInvoiceNumber: r.credited_number } : {}),
+    ...(r.credited_issue_date ? { precedingInvoiceDate: r.credited_issue_date } : {}),
+    ...(r.credit_reason ? { reason: r.credit_reason } : {}),
+  };
+  const document: InvoiceDraft | IssuedInvoiceDocument = issued
+    ? { ...base, status: 'issued', number: r.number! }
+    : { ...base, status: 'draft' };
+  return {
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    series: r.series,
+    number: r.number ?? undefined,
+    customerAccount: r.customer_account,
+    periodKey: r.period_key,
+    periodStart: toDate(r.period_start),
+    periodEnd: toDate(r.period_end),
+    currency: r.currency,
+    document,
+    creditedLineNos: lineRows.map((l) => l.credited_line_no ?? undefined),
+    creditedInvoiceId: r.credited_invoice_id ?? undefined,
+    creditedInvoiceNumber: r.credited_number ?? undefined,
+    creditReason: r.credit_reason ?? undefined,
+    creditNoteNumbers: json<string[]>(r.credit_note_numbers),
+    createdAt: toDate(r.created_at),
+    issuedAt: optionalDate(r.issued_at),
+  };
+}

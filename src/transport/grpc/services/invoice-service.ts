@@ -1,0 +1,99 @@
+/**
+ * InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). RerateCharges
+ * answers UNIMPLEMENTED until a re-pricing port exists.
+ */
+import type { Invoicing } from '../../../app/invoicing/invoicing';
+import { requestKey } from '../../../app/mutations';
+import { pageSize } from '../../../app/paging';
+import { ValidationError } from '../../../domain/errors';
+import { DocumentFormat, InvoiceServiceDefinition, type InvoiceServiceImplementation } from '../../../gen/billing/v1/invoice_service';
+import type { ServiceBinding } from '../grpc-server';
+import { accessTypeToProto } from '../mappers/cdr-mapper';
+import { invoiceFilterFromProto, invoiceToProto } from '../mappers/invoice-mapper';
+import { unimplementedMethods } from '../unimplemented';
+
+export interface InvoiceServiceDeps {
+  invoicing: Invoicing;
+}
+
+export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
+  const { invoicing } = deps;
+  const implemented: Partial<InvoiceServiceImplementation> = {
+    async getInvoice(request) {
+      if (!request.invoiceId && !request.invoiceNumber) {
+        throw new ValidationError([{ field: 'key', reason: 'one of invoice_id or invoice_number is required' }]);
+      }
+      const invoice = await invoicing.get(request.invoiceId ? { id: request.invoiceId } : { number: request.invoiceNumber });
+      return { invoice: invoiceToProto(invoice) };
+    },
+    async listInvoices(request) {
+      const page = await invoicing.list(invoiceFilterFromProto(request), pageSize(request.pageSize), request.pageToken || undefined);
+      return { invoices: page.invoices.map(invoiceToProto), nextPageToken: page.nextPageToken };
+    },
+    async getRunningCharges(request) {
+      const r = await invoicing.runningCharges(request.customerAccount, request.asOf);
+      return {
+        customerAccount: r.customerAccount,
+        periodStart: r.period.start,
+        periodEnd: r.period.end,
+        asOf: r.asOf,
+        totals: r.totals.map((t) => ({ currencyCode: t.currency, amount: t.amount })),
+        breakdown: r.breakdown.map((b) => ({
+          accessType: accessTypeToProto(b.accessType),
+          zone: b.zone,
+          minutes: b.minutes,
+          calls: b.calls,
+          amount: { currencyCode: b.currency, amount: b.amount },
+        })),
+        unratedCount: r.unratedCount,
+      };
+    },
+    async closeBillingPeriod(request) {
+      // Closing is idempotent by itself (one invoice per customer and period); the request id is
+      // required by convention but not needed to deduplicate.
+      requestKey('InvoiceService.CloseBillingPeriod', request.requestId, request);
+      if (!request.periodContaining && !request.periodStart) {
+        throw new ValidationError([{ field: 'period', reason: 'one of period_containing or period_start is required' }]);
+      }
+      const result = await invoicing.closePeriod({
+        ...(request.customerAccount ? { customerAccount: request.customerAccount } : {}),
+        ...(request.periodContaining ? { periodContaining: request.periodContaining } : { periodStart: request.periodStart }),
+        issue: request.issue,
+      });
+      return {
+        invoices: result.invoices.map(invoiceToProto),
+        skipped: result.skipped.map((s) => ({ customerAccount: s.customerAccount, reason: s.reason })),
+      };
+    },
+    async issueInvoice(request) {
+      const key = requestKey('InvoiceService.IssueInvoice', request.requestId, request);
+      if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
+      return { invoice: invoiceToProto(await invoicing.issue(key, request.invoiceId, request.issueDate || undefined)) };
+    },
+    async createCreditNote(request) {
+      const key = requestKey('InvoiceService.CreateCreditNote', request.requestId, request);
+      if (!request.invoiceId && !request.invoiceNumber) {
+        throw new ValidationError([{ field: 'invoice', reason: 'one of invoice_id or invoice_number is required' }]);
+      }
+      const note = await invoicing.createCreditNote({
+        key,
+        ...(request.invoiceId ? { invoiceId: request.invoiceId } : { invoiceNumber: request.invoiceNumber }),
+        reason: request.reason,
+        lines: request.lines.map((l) => ({ lineNumber: l.lineNumber, ...(l.quantity ? { quantity: l.quantity } : {}) })),
+        issue: request.issue,
+      });
+      return { creditNote: invoiceToProto(note) };
+    },
+    async renderInvoiceDocument(request) {
+      if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
+      if (request.format !== DocumentFormat.DOCUMENT_FORMAT_UNSPECIFIED && request.format !== DocumentFormat.DOCUMENT_FORMAT_PDF) {
+        throw new ValidationError([{ field: 'format', reason: 'only PDF is supported' }]);
+      }
+      return invoicing.renderPdf(request.invoiceId);
+    },
+  };
+  return {
+    definition: InvoiceServiceDefinition,
+    implementation: { ...unimplementedMethods(InvoiceServiceDefinition), ...implemented },
+  };
+}

@@ -1,0 +1,88 @@
+/** `billing mailing-list`: customers with charges in a month (in their own time zone), as RFC 4180 CSV. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvLine } from '../../src/app/csv';
+import { mailingListCsv } from '../../src/cli/mailing-list-command';
+import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
+import { RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
+import { AccessType } from '../../src/gen/billing/v1/common';
+import { CustomerServiceDefinition, type Customer } from '../../src/gen/billing/v1/customer_service';
+import { startTestService, type TestService } from '../support/test-service';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function customer(externalId: string, name: string, timeZone: string, lines: string[]): Customer {
+  return {
+    externalId,
+    name,
+    billingAddress: { lines, postalCode: '111 57', city: 'Stockholm', countryCode: 'SE' },
+    email: `${externalId.toLowerCase()}@example.se`,
+    vatNumber: '',
+    countryCode: 'SE',
+    currencyCode: 'EUR', // the currency the shipped rule sets price in
+    timeZone,
+    paymentTermsDays: 30,
+    registrationNumber: '',
+    version: 0,
+  };
+}
+
+function call(recordId: string, customerAccount: string, start: string): Cdr {
+  const startTime = new Date(start);
+  return {
+    bridgeId: 'ml-bridge',
+    recordId,
+    conferenceId: recordId,
+    bookingId: '',
+    customerAccount,
+    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+    callerNumber: '',
+    calledNumber: '+46812345678',
+    startTime,
+    answerTime: startTime,
+    endTime: new Date(startTime.getTime() + 120_000),
+    durationSeconds: 120,
+    features: [],
+  };
+}
+
+describe('mailing list', () => {
+  it('lists customers with charges in the month, in their time zone, quoted per RFC 4180', async () => {
+    const sales = t.client(CustomerServiceDefinition, 'sales');
+    await sales.upsertCustomer({ requestId: 'a', customer: customer('ML-A', 'Acme, "the" company', 'Europe/Stockholm', ['Box 1', 'Floor 2']) });
+    await sales.upsertCustomer({ requestId: 'b', customer: customer('ML-B', 'Beta AB', 'Europe/Stockholm', ['Storgatan 2']) });
+    await sales.upsertCustomer({ requestId: 'c', customer: customer('ML-C', 'Gamma AB', 'UTC', ['Lillgatan 3']) });
+    await sales.upsertCustomer({ requestId: 'd', customer: customer('ML-D', 'Delta AB', 'UTC', ['Torget 4']) });
+    const results = (
+      await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
+        requestId: 'ml',
+        cdrs: [
+          call('ml-1', 'ML-A', '2026-11-03T09:00:00Z'),
+          // 00:30 on 1 November in Stockholm: November for B...
+          call('ml-2', 'ML-B', '2026-10-31T23:30:00Z'),
+          // ...but still October for a customer in UTC.
+          call('ml-3', 'ML-C', '2026-10-31T23:30:00Z'),
+        ],
+      })
+    ).results;
+    expect(results.map((r) => r.ratingStatus)).toEqual([RatingStatus.RATING_STATUS_RATED, RatingStatus.RATING_STATUS_RATED, RatingStatus.RATING_STATUS_RATED]);
+
+    let out = '';
+    const count = await mailingListCsv(t.service.database, '2026-11', (chunk) => (out += chunk));
+    expect(count).toBe(2);
+    expect(out).toBe(
+      csvLine(['external_id', 'name', 'email', 'address', 'postal_code', 'city', 'country_code']) +
+        'ML-A,"Acme, ""the"" company",ml-a@example.se,"Box 1\nFloor 2",111 57,Stockholm,SE\r\n' +
+        'ML-B,Beta AB,ml-b@example.se,Storgatan 2,111 57,Stockholm,SE\r\n',
+    );
+    let october = '';
+    await mailingListCsv(t.service.database, '2026-10', (chunk) => (october += chunk));
+    expect(october.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['ML-C']);
+    await expect(mailingListCsv(t.service.database, '2026-13', () => {})).rejects.toThrow(/YYYY-MM/);
+  });
+});

@@ -1,0 +1,29 @@
+/** Creates customers through CustomerService, as the sales system would, before CDRs arrive for them. */
+import type { Client } from 'nice-grpc';
+import type { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+
+export async function createCustomers(
+  sales: Client<typeof CustomerServiceDefinition>,
+  accounts: string[],
+  overrides: { currencyCode?: string; timeZone?: string } = {},
+): Promise<void> {
+  for (const account of accounts) {
+    await sales.upsertCustomer({
+      requestId: `create-${account}`,
+      expectedVersion: 0,
+      customer: {
+        externalId: account,
+        name: `Customer ${account} AB`,
+        billingAddress: { lines: ['Sveavägen 1'], postalCode: '111 57', city: 'Stockholm', countryCode: 'SE' },
+        email: `billing@${account.toLowerCase()}.example`,
+        vatNumber: 'SE556000000001',
+        countryCode: 'SE',
+        currencyCode: overrides.currencyCode ?? 'EUR',
+        timeZone: overrides.timeZone ?? 'Europe/Stockholm',
+        paymentTermsDays: 30,
+        registrationNumber: '556000-0000',
+        version: 0,
+      },
+    });
+  }
+}
