@@ -11,6 +11,7 @@ import { Metrics, serveMetrics } from './observability/metrics';
 import { openDatabase, type Database } from './persistence/database';
 import { PostgresCdrStore } from './persistence/cdr-store';
 import { PostgresCustomerDirectory } from './persistence/customer-directory';
+import { PostgresBookingDirectory } from './persistence/booking-directory';
 import { PostgresRuleSetArchive } from './persistence/rule-set-archive';
 import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
 import { PostgresCustomerStore } from './persistence/customer-store';
@@ -74,7 +75,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     services: billingServices({
       logger,
       metrics,
-      ingest: { store: new PostgresCdrStore(database), rater: rating, customers: new PostgresCustomerDirectory(database) },
+      ingest: {
+        store: new PostgresCdrStore(database),
+        rater: rating,
+        customers: new PostgresCustomerDirectory(database),
+        bookings: new PostgresBookingDirectory(database),
+      },
       rating,
       unrated: new PostgresUnratedQueue(database),
       database,

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../config/config';
 import { createLogger } from '../observability/logger';
 import { PostgresCdrStore } from '../persistence/cdr-store';
 import { PostgresCustomerDirectory } from '../persistence/customer-directory';
+import { PostgresBookingDirectory } from '../persistence/booking-directory';
 import { openDatabase, type Database } from '../persistence/database';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 
@@ -30,7 +31,12 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
     config,
     database,
     rating,
-    ingest: { store: new PostgresCdrStore(database), rater: rating, customers: new PostgresCustomerDirectory(database) },
+    ingest: {
+      store: new PostgresCdrStore(database),
+      rater: rating,
+      customers: new PostgresCustomerDirectory(database),
+      bookings: new PostgresBookingDirectory(database),
+    },
     close: () => database.close(),
   };
 }

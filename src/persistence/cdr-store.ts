@@ -1,12 +1,14 @@
 /**
  * The bulk path for CDRs: one statement inserts a whole batch and the charges of its rated records,
  * and dedup is the database's unique key (bridge_id, record_id) with ON CONFLICT DO NOTHING.
+ * The same statement adds the new charges to the customer's daily totals (running charges for sales).
  * Rows travel as one JSON parameter (jsonb_to_recordset), which works the same on PostgreSQL and
  * on the embedded PGlite and avoids thousands of bind parameters.
  */
 import type { Cdr, AccessType, Feature } from '../domain/cdr';
 import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports';
 import type { Database } from './database';
+import { dailyTotalsUpsertCte } from './daily-totals-sql';
 
 const INSERT_BATCH = `
 with input as (
@@ -35,7 +37,14 @@ charged as (
          input.rule_set_hash, input.fired_rules, input.explanation
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
-)
+),
+fresh as (
+  select input.customer_account, input.start_time as call_start, input.access_type, input.amount,
+         input.currency, input.explanation, input.duration_seconds
+  from inserted join input using (bridge_id, record_id)
+  where input.rating_status = 'rated'
+),
+${dailyTotalsUpsertCte('fresh')}
 select bridge_id, record_id from inserted`;
 
 const SELECT_STORED = `

@@ -53,7 +53,7 @@ select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency,
          order by k.valid_from) filter (where k.id is not null), '[]'::jsonb) as contracts
 from customers c
 left join contracts k on k.customer_external_id = c.external_id
-where (?::jsonb is null or c.external_id in (select jsonb_array_elements_text(?::jsonb)))
+%WHERE%
 group by c.id
 order by c.external_id`;
 
@@ -73,30 +73,35 @@ on conflict (customer_account, period_key) do nothing
 returning customer_account, period_key`;
 
 /**
- * Claims (marks with the invoice id to be) and sums the charges of each won target: the charges of
- * the period, plus uninvoiced charges before the end of the latest earlier closed period (late CDRs).
+ * The charges of each won target: those of the period, plus uninvoiced charges before the end of the
+ * latest earlier closed period (late CDRs). SUM_CHARGES sums them and MARK_CHARGES marks exactly the
+ * same rows, because both run on the one snapshot of a REPEATABLE READ transaction (a charge
+ * committed meanwhile is in neither, and becomes a late line of the next period).
  */
-const CLAIM_CHARGES = `
-with t as (
+const TARGETS = `
+t as (
   select x.*, coalesce((select max(pc.period_end) from period_closings pc
                          where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
   from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
-),
-claimed as (
-  update charges c set invoice_id = t.invoice_id
-  from t
-  where c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
-    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)
-  returning c.cdr_id, c.customer_account, c.call_start, c.amount, c.currency, c.explanation, t.period_start
-)
-select cl.customer_account as account, d.conference_id, d.access_type, coalesce(cl.explanation->>'zone', '') as zone,
-       trim(cl.currency) as currency,
-       case when cl.call_start < cl.period_start then cl.call_start end as late_start,
+)`;
+const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
+    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)`;
+
+const SUM_CHARGES = `
+with ${TARGETS}
+select c.customer_account as account, d.conference_id, d.access_type, coalesce(c.explanation->>'zone', '') as zone,
+       trim(c.currency) as currency,
+       case when c.call_start < t.period_start then c.call_start end as late_start,
        count(*)::integer as calls,
-       sum(${billedSecondsSql('cl.explanation', 'd.duration_seconds')})::text as billed_seconds,
-       sum(cl.amount)::text as amount
-from claimed cl join cdrs d on d.id = cl.cdr_id
+       sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::text as billed_seconds,
+       sum(c.amount)::text as amount
+from t join charges c on ${OF_TARGET}
+join cdrs d on d.id = c.cdr_id
 group by 1, 2, 3, 4, 5, 6`;
+
+const MARK_CHARGES = `
+with ${TARGETS}
+update charges c set invoice_id = t.invoice_id from t where t.invoice_id is not null and ${OF_TARGET}`;
 
 const INSERT_INVOICES = `
 insert into invoices (id, kind, status, customer_account, period_key, period_start, period_end, series, currency,
@@ -195,15 +200,23 @@ interface DocumentExtras {
 }
 
 export class PostgresInvoiceStore implements InvoiceStore {
-  constructor(private readonly database: Database) {}
+  /** Chunks of different customers close side by side on a server (one commits while another builds). */
+  readonly closeParallelism: number;
+
+  constructor(private readonly database: Database) {
+    this.closeParallelism = database.kind === 'postgresql' ? 3 : 1;
+  }
 
   private get knex(): Knex {
     return this.database.orm.em.getKnex();
   }
 
   async customers(accounts?: string[]): Promise<BillingCustomer[]> {
-    const list = accounts ? JSON.stringify(accounts) : null;
-    const rows = rowsOf<Record<string, unknown>>(await this.knex.raw(CUSTOMERS, [list, list]));
+    const rows = rowsOf<Record<string, unknown>>(
+      accounts
+        ? await this.knex.raw(CUSTOMERS.replace('%WHERE%', 'where c.external_id in (select jsonb_array_elements_text(?::jsonb))'), [JSON.stringify(accounts)])
+        : await this.knex.raw(CUSTOMERS.replace('%WHERE%', '')),
+    );
     return rows.map((r) => ({
       account: r.external_id as string,
       name: r.name as string,
@@ -249,6 +262,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
     const sorted = [...targets].sort((a, b) => cmp(a.customer.account, b.customer.account));
     return this.retrying(() =>
       this.knex.transaction(async (trx) => {
+        if (this.database.kind === 'postgresql') await trx.raw('set transaction isolation level repeatable read');
         const won = new Set(
           rowsOf<{ customer_account: string; period_key: string }>(
             await trx.raw(CLAIM_PERIODS, [
@@ -292,18 +306,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
             calls: number;
             billed_seconds: string;
             amount: string;
-          }>(
-            await trx.raw(CLAIM_CHARGES, [
-              JSON.stringify(
-                mine.map((t) => ({
-                  account: t.customer.account,
-                  period_start: t.period.start.toISOString(),
-                  period_end: t.period.end.toISOString(),
-                  invoice_id: idOf.get(t.customer.account),
-                })),
-              ),
-            ]),
-          );
+          }>(await trx.raw(SUM_CHARGES, [targetsJson(mine, () => null)]));
           for (const r of claimed) {
             const list = groups.get(r.account) ?? [];
             list.push({
@@ -320,7 +323,6 @@ export class PostgresInvoiceStore implements InvoiceStore {
           }
           const toInsert: { id: string; target: CloseTarget; draft: InvoiceDraft }[] = [];
           const release: string[] = [];
-          const unclaim: string[] = [];
           for (const t of mine) {
             const account = t.customer.account;
             const charges = groups.get(account) ?? [];
@@ -338,15 +340,12 @@ export class PostgresInvoiceStore implements InvoiceStore {
             } else {
               // Not closed after all: give the period and its charges back, to close once fixed.
               release.push(account);
-              if (charges.length) unclaim.push(idOf.get(account)!);
               outcomes.set(account, { account, periodKey: t.period.key, result: 'skipped', reason: decision.reason });
             }
           }
-          if (unclaim.length) {
-            await trx.raw(`update charges set invoice_id = null where invoice_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`, [
-              JSON.stringify(unclaim),
-            ]);
-          }
+          // Mark what is on the new invoices (same snapshot, so the same rows as summed).
+          const invoiced = new Set(toInsert.map((d) => d.target.customer.account));
+          if (invoiced.size) await trx.raw(MARK_CHARGES, [targetsJson(mine, (a) => (invoiced.has(a) ? idOf.get(a)! : null))]);
           if (release.length) {
             await trx.raw(
               `delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)
@@ -506,11 +505,22 @@ export class PostgresInvoiceStore implements InvoiceStore {
         return await run();
       } catch (error) {
         const code = (error as { code?: string }).code;
-        if (attempt < 4 && code && RETRYABLE.has(code)) continue;
+        if (attempt < 8 && code && RETRYABLE.has(code)) continue;
         throw error;
       }
     }
   }
+}
+
+function targetsJson(targets: CloseTarget[], invoiceId: (account: string) => string | null): string {
+  return JSON.stringify(
+    targets.map((t) => ({
+      account: t.customer.account,
+      period_start: t.period.start.toISOString(),
+      period_end: t.period.end.toISOString(),
+      invoice_id: invoiceId(t.customer.account),
+    })),
+  );
 }
 
 function cmp(a: string, b: string): number {

@@ -5,6 +5,7 @@ import type { RatingDecision } from '../app/ingest/ports';
 import { decodePageToken, encodePageToken } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
+import { dailyTotalsUpsertCte } from './daily-totals-sql';
 
 type Row = StoredRow & { id: string; unrated_reason: string; received_at: string | Date; last_rating_attempt_at: string | Date | null; rating_attempts: number };
 
@@ -88,7 +89,11 @@ export class PostgresUnratedQueue implements UnratedQueue {
              insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
              select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation
              from input join flipped using (id)
-           )
+           ), fresh as (
+             select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.explanation, c.duration_seconds
+             from input join flipped using (id) join cdrs c on c.id = input.id
+           ),
+           ${dailyTotalsUpsertCte('fresh')}
            select id from flipped`,
           [payload],
         )) as { rows: { id: string }[] };

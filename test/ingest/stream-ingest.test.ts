@@ -152,6 +152,22 @@ describe('StreamCdrs', () => {
   });
 });
 
+describe('running totals', () => {
+  it('keeps daily totals per customer equal to the sum of its current charges, in the same transaction', async () => {
+    const knex = t.service.database.orm.em.getKnex();
+    const rows = (await knex.raw(
+      `select coalesce(c.customer_account, d.customer_account) as account, c.calls, c.amount::text as charged, d.calls as total_calls, d.amount::text as totalled
+       from (select customer_account, count(*)::int as calls, sum(amount) as amount from charges where superseded_at is null group by 1) c
+       full join (select customer_account, sum(calls)::int as calls, sum(amount) as amount from charge_daily_totals group by 1) d using (customer_account)
+       order by 1`,
+    )) as { rows: { account: string; calls: number; charged: string; total_calls: number; totalled: string }[] };
+    expect(rows.rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows.rows) {
+      expect({ account: r.account, calls: r.total_calls, amount: r.totalled }).toEqual({ account: r.account, calls: r.calls, amount: r.charged });
+    }
+  });
+});
+
 describe('SubmitCdrs', () => {
   it('has the same semantics as the stream for simple clients', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');

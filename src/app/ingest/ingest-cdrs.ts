@@ -5,8 +5,8 @@
  */
 import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
-import type { CdrRater, CdrStore, CdrToStore, CustomerDirectory, RatingDecision } from './ports';
-import type { Cdr } from '../../domain/cdr';
+import type { BookingDirectory, CdrRater, CdrStore, CdrToStore, CustomerDirectory, CustomerPricingFacts, RatingDecision } from './ports';
+import type { Cdr, Feature } from '../../domain/cdr';
 
 export type CdrOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
 
@@ -24,6 +24,8 @@ export interface IngestDeps {
   rater: CdrRater;
   /** When given, a CDR of an account it does not know is stored unrated ("unknown customer"). */
   customers?: CustomerDirectory;
+  /** When given, features booked for a CDR's booking are priced as if the leg used them. */
+  bookings?: BookingDirectory;
   now?: () => Date;
 }
 
@@ -59,8 +61,8 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
     storeIndex.push(i);
   });
 
-  // Price with what is known of each customer (one directory lookup for the whole batch).
-  const facts = deps.customers ? await deps.customers.pricingFacts([...new Set(toStore.map((r) => r.cdr.customerAccount))]) : undefined;
+  // Price with what is known of each customer and booking (one lookup each for the whole batch).
+  const facts = await loadBatchFacts(toStore.map((r) => r.cdr), deps);
   for (const row of toStore) row.rating = rate(row.cdr, deps, facts);
 
   const stored = toStore.length ? await deps.store.insertBatch(toStore) : [];
@@ -78,14 +80,30 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
   return results;
 }
 
-/** Prices one CDR; with a customer directory, an account it does not know is "unknown customer". */
-export function rate(
-  cdr: Cdr,
-  deps: Pick<IngestDeps, 'rater'>,
-  facts: Awaited<ReturnType<CustomerDirectory['pricingFacts']>> | undefined,
-): RatingDecision {
-  if (!facts) return deps.rater.rate(cdr);
-  const customer = facts.get(cdr.customerAccount);
+/** What pricing a batch needs from outside the CDRs, fetched once per batch. */
+export interface BatchFacts {
+  customers?: Map<string, CustomerPricingFacts>;
+  bookedFeatures?: Map<string, Feature[]>;
+}
+
+export async function loadBatchFacts(cdrs: Cdr[], deps: Pick<IngestDeps, 'customers' | 'bookings'>): Promise<BatchFacts> {
+  const bookingIds = [...new Set(cdrs.flatMap((c) => (c.bookingId ? [c.bookingId] : [])))];
+  const [customers, bookedFeatures] = await Promise.all([
+    deps.customers?.pricingFacts([...new Set(cdrs.map((c) => c.customerAccount))]),
+    deps.bookings && bookingIds.length ? deps.bookings.bookedFeatures(bookingIds) : undefined,
+  ]);
+  return { customers, bookedFeatures };
+}
+
+/**
+ * Prices one CDR. With a customer directory, an account it does not know is "unknown customer";
+ * features of the CDR's booking count as used (the stored CDR keeps what the bridge sent).
+ */
+export function rate(cdr: Cdr, deps: Pick<IngestDeps, 'rater'>, facts: BatchFacts): RatingDecision {
+  const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
+  const priced = booked?.some((f) => !cdr.features.includes(f)) ? { ...cdr, features: [...new Set([...cdr.features, ...booked])].sort() } : cdr;
+  if (!facts.customers) return deps.rater.rate(priced);
+  const customer = facts.customers.get(cdr.customerAccount);
   if (!customer) return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
-  return deps.rater.rate(cdr, customer);
+  return deps.rater.rate(priced, customer);
 }

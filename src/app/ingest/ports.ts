@@ -2,7 +2,7 @@
  * What the ingest use case needs from the outside world, as interfaces. The persistence layer
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
-import type { AccessType, Cdr } from '../../domain/cdr';
+import type { AccessType, Cdr, Feature } from '../../domain/cdr';
 
 /** A charge computed for a CDR, ready to store beside it. */
 export interface PricedCharge {
@@ -59,4 +59,9 @@ export interface CustomerPricingFacts {
 export interface CustomerDirectory {
   /** Pricing facts for these customer accounts (external ids); unknown accounts are absent from the map. */
   pricingFacts(accounts: string[]): Promise<Map<string, CustomerPricingFacts>>;
+}
+
+export interface BookingDirectory {
+  /** Features booked for these booking ids (recording, operator assistance...); unknown ids are absent. */
+  bookedFeatures(bookingIds: string[]): Promise<Map<string, Feature[]>>;
 }

@@ -5,7 +5,7 @@
  */
 import type { Cdr } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
-import { rate, type IngestDeps } from './ingest-cdrs';
+import { loadBatchFacts, rate, type IngestDeps } from './ingest-cdrs';
 import type { RatingDecision } from './ports';
 
 export interface UnratedFilter {
@@ -42,10 +42,10 @@ export interface RetryReport {
   stillUnrated: { cdr: Cdr; reason: string }[];
 }
 
-export async function retryUnrated(filter: UnratedFilter, deps: Pick<IngestDeps, 'rater' | 'customers'> & { queue: UnratedQueue }): Promise<RetryReport> {
+export async function retryUnrated(filter: UnratedFilter, deps: Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue }): Promise<RetryReport> {
   if (filter.keys && filter.keys.length > 1000) throw new ValidationError([{ field: 'cdr_keys', reason: 'at most 1000 keys a request' }]);
   const rows = await deps.queue.take(filter, MAX_RETRY);
-  const facts = deps.customers ? await deps.customers.pricingFacts([...new Set(rows.map((r) => r.cdr.customerAccount))]) : undefined;
+  const facts = await loadBatchFacts(rows.map((r) => r.cdr), deps);
   const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: rate(r.cdr, deps, facts) }));
   const nowRated = await deps.queue.record(decisions);
   return {

@@ -170,18 +170,23 @@ export class Invoicing {
 
   private async closeInChunks(targets: CloseTarget[], issueDate: string | undefined, signal?: AbortSignal): Promise<CloseOutcome[]> {
     const settings = { seller: this.deps.config.seller, vatRate: this.deps.config.vatRate, issueDate: this.today() };
-    const outcomes: CloseOutcome[] = [];
-    for (let i = 0; i < targets.length; i += CLOSE_CHUNK) {
-      // Stopping between chunks: each chunk commits or rolls back whole; the rest closes on the next run.
-      if (signal?.aborted) break;
-      outcomes.push(
-        ...(await this.store.closeTargets(targets.slice(i, i + CLOSE_CHUNK), (t, charges) => buildPeriodInvoice(t, charges, settings), {
+    const chunks: CloseTarget[][] = [];
+    for (let i = 0; i < targets.length; i += CLOSE_CHUNK) chunks.push(targets.slice(i, i + CLOSE_CHUNK));
+    const results: CloseOutcome[][] = new Array(chunks.length);
+    let next = 0;
+    // Chunks hold different customers, so they may run side by side (the store says how many).
+    const worker = async () => {
+      for (let i = next++; i < chunks.length; i = next++) {
+        // Stopping between chunks: each chunk commits or rolls back whole; the rest closes on the next run.
+        if (signal?.aborted) return;
+        results[i] = await this.store.closeTargets(chunks[i]!, (t, charges) => buildPeriodInvoice(t, charges, settings), {
           series: this.deps.config.invoiceSeries,
           ...(issueDate ? { issueDate } : {}),
-        })),
-      );
-    }
-    return outcomes;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.store.closeParallelism, chunks.length)) }, worker));
+    return results.flatMap((r) => r ?? []);
   }
 
   // ------------------------------------------------------------------ issuing and correcting

@@ -143,6 +143,8 @@ export interface InvoiceTx {
 }
 
 export interface InvoiceStore {
+  /** How many closeTargets calls (of different customers) may run at once: 1 on the embedded database. */
+  readonly closeParallelism: number;
   /** Customers by account, or all when `accounts` is undefined. */
   customers(accounts?: string[]): Promise<BillingCustomer[]>;
   /**

@@ -1,0 +1,16 @@
+/** Booked features per booking id, for pricing the calls of a booked conference. */
+import type { BookingDirectory } from '../app/ingest/ports';
+import type { Feature } from '../domain/cdr';
+import type { Database } from './database';
+
+export class PostgresBookingDirectory implements BookingDirectory {
+  constructor(private readonly database: Database) {}
+
+  async bookedFeatures(bookingIds: string[]): Promise<Map<string, Feature[]>> {
+    const result = (await this.database.orm.em.getKnex().raw(
+      `select id, features from bookings where id in (select jsonb_array_elements_text(?::jsonb))`,
+      [JSON.stringify(bookingIds)],
+    )) as { rows: { id: string; features: Feature[] }[] };
+    return new Map(result.rows.map((r) => [r.id, r.features]));
+  }
+}
