@@ -1,5 +1,5 @@
 /**
- * npm run bench:ingest [-- COUNT]
+ * npm run bench:ingest [-- COUNT [STREAMS]]
  *
  * Streams COUNT (default 1,000,000) simulated CDRs into `billing serve` running as its own process
  * on PostgreSQL, and prints, all measured in this one run:
@@ -22,8 +22,12 @@ import type { Cdr } from '../src/gen/billing/v1/cdr';
 import { BridgeSimulator } from '../src/simulator/bridge-simulator';
 import { generateCdrs } from '../src/simulator/cdr-generator';
 import { spawnService } from '../test/support/service-process';
+import { createCustomers } from '../test/support/customers';
+import { CustomerServiceDefinition } from '../src/gen/billing/v1/customer_service';
 
 const total = Number(process.argv[2] ?? 1_000_000);
+/** Bridges streaming at once (each bridge one stream), as a provider with several bridges has. */
+const STREAMS = Number(process.argv[3] ?? 2);
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const dbName = `billing_bench_${crypto.randomBytes(4).toString('hex')}`;
 const customers = Array.from({ length: 1000 }, (_, i) => `CUST-${i + 1}`);
@@ -78,30 +82,36 @@ async function main() {
   const url = new URL(serverUrl);
   url.pathname = `/${dbName}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-bench-'));
-  const service = await spawnService({ DATABASE_URL: url.toString(), BILLING_DATA_DIR: dataDir, BILLING_LOG_LEVEL: 'warn' });
+  const service = await spawnService({ DATABASE_URL: url.toString(), BILLING_DATA_DIR: dataDir });
   try {
     const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const channel = createChannel(`127.0.0.1:${service.port}`);
-    const client = createClient(CdrIngestServiceDefinition, channel, { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } });
-    const simulator = new BridgeSimulator(client);
+    const auth = { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } };
+    const client = createClient(CdrIngestServiceDefinition, channel, auth);
+    await createCustomers(createClient(CustomerServiceDefinition, channel, auth), customers);
 
-    // Throughput: batches of 500, a window of 4 unacknowledged batches; generated in chunks so the
-    // bench's own memory stays small.
-    const chunk = 100_000;
-    let sent = 0;
+    // Throughput: STREAMS bridges, each on its own stream with batches of 500 and a window of 4
+    // unacknowledged batches; CDRs generated in chunks so the bench's own memory stays small.
+    const chunk = 50_000;
     let accepted = 0;
     const started = performance.now();
-    while (sent < total) {
-      const n = Math.min(chunk, total - sent);
-      const cdrs = [...generateCdrs({ bridgeId: 'bench-bridge', customers, from: new Date('2026-11-01T00:00:00Z'), seed: sent + 1, recordPrefix: `b${sent}` }, n)];
-      const report = await simulator.sendAll(cdrs, { batchSize: 500, window: 4 });
-      accepted += report.results.filter((r) => r.outcome === 1).length;
-      sent += n;
-    }
+    const perStream = Math.ceil(total / STREAMS);
+    await Promise.all(
+      Array.from({ length: STREAMS }, async (_, s) => {
+        const simulator = new BridgeSimulator(client);
+        for (let sent = 0; sent < perStream; sent += chunk) {
+          const n = Math.min(chunk, perStream - sent);
+          const cdrs = [...generateCdrs({ bridgeId: `bench-bridge-${s}`, customers, from: new Date('2026-11-01T00:00:00Z'), seed: sent + 1, recordPrefix: `b${sent}` }, n)];
+          const report = await simulator.sendAll(cdrs, { batchSize: 500, window: 4 });
+          accepted += report.results.filter((r) => r.outcome === 1).length;
+        }
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
     const endToEnd = total / seconds;
 
     // Latency at a steady 1,000 CDRs/s for 15 s.
+    const simulator = new BridgeSimulator(client);
     const latencies: number[] = [];
     const steady = [...generateCdrs({ bridgeId: 'bench-steady', customers, from: new Date('2026-11-02T00:00:00Z'), recordPrefix: 'steady' }, 15_000)];
     await simulator.sendAll(steady, { batchSize: 20, window: 64, ratePerSecond: 1000, onAck: (_r, ms) => latencies.push(ms) });
@@ -110,7 +120,7 @@ async function main() {
     channel.close();
 
     const raw = await rawInsertRate(url.toString(), Math.min(total, 200_000));
-    console.log(`CDRs sent:                     ${total} (${accepted} accepted)`);
+    console.log(`CDRs sent:                     ${total} on ${STREAMS} streams (${accepted} accepted)`);
     console.log(`end to end (committed, priced, acknowledged): ${Math.round(endToEnd)} CDRs/s in ${seconds.toFixed(1)} s`);
     console.log(`baseline plain INSERT ... unnest (1000/stmt):  ${Math.round(raw)} rows/s`);
     console.log(`ratio end to end / raw insert: ${(endToEnd / raw * 100).toFixed(0)}%`);

@@ -7,8 +7,8 @@
  *     (default 10,000) customers, inserted with set-based SQL, and the daily totals built from them
  *     with the same upsert ingest uses;
  *   - one more customer with BIG (default 100,000) charges in the open period (November 2026);
- * then prints the time to close October for every customer (draft invoices, one transaction per 500
- * customers), invoices per second, and GetRunningCharges' query for the big customer, p50/p99 over
+ * then prints the time to close October for every customer (draft invoices, one transaction per 1000
+ * customers, three at a time), invoices per second, and GetRunningCharges' query for the big customer, p50/p99 over
  * 1000 calls.
  */
 import crypto from 'node:crypto';
@@ -38,14 +38,14 @@ function percentile(sorted: number[], p: number): number {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-/** Rated CDRs + charges, set-based: customer = g % n, spread over [from, from + days). */
-function insertRows(prefix: string, count: number, account: string, from: string, days: number): string {
+/** Rated CDRs + charges, set-based: customer = (g + offset) % n, four access types, 37 conferences, spread over [from, from + days). */
+function insertRows(prefix: string, offset: number, count: number, account: string, from: string, days: number): string {
   return `
 with ins as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
                     duration_seconds, rating_status)
-  select 'bench', '${prefix}-' || g, md5('${prefix}' || g), 'conf-' || ((g / ${customers}) % 37), ${account},
-         (array['local_dial_in','toll_free_dial_in','dial_out','web'])[1 + (g / ${customers} / 37) % 4],
+  select 'bench', '${prefix}-' || g, md5('${prefix}' || g), 'conf-' || (((g + ${offset}) / ${customers} / 4) % 37), ${account},
+         (array['local_dial_in','toll_free_dial_in','dial_out','web'])[1 + ((g + ${offset}) / ${customers}) % 4],
          '${from}'::timestamptz + ((g * 7919) % (${days} * 86400)) * interval '1 second',
          '${from}'::timestamptz + ((g * 7919) % (${days} * 86400) + 60 + g % 1800) * interval '1 second',
          60 + g % 1800, 'rated'
@@ -82,9 +82,9 @@ async function main() {
     const step = 200_000;
     for (let done = 0; done < charges; done += step) {
       const n = Math.min(step, charges - done);
-      await knex.raw(insertRows(`oct${done}`, n, `'C' || lpad((1 + (g + ${done}) % ${customers})::text, 6, '0')`, '2026-09-30T22:00:00Z', 31));
+      await knex.raw(insertRows(`oct${done}`, done, n, `'C' || lpad((1 + (g + ${done}) % ${customers})::text, 6, '0')`, '2026-09-30T22:00:00Z', 31));
     }
-    await knex.raw(insertRows('big', big, `'BIG'`, '2026-10-31T23:00:00Z', 28));
+    await knex.raw(insertRows('big', 0, big, `'BIG'`, '2026-10-31T23:00:00Z', 28));
     const loadMs = performance.now() - t0;
     t0 = performance.now();
     await knex.raw(`

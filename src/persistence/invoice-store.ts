@@ -89,7 +89,7 @@ const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c
 
 const SUM_CHARGES = `
 with ${TARGETS}
-select c.customer_account as account, d.conference_id, d.access_type, coalesce(c.explanation->>'zone', '') as zone,
+select c.customer_account as account, '' as conference_id, d.access_type, coalesce(c.explanation->>'zone', '') as zone,
        trim(c.currency) as currency,
        case when c.call_start < t.period_start then c.call_start end as late_start,
        count(*)::integer as calls,
@@ -97,7 +97,7 @@ select c.customer_account as account, d.conference_id, d.access_type, coalesce(c
        sum(c.amount)::text as amount
 from t join charges c on ${OF_TARGET}
 join cdrs d on d.id = c.cdr_id
-group by 1, 2, 3, 4, 5, 6`;
+group by 1, 3, 4, 5, 6`;
 
 const MARK_CHARGES = `
 with ${TARGETS}

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
-import { LiveRuleBook } from '../../src/rules-files/live.js';
+import { RatingRuntime } from '../../src/app/rating/rating-runtime';
 import { SCHEMAS } from '../../src/rules-files/schemas.js';
 import { rulesCheck, rulesTest } from '../../src/cli/rules-commands.js';
 import { cdr } from './fixture.js';
@@ -126,23 +126,25 @@ describe('loadRuleBook', () => {
   });
 
   it('keeps pricing with the last good set when a new one is bad (live reload)', async () => {
-    const live = new LiveRuleBook(dir);
-    expect((await live.reload()).ok).toBe(true);
-    const good = live.book!;
+    const archived: string[] = [];
+    const live = new RatingRuntime(dir, { save: async (sets) => void archived.push(...sets.map((s) => s.hash)) }, { info() {}, error() {} });
+    expect(await live.reload()).toBe(true);
+    const good = live.current!.book;
     const call = cdr({ calledNumber: '+4930123456', start: '2025-03-12T10:00:00+01:00', seconds: 60 });
     expect(good.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' }); // 60 s x 0.12/60 + 0.05
     await edit('ruleset.json', (d) => (d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].fact = 'zonee'));
-    const rep = await live.reload();
-    expect(rep.ok).toBe(false);
-    expect(rep.violations[0]!.reason).toContain('unknown fact "zonee"');
-    expect(live.book).toBe(good);
-    expect(live.book!.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' });
-    // a valid change goes live on the next reload
+    expect(await live.reload()).toBe(false);
+    expect(live.lastRefused!.violations[0]!.reason).toContain('unknown fact "zonee"');
+    expect(live.current!.book).toBe(good);
+    expect(live.rate(call)).toMatchObject({ rated: true, charge: { amount: '0.17' } });
+    // a valid change goes live on the next reload, and is archived before it prices anything
     await cp('rules', dir, { recursive: true });
     await edit('rates.json', (d) => (d.rateCards.do_EU.rates.peak[0].rate = '0.18'));
-    expect((await live.reload()).ok).toBe(true);
-    expect(live.book).not.toBe(good);
-    expect(live.book!.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.23' }); // 0.18 + 0.05
+    expect(await live.reload()).toBe(true);
+    expect(live.current!.book).not.toBe(good);
+    expect(live.lastRefused).toBeUndefined();
+    expect(live.rate(call)).toMatchObject({ rated: true, charge: { amount: '0.23' } }); // 0.18 + 0.05
+    expect(archived).toContain((live.rate(call) as { charge: { ruleSetHash: string } }).charge.ruleSetHash);
   });
 });
 

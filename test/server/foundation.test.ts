@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { ClientError, Status } from 'nice-grpc';
+import { Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { startTestService, type TestService } from '../support/test-service';
+import { expectStatus } from '../support/expect-status';
 
 let t: TestService;
 beforeAll(async () => {
@@ -21,18 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
-
-async function expectStatus(promise: Promise<unknown>, code: Status): Promise<ClientError> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${Status[code]}, the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClientError);
-  expect(Status[(error as ClientError).code]).toBe(Status[code]);
-  return error as ClientError;
-}
 
 /** Asks the reflection service (v1 or v1alpha) one question with a raw grpc-js client. */
 function reflect(version: 'v1' | 'v1alpha', fill: (req: ServerReflectionRequest) => void) {

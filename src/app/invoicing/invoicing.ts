@@ -63,7 +63,7 @@ export interface RunningCharges {
 }
 
 /** Customers per closing transaction. */
-const CLOSE_CHUNK = 2000;
+const CLOSE_CHUNK = 1000;
 /** At most this many periods per customer in one scheduler run (a long outage catches up over runs). */
 const MAX_PERIODS_PER_RUN = 24;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -39,6 +39,7 @@ export interface BillingContract {
 
 /** The charges of one customer and period, summed per (conference, access type, zone, currency). */
 export interface ChargeGroup {
+  /** "" : invoices group lines by access type and zone, so closing does not sum per conference. */
   conferenceId: string;
   accessType: AccessType;
   /** "" when the price does not depend on a zone. */
