@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBacktestCommand } from './backtest-command';
 import { registerImportCdrsCommand } from './import-cdrs-command';
+import { registerInvoicesCommands } from './invoices-command';
 import { registerMailingListCommand } from './mailing-list-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerReconcileCommand } from './reconcile-command';
@@ -17,5 +18,6 @@ registerImportCdrsCommand(program);
 registerSimulateBridgeCommand(program);
 registerMailingListCommand(program);
 registerReconcileCommand(program);
+registerInvoicesCommands(program);
 
 await program.parseAsync(process.argv);

@@ -260,7 +260,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
       accounts.add(t.customer.account);
     }
     const sorted = [...targets].sort((a, b) => cmp(a.customer.account, b.customer.account));
-    return this.retrying(() =>
+    const outcomes = await this.retrying(() =>
       this.knex.transaction(async (trx) => {
         if (this.database.kind === 'postgresql') await trx.raw('set transaction isolation level repeatable read');
         const won = new Set(
@@ -366,13 +366,19 @@ export class PostgresInvoiceStore implements InvoiceStore {
               draft,
             })),
           );
-          if (options.issueDate && toInsert.length) {
-            await issueIn(trx, toInsert.map((d) => d.id), { series: options.series, issueDate: options.issueDate });
-          }
         }
         return targets.map((t) => outcomes.get(t.customer.account)!);
       }),
     );
+    // Numbering in its own READ COMMITTED transaction: under REPEATABLE READ the locked counter row
+    // would fail with a serialization error whenever another issuer committed meanwhile. Drafts left
+    // by a crash in between are issued by the next close with `issue` (see Invoicing.closePeriod).
+    const created = outcomes.flatMap((o) => (o.result === 'closed' && o.invoiceId ? [o.invoiceId] : []));
+    if (options.issueDate && created.length) {
+      const issueDate = options.issueDate;
+      await this.retrying(() => this.knex.transaction((trx) => issueIn(trx, created, { series: options.series, issueDate })));
+    }
+    return outcomes;
   }
 
   async getInvoices(ids: string[]): Promise<StoredInvoice[]> {
@@ -491,7 +497,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
             ]);
             return id!;
           },
-          issue: (ids, options) => issueIn(trx, ids, options),
+          issue: async (ids, options) => {
+            await issueIn(trx, ids, options);
+          },
           once: (key: RequestKey, run: () => Promise<string>) => once(trx, key, run, { encode: (v) => v, decode: (v) => String(v) }),
         };
         return fn(tx);
@@ -625,8 +633,21 @@ async function insertDocuments(trx: Knex.Transaction, docs: DocumentToInsert[]):
  * a concurrent issuer waits for this transaction, so numbers are consecutive and unique, and a
  * rollback returns them.
  */
-async function issueIn(trx: Knex.Transaction, ids: string[], options: IssueOptions): Promise<void> {
-  if (!ids.length) return;
+async function issueIn(trx: Knex.Transaction, ids: string[], options: IssueOptions): Promise<string[]> {
+  if (!ids.length) return [];
+  // Lock the drafts first (in id order, then the counter: one lock order for every issuer). A draft a
+  // concurrent issuer has issued meanwhile is no longer a draft once its lock is granted: skipped.
+  const drafts = new Set(
+    rowsOf<{ id: string }>(
+      await trx.raw(
+        `select id::text from invoices where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and status = 'DRAFT'
+         order by id for update`,
+        [JSON.stringify(ids)],
+      ),
+    ).map((r) => r.id),
+  );
+  ids = ids.filter((id) => drafts.has(id));
+  if (!ids.length) return [];
   const year = Number(options.issueDate.slice(0, 4));
   await trx.raw(`insert into invoice_counters (series, year, last_number) values (?, ?, 0) on conflict do nothing`, [options.series, year]);
   const [counter] = rowsOf<{ last_number: string }>(
@@ -644,8 +665,9 @@ async function issueIn(trx: Knex.Transaction, ids: string[], options: IssueOptio
       [options.series, options.issueDate, options.issueDate, JSON.stringify(numbered)],
     ),
   );
-  if (updated.length !== ids.length) throw new Error(`issue: ${ids.length - updated.length} of the invoices are not drafts`);
+  if (updated.length !== ids.length) throw new Error(`issue: ${ids.length - updated.length} of the locked drafts were not updated`);
   await trx.raw(`update invoice_counters set last_number = ? where series = ? and year = ?`, [first + ids.length - 1, options.series, year]);
+  return ids;
 }
 
 async function loadInvoices(db: Knex | Knex.Transaction, ids: string[]): Promise<StoredInvoice[]> {

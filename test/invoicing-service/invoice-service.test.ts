@@ -15,6 +15,7 @@ import {
   VatCategory,
   type Invoice,
 } from '../../src/gen/billing/v1/invoice_service';
+import { REBUILD_DAILY_TOTALS } from '../../src/persistence/daily-totals-sql';
 import { expectStatus } from '../support/expect-status';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf, uuid } from './support';
@@ -336,6 +337,18 @@ describe('running charges', () => {
     const now = await sales.getRunningCharges({ customerAccount: 'acme' });
     expect(now.breakdown.map((b) => b.accessType)).toContain(AccessType.ACCESS_TYPE_WEB);
     await expectStatus(sales.getRunningCharges({ customerAccount: '' }), Status.INVALID_ARGUMENT);
+
+    // The totals ingest keeps (same SQL fragment), rebuilt from the stored charges: local dates in the customer's zone.
+    const [drop, rebuild] = REBUILD_DAILY_TOTALS;
+    await knex.transaction(async (trx) => {
+      await trx.raw(drop, [JSON.stringify(['late'])]);
+      await trx.raw(rebuild, [JSON.stringify(['late'])]);
+    });
+    const late = await sales.getRunningCharges({ customerAccount: 'late', asOf: new Date('2026-10-31T12:00:00Z') });
+    expect(late.totals).toEqual([{ currencyCode: 'SEK', amount: '6' }]);
+    expect(late.breakdown).toEqual([
+      { accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, zone: '', minutes: '2', calls: 2, amount: { currencyCode: 'SEK', amount: '6' } },
+    ]);
     await expectStatus(sales.getRunningCharges({ customerAccount: 'nobody' }), Status.NOT_FOUND);
   });
 });

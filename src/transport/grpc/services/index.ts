@@ -4,9 +4,7 @@ import type { Metrics } from '../../../observability/metrics';
 import type { IngestDeps } from '../../../app/ingest/ingest-cdrs';
 import type { BookingStore } from '../../../app/bookings/ports';
 import type { CustomerStore } from '../../../app/customers/ports';
-import { InvoiceServiceDefinition } from '../../../gen/billing/v1/invoice_service';
 import type { ServiceBinding } from '../grpc-server';
-import { unimplementedMethods } from '../unimplemented';
 import { cdrIngestService } from './cdr-ingest-service';
 import { ratingService } from './rating-service';
 import { customerService } from './customer-service';
@@ -28,11 +26,6 @@ export interface ServicesDeps {
   invoicing: Invoicing;
   customers: CustomerStore;
   bookings: BookingStore;
-}
-
-/** A service none of whose RPCs is built yet: every call answers UNIMPLEMENTED. */
-function notBuiltYet(definition: ServiceBinding['definition'] & { methods: Record<string, { name: string; responseStream: boolean }> }): ServiceBinding {
-  return { definition, implementation: unimplementedMethods(definition) };
 }
 
 export function billingServices(deps: ServicesDeps): ServiceBinding[] {
