@@ -17,6 +17,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { createChannel, createClient, Metadata } from 'nice-grpc';
 import pg from 'pg';
+import { adminQuery, percentile } from './bench-support';
 import { CdrIngestServiceDefinition } from '../src/gen/billing/v1/cdr_ingest_service';
 import type { Cdr } from '../src/gen/billing/v1/cdr';
 import { BridgeSimulator } from '../src/simulator/bridge-simulator';
@@ -32,16 +33,8 @@ const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5
 const dbName = `billing_bench_${crypto.randomBytes(4).toString('hex')}`;
 const customers = Array.from({ length: 1000 }, (_, i) => `CUST-${i + 1}`);
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  await c.query(sql);
-  await c.end();
-}
+const admin = (sql: string) => adminQuery(serverUrl, sql);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function rawInsertRate(url: string, rows: number): Promise<number> {
   const c = new pg.Client({ connectionString: url });

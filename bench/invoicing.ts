@@ -13,6 +13,7 @@
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
+import { adminQuery, percentile } from './bench-support';
 import { Invoicing } from '../src/app/invoicing/invoicing';
 import { loadInvoicingConfig } from '../src/config/invoicing-config';
 import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
@@ -25,16 +26,8 @@ const big = Number(process.argv[4] ?? 100_000);
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const dbName = `billing_bench_inv_${crypto.randomBytes(4).toString('hex')}`;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: serverUrl });
-  await c.connect();
-  await c.query(sql);
-  await c.end();
-}
+const admin = (sql: string) => adminQuery(serverUrl, sql);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
