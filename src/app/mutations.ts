@@ -3,7 +3,7 @@
  * concurrency with `expected_version`.
  */
 import crypto from 'node:crypto';
-import { ConflictError, ValidationError } from '../domain/errors';
+import { ConflictError, StaleVersionError, ValidationError } from '../domain/errors';
 
 export const MAX_REQUEST_ID_LENGTH = 128;
 
@@ -26,9 +26,7 @@ export function requestKey(scope: string, requestId: string, request: unknown): 
 }
 
 /** The stored version differs from the client's `expected_version`: ABORTED; read again and retry. */
-export class StaleVersionError extends ConflictError {
-  override name = 'StaleVersionError';
-}
+export { StaleVersionError };
 
 export function checkExpectedVersion(what: string, expected: number | undefined, stored: number | undefined): void {
   if (!expected) return;

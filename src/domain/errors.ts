@@ -30,6 +30,11 @@ export class ConflictError extends DomainError {
   override name = 'ConflictError';
 }
 
+/** An `expected_version` that is no longer current: ABORTED, the client re-reads and retries. */
+export class StaleVersionError extends ConflictError {
+  override name = 'StaleVersionError';
+}
+
 /** The system is not in a state that allows the operation (e.g. changing an issued invoice). */
 export class FailedPreconditionError extends DomainError {
   override name = 'FailedPreconditionError';

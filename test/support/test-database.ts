@@ -23,7 +23,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return { env: { BILLING_DATA_DIR: dataDir }, dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
   }
   const name = `billing_test_${crypto.randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
+  await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
@@ -31,13 +31,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     dataDir,
     databaseUrl: url.toString(),
     async drop() {
-      await admin(serverUrl, `drop database if exists ${name} with (force)`);
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
+/** Runs one statement (create/drop database) on the server named by `serverUrl`. */
+export async function adminQuery(serverUrl: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -9,6 +9,7 @@ import {
   ConflictError,
   FailedPreconditionError,
   NotFoundError,
+  StaleVersionError,
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
@@ -23,6 +24,7 @@ export function toServerError(error: unknown): ServerError | undefined {
     ]);
   }
   if (error instanceof NotFoundError) return new ServerError(Status.NOT_FOUND, error.message);
+  if (error instanceof StaleVersionError) return new ServerError(Status.ABORTED, error.message);
   if (error instanceof ConflictError) return new ServerError(Status.ALREADY_EXISTS, error.message);
   if (error instanceof FailedPreconditionError) return new ServerError(Status.FAILED_PRECONDITION, error.message);
   return undefined;

@@ -14,7 +14,6 @@ import {
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { bookingEventToProto, bookingInputFromProto, bookingToProto } from '../mappers/booking-mapper';
-import { abortedWhenStale } from '../mappers/stale-version';
 
 export interface BookingServiceDeps {
   bookings: BookingStore;
@@ -32,18 +31,16 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       return { booking: bookingToProto(booking) };
     },
     async updateBooking(request) {
-      const booking = await abortedWhenStale(() =>
-        useCases.updateBooking(app, {
-          requestId: request.requestId,
-          id: request.booking?.id ?? '',
-          booking: request.booking && bookingInputFromProto(request.booking),
-          expectedVersion: request.expectedVersion,
-        }),
-      );
+      const booking = await useCases.updateBooking(app, {
+        requestId: request.requestId,
+        id: request.booking?.id ?? '',
+        booking: request.booking && bookingInputFromProto(request.booking),
+        expectedVersion: request.expectedVersion,
+      });
       return { booking: bookingToProto(booking) };
     },
     async cancelBooking(request) {
-      const booking = await abortedWhenStale(() => useCases.cancelBooking(app, request));
+      const booking = await useCases.cancelBooking(app, request);
       return { booking: bookingToProto(booking) };
     },
     async getBooking(request) {

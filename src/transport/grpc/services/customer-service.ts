@@ -5,7 +5,6 @@ import { CustomerServiceDefinition, type CustomerServiceImplementation } from '.
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { contractInputFromProto, contractToProto, customerInputFromProto, customerToProto } from '../mappers/customer-mapper';
-import { abortedWhenStale } from '../mappers/stale-version';
 
 export interface CustomerServiceDeps {
   customers: CustomerStore;
@@ -15,13 +14,11 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
   const store = deps.customers;
   const implemented: CustomerServiceImplementation = {
     async upsertCustomer(request) {
-      const result = await abortedWhenStale(() =>
-        useCases.upsertCustomer(store, {
-          requestId: request.requestId,
-          customer: request.customer && customerInputFromProto(request.customer),
-          expectedVersion: request.expectedVersion,
-        }),
-      );
+      const result = await useCases.upsertCustomer(store, {
+        requestId: request.requestId,
+        customer: request.customer && customerInputFromProto(request.customer),
+        expectedVersion: request.expectedVersion,
+      });
       return { customer: customerToProto(result.value), created: result.created, changed: result.changed };
     },
     async getCustomer(request) {
@@ -32,13 +29,11 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
       return { customers: page.rows.map(customerToProto), nextPageToken: page.nextPageToken };
     },
     async upsertContract(request) {
-      const result = await abortedWhenStale(() =>
-        useCases.upsertContract(store, {
-          requestId: request.requestId,
-          contract: request.contract && contractInputFromProto(request.contract),
-          expectedVersion: request.expectedVersion,
-        }),
-      );
+      const result = await useCases.upsertContract(store, {
+        requestId: request.requestId,
+        contract: request.contract && contractInputFromProto(request.contract),
+        expectedVersion: request.expectedVersion,
+      });
       return { contract: contractToProto(result.value), created: result.created, changed: result.changed };
     },
     async listContracts(request) {
