@@ -7,10 +7,12 @@ import { Migration20261129000000Foundation } from './Migration20261129000000Foun
 import { Migration20261129000500UnratedAttempts } from './Migration20261129000500UnratedAttempts';
 import { Migration20261129010000Customers } from './Migration20261129010000Customers';
 import { Migration20261129020000Invoicing } from './Migration20261129020000Invoicing';
+import { Migration20261129030000Rerating } from './Migration20261129030000Rerating';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
   { name: 'Migration20261129000500UnratedAttempts', class: Migration20261129000500UnratedAttempts },
   { name: 'Migration20261129010000Customers', class: Migration20261129010000Customers },
   { name: 'Migration20261129020000Invoicing', class: Migration20261129020000Invoicing },
+  { name: 'Migration20261129030000Rerating', class: Migration20261129030000Rerating },
 ];

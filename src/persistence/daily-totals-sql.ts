@@ -70,3 +70,21 @@ export const REBUILD_DAILY_TOTALS: readonly [string, string] = [
 ${dailyTotalsUpsertCte('fresh')}
 select 1`,
 ];
+
+/**
+ * Rebuilds one customer's daily totals for the local dates [fromDate, toDate] (inclusive) from its
+ * current charges, after a rerate changed charges of calls in that span: run both statements, in
+ * order, in the rerate's transaction. Bindings: (account, fromDate, toDate) for the first;
+ * (account, fromInstant, toInstant) for the second, the instants being the start of fromDate and
+ * the end of toDate in the customer's time zone.
+ */
+export const REBUILD_DAILY_TOTALS_SPAN: readonly [string, string] = [
+  `delete from charge_daily_totals where customer_account = ? and local_date >= ?::date and local_date <= ?::date`,
+  `with fresh as (
+  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
+  from charges c join cdrs d on d.id = c.cdr_id
+  where c.superseded_at is null and c.customer_account = ? and c.call_start >= ?::timestamptz and c.call_start < ?::timestamptz
+),
+${dailyTotalsUpsertCte('fresh')}
+select 1`,
+];

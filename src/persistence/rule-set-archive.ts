@@ -1,7 +1,9 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
 import { decodePageToken, encodePageToken } from '../app/paging';
+import type { RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
+import { rowsOf } from './sql-helpers';
 
 export class PostgresRuleSetArchive implements RuleSetArchive {
   private readonly known = new Set<string>();
@@ -29,6 +31,25 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
       [payload],
     );
     for (const r of fresh) this.known.add(r.hash);
+  }
+
+  /** An archived rule set's source, as it was when it went live; undefined for an unknown hash. */
+  async load(hash: string): Promise<RuleSetSource | undefined> {
+    const rows = rowsOf<{ hash: string; files: RuleSetSnapshot['files'] }>(
+      await this.database.orm.em.getKnex().raw(`select hash, files from rule_sets where hash = ?`, [hash]),
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    // The archive keeps the four files in RULE_SET_PARTS order (see snapshotsOf).
+    const part = (i: number) => row.files[i]!;
+    return {
+      hash: row.hash,
+      files: { ruleset: part(0).path, destinations: part(1).path, rates: part(2).path, calendar: part(3).path },
+      ruleset: JSON.parse(part(0).content),
+      destinations: JSON.parse(part(1).content),
+      rates: JSON.parse(part(2).content),
+      calendar: JSON.parse(part(3).content),
+    };
   }
 }
 

@@ -100,6 +100,27 @@ describe('rerate delta', () => {
     expect(fresh.totals.vatTotal).toBe('6.88');
   });
 
+  it('a later rerate counts the corrections issued before, whatever their text and unit', () => {
+    // First rerate: dial-out US 1.54 -> 1.23 (price adjustment, credit 0.31); local SE +10 min (+0.90).
+    const first = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges.map((c) => (c.zone === 'US' ? { ...c, amount: '1.23' } : c.conferenceId === 'conf-B' && c.accessType === 'local_dial_in' ? { ...c, minutes: '40', amount: '3.6' } : c)),
+    });
+    const d1 = rerateDelta(invoice.lines, first.lines);
+    const cn = buildCreditNote(invoice, { reason: 'r1', lines: d1.toCredit, issueDate: '2026-12-10' });
+    const extra = buildInvoiceDraft({ ...baseInput, charges: [], extraLines: d1.toInvoice });
+    expect(cn.lines.map((l) => [l.kind, l.unitCode, l.quantity])).toEqual([['adjustment', 'C62', '-1']]);
+    // Second rerate back to the original charges: the corrections are undone exactly, line by line.
+    const d2 = rerateDelta([...invoice.lines, ...cn.lines, ...extra.lines], invoice.lines);
+    expect(d2.toCredit.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([['Rerated: Dial-in, local number, zone SE', '10', 'MIN', '0.90']]);
+    expect(d2.toInvoice.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([['Price adjustment: Dial-out, zone US', '1', 'C62', '0.31']]);
+    expect(d2.netDelta).toBe('-0.59');
+    // And a third, with nothing changed since, is empty.
+    const cn2 = buildCreditNote(invoice, { reason: 'r2', lines: d2.toCredit, issueDate: '2026-12-11' });
+    const extra2 = buildInvoiceDraft({ ...baseInput, charges: [], extraLines: d2.toInvoice });
+    expect(rerateDelta([...invoice.lines, ...cn.lines, ...extra.lines, ...cn2.lines, ...extra2.lines], invoice.lines)).toEqual({ toCredit: [], toInvoice: [], netDelta: '0.00' });
+  });
+
   it('is empty for an unchanged rerate, and credits removed lines entirely', () => {
     expect(rerateDelta(invoice.lines, invoice.lines)).toEqual({ toCredit: [], toInvoice: [], netDelta: '0.00' });
     const d = rerateDelta(invoice.lines, invoice.lines.slice(0, 3));

@@ -105,13 +105,6 @@ describe('authentication and roles', () => {
   });
 });
 
-describe('not built yet', () => {
-  it('answers UNIMPLEMENTED, never a fake answer', async () => {
-    const error = await expectStatus(t.client(InvoiceServiceDefinition, 'admin').rerateCharges({}), Status.UNIMPLEMENTED);
-    expect(error.details).toContain('billing.v1.InvoiceService/RerateCharges');
-  });
-});
-
 describe('metrics', () => {
   it('counts RPCs per method and status code on the metrics port', async () => {
     const body = await new Promise<string>((resolve, reject) => {

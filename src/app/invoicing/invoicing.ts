@@ -15,7 +15,7 @@ import { nextPeriod, periodContaining, type BillingPeriod } from '../../domain/p
 import type { RequestKey } from '../mutations';
 import { decodePageToken, encodePageToken } from '../paging';
 import { buildPeriodInvoice, minutesOf, periodOptionsAt } from './build';
-import type { BillingCustomer, CloseOutcome, CloseTarget, InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
+import type { BillingCustomer, BuildDecision, ChargeGroup, CloseOutcome, CloseTarget, InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
 
 export interface InvoicingDeps {
   store: InvoiceStore;
@@ -169,7 +169,6 @@ export class Invoicing {
   }
 
   private async closeInChunks(targets: CloseTarget[], issueDate: string | undefined, signal?: AbortSignal): Promise<CloseOutcome[]> {
-    const settings = { seller: this.deps.config.seller, vatRate: this.deps.config.vatRate, issueDate: this.today() };
     const chunks: CloseTarget[][] = [];
     for (let i = 0; i < targets.length; i += CLOSE_CHUNK) chunks.push(targets.slice(i, i + CLOSE_CHUNK));
     const results: CloseOutcome[][] = new Array(chunks.length);
@@ -179,7 +178,7 @@ export class Invoicing {
       for (let i = next++; i < chunks.length; i = next++) {
         // Stopping between chunks: each chunk commits or rolls back whole; the rest closes on the next run.
         if (signal?.aborted) return;
-        results[i] = await this.store.closeTargets(chunks[i]!, (t, charges) => buildPeriodInvoice(t, charges, settings), {
+        results[i] = await this.store.closeTargets(chunks[i]!, (t, charges) => this.buildInvoice(t, charges), {
           series: this.deps.config.invoiceSeries,
           ...(issueDate ? { issueDate } : {}),
         });
@@ -187,6 +186,15 @@ export class Invoicing {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(this.store.closeParallelism, chunks.length)) }, worker));
     return results.flatMap((r) => r ?? []);
+  }
+
+  /**
+   * The invoice of one customer's period from its charges: what closing stores, and what a rerate
+   * compares an issued invoice with.
+   */
+  buildInvoice(target: CloseTarget, charges: ChargeGroup[]): BuildDecision {
+    const settings = { seller: this.deps.config.seller, vatRate: this.deps.config.vatRate, issueDate: this.today() };
+    return buildPeriodInvoice(target, charges, settings);
   }
 
   // ------------------------------------------------------------------ issuing and correcting

@@ -93,6 +93,11 @@ export interface StoredInvoice {
   creditedInvoiceNumber?: string;
   creditReason?: string;
   creditNoteNumbers: string[];
+  /** A supplementary invoice (issued by a rerate): the invoice it complements. */
+  supplementsInvoiceId?: string;
+  supplementedInvoiceNumber?: string;
+  /** Of an invoice: the numbers of its issued supplementary invoices. */
+  supplementaryInvoiceNumbers: string[];
   createdAt: Date;
   issuedAt?: Date;
 }

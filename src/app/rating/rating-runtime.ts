@@ -10,7 +10,7 @@ import type { Cdr } from '../../domain/cdr';
 import type { RuleBook } from '../../domain/rating/index';
 import { loadRuleBook, type LoadResult, type RuleViolation } from '../../rules-files/load';
 import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
-import type { PricingContext } from '../../domain/rating/index';
+import type { PricingContext, RatingOutcome } from '../../domain/rating/index';
 
 export interface RuleSetSnapshot {
   hash: string;
@@ -99,26 +99,37 @@ export class RatingRuntime implements CdrRater {
 
   rate(cdr: Cdr, customer?: CustomerPricingFacts): RatingDecision {
     if (!this.book) return { rated: false, reason: 'no valid rule set is loaded' };
-    const outcome = this.book.rate(cdr, pricingContext(cdr, customer));
-    if (!outcome.rated) return { rated: false, reason: outcome.reason };
-    if (customer && customer.currency !== outcome.currency) {
-      // Never convert silently: a charge is in the currency the customer is invoiced in.
-      return { rated: false, reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}` };
-    }
-    return {
-      rated: true,
-      charge: {
-        amount: outcome.amount,
-        currency: outcome.currency,
-        ruleSetHash: outcome.ruleSetHash,
-        firedRules: outcome.firedRules,
-        explanation: outcome.explanation,
-      },
-    };
+    return decisionOf(this.book.rate(cdr, pricingContext(cdr, customer)), customer);
+  }
+
+  /** "name version" of a live rule set, for texts such as a rerate's reason. */
+  describe(hash: string): string | undefined {
+    const set = this.book?.sets.find((s) => s.hash === hash);
+    return set && `${set.name} ${set.version}`;
   }
 }
 
-const PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
+/** A rating outcome as the decision stored with a CDR, refusing a charge in another currency than the customer's. */
+export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFacts): RatingDecision {
+  if (!outcome.rated) return { rated: false, reason: outcome.reason };
+  if (customer && customer.currency !== outcome.currency) {
+    // Never convert silently: a charge is in the currency the customer is invoiced in.
+    return { rated: false, reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}` };
+  }
+  return {
+    rated: true,
+    charge: {
+      amount: outcome.amount,
+      currency: outcome.currency,
+      ruleSetHash: outcome.ruleSetHash,
+      firedRules: outcome.firedRules,
+      explanation: outcome.explanation,
+    },
+  };
+}
+
+/** The files of a rule set, in the order the archive keeps them. */
+export const RULE_SET_PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
 
 /**
  * What is archived of each rule set: its identity and its files' parsed content (sha256 is of the
@@ -132,7 +143,7 @@ function snapshotsOf(result: Extract<LoadResult, { ok: true }>): RuleSetSnapshot
     version: set.version,
     effectiveFrom: set.effectiveFrom,
     currency: set.currency,
-    files: PARTS.map((part) => ({
+    files: RULE_SET_PARTS.map((part) => ({
       path: set.source.files[part],
       sha256: sha.get(set.source.files[part]) ?? '',
       content: JSON.stringify(set.source[part], null, 2),

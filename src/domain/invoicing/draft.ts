@@ -192,17 +192,30 @@ export interface RerateDelta {
   netDelta: string;
 }
 
-function lineKey(l: InvoiceLine | InvoiceLineInput): string {
-  return JSON.stringify([l.kind, l.accessType, l.zone, l.conferenceId, l.servicePeriodKey, l.unitCode, normalizeVatRate(l.vatRate), l.vatCategory ?? null, l.kind === 'usage' ? null : l.description]);
+/** The prefix rerateDelta puts on correction lines (stripped before a new one is added). */
+const CORRECTION_PREFIX = /^(Rerated|Price adjustment): /;
+
+/**
+ * What makes two lines "the same line" across an invoice and its corrections: kind, access type,
+ * zone, conference, service period, unit, VAT rate and category (and the text of tier lines, which
+ * names the tier).
+ * A correction line issued by a rerate carries the key of the line it adjusts.
+ */
+export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
+  return (
+    l.adjustsKey ??
+    JSON.stringify([l.kind, l.accessType, l.zone, l.conferenceId, l.servicePeriodKey, l.unitCode, normalizeVatRate(l.vatRate), l.vatCategory ?? null, l.kind === 'volume_tier' ? l.description : null])
+  );
 }
 
 /**
  * What a rerate changes on an issued invoice. Lines are matched by (kind, access type, zone,
- * conference, service period, unit, VAT rate and category; description too for non-usage lines). For
+ * conference, service period, unit, VAT rate and category; description too for tier lines). For
  * each key, the difference of the rounded net amounts (new − old) goes to `toCredit` when negative and
  * to `toInvoice` when positive, as a line of the difference: quantity = the difference in quantity
  * when it has the same sign as the amount difference, unit price = amount difference / quantity;
- * otherwise a price adjustment of quantity 1 (C62). Unchanged keys produce nothing.
+ * otherwise a price adjustment (kind "adjustment", quantity 1, C62; it adds to its line's amount, not
+ * its quantity). Unchanged keys produce nothing.
  *
  * Note: the VAT of a credit note plus that of an extra invoice can differ by a cent from the
  * difference of the two invoices' VAT (each document rounds VAT per rate once). Where that matters,
@@ -212,14 +225,16 @@ export function rerateDelta(oldLines: readonly (InvoiceLine | InvoiceLineInput)[
   type Acc = { sample: InvoiceLine | InvoiceLineInput; oldQ: Decimal; oldN: Decimal; newQ: Decimal; newN: Decimal };
   const acc = new Map<string, Acc>();
   const add = (l: InvoiceLine | InvoiceLineInput, side: 'old' | 'new') => {
-    const k = lineKey(l);
+    const k = invoiceLineKey(l);
     const a = acc.get(k) ?? { sample: l, oldQ: ZERO, oldN: ZERO, newQ: ZERO, newN: ZERO };
+    // A price adjustment (quantity 1, C62) changes the amount of its line, not its quantity.
+    const quantity = l.kind === 'adjustment' ? ZERO : parseAmount(l.quantity);
     if (side === 'old') {
-      a.oldQ = a.oldQ.plus(parseAmount(l.quantity));
+      a.oldQ = a.oldQ.plus(quantity);
       a.oldN = a.oldN.plus(parseAmount(l.netAmount));
     } else {
       a.sample = l;
-      a.newQ = a.newQ.plus(parseAmount(l.quantity));
+      a.newQ = a.newQ.plus(quantity);
       a.newN = a.newN.plus(parseAmount(l.netAmount));
     }
     acc.set(k, a);
@@ -229,7 +244,7 @@ export function rerateDelta(oldLines: readonly (InvoiceLine | InvoiceLineInput)[
   const toCredit: InvoiceLineInput[] = [];
   const toInvoice: InvoiceLineInput[] = [];
   let total = ZERO;
-  for (const a of acc.values()) {
+  for (const [key, a] of acc) {
     const dN = a.newN.minus(a.oldN);
     total = total.plus(dN);
     if (dN.isZero()) continue;
@@ -240,12 +255,13 @@ export function rerateDelta(oldLines: readonly (InvoiceLine | InvoiceLineInput)[
     const { lineNo: _ignored, ...sample } = a.sample as InvoiceLine;
     const line: InvoiceLineInput = {
       ...sample,
-      kind: sample.kind,
-      description: `${byQuantity ? 'Rerated' : 'Price adjustment'}: ${sample.description}`,
+      kind: byQuantity ? sample.kind : 'adjustment',
+      description: `${byQuantity ? 'Rerated' : 'Price adjustment'}: ${sample.description.replace(CORRECTION_PREFIX, '')}`,
       quantity: quantity.toDecimalPlaces(4).toFixed(),
       unitCode: byQuantity ? sample.unitCode : 'C62',
       unitPrice: formatAmount(magnitude.dividedBy(quantity).toDecimalPlaces(4), 4),
       netAmount: formatAmount(magnitude, 2),
+      adjustsKey: key,
     };
     delete line.calls;
     (dN.isNegative() ? toCredit : toInvoice).push(line);

@@ -58,6 +58,11 @@ export interface InvoiceLine {
   /** VAT rate in percent, normalized ("25", "12.5", "0"). */
   vatRate: string;
   vatCategory: VatCategory;
+  /**
+   * On lines a rerate issued (credit notes and supplementary invoices): the key of the invoice line
+   * they adjust (see invoiceLineKey), so a later rerate adds them to what was billed for that line.
+   */
+  adjustsKey?: string;
 }
 
 /** A line before numbering: what callers pass as extra lines. */

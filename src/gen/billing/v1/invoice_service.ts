@@ -333,6 +333,17 @@ export interface Invoice {
    * of the issued document; grows as credit notes are created.
    */
   creditNoteNumbers: string[];
+  /**
+   * For a supplementary invoice (issued by a rerate for what an issued
+   * invoice billed too little): the number of the invoice it complements.
+   * Empty otherwise.
+   */
+  supplementedInvoiceNumber: string;
+  /**
+   * For invoices: numbers of supplementary invoices issued for it so far. Not
+   * part of the issued document.
+   */
+  supplementaryInvoiceNumbers: string[];
 }
 
 /** Which invoice to get. */
@@ -533,10 +544,16 @@ export interface RerateChargesRequest {
     | TimeRange
     | undefined;
   /**
-   * Content hash of the rule set to use; empty: the rule set in force at each
-   * CDR's start time.
+   * Content hash of the rule set to use for every CDR (one that has been live
+   * before: see RatingService.ListRuleSets); empty: the live rule set in
+   * force at each CDR's start time.
    */
   ruleSetHash: string;
+  /**
+   * Why, printed on the credit notes and supplementary invoices produced;
+   * empty: "Re-rated with rule set NAME VERSION".
+   */
+  reason: string;
 }
 
 /** The re-rating result. */
@@ -547,14 +564,22 @@ export interface RerateChargesResponse {
   changedCount: number;
   /** Previously unrated CDRs that are now priced. */
   newlyRatedCount: number;
-  /** Charges left alone because they are on issued invoices. */
-  skippedInvoicedCount: number;
+  /**
+   * Of the changed charges, how many were on issued invoices (their
+   * difference is in `corrections`).
+   */
+  invoicedChangedCount: number;
   /** Totals of the re-rated charges before, per currency. */
   oldTotals: Money[];
   /** Totals of the re-rated charges after, per currency. */
   newTotals: Money[];
   /** Ids of draft invoices that were rebuilt. */
   rebuiltInvoiceIds: string[];
+  /**
+   * Credit notes and supplementary invoices issued for issued invoices whose
+   * charges changed; empty when no issued invoice changed by a cent.
+   */
+  corrections: Invoice[];
 }
 
 /** Which document to render. */
@@ -1068,6 +1093,8 @@ function createBaseInvoice(): Invoice {
     createdAt: undefined,
     issuedAt: undefined,
     creditNoteNumbers: [],
+    supplementedInvoiceNumber: "",
+    supplementaryInvoiceNumbers: [],
   };
 }
 
@@ -1141,6 +1168,12 @@ export const Invoice: MessageFns<Invoice> = {
     }
     for (const v of message.creditNoteNumbers) {
       writer.uint32(186).string(v!);
+    }
+    if (message.supplementedInvoiceNumber !== "") {
+      writer.uint32(194).string(message.supplementedInvoiceNumber);
+    }
+    for (const v of message.supplementaryInvoiceNumbers) {
+      writer.uint32(202).string(v!);
     }
     return writer;
   },
@@ -1342,6 +1375,22 @@ export const Invoice: MessageFns<Invoice> = {
             message.creditNoteNumbers.push(reader.string());
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.supplementedInvoiceNumber = reader.string();
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.supplementaryInvoiceNumbers.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1439,6 +1488,16 @@ export const Invoice: MessageFns<Invoice> = {
         : globalThis.Array.isArray(object?.credit_note_numbers)
         ? object.credit_note_numbers.map((e: any) => globalThis.String(e))
         : [],
+      supplementedInvoiceNumber: isSet(object.supplementedInvoiceNumber)
+        ? globalThis.String(object.supplementedInvoiceNumber)
+        : isSet(object.supplemented_invoice_number)
+        ? globalThis.String(object.supplemented_invoice_number)
+        : "",
+      supplementaryInvoiceNumbers: globalThis.Array.isArray(object?.supplementaryInvoiceNumbers)
+        ? object.supplementaryInvoiceNumbers.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.supplementary_invoice_numbers)
+        ? object.supplementary_invoice_numbers.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -1513,6 +1572,12 @@ export const Invoice: MessageFns<Invoice> = {
     if (message.creditNoteNumbers?.length) {
       obj.creditNoteNumbers = message.creditNoteNumbers;
     }
+    if (message.supplementedInvoiceNumber !== "") {
+      obj.supplementedInvoiceNumber = message.supplementedInvoiceNumber;
+    }
+    if (message.supplementaryInvoiceNumbers?.length) {
+      obj.supplementaryInvoiceNumbers = message.supplementaryInvoiceNumbers;
+    }
     return obj;
   },
 
@@ -1552,6 +1617,8 @@ export const Invoice: MessageFns<Invoice> = {
     message.createdAt = object.createdAt ?? undefined;
     message.issuedAt = object.issuedAt ?? undefined;
     message.creditNoteNumbers = object.creditNoteNumbers?.map((e) => e) || [];
+    message.supplementedInvoiceNumber = object.supplementedInvoiceNumber ?? "";
+    message.supplementaryInvoiceNumbers = object.supplementaryInvoiceNumbers?.map((e) => e) || [];
     return message;
   },
 };
@@ -3236,7 +3303,7 @@ export const CreateCreditNoteResponse: MessageFns<CreateCreditNoteResponse> = {
 };
 
 function createBaseRerateChargesRequest(): RerateChargesRequest {
-  return { requestId: "", customerAccount: "", period: undefined, ruleSetHash: "" };
+  return { requestId: "", customerAccount: "", period: undefined, ruleSetHash: "", reason: "" };
 }
 
 export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
@@ -3252,6 +3319,9 @@ export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
     }
     if (message.ruleSetHash !== "") {
       writer.uint32(34).string(message.ruleSetHash);
+    }
+    if (message.reason !== "") {
+      writer.uint32(42).string(message.reason);
     }
     return writer;
   },
@@ -3301,6 +3371,14 @@ export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
             message.ruleSetHash = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3331,6 +3409,7 @@ export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
         : isSet(object.rule_set_hash)
         ? globalThis.String(object.rule_set_hash)
         : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
     };
   },
 
@@ -3348,6 +3427,9 @@ export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
     if (message.ruleSetHash !== "") {
       obj.ruleSetHash = message.ruleSetHash;
     }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
     return obj;
   },
 
@@ -3362,6 +3444,7 @@ export const RerateChargesRequest: MessageFns<RerateChargesRequest> = {
       ? TimeRange.fromPartial(object.period)
       : undefined;
     message.ruleSetHash = object.ruleSetHash ?? "";
+    message.reason = object.reason ?? "";
     return message;
   },
 };
@@ -3371,10 +3454,11 @@ function createBaseRerateChargesResponse(): RerateChargesResponse {
     reratedCount: 0,
     changedCount: 0,
     newlyRatedCount: 0,
-    skippedInvoicedCount: 0,
+    invoicedChangedCount: 0,
     oldTotals: [],
     newTotals: [],
     rebuiltInvoiceIds: [],
+    corrections: [],
   };
 }
 
@@ -3389,8 +3473,8 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     if (message.newlyRatedCount !== 0) {
       writer.uint32(24).uint32(message.newlyRatedCount);
     }
-    if (message.skippedInvoicedCount !== 0) {
-      writer.uint32(32).uint32(message.skippedInvoicedCount);
+    if (message.invoicedChangedCount !== 0) {
+      writer.uint32(32).uint32(message.invoicedChangedCount);
     }
     for (const v of message.oldTotals) {
       Money.encode(v!, writer.uint32(42).fork()).join();
@@ -3400,6 +3484,9 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     }
     for (const v of message.rebuiltInvoiceIds) {
       writer.uint32(58).string(v!);
+    }
+    for (const v of message.corrections) {
+      Invoice.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -3446,7 +3533,7 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
               break;
             }
 
-            message.skippedInvoicedCount = reader.uint32();
+            message.invoicedChangedCount = reader.uint32();
             continue;
           }
           case 5: {
@@ -3471,6 +3558,14 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
             }
 
             message.rebuiltInvoiceIds.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.corrections.push(Invoice.decode(reader, reader.uint32()));
             continue;
           }
         }
@@ -3502,10 +3597,10 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
         : isSet(object.newly_rated_count)
         ? globalThis.Number(object.newly_rated_count)
         : 0,
-      skippedInvoicedCount: isSet(object.skippedInvoicedCount)
-        ? globalThis.Number(object.skippedInvoicedCount)
-        : isSet(object.skipped_invoiced_count)
-        ? globalThis.Number(object.skipped_invoiced_count)
+      invoicedChangedCount: isSet(object.invoicedChangedCount)
+        ? globalThis.Number(object.invoicedChangedCount)
+        : isSet(object.invoiced_changed_count)
+        ? globalThis.Number(object.invoiced_changed_count)
         : 0,
       oldTotals: globalThis.Array.isArray(object?.oldTotals)
         ? object.oldTotals.map((e: any) => Money.fromJSON(e))
@@ -3522,6 +3617,9 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
         : globalThis.Array.isArray(object?.rebuilt_invoice_ids)
         ? object.rebuilt_invoice_ids.map((e: any) => globalThis.String(e))
         : [],
+      corrections: globalThis.Array.isArray(object?.corrections)
+        ? object.corrections.map((e: any) => Invoice.fromJSON(e))
+        : [],
     };
   },
 
@@ -3536,8 +3634,8 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     if (message.newlyRatedCount !== 0) {
       obj.newlyRatedCount = Math.round(message.newlyRatedCount);
     }
-    if (message.skippedInvoicedCount !== 0) {
-      obj.skippedInvoicedCount = Math.round(message.skippedInvoicedCount);
+    if (message.invoicedChangedCount !== 0) {
+      obj.invoicedChangedCount = Math.round(message.invoicedChangedCount);
     }
     if (message.oldTotals?.length) {
       obj.oldTotals = message.oldTotals.map((e) => Money.toJSON(e));
@@ -3547,6 +3645,9 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     }
     if (message.rebuiltInvoiceIds?.length) {
       obj.rebuiltInvoiceIds = message.rebuiltInvoiceIds;
+    }
+    if (message.corrections?.length) {
+      obj.corrections = message.corrections.map((e) => Invoice.toJSON(e));
     }
     return obj;
   },
@@ -3559,10 +3660,11 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     message.reratedCount = object.reratedCount ?? 0;
     message.changedCount = object.changedCount ?? 0;
     message.newlyRatedCount = object.newlyRatedCount ?? 0;
-    message.skippedInvoicedCount = object.skippedInvoicedCount ?? 0;
+    message.invoicedChangedCount = object.invoicedChangedCount ?? 0;
     message.oldTotals = object.oldTotals?.map((e) => Money.fromPartial(e)) || [];
     message.newTotals = object.newTotals?.map((e) => Money.fromPartial(e)) || [];
     message.rebuiltInvoiceIds = object.rebuiltInvoiceIds?.map((e) => e) || [];
+    message.corrections = object.corrections?.map((e) => Invoice.fromPartial(e)) || [];
     return message;
   },
 };
@@ -3847,10 +3949,15 @@ export const InvoiceServiceDefinition = {
       options: {},
     },
     /**
-     * Prices a customer's CDRs in a period again (after a rule or contract fix).
-     * Only charges not yet on an issued invoice change; draft invoices of the
-     * period are rebuilt. Charges on issued invoices stay as they are: correct
-     * those with a credit note.
+     * Prices a customer's CDRs in a time range again (after a rule or contract
+     * fix), in one transaction. A changed charge is superseded by a new one (the
+     * old one is kept, with when it was superseded); unrated CDRs that can now
+     * be priced are charged; running charges follow. Draft invoices holding
+     * changed charges are rebuilt. An issued invoice never changes: when its
+     * charges change, the difference is issued at once as a credit note (lines
+     * that went down) and a supplementary invoice (lines that went up), both
+     * referring to it. If a CDR that has a charge cannot be priced by the chosen
+     * rules, nothing changes and the call fails with FAILED_PRECONDITION.
      */
     rerateCharges: {
       name: "RerateCharges",
@@ -3913,10 +4020,15 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CreateCreditNoteResponse>>;
   /**
-   * Prices a customer's CDRs in a period again (after a rule or contract fix).
-   * Only charges not yet on an issued invoice change; draft invoices of the
-   * period are rebuilt. Charges on issued invoices stay as they are: correct
-   * those with a credit note.
+   * Prices a customer's CDRs in a time range again (after a rule or contract
+   * fix), in one transaction. A changed charge is superseded by a new one (the
+   * old one is kept, with when it was superseded); unrated CDRs that can now
+   * be priced are charged; running charges follow. Draft invoices holding
+   * changed charges are rebuilt. An issued invoice never changes: when its
+   * charges change, the difference is issued at once as a credit note (lines
+   * that went down) and a supplementary invoice (lines that went up), both
+   * referring to it. If a CDR that has a charge cannot be priced by the chosen
+   * rules, nothing changes and the call fails with FAILED_PRECONDITION.
    */
   rerateCharges(
     request: RerateChargesRequest,
@@ -3970,10 +4082,15 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
     options?: CallOptions & CallOptionsExt,
   ): Promise<CreateCreditNoteResponse>;
   /**
-   * Prices a customer's CDRs in a period again (after a rule or contract fix).
-   * Only charges not yet on an issued invoice change; draft invoices of the
-   * period are rebuilt. Charges on issued invoices stay as they are: correct
-   * those with a credit note.
+   * Prices a customer's CDRs in a time range again (after a rule or contract
+   * fix), in one transaction. A changed charge is superseded by a new one (the
+   * old one is kept, with when it was superseded); unrated CDRs that can now
+   * be priced are charged; running charges follow. Draft invoices holding
+   * changed charges are rebuilt. An issued invoice never changes: when its
+   * charges change, the difference is issued at once as a credit note (lines
+   * that went down) and a supplementary invoice (lines that went up), both
+   * referring to it. If a CDR that has a charge cannot be priced by the chosen
+   * rules, nothing changes and the call fails with FAILED_PRECONDITION.
    */
   rerateCharges(
     request: DeepPartial<RerateChargesRequest>,

@@ -83,6 +83,8 @@ export function invoiceToProto(i: StoredInvoice): Invoice {
     createdAt: i.createdAt,
     issuedAt: i.issuedAt,
     creditNoteNumbers: i.creditNoteNumbers,
+    supplementedInvoiceNumber: i.supplementedInvoiceNumber ?? '',
+    supplementaryInvoiceNumbers: i.supplementaryInvoiceNumbers,
   };
 }
 

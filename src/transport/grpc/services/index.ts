@@ -11,6 +11,7 @@ import { customerService } from './customer-service';
 import { bookingService } from './booking-service';
 import { invoiceService } from './invoice-service';
 import type { Invoicing } from '../../../app/invoicing/invoicing';
+import type { Rerating } from '../../../app/invoicing/rerate-charges';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
 import type { Database } from '../../../persistence/database';
 import type { UnratedQueue } from '../../../app/ingest/retry-unrated';
@@ -24,6 +25,7 @@ export interface ServicesDeps {
   database: Database;
   draining: AbortSignal;
   invoicing: Invoicing;
+  rerating: Rerating;
   customers: CustomerStore;
   bookings: BookingStore;
 }
@@ -32,7 +34,7 @@ export function billingServices(deps: ServicesDeps): ServiceBinding[] {
   return [
     cdrIngestService({ ingest: deps.ingest, unrated: deps.unrated, metrics: deps.metrics, draining: deps.draining }),
     ratingService({ rating: deps.rating, database: deps.database, customers: deps.ingest.customers }),
-    invoiceService({ invoicing: deps.invoicing }),
+    invoiceService({ invoicing: deps.invoicing, rerating: deps.rerating }),
     customerService({ customers: deps.customers }),
     bookingService({ bookings: deps.bookings, draining: deps.draining }),
   ];

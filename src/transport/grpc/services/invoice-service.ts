@@ -1,8 +1,6 @@
-/**
- * InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). RerateCharges
- * answers UNIMPLEMENTED until a re-pricing port exists.
- */
+/** InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). */
 import type { Invoicing } from '../../../app/invoicing/invoicing';
+import type { Rerating } from '../../../app/invoicing/rerate-charges';
 import { requestKey } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
@@ -14,10 +12,11 @@ import { unimplementedMethods } from '../unimplemented';
 
 export interface InvoiceServiceDeps {
   invoicing: Invoicing;
+  rerating: Rerating;
 }
 
 export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
-  const { invoicing } = deps;
+  const { invoicing, rerating } = deps;
   const implemented: Partial<InvoiceServiceImplementation> = {
     async getInvoice(request) {
       if (!request.invoiceId && !request.invoiceNumber) {
@@ -83,6 +82,28 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
         issue: request.issue,
       });
       return { creditNote: invoiceToProto(note) };
+    },
+    async rerateCharges(request) {
+      const key = requestKey('InvoiceService.RerateCharges', request.requestId, request);
+      const r = await rerating.rerate({
+        key,
+        customerAccount: request.customerAccount,
+        from: request.period?.startTime,
+        to: request.period?.endTime,
+        ...(request.ruleSetHash ? { ruleSetHash: request.ruleSetHash } : {}),
+        ...(request.reason ? { reason: request.reason } : {}),
+      });
+      const money = (m: { currency: string; amount: string }) => ({ currencyCode: m.currency, amount: m.amount });
+      return {
+        reratedCount: r.reratedCount,
+        changedCount: r.changedCount,
+        newlyRatedCount: r.newlyRatedCount,
+        invoicedChangedCount: r.invoicedChangedCount,
+        oldTotals: r.oldTotals.map(money),
+        newTotals: r.newTotals.map(money),
+        rebuiltInvoiceIds: r.rebuiltInvoiceIds,
+        corrections: r.corrections.map(invoiceToProto),
+      };
     },
     async renderInvoiceDocument(request) {
       if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);

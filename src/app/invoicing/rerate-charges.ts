@@ -1,0 +1,284 @@
+/**
+ * Re-rating: price a customer's CDRs of a time range again (after a rule, rate or contract fix) and
+ * carry the change through everything built on the charges, in one transaction:
+ *
+ * 1. Each CDR is priced with the live rule set in force at its start, or with one archived rule set.
+ *    A charge whose amount, currency or rule set changes is superseded by a new one (the old one is
+ *    kept, marked superseded); an unrated CDR that can now be priced gets its first charge. A CDR
+ *    that has a charge but cannot be priced any more stops the rerate: nothing changes.
+ * 2. The customer's running totals of the affected days are rebuilt from the current charges.
+ * 3. Every invoice holding a changed charge is built again from its current charges, exactly as
+ *    closing builds it. A draft takes the new content. An issued invoice never changes: the
+ *    difference per line (src/domain/invoicing/draft.ts `rerateDelta`, counting the corrections
+ *    issued before) is issued at once as a credit note (lines that went down) and a supplementary
+ *    invoice (lines that went up), both referring to the invoice.
+ */
+import { DateTime } from 'luxon';
+import type { InvoicingConfig } from '../../config/invoicing-config';
+import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
+import { buildCreditNote, buildInvoiceDraft, invoiceLineKey, rerateDelta } from '../../domain/invoicing/draft';
+import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import { Decimal, formatAmount, ZERO } from '../../domain/money';
+import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
+import { rate, type BatchFacts } from '../ingest/ingest-cdrs';
+import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
+import type { RequestKey } from '../mutations';
+import { periodOptionsAt } from './build';
+import type { Invoicing } from './invoicing';
+import type { BillingCustomer, InvoiceStore, StoredInvoice } from './ports';
+import type { ChargeReplacement, RerateStore, RerateTx } from './rerate-ports';
+
+/** A rater that can also name the rule sets it prices with ("standard-2026 2026.1"). */
+export interface DescribedRater extends CdrRater {
+  describe(hash: string): string | undefined;
+}
+
+export interface RerateDeps {
+  store: RerateStore;
+  invoices: InvoiceStore;
+  invoicing: Invoicing;
+  config: InvoicingConfig;
+  /** The live rule book. */
+  liveRater: DescribedRater;
+  /** A rater for one archived rule set, by content hash; undefined when no such set was ever live. */
+  archivedRater(hash: string): Promise<DescribedRater | undefined>;
+  customers?: CustomerDirectory;
+  bookings?: BookingDirectory;
+}
+
+export interface RerateRequest {
+  key: RequestKey;
+  customerAccount: string;
+  from?: Date;
+  to?: Date;
+  ruleSetHash?: string;
+  reason?: string;
+}
+
+export interface Money {
+  currency: string;
+  amount: string;
+}
+
+/** What a rerate did; stored with its request id, so a retry answers the same. */
+export interface RerateSummary {
+  reratedCount: number;
+  changedCount: number;
+  newlyRatedCount: number;
+  invoicedChangedCount: number;
+  oldTotals: Money[];
+  newTotals: Money[];
+  rebuiltInvoiceIds: string[];
+  correctionIds: string[];
+}
+
+export interface RerateResult extends RerateSummary {
+  corrections: StoredInvoice[];
+}
+
+/** CDRs priced per round trip. */
+const PAGE = 5000;
+/** A rerate runs in one transaction; longer spans are split by the caller. */
+const MAX_SPAN_DAYS = 400;
+const HASH = /^[0-9a-f]{64}$/;
+
+export class Rerating {
+  constructor(private readonly deps: RerateDeps) {}
+
+  async rerate(request: RerateRequest): Promise<RerateResult> {
+    const { from, to } = checkRequest(request);
+    const [customer] = await this.deps.invoices.customers([request.customerAccount]);
+    if (!customer) throw new NotFoundError(`no customer ${JSON.stringify(request.customerAccount)}`);
+    const rater = request.ruleSetHash ? await this.deps.archivedRater(request.ruleSetHash) : this.deps.liveRater;
+    if (!rater) throw new ValidationError([{ field: 'rule_set_hash', reason: 'no rule set with this content hash has ever been live (see RatingService.ListRuleSets)' }]);
+    // Read before the transaction: the embedded database has one connection, which the transaction holds.
+    const facts = await this.facts(customer.account, from, to);
+    const summary = await this.deps.store.transaction((tx) =>
+      tx.once(request.key, () => this.run(tx, { customer, from, to, rater, facts, reason: request.reason?.trim() || undefined })),
+    );
+    return { ...summary, corrections: await this.deps.invoices.getInvoices(summary.correctionIds) };
+  }
+
+  private async facts(account: string, from: Date, to: Date): Promise<BatchFacts> {
+    const bookingIds = this.deps.bookings ? await this.deps.store.bookingIds(account, from, to) : [];
+    const [customers, bookedFeatures] = await Promise.all([
+      this.deps.customers?.pricingFacts([account]),
+      this.deps.bookings && bookingIds.length ? this.deps.bookings.bookedFeatures(bookingIds) : undefined,
+    ]);
+    return { customers, bookedFeatures };
+  }
+
+  private async run(
+    tx: RerateTx,
+    job: { customer: BillingCustomer; from: Date; to: Date; rater: DescribedRater; facts: BatchFacts; reason: string | undefined },
+  ): Promise<RerateSummary> {
+    const { customer, from, to, rater, facts } = job;
+    await tx.lock(customer.account, from, to);
+    const oldTotals = new Totals();
+    const newTotals = new Totals();
+    const counts = { reratedCount: 0, changedCount: 0, newlyRatedCount: 0 };
+    const unpriceable: string[] = [];
+    const changedPerInvoice = new Map<string, number>();
+    const ruleSets = new Set<string>();
+    let first: Date | undefined;
+    let last: Date | undefined;
+
+    for (let after = '0'; ; ) {
+      const page = await tx.calls(customer.account, from, to, after, PAGE);
+      if (!page.length) break;
+      after = page[page.length - 1]!.cdrId;
+      const replacements: ChargeReplacement[] = [];
+      for (const call of page) {
+        const decision = rate(call.cdr, { rater }, facts);
+        const old = call.charge;
+        if (!decision.rated) {
+          if (old) unpriceable.push(`${call.cdr.bridgeId}/${call.cdr.recordId}: ${decision.reason}`);
+          continue;
+        }
+        const fresh = decision.charge;
+        newTotals.add(fresh.currency, fresh.amount);
+        if (old) {
+          counts.reratedCount++;
+          oldTotals.add(old.currency, old.amount);
+          const sameAmount = old.currency === fresh.currency && new Decimal(old.amount).equals(fresh.amount);
+          if (sameAmount && old.ruleSetHash === fresh.ruleSetHash) continue;
+          if (!sameAmount) counts.changedCount++;
+          if (old.invoiceId) changedPerInvoice.set(old.invoiceId, (changedPerInvoice.get(old.invoiceId) ?? 0) + 1);
+        } else counts.newlyRatedCount++;
+        ruleSets.add(fresh.ruleSetHash);
+        replacements.push({ cdrId: call.cdrId, cdr: call.cdr, oldChargeId: old?.id, invoiceId: old?.invoiceId, charge: fresh });
+        const start = call.cdr.startTime;
+        if (!first || start < first) first = start;
+        if (!last || start > last) last = start;
+      }
+      // After the first unpriceable call nothing more is written: the transaction is rolled back anyway.
+      if (!unpriceable.length && replacements.length) await tx.replace(replacements);
+    }
+    if (unpriceable.length) {
+      throw new FailedPreconditionError(
+        `${unpriceable.length} call(s) with a charge cannot be priced by the chosen rules, so nothing was re-rated; first: ${unpriceable.slice(0, 5).join('; ')}`,
+      );
+    }
+    if (first && last) await tx.rebuildDailyTotals(customer.account, localDays(customer.timeZone, first, last));
+
+    const reason = job.reason ?? `Re-rated with rule set ${[...ruleSets].map((h) => rater.describe(h) ?? h.slice(0, 12)).join(', ')}`;
+    const rebuiltInvoiceIds: string[] = [];
+    const correctionIds: string[] = [];
+    let invoicedChangedCount = 0;
+    for (const invoice of await tx.lockInvoices([...changedPerInvoice.keys()])) {
+      const period = periodOfInvoice(invoice, customer);
+      const decision = this.deps.invoicing.buildInvoice({ customer, period }, await tx.invoiceCharges(invoice));
+      if (decision.kind !== 'invoice') {
+        throw new FailedPreconditionError(`invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`);
+      }
+      if (invoice.status === 'DRAFT') {
+        await tx.replaceDraft(invoice.id, decision.draft);
+        rebuiltInvoiceIds.push(invoice.id);
+        continue;
+      }
+      invoicedChangedCount += changedPerInvoice.get(invoice.id) ?? 0;
+      correctionIds.push(...(await this.correct(tx, invoice, period, decision.draft.lines, reason)));
+    }
+    return {
+      ...counts,
+      invoicedChangedCount,
+      oldTotals: oldTotals.list(),
+      newTotals: newTotals.list(),
+      rebuiltInvoiceIds,
+      correctionIds,
+    };
+  }
+
+  /** Issues the difference between an issued invoice (with its earlier corrections) and what it should now bill. */
+  private async correct(
+    tx: RerateTx,
+    invoice: StoredInvoice,
+    period: BillingPeriod,
+    correctLines: Parameters<typeof rerateDelta>[1],
+    reason: string,
+  ): Promise<string[]> {
+    const original = invoice.document as IssuedInvoiceDocument;
+    const earlier = await tx.corrections(invoice.id);
+    const delta = rerateDelta([...original.lines, ...earlier.flatMap((c) => c.document.lines)], correctLines);
+    const issueDate = this.deps.invoicing.today();
+    const ids: string[] = [];
+    if (delta.toCredit.length) {
+      let draft;
+      try {
+        draft = buildCreditNote(original, { reason, lines: delta.toCredit, issueDate });
+      } catch (error) {
+        if (error instanceof RangeError) throw new FailedPreconditionError(`invoice ${invoice.number}: ${error.message}`);
+        throw error;
+      }
+      const creditedLineNos = delta.toCredit.map((l) => original.lines.find((o) => invoiceLineKey(o) === l.adjustsKey)?.lineNo);
+      const id = await tx.insertCorrection({ kind: 'CREDIT_NOTE', invoice, draft, series: this.deps.config.creditNoteSeries, reason, creditedLineNos });
+      await tx.issue([id], { series: this.deps.config.creditNoteSeries, issueDate });
+      ids.push(id);
+    }
+    if (delta.toInvoice.length) {
+      const draft = buildInvoiceDraft({
+        seller: original.seller,
+        buyer: original.buyer,
+        currency: original.currency,
+        period,
+        issueDate,
+        paymentTermsDays: original.paymentTermsDays,
+        charges: [],
+        defaultVatRate: this.deps.config.vatRate,
+        extraLines: delta.toInvoice,
+        notes: [`Supplementary invoice to ${invoice.number}: ${reason}`],
+        precedingInvoiceNumber: invoice.number!,
+        precedingInvoiceDate: original.issueDate,
+      });
+      const id = await tx.insertCorrection({ kind: 'INVOICE', invoice, draft, series: this.deps.config.invoiceSeries });
+      await tx.issue([id], { series: this.deps.config.invoiceSeries, issueDate });
+      ids.push(id);
+    }
+    return ids;
+  }
+}
+
+function checkRequest(request: RerateRequest): { from: Date; to: Date } {
+  if (!request.customerAccount) throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
+  const { from, to } = request;
+  if (!from) throw new ValidationError([{ field: 'period.start_time', reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)' }]);
+  if (!to) throw new ValidationError([{ field: 'period.end_time', reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)' }]);
+  if (!(from < to)) throw new ValidationError([{ field: 'period', reason: 'start_time must be before end_time' }]);
+  if (to.getTime() - from.getTime() > MAX_SPAN_DAYS * 86_400_000) {
+    throw new ValidationError([{ field: 'period', reason: `at most ${MAX_SPAN_DAYS} days per rerate (one transaction); split longer spans` }]);
+  }
+  if (request.ruleSetHash && !HASH.test(request.ruleSetHash)) {
+    throw new ValidationError([{ field: 'rule_set_hash', reason: 'a rule set content hash: 64 lowercase hex digits, or empty for the live rules' }]);
+  }
+  return { from, to };
+}
+
+/** The billing period an invoice was made for, laid out again from the customer's contract. */
+function periodOfInvoice(invoice: StoredInvoice, customer: BillingCustomer): BillingPeriod {
+  const period = periodContaining(invoice.periodStart, periodOptionsAt(customer, invoice.periodStart));
+  if (period.key !== invoice.periodKey || period.start.getTime() !== invoice.periodStart.getTime()) {
+    throw new FailedPreconditionError(
+      `invoice ${invoice.number ?? invoice.id} is for period ${invoice.periodKey}, but the customer's billing cycle now lays out ${period.key} there`,
+    );
+  }
+  return period;
+}
+
+/** The local dates of the calls' starts in the customer's zone, and the instants that bound them. */
+function localDays(timeZone: string, first: Date, last: Date): { fromDate: string; toDate: string; from: Date; to: Date } {
+  const a = DateTime.fromJSDate(first, { zone: timeZone }).startOf('day');
+  const b = DateTime.fromJSDate(last, { zone: timeZone }).startOf('day');
+  return { fromDate: a.toISODate()!, toDate: b.toISODate()!, from: a.toJSDate(), to: b.plus({ days: 1 }).toJSDate() };
+}
+
+class Totals {
+  private readonly sums = new Map<string, Decimal>();
+
+  add(currency: string, amount: string): void {
+    this.sums.set(currency, (this.sums.get(currency) ?? ZERO).plus(amount));
+  }
+
+  list(): Money[] {
+    return [...this.sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: formatAmount(amount) }));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Prices every CDR with one given rule set, whatever its effective date: what a rerate with an
+ * explicit rule set hash asks for (the live RatingRuntime picks the set in force at each call).
+ */
+import type { Cdr } from '../../domain/cdr';
+import type { CompiledRuleSet } from '../../domain/rating/index';
+import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
+import { decisionOf, pricingContext } from './rating-runtime';
+
+export class RuleSetRater implements CdrRater {
+  constructor(private readonly set: CompiledRuleSet) {}
+
+  rate(cdr: Cdr, customer?: CustomerPricingFacts): RatingDecision {
+    try {
+      return decisionOf(this.set.rate(cdr, pricingContext(cdr, customer)), customer);
+    } catch (error) {
+      return { rated: false, reason: `internal rating error: ${(error as Error).message}` };
+    }
+  }
+
+  describe(hash: string): string | undefined {
+    return hash === this.set.hash ? `${this.set.name} ${this.set.version}` : undefined;
+  }
+}
