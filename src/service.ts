@@ -58,7 +58,11 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
 
   const invoicingConfig = loadInvoicingConfig(process.env);
   const invoiceStore = new PostgresInvoiceStore(database);
-  const invoicing = new Invoicing({ store: invoiceStore, config: invoicingConfig });
+  const invoicing = new Invoicing({
+    store: invoiceStore,
+    config: invoicingConfig,
+    periodPricing: (instant, plan) => rating.current?.book.periodPricingAt(instant, plan),
+  });
   const customerDirectory = new PostgresCustomerDirectory(database);
   const bookingDirectory = new PostgresBookingDirectory(database);
   const rerating = new Rerating({

@@ -45,7 +45,7 @@ const CUSTOMERS = `
 select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency, c.time_zone,
        c.payment_terms_days, c.address, c.registration_number,
        coalesce(jsonb_agg(jsonb_build_object(
-         'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day,
+         'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day, 'pricePlan', k.price_plan,
          'includedMinutes', k.included_minutes::text, 'minimumCommitment', k.minimum_commitment::text)
          order by k.valid_from) filter (where k.id is not null), '[]'::jsonb) as contracts
 from customers c
@@ -125,7 +125,15 @@ export class PostgresInvoiceStore implements InvoiceStore {
       timeZone: r.time_zone as string,
       paymentTermsDays: r.payment_terms_days as number,
       address: json<BillingCustomer['address']>(r.address) ?? {},
-      contracts: json<{ validFrom: string; validTo: string | null; cycle: BillingCycle; anchorDay: number; includedMinutes: string | null; minimumCommitment: string | null }[]>(
+      contracts: json<{
+        validFrom: string;
+        validTo: string | null;
+        cycle: BillingCycle;
+        anchorDay: number;
+        pricePlan: string | null;
+        includedMinutes: string | null;
+        minimumCommitment: string | null;
+      }[]>(
         r.contracts,
       ).map(
         (k): BillingContract => ({
@@ -133,6 +141,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
           validTo: k.validTo ? toDate(k.validTo) : undefined,
           cycle: k.cycle,
           anchorDay: k.anchorDay,
+          pricePlan: k.pricePlan ?? undefined,
           includedMinutes: k.includedMinutes ?? undefined,
           minimumCommitment: k.minimumCommitment ?? undefined,
         }),

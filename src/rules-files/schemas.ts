@@ -39,8 +39,57 @@ export const rulesetSchema = {
       properties: Object.fromEntries(ACCESS_TYPES.map((a) => [a, { enum: ['calledNumber', 'callerNumber'] }])),
     },
     rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
+    periodPricing: { $ref: '#/definitions/periodPricing' },
   },
   definitions: {
+    periodPricing: {
+      type: 'object', additionalProperties: false, required: ['plans'],
+      description: 'pricing per billing period (included minutes, volume tiers, minimum commitment) by contract price plan',
+      properties: {
+        description: { type: 'string' },
+        plans: {
+          type: 'object', minProperties: 1,
+          description: 'contract price plan -> its period pricing; "*" for a customer whose plan has no entry (or who has none)',
+          propertyNames: { pattern: '^\\S(.*\\S)?$' },
+          additionalProperties: { $ref: '#/definitions/periodPricingPlan' },
+        },
+      },
+    },
+    periodPricingPlan: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        includedMinutes: {
+          type: 'object', additionalProperties: false, required: ['minutes'],
+          description: 'free minutes per period, used up most expensive first',
+          properties: { minutes: decimal, accessTypes: { $ref: '#/definitions/accessTypes' } },
+        },
+        volumeTiers: {
+          type: 'object', additionalProperties: false, required: ['model', 'tiers'],
+          description: "the period's minutes priced on tiers, in addition to the rated calls",
+          properties: {
+            model: { enum: ['graduated', 'volume'] },
+            tiers: { type: 'array', minItems: 1, items: { $ref: '#/definitions/volumeTier' } },
+            accessTypes: { $ref: '#/definitions/accessTypes' },
+            description: { type: 'string' },
+            vatRate: decimal,
+          },
+        },
+        minimumCommitment: {
+          type: 'object', additionalProperties: false, required: ['amount'],
+          description: 'minimum net amount per period; a top-up line adds the difference',
+          properties: { amount: decimal, vatRate: decimal, description: { type: 'string' } },
+        },
+      },
+    },
+    volumeTier: {
+      type: 'object', additionalProperties: false, required: ['upTo', 'unitPrice'],
+      properties: {
+        upTo: { type: ['string', 'null'], pattern: decimal.pattern, description: 'inclusive upper bound in minutes; null for the last tier' },
+        unitPrice: decimal,
+        flatFee: decimal,
+      },
+    },
+    accessTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...ACCESS_TYPES] } },
     rule: {
       type: 'object',
       additionalProperties: false,

@@ -59,14 +59,30 @@ export function vatTreatment(seller: SellerParty, buyer: BuyerParty, sellerRate:
   return { rate: sellerRate };
 }
 
-export function periodPricingOf(contract: BillingContract | undefined): PeriodPricingRules | undefined {
-  if (!contract) return undefined;
-  const rules: PeriodPricingRules = {};
-  if (contract.includedMinutes && !new Decimal(contract.includedMinutes).isZero()) rules.includedMinutes = { minutes: contract.includedMinutes };
-  if (contract.minimumCommitment && !new Decimal(contract.minimumCommitment).isZero()) {
+/** The period pricing of the rule set in force at an instant for a price plan (see RuleBook.periodPricingAt). */
+export type PeriodPricingSource = (
+  instant: Date,
+  plan: string | undefined,
+) => { rules: PeriodPricingRules; ruleSetName: string; ruleSetVersion: string; plan: string } | undefined;
+
+/**
+ * Period-level pricing of one customer's period: the rule file's plan for the contract's price plan (the
+ * rule set in force at the period's start), with the contract's own included minutes and minimum
+ * commitment, where set, taking precedence. `source` names where the rules came from, for the invoice.
+ */
+export function periodPricingOf(
+  contract: BillingContract | undefined,
+  fromRules: ReturnType<PeriodPricingSource>,
+): { rules: PeriodPricingRules; source?: string } | undefined {
+  const rules: PeriodPricingRules = { ...fromRules?.rules };
+  if (contract?.includedMinutes && !new Decimal(contract.includedMinutes).isZero()) rules.includedMinutes = { minutes: contract.includedMinutes };
+  if (contract?.minimumCommitment && !new Decimal(contract.minimumCommitment).isZero()) {
     rules.minimumCommitment = { amount: contract.minimumCommitment };
   }
-  return Object.keys(rules).length ? rules : undefined;
+  if (!Object.keys(rules).length) return undefined;
+  return fromRules
+    ? { rules, source: `Period pricing: plan ${fromRules.plan} of rule set ${fromRules.ruleSetName} ${fromRules.ruleSetVersion}` }
+    : { rules };
 }
 
 /** Minutes from billed seconds, kept to 10 decimals (the invoice shows 4). */
@@ -79,6 +95,8 @@ export interface BuildSettings {
   vatRate: string;
   /** YYYY-MM-DD: provisional issue date of drafts (the real one is set when issued). */
   issueDate: string;
+  /** Period pricing from the rule files; without it only the contract's own items apply. */
+  periodPricing?: PeriodPricingSource;
 }
 
 /** The invoice draft of one customer's period from its claimed charges (pure). */
@@ -107,7 +125,8 @@ export function buildPeriodInvoice(target: CloseTarget, charges: ChargeGroup[], 
   });
   const buyer = buyerParty(customer);
   const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
-  const pricing = periodPricingOf(contractAt(customer, period.start));
+  const contract = contractAt(customer, period.start);
+  const pricing = periodPricingOf(contract, settings.periodPricing?.(period.start, contract?.pricePlan));
   const draft = buildInvoiceDraft({
     seller: settings.seller,
     buyer,
@@ -118,7 +137,8 @@ export function buildPeriodInvoice(target: CloseTarget, charges: ChargeGroup[], 
     charges: summaries,
     defaultVatRate: vat.rate,
     ...(vat.category ? { vatCategory: vat.category } : {}),
-    ...(pricing ? { periodPricing: pricing } : {}),
+    ...(pricing ? { periodPricing: pricing.rules } : {}),
+    ...(pricing?.source ? { notes: [pricing.source] } : {}),
   });
   return { kind: 'invoice', draft };
 }

@@ -14,12 +14,14 @@ import { Decimal, formatAmount, isDecimalText, ZERO } from '../../domain/money';
 import { nextPeriod, periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
 import { decodePageToken, encodePageToken } from '../paging';
-import { buildPeriodInvoice, minutesOf, periodOptionsAt } from './build';
+import { buildPeriodInvoice, minutesOf, periodOptionsAt, type PeriodPricingSource } from './build';
 import type { BillingCustomer, BuildDecision, ChargeGroup, CloseOutcome, CloseTarget, InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
 
 export interface InvoicingDeps {
   store: InvoiceStore;
   config: InvoicingConfig;
+  /** Period pricing (tiers, included minutes, minimum commitment) from the live rule files. */
+  periodPricing?: PeriodPricingSource;
   now?: () => Date;
 }
 
@@ -190,11 +192,15 @@ export class Invoicing {
 
   /**
    * The invoice of one customer's period from its charges: what closing stores, and what a rerate
-   * compares an issued invoice with.
+   * compares an issued invoice with. `periodPricing`: the live rule files' unless given.
    */
-  buildInvoice(target: CloseTarget, charges: ChargeGroup[]): BuildDecision {
-    const settings = { seller: this.deps.config.seller, vatRate: this.deps.config.vatRate, issueDate: this.today() };
-    return buildPeriodInvoice(target, charges, settings);
+  buildInvoice(target: CloseTarget, charges: ChargeGroup[], periodPricing = this.deps.periodPricing): BuildDecision {
+    return buildPeriodInvoice(target, charges, {
+      seller: this.deps.config.seller,
+      vatRate: this.deps.config.vatRate,
+      issueDate: this.today(),
+      ...(periodPricing ? { periodPricing } : {}),
+    });
   }
 
   // ------------------------------------------------------------------ issuing and correcting

@@ -32,6 +32,8 @@ export interface BillingContract {
   validTo?: Date;
   cycle: BillingCycle;
   anchorDay: number;
+  /** The contract's price plan: selects the period pricing plan of the rule files. */
+  pricePlan?: string;
   /** Decimal strings; "0" / undefined = none. */
   includedMinutes?: string;
   minimumCommitment?: string;

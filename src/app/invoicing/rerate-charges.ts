@@ -23,7 +23,7 @@ import { periodContaining, type BillingPeriod } from '../../domain/periods/index
 import { rate, type BatchFacts } from '../ingest/ingest-cdrs';
 import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
 import type { RequestKey } from '../mutations';
-import { periodOptionsAt } from './build';
+import { periodOptionsAt, type PeriodPricingSource } from './build';
 import type { Invoicing } from './invoicing';
 import type { BillingCustomer, InvoiceStore, StoredInvoice } from './ports';
 import type { ChargeReplacement, RerateStore, RerateTx } from './rerate-ports';
@@ -31,6 +31,8 @@ import type { ChargeReplacement, RerateStore, RerateTx } from './rerate-ports';
 /** A rater that can also name the rule sets it prices with ("standard-2026 2026.1"). */
 export interface DescribedRater extends CdrRater {
   describe(hash: string): string | undefined;
+  /** Period pricing that goes with these call prices; the live rule files' when absent. */
+  periodPricing?: PeriodPricingSource;
 }
 
 export interface RerateDeps {
@@ -167,7 +169,7 @@ export class Rerating {
     let invoicedChangedCount = 0;
     for (const invoice of await tx.lockInvoices([...changedPerInvoice.keys()])) {
       const period = periodOfInvoice(invoice, customer);
-      const decision = this.deps.invoicing.buildInvoice({ customer, period }, await tx.invoiceCharges(invoice));
+      const decision = this.deps.invoicing.buildInvoice({ customer, period }, await tx.invoiceCharges(invoice), rater.periodPricing);
       if (decision.kind !== 'invoice') {
         throw new FailedPreconditionError(`invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`);
       }

@@ -5,6 +5,7 @@
 import type { Cdr } from '../../domain/cdr';
 import type { CompiledRuleSet } from '../../domain/rating/index';
 import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
+import type { PeriodPricingSource } from '../invoicing/build';
 import { decisionOf, pricingContext } from './rating-runtime';
 
 export class RuleSetRater implements CdrRater {
@@ -21,4 +22,10 @@ export class RuleSetRater implements CdrRater {
   describe(hash: string): string | undefined {
     return hash === this.set.hash ? `${this.set.name} ${this.set.version}` : undefined;
   }
+
+  /** This set's period pricing for a plan, whatever the period (as its call prices apply to every call). */
+  readonly periodPricing: PeriodPricingSource = (_instant, plan) => {
+    const match = this.set.periodPricingMatch(plan);
+    return match && { ...match, ruleSetHash: this.set.hash, ruleSetName: this.set.name, ruleSetVersion: this.set.version };
+  };
 }

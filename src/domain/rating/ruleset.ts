@@ -27,10 +27,12 @@ import { compileCondition, type Predicate } from './compile.js';
 import { bandAt, compileCalendar, splitIntoBands, TimeZoneOffsets, type CompiledCalendar, type BandSegment } from './calendar.js';
 import { PrefixTable } from './prefixes.js';
 import type { Facts } from './facts.js';
+import { PERIOD_PRICING_FALLBACK_PLAN } from './types.js';
 import type {
   Band,
   ConditionJson,
   Explanation,
+  PeriodPricingRules,
   PricingContext,
   RateCardJson,
   RateKey,
@@ -154,6 +156,27 @@ export function billedSeconds(d: number, first: number, next: number): number {
   return first + Math.ceil((d - first) / next) * next;
 }
 
+/** Which `periodPricing.plans` entry applies to a price plan: `plan` is the matching key (the plan or "*"). */
+export interface PeriodPricingMatch {
+  plan: string;
+  rules: PeriodPricingRules;
+}
+
+/** The period pricing of the rule set in force at an instant (RuleBook.periodPricingAt). */
+export interface PeriodPricingInForce extends PeriodPricingMatch {
+  ruleSetHash: string;
+  ruleSetName: string;
+  ruleSetVersion: string;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
 interface Piece {
   band: Band;
   from: number; // slot start, for naming
@@ -180,6 +203,8 @@ export class CompiledRuleSet {
   private readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
   private readonly roundingMode: DecimalJs.Rounding;
   private readonly byAccessType = new Map<string, number[]>();
+  /** periodPricing.plans, as deep-frozen copies of the file's entries. */
+  private readonly periodPlans = new Map<string, PeriodPricingRules>();
 
   /** Compiles a rule set that passed validateRuleSet; throws on one that did not. */
   constructor(src: RuleSetSource) {
@@ -215,6 +240,22 @@ export class CompiledRuleSet {
       });
       this.byAccessType.set(at, list);
     }
+    for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {})) this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
+  }
+
+  /**
+   * The `periodPricing` entry for a contract price plan: the plan's own entry, else "*", else undefined
+   * (no plan or an empty plan "" also falls back to "*"). `rules` is a fresh copy the caller may change.
+   */
+  periodPricingMatch(plan: string | undefined): PeriodPricingMatch | undefined {
+    const key = plan !== undefined && plan !== '' && this.periodPlans.has(plan) ? plan : PERIOD_PRICING_FALLBACK_PLAN;
+    const rules = this.periodPlans.get(key);
+    return rules === undefined ? undefined : { plan: key, rules: structuredClone(rules) as PeriodPricingRules };
+  }
+
+  /** The period pricing for a contract price plan (exact plan, else "*", else undefined); a fresh copy. */
+  periodPricingFor(plan: string | undefined): PeriodPricingRules | undefined {
+    return this.periodPricingMatch(plan)?.rules;
   }
 
   private compileEvent(rule: RuleJson): CompiledEvent {
@@ -566,6 +607,18 @@ export class RuleBook {
     } catch (e) {
       return { rated: false, reason: `internal rating error: ${(e as Error).message}` };
     }
+  }
+
+  /**
+   * The period pricing for a contract price plan from the rule set in force at `instant` (for a billing
+   * period: its START), with the set that supplied it and the plan key that matched (the plan or "*").
+   * Undefined when no set is in force or it has no entry for the plan and no "*". `rules` is a fresh copy.
+   */
+  periodPricingAt(instant: Date, plan: string | undefined): PeriodPricingInForce | undefined {
+    const set = this.ruleSetAt(instant);
+    const match = set?.periodPricingMatch(plan);
+    if (!set || !match) return undefined;
+    return { rules: match.rules, ruleSetHash: set.hash, ruleSetName: set.name, ruleSetVersion: set.version, plan: match.plan };
   }
 
   /** The hashes of all loaded sets (to keep every set that priced a charge). */

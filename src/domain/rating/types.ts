@@ -3,8 +3,9 @@
  * about the customer, and what rating returns. Amounts are decimal strings at every boundary.
  */
 import type { AccessType } from '../cdr.js';
+import type { PeriodPricingRules } from '../invoicing/lines.js';
 
-export type { AccessType };
+export type { AccessType, PeriodPricingRules };
 
 /** One error in a rule set: the file, the JSON path inside it ($.rules[3].conditions.all[0].fact) and why. */
 export interface RuleViolation {
@@ -54,7 +55,26 @@ export interface RuleSetFileJson {
   zoneBy?: Partial<Record<AccessType, 'calledNumber' | 'callerNumber'>>;
   description?: string;
   rules: RuleJson[];
+  /** Per-billing-period pricing (volume tiers, minimum commitment, included minutes) by contract price plan. */
+  periodPricing?: PeriodPricingFileJson;
 }
+
+/**
+ * The `periodPricing` section of ruleset.json. Each plan maps 1:1 onto the invoicing domain's
+ * PeriodPricingRules (src/domain/invoicing/lines.ts), so invoicing uses it as it stands.
+ */
+export interface PeriodPricingFileJson {
+  /** Free text for finance. */
+  description?: string;
+  /**
+   * Contract price plan (the contract's `pricePlan`) -> its period pricing. `"*"` applies to a customer
+   * whose plan has no entry, or who has no plan or contract. At least one plan.
+   */
+  plans: Record<string, PeriodPricingRules>;
+}
+
+/** The plan key of the fallback entry in `periodPricing.plans`. */
+export const PERIOD_PRICING_FALLBACK_PLAN = '*';
 
 /** destinations.json: E.164 prefixes (with +) to zones; the longest matching prefix wins. */
 export interface DestinationsFileJson {

@@ -1,0 +1,352 @@
+/**
+ * Period pricing (volume tiers, minimum commitment, included minutes) from ruleset.json's
+ * `periodPricing` section: checked like the rules, compiled per price plan with a "*" fallback, and
+ * taken from the rule set in force at the period's start.
+ */
+import { describe, expect, it, beforeEach, afterEach } from 'vitest';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadRuleBook } from '../../src/rules-files/load.js';
+import { RatingRuntime, type RuleSetSnapshot } from '../../src/app/rating/rating-runtime';
+import { rulesCheck } from '../../src/cli/rules-commands.js';
+import { validateRuleSet } from '../../src/domain/rating/validate.js';
+import type { RuleBook } from '../../src/domain/rating/ruleset.js';
+import { priceTiers } from '../../src/domain/invoicing/tiers.js';
+import { periodPricingLines } from '../../src/domain/invoicing/lines.js';
+import { cdr, fixtureSource } from './fixture.js';
+
+const SET = 'standard-2026';
+const FILE = `${SET}/ruleset.json`;
+const VOL = '$.periodPricing.plans["volume-2026"]';
+
+/** The example plan in rules/standard-2026/ruleset.json, written out by hand. */
+const VOLUME_2026 = {
+  volumeTiers: {
+    model: 'graduated',
+    accessTypes: ['local_dial_in', 'toll_free_dial_in'],
+    description: 'Dial-in minutes',
+    tiers: [
+      { upTo: '1000', unitPrice: '0.10' },
+      { upTo: '10000', unitPrice: '0.08', flatFee: '5.00' },
+      { upTo: null, unitPrice: '0.05' },
+    ],
+  },
+  minimumCommitment: { amount: '100.00' },
+};
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'period-pricing-'));
+  await cp('rules', dir, { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function edit(set: string, f: (doc: any) => void) {
+  const p = path.join(dir, set, 'ruleset.json');
+  const doc = JSON.parse(await readFile(p, 'utf8'));
+  f(doc);
+  await writeFile(p, JSON.stringify(doc, null, 2));
+}
+
+async function book(from: string): Promise<RuleBook> {
+  const r = await loadRuleBook(from);
+  if (!r.ok) throw new Error(r.violations.map((v) => `${v.file}: ${v.jsonPath}: ${v.reason}`).join('\n'));
+  return r.book;
+}
+
+const at = (iso: string) => new Date(iso);
+
+describe('the shipped rules', () => {
+  it('give a volume-2026 customer the example plan from standard-2026', async () => {
+    const b = await book('rules');
+    const set2026 = b.sets.find((s) => s.name === SET)!;
+    expect(b.periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')).toEqual({
+      rules: VOLUME_2026,
+      ruleSetHash: set2026.hash,
+      ruleSetName: 'standard-2026',
+      ruleSetVersion: '2026.1',
+      plan: 'volume-2026',
+    });
+    expect(set2026.periodPricingFor('volume-2026')).toEqual(VOLUME_2026);
+  });
+
+  it('have no "*" entry: every other customer keeps the contract-only period pricing', async () => {
+    const b = await book('rules');
+    for (const plan of [undefined, '', 'enterprise', 'Volume-2026']) {
+      expect(b.periodPricingAt(at('2026-03-01T00:00:00+01:00'), plan)).toBeUndefined();
+    }
+  });
+
+  it('have no period pricing in standard-2025: a period starting on 31 December 2025 gets none', async () => {
+    const b = await book('rules');
+    expect(b.periodPricingAt(at('2025-12-01T00:00:00+01:00'), 'volume-2026')).toBeUndefined();
+    expect(b.periodPricingAt(at('2025-12-31T23:59:59.999+01:00'), 'volume-2026')).toBeUndefined();
+    expect(b.periodPricingAt(at('2026-01-01T00:00:00+01:00'), 'volume-2026')?.ruleSetVersion).toBe('2026.1');
+  });
+
+  it('return fresh copies: a caller cannot change the compiled set', async () => {
+    const b = await book('rules');
+    const first = b.periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!;
+    first.rules.volumeTiers!.tiers[0]!.unitPrice = '9.99';
+    first.rules.volumeTiers!.tiers.push({ upTo: null, unitPrice: '1' });
+    delete first.rules.minimumCommitment;
+    expect(b.periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!.rules).toEqual(VOLUME_2026);
+    const direct = b.sets.find((s) => s.name === SET)!.periodPricingFor('volume-2026')!;
+    direct.minimumCommitment!.amount = '0';
+    expect(b.sets.find((s) => s.name === SET)!.periodPricingFor('volume-2026')).toEqual(VOLUME_2026);
+  });
+
+  it('price the example tiers as worked out by hand', async () => {
+    const { volumeTiers } = (await book('rules')).periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!.rules;
+    const tiers = volumeTiers!.tiers;
+    // graduated, 1,500 min: 1000 x 0.10 = 100 + 500 x 0.08 = 40 + tier-2 flat fee 5.00 = 145
+    const g1500 = priceTiers('1500', tiers, 'graduated');
+    expect(g1500.amount).toBe('145');
+    expect(g1500.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([[0, '1000', '100'], [1, '500', '45']]);
+    // graduated, 12,000 min: 100 + 9000 x 0.08 = 720 + 5 + 2000 x 0.05 = 100 -> 925
+    const g12000 = priceTiers('12000', tiers, 'graduated');
+    expect(g12000.amount).toBe('925');
+    expect(g12000.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([[0, '1000', '100'], [1, '9000', '725'], [2, '2000', '100']]);
+    // the same minutes under the volume model: 1500 x 0.08 + 5 = 125; 12000 x 0.05 = 600
+    expect(priceTiers('1500', tiers, 'volume').amount).toBe('125');
+    expect(priceTiers('12000', tiers, 'volume').amount).toBe('600');
+  });
+
+  it('pass straight into the invoicing domain', async () => {
+    const { rules } = (await book('rules')).periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!;
+    // 1,500 dial-in minutes rated at 0 (the zero-rate rule), 30 dial-out minutes at 3.60 (not tiered)
+    const charges = [
+      { accessType: 'local_dial_in' as const, conferenceId: 'c1', minutes: '900', calls: 10, amount: '0', currency: 'EUR' },
+      { accessType: 'toll_free_dial_in' as const, zone: 'SE', conferenceId: 'c1', minutes: '600', calls: 5, amount: '0', currency: 'EUR' },
+      { accessType: 'dial_out' as const, zone: 'SE', conferenceId: 'c1', minutes: '30', calls: 1, amount: '3.60', currency: 'EUR' },
+    ];
+    const r = periodPricingLines(charges, rules, { currency: 'EUR', defaultVatRate: '25', netSoFar: '3.60' });
+    expect(r.tieredMinutes).toBe('1500');
+    expect(r.lines.map((l) => [l.kind, l.quantity, l.netAmount])).toEqual([
+      ['volume_tier', '1000', '100.00'],
+      ['volume_tier', '500', '40.00'],
+      ['volume_tier', '1', '5.00'],
+    ]); // 3.60 + 145 >= 100: no top-up
+    const small = periodPricingLines(charges.slice(0, 1).map((c) => ({ ...c, minutes: '100' })), rules, { currency: 'EUR', defaultVatRate: '25', netSoFar: '0' });
+    // 100 min x 0.10 = 10.00; commitment 100.00 -> top-up 90.00
+    expect(small.lines.map((l) => [l.kind, l.netAmount])).toEqual([['volume_tier', '10.00'], ['minimum_commitment', '90.00']]);
+  });
+
+  it('price a volume-2026 dial-in call at 0, and the same call for others at the list price', async () => {
+    const b = await book('rules');
+    const call = cdr({ accessType: 'toll_free_dial_in', customerAccount: 'C-VOL', callerNumber: '+46812345678', start: '2026-03-11T10:00:00+01:00', seconds: 600, features: ['recording'] });
+    const vol = b.rate(call, { customerAccount: 'C-VOL', contract: { id: 'K', pricePlan: 'volume-2026' } });
+    // 0 per minute on vol_dial_in + recording surcharge 0.25 (surcharges still apply)
+    expect(vol).toMatchObject({ rated: true, amount: '0.25' });
+    expect(vol.rated && vol.firedRules[0]).toBe('volume-2026 dial-in on tiers');
+    // list: toll-free from SE peak 600 s x 0.03/60 = 0.30 + 0.25
+    expect(b.rate(call, { customerAccount: 'C-X' })).toMatchObject({ rated: true, amount: '0.55' });
+  });
+});
+
+describe('the "*" fallback and the set in force', () => {
+  it('"*" prices every plan without its own entry, and no plan at all', async () => {
+    await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00', description: 'Monthly minimum' } }));
+    const b = await book(dir);
+    const t = at('2026-05-01T00:00:00+02:00');
+    for (const plan of [undefined, '', 'enterprise', 'Volume-2026']) {
+      expect(b.periodPricingAt(t, plan)).toMatchObject({ plan: '*', rules: { minimumCommitment: { amount: '10.00', description: 'Monthly minimum' } } });
+    }
+    expect(b.periodPricingAt(t, 'volume-2026')).toMatchObject({ plan: 'volume-2026', rules: VOLUME_2026 });
+  });
+
+  it('an empty plan opts that plan out of "*"', async () => {
+    await edit(SET, (d) => {
+      d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } };
+      d.periodPricing.plans.enterprise = {};
+    });
+    const b = await book(dir);
+    expect(b.periodPricingAt(at('2026-05-01T00:00:00+02:00'), 'enterprise')).toMatchObject({ plan: 'enterprise', rules: {} });
+  });
+
+  it('takes the section of the rule set in force at the instant', async () => {
+    await edit('standard-2025', (d) => (d.periodPricing = { plans: { '*': { minimumCommitment: { amount: '50.00' } } } }));
+    await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } }));
+    const b = await book(dir);
+    const [s2025, s2026] = b.sets;
+    expect(b.periodPricingAt(at('2024-12-01T00:00:00+01:00'), 'x')).toBeUndefined(); // before any set
+    const dec = b.periodPricingAt(at('2025-12-01T00:00:00+01:00'), 'x');
+    expect(dec).toEqual({ rules: { minimumCommitment: { amount: '50.00' } }, plan: '*', ruleSetHash: s2025!.hash, ruleSetName: 'standard-2025', ruleSetVersion: '2025.1' });
+    // the last instant of 2025 is still priced by standard-2025, the first of 2026 by standard-2026
+    expect(b.periodPricingAt(at('2025-12-31T23:59:59.999+01:00'), 'x')?.rules.minimumCommitment?.amount).toBe('50.00');
+    const jan = b.periodPricingAt(at('2026-01-01T00:00:00+01:00'), 'x');
+    expect(jan).toMatchObject({ rules: { minimumCommitment: { amount: '10.00' } }, plan: '*', ruleSetHash: s2026!.hash, ruleSetVersion: '2026.1' });
+    // volume-2026 did not exist in 2025: the 2025 "*" applies to it there
+    expect(b.periodPricingAt(at('2025-12-01T00:00:00+01:00'), 'volume-2026')?.plan).toBe('*');
+  });
+});
+
+describe('a mistake in periodPricing is refused with file, JSON path and reason', () => {
+  const cases: { name: string; change: (pp: any) => void; jsonPath: string; reason: string | RegExp }[] = [
+    {
+      name: 'a non-decimal price',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[0].unitPrice = '0,10'),
+      jsonPath: `${VOL}.volumeTiers.tiers[0].unitPrice`,
+      reason: '"0,10": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
+    },
+    {
+      name: 'a JSON number instead of a decimal string',
+      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = 100),
+      jsonPath: `${VOL}.minimumCommitment.amount`,
+      reason: '100: must be string',
+    },
+    {
+      name: 'a negative amount',
+      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = '-100.00'),
+      jsonPath: `${VOL}.minimumCommitment.amount`,
+      reason: '"-100.00": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
+    },
+    {
+      name: 'tiers not ascending',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = '1000'),
+      jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
+      reason: "tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)",
+    },
+    {
+      name: 'a last tier with an upper bound',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[2].upTo = '50000'),
+      jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
+      reason: 'the last tier must have "upTo": null (no upper bound), got "50000"',
+    },
+    {
+      name: 'an open tier before the last',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = null),
+      jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
+      reason: 'only the last tier may have "upTo": null; tier 1 of 3 has it',
+    },
+    {
+      name: 'a tier without upTo',
+      change: (pp) => delete pp.plans['volume-2026'].volumeTiers.tiers[2].upTo,
+      jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
+      reason: 'missing required property "upTo"',
+    },
+    {
+      name: 'an unknown access type',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes[1] = 'tollfree_dial_in'),
+      jsonPath: `${VOL}.volumeTiers.accessTypes[1]`,
+      reason: 'not allowed: "tollfree_dial_in" (did you mean "toll_free_dial_in"?); allowed: local_dial_in, toll_free_dial_in, dial_out, web',
+    },
+    {
+      name: 'an empty access type list',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes = []),
+      jsonPath: `${VOL}.volumeTiers.accessTypes`,
+      reason: 'must NOT have fewer than 1 items',
+    },
+    {
+      name: 'an unknown model',
+      change: (pp) => (pp.plans['volume-2026'].volumeTiers.model = 'graduate'),
+      jsonPath: `${VOL}.volumeTiers.model`,
+      reason: 'not allowed: "graduate" (did you mean "graduated"?); allowed: graduated, volume',
+    },
+    {
+      name: 'a misspelt item of a plan',
+      change: (pp) => {
+        pp.plans['volume-2026'].volumeTier = pp.plans['volume-2026'].volumeTiers;
+        delete pp.plans['volume-2026'].volumeTiers;
+      },
+      jsonPath: `${VOL}.volumeTier`,
+      reason: 'unknown property "volumeTier" (did you mean "volumeTiers"?)',
+    },
+    {
+      name: 'a misspelt key inside an item',
+      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.vatrate = '25'),
+      jsonPath: `${VOL}.minimumCommitment.vatrate`,
+      reason: 'unknown property "vatrate" (did you mean "vatRate"?)',
+    },
+    {
+      name: 'a misspelt key of the section',
+      change: (pp) => (pp.plan = pp.plans),
+      jsonPath: '$.periodPricing.plan',
+      reason: 'unknown property "plan" (did you mean "plans"?)',
+    },
+    {
+      name: 'an empty plans object',
+      change: (pp) => (pp.plans = {}),
+      jsonPath: '$.periodPricing.plans',
+      reason: 'must NOT have fewer than 1 properties',
+    },
+    {
+      name: 'a plan name with a stray space',
+      change: (pp) => (pp.plans['volume-2026 '] = pp.plans['volume-2026']),
+      jsonPath: '$.periodPricing.plans["volume-2026 "]',
+      reason: /^bad name "volume-2026 ": must match pattern/,
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      await edit(SET, (d) => c.change(d.periodPricing));
+      const r = await loadRuleBook(dir);
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.violations).toEqual([{ file: FILE, jsonPath: c.jsonPath, reason: typeof c.reason === 'string' ? c.reason : expect.stringMatching(c.reason) }]);
+    });
+  }
+
+  it('`rules check` prints it as file: path: reason and exits 1', async () => {
+    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].volumeTiers.tiers[1].upTo = '999'));
+    const err: string[] = [];
+    expect(await rulesCheck(dir, () => {}, (s) => err.push(s))).toBe(1);
+    expect(err[0]).toBe(`${FILE}: ${VOL}.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)`);
+  });
+
+  it('the domain check alone (without the JSON Schema) finds them too, all at once', () => {
+    const src = fixtureSource();
+    (src.ruleset as any).periodPricing = {
+      description: 3,
+      plans: {
+        gold: {
+          includedMinutes: { minutes: '-5', accessTypes: ['local_dial_in', 'local_dial_in', 'voip'] },
+          volumeTiers: { model: 'volume', vatRate: '125', tiers: [{ upTo: '10', unitPrice: '0.1' }, { upTo: '5', unitPrice: '1e-2' }, { upTo: null, unitPrice: '0.01', fee: '1' }] },
+          minimumCommitment: { amount: 100 },
+          discount: {},
+        },
+        silver: { volumeTiers: { model: 'graduated', tiers: [{ upTo: '10', unitPrice: '0.1' }, { upTo: '5', unitPrice: '0.2' }, { upTo: null, unitPrice: '0.01' }] } },
+        bronze: { volumeTiers: { model: 'graduated', tiers: [] } },
+        ' ': 'none',
+      },
+    };
+    const got = validateRuleSet(src).map((v) => `${v.file}: ${v.jsonPath}: ${v.reason}`);
+    expect(got).toEqual([
+      'fx/ruleset.json: $.periodPricing.description: description must be text, got 3',
+      'fx/ruleset.json: $.periodPricing.plans.gold.discount: unknown property "discount"; allowed: includedMinutes, volumeTiers, minimumCommitment',
+      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.minutes: minutes must not be negative, got "-5"',
+      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.accessTypes[1]: access type "local_dial_in" is listed twice',
+      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.accessTypes[2]: unknown access type "voip"; use local_dial_in, toll_free_dial_in, dial_out, web',
+      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.vatRate: vatRate must be at most 100, got "125"',
+      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.tiers[1].unitPrice: unitPrice must be a decimal string like "0.25", got "1e-2"',
+      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.tiers[2].fee: unknown property "fee"; allowed: upTo, unitPrice, flatFee',
+      'fx/ruleset.json: $.periodPricing.plans.gold.minimumCommitment.amount: amount must be a decimal string like "0.25", got 100',
+      "fx/ruleset.json: $.periodPricing.plans.silver.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 10 (the previous tier's upTo; upTo is inclusive)",
+      'fx/ruleset.json: $.periodPricing.plans.bronze.volumeTiers.tiers: at least one tier is required (the last one with "upTo": null)',
+      'fx/ruleset.json: $.periodPricing.plans[" "]: bad plan name " ": a contract price plan, or "*", without leading or trailing spaces',
+      'fx/ruleset.json: $.periodPricing.plans[" "]: plan " " must be an object, got "none"',
+    ]);
+    (src.ruleset as any).periodPricing = { plans: {} };
+    expect(validateRuleSet(src)).toEqual([{ file: 'fx/ruleset.json', jsonPath: '$.periodPricing.plans', reason: 'no plans: add a price plan (or "*" for every customer) or remove periodPricing' }]);
+    (src.ruleset as any).periodPricing = { plans: { '*': { minimumCommitment: { amount: '10' } } } };
+    expect(validateRuleSet(src)).toEqual([]);
+  });
+});
+
+describe('versioned and archived with the rule set', () => {
+  it('is part of the content hash and of the archived snapshot', async () => {
+    const before = (await book(dir)).sets.find((s) => s.name === SET)!.hash;
+    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].minimumCommitment.amount = '120.00'));
+    const saved: RuleSetSnapshot[] = [];
+    const live = new RatingRuntime(dir, { save: async (sets) => void saved.push(...sets) }, { info() {}, error() {} });
+    expect(await live.reload()).toBe(true);
+    const snap = saved.find((s) => s.name === SET)!;
+    expect(snap.hash).not.toBe(before);
+    const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content);
+    expect(ruleset.periodPricing.plans['volume-2026']).toEqual({ ...VOLUME_2026, minimumCommitment: { amount: '120.00' } });
+    expect(live.current!.book.periodPricingAt(at('2026-02-01T00:00:00+01:00'), 'volume-2026')).toMatchObject({ ruleSetHash: snap.hash, rules: { minimumCommitment: { amount: '120.00' } } });
+  });
+});
