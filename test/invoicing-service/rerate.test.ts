@@ -138,6 +138,14 @@ describe('RerateCharges', () => {
     expect(after.creditNoteNumbers).toEqual([credit!.number]);
     expect(after.supplementaryInvoiceNumbers).toEqual([supplement!.number]);
 
+    // The documents a customer receives (test-output/, looked at as PNG): both name the invoice they correct.
+    const out = path.join(REPO_ROOT, 'test-output');
+    fs.mkdirSync(out, { recursive: true });
+    for (const doc of [credit!, supplement!]) {
+      const pdf = await billing().renderInvoiceDocument({ invoiceId: doc.id, format: 0 });
+      fs.writeFileSync(path.join(out, `rerate-${pdf.fileName}`), pdf.content);
+    }
+
     // November's running charges follow the new prices: 2 x 0.50.
     const running = await billing().getRunningCharges({ customerAccount: 'RERATE', asOf: new Date('2026-11-20T12:00:00Z') });
     expect(running.totals.map((m) => m.amount)).toEqual(['1']);
