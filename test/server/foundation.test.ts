@@ -11,7 +11,11 @@ import { ServerReflectionService } from 'nice-grpc-server-reflection';
 import { ServerReflectionRequest } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
+import { BookingServiceDefinition } from '../../src/gen/billing/v1/booking_service';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
+import { unimplementedMethods } from '../../src/transport/grpc/unimplemented';
 import { startTestService, type TestService } from '../support/test-service';
 import { expectStatus } from '../support/expect-status';
 
@@ -102,6 +106,31 @@ describe('authentication and roles', () => {
   it('admits the role the RPC declares (the call then fails only on its own merits)', async () => {
     const error = await expectStatus(t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'r1', cdrs: [] }), Status.INVALID_ARGUMENT);
     expect(error.details).toContain('cdrs: a batch needs at least one CDR');
+  });
+});
+
+describe('the contract is built', () => {
+  it('answers every unary RPC of every service on its merits, none with UNIMPLEMENTED', async () => {
+    const services = [BookingServiceDefinition, CdrIngestServiceDefinition, CustomerServiceDefinition, InvoiceServiceDefinition, RatingServiceDefinition];
+    let unary = 0;
+    for (const definition of services) {
+      const client = t.client(definition, 'admin') as unknown as Record<string, (request: object) => Promise<unknown>>;
+      for (const [key, method] of Object.entries(definition.methods)) {
+        if (method.requestStream || method.responseStream) continue;
+        unary += 1;
+        const code = await client[key]!({}).then(
+          () => Status.OK,
+          (error: { code?: Status }) => error.code,
+        );
+        expect({ method: `${definition.fullName}/${method.name}`, code }).not.toEqual({ method: `${definition.fullName}/${method.name}`, code: Status.UNIMPLEMENTED });
+      }
+    }
+    expect(unary).toBeGreaterThan(20);
+  });
+
+  it('would answer UNIMPLEMENTED for a method nobody built, never a made-up result', async () => {
+    const fallback = unimplementedMethods(InvoiceServiceDefinition) as Record<string, () => Promise<unknown>>;
+    await expect(fallback.rerateCharges!()).rejects.toMatchObject({ code: Status.UNIMPLEMENTED, details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet' });
   });
 });
 
