@@ -18,13 +18,8 @@ import { PostgresCustomerStore } from './persistence/customer-store';
 import { PostgresBookingStore } from './persistence/booking-store';
 import { RatingRuntime } from './app/rating/rating-runtime';
 import { loadInvoicingConfig } from './config/invoicing-config';
-import { Invoicing } from './app/invoicing/invoicing';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
-import { PostgresInvoiceStore } from './persistence/invoice-store';
-import { PostgresRerateStore } from './persistence/rerate-store';
-import { Rerating } from './app/invoicing/rerate-charges';
-import { RuleSetRater } from './app/rating/rule-set-rater';
-import { CompiledRuleSet } from './domain/rating/index';
+import { composeInvoicing } from './compose/invoicing';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { createGrpcServer } from './transport/grpc/grpc-server';
 import { billingServices } from './transport/grpc/services/index';
@@ -49,35 +44,16 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const applied = await database.migrate();
   logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
 
-  const ruleSetArchive = new PostgresRuleSetArchive(database);
-  const rating = new RatingRuntime(config.rulesDir, ruleSetArchive, logger, (result) =>
+  const rating = new RatingRuntime(config.rulesDir, new PostgresRuleSetArchive(database), logger, (result) =>
     metrics.ruleReloads.inc({ result }),
   );
   await rating.reload();
   const stopWatchingRules = rating.watch();
 
   const invoicingConfig = loadInvoicingConfig(process.env);
-  const invoiceStore = new PostgresInvoiceStore(database);
-  const invoicing = new Invoicing({
-    store: invoiceStore,
-    config: invoicingConfig,
-    periodPricing: (instant, plan) => rating.current?.book.periodPricingAt(instant, plan),
-  });
+  const { invoicing, rerating } = composeInvoicing(database, rating, invoicingConfig);
   const customerDirectory = new PostgresCustomerDirectory(database);
   const bookingDirectory = new PostgresBookingDirectory(database);
-  const rerating = new Rerating({
-    store: new PostgresRerateStore(database),
-    invoices: invoiceStore,
-    invoicing,
-    config: invoicingConfig,
-    liveRater: rating,
-    archivedRater: async (hash) => {
-      const source = await ruleSetArchive.load(hash);
-      return source && new RuleSetRater(new CompiledRuleSet(source));
-    },
-    customers: customerDirectory,
-    bookings: bookingDirectory,
-  });
   const closeScheduler = new PeriodCloseScheduler(invoicing, invoicingConfig.closeIntervalMs, logger);
 
   const tokens = loadTokens(config, logger);

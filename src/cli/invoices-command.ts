@@ -3,29 +3,28 @@
  * named by DATABASE_URL (or the embedded one in BILLING_DATA_DIR, which only one process may open at
  * a time: stop the service first, or use a PostgreSQL server).
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { Invoicing } from '../app/invoicing/invoicing';
+import type { Invoicing } from '../app/invoicing/invoicing';
 import type { InvoiceStatus, StoredInvoice } from '../app/invoicing/ports';
-import { loadConfig } from '../config/config';
-import { loadInvoicingConfig } from '../config/invoicing-config';
-import { DomainError } from '../domain/errors';
-import { openDatabase, type Database } from '../persistence/database';
-import { PostgresInvoiceStore } from '../persistence/invoice-store';
+import { requestKey } from '../app/mutations';
+import { DomainError, ValidationError } from '../domain/errors';
+import { openBilling, type BillingCore } from './open-billing';
 
-async function withInvoicing(run: (invoicing: Invoicing) => Promise<void>): Promise<void> {
-  const config = loadConfig();
-  let database: Database | undefined;
+/** Runs with invoicing built as the service builds it (the live rule files price period-level items). */
+async function withInvoicing(run: (invoicing: Invoicing, core: BillingCore) => Promise<void>): Promise<void> {
+  let core: BillingCore | undefined;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
-    await run(new Invoicing({ store: new PostgresInvoiceStore(database), config: loadInvoicingConfig(process.env) }));
+    core = await openBilling();
+    await run(core.invoicing, core);
   } catch (error) {
     if (error instanceof DomainError || error instanceof RangeError) {
       console.error(`error: ${error.message}`);
       process.exitCode = 1;
     } else throw error;
   } finally {
-    await database?.close();
+    await core?.close();
   }
 }
 
@@ -82,6 +81,38 @@ export function registerInvoicesCommands(program: Command): Command {
         for (const i of result.invoices) console.log(summary(i));
         for (const s of result.skipped) console.error(`skipped ${s.customerAccount}: ${s.reason}`);
         console.log(`${result.invoices.length} invoice(s), ${result.skipped.length} customer(s) skipped`);
+      });
+    });
+
+  invoices
+    .command('rerate')
+    .description("price a customer's CDRs again; drafts are rebuilt, issued invoices corrected by a credit note and a supplementary invoice")
+    .requiredOption('--customer <account>', 'the customer account')
+    .requiredOption('--from <instant>', 'CDRs starting at or after this ISO 8601 instant, e.g. 2026-10-01T00:00:00+02:00')
+    .requiredOption('--to <instant>', 'and before this one')
+    .option('--rule-set <hash>', 'price with this archived rule set (content hash) instead of the live rules')
+    .option('--reason <text>', 'printed on the correction documents')
+    .option('--request-id <id>', 'idempotency key: running again with the same id and arguments changes nothing more', crypto.randomUUID())
+    .action(async (opts: { customer: string; from: string; to: string; ruleSet?: string; reason?: string; requestId: string }) => {
+      await withInvoicing(async (_invoicing, core) => {
+        const instant = (text: string, field: string) => {
+          const d = new Date(text);
+          if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || isNaN(d.getTime())) throw new ValidationError([{ field, reason: 'an ISO 8601 instant with a time and offset' }]);
+          return d;
+        };
+        const request = { customerAccount: opts.customer, from: instant(opts.from, '--from'), to: instant(opts.to, '--to'), ruleSetHash: opts.ruleSet, reason: opts.reason };
+        const r = await core.rerating.rerate({
+          key: requestKey('InvoiceService.RerateCharges', opts.requestId, request),
+          customerAccount: request.customerAccount,
+          from: request.from,
+          to: request.to,
+          ...(opts.ruleSet ? { ruleSetHash: opts.ruleSet } : {}),
+          ...(opts.reason ? { reason: opts.reason } : {}),
+        });
+        const money = (list: { currency: string; amount: string }[]) => list.map((m) => `${m.amount} ${m.currency}`).join(', ') || '0';
+        console.log(`re-rated ${r.reratedCount} charge(s), ${r.changedCount} changed (${r.invoicedChangedCount} on issued invoices), ${r.newlyRatedCount} newly rated`);
+        console.log(`before ${money(r.oldTotals)}, after ${money(r.newTotals)}; drafts rebuilt: ${r.rebuiltInvoiceIds.join(', ') || 'none'}`);
+        for (const c of r.corrections) console.log(summary(c));
       });
     });
 

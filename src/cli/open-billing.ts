@@ -2,7 +2,11 @@
  * What CLI commands that work on stored data need: the database (migrated), the live rule book
  * and the ingest dependencies, built the same way the service builds them.
  */
+import type { Invoicing } from '../app/invoicing/invoicing';
+import type { Rerating } from '../app/invoicing/rerate-charges';
 import { RatingRuntime } from '../app/rating/rating-runtime';
+import { composeInvoicing } from '../compose/invoicing';
+import { loadInvoicingConfig } from '../config/invoicing-config';
 import type { IngestDeps } from '../app/ingest/ingest-cdrs';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger } from '../observability/logger';
@@ -17,6 +21,8 @@ export interface BillingCore {
   database: Database;
   rating: RatingRuntime;
   ingest: IngestDeps;
+  invoicing: Invoicing;
+  rerating: Rerating;
   close(): Promise<void>;
 }
 
@@ -31,6 +37,7 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
     config,
     database,
     rating,
+    ...composeInvoicing(database, rating, loadInvoicingConfig(process.env)),
     ingest: {
       store: new PostgresCdrStore(database),
       rater: rating,

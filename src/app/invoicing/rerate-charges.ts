@@ -144,8 +144,11 @@ export class Rerating {
           oldTotals.add(old.currency, old.amount);
           const sameAmount = old.currency === fresh.currency && new Decimal(old.amount).equals(fresh.amount);
           if (sameAmount && old.ruleSetHash === fresh.ruleSetHash) continue;
-          if (!sameAmount) counts.changedCount++;
-          if (old.invoiceId) changedPerInvoice.set(old.invoiceId, (changedPerInvoice.get(old.invoiceId) ?? 0) + 1);
+          // Same amount, another rule set: the new charge records it, but no invoice changes.
+          if (!sameAmount) {
+            counts.changedCount++;
+            if (old.invoiceId) changedPerInvoice.set(old.invoiceId, (changedPerInvoice.get(old.invoiceId) ?? 0) + 1);
+          }
         } else counts.newlyRatedCount++;
         ruleSets.add(fresh.ruleSetHash);
         replacements.push({ cdrId: call.cdrId, cdr: call.cdr, oldChargeId: old?.id, invoiceId: old?.invoiceId, charge: fresh });
