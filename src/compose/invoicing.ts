@@ -21,7 +21,13 @@ export function composeInvoicing(database: Database, rating: RatingRuntime, conf
   const invoicing = new Invoicing({
     store: invoiceStore,
     config,
-    periodPricing: (instant, plan) => rating.current?.book.periodPricingAt(instant, plan),
+    periodPricing: (instant, plan) => {
+      // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
+      // customer with this reason (and closes it on a later run) rather than invoice it without them.
+      const live = rating.current;
+      if (!live) throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
+      return live.book.periodPricingAt(instant, plan);
+    },
   });
   const rerating = new Rerating({
     store: new PostgresRerateStore(database),

@@ -34,6 +34,19 @@ export function billedSecondsSql(explanation: string, durationSeconds: string): 
  *   select ...
  */
 export function dailyTotalsUpsertCte(source: string, name = 'daily_totals'): string {
+  return upsertCte(source, name, { calls: 'count(*)', weight: '' });
+}
+
+/**
+ * Like dailyTotalsUpsertCte, for a `source` that also has a `sign` column: +1 for a charge that
+ * became current, -1 for one that was superseded (a rerate). Adding the difference, rather than
+ * rebuilding the rows, commutes with ingest adding to the same rows at the same time.
+ */
+export function dailyTotalsDeltaCte(source: string, name = 'daily_totals'): string {
+  return upsertCte(source, name, { calls: 'sum(s.sign)', weight: 's.sign * ' });
+}
+
+function upsertCte(source: string, name: string, sums: { calls: string; weight: string }): string {
   return `${name} as (
   insert into charge_daily_totals (customer_account, local_date, access_type, zone, currency, calls, billed_seconds, amount)
   select s.customer_account,
@@ -41,9 +54,9 @@ export function dailyTotalsUpsertCte(source: string, name = 'daily_totals'): str
          s.access_type,
          coalesce(s.explanation->>'zone', ''),
          s.currency,
-         count(*),
-         sum(${billedSecondsSql('s.explanation', 's.duration_seconds')})::bigint,
-         sum(s.amount)
+         ${sums.calls},
+         sum(${sums.weight}${billedSecondsSql('s.explanation', 's.duration_seconds')})::bigint,
+         sum(${sums.weight}s.amount)
   from ${source} s
   left join customers cu on cu.external_id = s.customer_account
   group by 1, 2, 3, 4, 5
@@ -56,7 +69,7 @@ export function dailyTotalsUpsertCte(source: string, name = 'daily_totals'): str
 }
 
 /**
- * Rebuilds the daily totals of some customers from their current charges (after a rerate, for a
+ * Rebuilds the daily totals of some customers from their current charges (for a
  * repair, or to fill the table in a benchmark): run both statements, in order, in one transaction.
  * Each takes one `?` binding: a JSON array of customer accounts.
  */
@@ -71,20 +84,3 @@ ${dailyTotalsUpsertCte('fresh')}
 select 1`,
 ];
 
-/**
- * Rebuilds one customer's daily totals for the local dates [fromDate, toDate] (inclusive) from its
- * current charges, after a rerate changed charges of calls in that span: run both statements, in
- * order, in the rerate's transaction. Bindings: (account, fromDate, toDate) for the first;
- * (account, fromInstant, toInstant) for the second, the instants being the start of fromDate and
- * the end of toDate in the customer's time zone.
- */
-export const REBUILD_DAILY_TOTALS_SPAN: readonly [string, string] = [
-  `delete from charge_daily_totals where customer_account = ? and local_date >= ?::date and local_date <= ?::date`,
-  `with fresh as (
-  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
-  from charges c join cdrs d on d.id = c.cdr_id
-  where c.superseded_at is null and c.customer_account = ? and c.call_start >= ?::timestamptz and c.call_start < ?::timestamptz
-),
-${dailyTotalsUpsertCte('fresh')}
-select 1`,
-];

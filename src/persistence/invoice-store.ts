@@ -357,7 +357,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
           async creditedSoFar(invoiceId): Promise<CreditedSoFar> {
             const rows = rowsOf<{ credited_line_no: number; net: string; quantity: string }>(
               await trx.raw(
-                `select l.credited_line_no, sum(l.net_amount)::text as net, sum(l.quantity)::text as quantity
+                `select l.credited_line_no, sum(l.net_amount)::text as net,
+                        -- a price adjustment (quantity 1 piece) credits an amount, not part of the line's quantity
+                        sum(case when l.kind = 'adjustment' then 0 else l.quantity end)::text as quantity
                  from invoice_lines l join invoices cn on cn.id = l.invoice_id
                  where cn.credited_invoice_id = ? and l.credited_line_no is not null group by l.credited_line_no`,
                 [invoiceId],

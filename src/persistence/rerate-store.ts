@@ -6,16 +6,22 @@
  * - the customer's current charges of the range are locked FOR UPDATE: a close that claims them
  *   (REPEATABLE READ) either commits first, and the rerate then sees their invoice, or fails with a
  *   serialization error and is retried after the rerate, seeing the new charges;
- * - invoices are locked FOR UPDATE (id order) before a draft is rebuilt or a correction issued.
+ * - a charge read without a lock (stored after the lock was taken) is superseded with RETURNING its
+ *   invoice as it is at that moment, so a close that claimed it meanwhile is seen and corrected;
+ * - invoices are locked FOR UPDATE (id order) before a draft is rebuilt or a correction issued;
+ * - running totals get the difference (minus the old charges, plus the new ones) through the same
+ *   additive upsert as ingest, which commutes with an ingest adding to the same rows.
+ * What this transaction replaced is kept in a temporary table (dropped at commit), from which the
+ * totals' difference and each invoice's charges "before" the rerate are read.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ChargeGroup, IssueOptions, StoredInvoice } from '../app/invoicing/ports';
-import type { ChargeReplacement, NewCorrection, RerateCall, RerateStore, RerateTx } from '../app/invoicing/rerate-ports';
+import type { ChargeReplacement, NewCorrection, RerateCall, ReplacedCharge, RerateStore, RerateTx } from '../app/invoicing/rerate-ports';
 import type { InvoiceDraft } from '../domain/invoicing/types';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
-import { REBUILD_DAILY_TOTALS_SPAN } from './daily-totals-sql';
+import { dailyTotalsDeltaCte } from './daily-totals-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices, replaceDraftContent } from './invoice-documents';
 import { once, rowsOf } from './sql-helpers';
 
@@ -38,22 +44,46 @@ type CallRow = StoredRow & {
   charge_invoice_id: string | null;
 };
 
+const REPLACED_TABLE = `create temporary table if not exists rerate_replaced (old_id bigint, new_id bigint not null) on commit drop`;
+
 const SUPERSEDE = `
 update charges c set superseded_at = now()
 from jsonb_array_elements_text(?::jsonb) as x(id)
-where c.id = x.id::bigint and c.superseded_at is null`;
+where c.id = x.id::bigint and c.superseded_at is null
+returning c.id::text as id, c.cdr_id::text as cdr_id, c.invoice_id::text as invoice_id`;
 
 /** Unrated CDRs that now have a charge become rated (their reason and attempts as a retry records them). */
 const MARK_RATED = `
 update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
 from jsonb_array_elements_text(?::jsonb) as x(id)
-where cdrs.id = x.id::bigint and cdrs.rating_status = 'unrated'`;
+where cdrs.id = x.id::bigint and cdrs.rating_status = 'unrated'
+returning cdrs.id::text as id`;
 
 const INSERT_CHARGES = `
-insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id)
-select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id
-from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-  currency text, rule_set_hash text, fired_rules text[], explanation jsonb, invoice_id bigint)`;
+with inserted as (
+  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id)
+  select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id
+  from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
+    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, invoice_id bigint, old_id bigint)
+  returning id, cdr_id
+)
+insert into rerate_replaced (old_id, new_id)
+select x.old_id, inserted.id from inserted join jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, old_id bigint) using (cdr_id)`;
+
+/** Minus every charge this transaction superseded, plus every charge it stored. */
+const TOTALS_DELTA = `
+with delta as (
+  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds,
+         case when c.id = r.new_id then 1 else -1 end as sign
+  from rerate_replaced r join charges c on c.id = r.new_id or c.id = r.old_id
+  join cdrs d on d.id = c.cdr_id
+),
+${dailyTotalsDeltaCte('delta')}
+select 1`;
+
+/** `c` is one of the invoice's charges before this transaction: current and not new, or superseded by it. */
+const BEFORE_THIS_RERATE = `((c.superseded_at is null and not exists (select 1 from rerate_replaced r where r.new_id = c.id))
+  or exists (select 1 from rerate_replaced r where r.old_id = c.id))`;
 
 export class PostgresRerateStore implements RerateStore {
   constructor(private readonly database: Database) {}
@@ -89,6 +119,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
   return {
     async lock(account, from, to) {
       await trx.raw(`select pg_advisory_xact_lock(hashtextextended('billing.rerate:' || ?, 0))`, [account]);
+      await trx.raw(REPLACED_TABLE);
       await trx.raw(
         `select count(*) from (select 1 from charges where customer_account = ? and call_start >= ? and call_start < ? and superseded_at is null
                                order by id for update) locked`,
@@ -120,37 +151,41 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       }));
     },
 
-    async replace(rows: ChargeReplacement[]) {
-      // Two statements, in this order: the one-current-charge-per-CDR index must see the old charge
-      // superseded before the new one arrives.
+    async replace(rows: ChargeReplacement[]): Promise<ReplacedCharge[]> {
+      // Supersede first: the one-current-charge-per-CDR index must see the old charge gone before the
+      // new one arrives. RETURNING gives each old charge's invoice as of now, not as it was read.
       const old = rows.flatMap((r) => (r.oldChargeId ? [r.oldChargeId] : []));
-      if (old.length) {
-        const result = (await trx.raw(SUPERSEDE, [JSON.stringify(old)])) as { rowCount?: number; affectedRows?: number };
-        const n = result.rowCount ?? result.affectedRows;
-        if (n !== undefined && n !== old.length) throw new Error(`rerate: ${old.length - n} locked charges were superseded by someone else`);
-      }
+      const superseded = new Map(
+        old.length ? rowsOf<{ id: string; cdr_id: string; invoice_id: string | null }>(await trx.raw(SUPERSEDE, [JSON.stringify(old)])).map((r) => [r.cdr_id, r]) : [],
+      );
+      if (superseded.size !== old.length) throw new Error(`rerate: ${old.length - superseded.size} locked charges were superseded by someone else`);
       const firsts = rows.filter((r) => !r.oldChargeId).map((r) => r.cdrId);
-      if (firsts.length) await trx.raw(MARK_RATED, [JSON.stringify(firsts)]);
-      await trx.raw(INSERT_CHARGES, [
-        JSON.stringify(
-          rows.map((r) => ({
-            cdr_id: r.cdrId,
-            customer_account: r.cdr.customerAccount,
-            call_start: r.cdr.startTime.toISOString(),
-            amount: r.charge.amount,
-            currency: r.charge.currency,
-            rule_set_hash: r.charge.ruleSetHash,
-            fired_rules: r.charge.firedRules,
-            explanation: r.charge.explanation,
-            invoice_id: r.invoiceId ?? null,
-          })),
-        ),
-      ]);
+      const flipped = new Set(firsts.length ? rowsOf<{ id: string }>(await trx.raw(MARK_RATED, [JSON.stringify(firsts)])).map((r) => r.id) : []);
+      const stored = rows.filter((r) => r.oldChargeId || flipped.has(r.cdrId));
+      const payload = stored.map((r) => ({
+        cdr_id: r.cdrId,
+        customer_account: r.cdr.customerAccount,
+        call_start: r.cdr.startTime.toISOString(),
+        amount: r.charge.amount,
+        currency: r.charge.currency,
+        rule_set_hash: r.charge.ruleSetHash,
+        fired_rules: r.charge.firedRules,
+        explanation: r.charge.explanation,
+        invoice_id: superseded.get(r.cdrId)?.invoice_id ?? null,
+        old_id: superseded.get(r.cdrId)?.id ?? null,
+      }));
+      if (payload.length) {
+        const json = JSON.stringify(payload);
+        await trx.raw(INSERT_CHARGES, [json, json]);
+      }
+      return stored.map((r) => {
+        const invoiceId = superseded.get(r.cdrId)?.invoice_id;
+        return invoiceId ? { cdrId: r.cdrId, invoiceId } : { cdrId: r.cdrId };
+      });
     },
 
-    async rebuildDailyTotals(account, span) {
-      await trx.raw(REBUILD_DAILY_TOTALS_SPAN[0], [account, span.fromDate, span.toDate]);
-      await trx.raw(REBUILD_DAILY_TOTALS_SPAN[1], [account, span.from.toISOString(), span.to.toISOString()]);
+    async applyDailyTotalsDelta() {
+      await trx.raw(TOTALS_DELTA);
     },
 
     async lockInvoices(ids): Promise<StoredInvoice[]> {
@@ -163,12 +198,13 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       return loadInvoices(trx, locked.map((r) => r.id));
     },
 
-    async invoiceCharges(invoice): Promise<ChargeGroup[]> {
+    async invoiceCharges(invoice, when): Promise<ChargeGroup[]> {
       const rows = rowsOf<ChargeGroupRow>(
         await trx.raw(
           `select ${chargeGroupColumns('?::timestamptz')}
            from charges c join cdrs d on d.id = c.cdr_id
-           where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint and c.superseded_at is null
+           where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint
+             and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
            group by ${CHARGE_GROUP_BY}`,
           [invoice.periodStart.toISOString(), invoice.customerAccount, invoice.periodEnd.toISOString(), invoice.id],
         ),
@@ -176,14 +212,15 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       return rows.map(toChargeGroup);
     },
 
-    async corrections(invoiceId): Promise<StoredInvoice[]> {
-      const rows = rowsOf<{ id: string }>(
-        await trx.raw(`select id::text from invoices where credited_invoice_id = ?::bigint or supplements_invoice_id = ?::bigint order by id`, [
-          invoiceId,
-          invoiceId,
-        ]),
+    async billedNet(invoiceId): Promise<string> {
+      const [row] = rowsOf<{ net: string }>(
+        await trx.raw(
+          `select coalesce(sum(net_total), 0)::text as net from invoices
+           where status = 'ISSUED' and (id = ?::bigint or credited_invoice_id = ?::bigint or supplements_invoice_id = ?::bigint)`,
+          [invoiceId, invoiceId, invoiceId],
+        ),
       );
-      return loadInvoices(trx, rows.map((r) => r.id));
+      return row!.net;
     },
 
     async replaceDraft(invoiceId: string, draft: InvoiceDraft) {

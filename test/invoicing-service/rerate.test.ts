@@ -33,7 +33,7 @@ beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rerate-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
   t = await startTestService({ rulesDir, env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
-  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['RERATE', 'DRAFTY']);
+  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['RERATE', 'DRAFTY', 'GOODWILL']);
 });
 afterAll(async () => {
   await t?.stop();
@@ -228,6 +228,27 @@ describe('RerateCharges', () => {
       fs.writeFileSync(file, saved);
       await t.service.rating.reload();
     }
+  });
+
+  it('leaves a manual credit note alone, and can undo an increase larger than the invoice', async () => {
+    await setPeakRate('do_SE', '0.06');
+    await setPeakRate('do_SE_MOBILE', '0.12');
+    const before = await activeHash();
+    // Thu 8 Oct 11:00 local: 600 s to SE fixed = 0.60; 90 s to an SE mobile = 0.18.
+    await submit([leg('GOODWILL', '+46812345678', '2026-10-08T09:00:00Z', 600), leg('GOODWILL', '+46701234567', '2026-10-08T09:20:00Z', 90)]);
+    const invoice = (await billing().closeBillingPeriod({ requestId: 'close-goodwill', customerAccount: 'GOODWILL', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true })).invoices[0]!;
+    expect(amounts(invoice)).toEqual(['0.78', '0.20', '0.98']);
+    await billing().createCreditNote({ requestId: 'goodwill', invoiceId: invoice.id, reason: 'Goodwill: bad line quality', lines: [{ lineNumber: 1, quantity: '' }], issue: true });
+
+    // SE mobiles up tenfold (1.20/min): 90 s = 1.80. Only that line is corrected; the goodwill credit stays.
+    await setPeakRate('do_SE_MOBILE', '1.20');
+    const up = await finance().rerateCharges({ requestId: 'goodwill-up', customerAccount: 'GOODWILL', period: OCTOBER, ruleSetHash: '', reason: '' });
+    expect(up.corrections.map(lineView)).toEqual([[['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '1.6200', '1.62']]]);
+
+    // Back to the rules before: a credit of 1.62, more than the invoice's own 0.78 but not more than was billed for it (1.80).
+    const back = await finance().rerateCharges({ requestId: 'goodwill-back', customerAccount: 'GOODWILL', period: OCTOBER, ruleSetHash: before, reason: 'Rate error' });
+    expect(back.corrections.map(lineView)).toEqual([[['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '1.6200', '-1.62']]]);
+    expect(back.corrections[0]!.kind).toBe(InvoiceKind.INVOICE_KIND_CREDIT_NOTE);
   });
 
   it('refuses bad requests precisely, and roles other than finance and billing', async () => {

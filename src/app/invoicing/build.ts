@@ -76,8 +76,10 @@ export function periodPricingOf(
 ): { rules: PeriodPricingRules; source?: string } | undefined {
   const rules: PeriodPricingRules = { ...fromRules?.rules };
   if (contract?.includedMinutes && !new Decimal(contract.includedMinutes).isZero()) rules.includedMinutes = { minutes: contract.includedMinutes };
-  if (contract?.minimumCommitment && !new Decimal(contract.minimumCommitment).isZero()) {
-    rules.minimumCommitment = { amount: contract.minimumCommitment };
+  // A contract's minimum commitment, when set, replaces the plan's; set to 0 it waives it.
+  if (contract?.minimumCommitment !== undefined) {
+    if (new Decimal(contract.minimumCommitment).isZero()) delete rules.minimumCommitment;
+    else rules.minimumCommitment = { amount: contract.minimumCommitment };
   }
   if (!Object.keys(rules).length) return undefined;
   return fromRules
@@ -97,6 +99,8 @@ export interface BuildSettings {
   issueDate: string;
   /** Period pricing from the rule files; without it only the contract's own items apply. */
   periodPricing?: PeriodPricingSource;
+  /** The buyer as printed; from the customer when absent. */
+  buyer?: BuyerParty;
 }
 
 /** The invoice draft of one customer's period from its claimed charges (pure). */
@@ -123,7 +127,7 @@ export function buildPeriodInvoice(target: CloseTarget, charges: ChargeGroup[], 
     }
     return s;
   });
-  const buyer = buyerParty(customer);
+  const buyer = settings.buyer ?? buyerParty(customer);
   const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
   const contract = contractAt(customer, period.start);
   const pricing = periodPricingOf(contract, settings.periodPricing?.(period.start, contract?.pricePlan));

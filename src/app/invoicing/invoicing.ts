@@ -9,7 +9,7 @@ import type { InvoicingConfig } from '../../config/invoicing-config';
 import { renderInvoicePdf } from '../../documents/invoice-pdf';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
 import { buildCreditNote, issueDraft } from '../../domain/invoicing/draft';
-import type { InvoiceLineInput, IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import type { BuyerParty, InvoiceLineInput, IssuedInvoiceDocument, SellerParty } from '../../domain/invoicing/types';
 import { Decimal, formatAmount, isDecimalText, ZERO } from '../../domain/money';
 import { nextPeriod, periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
@@ -23,6 +23,12 @@ export interface InvoicingDeps {
   /** Period pricing (tiers, included minutes, minimum commitment) from the live rule files. */
   periodPricing?: PeriodPricingSource;
   now?: () => Date;
+}
+
+export interface BuildOptions {
+  periodPricing?: PeriodPricingSource;
+  seller?: SellerParty;
+  buyer?: BuyerParty;
 }
 
 export interface CloseRequest {
@@ -192,14 +198,17 @@ export class Invoicing {
 
   /**
    * The invoice of one customer's period from its charges: what closing stores, and what a rerate
-   * compares an issued invoice with. `periodPricing`: the live rule files' unless given.
+   * compares an issued invoice with. Unless given: the live rule files' period pricing, the
+   * configured seller and the customer as buyer.
    */
-  buildInvoice(target: CloseTarget, charges: ChargeGroup[], periodPricing = this.deps.periodPricing): BuildDecision {
+  buildInvoice(target: CloseTarget, charges: ChargeGroup[], options: BuildOptions = {}): BuildDecision {
+    const periodPricing = options.periodPricing ?? this.deps.periodPricing;
     return buildPeriodInvoice(target, charges, {
-      seller: this.deps.config.seller,
+      seller: options.seller ?? this.deps.config.seller,
       vatRate: this.deps.config.vatRate,
       issueDate: this.today(),
       ...(periodPricing ? { periodPricing } : {}),
+      ...(options.buyer ? { buyer: options.buyer } : {}),
     });
   }
 

@@ -13,19 +13,18 @@
  *    issued before) is issued at once as a credit note (lines that went down) and a supplementary
  *    invoice (lines that went up), both referring to the invoice.
  */
-import { DateTime } from 'luxon';
 import type { InvoicingConfig } from '../../config/invoicing-config';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
-import { buildCreditNote, buildInvoiceDraft, invoiceLineKey, rerateDelta } from '../../domain/invoicing/draft';
-import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import { buildCreditNote, buildInvoiceDraft, invoiceLineKey, rerateDelta, type RerateDelta } from '../../domain/invoicing/draft';
+import type { InvoiceDraft, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import { rate, type BatchFacts } from '../ingest/ingest-cdrs';
 import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
 import type { RequestKey } from '../mutations';
 import { periodOptionsAt, type PeriodPricingSource } from './build';
-import type { Invoicing } from './invoicing';
-import type { BillingCustomer, InvoiceStore, StoredInvoice } from './ports';
+import type { BuildOptions, Invoicing } from './invoicing';
+import type { BillingCustomer, ChargeGroup, CloseTarget, InvoiceStore, StoredInvoice } from './ports';
 import type { ChargeReplacement, RerateStore, RerateTx } from './rerate-ports';
 
 /** A rater that can also name the rule sets it prices with ("standard-2026 2026.1"). */
@@ -122,14 +121,13 @@ export class Rerating {
     const unpriceable: string[] = [];
     const changedPerInvoice = new Map<string, number>();
     const ruleSets = new Set<string>();
-    let first: Date | undefined;
-    let last: Date | undefined;
 
     for (let after = '0'; ; ) {
       const page = await tx.calls(customer.account, from, to, after, PAGE);
       if (!page.length) break;
       after = page[page.length - 1]!.cdrId;
       const replacements: ChargeReplacement[] = [];
+      const amountChanged = new Set<string>();
       for (const call of page) {
         const decision = rate(call.cdr, { rater }, facts);
         const old = call.charge;
@@ -147,24 +145,25 @@ export class Rerating {
           // Same amount, another rule set: the new charge records it, but no invoice changes.
           if (!sameAmount) {
             counts.changedCount++;
-            if (old.invoiceId) changedPerInvoice.set(old.invoiceId, (changedPerInvoice.get(old.invoiceId) ?? 0) + 1);
+            amountChanged.add(call.cdrId);
           }
         } else counts.newlyRatedCount++;
         ruleSets.add(fresh.ruleSetHash);
-        replacements.push({ cdrId: call.cdrId, cdr: call.cdr, oldChargeId: old?.id, invoiceId: old?.invoiceId, charge: fresh });
-        const start = call.cdr.startTime;
-        if (!first || start < first) first = start;
-        if (!last || start > last) last = start;
+        replacements.push({ cdrId: call.cdrId, cdr: call.cdr, ...(old ? { oldChargeId: old.id } : {}), charge: fresh });
       }
       // After the first unpriceable call nothing more is written: the transaction is rolled back anyway.
-      if (!unpriceable.length && replacements.length) await tx.replace(replacements);
+      if (unpriceable.length || !replacements.length) continue;
+      // The invoice a changed charge is on, as the store found it when superseding it (a close may have claimed it since it was read).
+      for (const r of await tx.replace(replacements)) {
+        if (r.invoiceId && amountChanged.has(r.cdrId)) changedPerInvoice.set(r.invoiceId, (changedPerInvoice.get(r.invoiceId) ?? 0) + 1);
+      }
     }
     if (unpriceable.length) {
       throw new FailedPreconditionError(
         `${unpriceable.length} call(s) with a charge cannot be priced by the chosen rules, so nothing was re-rated; first: ${unpriceable.slice(0, 5).join('; ')}`,
       );
     }
-    if (first && last) await tx.rebuildDailyTotals(customer.account, localDays(customer.timeZone, first, last));
+    await tx.applyDailyTotalsDelta();
 
     const reason = job.reason ?? `Re-rated with rule set ${[...ruleSets].map((h) => rater.describe(h) ?? h.slice(0, 12)).join(', ')}`;
     const rebuiltInvoiceIds: string[] = [];
@@ -172,17 +171,22 @@ export class Rerating {
     let invoicedChangedCount = 0;
     for (const invoice of await tx.lockInvoices([...changedPerInvoice.keys()])) {
       const period = periodOfInvoice(invoice, customer);
-      const decision = this.deps.invoicing.buildInvoice({ customer, period }, await tx.invoiceCharges(invoice), rater.periodPricing);
-      if (decision.kind !== 'invoice') {
-        throw new FailedPreconditionError(`invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`);
-      }
+      // An archived rule set's period pricing applies to the periods it re-rated whole; others keep the live one.
+      const periodPricing = period.start >= from && period.end <= to ? rater.periodPricing : undefined;
       if (invoice.status === 'DRAFT') {
-        await tx.replaceDraft(invoice.id, decision.draft);
+        // A draft is what closing would make now: rebuilt from its charges with today's customer data.
+        await tx.replaceDraft(invoice.id, this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'after'), { periodPricing }));
         rebuiltInvoiceIds.push(invoice.id);
         continue;
       }
+      // An issued invoice: the difference the changed charges make, built both times with the same
+      // parties (as printed on the invoice) and the same period pricing, so nothing else leaks in.
+      const original = invoice.document as IssuedInvoiceDocument;
+      const options = { periodPricing, seller: original.seller, buyer: original.buyer };
+      const before = this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'before'), options);
+      const after = this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'after'), options);
       invoicedChangedCount += changedPerInvoice.get(invoice.id) ?? 0;
-      correctionIds.push(...(await this.correct(tx, invoice, period, decision.draft.lines, reason)));
+      correctionIds.push(...(await this.correct(tx, invoice, period, rerateDelta(before.lines, after.lines), reason)));
     }
     return {
       ...counts,
@@ -194,23 +198,24 @@ export class Rerating {
     };
   }
 
-  /** Issues the difference between an issued invoice (with its earlier corrections) and what it should now bill. */
-  private async correct(
-    tx: RerateTx,
-    invoice: StoredInvoice,
-    period: BillingPeriod,
-    correctLines: Parameters<typeof rerateDelta>[1],
-    reason: string,
-  ): Promise<string[]> {
+  private build(invoice: StoredInvoice, target: CloseTarget, charges: ChargeGroup[], options: BuildOptions): InvoiceDraft {
+    const decision = this.deps.invoicing.buildInvoice(target, charges, options);
+    if (decision.kind !== 'invoice') {
+      throw new FailedPreconditionError(`invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`);
+    }
+    return decision.draft;
+  }
+
+  /** Issues a difference for an issued invoice: a credit note for what went down, a supplementary invoice for what went up. */
+  private async correct(tx: RerateTx, invoice: StoredInvoice, period: BillingPeriod, delta: RerateDelta, reason: string): Promise<string[]> {
     const original = invoice.document as IssuedInvoiceDocument;
-    const earlier = await tx.corrections(invoice.id);
-    const delta = rerateDelta([...original.lines, ...earlier.flatMap((c) => c.document.lines)], correctLines);
     const issueDate = this.deps.invoicing.today();
     const ids: string[] = [];
     if (delta.toCredit.length) {
       let draft;
       try {
-        draft = buildCreditNote(original, { reason, lines: delta.toCredit, issueDate });
+        // Bounded by what was billed for the invoice so far, supplementary invoices included.
+        draft = buildCreditNote(original, { reason, lines: delta.toCredit, issueDate, billedNet: await tx.billedNet(invoice.id) });
       } catch (error) {
         if (error instanceof RangeError) throw new FailedPreconditionError(`invoice ${invoice.number}: ${error.message}`);
         throw error;
@@ -267,13 +272,6 @@ function periodOfInvoice(invoice: StoredInvoice, customer: BillingCustomer): Bil
     );
   }
   return period;
-}
-
-/** The local dates of the calls' starts in the customer's zone, and the instants that bound them. */
-function localDays(timeZone: string, first: Date, last: Date): { fromDate: string; toDate: string; from: Date; to: Date } {
-  const a = DateTime.fromJSDate(first, { zone: timeZone }).startOf('day');
-  const b = DateTime.fromJSDate(last, { zone: timeZone }).startOf('day');
-  return { fromDate: a.toISODate()!, toDate: b.toISODate()!, from: a.toJSDate(), to: b.plus({ days: 1 }).toJSDate() };
 }
 
 class Totals {

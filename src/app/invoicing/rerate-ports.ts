@@ -21,9 +21,13 @@ export interface ChargeReplacement {
   cdrId: string;
   cdr: Cdr;
   oldChargeId?: string;
-  /** The invoice the old charge was on: the new one belongs to the same invoice (and its corrections). */
-  invoiceId?: string;
   charge: PricedCharge;
+}
+
+/** What replace() did to one CDR: `invoiceId` is the invoice of the superseded charge when it was superseded. */
+export interface ReplacedCharge {
+  cdrId: string;
+  invoiceId?: string;
 }
 
 export interface NewCorrection {
@@ -45,16 +49,23 @@ export interface RerateTx {
   lock(account: string, from: Date, to: Date): Promise<void>;
   /** The CDRs with start in [from, to), by id, after `afterCdrId`, at most `limit`. */
   calls(account: string, from: Date, to: Date, afterCdrId: string, limit: number): Promise<RerateCall[]>;
-  /** Supersedes the old charges and stores the new ones; unrated CDRs among them become rated. */
-  replace(rows: ChargeReplacement[]): Promise<void>;
-  /** Rebuilds the customer's running totals of the local dates [fromDate, toDate] (see REBUILD_DAILY_TOTALS_SPAN). */
-  rebuildDailyTotals(account: string, span: { fromDate: string; toDate: string; from: Date; to: Date }): Promise<void>;
+  /**
+   * Supersedes the old charges and stores the new ones; unrated CDRs among them become rated. A new
+   * charge belongs to the invoice its old charge is on at the moment it is superseded (a close may
+   * have claimed it since it was read). A CDR that a concurrent retry has priced meanwhile is left out.
+   */
+  replace(rows: ChargeReplacement[]): Promise<ReplacedCharge[]>;
+  /** Adds the difference of every charge this transaction replaced to the running totals. */
+  applyDailyTotalsDelta(): Promise<void>;
   /** The invoices, locked (in id order) against issuing and crediting. */
   lockInvoices(ids: string[]): Promise<StoredInvoice[]>;
-  /** The invoice's current charges summed as closing sums them. */
-  invoiceCharges(invoice: StoredInvoice): Promise<ChargeGroup[]>;
-  /** Credit notes and supplementary invoices already made for an invoice. */
-  corrections(invoiceId: string): Promise<StoredInvoice[]>;
+  /**
+   * An invoice's charges summed as closing sums them: as they are now (`after`), or as they were
+   * before this transaction replaced some of them (`before`).
+   */
+  invoiceCharges(invoice: StoredInvoice, when: 'before' | 'after'): Promise<ChargeGroup[]>;
+  /** Net billed so far for an invoice: its own net plus that of its issued credit notes and supplementary invoices. */
+  billedNet(invoiceId: string): Promise<string>;
   /** Replaces a draft's content (lines, totals) with a rebuilt one. */
   replaceDraft(invoiceId: string, draft: InvoiceDraft): Promise<void>;
   insertCorrection(correction: NewCorrection): Promise<string>;

@@ -143,6 +143,11 @@ export interface CreditNoteOptions {
   /** YYYY-MM-DD; today (UTC) when absent. */
   issueDate?: string;
   notes?: string[];
+  /**
+   * Net billed so far for the invoice (its own, plus supplementary invoices, minus credit notes); the
+   * credit may not exceed it. The invoice's own net when absent.
+   */
+  billedNet?: string;
 }
 
 /**
@@ -161,9 +166,9 @@ export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditN
     return { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
   });
   const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
-  const invoiced = parseAmount(invoice.totals.netTotal);
+  const invoiced = parseAmount(options.billedNet ?? invoice.totals.netTotal);
   if (invoiced.greaterThanOrEqualTo(0) && credited.greaterThan(invoiced)) {
-    throw new RangeError(`credit of ${credited.toFixed(2)} exceeds the invoice's net ${invoice.totals.netTotal}`);
+    throw new RangeError(`credit of ${credited.toFixed(2)} exceeds the net ${invoiced.toFixed(2)} billed for invoice ${invoice.number}`);
   }
   const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
     documentType: 'credit_note',

@@ -564,11 +564,6 @@ export interface RerateChargesResponse {
   changedCount: number;
   /** Previously unrated CDRs that are now priced. */
   newlyRatedCount: number;
-  /**
-   * Of the changed charges, how many were on issued invoices (their
-   * difference is in `corrections`).
-   */
-  invoicedChangedCount: number;
   /** Totals of the re-rated charges before, per currency. */
   oldTotals: Money[];
   /** Totals of the re-rated charges after, per currency. */
@@ -580,6 +575,11 @@ export interface RerateChargesResponse {
    * charges changed; empty when no issued invoice changed by a cent.
    */
   corrections: Invoice[];
+  /**
+   * Of the changed charges, how many were on issued invoices (their
+   * difference is in `corrections`).
+   */
+  invoicedChangedCount: number;
 }
 
 /** Which document to render. */
@@ -3454,11 +3454,11 @@ function createBaseRerateChargesResponse(): RerateChargesResponse {
     reratedCount: 0,
     changedCount: 0,
     newlyRatedCount: 0,
-    invoicedChangedCount: 0,
     oldTotals: [],
     newTotals: [],
     rebuiltInvoiceIds: [],
     corrections: [],
+    invoicedChangedCount: 0,
   };
 }
 
@@ -3473,9 +3473,6 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     if (message.newlyRatedCount !== 0) {
       writer.uint32(24).uint32(message.newlyRatedCount);
     }
-    if (message.invoicedChangedCount !== 0) {
-      writer.uint32(32).uint32(message.invoicedChangedCount);
-    }
     for (const v of message.oldTotals) {
       Money.encode(v!, writer.uint32(42).fork()).join();
     }
@@ -3487,6 +3484,9 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     }
     for (const v of message.corrections) {
       Invoice.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.invoicedChangedCount !== 0) {
+      writer.uint32(72).uint32(message.invoicedChangedCount);
     }
     return writer;
   },
@@ -3528,14 +3528,6 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
             message.newlyRatedCount = reader.uint32();
             continue;
           }
-          case 4: {
-            if (tag !== 32) {
-              break;
-            }
-
-            message.invoicedChangedCount = reader.uint32();
-            continue;
-          }
           case 5: {
             if (tag !== 42) {
               break;
@@ -3568,6 +3560,14 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
             message.corrections.push(Invoice.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.invoicedChangedCount = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3597,11 +3597,6 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
         : isSet(object.newly_rated_count)
         ? globalThis.Number(object.newly_rated_count)
         : 0,
-      invoicedChangedCount: isSet(object.invoicedChangedCount)
-        ? globalThis.Number(object.invoicedChangedCount)
-        : isSet(object.invoiced_changed_count)
-        ? globalThis.Number(object.invoiced_changed_count)
-        : 0,
       oldTotals: globalThis.Array.isArray(object?.oldTotals)
         ? object.oldTotals.map((e: any) => Money.fromJSON(e))
         : globalThis.Array.isArray(object?.old_totals)
@@ -3620,6 +3615,11 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
       corrections: globalThis.Array.isArray(object?.corrections)
         ? object.corrections.map((e: any) => Invoice.fromJSON(e))
         : [],
+      invoicedChangedCount: isSet(object.invoicedChangedCount)
+        ? globalThis.Number(object.invoicedChangedCount)
+        : isSet(object.invoiced_changed_count)
+        ? globalThis.Number(object.invoiced_changed_count)
+        : 0,
     };
   },
 
@@ -3634,9 +3634,6 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     if (message.newlyRatedCount !== 0) {
       obj.newlyRatedCount = Math.round(message.newlyRatedCount);
     }
-    if (message.invoicedChangedCount !== 0) {
-      obj.invoicedChangedCount = Math.round(message.invoicedChangedCount);
-    }
     if (message.oldTotals?.length) {
       obj.oldTotals = message.oldTotals.map((e) => Money.toJSON(e));
     }
@@ -3649,6 +3646,9 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     if (message.corrections?.length) {
       obj.corrections = message.corrections.map((e) => Invoice.toJSON(e));
     }
+    if (message.invoicedChangedCount !== 0) {
+      obj.invoicedChangedCount = Math.round(message.invoicedChangedCount);
+    }
     return obj;
   },
 
@@ -3660,11 +3660,11 @@ export const RerateChargesResponse: MessageFns<RerateChargesResponse> = {
     message.reratedCount = object.reratedCount ?? 0;
     message.changedCount = object.changedCount ?? 0;
     message.newlyRatedCount = object.newlyRatedCount ?? 0;
-    message.invoicedChangedCount = object.invoicedChangedCount ?? 0;
     message.oldTotals = object.oldTotals?.map((e) => Money.fromPartial(e)) || [];
     message.newTotals = object.newTotals?.map((e) => Money.fromPartial(e)) || [];
     message.rebuiltInvoiceIds = object.rebuiltInvoiceIds?.map((e) => e) || [];
     message.corrections = object.corrections?.map((e) => Invoice.fromPartial(e)) || [];
+    message.invoicedChangedCount = object.invoicedChangedCount ?? 0;
     return message;
   },
 };
