@@ -566,7 +566,10 @@ export interface RerateChargesResponse {
   newlyRatedCount: number;
   /** Totals of the re-rated charges before, per currency. */
   oldTotals: Money[];
-  /** Totals of the re-rated charges after, per currency. */
+  /**
+   * Totals of the re-rated charges after, per currency, including the
+   * newly rated CDRs (which count 0 in old_totals).
+   */
   newTotals: Money[];
   /** Ids of draft invoices that were rebuilt. */
   rebuiltInvoiceIds: string[];
