@@ -7,8 +7,8 @@ import { Migration } from '@mikro-orm/migrations';
  * - `invoices.supplements_invoice_id`: a supplementary invoice points at the invoice it complements.
  *   The one-invoice-per-period key now covers only the period's own invoice, so a supplement can sit
  *   beside it while closing stays idempotent.
- * - `invoice_lines.adjusts_key`: on correction lines, the key of the invoice line they adjust, so a
- *   second rerate of the same period sees what the first already corrected.
+ * - `invoice_lines.adjusts_key`: on correction lines, the key of the invoice line they adjust (what
+ *   a supplementary invoice's line corrects has no line number on the credited invoice to point at).
  */
 export class Migration20261129030000Rerating extends Migration {
   override async up(): Promise<void> {

@@ -6,12 +6,12 @@
  *    A charge whose amount, currency or rule set changes is superseded by a new one (the old one is
  *    kept, marked superseded); an unrated CDR that can now be priced gets its first charge. A CDR
  *    that has a charge but cannot be priced any more stops the rerate: nothing changes.
- * 2. The customer's running totals of the affected days are rebuilt from the current charges.
- * 3. Every invoice holding a changed charge is built again from its current charges, exactly as
- *    closing builds it. A draft takes the new content. An issued invoice never changes: the
- *    difference per line (src/domain/invoicing/draft.ts `rerateDelta`, counting the corrections
- *    issued before) is issued at once as a credit note (lines that went down) and a supplementary
- *    invoice (lines that went up), both referring to the invoice.
+ * 2. The customer's running totals get the difference (old charges out, new ones in).
+ * 3. Every invoice holding a charge whose amount changed is built again, exactly as closing builds
+ *    it. A draft takes the new content. An issued invoice never changes: it is built from its charges
+ *    before and after the rerate (same parties, same period pricing), and the difference per line
+ *    (src/domain/invoicing/draft.ts `rerateDelta`) is issued at once as a credit note (lines that
+ *    went down) and a supplementary invoice (lines that went up), both referring to the invoice.
  */
 import type { InvoicingConfig } from '../../config/invoicing-config';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';

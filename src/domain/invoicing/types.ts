@@ -60,7 +60,7 @@ export interface InvoiceLine {
   vatCategory: VatCategory;
   /**
    * On lines a rerate issued (credit notes and supplementary invoices): the key of the invoice line
-   * they adjust (see invoiceLineKey), so a later rerate adds them to what was billed for that line.
+   * they adjust (see invoiceLineKey), so the line they correct can be found, on the invoice or not.
    */
   adjustsKey?: string;
 }
