@@ -8,10 +8,8 @@ import path from 'node:path';
 import { createChannel, createClientFactory, Metadata, type Client, type CompatServiceDefinition } from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import type { Role } from '../../src/auth/roles';
-import { loadConfig } from '../../src/config/config';
-import { createLogger } from '../../src/observability/logger';
 import type { Database } from '../../src/persistence/database';
-import { startService, type RunningService } from '../../src/service';
+import { spawnService, type ServiceProcess } from '../support/service-process';
 import { REPO_ROOT, type TestService } from '../support/test-service';
 
 export function knexOf(db: Database) {
@@ -112,28 +110,30 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
 }
 
 export interface SecondInstance {
-  service: RunningService;
+  /** The replica: `billing serve` in its own OS process. */
+  process: ServiceProcess;
   client<D extends CompatServiceDefinition>(definition: D, role?: Role): Client<D>;
   stop(): Promise<void>;
 }
 
-/** Another replica of the service on the same database as `t` (PostgreSQL server mode only). */
+/**
+ * Another replica of the service on the same database as `t`, as a separate process (`billing
+ * serve`), so that the two share nothing but PostgreSQL (server mode only).
+ */
 export async function startSecondInstance(t: TestService): Promise<SecondInstance> {
   if (!t.database.databaseUrl) throw new Error('a second instance needs a PostgreSQL server (DATABASE_URL)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-replica-'));
-  const config = loadConfig({
+  const replica = await spawnService({
     DATABASE_URL: t.database.databaseUrl,
     BILLING_DATA_DIR: dataDir,
-    BILLING_LISTEN_ADDR: '127.0.0.1:0',
-    BILLING_METRICS_ADDR: '',
     BILLING_RULES_DIR: path.join(REPO_ROOT, 'rules'),
     BILLING_TOKENS_FILE: path.join(t.database.dataDir, 'tokens.json'),
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',
+    BILLING_CLOSE_INTERVAL_MS: '0',
   });
-  const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
-  const channel = createChannel(`127.0.0.1:${service.port}`);
+  const channel = createChannel(`127.0.0.1:${replica.port}`);
   return {
-    service,
+    process: replica,
     client(definition, role) {
       const metadata = new Metadata();
       if (role) metadata.set('authorization', `Bearer ${t.tokenFor(role)}`);
@@ -141,7 +141,8 @@ export async function startSecondInstance(t: TestService): Promise<SecondInstanc
     },
     async stop() {
       channel.close();
-      await service.stop();
+      replica.child.kill('SIGTERM');
+      await replica.exited;
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

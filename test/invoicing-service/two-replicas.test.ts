@@ -1,5 +1,5 @@
 /**
- * Two replicas of the service on one PostgreSQL database, closing and issuing at the same time:
+ * Two replicas of the service (two OS processes) on one PostgreSQL database, closing and issuing at the same time:
  * one invoice per customer and period, and an unbroken series of numbers without duplicates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
