@@ -8,7 +8,7 @@
  *     with the same upsert ingest uses;
  *   - one more customer with BIG (default 100,000) charges in the open period (November 2026);
  * then prints the time to close October for every customer (draft invoices, one transaction per 1000
- * customers, three at a time), invoices per second, and GetRunningCharges' query for the big customer, p50/p99 over
+ * customers, BILLING_CLOSE_PARALLELISM at a time, default 2), invoices per second, and GetRunningCharges' query for the big customer, p50/p99 over
  * 1000 calls.
  */
 import crypto from 'node:crypto';
@@ -92,9 +92,10 @@ async function main() {
     const totalRows = await knex.raw(`select count(*)::int as n from charge_daily_totals`);
     console.log(`load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`);
 
+    const config = loadInvoicingConfig({ BILLING_CLOSE_PARALLELISM: process.env.BILLING_CLOSE_PARALLELISM });
     const invoicing = new Invoicing({
-      store: new PostgresInvoiceStore(database),
-      config: loadInvoicingConfig({}),
+      store: new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism }),
+      config,
       now: () => new Date('2026-11-29T12:00:00Z'),
     });
     t0 = performance.now();
@@ -104,7 +105,7 @@ async function main() {
     const lineCount = (await knex.raw(`select count(*)::int as n from invoice_lines`)).rows[0].n;
     const uninvoiced = (await knex.raw(`select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`)).rows[0].n;
     console.log(
-      `close October: ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
+      `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
         `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
     );
     t0 = performance.now();

@@ -16,7 +16,7 @@ import { PostgresRerateStore } from '../persistence/rerate-store';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 
 export function composeInvoicing(database: Database, rating: RatingRuntime, config: InvoicingConfig): { invoicing: Invoicing; rerating: Rerating } {
-  const invoiceStore = new PostgresInvoiceStore(database);
+  const invoiceStore = new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism });
   const archive = new PostgresRuleSetArchive(database);
   const invoicing = new Invoicing({
     store: invoiceStore,

@@ -71,9 +71,10 @@ returning customer_account, period_key`;
 
 /**
  * The charges of each won target: those of the period, plus uninvoiced charges before the end of the
- * latest earlier closed period (late CDRs). SUM_CHARGES sums them and MARK_CHARGES marks exactly the
- * same rows, because both run on the one snapshot of a REPEATABLE READ transaction (a charge
- * committed meanwhile is in neither, and becomes a late line of the next period).
+ * latest earlier closed period (late CDRs). CLAIM_CHARGES marks them with the target's invoice id and
+ * sums the marked rows in one statement, so exactly the summed charges are claimed, reading each row
+ * once (a charge committed meanwhile is not in the REPEATABLE READ snapshot, and becomes a late line
+ * of the next period).
  */
 const TARGETS = `
 t as (
@@ -84,24 +85,32 @@ t as (
 const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
     and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)`;
 
-const SUM_CHARGES = `
-with ${TARGETS}
-select c.customer_account as account, ${chargeGroupColumns('t.period_start')}
-from t join charges c on ${OF_TARGET}
-join cdrs d on d.id = c.cdr_id
+const CLAIM_CHARGES = `
+with ${TARGETS},
+claimed as (
+  update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
+  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.explanation, t.period_start
+)
+select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
+from claimed c join cdrs d on d.id = c.cdr_id
 group by c.customer_account, ${CHARGE_GROUP_BY}`;
 
-const MARK_CHARGES = `
-with ${TARGETS}
-update charges c set invoice_id = t.invoice_id from t where t.invoice_id is not null and ${OF_TARGET}`;
+/** Gives the charges of targets that were claimed but not invoiced after all back (a rare path). */
+const UNCLAIM_CHARGES = `
+update charges c set invoice_id = null
+from jsonb_to_recordset(?::jsonb) as x(account text, invoice_id bigint)
+where c.customer_account = x.account and c.invoice_id = x.invoice_id`;
 
 
 export class PostgresInvoiceStore implements InvoiceStore {
   /** Chunks of different customers close side by side on a server (one commits while another builds). */
   readonly closeParallelism: number;
 
-  constructor(private readonly database: Database) {
-    this.closeParallelism = database.kind === 'postgresql' ? 3 : 1;
+  constructor(
+    private readonly database: Database,
+    options: { closeParallelism?: number } = {},
+  ) {
+    this.closeParallelism = database.kind === 'postgresql' ? (options.closeParallelism ?? 2) : 1;
   }
 
   private get knex(): Knex {
@@ -202,7 +211,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
           const ids = await allocateInvoiceIds(trx, mine.length);
           const idOf = new Map(mine.map((t, i) => [t.customer.account, ids[i]!]));
           const groups = new Map<string, ChargeGroup[]>();
-          const claimed = rowsOf<ChargeGroupRow & { account: string }>(await trx.raw(SUM_CHARGES, [targetsJson(mine, () => null)]));
+          const claimed = rowsOf<ChargeGroupRow & { account: string }>(await trx.raw(CLAIM_CHARGES, [targetsJson(mine, (a) => idOf.get(a)!)]));
           for (const r of claimed) {
             const list = groups.get(r.account) ?? [];
             list.push(toChargeGroup(r));
@@ -230,10 +239,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
               outcomes.set(account, { account, periodKey: t.period.key, result: 'skipped', reason: decision.reason });
             }
           }
-          // Mark what is on the new invoices (same snapshot, so the same rows as summed).
-          const invoiced = new Set(toInsert.map((d) => d.target.customer.account));
-          if (invoiced.size) await trx.raw(MARK_CHARGES, [targetsJson(mine, (a) => (invoiced.has(a) ? idOf.get(a)! : null))]);
           if (release.length) {
+            await trx.raw(UNCLAIM_CHARGES, [JSON.stringify(release.map((account) => ({ account, invoice_id: idOf.get(account)! })))]);
             await trx.raw(
               `delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)
                where p.customer_account = x.account and p.period_key = x.period_key`,
@@ -409,7 +416,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
   }
 }
 
-function targetsJson(targets: CloseTarget[], invoiceId: (account: string) => string | null): string {
+function targetsJson(targets: CloseTarget[], invoiceId: (account: string) => string): string {
   return JSON.stringify(
     targets.map((t) => ({
       account: t.customer.account,
