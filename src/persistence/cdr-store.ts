@@ -9,6 +9,7 @@ import type { Cdr, AccessType, Feature } from '../domain/cdr';
 import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
+import { retryOnConflict } from './sql-helpers';
 
 const INSERT_BATCH = `
 with input as (
@@ -52,7 +53,6 @@ select c.* from cdrs c
 join jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text) using (bridge_id, record_id)`;
 
 /** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
-const RETRYABLE = new Set(['40P01', '40001']);
 
 export class PostgresCdrStore implements CdrStore {
   constructor(private readonly database: Database) {}
@@ -60,33 +60,27 @@ export class PostgresCdrStore implements CdrStore {
   async insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
     const payload = JSON.stringify(rows.map(toRow));
     const knex = this.database.orm.em.getKnex();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await knex.transaction(async (trx) => {
-          const inserted = rowsOf(await trx.raw(INSERT_BATCH, [payload]));
-          const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
-          const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
-          const stored = new Map<string, StoredRow>();
-          if (missing.length) {
-            const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
-            for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
-              stored.set(key(row.bridge_id, row.record_id), row);
-            }
+    return retryOnConflict(3, () =>
+      knex.transaction(async (trx) => {
+        const inserted = rowsOf(await trx.raw(INSERT_BATCH, [payload]));
+        const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
+        const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
+        const stored = new Map<string, StoredRow>();
+        if (missing.length) {
+          const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
+          for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
+            stored.set(key(row.bridge_id, row.record_id), row);
           }
-          return rows.map((r): StoreOutcome => {
-            const k = key(r.cdr.bridgeId, r.cdr.recordId);
-            if (fresh.has(k)) return { inserted: true };
-            const row = stored.get(k);
-            if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
-            return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
-          });
+        }
+        return rows.map((r): StoreOutcome => {
+          const k = key(r.cdr.bridgeId, r.cdr.recordId);
+          if (fresh.has(k)) return { inserted: true };
+          const row = stored.get(k);
+          if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
+          return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
         });
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt < 3 && code && RETRYABLE.has(code)) continue;
-        throw error;
-      }
-    }
+      }),
+    );
   }
 }
 

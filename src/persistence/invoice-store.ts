@@ -37,9 +37,8 @@ import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
-import { json, once, optionalDate, rowsOf, toDate } from './sql-helpers';
+import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
-const RETRYABLE = new Set(['40P01', '40001']);
 
 const CUSTOMERS = `
 select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency, c.time_zone,
@@ -403,16 +402,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
     );
   }
 
-  private async retrying<T>(run: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await run();
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt < 8 && code && RETRYABLE.has(code)) continue;
-        throw error;
-      }
-    }
+  private retrying<T>(run: () => Promise<T>): Promise<T> {
+    return retryOnConflict(8, run);
   }
 }
 

@@ -23,9 +23,8 @@ import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsDeltaCte } from './daily-totals-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices, replaceDraftContent } from './invoice-documents';
-import { once, rowsOf } from './sql-helpers';
+import { once, retryOnConflict, rowsOf } from './sql-helpers';
 
-const RETRYABLE = new Set(['40P01', '40001']);
 
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
@@ -103,15 +102,7 @@ export class PostgresRerateStore implements RerateStore {
   }
 
   async transaction<T>(fn: (tx: RerateTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.knex.transaction((trx) => fn(rerateTx(trx)));
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (attempt < 5 && code && RETRYABLE.has(code)) continue;
-        throw error;
-      }
-    }
+    return retryOnConflict(5, () => this.knex.transaction((trx) => fn(rerateTx(trx))));
   }
 }
 

@@ -63,3 +63,19 @@ export async function once<T>(
   }
   return codec.decode(json(stored.response));
 }
+
+/** Deadlock and serialization failure: the transaction did nothing and may simply run again. */
+const RETRYABLE_CODES = new Set(['40P01', '40001']);
+
+/** Runs a whole transaction, again (up to `attempts` times in all) when PostgreSQL aborted it for a deadlock or serialization failure. */
+export async function retryOnConflict<T>(attempts: number, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt < attempts && code && RETRYABLE_CODES.has(code)) continue;
+      throw error;
+    }
+  }
+}
