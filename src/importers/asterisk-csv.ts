@@ -14,9 +14,29 @@ import {
   type ImportWarning,
 } from './common.js';
 import { isCsvError, parseCsv } from './csv.js';
+import {
+  checkAgainstOptions,
+  columnCount,
+  isHeaderLine,
+  layoutFromFirstRow,
+  layoutFromHeader,
+  layoutFromOptions,
+  type AsteriskLayout,
+  type AsteriskLayoutOptions,
+} from './asterisk-layout.js';
+import { CdrFileError } from './cdr-file-error.js';
 import type { CdrDraft } from '../domain/cdr-validation.js';
 
-export interface AsteriskCsvOptions extends CommonImportOptions {
+/**
+ * `logUniqueId`, `logUserField`, `newCdrColumns` (from AsteriskLayoutOptions) are the `cdr.conf`
+ * `[csv]` settings that add optional columns: `loguniqueid` (+uniqueid), `loguserfield`
+ * (+userfield), `newcdrcolumns` (+peeraccount, linkedid, sequence); 16 columns + each. The layout is
+ * decided once per file: from these options when any is given (the others count as `false`), else
+ * from a header line, else from the first row's column count (16, 18, 19 or 21; 17 and 20 are
+ * ambiguous and the file is refused until the options are given). Rows with another column count
+ * are rejected.
+ */
+export interface AsteriskCsvOptions extends CommonImportOptions, AsteriskLayoutOptions {
   /**
    * IANA time zone (or `'UTC'`) the `start`/`answer`/`end` columns were written in. Asterisk writes
    * them without a zone: UTC when `cdr.conf` has `usegmtime=yes` (the shipped sample config), the
@@ -27,30 +47,19 @@ export interface AsteriskCsvOptions extends CommonImportOptions {
   timeZone?: string;
   /**
    * A local time that occurs twice (the hour when DST ends): `'earlier'` (default) takes the first
-   * occurrence (the daylight-time one), `'later'` the second, `'reject'` skips the row. Local times
-   * that do not exist (the DST gap) are always skipped. Durations come from `billsec`, so a wrong
+   * occurrence (the daylight-time one), `'later'` the second, `'reject'` rejects the row. Local times
+   * that do not exist (the DST gap) are always rejected. Durations come from `billsec`, so a wrong
    * choice shifts the call by an hour but never changes its length.
    */
   ambiguousTime?: AmbiguousTimePolicy;
-  /**
-   * The `cdr.conf` `[csv]` settings that add optional columns: `loguniqueid` (+uniqueid),
-   * `loguserfield` (+userfield), `newcdrcolumns` (+peeraccount, linkedid, sequence). Column count is
-   * 16 + each. Default: when none of the three is given, the layout is inferred per row from its
-   * column count (16, 18, 19, 21); 17 and 20 columns are ambiguous and those rows are skipped until
-   * the settings are given. When any is given, the others count as `false` and rows with another
-   * column count are skipped.
-   */
-  logUniqueId?: boolean;
-  logUserField?: boolean;
-  newCdrColumns?: boolean;
   /**
    * How `record_id` is built (uniqueid is **not** unique per row: transfers, parallel dials and
    * conference pairs repeat it; 16-column files have none):
    * - `'auto'` (default): `uniqueid:sequence` with newcdrcolumns; else `uniqueid:` + 16 hex of a
    *   hash of the row's fields; else (no uniqueid) `row:` + 32 hex of that hash. Stable across
    *   re-imports of the same file, so a re-import is a harmless duplicate.
-   * - `'uniqueid-sequence'`: require both, skip rows without them.
-   * - `'uniqueid'`: the uniqueid alone; a later row repeating it is skipped.
+   * - `'uniqueid-sequence'`: require both, reject rows without them.
+   * - `'uniqueid'`: the uniqueid alone; a later row repeating it is rejected.
    * - `'row-hash'`: always `row:` + hash of the fields.
    */
   recordId?: 'auto' | 'uniqueid-sequence' | 'uniqueid' | 'row-hash';
@@ -79,8 +88,6 @@ export interface AsteriskCsvOptions extends CommonImportOptions {
   /** `lastapp` values that mark conference rows. Default `['ConfBridge']`. */
   conferenceApps?: string[];
 }
-
-type Layout = { uniqueid: boolean; userfield: boolean; newcols: boolean };
 
 interface Row {
   line: number;
@@ -111,30 +118,6 @@ interface Row {
 
 const CEL_EVENTS = /^(CHAN_START|CHAN_END|ANSWER|HANGUP|APP_START|APP_END|BRIDGE_ENTER|BRIDGE_EXIT|BRIDGE_START|BRIDGE_END|LINKEDID_END|PARK_START|PARK_END|BLINDTRANSFER|ATTENDEDTRANSFER|USER_DEFINED|PICKUP|FORWARD|LOCAL_OPTIMIZE)$/;
 
-function layoutFor(count: number, opts: AsteriskCsvOptions): Layout | string {
-  const given = opts.logUniqueId !== undefined || opts.logUserField !== undefined || opts.newCdrColumns !== undefined;
-  if (given) {
-    const l = { uniqueid: !!opts.logUniqueId, userfield: !!opts.logUserField, newcols: !!opts.newCdrColumns };
-    const expected = 16 + (l.uniqueid ? 1 : 0) + (l.userfield ? 1 : 0) + (l.newcols ? 3 : 0);
-    return count === expected ? l : `has ${count} columns, expected ${expected} for the configured cdr.conf layout`;
-  }
-  switch (count) {
-    case 16:
-      return { uniqueid: false, userfield: false, newcols: false };
-    case 18:
-      return { uniqueid: true, userfield: true, newcols: false };
-    case 19:
-      return { uniqueid: false, userfield: false, newcols: true };
-    case 21:
-      return { uniqueid: true, userfield: true, newcols: true };
-    case 17:
-    case 20:
-      return `has ${count} columns: ambiguous (uniqueid or userfield?); set logUniqueId/logUserField to say which`;
-    default:
-      return `has ${count} columns; Master.csv has 16 to 21`;
-  }
-}
-
 /** The number inside a Caller ID like `"Alice" <100>`, or the whole value when it has no brackets. */
 export function clidNumber(clid: string): string | undefined {
   const m = /<([^<>]*)>\s*$/.exec(clid);
@@ -153,11 +136,14 @@ function uniqueIdEpoch(uniqueid: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Parses the text of a Master.csv file into CDR drafts. Throws when `timeZone` is missing or unknown. */
+/**
+ * Parses the text of a Master.csv file into CDR drafts. Throws CdrFileError when `timeZone` is
+ * missing or unknown, or when the file's layout cannot be decided (see AsteriskCsvOptions).
+ */
 export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): ImportResult {
   if (!opts.timeZone) {
-    throw new Error(
-      "Asterisk CSV needs timeZone: the file's times carry no zone (UTC if cdr.conf has usegmtime=yes, else the host's zone)",
+    throw new CdrFileError(
+      "Asterisk CSV needs a time zone (--time-zone): the file's times carry none (UTC if cdr.conf has usegmtime=yes, else the host's zone)",
     );
   }
   assertZone(opts.timeZone);
@@ -168,18 +154,36 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
   const confMode = opts.conferenceRows ?? 'participants';
   const confApps = opts.conferenceApps ?? ['ConfBridge'];
 
-  const result: ImportResult = { drafts: [], skipped: [], warnings: [] };
+  const result: ImportResult = { drafts: [], skipped: [], rejected: [], warnings: [] };
   const rows: Row[] = [];
   const zoneMismatch = new Map<number, { line: number; count: number }>();
+  // The file's layout: from the options, else a header, else the first row; never changed afterwards.
+  const configured = layoutFromOptions(opts);
+  let layout: AsteriskLayout | undefined = configured;
+  let layoutSource = 'the cdr.conf options given';
+  let first = true; // no header or data row seen yet
 
   for (const rec of parseCsv(text)) {
     if (isCsvError(rec)) {
-      result.skipped.push({ line: rec.line, reason: `malformed CSV: ${rec.error}` });
+      result.rejected.push({ line: rec.line, reason: `malformed CSV: ${rec.error}` });
       continue;
     }
     const f = rec.fields;
     if (f.length === 1 && f[0] === '') continue; // blank line
-    if (f[0] === 'accountcode' && f[1] === 'src') {
+    if (isHeaderLine(f)) {
+      if (first) {
+        const named = layoutFromHeader(f, rec.line);
+        checkAgainstOptions(named, configured, rec.line);
+        if (!layout) {
+          layout = named;
+          layoutSource = `the header on line ${rec.line}`;
+        }
+      } else if (f.length !== columnCount(layout!)) {
+        // A later header (files concatenated) naming other columns: the rows after it would not fit either.
+        result.rejected.push({ line: rec.line, reason: `header line with ${f.length} columns; this file's rows have ${columnCount(layout!)} (from ${layoutSource})` });
+        continue;
+      }
+      first = false;
       result.skipped.push({ line: rec.line, reason: 'header line' });
       continue;
     }
@@ -187,9 +191,16 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
       result.skipped.push({ line: rec.line, reason: 'a CEL event row, not a CDR (CEL files are not imported)' });
       continue;
     }
-    const layout = layoutFor(f.length, opts);
-    if (typeof layout === 'string') {
-      result.skipped.push({ line: rec.line, reason: layout });
+    if (!layout) {
+      layout = layoutFromFirstRow(f.length, rec.line);
+      layoutSource = `line ${rec.line}, the first row`;
+    }
+    first = false;
+    if (f.length !== columnCount(layout)) {
+      result.rejected.push({
+        line: rec.line,
+        reason: `has ${f.length} columns; this file's rows have ${columnCount(layout)} (from ${layoutSource})`,
+      });
       continue;
     }
     const [accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, startRaw, answerRaw, endRaw] =
@@ -217,7 +228,7 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
     if (endRaw.trim() === '') problems.push('end is empty');
     if (!/^\d+$/.test(billsecRaw.trim())) problems.push(`billsec '${billsecRaw}' is not a whole number`);
     if (problems.length > 0 || !start || !end) {
-      result.skipped.push({ line: rec.line, reason: problems.join('; ') });
+      result.rejected.push({ line: rec.line, reason: problems.join('; ') });
       continue;
     }
 
@@ -353,18 +364,19 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
         break;
     }
     if (!recordId) {
-      result.skipped.push({ line: r.line, reason: `no record id: recordId '${recordIdMode}' needs columns this row lacks` });
+      result.rejected.push({ line: r.line, reason: `no record id: recordId '${recordIdMode}' needs columns this row lacks` });
       continue;
     }
     const prev = seenIds.get(recordId);
     if (prev) {
-      result.skipped.push({
-        line: r.line,
-        reason:
-          prev.key === contentKey
-            ? `identical to line ${prev.line} (row written twice)`
-            : `record id '${recordId}' repeats line ${prev.line} with other content (recordId '${recordIdMode}')`,
-      });
+      // A row written twice is harmless (Master.csv + accountlogs); the same id with other content is a lost call.
+      if (prev.key === contentKey) result.skipped.push({ line: r.line, reason: `identical to line ${prev.line} (row written twice)` });
+      else {
+        result.rejected.push({
+          line: r.line,
+          reason: `record id '${recordId}' repeats line ${prev.line} with other content (recordId '${recordIdMode}')`,
+        });
+      }
       continue;
     }
     seenIds.set(recordId, { line: r.line, key: contentKey });
@@ -394,6 +406,7 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
 
   result.drafts.sort((a, b) => a.line - b.line);
   result.skipped.sort((a, b) => a.line - b.line);
+  result.rejected.sort((a, b) => a.line - b.line);
   return result;
 }
 

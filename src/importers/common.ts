@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { AccessType } from '../domain/cdr.js';
 import type { CdrDraft } from '../domain/cdr-validation.js';
+import { CdrFileError } from './cdr-file-error.js';
 
 /** One record read from a file, with the (1-based) line where it starts. */
 export interface ImportedDraft {
@@ -10,8 +11,21 @@ export interface ImportedDraft {
   draft: CdrDraft;
 }
 
-/** A row or document that produced no record, and why (never silent). */
+/**
+ * A row or document deliberately not imported, and why (never silent): a header line, an
+ * unanswered leg, a B-leg, a row written twice. Nothing is wrong with the file.
+ */
 export interface SkippedRow {
+  line: number;
+  reason: string;
+}
+
+/**
+ * A row or document that should have become a record but could not be read: broken CSV, a column
+ * count that does not match the file's layout, an unreadable time, JSON that is not a CDR. Kept
+ * apart from `skipped` because these are billable calls that are lost unless someone fixes them.
+ */
+export interface RejectedRow {
   line: number;
   reason: string;
 }
@@ -25,6 +39,7 @@ export interface ImportWarning {
 export interface ImportResult {
   drafts: ImportedDraft[];
   skipped: SkippedRow[];
+  rejected: RejectedRow[];
   warnings: ImportWarning[];
 }
 
@@ -164,7 +179,7 @@ export function parseNaiveLocal(
   return { ok: true, date: dt.toJSDate() };
 }
 
-/** Throws a clear error for an invalid IANA zone name. */
+/** Throws a clear error for an invalid IANA zone name (an option mistake: the whole file is refused). */
 export function assertZone(zone: string): void {
-  if (!DateTime.now().setZone(zone).isValid) throw new Error(`unknown time zone '${zone}'`);
+  if (!DateTime.now().setZone(zone).isValid) throw new CdrFileError(`unknown time zone '${zone}' (expected an IANA name such as Europe/Stockholm, or UTC)`);
 }

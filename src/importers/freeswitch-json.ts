@@ -39,7 +39,7 @@ export interface FreeSwitchJsonOptions extends CommonImportOptions {
   urlDecode?: 'auto' | 'always' | 'never';
   /**
    * Zone of the `*_stamp` variables (server local time, no offset). Only used when a leg has no
-   * `*_uepoch`/`*_epoch` variables, which are UTC and always preferred. Default: none, such legs are skipped.
+   * `*_uepoch`/`*_epoch` variables, which are UTC and always preferred. Default: none, such legs are rejected.
    */
   timeZone?: string;
   /** For `*_stamp` fallback times that occur twice at the end of DST. Default `'earlier'`. */
@@ -158,16 +158,16 @@ function usFromVars(vars: Obj, name: string): number | undefined {
 /** Parses FreeSWITCH JSON CDR text into drafts. */
 export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): ImportResult {
   if (opts.timeZone) assertZone(opts.timeZone);
-  const result: ImportResult = { drafts: [], skipped: [], warnings: [] };
+  const result: ImportResult = { drafts: [], skipped: [], rejected: [], warnings: [] };
   const seen = new Map<string, number>();
 
   for (const { line, doc, error, callflows } of documents(text)) {
     if (error !== undefined) {
-      result.skipped.push({ line, reason: error });
+      result.rejected.push({ line, reason: error });
       continue;
     }
     if (!isObj(doc) || !isObj(doc.variables)) {
-      result.skipped.push({ line, reason: 'not a FreeSWITCH CDR (no "variables" object)' });
+      result.rejected.push({ line, reason: 'not a FreeSWITCH CDR (no "variables" object)' });
       continue;
     }
     const rawVars = doc.variables;
@@ -185,7 +185,7 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
 
     const uuid = v('uuid') ?? str(profile?.uuid);
     if (!uuid) {
-      result.skipped.push({ line, reason: 'no leg uuid (variables.uuid)' });
+      result.rejected.push({ line, reason: 'no leg uuid (variables.uuid)' });
       continue;
     }
     const isBLeg = !!(v('originator') || v('originating_leg_uuid') || v('last_bridge_role') === 'originatee');
@@ -220,7 +220,7 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
     if (start === undefined) problems.push('no start time');
     if (end === undefined) problems.push('no end time');
     if (problems.length > 0 || start === undefined || end === undefined) {
-      result.skipped.push({ line, reason: [...new Set(problems)].join('; ') });
+      result.rejected.push({ line, reason: [...new Set(problems)].join('; ') });
       continue;
     }
     if (answer === undefined && !opts.keepUnanswered) {

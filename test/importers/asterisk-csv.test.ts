@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseAsteriskCsv, type AsteriskCsvOptions } from '../../src/importers/asterisk-csv';
 import { validateCdr } from '../../src/domain/cdr-validation';
+import { file, row } from './master-csv-row';
 
 const base: AsteriskCsvOptions = { bridgeId: 'ast-1', timeZone: 'UTC', defaultAccessType: 'local_dial_in' };
 
-/** One Master.csv row the way cdr_csv writes it: strings quoted with "" doubled, ints bare, empty dates bare. */
-function row(o: {
-  accountcode?: string; src?: string; dst?: string; dcontext?: string; clid?: string; channel?: string;
-  dstchannel?: string; lastapp?: string; lastdata?: string; start?: string; answer?: string; end?: string;
-  duration?: number; billsec?: number; disposition?: string; uniqueid?: string; userfield?: string;
-  peeraccount?: string; linkedid?: string; sequence?: number; cols?: 16 | 17 | 18 | 19 | 20 | 21; only?: 'uniqueid' | 'userfield';
-}): string {
-  const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  const d = (s: string | undefined) => (s ? q(s) : '');
-  const f = [
-    q(o.accountcode ?? 'ACME'), q(o.src ?? '+46812345678'), q(o.dst ?? '+46771000000'), q(o.dcontext ?? 'dial-in'),
-    q(o.clid ?? '"Anna" <+46812345678>'), q(o.channel ?? 'SIP/anna-00000001'), q(o.dstchannel ?? ''),
-    q(o.lastapp ?? 'Dial'), q(o.lastdata ?? 'SIP/x,,gT'), d(o.start ?? '2026-11-02 13:45:10'),
-    d(o.answer === undefined ? '2026-11-02 13:45:20' : o.answer), d(o.end ?? '2026-11-02 13:50:20'),
-    String(o.duration ?? 310), String(o.billsec ?? 300), q(o.disposition ?? 'ANSWERED'), q('DOCUMENTATION'),
-  ];
-  const cols = o.cols ?? 18;
-  if (cols === 18 || cols === 21 || (cols === 17 && o.only === 'uniqueid') || (cols === 20 && o.only === 'uniqueid')) f.push(q(o.uniqueid ?? '1793627110.1'));
-  if (cols === 18 || cols === 21 || (cols === 17 && o.only === 'userfield') || (cols === 20 && o.only === 'userfield')) f.push(q(o.userfield ?? ''));
-  if (cols >= 19) f.push(q(o.peeraccount ?? ''), q(o.linkedid ?? '1793627110.1'), String(o.sequence ?? 1));
-  return f.join(',');
-}
-const file = (...rows: string[]) => rows.join('\n') + '\n';
-
 describe('Asterisk Master.csv: time zone (trap 1)', () => {
   it('refuses to guess: timeZone is required', () => {
-    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b' })).toThrow(/timeZone/);
+    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b' })).toThrow(/needs a time zone \(--time-zone\)/);
     expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b', timeZone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
   });
 
@@ -55,18 +32,19 @@ describe('Asterisk Master.csv: time zone (trap 1)', () => {
     expect(parseAsteriskCsv(text, { ...tz, ambiguousTime: 'later' }).drafts[0]!.draft.startTime!.toISOString()).toBe('2026-10-25T01:30:00.000Z');
     const rej = parseAsteriskCsv(text, { ...tz, ambiguousTime: 'reject' });
     expect(rej.drafts).toEqual([]);
-    expect(rej.skipped[0]!.reason).toMatch(/ambiguous in Europe\/Stockholm/);
+    expect(rej.rejected[0]!.reason).toMatch(/ambiguous in Europe\/Stockholm/);
   });
 
-  it('skips local times that do not exist (DST gap)', () => {
+  it('rejects local times that do not exist (DST gap)', () => {
     const text = file(row({ start: '2026-03-29 02:30:00', answer: '2026-03-29 03:30:05', end: '2026-03-29 03:40:00', billsec: 595 }));
     const r = parseAsteriskCsv(text, { ...base, timeZone: 'Europe/Stockholm' });
-    expect(r.skipped).toEqual([{ line: 1, reason: expect.stringMatching(/start: '2026-03-29 02:30:00' does not exist/) }]);
+    expect(r.rejected).toEqual([{ line: 1, reason: expect.stringMatching(/start: '2026-03-29 02:30:00' does not exist/) }]);
+    expect(r.skipped).toEqual([]);
   });
 
-  it('skips rows with unparseable times', () => {
+  it('rejects rows with unparseable times', () => {
     const r = parseAsteriskCsv(file(row({ start: '02/11/2026 13:45' })), base);
-    expect(r.skipped[0]!.reason).toMatch(/not a 'YYYY-MM-DD HH:MM:SS' time/);
+    expect(r.rejected[0]!.reason).toMatch(/not a 'YYYY-MM-DD HH:MM:SS' time/);
   });
 });
 
@@ -78,9 +56,11 @@ describe('Asterisk Master.csv: optional columns (trap 2)', () => {
     }
   });
 
-  it('skips 17 and 20 columns as ambiguous unless the cdr.conf settings are given', () => {
-    const r17 = parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), base);
-    expect(r17.skipped[0]!.reason).toMatch(/ambiguous/);
+  it('refuses a file of 17 or 20 columns as ambiguous unless the cdr.conf settings are given', () => {
+    expect(() => parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), base)).toThrow(
+      /^line 1 has 17 columns, which is ambiguous .*--log-unique-id or --log-user-field/,
+    );
+    expect(() => parseAsteriskCsv(file(row({ cols: 20, only: 'uniqueid' })), base)).toThrow(/line 1 has 20 columns, which is ambiguous/);
     const told = parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), {
       ...base, logUserField: true, customerAccountFrom: 'userfield',
     });
@@ -91,26 +71,23 @@ describe('Asterisk Master.csv: optional columns (trap 2)', () => {
     expect(r20.drafts[0]!.draft.recordId).toBe('u-20:4');
   });
 
-  it('skips rows that do not match the configured layout', () => {
+  it('rejects rows that do not match the configured layout', () => {
     const r = parseAsteriskCsv(file(row({ cols: 18 }), row({ cols: 16 })), { ...base, logUniqueId: true, logUserField: true });
     expect(r.drafts.map((d) => d.line)).toEqual([1]);
-    expect(r.skipped).toEqual([{ line: 2, reason: 'has 16 columns, expected 18 for the configured cdr.conf layout' }]);
+    expect(r.rejected).toEqual([{ line: 2, reason: "has 16 columns; this file's rows have 18 (from the cdr.conf options given)" }]);
   });
 
-  it('skips rows with a wrong column count, a header line and CEL rows', () => {
+  it('skips a header line and CEL rows, rejects a row with a wrong column count', () => {
     const text = file(
-      'accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,end,duration,billsec,disposition,amaflags',
+      'accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,end,duration,billsec,disposition,amaflags,uniqueid,userfield',
       '"a","b","c"',
       '"CHAN_START","1335310195.513823","","","","","","s","default","TinCan/string","","","3","","1335310195.0","1335310195.0","","","",""',
       row({}),
     );
     const r = parseAsteriskCsv(text, base);
     expect(r.drafts.map((d) => d.line)).toEqual([4]);
-    expect(r.skipped.map((s) => s.reason)).toEqual([
-      'header line',
-      'has 3 columns; Master.csv has 16 to 21',
-      expect.stringMatching(/CEL event/),
-    ]);
+    expect(r.skipped.map((s) => s.reason)).toEqual(['header line', expect.stringMatching(/CEL event/)]);
+    expect(r.rejected).toEqual([{ line: 2, reason: "has 3 columns; this file's rows have 18 (from the header on line 1)" }]);
   });
 });
 
@@ -138,10 +115,10 @@ describe('Asterisk Master.csv: CSV quoting', () => {
     const text = '\ufeff' + row({ uniqueid: 'a' }) + '\r\n' + '"ACME","oops' + '\r\n' + row({ uniqueid: 'c' }) + '\r\n';
     const r = parseAsteriskCsv(text, base);
     expect(r.drafts.map((d) => d.line)).toEqual([1, 3]);
-    expect(r.skipped).toEqual([{ line: 2, reason: expect.stringMatching(/^malformed CSV/) }]);
-    expect(parseAsteriskCsv(file(row({}), '"ACME","never closed'), base).skipped[0]).toEqual({ line: 2, reason: 'malformed CSV: quoted field never closed' });
+    expect(r.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/^malformed CSV/) }]);
+    expect(parseAsteriskCsv(file(row({}), '"ACME","never closed'), base).rejected[0]).toEqual({ line: 2, reason: 'malformed CSV: quoted field never closed' });
     const r2 = parseAsteriskCsv(file('"a"x,"b"', row({})), base);
-    expect(r2.skipped[0]!.reason).toMatch(/after a closing quote/);
+    expect(r2.rejected[0]!.reason).toMatch(/after a closing quote/);
     expect(r2.drafts).toHaveLength(1);
   });
 });
@@ -166,12 +143,12 @@ describe('Asterisk Master.csv: record identity (trap 3)', () => {
     expect(parseAsteriskCsv(text, base).drafts.map((d) => d.draft.conferenceId)).toEqual(['1793627110.1', '1793627110.1']);
   });
 
-  it("'uniqueid' mode skips a repeat; 'uniqueid-sequence' skips rows without a sequence", () => {
+  it("'uniqueid' mode rejects a repeat with other content; 'uniqueid-sequence' rejects rows without a sequence", () => {
     const text = file(row({ uniqueid: 'u1' }), row({ uniqueid: 'u1', dstchannel: 'other' }));
     const r = parseAsteriskCsv(text, { ...base, recordId: 'uniqueid' });
     expect(r.drafts.map((d) => d.draft.recordId)).toEqual(['u1']);
-    expect(r.skipped[0]!.reason).toMatch(/record id 'u1' repeats line 1 with other content/);
-    expect(parseAsteriskCsv(text, { ...base, recordId: 'uniqueid-sequence' }).skipped).toHaveLength(2);
+    expect(r.rejected[0]!.reason).toMatch(/record id 'u1' repeats line 1 with other content/);
+    expect(parseAsteriskCsv(text, { ...base, recordId: 'uniqueid-sequence' }).rejected).toHaveLength(2);
   });
 
   it('16-column rows get a row hash id; a row written twice (Master.csv + accountlogs) is reported once', () => {
@@ -199,9 +176,9 @@ describe('Asterisk Master.csv: durations and answered calls (trap 4)', () => {
     expect(validateCdr(kept.drafts[0]!.draft, new Date('2026-12-01')).ok).toBe(true);
   });
 
-  it('skips a row whose billsec is not a whole number', () => {
+  it('rejects a row whose billsec is not a whole number', () => {
     const r = parseAsteriskCsv(file(row({}).replace(',310,300,', ',310,3.5,')), base);
-    expect(r.skipped[0]!.reason).toMatch(/billsec '3.5'/);
+    expect(r.rejected[0]!.reason).toMatch(/billsec '3.5'/);
   });
 });
 

@@ -62,9 +62,9 @@ describe('FreeSWITCH JSON: a normal conference A-leg', () => {
     expect(validateCdr(r.drafts[0]!.draft, NOW).ok).toBe(true);
   });
 
-  it('falls back to *_stamp only with a timeZone, and skips otherwise', () => {
+  it('falls back to *_stamp only with a timeZone, and rejects the leg otherwise', () => {
     const noEpoch = leg({ start_epoch: undefined, start_uepoch: undefined, answer_epoch: undefined, answer_uepoch: undefined, end_epoch: undefined, end_uepoch: undefined });
-    expect(parseFreeSwitchJson(text(noEpoch), base).skipped[0]!.reason).toMatch(/no timeZone/);
+    expect(parseFreeSwitchJson(text(noEpoch), base).rejected[0]!.reason).toMatch(/no timeZone/);
     const r = parseFreeSwitchJson(text(noEpoch), { ...base, timeZone: 'Europe/Stockholm' });
     expect(r.drafts[0]!.draft.startTime!.toISOString()).toBe('2026-11-02T13:00:00.000Z');
   });
@@ -196,8 +196,9 @@ describe('FreeSWITCH JSON: unanswered legs and file shapes', () => {
     expect(parseFreeSwitchJson(JSON.stringify([leg(), leg({ uuid: 'x2' })]), base).drafts).toHaveLength(2);
     const r = parseFreeSwitchJson(text(leg()) + '{"variables": \n' + text(leg({ uuid: 'x3' })), base);
     expect(r.drafts.map((d) => [d.line, d.draft.recordId])).toEqual([[1, 'leg-aaaa'], [3, 'x3']]);
-    expect(r.skipped[0]!.line).toBe(2);
-    expect(parseFreeSwitchJson('{"foo":1}', base).skipped[0]!.reason).toMatch(/no "variables"/);
-    expect(parseFreeSwitchJson('nope', base).skipped[0]!.reason).toMatch(/^not JSON/);
+    expect(r.rejected[0]!.line).toBe(2);
+    expect(r.skipped).toEqual([]);
+    expect(parseFreeSwitchJson('{"foo":1}', base).rejected[0]!.reason).toMatch(/no "variables"/);
+    expect(parseFreeSwitchJson('nope', base).rejected[0]!.reason).toMatch(/^not JSON/);
   });
 });

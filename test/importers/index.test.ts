@@ -47,6 +47,7 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
     // rows 1-3, 7, 8, 10 plain; rows 4-6 (3 ConfBridge pairs) → 3 participants (Alice, Bob, Charlie)
     expect(r.drafts).toHaveLength(9);
     expect(r.skipped).toEqual([{ line: 9, reason: 'unanswered (BUSY); keepUnanswered is off' }]);
+    expect(r.rejected).toEqual([]);
     expect(r.warnings.filter((w) => /uniqueid/.test(w.message)).map((w) => w.message)).toEqual([
       expect.stringMatching(/-6 h/), // doc example written in US Central
       expect.stringMatching(/\+2 h/), // bbfdm lines written at UTC+2
@@ -61,6 +62,7 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
     expect(r.drafts.map((d) => d.draft.recordId)).toContain('Asterisk-01-1362424276.2:12');
     expect(r.drafts.map((d) => d.draft.recordId)).toContain('Asterisk-01-1362424276.2:13');
     expect(r.drafts).toHaveLength(5);
+    expect(r.rejected).toEqual([]);
     for (const d of r.drafts) expect(validateCdr(d.draft, NOW)).toMatchObject({ ok: true });
   });
 
@@ -84,6 +86,7 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
       expect(detectFormat(f, t)).toBe('freeswitch-json');
       const r = parseCdrFile(t, 'freeswitch-json', opts);
       expect(r.skipped, f).toEqual([]);
+      expect(r.rejected, f).toEqual([]);
       expect(r.drafts, f).toHaveLength(1);
       expect(validateCdr(r.drafts[0]!.draft, NOW), f).toMatchObject({ ok: true });
     }
