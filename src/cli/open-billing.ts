@@ -5,6 +5,7 @@
 import type { Invoicing } from '../app/invoicing/invoicing';
 import type { Rerating } from '../app/invoicing/rerate-charges';
 import { RatingRuntime } from '../app/rating/rating-runtime';
+import { systemClock } from '../app/clock';
 import { composeInvoicing } from '../compose/invoicing';
 import { loadInvoicingConfig } from '../config/invoicing-config';
 import type { IngestDeps } from '../app/ingest/ingest-cdrs';
@@ -37,8 +38,9 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
     config,
     database,
     rating,
-    ...composeInvoicing(database, rating, loadInvoicingConfig(process.env)),
+    ...composeInvoicing(database, rating, loadInvoicingConfig(process.env), systemClock),
     ingest: {
+      now: () => systemClock.now(),
       store: new PostgresCdrStore(database),
       rater: rating,
       customers: new PostgresCustomerDirectory(database),

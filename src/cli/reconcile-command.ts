@@ -1,3 +1,4 @@
+import { systemClock } from '../app/clock';
 import type { Command } from 'commander';
 import { reconciliationReport } from '../app/bookings/booking-use-cases';
 import { csvLine, parseMonth } from '../app/csv';
@@ -18,7 +19,7 @@ export async function reconcileCsv(
 ): Promise<{ rows: number; truncated: boolean }> {
   const { year, month } = parseMonth(options.period);
   const report = await reconciliationReport(
-    { bookings: new PostgresBookingStore(database) },
+    { bookings: new PostgresBookingStore(database), now: () => systemClock.now() },
     {
       start: new Date(Date.UTC(year, month - 1, 1)),
       end: new Date(Date.UTC(year, month, 1)),

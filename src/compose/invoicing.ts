@@ -6,6 +6,7 @@ import { Invoicing } from '../app/invoicing/invoicing';
 import { Rerating } from '../app/invoicing/rerate-charges';
 import type { RatingRuntime } from '../app/rating/rating-runtime';
 import { RuleSetRater } from '../app/rating/rule-set-rater';
+import type { Clock } from '../app/clock';
 import type { InvoicingConfig } from '../config/invoicing-config';
 import { CompiledRuleSet } from '../domain/rating/index';
 import { PostgresBookingDirectory } from '../persistence/booking-directory';
@@ -15,12 +16,18 @@ import { PostgresInvoiceStore } from '../persistence/invoice-store';
 import { PostgresRerateStore } from '../persistence/rerate-store';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 
-export function composeInvoicing(database: Database, rating: RatingRuntime, config: InvoicingConfig): { invoicing: Invoicing; rerating: Rerating } {
+export function composeInvoicing(
+  database: Database,
+  rating: RatingRuntime,
+  config: InvoicingConfig,
+  clock: Clock,
+): { invoicing: Invoicing; rerating: Rerating } {
   const invoiceStore = new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism });
   const archive = new PostgresRuleSetArchive(database);
   const invoicing = new Invoicing({
     store: invoiceStore,
     config,
+    now: () => clock.now(),
     periodPricing: (instant, plan) => {
       // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
       // customer with this reason (and closes it on a later run) rather than invoice it without them.

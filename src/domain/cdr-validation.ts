@@ -143,7 +143,7 @@ function checkPhone(violations: FieldViolation[], field: string, value: string |
  *
  * @param now reference for "not in the future"; defaults to the current time.
  */
-export function validateCdr(draft: CdrDraft, now: Date = new Date()): CdrValidationResult {
+export function validateCdr(draft: CdrDraft, now: Date): CdrValidationResult {
   const v: FieldViolation[] = [];
   if (draft === null || typeof draft !== 'object') {
     return { ok: false, violations: [{ field: '', reason: 'not a record' }] };

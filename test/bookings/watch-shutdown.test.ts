@@ -21,11 +21,10 @@ describe('WatchBookings on shutdown', () => {
       }
     })();
     await new Promise((r) => setTimeout(r, 300));
-    const started = Date.now();
     const stopping = t.service.stop();
     const error = await expectStatus(stream, Status.UNAVAILABLE);
     expect(error.details).toContain('shutting down');
-    await stopping;
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // The idle watch ended at once, so the server drained instead of waiting out its shutdown timeout.
+    expect(await stopping).toBe('graceful');
   });
 });

@@ -16,6 +16,7 @@ import {
   type Invoice,
 } from '../../src/gen/billing/v1/invoice_service';
 import { REBUILD_DAILY_TOTALS } from '../../src/persistence/daily-totals-sql';
+import { FixedClock } from '../../src/app/clock';
 import { expectStatus } from '../support/expect-status';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf, uuid } from './support';
@@ -27,9 +28,11 @@ const client = () => t.client(InvoiceServiceDefinition, 'billing');
 // Periods in Europe/Stockholm: October 2026 = [2026-09-30T22:00Z, 2026-10-31T23:00Z).
 const OCTOBER = new Date('2026-10-15T12:00:00Z');
 const SEPTEMBER = new Date('2026-09-15T12:00:00Z');
+// The service's "now": November 2026 is the open period, whatever day the suite runs on.
+const NOW = new Date('2026-11-28T12:00:00Z');
 
 beforeAll(async () => {
-  t = await startTestService();
+  t = await startTestService({ clock: new FixedClock(NOW) });
   billing = client();
   const db = t.service.database;
   await insertCustomers(db, [
@@ -152,7 +155,7 @@ describe('closing a billing period', () => {
   });
 
   it('skips a period that has not ended, and says why', async () => {
-    const result = await billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'acme', periodContaining: new Date(), issue: false });
+    const result = await billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'acme', periodContaining: NOW, issue: false });
     expect(result.invoices).toEqual([]);
     expect(result.skipped[0]!.reason).toMatch(/in the future/);
   });

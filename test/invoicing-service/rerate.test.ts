@@ -21,7 +21,11 @@ import { InvoiceKind, InvoiceServiceDefinition, InvoiceStatus, type Invoice } fr
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
+import { FixedClock } from '../../src/app/clock';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+
+// The service's "now": invoices issued in this test are numbered in 2026, whatever day the suite runs on.
+const NOW = new Date('2026-11-28T12:00:00Z');
 import { knexOf } from './support';
 
 let t: TestService;
@@ -32,7 +36,7 @@ const OCT_NOV = { startTime: OCTOBER.startTime, endTime: new Date('2026-11-30T23
 beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rerate-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
-  t = await startTestService({ rulesDir, env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
+  t = await startTestService({ clock: new FixedClock(NOW), rulesDir, env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['RERATE', 'DRAFTY', 'GOODWILL']);
 });
 afterAll(async () => {

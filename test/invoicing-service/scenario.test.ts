@@ -11,11 +11,15 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { createCustomers } from '../support/customers';
+import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
+
+// The service's "now": invoices issued in this test are numbered in 2026, whatever day the suite runs on.
+const NOW = new Date('2026-11-28T12:00:00Z');
 
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService({ env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
+  t = await startTestService({ clock: new FixedClock(NOW), env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['SCENARIO']);
 });
 afterAll(async () => {

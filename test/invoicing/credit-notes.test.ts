@@ -31,10 +31,10 @@ describe('credit notes', () => {
   });
 
   it('refuses to credit more than was invoiced, a credit note, or without a reason', () => {
-    expect(() => buildCreditNote(invoice, { reason: 'x', lines: [...invoice.lines, ...invoice.lines] })).toThrow(/exceeds/);
-    const cn = issue(buildCreditNote(invoice, { reason: 'x' }), 'CN-2026-000001');
-    expect(() => buildCreditNote(cn, { reason: 'x' })).toThrow(/only an invoice/);
-    expect(() => buildCreditNote(invoice, { reason: ' ' })).toThrow(/reason/);
+    expect(() => buildCreditNote(invoice, { reason: 'x', lines: [...invoice.lines, ...invoice.lines], issueDate: '2026-12-10' })).toThrow(/exceeds/);
+    const cn = issue(buildCreditNote(invoice, { reason: 'x', issueDate: '2026-12-10' }), 'CN-2026-000001');
+    expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(/only an invoice/);
+    expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(/reason/);
   });
 
   it('property: a full credit cancels any invoice to the cent', () => {

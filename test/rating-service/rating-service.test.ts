@@ -56,7 +56,8 @@ function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
 }
 
 async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 10_000;
+  // A bound on waiting for the file watcher, not a speed requirement: generous for a loaded machine.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const value = await probe();
     if (ok(value)) return value;

@@ -25,14 +25,14 @@ export async function spawnService(env: Record<string, string>): Promise<Service
   });
   const logs: Record<string, unknown>[] = [];
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  // Wait on readiness (the "serving" log line) or an early exit, however long a loaded machine takes;
+  // the test's own timeout bounds it.
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('service did not start within 30 s')), 30_000);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);
         if (entry.msg === 'billing service serving') {
-          clearTimeout(timer);
           resolve(entry.port as number);
         }
       } catch {

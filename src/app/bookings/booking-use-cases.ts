@@ -21,7 +21,8 @@ import type { Page } from '../customers/ports';
 
 export interface BookingDeps {
   bookings: BookingStore;
-  now?: () => Date;
+  /** The clock's "now" (src/app/clock.ts). */
+  now: () => Date;
 }
 
 const HOST_CODE_DIGITS = 6;
@@ -37,7 +38,7 @@ export class ServiceDrainingError extends Error {
 }
 
 function nowOf(deps: BookingDeps): Date {
-  return deps.now?.() ?? new Date();
+  return deps.now();
 }
 
 function checkInput(input: BookingInput | undefined): BookingInput {

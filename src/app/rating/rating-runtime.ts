@@ -5,6 +5,7 @@
  * the last good book keeps pricing. Every rule set that goes live is stored first, so each charge
  * can be traced to the exact files that priced it.
  */
+import { systemClock, type Clock } from '../clock';
 import fs from 'node:fs';
 import type { Cdr } from '../../domain/cdr';
 import type { RuleBook } from '../../domain/rating/index';
@@ -48,6 +49,8 @@ export class RatingRuntime implements CdrRater {
     private readonly archive: RuleSetArchive,
     private readonly log: ReloadLog,
     private readonly onReload: (result: 'applied' | 'refused') => void = () => {},
+    /** When a reload happened, as reported by GetActiveRuleSet. */
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** The live rule book, when it went live, and the sha256 of each of its files by path. */
@@ -68,7 +71,7 @@ export class RatingRuntime implements CdrRater {
   private async loadOnce(): Promise<boolean> {
     const result = await loadRuleBook(this.dir);
     if (!result.ok) {
-      this.refused = { at: new Date(), violations: result.violations };
+      this.refused = { at: this.clock.now(), violations: result.violations };
       this.log.error({ dir: this.dir, violations: result.violations }, 'rule files refused; the last good rule set keeps pricing');
       this.onReload('refused');
       return false;
@@ -77,7 +80,7 @@ export class RatingRuntime implements CdrRater {
     await this.archive.save(snapshots);
     this.book = result.book;
     this.digests = new Map(result.files.map((f) => [f.path, f.sha256]));
-    this.loadedAt = new Date();
+    this.loadedAt = this.clock.now();
     this.refused = undefined;
     this.log.info({ dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) }, 'rule set live');
     this.onReload('applied');

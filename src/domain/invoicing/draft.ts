@@ -141,7 +141,8 @@ export interface CreditNoteOptions {
    */
   lines?: readonly (InvoiceLine | InvoiceLineInput)[];
   /** YYYY-MM-DD; today (UTC) when absent. */
-  issueDate?: string;
+  /** YYYY-MM-DD, the seller's "today" from the caller's clock (the domain never reads one). */
+  issueDate: string;
   notes?: string[];
   /**
    * Net billed so far for the invoice (its own, plus supplementary invoices, minus credit notes); the
@@ -158,7 +159,7 @@ export interface CreditNoteOptions {
 export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditNoteOptions): InvoiceDraft {
   if (invoice.documentType !== 'invoice') throw new RangeError('only an invoice can be credited');
   if (!options.reason.trim()) throw new RangeError('a credit note needs a reason');
-  const issueDate = options.issueDate ?? new Date().toISOString().slice(0, 10);
+  const issueDate = options.issueDate;
   checkDate(issueDate, 'issueDate');
   const source = options.lines ?? invoice.lines;
   const lines = source.map((l) => {
