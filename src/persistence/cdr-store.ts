@@ -6,10 +6,12 @@
  * on the embedded PGlite and avoids thousands of bind parameters.
  */
 import type { Cdr, AccessType, Feature } from '../domain/cdr';
-import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports';
+import type { CdrToStore, IdempotentCdrStore, StoreOutcome } from '../app/ingest/ports';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
-import { retryOnConflict } from './sql-helpers';
+import type { Knex } from '@mikro-orm/postgresql';
+import type { RequestKey } from '../app/mutations';
+import { once, retryOnConflict } from './sql-helpers';
 
 const INSERT_BATCH = `
 with input as (
@@ -54,34 +56,44 @@ join jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text) using (br
 
 /** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
 
-export class PostgresCdrStore implements CdrStore {
+export class PostgresCdrStore implements IdempotentCdrStore {
   constructor(private readonly database: Database) {}
 
-  async insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
-    const payload = JSON.stringify(rows.map(toRow));
-    const knex = this.database.orm.em.getKnex();
-    return retryOnConflict(3, () =>
-      knex.transaction(async (trx) => {
-        const inserted = rowsOf(await trx.raw(INSERT_BATCH, [payload]));
-        const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
-        const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
-        const stored = new Map<string, StoredRow>();
-        if (missing.length) {
-          const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
-          for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
-            stored.set(key(row.bridge_id, row.record_id), row);
-          }
-        }
-        return rows.map((r): StoreOutcome => {
-          const k = key(r.cdr.bridgeId, r.cdr.recordId);
-          if (fresh.has(k)) return { inserted: true };
-          const row = stored.get(k);
-          if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
-          return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
-        });
-      }),
+  insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
+    return this.transaction((trx) => insertIn(trx, rows));
+  }
+
+  /** The key is claimed in the insert's own transaction, so a batch and its request key commit together or not at all. */
+  insertBatchOnce<R>(request: RequestKey, rows: CdrToStore[], reply: (outcomes: StoreOutcome[]) => R): Promise<R> {
+    return this.transaction((trx) =>
+      once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows) : []), { encode: (v) => v, decode: (v) => v as R }),
     );
   }
+
+  private transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+    const knex = this.database.orm.em.getKnex();
+    return retryOnConflict(3, () => knex.transaction(work));
+  }
+}
+
+async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<StoreOutcome[]> {
+  const inserted = rowsOf(await trx.raw(INSERT_BATCH, [JSON.stringify(rows.map(toRow))]));
+  const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
+  const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
+  const stored = new Map<string, StoredRow>();
+  if (missing.length) {
+    const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
+    for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
+      stored.set(key(row.bridge_id, row.record_id), row);
+    }
+  }
+  return rows.map((r): StoreOutcome => {
+    const k = key(r.cdr.bridgeId, r.cdr.recordId);
+    if (fresh.has(k)) return { inserted: true };
+    const row = stored.get(k);
+    if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
+    return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
+  });
 }
 
 export interface StoredRow {

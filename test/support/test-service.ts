@@ -10,6 +10,7 @@ import type { Role } from '../../src/auth/roles';
 import { ROLES } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
+import { systemClock, type Clock } from '../../src/app/clock';
 import { startService, type RunningService } from '../../src/service';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -26,11 +27,30 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-export async function startTestService(options: { rulesDir?: string; env?: Record<string, string> } = {}): Promise<TestService> {
+/**
+ * The bridges the suite's `bridge` token speaks for (a bridge token is bound to its bridge ids).
+ * Ids a test uses for "another bridge" are deliberately absent.
+ */
+export const TEST_BRIDGE_IDS = [
+  'b', 'b1', 'sample', 'fs-1', 'ast-1', 'test-bridge', 'bridge', 'bridge-1', 'bf-bridge', 'bridge-idem', 'bridge-list', 'bridge-new',
+  'bridge-old', 'bridge-recon', 'bridge-retry', 'bridge-sto-1', 'bridge-upd', 'bridge-watch', 'bt-bridge', 'cli-bridge', 'crash-bridge',
+  'fuzz-bridge', 'lifecycle-bridge', 'ml-bridge', 'pp-bridge', 'race-bridge', 'rating-bridge', 'rerate-bridge', 'resend-bridge',
+  'scenario-bridge', 'slow-db-bridge', 'sto-bridge-1',
+];
+
+export interface TestServiceOptions {
+  rulesDir?: string;
+  env?: Record<string, string>;
+  /** The service's clock; a test that depends on "now" pins it (a FixedClock), so no test depends on today's date. */
+  clock?: Clock;
+}
+
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const database = await createTestDatabase();
   const tokens = Object.fromEntries(ROLES.map((role) => [role, `test-${role}-token-0123456789abcdef`])) as Record<Role, string>;
   const tokensFile = path.join(database.dataDir, 'tokens.json');
-  fs.writeFileSync(tokensFile, JSON.stringify({ tokens: ROLES.map((role) => ({ name: `test-${role}`, role, token: tokens[role] })) }));
+  const entries = ROLES.map((role) => ({ name: `test-${role}`, role, token: tokens[role], ...(role === 'bridge' ? { bridgeIds: TEST_BRIDGE_IDS } : {}) }));
+  fs.writeFileSync(tokensFile, JSON.stringify({ tokens: entries }));
   const config = loadConfig({
     ...database.env,
     BILLING_LISTEN_ADDR: '127.0.0.1:0',
@@ -40,7 +60,7 @@ export async function startTestService(options: { rulesDir?: string; env?: Recor
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',
     ...options.env,
   });
-  const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { clock: options.clock ?? systemClock });
   const address = `127.0.0.1:${service.port}`;
   const channel = createChannel(address);
   return {

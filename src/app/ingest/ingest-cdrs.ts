@@ -1,11 +1,24 @@
 /**
  * Ingesting a batch of CDRs: validate each record, price the valid ones, store them exactly once
  * (the database decides what is new), and say per record what happened. One bad record never
- * rejects its neighbours; a stored record is never overwritten.
+ * rejects its neighbours; a stored record is never overwritten. A batch sent with a request key
+ * (SubmitCdrs' request_id) is stored at most once per key and answers a retry with its first result.
  */
 import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
-import type { BookingDirectory, CdrRater, CdrStore, CdrToStore, CustomerDirectory, CustomerPricingFacts, RatingDecision } from './ports';
+import type { RequestKey } from '../mutations';
+import type {
+  BookingDirectory,
+  CdrRater,
+  CdrStore,
+  CdrToStore,
+  CustomerDirectory,
+  CustomerPricingFacts,
+  IdempotentCdrStore,
+  PricedCharge,
+  RatingDecision,
+  StoreOutcome,
+} from './ports';
 import type { Cdr, Feature } from '../../domain/cdr';
 
 export type CdrOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
@@ -16,8 +29,15 @@ export interface CdrResult {
   outcome: CdrOutcome;
   violations: FieldViolation[];
   /** Only for accepted records: how the CDR was priced, or why it could not be. */
-  rating?: RatingDecision;
+  rating?: RatingSummary;
 }
+
+/**
+ * What a result says about pricing: the charge's amount, currency and rule set, or why the CDR is
+ * unrated. The fired rules and the explanation stay with the stored charge, so a result is small
+ * enough to keep as the stored reply of an idempotent request.
+ */
+export type RatingSummary = { rated: true; charge: Pick<PricedCharge, 'amount' | 'currency' | 'ruleSetHash'> } | { rated: false; reason: string };
 
 export interface IngestDeps {
   store: CdrStore;
@@ -26,11 +46,39 @@ export interface IngestDeps {
   customers?: CustomerDirectory;
   /** When given, features booked for a CDR's booking are priced as if the leg used them. */
   bookings?: BookingDirectory;
-  now?: () => Date;
+  /** The clock's "now": how far in the future a CDR may start (src/app/clock.ts). */
+  now: () => Date;
+}
+
+/** Ingest that also takes request keys (SubmitCdrs): the store keeps them with the batch. */
+export interface KeyedIngestDeps extends IngestDeps {
+  store: IdempotentCdrStore;
 }
 
 export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<CdrResult[]> {
-  const now = deps.now?.() ?? new Date();
+  const batch = await prepareBatch(drafts, deps);
+  return batch.complete(batch.toStore.length ? await deps.store.insertBatch(batch.toStore) : []);
+}
+
+/**
+ * ingestCdrs at most once per request key: a retry with the same key and CDRs answers the first
+ * results (ACCEPTED stays ACCEPTED, instead of turning into DUPLICATE) and stores nothing again;
+ * the same key with other CDRs is refused with FAILED_PRECONDITION. `replayed`: this call stored
+ * nothing and answered the first call's results.
+ */
+export async function ingestCdrsOnce(key: RequestKey, drafts: CdrDraft[], deps: KeyedIngestDeps): Promise<{ results: CdrResult[]; replayed: boolean }> {
+  const batch = await prepareBatch(drafts, deps);
+  let replayed = true;
+  const results = await deps.store.insertBatchOnce(key, batch.toStore, (stored) => {
+    replayed = false;
+    return batch.complete(stored);
+  });
+  return { results, replayed };
+}
+
+/** Validates and prices a batch; `complete` turns the store's outcomes into one result per draft. */
+async function prepareBatch(drafts: CdrDraft[], deps: IngestDeps): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
+  const now = deps.now();
   const results: CdrResult[] = new Array(drafts.length);
   const toStore: CdrToStore[] = [];
   const storeIndex: number[] = [];
@@ -65,19 +113,27 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
   const facts = await loadBatchFacts(toStore.map((r) => r.cdr), deps);
   for (const row of toStore) row.rating = rate(row.cdr, deps, facts);
 
-  const stored = toStore.length ? await deps.store.insertBatch(toStore) : [];
-  stored.forEach((outcome, j) => {
-    const row = toStore[j]!;
-    const i = storeIndex[j]!;
-    const ids = { bridgeId: row.cdr.bridgeId, recordId: row.cdr.recordId };
-    if (outcome.inserted) results[i] = { ...ids, outcome: 'accepted', violations: [], rating: row.rating };
-    else if (outcome.storedFingerprint === row.fingerprint) results[i] = { ...ids, outcome: 'duplicate', violations: [] };
-    else {
-      // Same identity, different content: report it, keep what is stored.
-      results[i] = { ...ids, outcome: 'conflict', violations: cdrConflictFields(outcome.stored, row.cdr) };
-    }
-  });
-  return results;
+  const complete = (stored: StoreOutcome[]): CdrResult[] => {
+    stored.forEach((outcome, j) => {
+      const row = toStore[j]!;
+      const i = storeIndex[j]!;
+      const ids = { bridgeId: row.cdr.bridgeId, recordId: row.cdr.recordId };
+      if (outcome.inserted) results[i] = { ...ids, outcome: 'accepted', violations: [], rating: summarize(row.rating) };
+      else if (outcome.storedFingerprint === row.fingerprint) results[i] = { ...ids, outcome: 'duplicate', violations: [] };
+      else {
+        // Same identity, different content: report it, keep what is stored.
+        results[i] = { ...ids, outcome: 'conflict', violations: cdrConflictFields(outcome.stored, row.cdr) };
+      }
+    });
+    return results;
+  };
+  return { toStore, complete };
+}
+
+function summarize(decision: RatingDecision): RatingSummary {
+  if (!decision.rated) return decision;
+  const { amount, currency, ruleSetHash } = decision.charge;
+  return { rated: true, charge: { amount, currency, ruleSetHash } };
 }
 
 /** What pricing a batch needs from outside the CDRs, fetched once per batch. */

@@ -3,6 +3,7 @@
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
 import type { AccessType, Cdr, Feature } from '../../domain/cdr';
+import type { RequestKey } from '../mutations';
 
 /** A charge computed for a CDR, ready to store beside it. */
 export interface PricedCharge {
@@ -38,6 +39,18 @@ export interface CdrStore {
    * (bridge id, record id) is already stored; resolves only after COMMIT.
    */
   insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]>;
+}
+
+/** The database's CDR store, which also keeps request keys: what SubmitCdrs (with its request_id) needs. */
+export interface IdempotentCdrStore extends CdrStore {
+  /**
+   * insertBatch at most once per request key, with the mutations' idempotency table in the same
+   * transaction (as bookings and customers use it): `reply` turns the outcomes into the response,
+   * which is stored as JSON with the key. A retry with the same key answers the stored response
+   * and inserts nothing; the same key with a different request is refused (FailedPreconditionError).
+   * `rows` may be empty (every CDR rejected): the key is claimed all the same.
+   */
+  insertBatchOnce<R>(key: RequestKey, rows: CdrToStore[], reply: (outcomes: StoreOutcome[]) => R): Promise<R>;
 }
 
 /** What pricing needs to know about a customer: its time zone and its contracts. */

@@ -138,9 +138,17 @@ export interface Booking {
   dialOutNumbers: string[];
   /** Features booked. */
   features: Feature[];
-  /** Access code of the host (chairperson). Empty on create: the service generates one. */
+  /**
+   * Access code of the host (chairperson). Empty on create: the service
+   * generates one. Sent only to reservations, admin and the hosting bridge;
+   * empty for every other caller.
+   */
   hostCode: string;
-  /** Access code of participants. Empty on create: the service generates one. */
+  /**
+   * Access code of participants. Empty on create: the service generates one.
+   * Sent only to reservations, admin and the hosting bridge; empty for every
+   * other caller.
+   */
   participantCode: string;
   /** Output only. Scheduled or cancelled. */
   status: BookingStatus;
@@ -224,7 +232,10 @@ export interface GetBookingResponse {
 
 /** Which upcoming bookings. */
 export interface ListUpcomingBookingsRequest {
-  /** Only this bridge; empty: all bridges. */
+  /**
+   * Only this bridge; empty: all bridges. Required for a bridge token, and
+   * one of its own bridges.
+   */
   bridgeId: string;
   /** Bookings with scheduled_start at or after this; unset: now. */
   fromTime?:
@@ -254,7 +265,10 @@ export interface ListUpcomingBookingsResponse {
 
 /** Where to watch from. */
 export interface WatchBookingsRequest {
-  /** The bridge whose bookings to watch. Required. */
+  /**
+   * The bridge whose bookings to watch. Required; for a bridge token, one of
+   * its own bridges.
+   */
   bridgeId: string;
   /** Cursor of the last event processed; empty: from the first event. */
   afterCursor: string;
@@ -2722,15 +2736,23 @@ export const GetReconciliationReportResponse: MessageFns<GetReconciliationReport
 
 /**
  * Bookings entered once by reservations staff and delivered to the bridge that
- * hosts them, so nobody re-types them. Roles: `reservations` (create, update,
- * cancel, read), `bridge` (watch, read), `billing` and `sales` (read, reconcile).
+ * hosts them, so nobody re-types them.
+ *
+ * Each rpc's `Roles:` line lists the token roles it admits; `admin` may call
+ * every rpc (see README, "Tokens and roles"). A bridge token reads only the
+ * bookings of the bridges it is bound to. A booking's access codes
+ * (`host_code`, `participant_code`) reach only reservations, admin and the
+ * bridge hosting it; every other caller receives them empty.
  */
 export type BookingServiceDefinition = typeof BookingServiceDefinition;
 export const BookingServiceDefinition = {
   name: "BookingService",
   fullName: "billing.v1.BookingService",
   methods: {
-    /** Creates a booking. The service assigns its id. */
+    /**
+     * Creates a booking. The service assigns its id.
+     * Roles: reservations.
+     */
     createBooking: {
       name: "CreateBooking",
       requestType: CreateBookingRequest as typeof CreateBookingRequest,
@@ -2739,7 +2761,10 @@ export const BookingServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Replaces a booking's editable fields. A cancelled booking cannot be updated. */
+    /**
+     * Replaces a booking's editable fields. A cancelled booking cannot be updated.
+     * Roles: reservations.
+     */
     updateBooking: {
       name: "UpdateBooking",
       requestType: UpdateBookingRequest as typeof UpdateBookingRequest,
@@ -2748,7 +2773,10 @@ export const BookingServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Cancels a booking. Cancelling a cancelled booking returns it unchanged. */
+    /**
+     * Cancels a booking. Cancelling a cancelled booking returns it unchanged.
+     * Roles: reservations.
+     */
     cancelBooking: {
       name: "CancelBooking",
       requestType: CancelBookingRequest as typeof CancelBookingRequest,
@@ -2757,7 +2785,11 @@ export const BookingServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Returns one booking. */
+    /**
+     * Returns one booking. A bridge token asking for a booking hosted on
+     * another bridge gets PERMISSION_DENIED.
+     * Roles: bridge, reservations, sales, billing.
+     */
     getBooking: {
       name: "GetBooking",
       requestType: GetBookingRequest as typeof GetBookingRequest,
@@ -2766,7 +2798,11 @@ export const BookingServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Lists bookings starting at or after a time, soonest first. */
+    /**
+     * Lists bookings starting at or after a time, soonest first. A bridge token
+     * must set `bridge_id` to one of its own bridges, else PERMISSION_DENIED.
+     * Roles: bridge, reservations.
+     */
     listUpcomingBookings: {
       name: "ListUpcomingBookings",
       requestType: ListUpcomingBookingsRequest as typeof ListUpcomingBookingsRequest,
@@ -2785,8 +2821,10 @@ export const BookingServiceDefinition = {
      * (events may be repeated only if you resume from an older cursor). The
      * server may end the stream at any time (e.g. UNAVAILABLE on shutdown);
      * reconnect with the last cursor. A booking moved to another bridge is sent
-     * to the old bridge once more, as UPDATED with the new bridge_id: treat it
-     * as gone.
+     * to the old bridge once more, as UPDATED with the new bridge_id and
+     * without access codes: treat it as gone. A bridge token watches only its
+     * own bridges: another `bridge_id` gets PERMISSION_DENIED.
+     * Roles: bridge.
      */
     watchBookings: {
       name: "WatchBookings",
@@ -2799,6 +2837,7 @@ export const BookingServiceDefinition = {
     /**
      * Compares bookings with the calls that happened: no-shows, calls without a
      * booking, conferences that ran far over their booking.
+     * Roles: sales, billing, finance.
      */
     getReconciliationReport: {
       name: "GetReconciliationReport",
@@ -2812,27 +2851,44 @@ export const BookingServiceDefinition = {
 } as const;
 
 export interface BookingServiceImplementation<CallContextExt = {}> {
-  /** Creates a booking. The service assigns its id. */
+  /**
+   * Creates a booking. The service assigns its id.
+   * Roles: reservations.
+   */
   createBooking(
     request: CreateBookingRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CreateBookingResponse>>;
-  /** Replaces a booking's editable fields. A cancelled booking cannot be updated. */
+  /**
+   * Replaces a booking's editable fields. A cancelled booking cannot be updated.
+   * Roles: reservations.
+   */
   updateBooking(
     request: UpdateBookingRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<UpdateBookingResponse>>;
-  /** Cancels a booking. Cancelling a cancelled booking returns it unchanged. */
+  /**
+   * Cancels a booking. Cancelling a cancelled booking returns it unchanged.
+   * Roles: reservations.
+   */
   cancelBooking(
     request: CancelBookingRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<CancelBookingResponse>>;
-  /** Returns one booking. */
+  /**
+   * Returns one booking. A bridge token asking for a booking hosted on
+   * another bridge gets PERMISSION_DENIED.
+   * Roles: bridge, reservations, sales, billing.
+   */
   getBooking(
     request: GetBookingRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetBookingResponse>>;
-  /** Lists bookings starting at or after a time, soonest first. */
+  /**
+   * Lists bookings starting at or after a time, soonest first. A bridge token
+   * must set `bridge_id` to one of its own bridges, else PERMISSION_DENIED.
+   * Roles: bridge, reservations.
+   */
   listUpcomingBookings(
     request: ListUpcomingBookingsRequest,
     context: CallContext & CallContextExt,
@@ -2847,8 +2903,10 @@ export interface BookingServiceImplementation<CallContextExt = {}> {
    * (events may be repeated only if you resume from an older cursor). The
    * server may end the stream at any time (e.g. UNAVAILABLE on shutdown);
    * reconnect with the last cursor. A booking moved to another bridge is sent
-   * to the old bridge once more, as UPDATED with the new bridge_id: treat it
-   * as gone.
+   * to the old bridge once more, as UPDATED with the new bridge_id and
+   * without access codes: treat it as gone. A bridge token watches only its
+   * own bridges: another `bridge_id` gets PERMISSION_DENIED.
+   * Roles: bridge.
    */
   watchBookings(
     request: WatchBookingsRequest,
@@ -2857,6 +2915,7 @@ export interface BookingServiceImplementation<CallContextExt = {}> {
   /**
    * Compares bookings with the calls that happened: no-shows, calls without a
    * booking, conferences that ran far over their booking.
+   * Roles: sales, billing, finance.
    */
   getReconciliationReport(
     request: GetReconciliationReportRequest,
@@ -2865,27 +2924,44 @@ export interface BookingServiceImplementation<CallContextExt = {}> {
 }
 
 export interface BookingServiceClient<CallOptionsExt = {}> {
-  /** Creates a booking. The service assigns its id. */
+  /**
+   * Creates a booking. The service assigns its id.
+   * Roles: reservations.
+   */
   createBooking(
     request: DeepPartial<CreateBookingRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<CreateBookingResponse>;
-  /** Replaces a booking's editable fields. A cancelled booking cannot be updated. */
+  /**
+   * Replaces a booking's editable fields. A cancelled booking cannot be updated.
+   * Roles: reservations.
+   */
   updateBooking(
     request: DeepPartial<UpdateBookingRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<UpdateBookingResponse>;
-  /** Cancels a booking. Cancelling a cancelled booking returns it unchanged. */
+  /**
+   * Cancels a booking. Cancelling a cancelled booking returns it unchanged.
+   * Roles: reservations.
+   */
   cancelBooking(
     request: DeepPartial<CancelBookingRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<CancelBookingResponse>;
-  /** Returns one booking. */
+  /**
+   * Returns one booking. A bridge token asking for a booking hosted on
+   * another bridge gets PERMISSION_DENIED.
+   * Roles: bridge, reservations, sales, billing.
+   */
   getBooking(
     request: DeepPartial<GetBookingRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetBookingResponse>;
-  /** Lists bookings starting at or after a time, soonest first. */
+  /**
+   * Lists bookings starting at or after a time, soonest first. A bridge token
+   * must set `bridge_id` to one of its own bridges, else PERMISSION_DENIED.
+   * Roles: bridge, reservations.
+   */
   listUpcomingBookings(
     request: DeepPartial<ListUpcomingBookingsRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -2900,8 +2976,10 @@ export interface BookingServiceClient<CallOptionsExt = {}> {
    * (events may be repeated only if you resume from an older cursor). The
    * server may end the stream at any time (e.g. UNAVAILABLE on shutdown);
    * reconnect with the last cursor. A booking moved to another bridge is sent
-   * to the old bridge once more, as UPDATED with the new bridge_id: treat it
-   * as gone.
+   * to the old bridge once more, as UPDATED with the new bridge_id and
+   * without access codes: treat it as gone. A bridge token watches only its
+   * own bridges: another `bridge_id` gets PERMISSION_DENIED.
+   * Roles: bridge.
    */
   watchBookings(
     request: DeepPartial<WatchBookingsRequest>,
@@ -2910,6 +2988,7 @@ export interface BookingServiceClient<CallOptionsExt = {}> {
   /**
    * Compares bookings with the calls that happened: no-shows, calls without a
    * booking, conferences that ran far over their booking.
+   * Roles: sales, billing, finance.
    */
   getReconciliationReport(
     request: DeepPartial<GetReconciliationReportRequest>,

@@ -202,9 +202,10 @@ export interface CdrKey {
 /** A batch of CDRs sent on the ingest stream. */
 export interface CdrBatch {
   /**
-   * Chosen by the sender, unique within one stream (a counter is fine). The
-   * acknowledgement repeats it. Not used for deduplication across streams:
-   * CDR keys are.
+   * Chosen by the sender, unique within one stream (a counter is fine): a
+   * sequence used before on the same stream ends it with INVALID_ARGUMENT
+   * (`batch.sequence`). The acknowledgement repeats it. Not used for
+   * deduplication across streams: CDR keys are.
    */
   sequence: string;
   /** 1 to 1000 CDRs. A larger or empty batch fails the stream with INVALID_ARGUMENT. */

@@ -36,8 +36,11 @@ export interface StreamCdrsResponse {
 /** A unary submission of CDRs. */
 export interface SubmitCdrsRequest {
   /**
-   * Idempotency key (see common.proto). CDR deduplication by (bridge_id,
-   * record_id) applies in addition, forever.
+   * Idempotency key (see common.proto): a retry with the same request_id and
+   * the same CDRs returns the first response again (ACCEPTED stays ACCEPTED)
+   * and stores nothing; the same request_id with other CDRs fails with
+   * FAILED_PRECONDITION. CDR deduplication by (bridge_id, record_id) applies
+   * in addition, forever, across request ids.
    */
   requestId: string;
   /** 1 to 1000 CDRs. */
@@ -1156,8 +1159,13 @@ export const RetryUnratedCdrsResponse: MessageFns<RetryUnratedCdrsResponse> = {
  * Receives CDRs from conference bridges, stores each exactly once and prices
  * it. Storage is durable before anything is acknowledged: a CDR that was
  * acknowledged is never lost, and resending any CDR is always safe (it comes
- * back as DUPLICATE). Roles: `bridge` for ingest, `billing` and `finance` for
- * the unrated queue.
+ * back as DUPLICATE).
+ *
+ * Each rpc's `Roles:` line lists the token roles it admits; `admin` may call
+ * every rpc (see README, "Tokens and roles"). A bridge token writes only CDRs
+ * whose `bridge_id` is one of the bridges it is bound to: a batch holding any
+ * other fails whole with PERMISSION_DENIED naming it, and nothing of it is
+ * stored.
  */
 export type CdrIngestServiceDefinition = typeof CdrIngestServiceDefinition;
 export const CdrIngestServiceDefinition = {
@@ -1178,9 +1186,12 @@ export const CdrIngestServiceDefinition = {
      * If the stream breaks, batches without an acknowledgement may or may not
      * have been stored: resend them on a new stream (with any sequence numbers);
      * CDRs already stored come back as DUPLICATE. A malformed batch (empty, over
-     * 1000 CDRs, a repeated sequence) ends the stream with INVALID_ARGUMENT;
-     * batches acknowledged before stay stored. Invalid individual CDRs do not
-     * end the stream: they are REJECTED in the acknowledgement.
+     * 1000 CDRs, a `sequence` already used on this stream) ends the stream with
+     * INVALID_ARGUMENT naming the field; a CDR of another bridge ends it with
+     * PERMISSION_DENIED; batches acknowledged before stay stored. Invalid
+     * individual CDRs do not end the stream: they are REJECTED in the
+     * acknowledgement.
+     * Roles: bridge.
      */
     streamCdrs: {
       name: "StreamCdrs",
@@ -1194,6 +1205,7 @@ export const CdrIngestServiceDefinition = {
      * Submits CDRs in one unary call, with the same semantics as one batch of
      * StreamCdrs: at most 1000 CDRs; the response comes after commit. For tools,
      * imports and bridges that cannot hold a stream open.
+     * Roles: bridge.
      */
     submitCdrs: {
       name: "SubmitCdrs",
@@ -1206,6 +1218,7 @@ export const CdrIngestServiceDefinition = {
     /**
      * Lists stored CDRs that could not be priced (RATING_STATUS_UNRATED), oldest
      * first, with the reason.
+     * Roles: billing, finance.
      */
     listUnratedCdrs: {
       name: "ListUnratedCdrs",
@@ -1219,6 +1232,7 @@ export const CdrIngestServiceDefinition = {
      * Tries to price unrated CDRs again, after the missing data was fixed (a
      * customer or contract upserted, a rule set corrected). CDRs that still
      * cannot be priced stay unrated with an updated reason.
+     * Roles: billing, finance.
      */
     retryUnratedCdrs: {
       name: "RetryUnratedCdrs",
@@ -1246,9 +1260,12 @@ export interface CdrIngestServiceImplementation<CallContextExt = {}> {
    * If the stream breaks, batches without an acknowledgement may or may not
    * have been stored: resend them on a new stream (with any sequence numbers);
    * CDRs already stored come back as DUPLICATE. A malformed batch (empty, over
-   * 1000 CDRs, a repeated sequence) ends the stream with INVALID_ARGUMENT;
-   * batches acknowledged before stay stored. Invalid individual CDRs do not
-   * end the stream: they are REJECTED in the acknowledgement.
+   * 1000 CDRs, a `sequence` already used on this stream) ends the stream with
+   * INVALID_ARGUMENT naming the field; a CDR of another bridge ends it with
+   * PERMISSION_DENIED; batches acknowledged before stay stored. Invalid
+   * individual CDRs do not end the stream: they are REJECTED in the
+   * acknowledgement.
+   * Roles: bridge.
    */
   streamCdrs(
     request: AsyncIterable<StreamCdrsRequest>,
@@ -1258,6 +1275,7 @@ export interface CdrIngestServiceImplementation<CallContextExt = {}> {
    * Submits CDRs in one unary call, with the same semantics as one batch of
    * StreamCdrs: at most 1000 CDRs; the response comes after commit. For tools,
    * imports and bridges that cannot hold a stream open.
+   * Roles: bridge.
    */
   submitCdrs(
     request: SubmitCdrsRequest,
@@ -1266,6 +1284,7 @@ export interface CdrIngestServiceImplementation<CallContextExt = {}> {
   /**
    * Lists stored CDRs that could not be priced (RATING_STATUS_UNRATED), oldest
    * first, with the reason.
+   * Roles: billing, finance.
    */
   listUnratedCdrs(
     request: ListUnratedCdrsRequest,
@@ -1275,6 +1294,7 @@ export interface CdrIngestServiceImplementation<CallContextExt = {}> {
    * Tries to price unrated CDRs again, after the missing data was fixed (a
    * customer or contract upserted, a rule set corrected). CDRs that still
    * cannot be priced stay unrated with an updated reason.
+   * Roles: billing, finance.
    */
   retryUnratedCdrs(
     request: RetryUnratedCdrsRequest,
@@ -1297,9 +1317,12 @@ export interface CdrIngestServiceClient<CallOptionsExt = {}> {
    * If the stream breaks, batches without an acknowledgement may or may not
    * have been stored: resend them on a new stream (with any sequence numbers);
    * CDRs already stored come back as DUPLICATE. A malformed batch (empty, over
-   * 1000 CDRs, a repeated sequence) ends the stream with INVALID_ARGUMENT;
-   * batches acknowledged before stay stored. Invalid individual CDRs do not
-   * end the stream: they are REJECTED in the acknowledgement.
+   * 1000 CDRs, a `sequence` already used on this stream) ends the stream with
+   * INVALID_ARGUMENT naming the field; a CDR of another bridge ends it with
+   * PERMISSION_DENIED; batches acknowledged before stay stored. Invalid
+   * individual CDRs do not end the stream: they are REJECTED in the
+   * acknowledgement.
+   * Roles: bridge.
    */
   streamCdrs(
     request: AsyncIterable<DeepPartial<StreamCdrsRequest>>,
@@ -1309,6 +1332,7 @@ export interface CdrIngestServiceClient<CallOptionsExt = {}> {
    * Submits CDRs in one unary call, with the same semantics as one batch of
    * StreamCdrs: at most 1000 CDRs; the response comes after commit. For tools,
    * imports and bridges that cannot hold a stream open.
+   * Roles: bridge.
    */
   submitCdrs(
     request: DeepPartial<SubmitCdrsRequest>,
@@ -1317,6 +1341,7 @@ export interface CdrIngestServiceClient<CallOptionsExt = {}> {
   /**
    * Lists stored CDRs that could not be priced (RATING_STATUS_UNRATED), oldest
    * first, with the reason.
+   * Roles: billing, finance.
    */
   listUnratedCdrs(
     request: DeepPartial<ListUnratedCdrsRequest>,
@@ -1326,6 +1351,7 @@ export interface CdrIngestServiceClient<CallOptionsExt = {}> {
    * Tries to price unrated CDRs again, after the missing data was fixed (a
    * customer or contract upserted, a rule set corrected). CDRs that still
    * cannot be priced stay unrated with an updated reason.
+   * Roles: billing, finance.
    */
   retryUnratedCdrs(
     request: DeepPartial<RetryUnratedCdrsRequest>,

@@ -2007,14 +2007,20 @@ export const ListContractsResponse: MessageFns<ListContractsResponse> = {
  * Keeps customers and contracts in step with the sales system, which owns
  * them: the sales system's external ids are the keys, and upserts are
  * idempotent (sending the same data twice changes nothing and does not bump
- * the version). Roles: `sales` (all), `billing` and `finance` (read).
+ * the version).
+ *
+ * Each rpc's `Roles:` line lists the token roles it admits; `admin` may call
+ * every rpc (see README, "Tokens and roles").
  */
 export type CustomerServiceDefinition = typeof CustomerServiceDefinition;
 export const CustomerServiceDefinition = {
   name: "CustomerService",
   fullName: "billing.v1.CustomerService",
   methods: {
-    /** Creates or replaces a customer, keyed by external_id. */
+    /**
+     * Creates or replaces a customer, keyed by external_id.
+     * Roles: sales.
+     */
     upsertCustomer: {
       name: "UpsertCustomer",
       requestType: UpsertCustomerRequest as typeof UpsertCustomerRequest,
@@ -2023,7 +2029,10 @@ export const CustomerServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Returns one customer. */
+    /**
+     * Returns one customer.
+     * Roles: reservations, sales, billing, finance.
+     */
     getCustomer: {
       name: "GetCustomer",
       requestType: GetCustomerRequest as typeof GetCustomerRequest,
@@ -2032,7 +2041,10 @@ export const CustomerServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Lists customers by name, optionally searching. */
+    /**
+     * Lists customers by name, optionally searching.
+     * Roles: reservations, sales, billing, finance.
+     */
     listCustomers: {
       name: "ListCustomers",
       requestType: ListCustomersRequest as typeof ListCustomersRequest,
@@ -2041,7 +2053,10 @@ export const CustomerServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Creates or replaces a contract, keyed by its external_id. */
+    /**
+     * Creates or replaces a contract, keyed by its external_id.
+     * Roles: sales.
+     */
     upsertContract: {
       name: "UpsertContract",
       requestType: UpsertContractRequest as typeof UpsertContractRequest,
@@ -2050,7 +2065,10 @@ export const CustomerServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Lists a customer's contracts, latest first. */
+    /**
+     * Lists a customer's contracts, latest first.
+     * Roles: sales, billing, finance.
+     */
     listContracts: {
       name: "ListContracts",
       requestType: ListContractsRequest as typeof ListContractsRequest,
@@ -2063,27 +2081,42 @@ export const CustomerServiceDefinition = {
 } as const;
 
 export interface CustomerServiceImplementation<CallContextExt = {}> {
-  /** Creates or replaces a customer, keyed by external_id. */
+  /**
+   * Creates or replaces a customer, keyed by external_id.
+   * Roles: sales.
+   */
   upsertCustomer(
     request: UpsertCustomerRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<UpsertCustomerResponse>>;
-  /** Returns one customer. */
+  /**
+   * Returns one customer.
+   * Roles: reservations, sales, billing, finance.
+   */
   getCustomer(
     request: GetCustomerRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetCustomerResponse>>;
-  /** Lists customers by name, optionally searching. */
+  /**
+   * Lists customers by name, optionally searching.
+   * Roles: reservations, sales, billing, finance.
+   */
   listCustomers(
     request: ListCustomersRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListCustomersResponse>>;
-  /** Creates or replaces a contract, keyed by its external_id. */
+  /**
+   * Creates or replaces a contract, keyed by its external_id.
+   * Roles: sales.
+   */
   upsertContract(
     request: UpsertContractRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<UpsertContractResponse>>;
-  /** Lists a customer's contracts, latest first. */
+  /**
+   * Lists a customer's contracts, latest first.
+   * Roles: sales, billing, finance.
+   */
   listContracts(
     request: ListContractsRequest,
     context: CallContext & CallContextExt,
@@ -2091,27 +2124,42 @@ export interface CustomerServiceImplementation<CallContextExt = {}> {
 }
 
 export interface CustomerServiceClient<CallOptionsExt = {}> {
-  /** Creates or replaces a customer, keyed by external_id. */
+  /**
+   * Creates or replaces a customer, keyed by external_id.
+   * Roles: sales.
+   */
   upsertCustomer(
     request: DeepPartial<UpsertCustomerRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<UpsertCustomerResponse>;
-  /** Returns one customer. */
+  /**
+   * Returns one customer.
+   * Roles: reservations, sales, billing, finance.
+   */
   getCustomer(
     request: DeepPartial<GetCustomerRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetCustomerResponse>;
-  /** Lists customers by name, optionally searching. */
+  /**
+   * Lists customers by name, optionally searching.
+   * Roles: reservations, sales, billing, finance.
+   */
   listCustomers(
     request: DeepPartial<ListCustomersRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListCustomersResponse>;
-  /** Creates or replaces a contract, keyed by its external_id. */
+  /**
+   * Creates or replaces a contract, keyed by its external_id.
+   * Roles: sales.
+   */
   upsertContract(
     request: DeepPartial<UpsertContractRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<UpsertContractResponse>;
-  /** Lists a customer's contracts, latest first. */
+  /**
+   * Lists a customer's contracts, latest first.
+   * Roles: sales, billing, finance.
+   */
   listContracts(
     request: DeepPartial<ListContractsRequest>,
     options?: CallOptions & CallOptionsExt,

@@ -3876,8 +3876,10 @@ export const RenderInvoiceDocumentResponse: MessageFns<RenderInvoiceDocumentResp
  * customer and period, however often or concurrently it is closed. Issuing
  * gives the invoice the next number of an unbroken series per year; an issued
  * invoice never changes. Mistakes are corrected with a credit note that refers
- * to it, and a new invoice. Roles: `billing` (all), `sales` (running charges,
- * reading invoices), `finance` (re-rating).
+ * to it, and a new invoice.
+ *
+ * Each rpc's `Roles:` line lists the token roles it admits; `admin` may call
+ * every rpc (see README, "Tokens and roles").
  *
  * Rounding: line net amounts are rounded half-up to the currency's minor unit
  * (2 decimals for SEK and EUR); VAT is computed per VAT rate on the sum of
@@ -3888,7 +3890,10 @@ export const InvoiceServiceDefinition = {
   name: "InvoiceService",
   fullName: "billing.v1.InvoiceService",
   methods: {
-    /** Returns one invoice or credit note, by id or by number. */
+    /**
+     * Returns one invoice or credit note, by id or by number.
+     * Roles: sales, billing, finance.
+     */
     getInvoice: {
       name: "GetInvoice",
       requestType: GetInvoiceRequest as typeof GetInvoiceRequest,
@@ -3897,7 +3902,10 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Lists invoices and credit notes, newest period first. */
+    /**
+     * Lists invoices and credit notes, newest period first.
+     * Roles: sales, billing, finance.
+     */
     listInvoices: {
       name: "ListInvoices",
       requestType: ListInvoicesRequest as typeof ListInvoicesRequest,
@@ -3906,7 +3914,10 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Returns a customer's charges so far in the open billing period. */
+    /**
+     * Returns a customer's charges so far in the open billing period.
+     * Roles: sales, billing, finance.
+     */
     getRunningCharges: {
       name: "GetRunningCharges",
       requestType: GetRunningChargesRequest as typeof GetRunningChargesRequest,
@@ -3920,6 +3931,7 @@ export const InvoiceServiceDefinition = {
      * customer, in the customer's currency) and optionally issues them. Closing a period again
      * returns the same invoices; charges of CDRs arriving late for a closed
      * period go to the customer's next period.
+     * Roles: billing.
      */
     closeBillingPeriod: {
       name: "CloseBillingPeriod",
@@ -3933,6 +3945,7 @@ export const InvoiceServiceDefinition = {
      * Issues a draft: assigns the next number of the series and the issue date.
      * From then on the invoice never changes. Issuing an issued invoice fails
      * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+     * Roles: billing.
      */
     issueInvoice: {
       name: "IssueInvoice",
@@ -3942,7 +3955,10 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Creates a credit note for an issued invoice, in whole or for some lines. */
+    /**
+     * Creates a credit note for an issued invoice, in whole or for some lines.
+     * Roles: billing.
+     */
     createCreditNote: {
       name: "CreateCreditNote",
       requestType: CreateCreditNoteRequest as typeof CreateCreditNoteRequest,
@@ -3961,6 +3977,7 @@ export const InvoiceServiceDefinition = {
      * that went down) and a supplementary invoice (lines that went up), both
      * referring to it. If a CDR that has a charge cannot be priced by the chosen
      * rules, nothing changes and the call fails with FAILED_PRECONDITION.
+     * Roles: billing, finance.
      */
     rerateCharges: {
       name: "RerateCharges",
@@ -3970,7 +3987,10 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Renders an invoice or credit note as a document, e.g. a PDF. */
+    /**
+     * Renders an invoice or credit note as a document, e.g. a PDF.
+     * Roles: sales, billing, finance.
+     */
     renderInvoiceDocument: {
       name: "RenderInvoiceDocument",
       requestType: RenderInvoiceDocumentRequest as typeof RenderInvoiceDocumentRequest,
@@ -3983,17 +4003,26 @@ export const InvoiceServiceDefinition = {
 } as const;
 
 export interface InvoiceServiceImplementation<CallContextExt = {}> {
-  /** Returns one invoice or credit note, by id or by number. */
+  /**
+   * Returns one invoice or credit note, by id or by number.
+   * Roles: sales, billing, finance.
+   */
   getInvoice(
     request: GetInvoiceRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetInvoiceResponse>>;
-  /** Lists invoices and credit notes, newest period first. */
+  /**
+   * Lists invoices and credit notes, newest period first.
+   * Roles: sales, billing, finance.
+   */
   listInvoices(
     request: ListInvoicesRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ListInvoicesResponse>>;
-  /** Returns a customer's charges so far in the open billing period. */
+  /**
+   * Returns a customer's charges so far in the open billing period.
+   * Roles: sales, billing, finance.
+   */
   getRunningCharges(
     request: GetRunningChargesRequest,
     context: CallContext & CallContextExt,
@@ -4003,6 +4032,7 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
    * customer, in the customer's currency) and optionally issues them. Closing a period again
    * returns the same invoices; charges of CDRs arriving late for a closed
    * period go to the customer's next period.
+   * Roles: billing.
    */
   closeBillingPeriod(
     request: CloseBillingPeriodRequest,
@@ -4012,12 +4042,16 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
    * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+   * Roles: billing.
    */
   issueInvoice(
     request: IssueInvoiceRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<IssueInvoiceResponse>>;
-  /** Creates a credit note for an issued invoice, in whole or for some lines. */
+  /**
+   * Creates a credit note for an issued invoice, in whole or for some lines.
+   * Roles: billing.
+   */
   createCreditNote(
     request: CreateCreditNoteRequest,
     context: CallContext & CallContextExt,
@@ -4032,12 +4066,16 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
    * that went down) and a supplementary invoice (lines that went up), both
    * referring to it. If a CDR that has a charge cannot be priced by the chosen
    * rules, nothing changes and the call fails with FAILED_PRECONDITION.
+   * Roles: billing, finance.
    */
   rerateCharges(
     request: RerateChargesRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RerateChargesResponse>>;
-  /** Renders an invoice or credit note as a document, e.g. a PDF. */
+  /**
+   * Renders an invoice or credit note as a document, e.g. a PDF.
+   * Roles: sales, billing, finance.
+   */
   renderInvoiceDocument(
     request: RenderInvoiceDocumentRequest,
     context: CallContext & CallContextExt,
@@ -4045,17 +4083,26 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
 }
 
 export interface InvoiceServiceClient<CallOptionsExt = {}> {
-  /** Returns one invoice or credit note, by id or by number. */
+  /**
+   * Returns one invoice or credit note, by id or by number.
+   * Roles: sales, billing, finance.
+   */
   getInvoice(
     request: DeepPartial<GetInvoiceRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetInvoiceResponse>;
-  /** Lists invoices and credit notes, newest period first. */
+  /**
+   * Lists invoices and credit notes, newest period first.
+   * Roles: sales, billing, finance.
+   */
   listInvoices(
     request: DeepPartial<ListInvoicesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ListInvoicesResponse>;
-  /** Returns a customer's charges so far in the open billing period. */
+  /**
+   * Returns a customer's charges so far in the open billing period.
+   * Roles: sales, billing, finance.
+   */
   getRunningCharges(
     request: DeepPartial<GetRunningChargesRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -4065,6 +4112,7 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
    * customer, in the customer's currency) and optionally issues them. Closing a period again
    * returns the same invoices; charges of CDRs arriving late for a closed
    * period go to the customer's next period.
+   * Roles: billing.
    */
   closeBillingPeriod(
     request: DeepPartial<CloseBillingPeriodRequest>,
@@ -4074,12 +4122,16 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
    * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+   * Roles: billing.
    */
   issueInvoice(
     request: DeepPartial<IssueInvoiceRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<IssueInvoiceResponse>;
-  /** Creates a credit note for an issued invoice, in whole or for some lines. */
+  /**
+   * Creates a credit note for an issued invoice, in whole or for some lines.
+   * Roles: billing.
+   */
   createCreditNote(
     request: DeepPartial<CreateCreditNoteRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -4094,12 +4146,16 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
    * that went down) and a supplementary invoice (lines that went up), both
    * referring to it. If a CDR that has a charge cannot be priced by the chosen
    * rules, nothing changes and the call fails with FAILED_PRECONDITION.
+   * Roles: billing, finance.
    */
   rerateCharges(
     request: DeepPartial<RerateChargesRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RerateChargesResponse>;
-  /** Renders an invoice or credit note as a document, e.g. a PDF. */
+  /**
+   * Renders an invoice or credit note as a document, e.g. a PDF.
+   * Roles: sales, billing, finance.
+   */
   renderInvoiceDocument(
     request: DeepPartial<RenderInvoiceDocumentRequest>,
     options?: CallOptions & CallOptionsExt,

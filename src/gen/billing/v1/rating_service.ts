@@ -2817,8 +2817,10 @@ export const ValidateRuleSetResponse: MessageFns<ValidateRuleSetResponse> = {
  * Prices calls and shows how. Finance edits rule files (the `rules/`
  * directory); the service loads them as one versioned rule set, identified by
  * a content hash, and keeps serving the last good set when a reload is
- * invalid. Every charge records the rule set that priced it. Roles: `sales`,
- * `billing` and `finance` for quotes and rule sets.
+ * invalid. Every charge records the rule set that priced it.
+ *
+ * Each rpc's `Roles:` line lists the token roles it admits; `admin` may call
+ * every rpc (see README, "Tokens and roles").
  */
 export type RatingServiceDefinition = typeof RatingServiceDefinition;
 export const RatingServiceDefinition = {
@@ -2828,6 +2830,7 @@ export const RatingServiceDefinition = {
     /**
      * Prices a hypothetical call with the same engine that prices CDRs, and
      * explains the price. Stores nothing.
+     * Roles: sales, billing, finance.
      */
     quoteCall: {
       name: "QuoteCall",
@@ -2840,6 +2843,7 @@ export const RatingServiceDefinition = {
     /**
      * Returns the rule set in force now or at a given time, and the last reload
      * that was refused.
+     * Roles: billing, finance.
      */
     getActiveRuleSet: {
       name: "GetActiveRuleSet",
@@ -2849,7 +2853,10 @@ export const RatingServiceDefinition = {
       responseStream: false,
       options: {},
     },
-    /** Lists every rule set that ever priced a charge, newest first. */
+    /**
+     * Lists every rule set that ever priced a charge, newest first.
+     * Roles: billing, finance.
+     */
     listRuleSets: {
       name: "ListRuleSets",
       requestType: ListRuleSetsRequest as typeof ListRuleSetsRequest,
@@ -2862,6 +2869,7 @@ export const RatingServiceDefinition = {
      * Checks a candidate rule set (schema, fact names, operators, event
      * parameters, rate tables) without putting it live. Use it before
      * committing rule file changes.
+     * Roles: finance.
      */
     validateRuleSet: {
       name: "ValidateRuleSet",
@@ -2878,17 +2886,22 @@ export interface RatingServiceImplementation<CallContextExt = {}> {
   /**
    * Prices a hypothetical call with the same engine that prices CDRs, and
    * explains the price. Stores nothing.
+   * Roles: sales, billing, finance.
    */
   quoteCall(request: QuoteCallRequest, context: CallContext & CallContextExt): Promise<DeepPartial<QuoteCallResponse>>;
   /**
    * Returns the rule set in force now or at a given time, and the last reload
    * that was refused.
+   * Roles: billing, finance.
    */
   getActiveRuleSet(
     request: GetActiveRuleSetRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<GetActiveRuleSetResponse>>;
-  /** Lists every rule set that ever priced a charge, newest first. */
+  /**
+   * Lists every rule set that ever priced a charge, newest first.
+   * Roles: billing, finance.
+   */
   listRuleSets(
     request: ListRuleSetsRequest,
     context: CallContext & CallContextExt,
@@ -2897,6 +2910,7 @@ export interface RatingServiceImplementation<CallContextExt = {}> {
    * Checks a candidate rule set (schema, fact names, operators, event
    * parameters, rate tables) without putting it live. Use it before
    * committing rule file changes.
+   * Roles: finance.
    */
   validateRuleSet(
     request: ValidateRuleSetRequest,
@@ -2908,17 +2922,22 @@ export interface RatingServiceClient<CallOptionsExt = {}> {
   /**
    * Prices a hypothetical call with the same engine that prices CDRs, and
    * explains the price. Stores nothing.
+   * Roles: sales, billing, finance.
    */
   quoteCall(request: DeepPartial<QuoteCallRequest>, options?: CallOptions & CallOptionsExt): Promise<QuoteCallResponse>;
   /**
    * Returns the rule set in force now or at a given time, and the last reload
    * that was refused.
+   * Roles: billing, finance.
    */
   getActiveRuleSet(
     request: DeepPartial<GetActiveRuleSetRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<GetActiveRuleSetResponse>;
-  /** Lists every rule set that ever priced a charge, newest first. */
+  /**
+   * Lists every rule set that ever priced a charge, newest first.
+   * Roles: billing, finance.
+   */
   listRuleSets(
     request: DeepPartial<ListRuleSetsRequest>,
     options?: CallOptions & CallOptionsExt,
@@ -2927,6 +2946,7 @@ export interface RatingServiceClient<CallOptionsExt = {}> {
    * Checks a candidate rule set (schema, fact names, operators, event
    * parameters, rate tables) without putting it live. Use it before
    * committing rule file changes.
+   * Roles: finance.
    */
   validateRuleSet(
     request: DeepPartial<ValidateRuleSetRequest>,

@@ -25,9 +25,15 @@ export function bookingInputFromProto(b: ProtoBooking): BookingInput {
   };
 }
 
-export function bookingToProto(b: Booking): ProtoBooking {
+/**
+ * `withAccessCodes`: whether the caller may see the host and participant codes (src/auth/tenancy.ts);
+ * when not, they are sent empty. Required, so no response that carries a booking can forget it.
+ */
+export function bookingToProto(b: Booking, withAccessCodes: boolean): ProtoBooking {
   return {
     ...b,
+    hostCode: withAccessCodes ? b.hostCode : '',
+    participantCode: withAccessCodes ? b.participantCode : '',
     dialOutNumbers: [...b.dialOutNumbers],
     features: b.features.map(featureToProto),
     status: b.status === 'CANCELLED' ? BookingStatus.BOOKING_STATUS_CANCELLED : BookingStatus.BOOKING_STATUS_SCHEDULED,
@@ -40,6 +46,6 @@ const EVENT_TYPE = {
   CANCELLED: BookingEventType.BOOKING_EVENT_TYPE_CANCELLED,
 } as const;
 
-export function bookingEventToProto(e: BookingEvent): ProtoBookingEvent {
-  return { cursor: e.cursor, type: EVENT_TYPE[e.type], booking: bookingToProto(e.booking), occurredAt: e.occurredAt };
+export function bookingEventToProto(e: BookingEvent, withAccessCodes: boolean): ProtoBookingEvent {
+  return { cursor: e.cursor, type: EVENT_TYPE[e.type], booking: bookingToProto(e.booking, withAccessCodes), occurredAt: e.occurredAt };
 }

@@ -1,12 +1,19 @@
 /**
  * BookingService: reservations creates, changes and cancels bookings; each bridge follows the
  * changes of its bookings as a stream with cursors; billing reconciles bookings with the calls.
+ * Tenancy: a bridge token reads only the bookings of its own bridge ids, and a booking's access
+ * codes go only to reservations, admin and the bridge hosting it (empty for everyone else).
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
+import type { Booking } from '../../../app/bookings/booking';
 import * as useCases from '../../../app/bookings/booking-use-cases';
 import type { BookingStore } from '../../../app/bookings/ports';
+import type { Clock } from '../../../app/clock';
+import { seesAccessCodes } from '../../../auth/tenancy';
+import type { Principal } from '../../../auth/token-store';
 import {
   BookingServiceDefinition,
+  type Booking as ProtoBooking,
   type BookingServiceImplementation,
   type WatchBookingsRequest,
   type WatchBookingsResponse,
@@ -14,6 +21,7 @@ import {
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { bookingEventToProto, bookingInputFromProto, bookingToProto } from '../mappers/booking-mapper';
+import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 
 export interface BookingServiceDeps {
   bookings: BookingStore;
@@ -21,32 +29,51 @@ export interface BookingServiceDeps {
   draining: AbortSignal;
   /** Outbox poll interval of WatchBookings (default 200 ms). */
   watchPollMs?: number;
+  /** "Now" for the rule that a booking may not start in the past. */
+  clock: Clock;
+}
+
+/** A booking as this caller may see it: access codes only for those tenancy.ts allows. */
+function viewFor(context: AuthContext): (b: Booking) => ProtoBooking {
+  const principal = principalOf(context);
+  return (b) => bookingToProto(b, seesAccessCodes(principal, b.bridgeId));
+}
+
+/** A bridge token must name one of its own bridges; other roles may ask for any bridge (or all). */
+function requireOwnBridge(principal: Principal, bridgeId: string): void {
+  if (principal.role === 'bridge' && !bridgeId) {
+    throw new ServerError(Status.PERMISSION_DENIED, `bridge_id: a bridge token lists only its own bridges (${principal.bridgeIds.join(', ')}); name one`);
+  }
+  requireBridgeAccess(principal, bridgeId, 'bridge_id');
 }
 
 export function bookingService(deps: BookingServiceDeps): ServiceBinding {
-  const app = { bookings: deps.bookings, pollMs: deps.watchPollMs };
-  const implemented: BookingServiceImplementation = {
-    async createBooking(request) {
+  const app = { bookings: deps.bookings, pollMs: deps.watchPollMs, now: () => deps.clock.now() };
+  const implemented: BookingServiceImplementation<AuthContext> = {
+    async createBooking(request, context) {
       const booking = await useCases.createBooking(app, { requestId: request.requestId, booking: request.booking && bookingInputFromProto(request.booking) });
-      return { booking: bookingToProto(booking) };
+      return { booking: viewFor(context)(booking) };
     },
-    async updateBooking(request) {
+    async updateBooking(request, context) {
       const booking = await useCases.updateBooking(app, {
         requestId: request.requestId,
         id: request.booking?.id ?? '',
         booking: request.booking && bookingInputFromProto(request.booking),
         expectedVersion: request.expectedVersion,
       });
-      return { booking: bookingToProto(booking) };
+      return { booking: viewFor(context)(booking) };
     },
-    async cancelBooking(request) {
+    async cancelBooking(request, context) {
       const booking = await useCases.cancelBooking(app, request);
-      return { booking: bookingToProto(booking) };
+      return { booking: viewFor(context)(booking) };
     },
-    async getBooking(request) {
-      return { booking: bookingToProto(await useCases.getBooking(app, request.bookingId)) };
+    async getBooking(request, context) {
+      const booking = await useCases.getBooking(app, request.bookingId);
+      requireBridgeAccess(principalOf(context), booking.bridgeId, `booking ${booking.id}`);
+      return { booking: viewFor(context)(booking) };
     },
-    async listUpcomingBookings(request) {
+    async listUpcomingBookings(request, context) {
+      requireOwnBridge(principalOf(context), request.bridgeId);
       const page = await useCases.listUpcomingBookings(app, {
         bridgeId: request.bridgeId,
         customerAccount: request.customerAccount,
@@ -56,19 +83,24 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
         pageSize: request.pageSize,
         pageToken: request.pageToken,
       });
-      return { bookings: page.rows.map(bookingToProto), nextPageToken: page.nextPageToken };
+      return { bookings: page.rows.map(viewFor(context)), nextPageToken: page.nextPageToken };
     },
-    async *watchBookings(request: WatchBookingsRequest, context: CallContext): AsyncIterable<WatchBookingsResponse> {
+    async *watchBookings(request: WatchBookingsRequest, context: CallContext & AuthContext): AsyncIterable<WatchBookingsResponse> {
+      const principal = principalOf(context);
+      // An empty bridge_id is INVALID_ARGUMENT from the use case; any other must be the caller's own.
+      if (request.bridgeId) requireBridgeAccess(principal, request.bridgeId, 'bridge_id');
       try {
         for await (const event of useCases.watchBookings(app, request, context.signal, deps.draining)) {
-          yield { event: bookingEventToProto(event) };
+          // A booking moved away is sent to its old bridge once more: without the new bridge's codes.
+          yield { event: bookingEventToProto(event, seesAccessCodes(principal, event.booking.bridgeId)) };
         }
       } catch (error) {
         if (error instanceof useCases.ServiceDrainingError) throw new ServerError(Status.UNAVAILABLE, error.message);
         throw error;
       }
     },
-    async getReconciliationReport(request) {
+    async getReconciliationReport(request, context) {
+      const view = viewFor(context);
       const report = await useCases.reconciliationReport(app, {
         start: request.period?.startTime,
         end: request.period?.endTime,
@@ -76,7 +108,7 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
         overrunThresholdSeconds: request.overrunThresholdSeconds,
       });
       return {
-        noShows: report.noShows.map((b) => ({ booking: bookingToProto(b) })),
+        noShows: report.noShows.map((b) => ({ booking: view(b) })),
         callsWithoutBooking: report.callsWithoutBooking.map((c) => ({
           bridgeId: c.bridgeId,
           conferenceId: c.conferenceId,
@@ -88,7 +120,7 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
           minutes: c.minutes,
         })),
         overruns: report.overruns.map((o) => ({
-          booking: bookingToProto(o.booking),
+          booking: view(o.booking),
           actualStartTime: o.actualStart,
           actualEndTime: o.actualEnd,
           actualDurationSeconds: o.actualDurationSeconds,

@@ -2,10 +2,14 @@
  * CdrIngestService: the bridge's channel. Each batch is validated, priced and committed before its
  * acknowledgement is sent; the stream reads the next batch only after that (flow control: a slow
  * database makes the bridge wait, and memory stays bounded by one batch in hand plus the transport's
- * small read buffer).
+ * small read buffer). A bridge token writes only under its own bridge ids: a batch holding another
+ * bridge's CDR is refused whole, before anything of it is stored.
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
-import { ingestCdrs, type IngestDeps } from '../../../app/ingest/ingest-cdrs';
+import { BatchSequences } from '../../../app/ingest/batch-sequences';
+import { ingestCdrs, ingestCdrsOnce, type CdrResult, type KeyedIngestDeps } from '../../../app/ingest/ingest-cdrs';
+import { requestKey } from '../../../app/mutations';
+import type { Principal } from '../../../auth/token-store';
 import { retryUnrated, type UnratedFilter, type UnratedQueue } from '../../../app/ingest/retry-unrated';
 import { pageSize } from '../../../app/paging';
 import type { TimeRange } from '../../../gen/billing/v1/common';
@@ -21,45 +25,60 @@ import type { Cdr as ProtoCdr } from '../../../gen/billing/v1/cdr';
 import type { Metrics } from '../../../observability/metrics';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
+import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 import { cdrDraftFromProto, cdrResultToProto, cdrToProto, countOutcomes } from '../mappers/cdr-mapper';
 import { RatingStatus, CdrOutcome } from '../../../gen/billing/v1/cdr';
 
-export const MAX_CDRS_PER_BATCH = 1000;
-
 export interface CdrIngestServiceDeps {
-  ingest: IngestDeps;
+  /** A store that keeps request keys too: SubmitCdrs is idempotent by its request_id. */
+  ingest: KeyedIngestDeps;
   unrated: UnratedQueue;
   metrics: Metrics;
   /** Aborted when the server begins a graceful shutdown. */
   draining: AbortSignal;
 }
 
+/** The upper bound (MAX_CDRS_PER_BATCH) is the input limits' business, checked before decoding. */
 function checkBatchSize(cdrs: ProtoCdr[], field: string): void {
   if (cdrs.length === 0) throw new ValidationError([{ field, reason: 'a batch needs at least one CDR' }]);
-  if (cdrs.length > MAX_CDRS_PER_BATCH) {
-    throw new ValidationError([{ field, reason: `a batch holds at most ${MAX_CDRS_PER_BATCH} CDRs, got ${cdrs.length}` }]);
-  }
+}
+
+/** PERMISSION_DENIED naming the first CDR whose (non-empty) bridge_id the caller may not write; an empty one is REJECTED later like any invalid field. */
+function checkBridges(principal: Principal, cdrs: ProtoCdr[], field: string): void {
+  cdrs.forEach((cdr, i) => {
+    if (cdr.bridgeId) requireBridgeAccess(principal, cdr.bridgeId, `${field}[${i}].bridge_id`);
+  });
 }
 
 export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
-  async function ingestBatch(cdrs: ProtoCdr[]) {
-    const results = await ingestCdrs(cdrs.map(cdrDraftFromProto), deps.ingest);
+  /** The acknowledgement of a batch; a replayed one was counted when it was first stored. */
+  function acknowledge(results: CdrResult[], replayed = false) {
     const counts = countOutcomes(results);
-    for (const outcome of ['accepted', 'duplicate', 'conflict', 'rejected'] as const) {
-      if (counts[outcome]) deps.metrics.cdrsIngested.inc({ outcome }, counts[outcome]);
+    if (!replayed) {
+      for (const outcome of ['accepted', 'duplicate', 'conflict', 'rejected'] as const) {
+        if (counts[outcome]) deps.metrics.cdrsIngested.inc({ outcome }, counts[outcome]);
+      }
     }
     return { results: results.map(cdrResultToProto), counts };
   }
 
-  const implemented: Partial<CdrIngestServiceImplementation> = {
-    async *streamCdrs(requests: AsyncIterable<StreamCdrsRequest>, context: CallContext): AsyncIterable<StreamCdrsResponse> {
+  const implemented: Partial<CdrIngestServiceImplementation<AuthContext>> = {
+    async *streamCdrs(requests: AsyncIterable<StreamCdrsRequest>, context: CallContext & AuthContext): AsyncIterable<StreamCdrsResponse> {
+      const principal = principalOf(context);
+      const sequences = new BatchSequences();
       for await (const request of requests) {
         const batch = request.batch;
         if (!batch) throw new ValidationError([{ field: 'batch', reason: 'required' }]);
+        if (!sequences.claim(BigInt(batch.sequence))) {
+          throw new ValidationError([
+            { field: 'batch.sequence', reason: `${batch.sequence} was already used on this stream; number each batch of a stream differently (a counter)` },
+          ]);
+        }
         checkBatchSize(batch.cdrs, 'batch.cdrs');
+        checkBridges(principal, batch.cdrs, 'batch.cdrs');
         // Committed before the acknowledgement exists; a cancelled call simply gets no ack and the
         // bridge resends, which the database turns into duplicates.
-        const acked = await ingestBatch(batch.cdrs);
+        const acked = acknowledge(await ingestCdrs(batch.cdrs.map(cdrDraftFromProto), deps.ingest));
         if (context.signal.aborted) return;
         yield { sequence: batch.sequence, ...acked };
         if (deps.draining.aborted) {
@@ -68,9 +87,13 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         }
       }
     },
-    async submitCdrs(request: SubmitCdrsRequest) {
+    async submitCdrs(request: SubmitCdrsRequest, context: CallContext & AuthContext) {
       checkBatchSize(request.cdrs, 'cdrs');
-      return ingestBatch(request.cdrs);
+      checkBridges(principalOf(context), request.cdrs, 'cdrs');
+      // The request id makes a retry answer the first result instead of DUPLICATE for every CDR.
+      const key = requestKey('CdrIngestService.SubmitCdrs', request.requestId, request.cdrs);
+      const { results, replayed } = await ingestCdrsOnce(key, request.cdrs.map(cdrDraftFromProto), deps.ingest);
+      return acknowledge(results, replayed);
     },
     async listUnratedCdrs(request) {
       const page = await deps.unrated.list(filterOf(request), pageSize(request.pageSize), request.pageToken);
