@@ -3,7 +3,8 @@
  * concurrency with `expected_version`.
  */
 import crypto from 'node:crypto';
-import { ConflictError, StaleVersionError, ValidationError } from '../domain/errors';
+import { FailedPreconditionError, StaleVersionError, ValidationError } from '../domain/errors';
+import { quoteForMessage } from './quote-value';
 
 export const MAX_REQUEST_ID_LENGTH = 128;
 
@@ -23,6 +24,52 @@ export function requestKey(scope: string, requestId: string, request: unknown): 
   }
   const requestHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('hex');
   return { scope, requestId, requestHash };
+}
+
+/** The answer to a request id already used for a different request of the same RPC (common.proto). */
+export function requestIdReused(key: RequestKey): FailedPreconditionError {
+  return new FailedPreconditionError(
+    `request_id ${quoteForMessage(key.requestId)} was already used for a different ${key.scope} request; use a new request_id for a new request`,
+  );
+}
+
+/**
+ * The request keys of mutations that span several transactions (closing a billing period commits
+ * per chunk of customers), so the key cannot commit with the effect as `once` in one transaction
+ * does. Such a mutation must be idempotent by itself: the key only refuses a reused request id and
+ * replays the first result.
+ */
+export interface RequestLedger {
+  /**
+   * Records the key, or finds it: the stored response of a finished first call, or undefined when
+   * the call is new (or an earlier one with the same request did not finish: it simply runs again).
+   * Throws requestIdReused for the same id with a different request.
+   */
+  claim(key: RequestKey): Promise<{ response?: unknown }>;
+  /** Stores the response of the claimed key; the first response stored stays. */
+  complete(key: RequestKey, response: unknown): Promise<void>;
+  /** Forgets an unfinished claim after the call failed, so the id may be used again, as after a rolled-back `once`. */
+  release(key: RequestKey): Promise<void>;
+}
+
+/** Runs an idempotent multi-transaction mutation at most once per request key as far as the client sees. */
+export async function onceAcross<T>(
+  ledger: RequestLedger,
+  key: RequestKey,
+  run: () => Promise<T>,
+  codec: { encode(value: T): unknown; decode(stored: unknown): Promise<T> },
+): Promise<T> {
+  const { response } = await ledger.claim(key);
+  if (response !== undefined) return codec.decode(response);
+  let value: T;
+  try {
+    value = await run();
+  } catch (error) {
+    await ledger.release(key);
+    throw error;
+  }
+  await ledger.complete(key, codec.encode(value));
+  return value;
 }
 
 /** The stored version differs from the client's `expected_version`: ABORTED; read again and retry. */

@@ -9,6 +9,7 @@ import { sameContent, type Customer, type CustomerInput, type PostalAddress } fr
 import type { CustomerStore, Page, UpsertResult } from '../app/customers/ports';
 import { checkExpectedVersion, type RequestKey } from '../app/mutations';
 import { decodePageToken, encodePageToken } from '../app/paging';
+import { quoteForMessage } from '../app/quote-value';
 import type { AccessType } from '../domain/cdr';
 import { FailedPreconditionError, ValidationError } from '../domain/errors';
 import type { BillingCycle } from '../domain/periods';
@@ -172,7 +173,7 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   private async upsertCustomerIn(trx: Knex.Transaction, input: CustomerInput, expectedVersion: number): Promise<UpsertResult<Customer>> {
-    const what = `customer ${JSON.stringify(input.externalId)}`;
+    const what = `customer ${quoteForMessage(input.externalId)}`;
     let [row] = rowsOf<CustomerRow>(await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [input.externalId]));
     if (!row) {
       checkExpectedVersion(what, expectedVersion, undefined);
@@ -270,12 +271,12 @@ export class PostgresCustomerStore implements CustomerStore {
     );
     if (!customer) {
       throw new FailedPreconditionError(
-        `customer ${JSON.stringify(input.customerExternalId)} does not exist; upsert the customer before its contracts`,
+        `customer ${quoteForMessage(input.customerExternalId)} does not exist; upsert the customer before its contracts`,
       );
     }
     const violations = validateContractCurrency(input, customer.currency);
     if (violations.length) throw new ValidationError(violations);
-    const what = `contract ${JSON.stringify(input.externalId)}`;
+    const what = `contract ${quoteForMessage(input.externalId)}`;
     const select = `select ${CONTRACT_COLUMNS} from contracts k join customers c on c.external_id = k.customer_external_id where k.external_id = ?`;
     let [row] = rowsOf<ContractRow>(await trx.raw(`${select} for update of k`, [input.externalId]));
     if (!row) {
@@ -300,7 +301,7 @@ export class PostgresCustomerStore implements CustomerStore {
     const stored = contractFromRow(row);
     if (stored.customerExternalId !== input.customerExternalId) {
       throw new FailedPreconditionError(
-        `${what} belongs to customer ${JSON.stringify(stored.customerExternalId)}; a contract cannot move to another customer`,
+        `${what} belongs to customer ${quoteForMessage(stored.customerExternalId)}; a contract cannot move to another customer`,
       );
     }
     checkExpectedVersion(what, expectedVersion, stored.version);

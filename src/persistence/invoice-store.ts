@@ -27,6 +27,7 @@ import type {
   InvoiceStore,
   InvoiceTx,
   NewCreditNote,
+  RunningSpan,
   RunningTotalsRow,
   StoredInvoice,
 } from '../app/invoicing/ports';
@@ -35,6 +36,7 @@ import type { AccessType } from '../domain/cdr';
 import type { InvoiceDraft } from '../domain/invoicing/types';
 import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
+import { billedSecondsSql } from './daily-totals-sql';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
 import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
@@ -327,15 +329,25 @@ export class PostgresInvoiceStore implements InvoiceStore {
     return { invoices, next: rows.length > limit && last ? [toDate(last.period_start).toISOString(), last.id] : undefined };
   }
 
-  async runningTotals(account: string, fromLocalDate: string, toLocalDate: string): Promise<RunningTotalsRow[]> {
+  async runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]> {
+    // Whole days from the totals ingest keeps; the day of `until` from its current charges, summed
+    // per group as the totals are (billed seconds rounded per group and day), so both parts agree.
     const rows = rowsOf<{ access_type: AccessType; zone: string; currency: string; calls: string; billed_seconds: string; amount: string }>(
       await this.knex.raw(
-        `select access_type, zone, trim(currency) as currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds,
-                sum(amount)::text as amount
-         from charge_daily_totals
-         where customer_account = ? and local_date >= ?::date and local_date <= ?::date
+        `select access_type, zone, currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
+         from (
+           select access_type, zone, trim(currency) as currency, calls, billed_seconds, amount
+           from charge_daily_totals
+           where customer_account = ? and local_date >= ?::date and local_date < ?::date
+           union all
+           select d.access_type, coalesce(c.explanation->>'zone', ''), trim(c.currency), count(*),
+                  sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::bigint, sum(c.amount)
+           from charges c join cdrs d on d.id = c.cdr_id
+           where c.customer_account = ? and c.superseded_at is null and c.call_start >= ? and c.call_start < ?
+           group by 1, 2, 3
+         ) parts
          group by access_type, zone, currency order by access_type, zone, currency`,
-        [account, fromLocalDate, toLocalDate],
+        [account, span.fromLocalDate, span.untilLocalDate, account, span.untilDayStart.toISOString(), span.until.toISOString()],
       ),
     );
     return rows.map((r) => ({ accessType: r.access_type, zone: r.zone, currency: r.currency, calls: Number(r.calls), billedSeconds: r.billed_seconds, amount: r.amount }));

@@ -1,7 +1,6 @@
 /** Small helpers for raw SQL through knex, the same on node-postgres and the embedded PGlite. */
 import type { Knex } from '@mikro-orm/postgresql';
-import { FailedPreconditionError } from '../domain/errors';
-import type { RequestKey } from '../app/mutations';
+import { requestIdReused, type RequestKey } from '../app/mutations';
 
 /** knex.raw answers `{ rows }` on node-postgres and PGlite alike. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -56,11 +55,7 @@ export async function once<T>(
   const [stored] = rowsOf<{ request_hash: string; response: unknown }>(
     await trx.raw(`select request_hash, response from idempotency_keys where scope = ? and request_id = ?`, [key.scope, key.requestId]),
   );
-  if (!stored || stored.request_hash !== key.requestHash) {
-    throw new FailedPreconditionError(
-      `request_id ${JSON.stringify(key.requestId)} was already used for a different ${key.scope} request; use a new request_id for a new request`,
-    );
-  }
+  if (!stored || stored.request_hash !== key.requestHash) throw requestIdReused(key);
   return codec.decode(json(stored.response));
 }
 

@@ -42,7 +42,8 @@ function contract(externalId: string, customerExternalId: string, validFrom: str
   return {
     externalId,
     customerExternalId,
-    pricePlan: 'standard-2026',
+    // A plan the live rules know (UpsertContract refuses unknown plans; see test/contract/price-plans.test.ts).
+    pricePlan: 'enterprise',
     discountPercent: '10',
     specialPrices: [{ accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE-mobile', ratePerMinute: { currencyCode: 'SEK', amount: '0.12' } }],
     includedMinutes: '100',

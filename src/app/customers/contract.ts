@@ -3,6 +3,7 @@ import { ACCESS_TYPES, type AccessType } from '../../domain/cdr';
 import type { FieldViolation } from '../../domain/errors';
 import { BILLING_CYCLES, type BillingCycle } from '../../domain/periods';
 import { isDecimalText, parseAmount } from '../../domain/money';
+import { quoteForMessage } from '../quote-value';
 import { isCurrencyCode, validateExternalId } from './customer';
 
 export interface SpecialPrice {
@@ -40,18 +41,18 @@ export function validateContract(c: ContractInput, prefix = 'contract.'): FieldV
   validateExternalId(c.externalId, `${prefix}external_id`, v);
   validateExternalId(c.customerExternalId, `${prefix}customer_external_id`, v);
   if (c.discountPercent !== undefined) {
-    if (!isDecimalText(c.discountPercent)) v.push({ field: `${prefix}discount_percent`, reason: `${JSON.stringify(c.discountPercent)} is not a decimal number` });
+    if (!isDecimalText(c.discountPercent)) v.push({ field: `${prefix}discount_percent`, reason: `${quoteForMessage(c.discountPercent)} is not a decimal number` });
     else {
       const d = parseAmount(c.discountPercent);
-      if (d.isNegative() || d.greaterThan(100)) v.push({ field: `${prefix}discount_percent`, reason: `must be from 0 to 100, got ${c.discountPercent}` });
+      if (d.isNegative() || d.greaterThan(100)) v.push({ field: `${prefix}discount_percent`, reason: `must be from 0 to 100, got ${quoteForMessage(c.discountPercent)}` });
     }
   }
-  if (!isDecimalText(c.includedMinutes)) v.push({ field: `${prefix}included_minutes`, reason: `${JSON.stringify(c.includedMinutes)} is not a decimal number` });
+  if (!isDecimalText(c.includedMinutes)) v.push({ field: `${prefix}included_minutes`, reason: `${quoteForMessage(c.includedMinutes)} is not a decimal number` });
   else if (parseAmount(c.includedMinutes).isNegative()) v.push({ field: `${prefix}included_minutes`, reason: 'must not be negative' });
   if (c.minimumCommitment) {
     const f = `${prefix}minimum_commitment`;
-    if (!isCurrencyCode(c.minimumCommitment.currency)) v.push({ field: `${f}.currency_code`, reason: `${JSON.stringify(c.minimumCommitment.currency)} is not an ISO 4217 currency code` });
-    if (!isDecimalText(c.minimumCommitment.amount)) v.push({ field: `${f}.amount`, reason: `${JSON.stringify(c.minimumCommitment.amount)} is not a decimal amount` });
+    if (!isCurrencyCode(c.minimumCommitment.currency)) v.push({ field: `${f}.currency_code`, reason: `${quoteForMessage(c.minimumCommitment.currency)} is not an ISO 4217 currency code` });
+    if (!isDecimalText(c.minimumCommitment.amount)) v.push({ field: `${f}.amount`, reason: `${quoteForMessage(c.minimumCommitment.amount)} is not a decimal amount` });
     else if (parseAmount(c.minimumCommitment.amount).isNegative()) v.push({ field: `${f}.amount`, reason: 'must not be negative' });
   }
   c.specialPrices.forEach((p, i) => {
@@ -59,8 +60,8 @@ export function validateContract(c: ContractInput, prefix = 'contract.'): FieldV
     if (!(ACCESS_TYPES as readonly string[]).includes(p.accessType)) v.push({ field: `${f}.access_type`, reason: `required: one of ${ACCESS_TYPES.join(', ')}` });
     if (!p.ratePerMinute && !p.currency) v.push({ field: `${f}.rate_per_minute`, reason: 'required' });
     else {
-      if (!isCurrencyCode(p.currency)) v.push({ field: `${f}.rate_per_minute.currency_code`, reason: `${JSON.stringify(p.currency)} is not an ISO 4217 currency code` });
-      if (!isDecimalText(p.ratePerMinute)) v.push({ field: `${f}.rate_per_minute.amount`, reason: `${JSON.stringify(p.ratePerMinute)} is not a decimal amount` });
+      if (!isCurrencyCode(p.currency)) v.push({ field: `${f}.rate_per_minute.currency_code`, reason: `${quoteForMessage(p.currency)} is not an ISO 4217 currency code` });
+      if (!isDecimalText(p.ratePerMinute)) v.push({ field: `${f}.rate_per_minute.amount`, reason: `${quoteForMessage(p.ratePerMinute)} is not a decimal amount` });
       else if (parseAmount(p.ratePerMinute).isNegative()) v.push({ field: `${f}.rate_per_minute.amount`, reason: 'must not be negative' });
     }
     const same = c.specialPrices.findIndex((q) => q.accessType === p.accessType && (q.zone ?? '') === (p.zone ?? ''));
@@ -79,11 +80,11 @@ export function validateContract(c: ContractInput, prefix = 'contract.'): FieldV
 export function validateContractCurrency(c: ContractInput, customerCurrency: string, prefix = 'contract.'): FieldViolation[] {
   const v: FieldViolation[] = [];
   if (c.minimumCommitment && c.minimumCommitment.currency !== customerCurrency) {
-    v.push({ field: `${prefix}minimum_commitment.currency_code`, reason: `must be the customer's currency ${customerCurrency}, got ${c.minimumCommitment.currency}` });
+    v.push({ field: `${prefix}minimum_commitment.currency_code`, reason: `must be the customer's currency ${customerCurrency}, got ${quoteForMessage(c.minimumCommitment.currency)}` });
   }
   c.specialPrices.forEach((p, i) => {
     if (p.currency !== customerCurrency) {
-      v.push({ field: `${prefix}special_prices[${i}].rate_per_minute.currency_code`, reason: `must be the customer's currency ${customerCurrency}, got ${p.currency}` });
+      v.push({ field: `${prefix}special_prices[${i}].rate_per_minute.currency_code`, reason: `must be the customer's currency ${customerCurrency}, got ${quoteForMessage(p.currency)}` });
     }
   });
   return v;

@@ -2,9 +2,11 @@
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { pageSize } from '../paging';
 import { requestKey } from '../mutations';
+import { quoteForMessage } from '../quote-value';
 import { validateContract, type Contract, type ContractInput } from './contract';
 import { contentOf, validateCustomer, type Customer, type CustomerInput } from './customer';
 import type { CustomerStore, Page, UpsertResult } from './ports';
+import { pricePlanViolation, type PricePlanCatalog } from './price-plans';
 
 export async function upsertCustomer(
   store: CustomerStore,
@@ -21,7 +23,7 @@ export async function upsertCustomer(
 export async function getCustomer(store: CustomerStore, externalId: string): Promise<Customer> {
   if (!externalId) throw new ValidationError([{ field: 'external_id', reason: 'required' }]);
   const customer = await store.getCustomer(externalId);
-  if (!customer) throw new NotFoundError(`no customer with external_id ${JSON.stringify(externalId)}`);
+  if (!customer) throw new NotFoundError(`no customer with external_id ${quoteForMessage(externalId)}`);
   return customer;
 }
 
@@ -29,13 +31,17 @@ export function listCustomers(store: CustomerStore, request: { query: string; pa
   return store.listCustomers(request.query.trim(), pageSize(request.pageSize), request.pageToken || undefined);
 }
 
+/** `pricePlans`: the plans a contract may name (see price-plans.ts); unchecked when absent. */
 export async function upsertContract(
   store: CustomerStore,
   request: { requestId: string; contract: ContractInput | undefined; expectedVersion: number },
+  pricePlans?: PricePlanCatalog,
 ): Promise<UpsertResult<Contract>> {
   if (!request.contract) throw new ValidationError([{ field: 'contract', reason: 'required' }]);
   const input = request.contract;
   const violations = validateContract(input);
+  const plan = pricePlanViolation(pricePlans, input.pricePlan);
+  if (plan) violations.push(plan);
   if (violations.length) throw new ValidationError(violations);
   const key = requestKey('CustomerService.UpsertContract', request.requestId, { input, expectedVersion: request.expectedVersion });
   return store.upsertContract(input, request.expectedVersion, key);
@@ -45,7 +51,7 @@ export async function listContracts(store: CustomerStore, request: { customerExt
   if (!request.customerExternalId) throw new ValidationError([{ field: 'customer_external_id', reason: 'required' }]);
   const size = pageSize(request.pageSize);
   if (!request.pageToken && !(await store.getCustomer(request.customerExternalId))) {
-    throw new NotFoundError(`no customer with external_id ${JSON.stringify(request.customerExternalId)}`);
+    throw new NotFoundError(`no customer with external_id ${quoteForMessage(request.customerExternalId)}`);
   }
   return store.listContracts(request.customerExternalId, size, request.pageToken || undefined);
 }

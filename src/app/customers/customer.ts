@@ -1,5 +1,6 @@
 /** A customer as sales keeps it, and the checks its fields must pass. */
 import { IANAZone } from 'luxon';
+import { quoteForMessage } from '../quote-value';
 import type { FieldViolation } from '../../domain/errors';
 
 export interface PostalAddress {
@@ -58,21 +59,21 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
   validateExternalId(c.externalId, `${prefix}external_id`, v);
   if (!c.name.trim()) v.push({ field: `${prefix}name`, reason: 'required: the legal name printed on invoices' });
   if (!isCurrencyCode(c.currencyCode)) {
-    v.push({ field: `${prefix}currency_code`, reason: `${JSON.stringify(c.currencyCode)} is not an ISO 4217 currency code (three upper-case letters, e.g. "SEK")` });
+    v.push({ field: `${prefix}currency_code`, reason: `${quoteForMessage(c.currencyCode)} is not an ISO 4217 currency code (three upper-case letters, e.g. "SEK")` });
   }
   if (!isTimeZone(c.timeZone)) {
-    v.push({ field: `${prefix}time_zone`, reason: `${JSON.stringify(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")` });
+    v.push({ field: `${prefix}time_zone`, reason: `${quoteForMessage(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")` });
   }
   if (c.countryCode && !isCountryCode(c.countryCode)) {
-    v.push({ field: `${prefix}country_code`, reason: `${JSON.stringify(c.countryCode)} is not an ISO 3166-1 alpha-2 country code (e.g. "SE")` });
+    v.push({ field: `${prefix}country_code`, reason: `${quoteForMessage(c.countryCode)} is not an ISO 3166-1 alpha-2 country code (e.g. "SE")` });
   }
   if (c.billingAddress.countryCode && !isCountryCode(c.billingAddress.countryCode)) {
-    v.push({ field: `${prefix}billing_address.country_code`, reason: `${JSON.stringify(c.billingAddress.countryCode)} is not an ISO 3166-1 alpha-2 country code` });
+    v.push({ field: `${prefix}billing_address.country_code`, reason: `${quoteForMessage(c.billingAddress.countryCode)} is not an ISO 3166-1 alpha-2 country code` });
   }
   if (!Number.isInteger(c.paymentTermsDays) || c.paymentTermsDays < 0 || c.paymentTermsDays > 365) {
     v.push({ field: `${prefix}payment_terms_days`, reason: 'must be a whole number of days from 0 to 365' });
   }
-  if (c.email && !EMAIL.test(c.email)) v.push({ field: `${prefix}email`, reason: `${JSON.stringify(c.email)} is not an e-mail address` });
+  if (c.email && !EMAIL.test(c.email)) v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
   return v;
 }
 

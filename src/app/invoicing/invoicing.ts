@@ -13,6 +13,7 @@ import type { BuyerParty, InvoiceLineInput, IssuedInvoiceDocument, SellerParty }
 import { Decimal, formatAmount, isDecimalText, ZERO } from '../../domain/money';
 import { nextPeriod, periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
+import { quoteForMessage } from '../quote-value';
 import { decodePageToken, encodePageToken } from '../paging';
 import { buildPeriodInvoice, minutesOf, periodOptionsAt, type PeriodPricingSource } from './build';
 import type { BillingCustomer, BuildDecision, ChargeGroup, CloseOutcome, CloseTarget, InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
@@ -22,7 +23,8 @@ export interface InvoicingDeps {
   config: InvoicingConfig;
   /** Period pricing (tiers, included minutes, minimum commitment) from the live rule files. */
   periodPricing?: PeriodPricingSource;
-  now?: () => Date;
+  /** The clock's "now" (src/app/clock.ts). */
+  now: () => Date;
 }
 
 export interface BuildOptions {
@@ -80,7 +82,7 @@ export class Invoicing {
   private readonly now: () => Date;
 
   constructor(private readonly deps: InvoicingDeps) {
-    this.now = deps.now ?? (() => new Date());
+    this.now = deps.now;
   }
 
   private get store(): InvoiceStore {
@@ -333,16 +335,21 @@ export class Invoicing {
     return { invoices: page.invoices, nextPageToken: page.next ? encodePageToken(page.next) : '' };
   }
 
-  /** Charges of the customer's open period up to `asOf` (to the day), from the daily totals. */
+  /**
+   * Charges of the customer's open period of calls started before `asOf`, exactly: whole local days
+   * from the daily totals, the day of `asOf` up to the instant from its charges (see RunningSpan).
+   */
   async runningCharges(customerAccount: string, asOf?: Date): Promise<RunningCharges> {
     if (!customerAccount) throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
     const [customer] = await this.store.customers([customerAccount]);
-    if (!customer) throw new NotFoundError(`no customer ${JSON.stringify(customerAccount)}`);
+    if (!customer) throw new NotFoundError(`no customer ${quoteForMessage(customerAccount)}`);
     const at = asOf ?? this.now();
     const period = periodContaining(at, periodOptionsAt(customer, at));
-    const lastDay = DateTime.fromJSDate(at, { zone: customer.timeZone }).toISODate()!;
+    const day = DateTime.fromJSDate(at, { zone: customer.timeZone });
+    // A period starts at a local midnight; the later of the two bounds keeps a stray layout safe.
+    const dayStart = new Date(Math.max(day.startOf('day').toMillis(), period.start.getTime()));
     const [rows, unrated] = await Promise.all([
-      this.store.runningTotals(customerAccount, period.startDate, lastDay),
+      this.store.runningTotals(customerAccount, { fromLocalDate: period.startDate, untilLocalDate: day.toISODate()!, untilDayStart: dayStart, until: at }),
       this.store.unratedCount(customerAccount, period.start, at),
     ]);
     const totals = new Map<string, Decimal>();

@@ -136,6 +136,18 @@ export interface RunningTotalsRow {
   amount: string;
 }
 
+/**
+ * Which charges running charges count: those of calls starting in [start of the open period,
+ * `until`). Whole local days [fromLocalDate, untilLocalDate) come from the daily totals; the day of
+ * `until` ([untilDayStart, until), its local midnight on) from the current charges themselves.
+ */
+export interface RunningSpan {
+  fromLocalDate: string;
+  untilLocalDate: string;
+  untilDayStart: Date;
+  until: Date;
+}
+
 /** Amount already credited per invoice line (sums over the credit notes of an invoice; negative). */
 export type CreditedSoFar = Map<number, { netAmount: string; quantity: string }>;
 
@@ -174,7 +186,7 @@ export interface InvoiceStore {
   findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined>;
   invoiceOfPeriod(account: string, periodKey: string): Promise<string | undefined>;
   listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
-  runningTotals(account: string, fromLocalDate: string, toLocalDate: string): Promise<RunningTotalsRow[]>;
+  runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]>;
   unratedCount(account: string, from: Date, to: Date): Promise<number>;
   transaction<T>(fn: (tx: InvoiceTx) => Promise<T>): Promise<T>;
 }

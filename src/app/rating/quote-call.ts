@@ -1,13 +1,16 @@
 /**
  * Quoting a hypothetical call: the same validation and the same pricing path as a real CDR, so a
- * quote and the later charge agree to the cent. Nothing is stored.
+ * quote and the later charge agree to the cent, and a call ingest would store unrated (a currency
+ * mismatch, say) is refused with the reason ingest would store. Nothing is stored.
  */
 import { validateCdr } from '../../domain/cdr-validation';
 import { NotFoundError, ValidationError, FailedPreconditionError } from '../../domain/errors';
 import { Decimal, formatAmount } from '../../domain/money';
 import type { Explanation } from '../../domain/rating/index';
+import type { Clock } from '../clock';
 import type { CustomerDirectory } from '../ingest/ports';
-import { pricingContext, type RatingRuntime } from './rating-runtime';
+import { quoteForMessage } from '../quote-value';
+import { decisionOf, pricingContext, type RatingRuntime } from './rating-runtime';
 
 export interface QuoteInput {
   customerAccount?: string;
@@ -31,12 +34,19 @@ export interface Quote {
   contractId?: string;
 }
 
-export async function quoteCall(input: QuoteInput, deps: { rating: RatingRuntime; customers?: CustomerDirectory }): Promise<Quote> {
+export interface QuoteDeps {
+  rating: RatingRuntime;
+  customers?: CustomerDirectory;
+  /** "Now": the start of a call quoted without one. */
+  clock: Clock;
+}
+
+export async function quoteCall(input: QuoteInput, deps: QuoteDeps): Promise<Quote> {
   if (input.participants < 0 || input.participants > 10_000) {
     throw new ValidationError([{ field: 'participants', reason: 'must be between 1 and 10000 (0 means 1)' }]);
   }
   const participants = input.participants || 1;
-  const start = input.startTime;
+  const start = input.startTime ?? deps.clock.now();
   const checked = validateCdr(
     {
       bridgeId: 'quote',
@@ -47,12 +57,12 @@ export async function quoteCall(input: QuoteInput, deps: { rating: RatingRuntime
       calledNumber: input.calledNumber,
       startTime: start,
       answerTime: start,
-      endTime: start && new Date(start.getTime() + input.durationSeconds * 1000),
+      endTime: new Date(start.getTime() + input.durationSeconds * 1000),
       durationSeconds: input.durationSeconds,
       features: input.features,
     },
     // Quotes may be for calls next year: only the shape of the call is checked, not its date.
-    start ?? new Date(),
+    start,
   );
   if (!checked.ok) throw new ValidationError(checked.violations.filter((v) => !['record_id', 'bridge_id', 'conference_id'].includes(v.field)));
 
@@ -62,25 +72,28 @@ export async function quoteCall(input: QuoteInput, deps: { rating: RatingRuntime
   let customer;
   if (input.customerAccount && deps.customers) {
     customer = (await deps.customers.pricingFacts([input.customerAccount])).get(input.customerAccount);
-    if (!customer) throw new NotFoundError(`customer ${JSON.stringify(input.customerAccount)} does not exist`);
+    if (!customer) throw new NotFoundError(`customer ${quoteForMessage(input.customerAccount)} does not exist`);
   }
   const context = pricingContext(cdr, customer);
   const set = input.ruleSetHash ? current.book.sets.find((s) => s.hash === input.ruleSetHash) : current.book.ruleSetAt(cdr.startTime);
   if (!set) {
     throw input.ruleSetHash
-      ? new NotFoundError(`rule set ${input.ruleSetHash} is not loaded`)
+      ? new NotFoundError(`rule set ${quoteForMessage(input.ruleSetHash)} is not loaded`)
       : new FailedPreconditionError(`no rule set is in force at ${cdr.startTime.toISOString()}`);
   }
-  const outcome = set.rate(cdr, context);
-  if (!outcome.rated) throw new FailedPreconditionError(`the call cannot be priced: ${outcome.reason}`);
+  // The guard ingest applies (decisionOf): never a price in another currency than the customer's.
+  const decision = decisionOf(set.rate(cdr, context), customer);
+  if (!decision.rated) throw new FailedPreconditionError(`the call cannot be priced: ${decision.reason}`);
+  const charge = decision.charge;
   return {
-    currency: outcome.currency,
-    perParticipant: outcome.amount,
-    total: formatAmount(new Decimal(outcome.amount).times(participants)),
+    currency: charge.currency,
+    perParticipant: charge.amount,
+    total: formatAmount(new Decimal(charge.amount).times(participants)),
     participants,
     ruleSet: { name: set.name, version: set.version, hash: set.hash },
-    firedRules: outcome.firedRules,
-    explanation: outcome.explanation,
+    firedRules: charge.firedRules,
+    // The rating outcome's explanation, passed through decisionOf unchanged.
+    explanation: charge.explanation as Explanation,
     contractId: context.contract?.id,
   };
 }

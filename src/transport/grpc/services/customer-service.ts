@@ -1,6 +1,7 @@
 /** CustomerService: the sales system keeps customers and contracts here, keyed by its own ids. */
 import * as useCases from '../../../app/customers/customer-use-cases';
 import type { CustomerStore } from '../../../app/customers/ports';
+import type { PricePlanCatalog } from '../../../app/customers/price-plans';
 import { CustomerServiceDefinition, type CustomerServiceImplementation } from '../../../gen/billing/v1/customer_service';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
@@ -8,6 +9,8 @@ import { contractInputFromProto, contractToProto, customerInputFromProto, custom
 
 export interface CustomerServiceDeps {
   customers: CustomerStore;
+  /** The price plans contracts may name (livePricePlans(rating)); unchecked until wired. */
+  pricePlans?: PricePlanCatalog;
 }
 
 export function customerService(deps: CustomerServiceDeps): ServiceBinding {
@@ -33,7 +36,7 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
         requestId: request.requestId,
         contract: request.contract && contractInputFromProto(request.contract),
         expectedVersion: request.expectedVersion,
-      });
+      }, deps.pricePlans);
       return { contract: contractToProto(result.value), created: result.created, changed: result.changed };
     },
     async listContracts(request) {

@@ -1,7 +1,7 @@
 /** InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). */
-import type { Invoicing } from '../../../app/invoicing/invoicing';
+import type { CloseResult, Invoicing } from '../../../app/invoicing/invoicing';
 import type { Rerating } from '../../../app/invoicing/rerate-charges';
-import { requestKey } from '../../../app/mutations';
+import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
 import { DocumentFormat, InvoiceServiceDefinition, type InvoiceServiceImplementation } from '../../../gen/billing/v1/invoice_service';
@@ -13,10 +13,33 @@ import { unimplementedMethods } from '../unimplemented';
 export interface InvoiceServiceDeps {
   invoicing: Invoicing;
   rerating: Rerating;
+  /**
+   * Keeps CloseBillingPeriod's request ids (the other mutations keep theirs in their own
+   * transaction). Without it a reused request id is not detected there.
+   */
+  requests?: RequestLedger;
+}
+
+/**
+ * What a close answers, as its request key keeps it: the invoice ids and the skipped customers. A
+ * retry answers those invoices as they are now (an invoice issued since is shown issued), as a
+ * retried IssueInvoice does.
+ */
+function closeResultCodec(invoicing: Invoicing) {
+  return {
+    encode: (r: CloseResult) => ({ invoiceIds: r.invoices.map((i) => i.id), skipped: r.skipped }),
+    decode: async (stored: unknown): Promise<CloseResult> => {
+      const s = stored as { invoiceIds: string[]; skipped: CloseResult['skipped'] };
+      const invoices = [];
+      // One at a time: only a retry pays this, and the embedded database has a single connection.
+      for (const id of s.invoiceIds) invoices.push(await invoicing.get({ id }));
+      return { invoices, skipped: s.skipped };
+    },
+  };
 }
 
 export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
-  const { invoicing, rerating } = deps;
+  const { invoicing, rerating, requests } = deps;
   const implemented: Partial<InvoiceServiceImplementation> = {
     async getInvoice(request) {
       if (!request.invoiceId && !request.invoiceNumber) {
@@ -48,17 +71,19 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       };
     },
     async closeBillingPeriod(request) {
-      // Closing is idempotent by itself (one invoice per customer and period); the request id is
-      // required by convention but not needed to deduplicate.
-      requestKey('InvoiceService.CloseBillingPeriod', request.requestId, request);
+      // Closing is idempotent by itself (one invoice per customer and period) but commits per chunk
+      // of customers, so its request key lives beside it (RequestLedger), not in its transactions.
+      const key = requestKey('InvoiceService.CloseBillingPeriod', request.requestId, request);
       if (!request.periodContaining && !request.periodStart) {
         throw new ValidationError([{ field: 'period', reason: 'one of period_containing or period_start is required' }]);
       }
-      const result = await invoicing.closePeriod({
-        ...(request.customerAccount ? { customerAccount: request.customerAccount } : {}),
-        ...(request.periodContaining ? { periodContaining: request.periodContaining } : { periodStart: request.periodStart }),
-        issue: request.issue,
-      });
+      const close = () =>
+        invoicing.closePeriod({
+          ...(request.customerAccount ? { customerAccount: request.customerAccount } : {}),
+          ...(request.periodContaining ? { periodContaining: request.periodContaining } : { periodStart: request.periodStart }),
+          issue: request.issue,
+        });
+      const result = requests ? await onceAcross(requests, key, close, closeResultCodec(invoicing)) : await close();
       return {
         invoices: result.invoices.map(invoiceToProto),
         skipped: result.skipped.map((s) => ({ customerAccount: s.customerAccount, reason: s.reason })),
