@@ -8,6 +8,7 @@ import { Migration20261129000500UnratedAttempts } from './Migration2026112900050
 import { Migration20261129010000Customers } from './Migration20261129010000Customers';
 import { Migration20261129020000Invoicing } from './Migration20261129020000Invoicing';
 import { Migration20261129030000Rerating } from './Migration20261129030000Rerating';
+import { Migration20261201000000ServiceSecrets } from './Migration20261201000000ServiceSecrets';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -15,4 +16,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129010000Customers', class: Migration20261129010000Customers },
   { name: 'Migration20261129020000Invoicing', class: Migration20261129020000Invoicing },
   { name: 'Migration20261129030000Rerating', class: Migration20261129030000Rerating },
+  { name: 'Migration20261201000000ServiceSecrets', class: Migration20261201000000ServiceSecrets },
 ];

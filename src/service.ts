@@ -9,6 +9,9 @@ import type { Config } from './config/config';
 import type { Logger } from './observability/logger';
 import { Metrics, serveMetrics } from './observability/metrics';
 import { openDatabase, type Database } from './persistence/database';
+import { sharedSecret } from './persistence/service-secrets';
+import { PostgresRequestLedger } from './persistence/request-ledger';
+import { usePageTokenKey } from './app/paging';
 import { PostgresCdrStore } from './persistence/cdr-store';
 import { PostgresCustomerDirectory } from './persistence/customer-directory';
 import { PostgresBookingDirectory } from './persistence/booking-directory';
@@ -17,10 +20,12 @@ import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
 import { PostgresCustomerStore } from './persistence/customer-store';
 import { PostgresBookingStore } from './persistence/booking-store';
 import { RatingRuntime } from './app/rating/rating-runtime';
+import { systemClock, type Clock } from './app/clock';
 import { loadInvoicingConfig } from './config/invoicing-config';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
 import { composeInvoicing } from './compose/invoicing';
 import { accessPolicy } from './transport/grpc/access-policy';
+import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
 import { billingServices } from './transport/grpc/services/index';
 
@@ -34,24 +39,35 @@ export interface RunningService {
   database: Database;
   metrics: Metrics;
   rating: RatingRuntime;
-  /** Graceful stop, bounded by config.shutdownTimeoutMs. */
-  stop(): Promise<void>;
+  /** Graceful stop, bounded by config.shutdownTimeoutMs: 'forced' when calls had to be cancelled. */
+  stop(): Promise<'graceful' | 'forced'>;
 }
 
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export interface ServiceOptions {
+  /** Where "now" comes from for every use case, the scheduler and the server; tests pin it. */
+  clock?: Clock;
+}
+
+export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+  const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await database.migrate();
   logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
+  usePageTokenKey(await sharedSecret(database, 'page_token_key'));
 
-  const rating = new RatingRuntime(config.rulesDir, new PostgresRuleSetArchive(database), logger, (result) =>
-    metrics.ruleReloads.inc({ result }),
+  const rating = new RatingRuntime(
+    config.rulesDir,
+    new PostgresRuleSetArchive(database),
+    logger,
+    (result) => metrics.ruleReloads.inc({ result }),
+    clock,
   );
   await rating.reload();
   const stopWatchingRules = rating.watch();
 
   const invoicingConfig = loadInvoicingConfig(process.env);
-  const { invoicing, rerating } = composeInvoicing(database, rating, invoicingConfig);
+  const { invoicing, rerating } = composeInvoicing(database, rating, invoicingConfig, clock);
   const customerDirectory = new PostgresCustomerDirectory(database);
   const bookingDirectory = new PostgresBookingDirectory(database);
   const closeScheduler = new PeriodCloseScheduler(invoicing, invoicingConfig.closeIntervalMs, logger);
@@ -76,7 +92,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     services: billingServices({
       logger,
       metrics,
+      clock,
       ingest: {
+        now: () => clock.now(),
         store: new PostgresCdrStore(database),
         rater: rating,
         customers: customerDirectory,
@@ -90,8 +108,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       rerating,
       customers: new PostgresCustomerStore(database),
       bookings: new PostgresBookingStore(database),
+      requests: new PostgresRequestLedger(database),
     }),
-    maxMessageBytes: config.maxMessageBytes,
+    authorize: (path, authorization) => {
+      const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
+      return verdict.kind === 'refused' ? { code: verdict.code as number, details: verdict.details } : undefined;
+    },
+    maxReceiveMessageBytes: config.maxMessageBytes,
+    maxSendMessageBytes: config.maxSendMessageBytes,
+    maxConcurrentStreams: config.maxConcurrentStreams,
     tls: config.tls,
   });
   const port = await server.listen(config.listenAddr);
@@ -99,7 +124,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
   logger.info({ listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) }, 'billing service serving');
 
-  let stopping: Promise<void> | undefined;
+  let stopping: Promise<'graceful' | 'forced'> | undefined;
   return {
     port,
     metricsPort: metricsServer?.port,
@@ -117,6 +142,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         logger.info({ how }, 'gRPC server stopped');
         await metricsServer?.close();
         await database.close();
+        return how;
       })();
       return stopping;
     },

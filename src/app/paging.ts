@@ -1,11 +1,26 @@
 /**
- * Page sizes and opaque page tokens for list RPCs. A token is the base64url of the last row's sort
- * key; clients must treat it as opaque. Keyset paging: stable under inserts, no OFFSET scans.
+ * Page sizes and opaque page tokens for list RPCs. A token is the last row's sort key, signed with
+ * a key every replica shares (HMAC-SHA256), so a client cannot forge or alter one: anything not
+ * issued by this service answers INVALID_ARGUMENT instead of reaching a query. Keyset paging:
+ * stable under inserts, no OFFSET scans.
  */
+import crypto from 'node:crypto';
 import { ValidationError } from '../domain/errors';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
+
+/** Length of the signature at the end of a token: 16 bytes of HMAC in base64url. */
+const SIGNATURE_CHARS = 22;
+
+// Until the service sets the shared key, a per-process key: tokens then only survive within one
+// process (the CLI, unit tests), which is still safe.
+let signingKey: Buffer = crypto.randomBytes(32);
+
+/** Sets the key page tokens are signed with: the one every replica reads from the database. */
+export function usePageTokenKey(key: Buffer): void {
+  signingKey = key;
+}
 
 export function pageSize(requested: number | undefined): number {
   if (requested === undefined || requested === 0) return DEFAULT_PAGE_SIZE;
@@ -13,17 +28,45 @@ export function pageSize(requested: number | undefined): number {
   return Math.min(requested, MAX_PAGE_SIZE);
 }
 
-export function encodePageToken(key: unknown[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+export function encodePageToken(key: string[]): string {
+  const payload = Buffer.from(JSON.stringify(key)).toString('base64url');
+  return payload + signatureOf(payload);
 }
 
-export function decodePageToken(token: string | undefined): unknown[] | undefined {
+/**
+ * The sort key a token carries: as many strings as the list's key has parts. `parts` checks each
+ * (a timestamp, a numeric id) so a token from another list is refused, not misread.
+ */
+export function decodePageToken(token: string | undefined, parts: ((part: string) => boolean)[] = []): string[] | undefined {
   if (!token) return undefined;
-  try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key)) return key;
-  } catch {
-    // fall through
+  const payload = token.slice(0, -SIGNATURE_CHARS);
+  const signature = token.slice(-SIGNATURE_CHARS);
+  if (token.length > SIGNATURE_CHARS && safeEqual(signature, signatureOf(payload))) {
+    const key = parse(payload);
+    if (key && key.length === parts.length && parts.every((ok, i) => ok(key[i]!))) return key;
+    if (key && parts.length === 0) return key;
   }
-  throw new ValidationError([{ field: 'page_token', reason: 'not a page token from this service' }]);
+  throw new ValidationError([{ field: 'page_token', reason: 'not a page token from this service for this list' }]);
+}
+
+/** Page-token key parts. */
+export const isTimestamp = (part: string) => !Number.isNaN(Date.parse(part));
+export const isNumericId = (part: string) => /^\d{1,19}$/.test(part);
+export const isText = () => true;
+
+function signatureOf(payload: string): string {
+  return crypto.createHmac('sha256', signingKey).update(payload).digest().subarray(0, 16).toString('base64url');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  return a.length === b.length && crypto.timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function parse(payload: string): string[] | undefined {
+  try {
+    const key = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+    return Array.isArray(key) && key.every((part) => typeof part === 'string') ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -27,8 +27,12 @@ export interface Config {
   tls?: TlsConfig;
   /** How long a graceful shutdown may take before in-flight calls are cancelled. */
   shutdownTimeoutMs: number;
-  /** Largest gRPC message accepted or sent, in bytes. */
+  /** Largest gRPC message accepted, in bytes: a full batch of 1000 CDRs is about 1.2 MB. */
   maxMessageBytes: number;
+  /** Largest gRPC message sent, in bytes (a PDF of a long invoice, a page of 500 CDRs). */
+  maxSendMessageBytes: number;
+  /** Calls one client connection may have open at once. */
+  maxConcurrentStreams: number;
   logLevel: string;
 }
 
@@ -65,7 +69,9 @@ export function loadConfig(env: Env = process.env): Config {
     tokensFile: env.BILLING_TOKENS_FILE || undefined,
     tls: certFile && keyFile ? { certFile, keyFile, clientCaFile: env.BILLING_TLS_CLIENT_CA || undefined } : undefined,
     shutdownTimeoutMs: positiveInt(env, 'BILLING_SHUTDOWN_TIMEOUT_MS', 10_000),
-    maxMessageBytes: positiveInt(env, 'BILLING_MAX_MESSAGE_BYTES', 16 * 1024 * 1024),
+    maxMessageBytes: positiveInt(env, 'BILLING_MAX_MESSAGE_BYTES', 4 * 1024 * 1024),
+    maxSendMessageBytes: positiveInt(env, 'BILLING_MAX_SEND_MESSAGE_BYTES', 32 * 1024 * 1024),
+    maxConcurrentStreams: positiveInt(env, 'BILLING_MAX_CONCURRENT_STREAMS', 100),
     logLevel: env.BILLING_LOG_LEVEL || 'info',
   };
 }

@@ -30,6 +30,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly requestsRefused = new Counter({
+    name: 'billing_grpc_requests_refused_total',
+    help: 'Request messages refused before decoding, by reason (limits: a declared input limit; undecodable: not protobuf).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly ruleReloads = new Counter({
     name: 'billing_rule_reloads_total',
     help: 'Rule-set reloads, by result (applied, refused).',

@@ -17,7 +17,7 @@ import type {
 } from '../app/bookings/ports';
 import type { Page } from '../app/customers/ports';
 import type { RequestKey } from '../app/mutations';
-import { decodePageToken, encodePageToken } from '../app/paging';
+import { decodePageToken, encodePageToken, isText, isTimestamp } from '../app/paging';
 import type { Feature } from '../domain/cdr';
 import type { Database } from './database';
 import { json, once, rowsOf, toDate } from './sql-helpers';
@@ -171,7 +171,7 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   async listUpcoming(filter: UpcomingFilter, size: number, pageToken?: string): Promise<Page<Booking>> {
-    const after = decodePageToken(pageToken) as [string, string] | undefined;
+    const after = decodePageToken(pageToken, [isTimestamp, isText]) as [string, string] | undefined;
     const where = ['scheduled_start >= ?'];
     const bindings: (string | number)[] = [filter.from.toISOString()];
     if (filter.to) (where.push('scheduled_start < ?'), bindings.push(filter.to.toISOString()));

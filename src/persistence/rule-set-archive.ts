@@ -1,6 +1,6 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
-import { decodePageToken, encodePageToken } from '../app/paging';
+import { decodePageToken, encodePageToken, isText, isTimestamp } from '../app/paging';
 import type { RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
@@ -67,7 +67,7 @@ export interface RuleSetUsageRow {
 
 /** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */
 export async function listRuleSetUsage(database: Database, size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
-  const after = decodePageToken(pageToken) as [string, string] | undefined;
+  const after = decodePageToken(pageToken, [isTimestamp, isText]) as [string, string] | undefined;
   const result = (await database.orm.em.getKnex().raw(
     `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.files,
             count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at

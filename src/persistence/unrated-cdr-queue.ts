@@ -2,7 +2,7 @@
 import type { UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { Cdr } from '../domain/cdr';
 import type { RatingDecision } from '../app/ingest/ports';
-import { decodePageToken, encodePageToken } from '../app/paging';
+import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
@@ -45,7 +45,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
 
   async list(filter: UnratedFilter, size: number, pageToken?: string) {
     const w = where(filter);
-    const after = decodePageToken(pageToken) as [string, string] | undefined;
+    const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
     const page = after ? ` and (start_time, id) > (?::timestamptz, ?::bigint)` : '';
     const rows = ((await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
       ...w.bindings,

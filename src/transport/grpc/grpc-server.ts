@@ -7,6 +7,8 @@
  */
 import fs from 'node:fs';
 import { ServerCredentials } from '@grpc/grpc-js';
+import { createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { createServer, type Server } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { HealthDefinition, HealthServiceImpl, type HealthState } from 'nice-grpc-server-health';
@@ -18,10 +20,13 @@ import type { Metrics } from '../../observability/metrics';
 import type { AccessPolicy } from './access-policy';
 import { authenticationMiddleware } from './middleware/authentication';
 import { errorMapperMiddleware } from './middleware/error-mapper';
-import { observabilityMiddleware } from './middleware/observability';
+import { observabilityMiddleware, recordRpc } from './middleware/observability';
+import { inputGuardMiddleware } from './middleware/input-guard';
+import { authorizeBeforeRead, type CallAuthorizer } from './interceptors/authorize-before-read';
+import { guardedDefinition, type GuardableDefinition } from './input-limits/guarded-definition';
 
 export interface ServiceBinding {
-  definition: { fullName: string; name: string; methods: Record<string, unknown> };
+  definition: GuardableDefinition & { name: string };
   implementation: object;
 }
 
@@ -34,7 +39,12 @@ export interface GrpcServerOptions {
   /** FileDescriptorSet of every billing.v1 file (src/gen/billing.binpb), for reflection. */
   descriptorSet: Uint8Array;
   services: ServiceBinding[];
-  maxMessageBytes: number;
+  /** Decides on a call from its headers alone, before its messages are read. */
+  authorize: CallAuthorizer;
+  maxReceiveMessageBytes: number;
+  maxSendMessageBytes: number;
+  /** HTTP/2 streams (calls) one connection may have open at once. */
+  maxConcurrentStreams: number;
   tls?: TlsConfig;
 }
 
@@ -46,22 +56,27 @@ export interface GrpcServer {
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server: Server = createServer({
-    'grpc.max_receive_message_length': options.maxMessageBytes,
-    'grpc.max_send_message_length': options.maxMessageBytes,
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
+    'grpc.max_send_message_length': options.maxSendMessageBytes,
+    'grpc.max_concurrent_streams': options.maxConcurrentStreams,
+    // grpc-js takes server interceptors among its options; nice-grpc passes them through.
+    interceptors: [authorizeBeforeRead(options.authorize, (path, code, peer) => recordRpc(options.metrics, options.logger, path, code, 0, peer))],
     // Bridges keep streams open for hours; keepalives find a vanished peer instead of waiting forever.
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  })
+  } as Record<string, unknown>)
     .use(errorDetailsServerMiddleware)
     .use(observabilityMiddleware(options.metrics, options.logger))
     .use(errorMapperMiddleware(options.logger))
+    .use(inputGuardMiddleware(options.metrics, options.logger))
     .use(authenticationMiddleware(options.tokens, options.policy));
 
   server.add(HealthDefinition, HealthServiceImpl(options.health));
+  const inputOf = requestDescriptors(options.descriptorSet);
   for (const { definition, implementation } of options.services) {
-    server.add(definition as never, implementation as never);
+    server.add(guardedDefinition(definition, inputOf) as never, implementation as never);
   }
   const reflection = ServerReflection(
     Buffer.from(options.descriptorSet),
@@ -86,6 +101,16 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       clearTimeout(timer);
       return result;
     },
+  };
+}
+
+/** The request message descriptor of each method of the contract, for the wire guard. */
+function requestDescriptors(descriptorSet: Uint8Array): (service: string, method: string) => DescMessage {
+  const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet));
+  return (service, method) => {
+    const input = registry.getService(service)?.methods.find((m) => m.name === method)?.input;
+    if (!input) throw new Error(`${service}/${method} is not in the descriptor set; run npm run generate`);
+    return input;
   };
 }
 

@@ -14,20 +14,36 @@ import {
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
 
+/**
+ * A status message never grows with the input: a client's own megabyte must not come back to it
+ * (a default grpcio client refuses status messages over 8 KB as RESOURCE_EXHAUSTED).
+ */
+export const MAX_STATUS_MESSAGE_CHARS = 2048;
+const MAX_VIOLATION_CHARS = 512;
+
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
   if (error instanceof ValidationError) {
-    return new RichServerError(Status.INVALID_ARGUMENT, error.message, [
+    return new RichServerError(Status.INVALID_ARGUMENT, bounded(error.message, MAX_STATUS_MESSAGE_CHARS), [
       BadRequest.fromPartial({
-        fieldViolations: error.violations.map((v) => ({ field: v.field, description: v.reason })),
+        fieldViolations: error.violations.map((v) => ({ field: bounded(v.field, MAX_VIOLATION_CHARS), description: bounded(v.reason, MAX_VIOLATION_CHARS) })),
       }),
     ]);
   }
-  if (error instanceof NotFoundError) return new ServerError(Status.NOT_FOUND, error.message);
-  if (error instanceof StaleVersionError) return new ServerError(Status.ABORTED, error.message);
-  if (error instanceof ConflictError) return new ServerError(Status.ALREADY_EXISTS, error.message);
-  if (error instanceof FailedPreconditionError) return new ServerError(Status.FAILED_PRECONDITION, error.message);
+  const code = statusOf(error);
+  return code === undefined ? undefined : new ServerError(code, bounded((error as Error).message, MAX_STATUS_MESSAGE_CHARS));
+}
+
+function statusOf(error: unknown): Status | undefined {
+  if (error instanceof NotFoundError) return Status.NOT_FOUND;
+  if (error instanceof StaleVersionError) return Status.ABORTED;
+  if (error instanceof ConflictError) return Status.ALREADY_EXISTS;
+  if (error instanceof FailedPreconditionError) return Status.FAILED_PRECONDITION;
   return undefined;
+}
+
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export function errorMapperMiddleware(logger: Logger) {

@@ -1,6 +1,7 @@
 /** RatingService: quotes with explanations, the rule set in force, its history, candidate checks. */
 import { quoteCall } from '../../../app/rating/quote-call';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
+import type { Clock } from '../../../app/clock';
 import { validateCandidate } from '../../../app/rating/validate-candidate';
 import { pageSize } from '../../../app/paging';
 import type { CustomerDirectory } from '../../../app/ingest/ports';
@@ -20,6 +21,7 @@ export interface RatingServiceDeps {
   rating: RatingRuntime;
   database: Database;
   customers?: CustomerDirectory;
+  clock: Clock;
 }
 
 export function ratingService(deps: RatingServiceDeps): ServiceBinding {
@@ -53,7 +55,7 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
         if (refused) return { ruleSet: undefined, lastRefusedReload };
         throw new FailedPreconditionError('no rule set is loaded');
       }
-      const at = request.at ?? new Date();
+      const at = request.at ?? deps.clock.now();
       const set = current.book.ruleSetAt(at);
       if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
       return {
