@@ -3,7 +3,15 @@
  * competes with gRPC traffic. Each part of the service registers its own metrics here.
  */
 import http from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The live rule book as the rule-set gauges show it (RatingRuntime.liveView). */
+export interface RuleSetView {
+  loadedAt: Date;
+  ruleSets: { hash: string; name: string; version: string }[];
+  filesMatchLive: boolean;
+  filesCheckedAt: Date | undefined;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -44,8 +52,61 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Read at each scrape, so the gauges never lag the rule book; unset until observeRuleSets. */
+  private ruleSetView: () => RuleSetView | undefined = () => undefined;
+
+  readonly ruleSetLoadedAt = new Gauge({
+    name: 'billing_rule_set_loaded_timestamp_seconds',
+    help: 'When the live rule book went live (Unix time); 0 while none is loaded.',
+    registers: [this.registry],
+    collect: () => {
+      const view = this.ruleSetView();
+      this.ruleSetLoadedAt.reset();
+      if (view) this.ruleSetLoadedAt.set(view.loadedAt.getTime() / 1000);
+    },
+  });
+
+  readonly ruleSetInfo = new Gauge({
+    name: 'billing_rule_set_info',
+    help: 'Always 1, one series per rule set of the live rule book: its content hash (as GetActiveRuleSet and every charge show it), name and version.',
+    labelNames: ['hash', 'name', 'version'] as const,
+    registers: [this.registry],
+    collect: () => {
+      // Only the live sets: a replaced set's series disappears instead of lingering at 1.
+      this.ruleSetInfo.reset();
+      for (const set of this.ruleSetView()?.ruleSets ?? []) this.ruleSetInfo.set({ hash: set.hash, name: set.name, version: set.version }, 1);
+    },
+  });
+
+  readonly ruleFilesMatchLive = new Gauge({
+    name: 'billing_rule_files_match_live',
+    help: '1 when the rule files on disk, at the last check, are the live ones; 0 while a change is refused or not yet reloaded.',
+    registers: [this.registry],
+    collect: () => {
+      const view = this.ruleSetView();
+      this.ruleFilesMatchLive.reset();
+      if (view) this.ruleFilesMatchLive.set(view.filesMatchLive ? 1 : 0);
+    },
+  });
+
+  readonly ruleFilesCheckedAt = new Gauge({
+    name: 'billing_rule_files_checked_timestamp_seconds',
+    help: 'When the rule files were last compared with the live ones (Unix time): older than a few rescan periods means the watch has stopped.',
+    registers: [this.registry],
+    collect: () => {
+      const at = this.ruleSetView()?.filesCheckedAt;
+      this.ruleFilesCheckedAt.reset();
+      if (at) this.ruleFilesCheckedAt.set(at.getTime() / 1000);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the rule-set gauges read the live rule book from, e.g. () => rating.liveView. */
+  observeRuleSets(view: () => RuleSetView | undefined): void {
+    this.ruleSetView = view;
   }
 }
 

@@ -6,12 +6,15 @@
  * can be traced to the exact files that priced it.
  */
 import { systemClock, type Clock } from '../clock';
-import fs from 'node:fs';
 import type { Cdr } from '../../domain/cdr';
 import type { RuleBook } from '../../domain/rating/index';
 import { loadRuleBook, type LoadResult, type RuleViolation } from '../../rules-files/load';
 import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
 import type { PricingContext, RatingOutcome } from '../../domain/rating/index';
+import { RULE_SET_PARTS, ruleFilesDigest } from './rule-files-digest';
+import { RulesWatcher } from './rules-watcher';
+
+export { RULE_SET_PARTS };
 
 export interface RuleSetSnapshot {
   hash: string;
@@ -37,12 +40,38 @@ export interface ReloadLog {
   error(obj: object, msg: string): void;
 }
 
+export interface WatchOptions {
+  /** Quiet time after the last file event before the files are compared (ms): an editor's or rsync's burst is one reload. */
+  debounceMs?: number;
+  /** Period of the content rescan that catches what no file event reported (ms); 0 turns it off. */
+  rescanMs?: number;
+  /** File events; turn off where the file system sends none (NFS), leaving the rescan. */
+  events?: boolean;
+}
+
+/** What an operator sees of the live rule book (metrics): what is live, since when, and whether the files on disk agree. */
+export interface LiveRuleSetView {
+  loadedAt: Date;
+  ruleSets: { hash: string; name: string; version: string }[];
+  /** False while the files on disk differ from the live ones: a refused change, or one not reloaded yet. */
+  filesMatchLive: boolean;
+  /** When the files were last compared (a reload, a file event or the rescan). */
+  filesCheckedAt: Date | undefined;
+}
+
 export class RatingRuntime implements CdrRater {
   private book: RuleBook | undefined;
   private loadedAt: Date | undefined;
   private digests = new Map<string, string>();
   private refused: RefusedReload | undefined;
   private reloading: Promise<boolean> = Promise.resolve(true);
+  /** ruleFilesDigest of the files at the last finished reload (applied or refused), of the live book, and of the last look. */
+  private attemptedDigest: string | undefined;
+  private liveDigest: string | undefined;
+  private diskDigest: string | undefined;
+  private checkedAt: Date | undefined;
+  private checking: Promise<void> | undefined;
+  private checkAgain = false;
 
   constructor(
     private readonly dir: string,
@@ -62,15 +91,63 @@ export class RatingRuntime implements CdrRater {
     return this.refused;
   }
 
-  /** Loads the directory; true when it went live. Reloads never overlap. */
+  /** For the rule-set gauges (Metrics.observeRuleSets). */
+  get liveView(): LiveRuleSetView | undefined {
+    if (!this.book || !this.loadedAt) return undefined;
+    return {
+      loadedAt: this.loadedAt,
+      ruleSets: this.book.sets.map((s) => ({ hash: s.hash, name: s.name, version: s.version })),
+      filesMatchLive: this.diskDigest === this.liveDigest,
+      filesCheckedAt: this.checkedAt,
+    };
+  }
+
+  /** Loads the directory; true when it went live. Reloads never overlap, and one that threw does not stop the next. */
   reload(): Promise<boolean> {
-    this.reloading = this.reloading.then(() => this.loadOnce());
-    return this.reloading;
+    const next = this.reloading.catch(() => false).then(() => this.loadOnce());
+    this.reloading = next;
+    return next;
+  }
+
+  /**
+   * Reloads when the rule files differ from those of the last reload, whether it went live or was
+   * refused: a broken set is not retried until it changes, and any later change is loaded. Never
+   * rejects; concurrent calls share one run (and one more after it, for changes made meanwhile).
+   */
+  reloadIfChanged(): Promise<void> {
+    if (this.checking) {
+      this.checkAgain = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      try {
+        do {
+          this.checkAgain = false;
+          const digest = await this.look();
+          if (digest === this.attemptedDigest) continue;
+          // A reload that throws (the archive is unreachable) leaves attemptedDigest alone, so the next look retries it.
+          await this.reload().catch((e: Error) => this.log.error({ dir: this.dir, err: e.message }, 'rule set reload failed; retrying at the next change or rescan'));
+        } while (this.checkAgain);
+      } finally {
+        this.checking = undefined;
+      }
+    })();
+    return this.checking;
+  }
+
+  private async look(): Promise<string> {
+    const digest = await ruleFilesDigest(this.dir);
+    this.diskDigest = digest;
+    this.checkedAt = this.clock.now();
+    return digest;
   }
 
   private async loadOnce(): Promise<boolean> {
+    // Taken before reading: a change made while loading makes the next look differ, so it is loaded too.
+    const digest = await this.look();
     const result = await loadRuleBook(this.dir);
     if (!result.ok) {
+      this.attemptedDigest = digest;
       this.refused = { at: this.clock.now(), violations: result.violations };
       this.log.error({ dir: this.dir, violations: result.violations }, 'rule files refused; the last good rule set keeps pricing');
       this.onReload('refused');
@@ -82,21 +159,43 @@ export class RatingRuntime implements CdrRater {
     this.digests = new Map(result.files.map((f) => [f.path, f.sha256]));
     this.loadedAt = this.clock.now();
     this.refused = undefined;
+    this.attemptedDigest = this.liveDigest = digest;
     this.log.info({ dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) }, 'rule set live');
     this.onReload('applied');
     return true;
   }
 
-  /** Watches the directory (recursively) and reloads after edits settle. Returns a stop function. */
-  watch(debounceMs = 300): () => void {
-    let timer: NodeJS.Timeout | undefined;
-    const watcher = fs.watch(this.dir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void this.reload(), debounceMs);
-    });
+  /**
+   * Keeps the book in line with the files: file events (settled for debounceMs) and a content
+   * rescan every rescanMs both lead to reloadIfChanged, so a change no event reported is live
+   * within one rescan. A number is debounceMs, as before. Returns a stop function.
+   */
+  watch(options: number | WatchOptions = {}): () => void {
+    const { debounceMs = 300, rescanMs = 2000, events = true } = typeof options === 'number' ? { debounceMs: options } : options;
+    let stopped = false;
+    let settle: NodeJS.Timeout | undefined;
+    let watcher: RulesWatcher | undefined;
+    const compare = async () => {
+      // Re-open watches first (cheap), so what changes after this look is reported by an event.
+      await watcher?.resync();
+      if (!stopped) await this.reloadIfChanged();
+    };
+    if (events) {
+      watcher = new RulesWatcher(this.dir, () => {
+        clearTimeout(settle);
+        settle = setTimeout(() => void compare(), debounceMs);
+        settle.unref();
+      }, this.log);
+    }
+    const rescan = rescanMs > 0 ? setInterval(() => void compare(), rescanMs) : undefined;
+    rescan?.unref();
+    // Catches what changed between the last reload and the watches being in place.
+    void compare();
     return () => {
-      clearTimeout(timer);
-      watcher.close();
+      stopped = true;
+      clearTimeout(settle);
+      clearInterval(rescan);
+      watcher?.close();
     };
   }
 
@@ -130,9 +229,6 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
     },
   };
 }
-
-/** The files of a rule set, in the order the archive keeps them. */
-export const RULE_SET_PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
 
 /**
  * What is archived of each rule set: its identity and its files' parsed content (sha256 is of the
