@@ -1,6 +1,6 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
-import { decodePageToken, encodePageToken, isText, isTimestamp } from '../app/paging';
+import { decodePageToken, encodePageToken, isText } from '../app/paging';
 import type { RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
@@ -67,9 +67,11 @@ export interface RuleSetUsageRow {
 
 /** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */
 export async function listRuleSetUsage(database: Database, size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
-  const after = decodePageToken(pageToken, [isTimestamp, isText]) as [string, string] | undefined;
+  // The key carries first_loaded_at as PostgreSQL's own text, to the microsecond: a JS Date would
+  // cut it to milliseconds and page 2 would start again at the first row.
+  const after = decodePageToken(pageToken, [isText, isText]) as [string, string] | undefined;
   const result = (await database.orm.em.getKnex().raw(
-    `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.files,
+    `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.first_loaded_at::text as loaded_key, r.files,
             count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at
      from rule_sets r left join charges c on c.rule_set_hash = r.hash and c.superseded_at is null
      where ?::timestamptz is null or (r.first_loaded_at, r.hash) > (?::timestamptz, ?)
@@ -88,6 +90,6 @@ export async function listRuleSetUsage(database: Database, size: number, pageTok
     firstChargeAt: date(r.first_charge_at),
     lastChargeAt: date(r.last_charge_at),
   }));
-  const last = rows[rows.length - 1];
-  return { rows, nextPageToken: result.rows.length > size && last ? encodePageToken([last.firstLoadedAt.toISOString(), last.hash]) : '' };
+  const last = result.rows[size - 1];
+  return { rows, nextPageToken: result.rows.length > size && last ? encodePageToken([last.loaded_key as string, last.hash as string]) : '' };
 }
