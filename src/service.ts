@@ -9,6 +9,7 @@ import type { Config } from './config/config';
 import type { Logger } from './observability/logger';
 import { Metrics, serveMetrics } from './observability/metrics';
 import { openDatabase, type Database } from './persistence/database';
+import { DatabaseUnreachableError } from './persistence/wait-for-database';
 import { sharedSecret } from './persistence/service-secrets';
 import { PostgresRequestLedger } from './persistence/request-ledger';
 import { usePageTokenKey } from './app/paging';
@@ -51,7 +52,7 @@ export interface ServiceOptions {
 export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabaseOrGiveUp(config, logger);
   const applied = await database.migrate();
   logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
   usePageTokenKey(await sharedSecret(database, 'page_token_key'));
@@ -64,6 +65,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     clock,
   );
   await rating.reload();
+  metrics.observeRuleSets(() => rating.liveView);
   const stopWatchingRules = rating.watch();
 
   const invoicingConfig = loadInvoicingConfig(process.env);
@@ -74,11 +76,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
 
   const tokens = loadTokens(config, logger);
   const health = HealthState();
-  // NOT_SERVING while the database does not answer; a load balancer then sends traffic elsewhere.
-  const probe = setInterval(() => {
-    void database.ping().then((ok) => health.setStatus(ok ? 'healthy' : 'unhealthy'));
-  }, HEALTH_PROBE_MS);
-  probe.unref();
+  const probe = probeDatabase(database, health, logger);
 
   // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
   const draining = new AbortController();
@@ -133,7 +131,7 @@ export async function startService(config: Config, logger: Logger, options: Serv
     rating,
     stop() {
       stopping ??= (async () => {
-        clearInterval(probe);
+        probe.stop();
         stopWatchingRules();
         health.setStatus('unhealthy');
         draining.abort();
@@ -145,6 +143,56 @@ export async function startService(config: Config, logger: Logger, options: Serv
         return how;
       })();
       return stopping;
+    },
+  };
+}
+
+/**
+ * Start-up waits for an unreachable PostgreSQL server (BILLING_DATABASE_WAIT_MS, with backoff and
+ * one warn line per attempt) instead of crashing; past the budget it logs why and fails, and
+ * `billing serve` exits non-zero.
+ */
+async function openDatabaseOrGiveUp(config: Config, logger: Logger): Promise<Database> {
+  try {
+    return await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, waitMs: config.databaseWaitMs, logger });
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError) {
+      logger.fatal({ reason: error.message, waitMs: config.databaseWaitMs }, `giving up: ${error.message} (waited BILLING_DATABASE_WAIT_MS=${config.databaseWaitMs})`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * NOT_SERVING while the database does not answer (a load balancer then sends traffic elsewhere),
+ * SERVING again once it does. One probe at a time: a hung one must not pile up behind the next.
+ * Changes are logged once each, not every second.
+ */
+function probeDatabase(database: Database, health: ReturnType<typeof HealthState>, logger: Logger): { stop(): void } {
+  let inFlight = false;
+  let reachable = true;
+  let stopped = false;
+  const timer = setInterval(() => {
+    if (inFlight || stopped) return;
+    inFlight = true;
+    void database
+      .ping()
+      .then((ok) => {
+        if (stopped) return; // shutting down: NOT_SERVING stays
+        health.setStatus(ok ? 'healthy' : 'unhealthy');
+        if (ok !== reachable) {
+          if (ok) logger.info('database reachable again: health SERVING');
+          else logger.warn('database unreachable: health NOT_SERVING');
+        }
+        reachable = ok;
+      })
+      .finally(() => (inFlight = false));
+  }, HEALTH_PROBE_MS);
+  timer.unref();
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
     },
   };
 }

@@ -11,7 +11,15 @@ export function registerServeCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger(config.logLevel);
-      const service = await startService(config, logger);
+      let service: Awaited<ReturnType<typeof startService>>;
+      try {
+        service = await startService(config, logger);
+      } catch (error) {
+        // One clear log line (the database wait already logged its own "giving up"), no stack on stderr.
+        logger.fatal({ err: error }, `billing serve could not start: ${(error as Error).message}`);
+        process.exitCode = 1;
+        return;
+      }
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         signals += 1;

@@ -1,7 +1,7 @@
 /**
  * `billing simulate-bridge`: a conference bridge in a box. Streams realistic CDRs to a running
- * service at a chosen rate, resends what was not acknowledged after a broken stream, and prints
- * what the service answered.
+ * service at a chosen rate, reconnects with backoff after a broken stream (a restart, the database
+ * away) and resends what was not acknowledged, and prints what the service answered.
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';
@@ -26,7 +26,8 @@ export function registerSimulateBridgeCommand(program: Command): void {
     .option('--seed <n>', 'random seed (the same seed sends the same CDRs again)', '1')
     .action(async (opts: Record<string, string>) => {
       const token = fs.readFileSync(opts.tokenFile!, 'utf8').trim();
-      const channel = createChannel(opts.address!);
+      // Keepalive pings find a connection that died silently (the service's host gone) in seconds.
+      const channel = createChannel(opts.address!, undefined, { 'grpc.keepalive_time_ms': 30_000, 'grpc.keepalive_timeout_ms': 10_000 });
       const client = createClient(CdrIngestServiceDefinition, channel, { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } });
       const cdrs = [
         ...generateCdrs(
@@ -38,7 +39,8 @@ export function registerSimulateBridgeCommand(program: Command): void {
       const report = await new BridgeSimulator(client).sendAll(cdrs, {
         batchSize: Number(opts.batch),
         ratePerSecond: Number(opts.rate) || undefined,
-        onDisconnect: (error) => console.error(`stream broken (${(error as Error).message}); resending what was not acknowledged`),
+        onDisconnect: (error, delayMs) =>
+          console.error(`stream broken (${(error as Error).message}); reconnecting in ${delayMs} ms to resend what was not acknowledged`),
       });
       channel.close();
       const seconds = (performance.now() - started) / 1000;

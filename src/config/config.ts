@@ -33,6 +33,8 @@ export interface Config {
   maxSendMessageBytes: number;
   /** Calls one client connection may have open at once. */
   maxConcurrentStreams: number;
+  /** How long start-up waits (with backoff) for an unreachable PostgreSQL server before exiting; 0 = no wait. */
+  databaseWaitMs: number;
   logLevel: string;
 }
 
@@ -44,6 +46,13 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+function nonNegativeInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -72,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageBytes: positiveInt(env, 'BILLING_MAX_MESSAGE_BYTES', 4 * 1024 * 1024),
     maxSendMessageBytes: positiveInt(env, 'BILLING_MAX_SEND_MESSAGE_BYTES', 32 * 1024 * 1024),
     maxConcurrentStreams: positiveInt(env, 'BILLING_MAX_CONCURRENT_STREAMS', 100),
+    databaseWaitMs: nonNegativeInt(env, 'BILLING_DATABASE_WAIT_MS', 60_000),
     logLevel: env.BILLING_LOG_LEVEL || 'info',
   };
 }

@@ -9,7 +9,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'mikro-orm-pglite';
 import { migrationsList } from '../../migrations/index';
+import type { Logger } from '../observability/logger';
 import { entities } from './entities/index';
+import { redactDatabaseUrl, waitForDatabase, type ConnectionCheck } from './wait-for-database';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; when absent, the embedded database in `dataDir` is used. */
@@ -17,6 +19,13 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Pool size for a PostgreSQL server (the embedded database has exactly one connection). */
   poolSize?: number;
+  /**
+   * How long to wait for an unreachable PostgreSQL server when opening, with backoff (the service
+   * at start-up); default 0: one attempt, fail at once (the CLI's one-shot commands).
+   */
+  waitMs?: number;
+  /** Gets the wait's progress and the pool's warnings (a dead connection dropped) as JSON lines. */
+  logger?: Logger;
 }
 
 export interface Database {
@@ -24,8 +33,8 @@ export interface Database {
   kind: 'postgresql' | 'embedded';
   /** Applies pending migrations; returns the names applied. */
   migrate(): Promise<string[]>;
-  /** True when a trivial query succeeds (health checks). */
-  ping(): Promise<boolean>;
+  /** True when a trivial query succeeds within `timeoutMs` (health checks: a hung socket must not hang the probe). */
+  ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -39,14 +48,49 @@ const common: Options = {
   allowGlobalContext: false,
 };
 
+/**
+ * A PostgreSQL server may restart or fail over under a running service. knex already drops a
+ * pooled connection whose socket ended or errored when it is next acquired, so after a restart
+ * dead connections are replaced, never reused. These settings bound what is left: no idle
+ * connections kept beyond 30 s, a connect attempt to a host that does not answer fails after 10 s,
+ * and a caller waiting for a free connection fails after 30 s (answered UNAVAILABLE, and a bridge
+ * resends) instead of hanging. TCP keepalive finds a connection whose server vanished without a
+ * word (a network partition, a VM gone), which would otherwise look alive for hours.
+ */
+const SERVER_POOL = { min: 0, acquireTimeoutMillis: 30_000, createTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, reapIntervalMillis: 1_000 };
+const SERVER_CONNECTION = { keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 };
+const PING_TIMEOUT_MS = 2_000;
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
+    const logger = options.logger;
     const orm = await MikroORM.init({
       ...common,
       driver: PostgreSqlDriver,
       clientUrl: options.databaseUrl,
-      pool: { min: 0, max: options.poolSize ?? 8 },
+      pool: { ...SERVER_POOL, max: options.poolSize ?? 8 },
+      // Not yet: connecting is the wait below, so an absent server does not fail the init.
+      connect: false,
+      driverOptions: {
+        connection: SERVER_CONNECTION,
+        // knex would print "Connection Error: ..." on stderr when it drops a dead connection.
+        ...(logger && { log: { warn: (m: string) => logger.warn({ pool: m }, 'database pool'), error: (m: string) => logger.error({ pool: m }, 'database pool'), deprecate: () => {}, debug: () => {} } }),
+      },
     });
+    try {
+      await waitForDatabase(() => serverAnswers(orm), {
+        budgetMs: options.waitMs ?? 0,
+        target: redactDatabaseUrl(options.databaseUrl),
+        logger,
+      });
+      // The check's pool has served; connect() builds the one the service keeps and creates the
+      // database when it is missing, as an eager init would have.
+      await orm.em.getConnection().close(true);
+      await orm.connect();
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
     return wrap(orm, 'postgresql', async () => {});
   }
   const dir = path.join(options.dataDir, 'pgdata');
@@ -61,6 +105,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return wrap(orm, 'embedded', () => pglite.close());
 }
 
+/** The server answers; a missing database counts, since connect() creates it. */
+async function serverAnswers(orm: MikroORM): Promise<ConnectionCheck> {
+  const check = await orm.em.getConnection().checkConnection();
+  if (!check.ok && (check.error as { code?: unknown } | undefined)?.code === '3D000') return { ok: true };
+  return check;
+}
+
 function wrap(orm: MikroORM, kind: Database['kind'], closeEngine: () => Promise<void>): Database {
   return {
     orm,
@@ -69,12 +120,14 @@ function wrap(orm: MikroORM, kind: Database['kind'], closeEngine: () => Promise<
       const applied = await orm.getMigrator().up();
       return applied.map((m) => m.name);
     },
-    async ping() {
+    async ping(timeoutMs = PING_TIMEOUT_MS) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+      const answered = orm.em.getConnection().execute('select 1').then(() => true, () => false);
       try {
-        await orm.em.getConnection().execute('select 1');
-        return true;
-      } catch {
-        return false;
+        return await Promise.race([answered, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {

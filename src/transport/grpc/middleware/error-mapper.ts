@@ -1,7 +1,9 @@
 /**
  * The one place domain errors become gRPC statuses. Bad input carries google.rpc.BadRequest
- * details (one field violation per field); anything unexpected becomes INTERNAL with a generic
- * message and is logged here, so internals never leak to a client.
+ * details (one field violation per field); an unreachable database is UNAVAILABLE (the client
+ * retries: an unacknowledged batch is resent and deduplicated, a mutation keeps its request_id);
+ * anything else unexpected becomes INTERNAL with a generic message and is logged here, so
+ * internals never leak to a client.
  */
 import { ServerError, Status, type CallContext, type ServerMiddlewareCall } from 'nice-grpc';
 import { BadRequest, RichServerError } from 'nice-grpc-error-details';
@@ -13,6 +15,7 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
+import { isDatabaseUnavailable } from './unavailable-errors';
 
 /**
  * A status message never grows with the input: a client's own megabyte must not come back to it
@@ -20,6 +23,8 @@ import type { Logger } from '../../../observability/logger';
  */
 export const MAX_STATUS_MESSAGE_CHARS = 2048;
 const MAX_VIOLATION_CHARS = 512;
+/** Says what to do, not what broke: the details (host, SQLSTATE) stay in the server log. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; retry with backoff';
 
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
@@ -55,6 +60,11 @@ export function errorMapperMiddleware(logger: Logger) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
       const mapped = toServerError(error);
       if (mapped) throw mapped;
+      if (isDatabaseUnavailable(error)) {
+        // Expected during a database restart or failover: a warning, not an error with a stack.
+        logger.warn({ method: call.method.path, reason: (error as Error).message }, 'database unavailable; answered UNAVAILABLE');
+        throw new ServerError(Status.UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
+      }
       logger.error({ err: error, method: call.method.path }, 'unexpected error in RPC handler');
       throw new ServerError(Status.INTERNAL, 'internal error; see the server log');
     }

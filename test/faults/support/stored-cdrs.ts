@@ -1,0 +1,38 @@
+/**
+ * What the database holds for some bridges, read with plain SQL: the stored keys, and the rated
+ * CDRs whose number of current charges is not exactly one.
+ */
+import pg from 'pg';
+
+export interface StoredCdrs {
+  /** `bridge_id/record_id` of every stored row, duplicates included. */
+  keys: string[];
+  rated: number;
+  /** Rated CDRs without exactly one charge where superseded_at is null. */
+  ratedWithoutOneCurrentCharge: number;
+  /** Current charges whose CDR is not rated (there should be none). */
+  currentChargesOfUnratedCdrs: number;
+}
+
+export async function storedCdrs(databaseUrl: string, bridgeIds: string[]): Promise<StoredCdrs> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const keys = await client.query<{ key: string }>(`select bridge_id || '/' || record_id as key from cdrs where bridge_id = any($1)`, [bridgeIds]);
+    const charges = await client.query<{ rated: number; wrong: number; orphan: number }>(
+      `with current as (
+         select c.id, c.rating_status, count(ch.id) filter (where ch.superseded_at is null) as n
+         from cdrs c left join charges ch on ch.cdr_id = c.id
+         where c.bridge_id = any($1) group by c.id, c.rating_status)
+       select count(*) filter (where rating_status = 'rated')::int as rated,
+              count(*) filter (where rating_status = 'rated' and n <> 1)::int as wrong,
+              count(*) filter (where rating_status <> 'rated' and n > 0)::int as orphan
+       from current`,
+      [bridgeIds],
+    );
+    const row = charges.rows[0]!;
+    return { keys: keys.rows.map((r) => r.key), rated: row.rated, ratedWithoutOneCurrentCharge: row.wrong, currentChargesOfUnratedCdrs: row.orphan };
+  } finally {
+    await client.end();
+  }
+}
