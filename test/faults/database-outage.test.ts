@@ -4,6 +4,7 @@
  * (never INTERNAL), the pool replaces its dead connections by itself, the bridges reconnect and
  * resend, and in the end every record is stored once with one current charge.
  */
+import { recordFault } from './support/fault-report';
 import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
@@ -124,5 +125,20 @@ describe('PostgreSQL restarts while bridges stream', () => {
     expect(stored.ratedWithoutOneCurrentCharge).toBe(0);
     expect(stored.currentChargesOfUnratedCdrs).toBe(0);
     expect(stored.rated).toBeGreaterThan(total * 0.9);
+    recordFault({
+      fault: 'PostgreSQL restart (fast) and crash (immediate, held down) while 2 bridges stream',
+      database: 'postgresql',
+      injected: 2,
+      sent: total,
+      stored: stored.keys.length,
+      missing,
+      duplicated,
+      invariants: [
+        'no INTERNAL, only UNAVAILABLE, seen by bridges',
+        'health NOT_SERVING while down, SERVING after',
+        'each CDR stored once',
+        'each rated CDR has one current charge',
+      ],
+    });
   }, 240_000);
 });
