@@ -11,6 +11,7 @@ import { PGliteDriver } from 'mikro-orm-pglite';
 import { migrationsList } from '../../migrations/index';
 import type { Logger } from '../observability/logger';
 import { entities } from './entities/index';
+import { inspectDataDirectory, lockDataDirectory, openFailed, probeTables } from './embedded-directory-check';
 import { redactDatabaseUrl, waitForDatabase, type ConnectionCheck } from './wait-for-database';
 
 export interface DatabaseOptions {
@@ -93,16 +94,57 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     }
     return wrap(orm, 'postgresql', async () => {});
   }
-  const dir = path.join(options.dataDir, 'pgdata');
-  fs.mkdirSync(dir, { recursive: true });
-  const pglite = new PGlite(dir);
-  const orm = await MikroORM.init({
-    ...common,
-    driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
-    dbName: 'postgres',
-    driverOptions: { connection: { pglite: () => pglite } },
-  });
-  return wrap(orm, 'embedded', () => pglite.close());
+  return openEmbedded(path.join(options.dataDir, 'pgdata'), options.logger);
+}
+
+/**
+ * The embedded database, after the checks in embedded-directory-check.ts: one process at a time,
+ * not after the machine went down under it, not an incomplete or unreadable directory. Each refusal
+ * is an EmbeddedDatabaseError naming the directory and what to do; `billing serve` logs it as fatal
+ * and exits 1, so a supervisor shows a clear reason instead of a service serving wrong data.
+ */
+async function openEmbedded(dir: string, logger: Logger | undefined): Promise<Database> {
+  const lock = lockDataDirectory(dir);
+  try {
+    if (lock.uncleanPrevious) {
+      // kill -9, the OOM killer, a crash: every COMMIT's WAL had reached the operating system, so
+      // PostgreSQL's recovery replays it now and nothing acknowledged is lost.
+      logger?.warn(
+        { directory: dir, previousPid: lock.uncleanPrevious.pid, previousSince: lock.uncleanPrevious.since },
+        'the embedded database was not closed cleanly (its process was killed or crashed); recovering from its write-ahead log',
+      );
+    }
+    const state = inspectDataDirectory(dir);
+    fs.mkdirSync(dir, { recursive: true });
+    const pglite = new PGlite(dir);
+    try {
+      await pglite.waitReady;
+    } catch (error) {
+      throw openFailed(dir, error);
+    }
+    try {
+      if (state === 'complete') await probeTables(dir, pglite);
+      const orm = await MikroORM.init({
+        ...common,
+        driver: PGliteDriver as unknown as typeof PostgreSqlDriver,
+        dbName: 'postgres',
+        driverOptions: { connection: { pglite: () => pglite } },
+      });
+      return wrap(orm, 'embedded', async () => {
+        try {
+          await pglite.close();
+        } finally {
+          lock.release();
+        }
+      });
+    } catch (error) {
+      await pglite.close().catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /** The server answers; a missing database counts, since connect() creates it. */

@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
-import { isDatabaseUnavailable } from './unavailable-errors';
+import { isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
 
 /**
  * A status message never grows with the input: a client's own megabyte must not come back to it
@@ -25,6 +25,8 @@ export const MAX_STATUS_MESSAGE_CHARS = 2048;
 const MAX_VIOLATION_CHARS = 512;
 /** Says what to do, not what broke: the details (host, SQLSTATE) stay in the server log. */
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; retry with backoff';
+/** Disk full: nothing was stored; the same request succeeds once an operator has freed space. */
+export const DISK_FULL_MESSAGE = 'the database is out of disk space; nothing was stored: retry with backoff';
 
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
@@ -60,6 +62,11 @@ export function errorMapperMiddleware(logger: Logger) {
       if (error instanceof Error && error.name === 'AbortError') throw error;
       const mapped = toServerError(error);
       if (mapped) throw mapped;
+      if (isDiskFull(error)) {
+        // Needs an operator (free space), but is no bug: the client keeps its data and resends later.
+        logger.error({ method: call.method.path, reason: (error as Error).message }, 'database disk full; answered RESOURCE_EXHAUSTED');
+        throw new ServerError(Status.RESOURCE_EXHAUSTED, DISK_FULL_MESSAGE);
+      }
       if (isDatabaseUnavailable(error)) {
         // Expected during a database restart or failover: a warning, not an error with a stack.
         logger.warn({ method: call.method.path, reason: (error as Error).message }, 'database unavailable; answered UNAVAILABLE');

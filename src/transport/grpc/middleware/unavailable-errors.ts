@@ -48,3 +48,18 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
   return wrapped.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
+
+/** A full disk: PostgreSQL's disk_full (53100, also PGlite's), or the OS saying so (no space left, quota exceeded). */
+const DISK_FULL_CODES = new Set(['53100', 'ENOSPC', 'EDQUOT']);
+
+/**
+ * True when `error` (or what it wraps) says the database's disk is full. The statement failed and
+ * its transaction rolled back, so nothing was stored; the same request succeeds once space returns.
+ */
+export function isDiskFull(error: unknown, depth = 0): boolean {
+  if (depth > 4 || typeof error !== 'object' || error === null) return false;
+  const { code, cause, previous, errors } = error as { code?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };
+  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
+  const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
+  return wrapped.some((inner) => inner !== error && isDiskFull(inner, depth + 1));
+}
