@@ -188,10 +188,12 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   async eventsAfter(bridgeId: string, afterCursor: string, limit: number): Promise<BookingEvent[]> {
+    // Ordered by the bigint column, not the text alias `id`: as text '10' sorts before '9', which
+    // delivered events out of order and moved a catching-up watcher's cursor past unsent events.
     const rows = rowsOf<{ id: string; type: BookingEventType; snapshot: unknown; occurred_at: Date | string }>(
       await this.knex.raw(
         `select id::text as id, type, snapshot, occurred_at from booking_events
-         where bridge_id = ? and id > ?::bigint order by id limit ?`,
+         where bridge_id = ? and id > ?::bigint order by booking_events.id limit ?`,
         [bridgeId, afterCursor || '0', limit],
       ),
     );

@@ -248,9 +248,10 @@ export class PostgresCustomerStore implements CustomerStore {
       where.push(`(name, id) > (?, ?::bigint)`);
       bindings.push(String(after[0]), String(after[1]));
     }
+    // Ordered by the bigint column, not the text alias `id`, so the order matches the keyset compare.
     const rows = rowsOf<CustomerRow>(
       await this.knex.raw(
-        `select ${CUSTOMER_COLUMNS} from customers ${where.length ? `where ${where.join(' and ')}` : ''} order by name, id limit ?`,
+        `select ${CUSTOMER_COLUMNS} from customers ${where.length ? `where ${where.join(' and ')}` : ''} order by customers.name, customers.id limit ?`,
         [...bindings, size + 1],
       ),
     );
