@@ -9,23 +9,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import type { StoredCdrs } from './stored-cdrs';
+import { CHARGE_COUNTS_SQL, STORED_KEYS_SQL, type ChargeCounts, type StoredCdrs } from './stored-cdrs';
 
 export async function storedCdrsInDirectory(pgdata: string, bridgeIds: string[]): Promise<StoredCdrs> {
   const db = new PGlite(pgdata);
   try {
-    const keys = await db.query<{ key: string }>(`select bridge_id || '/' || record_id as key from cdrs where bridge_id = any($1)`, [bridgeIds]);
-    const charges = await db.query<{ rated: number; wrong: number; orphan: number }>(
-      `with current as (
-         select c.id, c.rating_status, count(ch.id) filter (where ch.superseded_at is null) as n
-         from cdrs c left join charges ch on ch.cdr_id = c.id
-         where c.bridge_id = any($1) group by c.id, c.rating_status)
-       select count(*) filter (where rating_status = 'rated')::int as rated,
-              count(*) filter (where rating_status = 'rated' and n <> 1)::int as wrong,
-              count(*) filter (where rating_status <> 'rated' and n > 0)::int as orphan
-       from current`,
-      [bridgeIds],
-    );
+    const keys = await db.query<{ key: string }>(STORED_KEYS_SQL, [bridgeIds]);
+    const charges = await db.query<ChargeCounts>(CHARGE_COUNTS_SQL, [bridgeIds]);
     const row = charges.rows[0]!;
     return { keys: keys.rows.map((r) => r.key), rated: row.rated, ratedWithoutOneCurrentCharge: row.wrong, currentChargesOfUnratedCdrs: row.orphan };
   } finally {
