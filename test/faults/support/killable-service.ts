@@ -4,8 +4,8 @@
  * loop) across restarts and find the new process at the old address. Readiness is the "serving"
  * log line (test/support/service-process.ts); nothing here waits on the clock.
  */
+import { freePort } from './free-port';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -145,14 +145,3 @@ export async function startKillableService(options: KillableServiceOptions): Pro
   return service;
 }
 
-/** A port nobody listens on right now; the service keeps it across restarts. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

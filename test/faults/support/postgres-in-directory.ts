@@ -4,9 +4,9 @@
  * the test runs as root, its own port, socket directory and log outside the data directory (so a
  * full disk does not also swallow the server's log).
  */
+import { freePort } from './free-port';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -75,13 +75,3 @@ export async function startPostgresIn(dataDir: string): Promise<PostgresInDirect
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -4,9 +4,9 @@
  * (other suites run against that one in parallel). initdb refuses to run as root, so as root every
  * PostgreSQL binary runs as the `postgres` OS user.
  */
+import { freePort } from './free-port';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -124,14 +124,3 @@ function postmasterPid(dataDir: string): number | undefined {
   }
 }
 
-/** A port nobody listens on right now (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
