@@ -35,12 +35,16 @@ const customers = Array.from({ length: 1000 }, (_, i) => `CUST-${i + 1}`);
 
 const admin = (sql: string) => adminQuery(serverUrl, sql);
 
-
 async function rawInsertRate(url: string, rows: number): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   await c.query('create table raw_cdrs (like cdrs including all)');
-  const cdrs = [...generateCdrs({ bridgeId: 'raw', customers, from: new Date('2026-10-01T00:00:00Z'), recordPrefix: 'raw' }, rows)];
+  const cdrs = [
+    ...generateCdrs(
+      { bridgeId: 'raw', customers, from: new Date('2026-10-01T00:00:00Z'), recordPrefix: 'raw' },
+      rows,
+    ),
+  ];
   const started = performance.now();
   for (let i = 0; i < cdrs.length; i += 1000) {
     const chunk = cdrs.slice(i, i + 1000);
@@ -52,10 +56,20 @@ async function rawInsertRate(url: string, rows: number): Promise<number> {
          $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::int[], $14::text[])
        on conflict do nothing`,
       [
-        col((x) => x.bridgeId), col((x) => x.recordId), col((x) => crypto.createHash('sha256').update(x.recordId).digest('hex')),
-        col((x) => x.conferenceId), col(() => null), col((x) => x.customerAccount), col(() => 'dial_out'),
-        col((x) => x.callerNumber || null), col((x) => x.calledNumber || null), col((x) => x.startTime!), col((x) => x.answerTime ?? null),
-        col((x) => x.endTime!), col((x) => x.durationSeconds), col(() => 'rated'),
+        col((x) => x.bridgeId),
+        col((x) => x.recordId),
+        col((x) => crypto.createHash('sha256').update(x.recordId).digest('hex')),
+        col((x) => x.conferenceId),
+        col(() => null),
+        col((x) => x.customerAccount),
+        col(() => 'dial_out'),
+        col((x) => x.callerNumber || null),
+        col((x) => x.calledNumber || null),
+        col((x) => x.startTime!),
+        col((x) => x.answerTime ?? null),
+        col((x) => x.endTime!),
+        col((x) => x.durationSeconds),
+        col(() => 'rated'),
       ],
     );
   }
@@ -94,7 +108,18 @@ async function main() {
         const simulator = new BridgeSimulator(client);
         for (let sent = 0; sent < perStream; sent += chunk) {
           const n = Math.min(chunk, perStream - sent);
-          const cdrs = [...generateCdrs({ bridgeId: `bench-bridge-${s}`, customers, from: new Date('2026-11-01T00:00:00Z'), seed: sent + 1, recordPrefix: `b${sent}` }, n)];
+          const cdrs = [
+            ...generateCdrs(
+              {
+                bridgeId: `bench-bridge-${s}`,
+                customers,
+                from: new Date('2026-11-01T00:00:00Z'),
+                seed: sent + 1,
+                recordPrefix: `b${sent}`,
+              },
+              n,
+            ),
+          ];
           const report = await simulator.sendAll(cdrs, { batchSize: 500, window: 4 });
           accepted += report.results.filter((r) => r.outcome === 1).length;
         }
@@ -106,18 +131,37 @@ async function main() {
     // Latency at a steady 1,000 CDRs/s for 15 s.
     const simulator = new BridgeSimulator(client);
     const latencies: number[] = [];
-    const steady = [...generateCdrs({ bridgeId: 'bench-steady', customers, from: new Date('2026-11-02T00:00:00Z'), recordPrefix: 'steady' }, 15_000)];
-    await simulator.sendAll(steady, { batchSize: 20, window: 64, ratePerSecond: 1000, onAck: (_r, ms) => latencies.push(ms) });
+    const steady = [
+      ...generateCdrs(
+        {
+          bridgeId: 'bench-steady',
+          customers,
+          from: new Date('2026-11-02T00:00:00Z'),
+          recordPrefix: 'steady',
+        },
+        15_000,
+      ),
+    ];
+    await simulator.sendAll(steady, {
+      batchSize: 20,
+      window: 64,
+      ratePerSecond: 1000,
+      onAck: (_r, ms) => latencies.push(ms),
+    });
     latencies.sort((a, b) => a - b);
     const rss = peakRssMb(service.child.pid!);
     channel.close();
 
     const raw = await rawInsertRate(url.toString(), Math.min(total, 200_000));
     console.log(`CDRs sent:                     ${total} on ${STREAMS} streams (${accepted} accepted)`);
-    console.log(`end to end (committed, priced, acknowledged): ${Math.round(endToEnd)} CDRs/s in ${seconds.toFixed(1)} s`);
+    console.log(
+      `end to end (committed, priced, acknowledged): ${Math.round(endToEnd)} CDRs/s in ${seconds.toFixed(1)} s`,
+    );
     console.log(`baseline plain INSERT ... unnest (1000/stmt):  ${Math.round(raw)} rows/s`);
-    console.log(`ratio end to end / raw insert: ${(endToEnd / raw * 100).toFixed(0)}%`);
-    console.log(`ack latency at 1,000 CDRs/s (batches of 20): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`);
+    console.log(`ratio end to end / raw insert: ${((endToEnd / raw) * 100).toFixed(0)}%`);
+    console.log(
+      `ack latency at 1,000 CDRs/s (batches of 20): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
+    );
     console.log(`service peak RSS: ${rss.toFixed(0)} MB`);
   } finally {
     service.child.kill('SIGTERM');

@@ -28,11 +28,17 @@ const dbName = `billing_bench_inv_${crypto.randomBytes(4).toString('hex')}`;
 
 const admin = (sql: string) => adminQuery(serverUrl, sql);
 
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** Rated CDRs + charges, set-based: customer = (g + offset) % n, four access types, 37 conferences, spread over [from, from + days). */
-function insertRows(prefix: string, offset: number, count: number, account: string, from: string, days: number): string {
+function insertRows(
+  prefix: string,
+  offset: number,
+  count: number,
+  account: string,
+  from: string,
+  days: number,
+): string {
   return `
 with ins as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
@@ -61,21 +67,36 @@ async function main() {
   try {
     await database.migrate();
     const knex = database.orm.em.getKnex();
-    console.log(`bench:invoicing on ${serverUrl.replace(/\/\/[^@]*@/, '//')}: ${charges} charges over ${customers} customers, ${big} for one customer in the open period`);
+    console.log(
+      `bench:invoicing on ${serverUrl.replace(/\/\/[^@]*@/, '//')}: ${charges} charges over ${customers} customers, ${big} for one customer in the open period`,
+    );
 
     let t0 = performance.now();
-    await knex.raw(`insert into rule_sets (hash, name, version, effective_from, currency, files) values ('bench', 'bench', '1', '2026-01-01', 'SEK', '[]')`);
+    await knex.raw(
+      `insert into rule_sets (hash, name, version, effective_from, currency, files) values ('bench', 'bench', '1', '2026-01-01', 'SEK', '[]')`,
+    );
     await knex.raw(
       `insert into customers (external_id, name, currency, time_zone, country_code, address)
        select 'C' || lpad(g::text, 6, '0'), 'Customer ' || g || ' AB', 'SEK', 'Europe/Stockholm', 'SE',
               jsonb_build_object('lines', jsonb_build_array('Gatan ' || g), 'postalCode', '111 22', 'city', 'Stockholm', 'countryCode', 'SE')
        from generate_series(1, ${customers}) g`,
     );
-    await knex.raw(`insert into customers (external_id, name, currency, time_zone, country_code) values ('BIG', 'Big Customer AB', 'SEK', 'Europe/Stockholm', 'SE')`);
+    await knex.raw(
+      `insert into customers (external_id, name, currency, time_zone, country_code) values ('BIG', 'Big Customer AB', 'SEK', 'Europe/Stockholm', 'SE')`,
+    );
     const step = 200_000;
     for (let done = 0; done < charges; done += step) {
       const n = Math.min(step, charges - done);
-      await knex.raw(insertRows(`oct${done}`, done, n, `'C' || lpad((1 + (g + ${done}) % ${customers})::text, 6, '0')`, '2026-09-30T22:00:00Z', 31));
+      await knex.raw(
+        insertRows(
+          `oct${done}`,
+          done,
+          n,
+          `'C' || lpad((1 + (g + ${done}) % ${customers})::text, 6, '0')`,
+          '2026-09-30T22:00:00Z',
+          31,
+        ),
+      );
     }
     await knex.raw(insertRows('big', 0, big, `'BIG'`, '2026-10-31T23:00:00Z', 28));
     const loadMs = performance.now() - t0;
@@ -90,7 +111,9 @@ async function main() {
     const totalsMs = performance.now() - t0;
     await knex.raw('analyze');
     const totalRows = await knex.raw(`select count(*)::int as n from charge_daily_totals`);
-    console.log(`load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`);
+    console.log(
+      `load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`,
+    );
 
     const config = loadInvoicingConfig({ BILLING_CLOSE_PARALLELISM: process.env.BILLING_CLOSE_PARALLELISM });
     const invoicing = new Invoicing({
@@ -101,16 +124,24 @@ async function main() {
     t0 = performance.now();
     const closed = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
     const closeMs = performance.now() - t0;
-    const invoiceCount = (await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)).rows[0];
+    const invoiceCount = (
+      await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)
+    ).rows[0];
     const lineCount = (await knex.raw(`select count(*)::int as n from invoice_lines`)).rows[0].n;
-    const uninvoiced = (await knex.raw(`select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`)).rows[0].n;
+    const uninvoiced = (
+      await knex.raw(
+        `select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`,
+      )
+    ).rows[0].n;
     console.log(
       `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
         `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
     );
     t0 = performance.now();
     const again = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
-    console.log(`close October again (idempotent): ${again.invoices.length} invoices, in ${seconds(performance.now() - t0)}`);
+    console.log(
+      `close October again (idempotent): ${again.invoices.length} invoices, in ${seconds(performance.now() - t0)}`,
+    );
 
     // Steady state for the query: let the close's writes settle (checkpoint, statistics), warm up.
     await knex.raw('checkpoint');

@@ -31,8 +31,21 @@ const contexts: PricingContext[] = [
   { customerAccount: 'C-2', timeZone: 'America/New_York' },
   { customerAccount: 'ACME-001', contract: { id: 'ACME-2024-07', pricePlan: 'enterprise' } },
   { customerAccount: 'NGO-1', contract: { id: 'K-NGO', pricePlan: 'nonprofit' } },
-  { customerAccount: 'UNI-1', timeZone: 'Europe/London', contract: { id: 'K-UNI', pricePlan: 'education', discountPercent: '5' } },
-  { customerAccount: 'BIG-7', contract: { id: 'K-BIG', specialPrices: [{ accessType: 'dial_out', zone: 'EU', ratePerMinute: '0.06' }, { accessType: 'toll_free_dial_in', ratePerMinute: '0.03' }] } },
+  {
+    customerAccount: 'UNI-1',
+    timeZone: 'Europe/London',
+    contract: { id: 'K-UNI', pricePlan: 'education', discountPercent: '5' },
+  },
+  {
+    customerAccount: 'BIG-7',
+    contract: {
+      id: 'K-BIG',
+      specialPrices: [
+        { accessType: 'dial_out', zone: 'EU', ratePerMinute: '0.06' },
+        { accessType: 'toll_free_dial_in', ratePerMinute: '0.03' },
+      ],
+    },
+  },
   { customerAccount: 'C-3', timeZone: 'Asia/Tokyo' },
 ];
 const from = Date.parse('2025-01-01T00:00:00Z');
@@ -42,23 +55,40 @@ const work: { cdr: Cdr; ctx: PricingContext }[] = new Array(N);
 for (let i = 0; i < N; i++) {
   const accessType = pick(ACCESS_TYPES);
   const number = pick(prefixes) + String(Math.floor(rnd() * 1e7)).padStart(7, '0');
-  const start = from + Math.floor(rnd() * span / 1000) * 1000;
+  const start = from + Math.floor((rnd() * span) / 1000) * 1000;
   const r = rnd();
-  const durationSeconds = r < 0.05 ? 0 : r < 0.6 ? Math.floor(rnd() * 600) : r < 0.97 ? Math.floor(rnd() * 3600) : Math.floor(rnd() * 10800);
+  const durationSeconds =
+    r < 0.05
+      ? 0
+      : r < 0.6
+        ? Math.floor(rnd() * 600)
+        : r < 0.97
+          ? Math.floor(rnd() * 3600)
+          : Math.floor(rnd() * 10800);
   const features: Feature[] = rnd() < 0.2 ? [pick(FEATURES)] : [];
   const ctx = contexts[i % contexts.length]!;
   work[i] = {
     ctx,
     cdr: {
-      bridgeId: 'bridge-1', recordId: String(i), conferenceId: `conf-${i >> 4}`, customerAccount: ctx.customerAccount, accessType,
+      bridgeId: 'bridge-1',
+      recordId: String(i),
+      conferenceId: `conf-${i >> 4}`,
+      customerAccount: ctx.customerAccount,
+      accessType,
       calledNumber: accessType === 'dial_out' || accessType === 'local_dial_in' ? number : '+46850000000',
       callerNumber: accessType === 'toll_free_dial_in' ? number : undefined,
-      startTime: new Date(start), answerTime: new Date(start), endTime: new Date(start + durationSeconds * 1000), durationSeconds, features,
+      startTime: new Date(start),
+      answerTime: new Date(start),
+      endTime: new Date(start + durationSeconds * 1000),
+      durationSeconds,
+      features,
     },
   };
 }
 const set = book.ruleSetAt(new Date('2025-06-01T00:00:00Z'))!;
-console.log(`rule sets: ${book.sets.map((s) => `${s.name} ${s.version}`).join(', ')}; ${prefixes.length} prefixes, ${set.rules.length} rules, ${set.rateCards.size} rate cards`);
+console.log(
+  `rule sets: ${book.sets.map((s) => `${s.name} ${s.version}`).join(', ')}; ${prefixes.length} prefixes, ${set.rules.length} rules, ${set.rateCards.size} rate cards`,
+);
 
 // warm up, then our path
 for (let i = 0; i < Math.min(N, 50_000); i++) book.rate(work[i]!.cdr, work[i]!.ctx);
@@ -76,7 +106,9 @@ for (let i = 0; i < N; i++) {
 }
 const fastS = Number(process.hrtime.bigint() - t0) / 1e9;
 const fastRate = N / fastS;
-console.log(`our path:          ${N} CDRs in ${fastS.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en')} CDRs/s (${rated} rated, ${N - rated} not rated) [${checksum}]`);
+console.log(
+  `our path:          ${N} CDRs in ${fastS.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en')} CDRs/s (${rated} rated, ${N - rated} not rated) [${checksum}]`,
+);
 
 // plain engine.run per CDR over the same rules (facts prepared the same way), then the same pricing
 const ref = new ReferenceRater(book);
@@ -105,9 +137,19 @@ for (const f of facts) await engine.run({ ...f });
 const runS = Number(process.hrtime.bigint() - t2) / 1e9;
 const runRate = facts.length / runS;
 
-console.log(`engine.run + same pricing: ${SAMPLE} CDRs in ${slowS.toFixed(2)} s = ${Math.round(slowRate).toLocaleString('en')} CDRs/s`);
-console.log(`engine.run alone:  ${facts.length} runs in ${runS.toFixed(2)} s = ${Math.round(runRate).toLocaleString('en')} runs/s`);
-console.log(`ratio: ${(fastRate / slowRate).toFixed(1)}x engine.run+pricing, ${(fastRate / runRate).toFixed(1)}x engine.run alone`);
-console.log(`identical results on the ${SAMPLE} sampled CDRs: ${mismatches === 0 ? 'yes' : `NO, ${mismatches} differ`}`);
-console.log(`goal 500,000 CDRs/s: ${fastRate >= 500_000 ? 'met' : 'not met'}; goal 50x: ${fastRate / slowRate >= 50 ? 'met' : 'not met'}`);
+console.log(
+  `engine.run + same pricing: ${SAMPLE} CDRs in ${slowS.toFixed(2)} s = ${Math.round(slowRate).toLocaleString('en')} CDRs/s`,
+);
+console.log(
+  `engine.run alone:  ${facts.length} runs in ${runS.toFixed(2)} s = ${Math.round(runRate).toLocaleString('en')} runs/s`,
+);
+console.log(
+  `ratio: ${(fastRate / slowRate).toFixed(1)}x engine.run+pricing, ${(fastRate / runRate).toFixed(1)}x engine.run alone`,
+);
+console.log(
+  `identical results on the ${SAMPLE} sampled CDRs: ${mismatches === 0 ? 'yes' : `NO, ${mismatches} differ`}`,
+);
+console.log(
+  `goal 500,000 CDRs/s: ${fastRate >= 500_000 ? 'met' : 'not met'}; goal 50x: ${fastRate / slowRate >= 50 ? 'met' : 'not met'}`,
+);
 if (mismatches) process.exitCode = 1;

@@ -29,7 +29,11 @@ import { spawnService } from '../test/support/service-process';
 import { adminQuery, percentile } from './bench-support';
 
 const { values } = parseArgs({
-  options: { minutes: { type: 'string', default: '30' }, rate: { type: 'string', default: '1000' }, 'report-minutes': { type: 'string', default: '5' } },
+  options: {
+    minutes: { type: 'string', default: '30' },
+    rate: { type: 'string', default: '1000' },
+    'report-minutes': { type: 'string', default: '5' },
+  },
 });
 const minutes = Number(values.minutes);
 const rate = Number(values.rate);
@@ -59,7 +63,9 @@ function eventLoopLagP99Ms(metricsPort: number): Promise<number> {
       .get(`http://127.0.0.1:${metricsPort}/metrics`, (res) => {
         let body = '';
         res.on('data', (chunk) => (body += chunk));
-        res.on('end', () => resolve(Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(body)?.[1] ?? NaN) * 1000));
+        res.on('end', () =>
+          resolve(Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(body)?.[1] ?? NaN) * 1000),
+        );
       })
       .on('error', reject);
   });
@@ -70,7 +76,11 @@ async function main() {
   const url = new URL(serverUrl);
   url.pathname = `/${dbName}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-soak-'));
-  const service = await spawnService({ DATABASE_URL: url.toString(), BILLING_DATA_DIR: dataDir, BILLING_METRICS_ADDR: '127.0.0.1:0' });
+  const service = await spawnService({
+    DATABASE_URL: url.toString(),
+    BILLING_DATA_DIR: dataDir,
+    BILLING_METRICS_ADDR: '127.0.0.1:0',
+  });
   const metricsPort = Number(service.logs.find((l) => l.msg === 'billing service serving')?.metricsPort);
   const stop = new AbortController();
   try {
@@ -82,7 +92,9 @@ async function main() {
     const invoices = createClient(InvoiceServiceDefinition, channel, auth);
     const rating = createClient(RatingServiceDefinition, channel, auth);
 
-    console.log(`soak: ${rate} CDRs/s for ${minutes} min, a close a minute, a quote a second; report every ${values['report-minutes']} min`);
+    console.log(
+      `soak: ${rate} CDRs/s for ${minutes} min, a close a minute, a quote a second; report every ${values['report-minutes']} min`,
+    );
     console.log('minute  acked      RSS MB  event-loop lag p99 ms  ack p99 ms');
     const intervals: Interval[] = [];
     let latencies: number[] = [];
@@ -110,20 +122,51 @@ async function main() {
       const account = customers.slice(closedUpTo, closedUpTo + 50);
       closedUpTo = (closedUpTo + 50) % customers.length;
       for (const customerAccount of account) {
-        void invoices.closeBillingPeriod({ requestId: crypto.randomUUID(), customerAccount, periodContaining: OCTOBER, issue: false }).catch(() => {});
+        void invoices
+          .closeBillingPeriod({
+            requestId: crypto.randomUUID(),
+            customerAccount,
+            periodContaining: OCTOBER,
+            issue: false,
+          })
+          .catch(() => {});
       }
     }, 60_000);
     const quoter = setInterval(() => {
       void rating
-        .quoteCall({ customerAccount: customers[0]!, accessType: AccessType.ACCESS_TYPE_DIAL_OUT, calledNumber: '+46701234567', startTime: OCTOBER, durationSeconds: 300, participants: 1 })
+        .quoteCall({
+          customerAccount: customers[0]!,
+          accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+          calledNumber: '+46701234567',
+          startTime: OCTOBER,
+          durationSeconds: 300,
+          participants: 1,
+        })
         .catch(() => {});
     }, 1_000);
 
     // One minute of CDRs at a time, so the bench's own memory stays flat too.
     const simulator = new BridgeSimulator(ingest);
     for (let minute = 0; Date.now() - started < minutes * 60_000; minute++) {
-      const cdrs = [...generateCdrs({ bridgeId: 'soak-bridge', customers, from: OCTOBER, seed: minute + 1, recordPrefix: `m${minute}-` }, rate * 60)];
-      await simulator.sendAll(cdrs, { batchSize: 20, window: 64, ratePerSecond: rate, signal: stop.signal, onAck: (r, ms) => ((acked += r.length), latencies.push(ms)) });
+      const cdrs = [
+        ...generateCdrs(
+          {
+            bridgeId: 'soak-bridge',
+            customers,
+            from: OCTOBER,
+            seed: minute + 1,
+            recordPrefix: `m${minute}-`,
+          },
+          rate * 60,
+        ),
+      ];
+      await simulator.sendAll(cdrs, {
+        batchSize: 20,
+        window: 64,
+        ratePerSecond: rate,
+        signal: stop.signal,
+        onAck: (r, ms) => ((acked += r.length), latencies.push(ms)),
+      });
     }
     clearInterval(reporter);
     clearInterval(closer);
@@ -133,9 +176,15 @@ async function main() {
 
     const first = intervals[0]!;
     const last = intervals[intervals.length - 1]!;
-    console.log(`first interval: RSS ${first.rssMb.toFixed(0)} MB, lag p99 ${first.lagP99Ms.toFixed(1)} ms, ack p99 ${first.ackP99Ms} ms`);
-    console.log(`last interval:  RSS ${last.rssMb.toFixed(0)} MB, lag p99 ${last.lagP99Ms.toFixed(1)} ms, ack p99 ${last.ackP99Ms} ms`);
-    console.log(`worst ack p99 over all intervals: ${Math.max(...intervals.map((i) => i.ackP99Ms))} ms (goal < 50 ms)`);
+    console.log(
+      `first interval: RSS ${first.rssMb.toFixed(0)} MB, lag p99 ${first.lagP99Ms.toFixed(1)} ms, ack p99 ${first.ackP99Ms} ms`,
+    );
+    console.log(
+      `last interval:  RSS ${last.rssMb.toFixed(0)} MB, lag p99 ${last.lagP99Ms.toFixed(1)} ms, ack p99 ${last.ackP99Ms} ms`,
+    );
+    console.log(
+      `worst ack p99 over all intervals: ${Math.max(...intervals.map((i) => i.ackP99Ms))} ms (goal < 50 ms)`,
+    );
   } finally {
     stop.abort();
     service.child.kill('SIGTERM');

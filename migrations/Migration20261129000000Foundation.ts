@@ -55,7 +55,9 @@ export class Migration20261129000000Foundation extends Migration {
         superseded_at timestamptz
       )`);
     // One current charge per CDR; a rerate supersedes the old one instead of editing it.
-    this.addSql(`create unique index charges_current_per_cdr on charges (cdr_id) where superseded_at is null`);
+    this.addSql(
+      `create unique index charges_current_per_cdr on charges (cdr_id) where superseded_at is null`,
+    );
     this.addSql(`create index charges_customer_start_idx on charges (customer_account, call_start)`);
   }
 

@@ -5,7 +5,9 @@ export class Migration20261129000500UnratedAttempts extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table cdrs add column rating_attempts integer not null default 1`);
     this.addSql(`alter table cdrs add column last_rating_attempt_at timestamptz`);
-    this.addSql(`create index cdrs_unrated_customer_idx on cdrs (customer_account, start_time) where rating_status = 'unrated'`);
+    this.addSql(
+      `create index cdrs_unrated_customer_idx on cdrs (customer_account, start_time) where rating_status = 'unrated'`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -42,10 +42,14 @@ export class Migration20261129020000Invoicing extends Migration {
         constraint invoices_series_number_unique unique (series, number)
       )`);
     // One invoice per customer and period: what makes closing idempotent, even twice at once.
-    this.addSql(`create unique index invoices_one_per_period on invoices (customer_account, period_key) where kind = 'INVOICE'`);
+    this.addSql(
+      `create unique index invoices_one_per_period on invoices (customer_account, period_key) where kind = 'INVOICE'`,
+    );
     this.addSql(`create index invoices_list_idx on invoices (period_start desc, id)`);
     this.addSql(`create index invoices_customer_idx on invoices (customer_account, period_start desc, id)`);
-    this.addSql(`create index invoices_credited_idx on invoices (credited_invoice_id) where credited_invoice_id is not null`);
+    this.addSql(
+      `create index invoices_credited_idx on invoices (credited_invoice_id) where credited_invoice_id is not null`,
+    );
 
     this.addSql(`
       create table invoice_lines (
@@ -87,14 +91,18 @@ export class Migration20261129020000Invoicing extends Migration {
         closed_at timestamptz not null default now(),
         primary key (customer_account, period_key)
       )`);
-    this.addSql(`create index period_closings_end_idx on period_closings (customer_account, period_end desc)`);
+    this.addSql(
+      `create index period_closings_end_idx on period_closings (customer_account, period_end desc)`,
+    );
 
     // Set by closing, which claims the charges (UPDATE ... RETURNING) under the id the invoice will get
     // and inserts that invoice, built from exactly those charges, in the same transaction. No foreign
     // key and no index on it: a million charges are claimed per close, and each FK check or index
     // entry per row would double the cost. The partial index finds what is still open (late CDRs).
     this.addSql(`alter table charges add column invoice_id bigint`);
-    this.addSql(`create index charges_uninvoiced_idx on charges (customer_account, call_start) where invoice_id is null and superseded_at is null`);
+    this.addSql(
+      `create index charges_uninvoiced_idx on charges (customer_account, call_start) where invoice_id is null and superseded_at is null`,
+    );
 
     this.addSql(`
       create table charge_daily_totals (

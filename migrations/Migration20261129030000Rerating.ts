@@ -13,12 +13,16 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261129030000Rerating extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table invoices add column supplements_invoice_id bigint references invoices (id)`);
-    this.addSql(`alter table invoices add constraint invoices_supplement_is_invoice check (supplements_invoice_id is null or kind = 'INVOICE')`);
+    this.addSql(
+      `alter table invoices add constraint invoices_supplement_is_invoice check (supplements_invoice_id is null or kind = 'INVOICE')`,
+    );
     this.addSql(`drop index invoices_one_per_period`);
     this.addSql(
       `create unique index invoices_one_per_period on invoices (customer_account, period_key) where kind = 'INVOICE' and supplements_invoice_id is null`,
     );
-    this.addSql(`create index invoices_supplements_idx on invoices (supplements_invoice_id) where supplements_invoice_id is not null`);
+    this.addSql(
+      `create index invoices_supplements_idx on invoices (supplements_invoice_id) where supplements_invoice_id is not null`,
+    );
     this.addSql(`alter table invoice_lines add column adjusts_key text`);
   }
 
@@ -26,7 +30,9 @@ export class Migration20261129030000Rerating extends Migration {
     this.addSql('alter table invoice_lines drop column adjusts_key');
     this.addSql('drop index invoices_supplements_idx');
     this.addSql('drop index invoices_one_per_period');
-    this.addSql(`create unique index invoices_one_per_period on invoices (customer_account, period_key) where kind = 'INVOICE'`);
+    this.addSql(
+      `create unique index invoices_one_per_period on invoices (customer_account, period_key) where kind = 'INVOICE'`,
+    );
     this.addSql('alter table invoices drop constraint invoices_supplement_is_invoice');
     this.addSql('alter table invoices drop column supplements_invoice_id');
   }

@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261201000000ServiceSecrets extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`create table service_secrets (name text primary key, value bytea not null, created_at timestamptz not null default now())`);
+    this.addSql(
+      `create table service_secrets (name text primary key, value bytea not null, created_at timestamptz not null default now())`,
+    );
   }
 
   override async down(): Promise<void> {

@@ -49,7 +49,11 @@ export interface ServiceOptions {
   clock?: Clock;
 }
 
-export async function startService(config: Config, logger: Logger, options: ServiceOptions = {}): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
   const database = await openDatabaseOrGiveUp(config, logger);
@@ -110,7 +114,9 @@ export async function startService(config: Config, logger: Logger, options: Serv
     }),
     authorize: (path, authorization) => {
       const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
-      return verdict.kind === 'refused' ? { code: verdict.code as number, details: verdict.details } : undefined;
+      return verdict.kind === 'refused'
+        ? { code: verdict.code as number, details: verdict.details }
+        : undefined;
     },
     maxReceiveMessageBytes: config.maxMessageBytes,
     maxSendMessageBytes: config.maxSendMessageBytes,
@@ -120,7 +126,10 @@ export async function startService(config: Config, logger: Logger, options: Serv
   const port = await server.listen(config.listenAddr);
   closeScheduler.start();
   const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
-  logger.info({ listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) }, 'billing service serving');
+  logger.info(
+    { listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) },
+    'billing service serving',
+  );
 
   let stopping: Promise<'graceful' | 'forced'> | undefined;
   return {
@@ -154,10 +163,18 @@ export async function startService(config: Config, logger: Logger, options: Serv
  */
 async function openDatabaseOrGiveUp(config: Config, logger: Logger): Promise<Database> {
   try {
-    return await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, waitMs: config.databaseWaitMs, logger });
+    return await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      waitMs: config.databaseWaitMs,
+      logger,
+    });
   } catch (error) {
     if (error instanceof DatabaseUnreachableError) {
-      logger.fatal({ reason: error.message, waitMs: config.databaseWaitMs }, `giving up: ${error.message} (waited BILLING_DATABASE_WAIT_MS=${config.databaseWaitMs})`);
+      logger.fatal(
+        { reason: error.message, waitMs: config.databaseWaitMs },
+        `giving up: ${error.message} (waited BILLING_DATABASE_WAIT_MS=${config.databaseWaitMs})`,
+      );
     }
     throw error;
   }
@@ -168,7 +185,11 @@ async function openDatabaseOrGiveUp(config: Config, logger: Logger): Promise<Dat
  * SERVING again once it does. One probe at a time: a hung one must not pile up behind the next.
  * Changes are logged once each, not every second.
  */
-function probeDatabase(database: Database, health: ReturnType<typeof HealthState>, logger: Logger): { stop(): void } {
+function probeDatabase(
+  database: Database,
+  health: ReturnType<typeof HealthState>,
+  logger: Logger,
+): { stop(): void } {
   let inFlight = false;
   let reachable = true;
   let stopped = false;

@@ -18,9 +18,14 @@ export interface RequestKey {
 }
 
 export function requestKey(scope: string, requestId: string, request: unknown): RequestKey {
-  if (!requestId) throw new ValidationError([{ field: 'request_id', reason: 'required: a client-chosen idempotency key (a UUID, say)' }]);
+  if (!requestId)
+    throw new ValidationError([
+      { field: 'request_id', reason: 'required: a client-chosen idempotency key (a UUID, say)' },
+    ]);
   if (requestId.length > MAX_REQUEST_ID_LENGTH) {
-    throw new ValidationError([{ field: 'request_id', reason: `at most ${MAX_REQUEST_ID_LENGTH} characters` }]);
+    throw new ValidationError([
+      { field: 'request_id', reason: `at most ${MAX_REQUEST_ID_LENGTH} characters` },
+    ]);
   }
   const requestHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('hex');
   return { scope, requestId, requestHash };
@@ -75,8 +80,14 @@ export async function onceAcross<T>(
 /** The stored version differs from the client's `expected_version`: ABORTED; read again and retry. */
 export { StaleVersionError };
 
-export function checkExpectedVersion(what: string, expected: number | undefined, stored: number | undefined): void {
+export function checkExpectedVersion(
+  what: string,
+  expected: number | undefined,
+  stored: number | undefined,
+): void {
   if (!expected) return;
-  if (stored === undefined) throw new StaleVersionError(`${what} does not exist yet, but expected_version ${expected} was given`);
-  if (stored !== expected) throw new StaleVersionError(`${what} is at version ${stored}, not the expected_version ${expected}`);
+  if (stored === undefined)
+    throw new StaleVersionError(`${what} does not exist yet, but expected_version ${expected} was given`);
+  if (stored !== expected)
+    throw new StaleVersionError(`${what} is at version ${stored}, not the expected_version ${expected}`);
 }

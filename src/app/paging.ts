@@ -24,7 +24,8 @@ export function usePageTokenKey(key: Buffer): void {
 
 export function pageSize(requested: number | undefined): number {
   if (requested === undefined || requested === 0) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(requested) || requested < 0) throw new ValidationError([{ field: 'page_size', reason: 'must be a positive whole number' }]);
+  if (!Number.isInteger(requested) || requested < 0)
+    throw new ValidationError([{ field: 'page_size', reason: 'must be a positive whole number' }]);
   return Math.min(requested, MAX_PAGE_SIZE);
 }
 
@@ -37,7 +38,10 @@ export function encodePageToken(key: string[]): string {
  * The sort key a token carries: as many strings as the list's key has parts. `parts` checks each
  * (a timestamp, a numeric id) so a token from another list is refused, not misread.
  */
-export function decodePageToken(token: string | undefined, parts: ((part: string) => boolean)[] = []): string[] | undefined {
+export function decodePageToken(
+  token: string | undefined,
+  parts: ((part: string) => boolean)[] = [],
+): string[] | undefined {
   if (!token) return undefined;
   const payload = token.slice(0, -SIGNATURE_CHARS);
   const signature = token.slice(-SIGNATURE_CHARS);
@@ -46,7 +50,9 @@ export function decodePageToken(token: string | undefined, parts: ((part: string
     if (key && key.length === parts.length && parts.every((ok, i) => ok(key[i]!))) return key;
     if (key && parts.length === 0) return key;
   }
-  throw new ValidationError([{ field: 'page_token', reason: 'not a page token from this service for this list' }]);
+  throw new ValidationError([
+    { field: 'page_token', reason: 'not a page token from this service for this list' },
+  ]);
 }
 
 /** Page-token key parts. */
@@ -55,7 +61,12 @@ export const isNumericId = (part: string) => /^\d{1,19}$/.test(part);
 export const isText = () => true;
 
 function signatureOf(payload: string): string {
-  return crypto.createHmac('sha256', signingKey).update(payload).digest().subarray(0, 16).toString('base64url');
+  return crypto
+    .createHmac('sha256', signingKey)
+    .update(payload)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -37,7 +37,9 @@ export class TokenStore {
   private constructor(private readonly entries: Entry[]) {}
 
   static fromEntries(entries: TokenEntry[]): TokenStore {
-    return new TokenStore(entries.map((e, i) => ({ ...principalOf(e, `tokens[${i}]`), digest: digestOf(e, `tokens[${i}]`) })));
+    return new TokenStore(
+      entries.map((e, i) => ({ ...principalOf(e, `tokens[${i}]`), digest: digestOf(e, `tokens[${i}]`) })),
+    );
   }
 
   static fromFile(file: string): TokenStore {
@@ -62,19 +64,24 @@ export class TokenStore {
 }
 
 function principalOf(e: TokenEntry, at: string): Principal {
-  if (typeof e.name !== 'string' || !e.name) throw new Error(`${at}.name: required, the token's name in logs`);
+  if (typeof e.name !== 'string' || !e.name)
+    throw new Error(`${at}.name: required, the token's name in logs`);
   if (!isRole(e.role)) throw new Error(`${at}.role: unknown role ${JSON.stringify(e.role)}`);
   if (e.role !== 'bridge') {
     // Only a bridge acts for bridges; bridge ids on another role would suggest a scope it does not have.
-    if (e.bridgeIds !== undefined) throw new Error(`${at}.bridgeIds: only a bridge token is bound to bridges, not role ${e.role}`);
+    if (e.bridgeIds !== undefined)
+      throw new Error(`${at}.bridgeIds: only a bridge token is bound to bridges, not role ${e.role}`);
     return { name: e.name, role: e.role, bridgeIds: [] };
   }
   const ids = e.bridgeIds;
   if (!Array.isArray(ids) || ids.length === 0) {
-    throw new Error(`${at}.bridgeIds: a bridge token must list the bridge ids it may act for, e.g. "bridgeIds": ["sto-1"]`);
+    throw new Error(
+      `${at}.bridgeIds: a bridge token must list the bridge ids it may act for, e.g. "bridgeIds": ["sto-1"]`,
+    );
   }
   ids.forEach((id, j) => {
-    if (typeof id !== 'string' || !id.trim()) throw new Error(`${at}.bridgeIds[${j}]: must be a non-empty bridge id`);
+    if (typeof id !== 'string' || !id.trim())
+      throw new Error(`${at}.bridgeIds[${j}]: must be a non-empty bridge id`);
   });
   return { name: e.name, role: e.role, bridgeIds: Object.freeze([...new Set(ids)]) };
 }

@@ -17,7 +17,9 @@ function date(text: string, option: string): Date {
 export function registerBacktestCommand(rules: Command): void {
   rules
     .command('backtest')
-    .description('price stored CDRs of a past period with a candidate rule set and compare with their charges')
+    .description(
+      'price stored CDRs of a past period with a candidate rule set and compare with their charges',
+    )
     .requiredOption('--from <time>', 'first call start, inclusive (ISO 8601, e.g. 2026-10-01T00:00:00+02:00)')
     .requiredOption('--to <time>', 'last call start, exclusive')
     .option('--customer <account>', 'only this customer account')
@@ -34,13 +36,30 @@ export function registerBacktestCommand(rules: Command): void {
         }
         const report = await backtest(
           { from: date(opts.from, '--from'), to: date(opts.to, '--to'), customerAccount: opts.customer },
-          { source: new PostgresBacktestSource(core.database), candidate: loaded.book, customers: core.ingest.customers },
+          {
+            source: new PostgresBacktestSource(core.database),
+            candidate: loaded.book,
+            customers: core.ingest.customers,
+          },
         );
-        console.log(['customer', 'currency', 'calls', 'charged', 'candidate', 'difference', 'unpriceable'].join('\t'));
+        console.log(
+          ['customer', 'currency', 'calls', 'charged', 'candidate', 'difference', 'unpriceable'].join('\t'),
+        );
         for (const l of [...report.lines, ...report.totals]) {
-          console.log([l.customerAccount, l.currency, l.calls, l.charged, l.candidate, l.difference, l.unpriceable].join('\t'));
+          console.log(
+            [
+              l.customerAccount,
+              l.currency,
+              l.calls,
+              l.charged,
+              l.candidate,
+              l.difference,
+              l.unpriceable,
+            ].join('\t'),
+          );
         }
-        for (const u of report.firstUnpriceable) console.log(`unpriceable: ${u.cdr.bridgeId}/${u.cdr.recordId}: ${u.reason}`);
+        for (const u of report.firstUnpriceable)
+          console.log(`unpriceable: ${u.cdr.bridgeId}/${u.cdr.recordId}: ${u.reason}`);
       } finally {
         await core.close();
       }

@@ -38,7 +38,10 @@ const BATCH = 1000;
 
 type Totals = Record<CdrOutcome | 'skipped', number>;
 const newTotals = (): Totals => ({ accepted: 0, duplicate: 0, conflict: 0, rejected: 0, skipped: 0 });
-const formatTotals = (t: Totals) => Object.entries(t).map(([k, v]) => `${k} ${v}`).join(', ');
+const formatTotals = (t: Totals) =>
+  Object.entries(t)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
 
 function addFlag(cmd: Command, key: string, spec: OptionFlag): void {
   const name = flagName(key);
@@ -56,7 +59,8 @@ function addFlag(cmd: Command, key: string, spec: OptionFlag): void {
   }
   if (spec.required) option.makeOptionMandatory();
   cmd.addOption(option);
-  if (spec.negatable) cmd.addOption(new Option(`--no-${name}`, `Asterisk: cdr.conf ${name.replace(/-/g, '')}=no`));
+  if (spec.negatable)
+    cmd.addOption(new Option(`--no-${name}`, `Asterisk: cdr.conf ${name.replace(/-/g, '')}=no`));
 }
 
 function oneLine(e: unknown): string {
@@ -80,7 +84,12 @@ interface RunState {
 }
 
 /** Reads, validates and (unless dry run) stores one file; prints its rows' problems and its summary line. */
-async function importFile(file: string, options: CdrImportOptions, how: { format?: CdrFileFormat; encoding?: TextEncodingName }, run: RunState): Promise<void> {
+async function importFile(
+  file: string,
+  options: CdrImportOptions,
+  how: { format?: CdrFileFormat; encoding?: TextEncodingName },
+  run: RunState,
+): Promise<void> {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);
@@ -94,7 +103,9 @@ async function importFile(file: string, options: CdrImportOptions, how: { format
     read = readCdrFile(path.basename(file), bytes, options, how);
   } catch (e) {
     run.notImported++;
-    console.error(`${file}: ${isCdrFileError(e) ? e.message : `not imported, unexpected error: ${oneLine(e)}`}`);
+    console.error(
+      `${file}: ${isCdrFileError(e) ? e.message : `not imported, unexpected error: ${oneLine(e)}`}`,
+    );
     return;
   }
   if (read.kind === 'empty') {
@@ -112,12 +123,17 @@ async function importFile(file: string, options: CdrImportOptions, how: { format
   const deps = result.drafts.length ? await run.deps() : undefined;
   for (let i = 0; deps && i < result.drafts.length; i += BATCH) {
     const chunk = result.drafts.slice(i, i + BATCH);
-    const outcomes = await ingestCdrs(chunk.map((d) => d.draft), deps);
+    const outcomes = await ingestCdrs(
+      chunk.map((d) => d.draft),
+      deps,
+    );
     outcomes.forEach((r, j) => {
       totals[r.outcome] += 1;
       const line = chunk[j]!.line;
       if (r.outcome === 'conflict' || r.outcome === 'rejected') {
-        console.log(`${file}:${line}: ${r.outcome}: ${r.violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`);
+        console.log(
+          `${file}:${line}: ${r.outcome}: ${r.violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`,
+        );
       } else if (!run.dryRun && r.rating && !r.rating.rated) {
         console.log(`${file}:${line}: stored unrated: ${r.rating.reason}`);
       }
@@ -130,15 +146,18 @@ async function importFile(file: string, options: CdrImportOptions, how: { format
 export function registerImportCdrsCommand(program: Command): void {
   const cmd = program
     .command('import-cdrs')
-    .description('import CDR files (Asterisk cdr_csv Master.csv, FreeSWITCH JSON CDRs); see docs/cdr-import.md')
+    .description(
+      'import CDR files (Asterisk cdr_csv Master.csv, FreeSWITCH JSON CDRs); see docs/cdr-import.md',
+    )
     .argument('<files...>', 'CDR files');
   for (const [key, spec] of Object.entries(IMPORT_OPTION_FLAGS)) addFlag(cmd, key, spec);
   cmd
     .addOption(new Option('--format <format>', 'skip format detection').choices(CDR_FILE_FORMATS))
     .addOption(
-      new Option('--encoding <encoding>', 'text encoding (default: UTF-16 when detected, else UTF-8; latin1 = ISO-8859-1/Windows-1252)').choices(
-        TEXT_ENCODINGS,
-      ),
+      new Option(
+        '--encoding <encoding>',
+        'text encoding (default: UTF-16 when detected, else UTF-8; latin1 = ISO-8859-1/Windows-1252)',
+      ).choices(TEXT_ENCODINGS),
     )
     .option('--dry-run', 'read and validate exactly as an import, but store nothing (and price nothing)')
     // The flag's name before it matched the option's; kept so existing scripts still run.
@@ -158,9 +177,13 @@ export function registerImportCdrsCommand(program: Command): void {
         empty: 0,
         dryRun,
         // Opened on first use: a run whose files are all unusable needs no database.
-        deps: async () => (deps ??= dryRun ? dryRunIngestDeps(systemClock) : (core = await openBilling()).ingest),
+        deps: async () =>
+          (deps ??= dryRun ? dryRunIngestDeps(systemClock) : (core = await openBilling()).ingest),
       };
-      const how = { format: opts.format as CdrFileFormat | undefined, encoding: opts.encoding as TextEncodingName | undefined };
+      const how = {
+        format: opts.format as CdrFileFormat | undefined,
+        encoding: opts.encoding as TextEncodingName | undefined,
+      };
       let stoppedBy: string | undefined;
       try {
         for (const file of files) await importFile(file, options, how, run);
@@ -172,7 +195,9 @@ export function registerImportCdrsCommand(program: Command): void {
         await core?.close().catch(() => undefined);
       }
       const fileCounts = `${files.length} file(s), ${run.notImported} not imported, ${run.empty} empty`;
-      console.log(`total: ${fileCounts}: ${formatTotals(run.totals)}${dryRun ? ' (dry run: nothing stored)' : ''}`);
+      console.log(
+        `total: ${fileCounts}: ${formatTotals(run.totals)}${dryRun ? ' (dry run: nothing stored)' : ''}`,
+      );
       process.exitCode =
         run.notImported || stoppedBy
           ? IMPORT_EXIT.fileNotImported

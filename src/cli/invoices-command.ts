@@ -42,28 +42,45 @@ function summary(i: StoredInvoice): string {
 
 function show(i: StoredInvoice): void {
   const d = i.document;
-  console.log(`${i.kind === 'INVOICE' ? 'Invoice' : 'Credit note'} ${i.number ?? `(draft, id ${i.id})`}  [${i.status}]`);
-  console.log(`Customer ${i.customerAccount}: ${d.buyer.name}${d.buyer.vatNumber ? `, VAT ${d.buyer.vatNumber}` : ''}`);
+  console.log(
+    `${i.kind === 'INVOICE' ? 'Invoice' : 'Credit note'} ${i.number ?? `(draft, id ${i.id})`}  [${i.status}]`,
+  );
+  console.log(
+    `Customer ${i.customerAccount}: ${d.buyer.name}${d.buyer.vatNumber ? `, VAT ${d.buyer.vatNumber}` : ''}`,
+  );
   console.log(`Period ${i.periodKey} (${d.period.startDate} – ${d.period.lastDate}, ${d.period.timeZone})`);
   if (i.status === 'ISSUED') console.log(`Issued ${d.issueDate}, due ${d.dueDate}`);
-  if (i.creditedInvoiceNumber) console.log(`Credits invoice ${i.creditedInvoiceNumber}: ${i.creditReason ?? ''}`);
+  if (i.creditedInvoiceNumber)
+    console.log(`Credits invoice ${i.creditedInvoiceNumber}: ${i.creditReason ?? ''}`);
   if (i.creditNoteNumbers.length) console.log(`Credit notes: ${i.creditNoteNumbers.join(', ')}`);
   console.log('');
   for (const l of d.lines) {
-    console.log(`${String(l.lineNo).padStart(3)}  ${l.description.padEnd(48)} ${l.quantity.padStart(12)} ${l.unitCode.padEnd(3)} ${l.unitPrice.padStart(10)} ${`${l.vatRate}%`.padStart(5)} ${l.netAmount.padStart(12)}`);
+    console.log(
+      `${String(l.lineNo).padStart(3)}  ${l.description.padEnd(48)} ${l.quantity.padStart(12)} ${l.unitCode.padEnd(3)} ${l.unitPrice.padStart(10)} ${`${l.vatRate}%`.padStart(5)} ${l.netAmount.padStart(12)}`,
+    );
   }
   console.log('');
-  for (const v of d.vatBreakdown) console.log(`VAT ${v.vatCategory} ${v.vatRate}% on ${v.taxableAmount}: ${v.vatAmount}`);
-  console.log(`Net ${d.totals.netTotal}  VAT ${d.totals.vatTotal}  Total ${d.totals.grossTotal} ${i.currency}`);
+  for (const v of d.vatBreakdown)
+    console.log(`VAT ${v.vatCategory} ${v.vatRate}% on ${v.taxableAmount}: ${v.vatAmount}`);
+  console.log(
+    `Net ${d.totals.netTotal}  VAT ${d.totals.vatTotal}  Total ${d.totals.grossTotal} ${i.currency}`,
+  );
 }
 
 export function registerInvoicesCommands(program: Command): Command {
-  const invoices = program.command('invoices').description('close billing periods, list, show and print invoices');
+  const invoices = program
+    .command('invoices')
+    .description('close billing periods, list, show and print invoices');
 
   invoices
     .command('close')
-    .description('close a billing period into draft invoices (idempotent: a closed period shows its invoices)')
-    .requiredOption('--period <YYYY-MM>', 'the month to close (the period containing the 15th of it, per customer)')
+    .description(
+      'close a billing period into draft invoices (idempotent: a closed period shows its invoices)',
+    )
+    .requiredOption(
+      '--period <YYYY-MM>',
+      'the month to close (the period containing the 15th of it, per customer)',
+    )
     .option('--customer <account>', 'only this customer account')
     .option('--issue', 'issue the invoices at once (assigns numbers)', false)
     .action(async (opts: { period: string; customer?: string; issue: boolean }) => {
@@ -86,35 +103,65 @@ export function registerInvoicesCommands(program: Command): Command {
 
   invoices
     .command('rerate')
-    .description("price a customer's CDRs again; drafts are rebuilt, issued invoices corrected by a credit note and a supplementary invoice")
+    .description(
+      "price a customer's CDRs again; drafts are rebuilt, issued invoices corrected by a credit note and a supplementary invoice",
+    )
     .requiredOption('--customer <account>', 'the customer account')
-    .requiredOption('--from <instant>', 'CDRs starting at or after this ISO 8601 instant, e.g. 2026-10-01T00:00:00+02:00')
+    .requiredOption(
+      '--from <instant>',
+      'CDRs starting at or after this ISO 8601 instant, e.g. 2026-10-01T00:00:00+02:00',
+    )
     .requiredOption('--to <instant>', 'and before this one')
     .option('--rule-set <hash>', 'price with this archived rule set (content hash) instead of the live rules')
     .option('--reason <text>', 'printed on the correction documents')
-    .option('--request-id <id>', 'idempotency key: running again with the same id and arguments changes nothing more', crypto.randomUUID())
-    .action(async (opts: { customer: string; from: string; to: string; ruleSet?: string; reason?: string; requestId: string }) => {
-      await withInvoicing(async (_invoicing, core) => {
-        const instant = (text: string, field: string) => {
-          const d = new Date(text);
-          if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || isNaN(d.getTime())) throw new ValidationError([{ field, reason: 'an ISO 8601 instant with a time and offset' }]);
-          return d;
-        };
-        const request = { customerAccount: opts.customer, from: instant(opts.from, '--from'), to: instant(opts.to, '--to'), ruleSetHash: opts.ruleSet, reason: opts.reason };
-        const r = await core.rerating.rerate({
-          key: requestKey('InvoiceService.RerateCharges', opts.requestId, request),
-          customerAccount: request.customerAccount,
-          from: request.from,
-          to: request.to,
-          ...(opts.ruleSet ? { ruleSetHash: opts.ruleSet } : {}),
-          ...(opts.reason ? { reason: opts.reason } : {}),
+    .option(
+      '--request-id <id>',
+      'idempotency key: running again with the same id and arguments changes nothing more',
+      crypto.randomUUID(),
+    )
+    .action(
+      async (opts: {
+        customer: string;
+        from: string;
+        to: string;
+        ruleSet?: string;
+        reason?: string;
+        requestId: string;
+      }) => {
+        await withInvoicing(async (_invoicing, core) => {
+          const instant = (text: string, field: string) => {
+            const d = new Date(text);
+            if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || isNaN(d.getTime()))
+              throw new ValidationError([{ field, reason: 'an ISO 8601 instant with a time and offset' }]);
+            return d;
+          };
+          const request = {
+            customerAccount: opts.customer,
+            from: instant(opts.from, '--from'),
+            to: instant(opts.to, '--to'),
+            ruleSetHash: opts.ruleSet,
+            reason: opts.reason,
+          };
+          const r = await core.rerating.rerate({
+            key: requestKey('InvoiceService.RerateCharges', opts.requestId, request),
+            customerAccount: request.customerAccount,
+            from: request.from,
+            to: request.to,
+            ...(opts.ruleSet ? { ruleSetHash: opts.ruleSet } : {}),
+            ...(opts.reason ? { reason: opts.reason } : {}),
+          });
+          const money = (list: { currency: string; amount: string }[]) =>
+            list.map((m) => `${m.amount} ${m.currency}`).join(', ') || '0';
+          console.log(
+            `re-rated ${r.reratedCount} charge(s), ${r.changedCount} changed (${r.invoicedChangedCount} on issued invoices), ${r.newlyRatedCount} newly rated`,
+          );
+          console.log(
+            `before ${money(r.oldTotals)}, after ${money(r.newTotals)}; drafts rebuilt: ${r.rebuiltInvoiceIds.join(', ') || 'none'}`,
+          );
+          for (const c of r.corrections) console.log(summary(c));
         });
-        const money = (list: { currency: string; amount: string }[]) => list.map((m) => `${m.amount} ${m.currency}`).join(', ') || '0';
-        console.log(`re-rated ${r.reratedCount} charge(s), ${r.changedCount} changed (${r.invoicedChangedCount} on issued invoices), ${r.newlyRatedCount} newly rated`);
-        console.log(`before ${money(r.oldTotals)}, after ${money(r.newTotals)}; drafts rebuilt: ${r.rebuiltInvoiceIds.join(', ') || 'none'}`);
-        for (const c of r.corrections) console.log(summary(c));
-      });
-    });
+      },
+    );
 
   invoices
     .command('list')
@@ -135,7 +182,10 @@ export function registerInvoicesCommands(program: Command): Command {
         let shown = 0;
         do {
           const page = await invoicing.list(
-            { ...(opts.customer ? { customerAccount: opts.customer } : {}), ...(status ? { status: status as InvoiceStatus } : {}) },
+            {
+              ...(opts.customer ? { customerAccount: opts.customer } : {}),
+              ...(status ? { status: status as InvoiceStatus } : {}),
+            },
             Math.min(500, limit - shown),
             token,
           );
@@ -150,7 +200,9 @@ export function registerInvoicesCommands(program: Command): Command {
     .command('show <number>')
     .description('show an invoice or credit note by number (or by id for a draft)')
     .action(async (number: string) => {
-      await withInvoicing(async (invoicing) => show(await invoicing.get(/^\d+$/.test(number) ? { id: number } : { number })));
+      await withInvoicing(async (invoicing) =>
+        show(await invoicing.get(/^\d+$/.test(number) ? { id: number } : { number })),
+      );
     });
 
   invoices

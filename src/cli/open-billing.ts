@@ -32,7 +32,11 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
   const logger = createLogger(process.env.BILLING_LOG_LEVEL ?? 'warn');
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
-  const rating = new RatingRuntime(options.rulesDir ?? config.rulesDir, new PostgresRuleSetArchive(database), logger);
+  const rating = new RatingRuntime(
+    options.rulesDir ?? config.rulesDir,
+    new PostgresRuleSetArchive(database),
+    logger,
+  );
   await rating.reload();
   return {
     config,

@@ -7,8 +7,19 @@ import { PostgresBookingStore } from '../persistence/booking-store';
 import { openDatabase, type Database } from '../persistence/database';
 
 const HEADER = [
-  'kind', 'booking_id', 'customer_account', 'bridge_id', 'conference_id', 'scheduled_start', 'expected_duration_seconds',
-  'actual_start', 'actual_end', 'overrun_seconds', 'legs', 'minutes', 'unknown_booking_id',
+  'kind',
+  'booking_id',
+  'customer_account',
+  'bridge_id',
+  'conference_id',
+  'scheduled_start',
+  'expected_duration_seconds',
+  'actual_start',
+  'actual_end',
+  'overrun_seconds',
+  'legs',
+  'minutes',
+  'unknown_booking_id',
 ];
 
 /** The reconciliation report of a UTC month as RFC 4180 CSV, one row per finding. */
@@ -29,37 +40,95 @@ export async function reconcileCsv(
   );
   write(csvLine(HEADER));
   for (const b of report.noShows) {
-    write(csvLine(['no_show', b.id, b.customerAccount, b.bridgeId, '', b.scheduledStart.toISOString(), b.expectedDurationSeconds, '', '', '', 0, '0', '']));
+    write(
+      csvLine([
+        'no_show',
+        b.id,
+        b.customerAccount,
+        b.bridgeId,
+        '',
+        b.scheduledStart.toISOString(),
+        b.expectedDurationSeconds,
+        '',
+        '',
+        '',
+        0,
+        '0',
+        '',
+      ]),
+    );
   }
   for (const c of report.callsWithoutBooking) {
-    write(csvLine(['call_without_booking', '', c.customerAccount, c.bridgeId, c.conferenceId, '', '', c.firstStart.toISOString(), c.lastEnd.toISOString(), '', c.legs, c.minutes, c.unknownBookingId]));
+    write(
+      csvLine([
+        'call_without_booking',
+        '',
+        c.customerAccount,
+        c.bridgeId,
+        c.conferenceId,
+        '',
+        '',
+        c.firstStart.toISOString(),
+        c.lastEnd.toISOString(),
+        '',
+        c.legs,
+        c.minutes,
+        c.unknownBookingId,
+      ]),
+    );
   }
   for (const o of report.overruns) {
     const b = o.booking;
-    write(csvLine(['overrun', b.id, b.customerAccount, b.bridgeId, '', b.scheduledStart.toISOString(), b.expectedDurationSeconds, o.actualStart.toISOString(), o.actualEnd.toISOString(), o.overrunSeconds, '', '', '']));
+    write(
+      csvLine([
+        'overrun',
+        b.id,
+        b.customerAccount,
+        b.bridgeId,
+        '',
+        b.scheduledStart.toISOString(),
+        b.expectedDurationSeconds,
+        o.actualStart.toISOString(),
+        o.actualEnd.toISOString(),
+        o.overrunSeconds,
+        '',
+        '',
+        '',
+      ]),
+    );
   }
-  return { rows: report.noShows.length + report.callsWithoutBooking.length + report.overruns.length, truncated: report.truncated };
+  return {
+    rows: report.noShows.length + report.callsWithoutBooking.length + report.overruns.length,
+    truncated: report.truncated,
+  };
 }
 
 /** `billing reconcile --period YYYY-MM`: no-shows, calls without a booking and overruns, as CSV on stdout. */
 export function registerReconcileCommand(program: Command): void {
   program
     .command('reconcile')
-    .description('compare bookings with the calls of a month (UTC): no-shows, calls without a booking, overruns; CSV on stdout')
+    .description(
+      'compare bookings with the calls of a month (UTC): no-shows, calls without a booking, overruns; CSV on stdout',
+    )
     .requiredOption('--period <YYYY-MM>', 'the month (UTC)')
     .option('--customer <external_id>', 'only this customer account')
     .option('--threshold <seconds>', 'overrun tolerance in seconds (default 900)')
     .action(async (options: { period: string; customer?: string; threshold?: string }) => {
       parseMonth(options.period);
       const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
-      if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0)) throw new RangeError('--threshold must be a whole number of seconds');
+      if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0))
+        throw new RangeError('--threshold must be a whole number of seconds');
       const config = loadConfig();
       const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
-        const result = await reconcileCsv(database, { period: options.period, customer: options.customer, thresholdSeconds: threshold }, (chunk) =>
-          process.stdout.write(chunk),
+        const result = await reconcileCsv(
+          database,
+          { period: options.period, customer: options.customer, thresholdSeconds: threshold },
+          (chunk) => process.stdout.write(chunk),
         );
-        console.error(`${result.rows} finding(s)${result.truncated ? '; TRUNCATED at 10,000 per kind: narrow with --customer' : ''}`);
+        console.error(
+          `${result.rows} finding(s)${result.truncated ? '; TRUNCATED at 10,000 per kind: narrow with --customer' : ''}`,
+        );
         if (result.truncated) process.exitCode = 2;
       } finally {
         await database.close();

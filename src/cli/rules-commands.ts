@@ -7,7 +7,11 @@ import type { RuleViolation } from '../domain/rating/types.js';
 const defaultDir = () => process.env.BILLING_RULES_DIR ?? './rules';
 const line = (v: RuleViolation) => `${v.file}: ${v.jsonPath}: ${v.reason}`;
 
-export async function rulesCheck(dir: string, out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
+export async function rulesCheck(
+  dir: string,
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+): Promise<number> {
   const r = await loadRuleBook(dir);
   const cases = await loadCases(dir);
   const violations = [...(r.ok ? [] : r.violations), ...cases.violations];
@@ -17,13 +21,20 @@ export async function rulesCheck(dir: string, out: (s: string) => void = console
     return 1;
   }
   if (r.ok) {
-    for (const s of r.book.sets) out(`ok  ${s.name} version ${s.version}, effective ${s.effectiveFrom.toISOString()}, ${s.rules.length} rules, ${s.rateCards.size} rate cards, sha256 ${s.hash}`);
+    for (const s of r.book.sets)
+      out(
+        `ok  ${s.name} version ${s.version}, effective ${s.effectiveFrom.toISOString()}, ${s.rules.length} rules, ${s.rateCards.size} rate cards, sha256 ${s.hash}`,
+      );
   }
   out(`${cases.cases.length} example case file(s) well-formed`);
   return 0;
 }
 
-export async function rulesTest(dir: string, out: (s: string) => void = console.log, err: (s: string) => void = console.error): Promise<number> {
+export async function rulesTest(
+  dir: string,
+  out: (s: string) => void = console.log,
+  err: (s: string) => void = console.error,
+): Promise<number> {
   const r = await loadRuleBook(dir);
   if (!r.ok) {
     for (const v of r.violations) err(line(v));
@@ -35,12 +46,17 @@ export async function rulesTest(dir: string, out: (s: string) => void = console.
   let failed = violations.length;
   for (const { file, case: c } of cases) {
     const res = runCase(r.book, file, c);
-    if (res.ok) out(`pass  ${file}: ${c.description}${res.outcome.rated ? ` = ${res.outcome.amount} ${res.outcome.currency}` : ''}`);
+    if (res.ok)
+      out(
+        `pass  ${file}: ${c.description}${res.outcome.rated ? ` = ${res.outcome.amount} ${res.outcome.currency}` : ''}`,
+      );
     else {
       failed++;
       err(`FAIL  ${file}: ${c.description}`);
       for (const d of res.differences) err(`      ${d}`);
-      if (res.outcome.rated) for (const s of res.outcome.explanation.steps) err(`        - ${s.text}${s.amount !== undefined ? ` = ${s.amount}` : ''}`);
+      if (res.outcome.rated)
+        for (const s of res.outcome.explanation.steps)
+          err(`        - ${s.text}${s.amount !== undefined ? ` = ${s.amount}` : ''}`);
     }
   }
   out(`${cases.length - (failed - violations.length)} passed, ${failed} failed`);
@@ -55,7 +71,9 @@ export function registerRulesCommands(program: Command): Command {
   const rules = program.command('rules').description('check, test and backtest the pricing rule files');
   rules
     .command('check [dir]')
-    .description('validate every rule file (schema, facts, operators, parameters, overlaps, zones without a rate)')
+    .description(
+      'validate every rule file (schema, facts, operators, parameters, overlaps, zones without a rate)',
+    )
     .action(async (dir?: string) => {
       process.exitCode = (await rulesCheck(dir ?? defaultDir())) || process.exitCode;
     });

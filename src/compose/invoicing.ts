@@ -32,7 +32,8 @@ export function composeInvoicing(
       // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
       // customer with this reason (and closes it on a later run) rather than invoice it without them.
       const live = rating.current;
-      if (!live) throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
+      if (!live)
+        throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
       return live.book.periodPricingAt(instant, plan);
     },
   });

@@ -45,14 +45,16 @@ export class ConfigError extends Error {}
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) <= 0) throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || Number(raw) <= 0)
+    throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
 function nonNegativeInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`${name} must be a whole number (0 or more), got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -67,7 +69,8 @@ function hostPort(env: Env, name: string, fallback: string): string {
 export function loadConfig(env: Env = process.env): Config {
   const certFile = env.BILLING_TLS_CERT;
   const keyFile = env.BILLING_TLS_KEY;
-  if (Boolean(certFile) !== Boolean(keyFile)) throw new ConfigError('BILLING_TLS_CERT and BILLING_TLS_KEY must be set together');
+  if (Boolean(certFile) !== Boolean(keyFile))
+    throw new ConfigError('BILLING_TLS_CERT and BILLING_TLS_KEY must be set together');
   const dataDir = path.resolve(env.BILLING_DATA_DIR || './data');
   return {
     listenAddr: hostPort(env, 'BILLING_LISTEN_ADDR', '127.0.0.1:50051'),
@@ -76,7 +79,10 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     rulesDir: path.resolve(env.BILLING_RULES_DIR || './rules'),
     tokensFile: env.BILLING_TOKENS_FILE || undefined,
-    tls: certFile && keyFile ? { certFile, keyFile, clientCaFile: env.BILLING_TLS_CLIENT_CA || undefined } : undefined,
+    tls:
+      certFile && keyFile
+        ? { certFile, keyFile, clientCaFile: env.BILLING_TLS_CLIENT_CA || undefined }
+        : undefined,
     shutdownTimeoutMs: positiveInt(env, 'BILLING_SHUTDOWN_TIMEOUT_MS', 10_000),
     maxMessageBytes: positiveInt(env, 'BILLING_MAX_MESSAGE_BYTES', 4 * 1024 * 1024),
     maxSendMessageBytes: positiveInt(env, 'BILLING_MAX_SEND_MESSAGE_BYTES', 32 * 1024 * 1024),

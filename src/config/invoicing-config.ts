@@ -50,7 +50,8 @@ type Env = Record<string, string | undefined>;
 function nonNegativeInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`${name} must be a whole number >= 0, got ${JSON.stringify(raw)}`);
   return Number(raw);
 }
 
@@ -76,10 +77,11 @@ export function loadInvoicingConfig(env: Env = process.env): InvoicingConfig {
     } catch (error) {
       throw new ConfigError(`BILLING_SELLER_FILE ${file}: ${(error as Error).message}`);
     }
-    const str = (k: string) => (typeof raw[k] === 'string' && raw[k] !== '' ? (raw[k] as string) : undefined);
+    const str = (k: string) => (typeof raw[k] === 'string' && raw[k] !== '' ? raw[k] : undefined);
     if (!str('name')) throw new ConfigError(`BILLING_SELLER_FILE ${file}: "name" is required`);
     const country = str('countryCode');
-    if (!country || !/^[A-Z]{2}$/.test(country)) throw new ConfigError(`BILLING_SELLER_FILE ${file}: "countryCode" must be ISO 3166-1 alpha-2`);
+    if (!country || !/^[A-Z]{2}$/.test(country))
+      throw new ConfigError(`BILLING_SELLER_FILE ${file}: "countryCode" must be ISO 3166-1 alpha-2`);
     const lines = raw.addressLines;
     if (lines !== undefined && !(Array.isArray(lines) && lines.every((l) => typeof l === 'string'))) {
       throw new ConfigError(`BILLING_SELLER_FILE ${file}: "addressLines" must be an array of strings`);
@@ -87,7 +89,7 @@ export function loadInvoicingConfig(env: Env = process.env): InvoicingConfig {
     const bank = raw.bankAccount as Record<string, string> | undefined;
     seller = {
       name: str('name')!,
-      addressLines: (lines as string[] | undefined) ?? [],
+      addressLines: lines ?? [],
       countryCode: country,
       ...(str('postalCode') ? { postalCode: str('postalCode') } : {}),
       ...(str('city') ? { city: str('city') } : {}),
@@ -104,14 +106,21 @@ export function loadInvoicingConfig(env: Env = process.env): InvoicingConfig {
     creditNoteSeries = str('creditNoteSeries') ?? creditNoteSeries;
     timeZone = str('timeZone') ?? timeZone;
   }
-  if (!DateTime.local().setZone(timeZone).isValid) throw new ConfigError(`seller timeZone ${JSON.stringify(timeZone)} is not an IANA zone`);
+  if (!DateTime.local().setZone(timeZone).isValid)
+    throw new ConfigError(`seller timeZone ${JSON.stringify(timeZone)} is not an IANA zone`);
   const issue = env.BILLING_CLOSE_ISSUE ?? '';
-  if (!['', 'true', 'false'].includes(issue)) throw new ConfigError(`BILLING_CLOSE_ISSUE must be true or false, got ${JSON.stringify(issue)}`);
-  if (!/^\d{1,2}(\.\d{1,2})?$/.test(vatRate)) throw new ConfigError(`vatRate must be a percentage like "25", got ${JSON.stringify(vatRate)}`);
+  if (!['', 'true', 'false'].includes(issue))
+    throw new ConfigError(`BILLING_CLOSE_ISSUE must be true or false, got ${JSON.stringify(issue)}`);
+  if (!/^\d{1,2}(\.\d{1,2})?$/.test(vatRate))
+    throw new ConfigError(`vatRate must be a percentage like "25", got ${JSON.stringify(vatRate)}`);
   for (const s of [invoiceSeries, creditNoteSeries]) {
-    if (!SERIES.test(s)) throw new ConfigError(`invoice series must be 1-10 upper-case letters or digits, got ${JSON.stringify(s)}`);
+    if (!SERIES.test(s))
+      throw new ConfigError(
+        `invoice series must be 1-10 upper-case letters or digits, got ${JSON.stringify(s)}`,
+      );
   }
-  if (invoiceSeries === creditNoteSeries) throw new ConfigError('invoiceSeries and creditNoteSeries must differ');
+  if (invoiceSeries === creditNoteSeries)
+    throw new ConfigError('invoiceSeries and creditNoteSeries must differ');
   return {
     seller,
     vatRate,

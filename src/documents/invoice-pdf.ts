@@ -68,8 +68,22 @@ function partyLines(p: Party): string[] {
 }
 
 const COUNTRIES: Record<string, string> = {
-  SE: 'Sweden', NO: 'Norway', DK: 'Denmark', FI: 'Finland', DE: 'Germany', GB: 'United Kingdom', US: 'United States',
-  NL: 'Netherlands', FR: 'France', ES: 'Spain', IT: 'Italy', PL: 'Poland', IE: 'Ireland', BE: 'Belgium', AT: 'Austria', CH: 'Switzerland',
+  SE: 'Sweden',
+  NO: 'Norway',
+  DK: 'Denmark',
+  FI: 'Finland',
+  DE: 'Germany',
+  GB: 'United Kingdom',
+  US: 'United States',
+  NL: 'Netherlands',
+  FR: 'France',
+  ES: 'Spain',
+  IT: 'Italy',
+  PL: 'Poland',
+  IE: 'Ireland',
+  BE: 'Belgium',
+  AT: 'Austria',
+  CH: 'Switzerland',
 };
 function countryName(code: string): string {
   return COUNTRIES[code] ?? code;
@@ -127,9 +141,18 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   const R = PAGE.width - PAGE.margin;
   const money = (s: string) => formatDecimalText(s, 2);
 
-  const text = (s: string, x: number, y: number, opts: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {}) => {
+  const text = (
+    s: string,
+    x: number,
+    y: number,
+    opts: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {},
+  ) => {
     const { font = 'Helvetica', size = 9, color = INK, ...rest } = opts;
-    doc.font(font).fontSize(size).fillColor(color).text(s, x, y, { lineBreak: rest.width !== undefined, ...rest });
+    doc
+      .font(font)
+      .fontSize(size)
+      .fillColor(color)
+      .text(s, x, y, { lineBreak: rest.width !== undefined, ...rest });
   };
 
   // ---- Header: seller (left), document title and facts (right) ----
@@ -149,7 +172,13 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
 
   const metaX = 330;
   const metaW = R - metaX;
-  text(title.toUpperCase(), metaX, PAGE.margin - 2, { font: 'Helvetica-Bold', size: 22, color: INK, width: metaW, align: 'right' });
+  text(title.toUpperCase(), metaX, PAGE.margin - 2, {
+    font: 'Helvetica-Bold',
+    size: 22,
+    color: INK,
+    width: metaW,
+    align: 'right',
+  });
   const facts: [string, string][] = [
     [`${title} number`, invoice.number],
     [`${title} date`, invoice.issueDate],
@@ -158,7 +187,8 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   facts.push(['Period', `${invoice.period.startDate} – ${invoice.period.lastDate}`]);
   facts.push(['Customer number', invoice.buyer.customerId]);
   if (invoice.buyer.reference) facts.push(['Your reference', invoice.buyer.reference]);
-  if (invoice.precedingInvoiceNumber) facts.push([isCredit ? 'Credits invoice' : 'Refers to invoice', invoice.precedingInvoiceNumber]);
+  if (invoice.precedingInvoiceNumber)
+    facts.push([isCredit ? 'Credits invoice' : 'Refers to invoice', invoice.precedingInvoiceNumber]);
   facts.push(['Currency', invoice.currency]);
   let my = PAGE.margin + 34;
   for (const [k, v] of facts) {
@@ -173,7 +203,12 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   const buyerLines = partyLines(invoice.buyer);
   const boxH = 30 + (buyerLines.length + 1) * 12 + (invoice.buyer.vatNumber ? 12 : 0);
   doc.roundedRect(L, boxTop, 262, boxH, 4).fillAndStroke(SHADE, SHADE);
-  text('BILL TO', L + 12, boxTop + 10, { font: 'Helvetica-Bold', size: 7.5, color: MUTED, characterSpacing: 0.8 });
+  text('BILL TO', L + 12, boxTop + 10, {
+    font: 'Helvetica-Bold',
+    size: 7.5,
+    color: MUTED,
+    characterSpacing: 0.8,
+  });
   let by = boxTop + 24;
   text(invoice.buyer.name, L + 12, by, { font: 'Helvetica-Bold', size: 10.5 });
   by += 15;
@@ -181,7 +216,8 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     text(line, L + 12, by, { size: 9 });
     by += 12;
   }
-  if (invoice.buyer.vatNumber) text(`VAT no. ${invoice.buyer.vatNumber}`, L + 12, by, { size: 9, color: MUTED });
+  if (invoice.buyer.vatNumber)
+    text(`VAT no. ${invoice.buyer.vatNumber}`, L + 12, by, { size: 9, color: MUTED });
 
   // Seller tax identity next to the buyer box (the law wants the seller's VAT number on the invoice).
   const idX = metaX;
@@ -199,15 +235,22 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     iy += 13;
   }
   if (invoice.seller.taxRegistrationNote) {
-    text(invoice.seller.taxRegistrationNote, idX, iy, { size: 9, color: MUTED, width: metaW, align: 'right' });
+    text(invoice.seller.taxRegistrationNote, idX, iy, {
+      size: 9,
+      color: MUTED,
+      width: metaW,
+      align: 'right',
+    });
     iy += 13;
   }
   y = Math.max(boxTop + boxH, iy) + 18;
 
   // ---- Credit note notice ----
   if (isCredit) {
-    const notice = `This credit note corrects invoice ${invoice.precedingInvoiceNumber ?? '?'}${invoice.precedingInvoiceDate ? ` of ${invoice.precedingInvoiceDate}` : ''}.` +
-      (invoice.reason ? ` Reason: ${invoice.reason}` : '') + ' Negative amounts are credited to you.';
+    const notice =
+      `This credit note corrects invoice ${invoice.precedingInvoiceNumber ?? '?'}${invoice.precedingInvoiceDate ? ` of ${invoice.precedingInvoiceDate}` : ''}.` +
+      (invoice.reason ? ` Reason: ${invoice.reason}` : '') +
+      ' Negative amounts are credited to you.';
     doc.font('Helvetica').fontSize(9);
     const h = doc.heightOfString(notice, { width: CONTENT_W - 20 }) + 14;
     doc.rect(L, y, CONTENT_W, h).fillAndStroke('#fff8e6', '#f0c36d');
@@ -220,7 +263,13 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     doc.rect(L, top, CONTENT_W, 20).fill(ACCENT);
     let x = L;
     for (const c of COLUMNS) {
-      text(c.title, x + padLeft(c), top + 6, { font: 'Helvetica-Bold', size: 8.5, color: '#ffffff', width: c.width - padLeft(c) - padRight(c), align: c.align });
+      text(c.title, x + padLeft(c), top + 6, {
+        font: 'Helvetica-Bold',
+        size: 8.5,
+        color: '#ffffff',
+        width: c.width - padLeft(c) - padRight(c),
+        align: c.align,
+      });
       x += c.width + COL_GAP;
     }
     return top + 20;
@@ -235,7 +284,10 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   invoice.lines.forEach((line, i) => {
     const cells: Record<Column['key'], string> = {
       description: line.description,
-      quantity: formatDecimalText(line.quantity, line.unitCode === 'C62' && /^-?\d+$/.test(line.quantity) ? 0 : 2),
+      quantity: formatDecimalText(
+        line.quantity,
+        line.unitCode === 'C62' && /^-?\d+$/.test(line.quantity) ? 0 : 2,
+      ),
       unit: UNIT_LABEL[line.unitCode],
       unitPrice: formatDecimalText(line.unitPrice, 4),
       vat: vatRateLabel(line.vatRate),
@@ -248,7 +300,11 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     if (i % 2 === 1) doc.rect(L, y, CONTENT_W, rowH).fill('#f7f9fb');
     let x = L;
     for (const c of COLUMNS) {
-      text(cells[c.key], x + padLeft(c), y + 5, { size: 9, width: c.width - padLeft(c) - padRight(c), align: c.align });
+      text(cells[c.key], x + padLeft(c), y + 5, {
+        size: 9,
+        width: c.width - padLeft(c) - padRight(c),
+        align: c.align,
+      });
       x += c.width + COL_GAP;
     }
     y += rowH;
@@ -271,11 +327,19 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     cx += vcol[k]! + 6;
   });
   vy += 13;
-  doc.moveTo(vx, vy - 2).lineTo(vx + vcol.reduce((a, b) => a + b + 6, -6), vy - 2).lineWidth(0.5).strokeColor(RULE).stroke();
+  doc
+    .moveTo(vx, vy - 2)
+    .lineTo(vx + vcol.reduce((a, b) => a + b + 6, -6), vy - 2)
+    .lineWidth(0.5)
+    .strokeColor(RULE)
+    .stroke();
   const exemptions: string[] = [];
   for (const b of invoice.vatBreakdown) {
     cx = vx;
-    const label = b.vatCategory === 'S' || b.vatCategory === 'Z' ? vatRateLabel(b.vatRate) : `${vatRateLabel(b.vatRate)} (${b.vatCategory})`;
+    const label =
+      b.vatCategory === 'S' || b.vatCategory === 'Z'
+        ? vatRateLabel(b.vatRate)
+        : `${vatRateLabel(b.vatRate)} (${b.vatCategory})`;
     [label, money(b.taxableAmount), money(b.vatAmount)].forEach((v, k) => {
       text(v, cx, vy + 2, { size: 9, width: vcol[k]!, align: k === 0 ? 'left' : 'right' });
       cx += vcol[k]! + 6;
@@ -288,17 +352,32 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   const tw = R - tx;
   let ty = y;
   const totalRow = (label: string, value: string, bold = false) => {
-    text(label, tx, ty, { size: 9.5, font: bold ? 'Helvetica-Bold' : 'Helvetica', color: bold ? INK : MUTED });
-    text(value, tx, ty, { size: 9.5, font: bold ? 'Helvetica-Bold' : 'Helvetica', width: tw, align: 'right' });
+    text(label, tx, ty, {
+      size: 9.5,
+      font: bold ? 'Helvetica-Bold' : 'Helvetica',
+      color: bold ? INK : MUTED,
+    });
+    text(value, tx, ty, {
+      size: 9.5,
+      font: bold ? 'Helvetica-Bold' : 'Helvetica',
+      width: tw,
+      align: 'right',
+    });
     ty += 15;
   };
   totalRow('Net amount', `${money(invoice.totals.netTotal)} ${invoice.currency}`);
-  for (const b of invoice.vatBreakdown) totalRow(`VAT ${vatRateLabel(b.vatRate)}`, `${money(b.vatAmount)} ${invoice.currency}`);
+  for (const b of invoice.vatBreakdown)
+    totalRow(`VAT ${vatRateLabel(b.vatRate)}`, `${money(b.vatAmount)} ${invoice.currency}`);
   ty += 3;
   doc.rect(tx - 8, ty - 4, tw + 8, 24).fill(SHADE);
   ty += 3;
   text(isCredit ? 'Total credited' : 'Total to pay', tx, ty, { size: 11, font: 'Helvetica-Bold' });
-  text(`${money(invoice.totals.payableAmount)} ${invoice.currency}`, tx, ty, { size: 11, font: 'Helvetica-Bold', width: tw - 4, align: 'right' });
+  text(`${money(invoice.totals.payableAmount)} ${invoice.currency}`, tx, ty, {
+    size: 11,
+    font: 'Helvetica-Bold',
+    width: tw - 4,
+    align: 'right',
+  });
   ty += 24;
   y = Math.max(vy, ty) + 14;
 
@@ -314,9 +393,13 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   const bank = invoice.seller.bankAccount;
   const payLines: string[] = [];
   if (isCredit) {
-    payLines.push(`The credited amount is offset against your next invoice or refunded on request. Reference: ${invoice.number}.`);
+    payLines.push(
+      `The credited amount is offset against your next invoice or refunded on request. Reference: ${invoice.number}.`,
+    );
   } else {
-    payLines.push(`Payment terms: ${invoice.paymentTermsDays} days net. Please pay ${money(invoice.totals.payableAmount)} ${invoice.currency} by ${invoice.dueDate}, quoting reference ${invoice.number}.`);
+    payLines.push(
+      `Payment terms: ${invoice.paymentTermsDays} days net. Please pay ${money(invoice.totals.payableAmount)} ${invoice.currency} by ${invoice.dueDate}, quoting reference ${invoice.number}.`,
+    );
     const accounts = [
       bank?.bankgiro ? `Bankgiro ${bank.bankgiro}` : '',
       bank?.plusgiro ? `Plusgiro ${bank.plusgiro}` : '',
@@ -331,7 +414,12 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
   const payH = payLines.reduce((h, s) => h + doc.heightOfString(s, { width: CONTENT_W - 20 }) + 3, 0) + 26;
   if (y + payH > BODY_BOTTOM) y = newPage();
   doc.roundedRect(L, y, CONTENT_W, payH, 4).lineWidth(0.8).strokeColor(RULE).stroke();
-  text(isCredit ? 'SETTLEMENT' : 'PAYMENT', L + 10, y + 8, { font: 'Helvetica-Bold', size: 7.5, color: MUTED, characterSpacing: 0.8 });
+  text(isCredit ? 'SETTLEMENT' : 'PAYMENT', L + 10, y + 8, {
+    font: 'Helvetica-Bold',
+    size: 7.5,
+    color: MUTED,
+    characterSpacing: 0.8,
+  });
   let py = y + 21;
   for (const s of payLines) {
     text(s, L + 10, py, { size: 9, width: CONTENT_W - 20 });
@@ -348,14 +436,21 @@ export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer
     s.taxRegistrationNote ?? '',
     s.email ?? '',
     s.website ?? '',
-  ].filter(Boolean).join('  ·  ');
+  ]
+    .filter(Boolean)
+    .join('  ·  ');
   for (let p = range.start; p < range.start + range.count; p++) {
     doc.switchToPage(p);
     const fy = FOOTER_Y;
     doc.moveTo(L, fy).lineTo(R, fy).lineWidth(0.5).strokeColor(RULE).stroke();
     text(footer1, L, fy + 8, { size: 7.5, color: MUTED, width: CONTENT_W, align: 'center' });
     text(footer2, L, fy + 19, { size: 7.5, color: MUTED, width: CONTENT_W, align: 'center' });
-    text(`${title} ${invoice.number}  ·  page ${p - range.start + 1} of ${range.count}`, L, fy + 30, { size: 7.5, color: MUTED, width: CONTENT_W, align: 'center' });
+    text(`${title} ${invoice.number}  ·  page ${p - range.start + 1} of ${range.count}`, L, fy + 30, {
+      size: 7.5,
+      color: MUTED,
+      width: CONTENT_W,
+      align: 'center',
+    });
   }
   doc.end();
   return done;

@@ -120,18 +120,28 @@ function checkTime(
   return new Date(t);
 }
 
-function checkPhone(violations: FieldViolation[], field: string, value: string | undefined): string | undefined {
+function checkPhone(
+  violations: FieldViolation[],
+  field: string,
+  value: string | undefined,
+): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') {
     violations.push({ field, reason: `must be a string, got ${typeof value}` });
     return undefined;
   }
   if (value.length > 16) {
-    violations.push({ field, reason: `too long: ${value.length} characters; E.164 has at most 15 digits after '+'` });
+    violations.push({
+      field,
+      reason: `too long: ${value.length} characters; E.164 has at most 15 digits after '+'`,
+    });
     return undefined;
   }
   if (!E164.test(value)) {
-    violations.push({ field, reason: `${describe(value)} is not an E.164 number (+ and 2 to 15 digits, no leading 0)` });
+    violations.push({
+      field,
+      reason: `${describe(value)} is not an E.164 number (+ and 2 to 15 digits, no leading 0)`,
+    });
     return undefined;
   }
   return value;
@@ -187,7 +197,10 @@ export function validateCdr(draft: CdrDraft, now: Date): CdrValidationResult {
     });
   }
   if (answerTime && endTime && answerTime > endTime) {
-    v.push({ field: 'answer_time', reason: `answer ${answerTime.toISOString()} is after end ${endTime.toISOString()}` });
+    v.push({
+      field: 'answer_time',
+      reason: `answer ${answerTime.toISOString()} is after end ${endTime.toISOString()}`,
+    });
   }
 
   let durationSeconds: number | undefined;
@@ -201,7 +214,10 @@ export function validateCdr(draft: CdrDraft, now: Date): CdrValidationResult {
   } else if (!Number.isInteger(d)) {
     v.push({ field: 'duration_seconds', reason: `not a whole number of seconds: ${d}` });
   } else if (d > MAX_DURATION_SECONDS) {
-    v.push({ field: 'duration_seconds', reason: `absurd: ${d} s is more than 48 h (${MAX_DURATION_SECONDS} s)` });
+    v.push({
+      field: 'duration_seconds',
+      reason: `absurd: ${d} s is more than 48 h (${MAX_DURATION_SECONDS} s)`,
+    });
   } else {
     durationSeconds = d;
     let bad = false;
@@ -288,7 +304,9 @@ function canonical(cdr: Cdr): Record<string, string | number | string[] | null> 
  * otherwise. Used to tell an identical resend (duplicate) from a conflicting one.
  */
 export function cdrFingerprint(cdr: Cdr): string {
-  return createHash('sha256').update(JSON.stringify(canonical(cdr))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(cdr)))
+    .digest('hex');
 }
 
 /**
@@ -302,7 +320,8 @@ export function cdrConflictFields(stored: Cdr, received: Cdr): FieldViolation[] 
   for (const key of Object.keys(a)) {
     const x = JSON.stringify(a[key]);
     const y = JSON.stringify(b[key]);
-    if (x !== y) out.push({ field: key, reason: `conflicts with the stored record: stored ${x}, received ${y}` });
+    if (x !== y)
+      out.push({ field: key, reason: `conflicts with the stored record: stored ${x}, received ${y}` });
   }
   return out;
 }

@@ -28,7 +28,11 @@ export function isDecimalText(text: string): boolean {
 }
 
 /** Rounds to `decimals` places with the product's rounding mode (or the one a rule set names). */
-export function roundMoney(amount: Decimal, decimals: number, rounding: DecimalJs.Rounding = MONEY_ROUNDING): Decimal {
+export function roundMoney(
+  amount: Decimal,
+  decimals: number,
+  rounding: DecimalJs.Rounding = MONEY_ROUNDING,
+): Decimal {
   return amount.toDecimalPlaces(decimals, rounding);
 }
 

@@ -116,7 +116,8 @@ interface Row {
   sequence?: string;
 }
 
-const CEL_EVENTS = /^(CHAN_START|CHAN_END|ANSWER|HANGUP|APP_START|APP_END|BRIDGE_ENTER|BRIDGE_EXIT|BRIDGE_START|BRIDGE_END|LINKEDID_END|PARK_START|PARK_END|BLINDTRANSFER|ATTENDEDTRANSFER|USER_DEFINED|PICKUP|FORWARD|LOCAL_OPTIMIZE)$/;
+const CEL_EVENTS =
+  /^(CHAN_START|CHAN_END|ANSWER|HANGUP|APP_START|APP_END|BRIDGE_ENTER|BRIDGE_EXIT|BRIDGE_START|BRIDGE_END|LINKEDID_END|PARK_START|PARK_END|BLINDTRANSFER|ATTENDEDTRANSFER|USER_DEFINED|PICKUP|FORWARD|LOCAL_OPTIMIZE)$/;
 
 /** The number inside a Caller ID like `"Alice" <100>`, or the whole value when it has no brackets. */
 export function clidNumber(clid: string): string | undefined {
@@ -180,7 +181,10 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
         }
       } else if (f.length !== columnCount(layout!)) {
         // A later header (files concatenated) naming other columns: the rows after it would not fit either.
-        result.rejected.push({ line: rec.line, reason: `header line with ${f.length} columns; this file's rows have ${columnCount(layout!)} (from ${layoutSource})` });
+        result.rejected.push({
+          line: rec.line,
+          reason: `header line with ${f.length} columns; this file's rows have ${columnCount(layout!)} (from ${layoutSource})`,
+        });
         continue;
       }
       first = false;
@@ -188,7 +192,10 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
       continue;
     }
     if (CEL_EVENTS.test(f[0] ?? '') && /^\d+(\.\d+)?$/.test(f[1] ?? '')) {
-      result.skipped.push({ line: rec.line, reason: 'a CEL event row, not a CDR (CEL files are not imported)' });
+      result.skipped.push({
+        line: rec.line,
+        reason: 'a CEL event row, not a CDR (CEL files are not imported)',
+      });
       continue;
     }
     if (!layout) {
@@ -203,8 +210,20 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
       });
       continue;
     }
-    const [accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, startRaw, answerRaw, endRaw] =
-      f as [string, string, string, string, string, string, string, string, string, string, string, string];
+    const [
+      accountcode,
+      src,
+      dst,
+      dcontext,
+      clid,
+      channel,
+      dstchannel,
+      lastapp,
+      lastdata,
+      startRaw,
+      answerRaw,
+      endRaw,
+    ] = f as [string, string, string, string, string, string, string, string, string, string, string, string];
     const billsecRaw = f[13]!;
     const disposition = f[14]!;
     let k = 16;
@@ -302,7 +321,10 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
   // Unanswered filter (answered = answer column non-empty; disposition is informational).
   const keepRow = (r: Row): boolean => {
     if (r.answer || opts.keepUnanswered) return true;
-    result.skipped.push({ line: r.line, reason: `unanswered (${r.disposition || 'no disposition'}); keepUnanswered is off` });
+    result.skipped.push({
+      line: r.line,
+      reason: `unanswered (${r.disposition || 'no disposition'}); keepUnanswered is off`,
+    });
     return false;
   };
 
@@ -364,13 +386,17 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
         break;
     }
     if (!recordId) {
-      result.rejected.push({ line: r.line, reason: `no record id: recordId '${recordIdMode}' needs columns this row lacks` });
+      result.rejected.push({
+        line: r.line,
+        reason: `no record id: recordId '${recordIdMode}' needs columns this row lacks`,
+      });
       continue;
     }
     const prev = seenIds.get(recordId);
     if (prev) {
       // A row written twice is harmless (Master.csv + accountlogs); the same id with other content is a lost call.
-      if (prev.key === contentKey) result.skipped.push({ line: r.line, reason: `identical to line ${prev.line} (row written twice)` });
+      if (prev.key === contentKey)
+        result.skipped.push({ line: r.line, reason: `identical to line ${prev.line} (row written twice)` });
       else {
         result.rejected.push({
           line: r.line,
@@ -399,7 +425,11 @@ export function parseAsteriskCsv(text: string, opts: AsteriskCsvOptions): Import
   }
 
   if (confMode === 'skip') {
-    for (const r of conf) result.skipped.push({ line: r.line, reason: `conference row (${r.lastapp}); conferenceRows is 'skip'` });
+    for (const r of conf)
+      result.skipped.push({
+        line: r.line,
+        reason: `conference row (${r.lastapp}); conferenceRows is 'skip'`,
+      });
   } else if (confMode === 'participants') {
     addParticipants(conf.filter(keepRow), instanceOf, opts, result, accountOf, callerOf);
   }
@@ -445,7 +475,9 @@ function addParticipants(
     const all = [...p.asA, ...p.asB];
     const answers = all.filter((r) => r.answer).map((r) => r.answer!.getTime());
     const answer = answers.length ? Math.min(...answers) : undefined;
-    const start = p.asA.length ? Math.min(...p.asA.map((r) => r.start.getTime())) : (answer ?? Math.min(...all.map((r) => r.start.getTime())));
+    const start = p.asA.length
+      ? Math.min(...p.asA.map((r) => r.start.getTime()))
+      : (answer ?? Math.min(...all.map((r) => r.start.getTime())));
     const end = Math.max(...all.map((r) => r.end.getTime()));
     const first = p.asA[0] ?? p.asB[0]!;
     const readable = `conf:${p.conference}:${p.channel}`;
@@ -457,7 +489,9 @@ function addParticipants(
       conferenceId: p.conference,
       customerAccount: asA ? accountOf(asA) : accountOf(first, true),
       accessType: accessTypeFor(first.dcontext, opts),
-      callerNumber: asA ? numberField(callerOf(asA), 'caller_number', p.line, opts, result.warnings) : undefined,
+      callerNumber: asA
+        ? numberField(callerOf(asA), 'caller_number', p.line, opts, result.warnings)
+        : undefined,
       calledNumber: asA ? numberField(asA.dst, 'called_number', p.line, opts, result.warnings) : undefined,
       startTime: new Date(start),
       endTime: new Date(end),

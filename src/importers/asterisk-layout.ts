@@ -20,8 +20,22 @@ export interface AsteriskLayoutOptions {
 }
 
 export const BASE_COLUMNS = [
-  'accountcode', 'src', 'dst', 'dcontext', 'clid', 'channel', 'dstchannel', 'lastapp', 'lastdata',
-  'start', 'answer', 'end', 'duration', 'billsec', 'disposition', 'amaflags',
+  'accountcode',
+  'src',
+  'dst',
+  'dcontext',
+  'clid',
+  'channel',
+  'dstchannel',
+  'lastapp',
+  'lastdata',
+  'start',
+  'answer',
+  'end',
+  'duration',
+  'billsec',
+  'disposition',
+  'amaflags',
 ] as const;
 const NEW_COLUMNS = ['peeraccount', 'linkedid', 'sequence'] as const;
 
@@ -30,7 +44,9 @@ export function columnCount(l: AsteriskLayout): number {
 }
 
 export function describeLayout(l: AsteriskLayout): string {
-  const extra = [l.uniqueid && 'uniqueid', l.userfield && 'userfield', l.newcols && 'newcdrcolumns'].filter(Boolean);
+  const extra = [l.uniqueid && 'uniqueid', l.userfield && 'userfield', l.newcols && 'newcdrcolumns'].filter(
+    Boolean,
+  );
   return `${columnCount(l)} columns (${extra.length ? `base + ${extra.join(' + ')}` : 'base only'})`;
 }
 
@@ -41,7 +57,8 @@ export function isHeaderLine(fields: string[]): boolean {
 
 /** The layout the options say, or undefined when none of the three is set (then the file decides). */
 export function layoutFromOptions(opts: AsteriskLayoutOptions): AsteriskLayout | undefined {
-  if (opts.logUniqueId === undefined && opts.logUserField === undefined && opts.newCdrColumns === undefined) return undefined;
+  if (opts.logUniqueId === undefined && opts.logUserField === undefined && opts.newCdrColumns === undefined)
+    return undefined;
   return { uniqueid: !!opts.logUniqueId, userfield: !!opts.logUserField, newcols: !!opts.newCdrColumns };
 }
 
@@ -49,7 +66,9 @@ export function layoutFromOptions(opts: AsteriskLayoutOptions): AsteriskLayout |
 export function layoutFromHeader(fields: string[], line: number): AsteriskLayout {
   const names = fields.map((f) => f.trim().toLowerCase());
   const fail = () =>
-    new CdrFileError(`header on line ${line} does not name Master.csv columns in cdr_csv order: ${names.join(',')}`);
+    new CdrFileError(
+      `header on line ${line} does not name Master.csv columns in cdr_csv order: ${names.join(',')}`,
+    );
   if (!BASE_COLUMNS.every((c, i) => names[i] === c)) throw fail();
   let k = BASE_COLUMNS.length;
   const uniqueid = names[k] === 'uniqueid';
@@ -92,7 +111,11 @@ export function layoutFromFirstRow(count: number, line: number): AsteriskLayout 
 }
 
 /** Options and header must agree: a file that contradicts what the operator said is refused. */
-export function checkAgainstOptions(fromFile: AsteriskLayout, fromOptions: AsteriskLayout | undefined, line: number): void {
+export function checkAgainstOptions(
+  fromFile: AsteriskLayout,
+  fromOptions: AsteriskLayout | undefined,
+  line: number,
+): void {
   if (!fromOptions) return;
   const same = (['uniqueid', 'userfield', 'newcols'] as const).every((k) => fromOptions[k] === fromFile[k]);
   if (same) return;

@@ -161,16 +161,30 @@ export function parseNaiveLocal(
 ): { ok: true; date: Date } | { ok: false; error: string } {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
   if (!m) return { ok: false, error: `'${text}' is not a 'YYYY-MM-DD HH:MM:SS' time` };
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const dt = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone });
-  if (!dt.isValid) return { ok: false, error: `'${text}' is not a valid time in ${zone}: ${dt.invalidExplanation ?? dt.invalidReason}` };
+  if (!dt.isValid)
+    return {
+      ok: false,
+      error: `'${text}' is not a valid time in ${zone}: ${dt.invalidExplanation ?? dt.invalidReason}`,
+    };
   if (dt.year !== year || dt.month !== month || dt.day !== day || dt.hour !== hour || dt.minute !== minute) {
     return { ok: false, error: `'${text}' does not exist in ${zone} (skipped by a daylight-saving change)` };
   }
   const offsets = dt.getPossibleOffsets();
   if (offsets.length > 1) {
     if (ambiguous === 'reject') {
-      return { ok: false, error: `'${text}' is ambiguous in ${zone} (occurs twice when daylight-saving time ends)` };
+      return {
+        ok: false,
+        error: `'${text}' is ambiguous in ${zone} (occurs twice when daylight-saving time ends)`,
+      };
     }
     const sorted = [...offsets].sort((a, b) => a.toMillis() - b.toMillis());
     const pick = ambiguous === 'earlier' ? sorted[0]! : sorted[sorted.length - 1]!;
@@ -181,5 +195,8 @@ export function parseNaiveLocal(
 
 /** Throws a clear error for an invalid IANA zone name (an option mistake: the whole file is refused). */
 export function assertZone(zone: string): void {
-  if (!DateTime.now().setZone(zone).isValid) throw new CdrFileError(`unknown time zone '${zone}' (expected an IANA name such as Europe/Stockholm, or UTC)`);
+  if (!DateTime.now().setZone(zone).isValid)
+    throw new CdrFileError(
+      `unknown time zone '${zone}' (expected an IANA name such as Europe/Stockholm, or UTC)`,
+    );
 }

@@ -18,10 +18,17 @@ export function identifyFormat(fileName: string, text: string): FormatGuess {
   const body = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trimStart();
   const name = fileName.toLowerCase();
   const byName = (why: string): FormatGuess =>
-    name.endsWith('.json') ? { format: 'freeswitch-json' } : name.endsWith('.csv') ? { format: 'asterisk-csv' } : { reason: why };
+    name.endsWith('.json')
+      ? { format: 'freeswitch-json' }
+      : name.endsWith('.csv')
+        ? { format: 'asterisk-csv' }
+        : { reason: why };
 
   if (body.startsWith('<') || name.endsWith('.xml')) {
-    return { reason: 'XML is not imported (FreeSWITCH conference CDRs: conferences are billed from the per-leg JSON CDRs)' };
+    return {
+      reason:
+        'XML is not imported (FreeSWITCH conference CDRs: conferences are billed from the per-leg JSON CDRs)',
+    };
   }
   if (body.startsWith('{') || body.startsWith('[')) {
     return /"variables"\s*:|"channel_data"\s*:/.test(body.slice(0, 200_000))
@@ -39,7 +46,9 @@ export function identifyFormat(fileName: string, text: string): FormatGuess {
   }
   if (f.length >= 16 && f.length <= 21) return { format: 'asterisk-csv' };
   if (f[0] === 'accountcode') return { format: 'asterisk-csv' };
-  return { reason: `the first line is not a Master.csv row (${f.length} comma-separated field(s), not 16 to 21)` };
+  return {
+    reason: `the first line is not a Master.csv row (${f.length} comma-separated field(s), not 16 to 21)`,
+  };
 }
 
 /** The format, or undefined for files that are not importable CDRs (see `identifyFormat` for why). */

@@ -116,7 +116,9 @@ export function looksUrlEncoded(vars: Obj): boolean {
   return sawEscape;
 }
 
-function documents(text: string): Array<{ line: number; doc?: unknown; error?: string; callflows?: unknown[] }> {
+function documents(
+  text: string,
+): Array<{ line: number; doc?: unknown; error?: string; callflows?: unknown[] }> {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const one = (t: string, line: number) => {
     const { value, duplicates } = parseJsonWithDuplicates(t);
@@ -174,14 +176,18 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
     const decode =
       opts.urlDecode === 'always' ? true : opts.urlDecode === 'never' ? false : looksUrlEncoded(rawVars);
     const vars: Obj = {};
-    for (const [k, v] of Object.entries(rawVars)) vars[k] = typeof v === 'string' && decode ? percentDecode(v) : v;
+    for (const [k, v] of Object.entries(rawVars))
+      vars[k] = typeof v === 'string' && decode ? percentDecode(v) : v;
     const v = (name: string) => str(vars[name]);
 
     // Caller profiles, newest first: an array (2015+), or duplicate top-level keys (older).
-    const flows = (callflows ?? (Array.isArray(doc.callflow) ? doc.callflow : doc.callflow ? [doc.callflow] : [])).filter(isObj);
+    const flows = (
+      callflows ?? (Array.isArray(doc.callflow) ? doc.callflow : doc.callflow ? [doc.callflow] : [])
+    ).filter(isObj);
     const byIndex = [...flows].sort((a, b) => Number(a.profile_index ?? 0) - Number(b.profile_index ?? 0));
     const profileEntry = (opts.callerProfile ?? 'original') === 'original' ? byIndex[0] : flows[0];
-    const profile = profileEntry && isObj(profileEntry.caller_profile) ? profileEntry.caller_profile : undefined;
+    const profile =
+      profileEntry && isObj(profileEntry.caller_profile) ? profileEntry.caller_profile : undefined;
 
     const uuid = v('uuid') ?? str(profile?.uuid);
     if (!uuid) {
@@ -190,7 +196,10 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
     }
     const isBLeg = !!(v('originator') || v('originating_leg_uuid') || v('last_bridge_role') === 'originatee');
     if (isBLeg && (opts.legs ?? 'a-leg') === 'a-leg') {
-      result.skipped.push({ line, reason: `B-leg ${uuid} (originated by ${v('originator') ?? v('originating_leg_uuid') ?? 'the A-leg'}); legs is 'a-leg'` });
+      result.skipped.push({
+        line,
+        reason: `B-leg ${uuid} (originated by ${v('originator') ?? v('originating_leg_uuid') ?? 'the A-leg'}); legs is 'a-leg'`,
+      });
       continue;
     }
     const prev = seen.get(uuid);
@@ -237,8 +246,10 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
       const billsec = v('billsec');
       if (billsec !== undefined && /^\d+$/.test(billsec)) duration = Number(billsec);
       else {
-        const ae = Number(v('answer_epoch')), ee = Number(v('end_epoch'));
-        duration = Number.isFinite(ae) && Number.isFinite(ee) && ae > 0 ? ee - ae : Math.floor((end - answer) / 1000);
+        const ae = Number(v('answer_epoch')),
+          ee = Number(v('end_epoch'));
+        duration =
+          Number.isFinite(ae) && Number.isFinite(ee) && ae > 0 ? ee - ae : Math.floor((end - answer) / 1000);
       }
     }
 
@@ -247,7 +258,8 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
       opts.callerNumberFrom === 'effective_caller_id_number'
         ? (v('effective_caller_id_number') ?? str(profile?.caller_id_number))
         : (str(profile?.caller_id_number) ?? v('caller_id_number'));
-    const calledRaw = first(opts.calledNumberVariables ?? []) ?? str(profile?.destination_number) ?? v('destination_number');
+    const calledRaw =
+      first(opts.calledNumberVariables ?? []) ?? str(profile?.destination_number) ?? v('destination_number');
 
     const features = new Set<Feature>();
     for (const [name, feature] of Object.entries(opts.featureVariables ?? {})) {
@@ -259,7 +271,8 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
     const draft: CdrDraft = {
       bridgeId: opts.bridgeId,
       recordId: uuid,
-      conferenceId: first(opts.conferenceIdVariables ?? ['conference_uuid', 'conference_name', 'call_uuid']) ?? uuid,
+      conferenceId:
+        first(opts.conferenceIdVariables ?? ['conference_uuid', 'conference_name', 'call_uuid']) ?? uuid,
       customerAccount: first(opts.customerAccountVariables ?? ['accountcode']) ?? opts.defaultCustomerAccount,
       accessType: accessFromVar ?? accessTypeFor(str(profile?.context) ?? v('user_context'), opts),
       callerNumber: numberField(callerRaw, 'caller_number', line, opts, result.warnings),

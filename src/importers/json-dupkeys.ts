@@ -43,14 +43,30 @@ export function parseJsonWithDuplicates(text: string): JsonWithDuplicates {
         const e = text[i + 1];
         i += 2;
         switch (e) {
-          case '"': out += '"'; break;
-          case '\\': out += '\\'; break;
-          case '/': out += '/'; break;
-          case 'b': out += '\b'; break;
-          case 'f': out += '\f'; break;
-          case 'n': out += '\n'; break;
-          case 'r': out += '\r'; break;
-          case 't': out += '\t'; break;
+          case '"':
+            out += '"';
+            break;
+          case '\\':
+            out += '\\';
+            break;
+          case '/':
+            out += '/';
+            break;
+          case 'b':
+            out += '\b';
+            break;
+          case 'f':
+            out += '\f';
+            break;
+          case 'n':
+            out += '\n';
+            break;
+          case 'r':
+            out += '\r';
+            break;
+          case 't':
+            out += '\t';
+            break;
           case 'u': {
             const hex = text.slice(i, i + 4);
             if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('bad \\u escape');
@@ -132,7 +148,11 @@ export function parseJsonWithDuplicates(text: string): JsonWithDuplicates {
       i += m[0].length;
       return Number(m[0]);
     }
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [lit, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(lit, i)) {
         i += lit.length;
         return v;

@@ -56,8 +56,15 @@ function digits(raw: string): string {
 
 export const IMPORT_OPTION_FLAGS: Record<keyof CdrImportOptions, OptionFlag> = {
   // Every format
-  bridgeId: { arg: '<id>', required: true, description: 'bridge id stamped on every record (files do not name the bridge)' },
-  defaultCustomerAccount: { arg: '<account>', description: 'customer account for records whose account is empty (default: none, they are rejected)' },
+  bridgeId: {
+    arg: '<id>',
+    required: true,
+    description: 'bridge id stamped on every record (files do not name the bridge)',
+  },
+  defaultCustomerAccount: {
+    arg: '<account>',
+    description: 'customer account for records whose account is empty (default: none, they are rejected)',
+  },
   defaultAccessType: {
     arg: '<type>',
     choices: [...ACCESS_TYPES, 'unknown'],
@@ -69,34 +76,109 @@ export const IMPORT_OPTION_FLAGS: Record<keyof CdrImportOptions, OptionFlag> = {
     description: 'dialplan context to access type, e.g. from-tollfree=toll_free_dial_in,conf-out=dial_out',
   },
   keepUnanswered: { description: 'import unanswered legs too, with duration 0 (default: skipped)' },
-  countryCode: { arg: '<digits>', parse: digits, description: 'country calling code for national numbers, e.g. 46 (default: none)' },
-  internationalPrefix: { arg: '<digits>', parse: digits, description: 'international prefix turned into + (default: 00)' },
-  trunkPrefix: { arg: '<digits>', parse: digits, description: 'trunk prefix removed before the country code (default: 0)' },
-  nonE164Numbers: { arg: '<policy>', choices: ['drop', 'keep'], description: 'numbers that cannot be made E.164: drop with a warning, or keep so validation rejects (default: drop)' },
-  timeZone: { arg: '<zone>', description: 'IANA zone (or UTC) of naive times: required for Asterisk; FreeSWITCH *_stamp fallback' },
-  ambiguousTime: { arg: '<policy>', choices: ['earlier', 'later', 'reject'], description: 'a local time that occurs twice at the end of DST (default: earlier)' },
+  countryCode: {
+    arg: '<digits>',
+    parse: digits,
+    description: 'country calling code for national numbers, e.g. 46 (default: none)',
+  },
+  internationalPrefix: {
+    arg: '<digits>',
+    parse: digits,
+    description: 'international prefix turned into + (default: 00)',
+  },
+  trunkPrefix: {
+    arg: '<digits>',
+    parse: digits,
+    description: 'trunk prefix removed before the country code (default: 0)',
+  },
+  nonE164Numbers: {
+    arg: '<policy>',
+    choices: ['drop', 'keep'],
+    description:
+      'numbers that cannot be made E.164: drop with a warning, or keep so validation rejects (default: drop)',
+  },
+  timeZone: {
+    arg: '<zone>',
+    description: 'IANA zone (or UTC) of naive times: required for Asterisk; FreeSWITCH *_stamp fallback',
+  },
+  ambiguousTime: {
+    arg: '<policy>',
+    choices: ['earlier', 'later', 'reject'],
+    description: 'a local time that occurs twice at the end of DST (default: earlier)',
+  },
   // Asterisk Master.csv
-  logUniqueId: { negatable: true, description: 'Asterisk: cdr.conf loguniqueid=yes; any of these three fixes the layout, the others count as no' },
+  logUniqueId: {
+    negatable: true,
+    description:
+      'Asterisk: cdr.conf loguniqueid=yes; any of these three fixes the layout, the others count as no',
+  },
   logUserField: { negatable: true, description: 'Asterisk: cdr.conf loguserfield=yes' },
   newCdrColumns: { negatable: true, description: 'Asterisk: cdr.conf newcdrcolumns=yes' },
-  recordId: { arg: '<mode>', choices: ['auto', 'uniqueid-sequence', 'uniqueid', 'row-hash'], description: 'Asterisk: how record ids are built (default: auto)' },
-  customerAccountFrom: { arg: '<column>', choices: ['accountcode', 'userfield', 'peeraccount'], description: 'Asterisk: column with the customer account (default: accountcode)' },
-  callerNumberColumn: { arg: '<column>', choices: ['src', 'clid'], description: 'Asterisk: caller number column (default: src, then clid)' },
-  conferenceRows: { arg: '<mode>', choices: ['participants', 'pairs', 'skip'], description: 'Asterisk: ConfBridge pair rows (default: participants)' },
-  conferenceApps: { arg: '<apps>', parse: parseList, description: 'Asterisk: lastapp values of conference rows, e.g. ConfBridge,MeetMe (default: ConfBridge)' },
+  recordId: {
+    arg: '<mode>',
+    choices: ['auto', 'uniqueid-sequence', 'uniqueid', 'row-hash'],
+    description: 'Asterisk: how record ids are built (default: auto)',
+  },
+  customerAccountFrom: {
+    arg: '<column>',
+    choices: ['accountcode', 'userfield', 'peeraccount'],
+    description: 'Asterisk: column with the customer account (default: accountcode)',
+  },
+  callerNumberColumn: {
+    arg: '<column>',
+    choices: ['src', 'clid'],
+    description: 'Asterisk: caller number column (default: src, then clid)',
+  },
+  conferenceRows: {
+    arg: '<mode>',
+    choices: ['participants', 'pairs', 'skip'],
+    description: 'Asterisk: ConfBridge pair rows (default: participants)',
+  },
+  conferenceApps: {
+    arg: '<apps>',
+    parse: parseList,
+    description: 'Asterisk: lastapp values of conference rows, e.g. ConfBridge,MeetMe (default: ConfBridge)',
+  },
   // FreeSWITCH JSON
-  legs: { arg: '<legs>', choices: ['a-leg', 'all'], description: 'FreeSWITCH: which legs to import (default: a-leg)' },
-  urlDecode: { arg: '<mode>', choices: ['auto', 'always', 'never'], description: 'FreeSWITCH: URL-decoding of variables (default: auto)' },
-  customerAccountVariables: { arg: '<vars>', parse: parseList, description: 'FreeSWITCH: variables tried for the customer account (default: accountcode)' },
+  legs: {
+    arg: '<legs>',
+    choices: ['a-leg', 'all'],
+    description: 'FreeSWITCH: which legs to import (default: a-leg)',
+  },
+  urlDecode: {
+    arg: '<mode>',
+    choices: ['auto', 'always', 'never'],
+    description: 'FreeSWITCH: URL-decoding of variables (default: auto)',
+  },
+  customerAccountVariables: {
+    arg: '<vars>',
+    parse: parseList,
+    description: 'FreeSWITCH: variables tried for the customer account (default: accountcode)',
+  },
   conferenceIdVariables: {
     arg: '<vars>',
     parse: parseList,
-    description: 'FreeSWITCH: variables tried for the conference id (default: conference_uuid,conference_name,call_uuid)',
+    description:
+      'FreeSWITCH: variables tried for the conference id (default: conference_uuid,conference_name,call_uuid)',
   },
-  bookingIdVariable: { arg: '<var>', description: 'FreeSWITCH: variable holding the booking id (default: none)' },
-  accessTypeVariable: { arg: '<var>', description: 'FreeSWITCH: variable holding an access type (default: none)' },
-  callerProfile: { arg: '<profile>', choices: ['original', 'current'], description: 'FreeSWITCH: caller profile for destination and context (default: original)' },
-  calledNumberVariables: { arg: '<vars>', parse: parseList, description: "FreeSWITCH: variables tried for the called number before the profile's (default: none)" },
+  bookingIdVariable: {
+    arg: '<var>',
+    description: 'FreeSWITCH: variable holding the booking id (default: none)',
+  },
+  accessTypeVariable: {
+    arg: '<var>',
+    description: 'FreeSWITCH: variable holding an access type (default: none)',
+  },
+  callerProfile: {
+    arg: '<profile>',
+    choices: ['original', 'current'],
+    description: 'FreeSWITCH: caller profile for destination and context (default: original)',
+  },
+  calledNumberVariables: {
+    arg: '<vars>',
+    parse: parseList,
+    description: "FreeSWITCH: variables tried for the called number before the profile's (default: none)",
+  },
   callerNumberFrom: {
     arg: '<source>',
     choices: ['caller_id_number', 'effective_caller_id_number'],

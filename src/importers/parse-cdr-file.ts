@@ -17,6 +17,8 @@ export function parseCdrFile(text: string, format: CdrFileFormat, options: CdrIm
     case 'freeswitch-json':
       return parseFreeSwitchJson(text, options);
     default:
-      throw new CdrFileError(`unknown CDR file format '${String(format)}'; expected ${CDR_FILE_FORMATS.join(' or ')}`);
+      throw new CdrFileError(
+        `unknown CDR file format '${String(format)}'; expected ${CDR_FILE_FORMATS.join(' or ')}`,
+      );
   }
 }

@@ -25,7 +25,12 @@ export type CdrFileRead =
  * Reads one file's bytes. Throws CdrFileError (one line, for the operator) when the file cannot be
  * imported as a whole: binary or compressed, not decodable, not a supported format, unusable options.
  */
-export function readCdrFile(fileName: string, bytes: Uint8Array, options: CdrImportOptions, how: ReadCdrFileOptions = {}): CdrFileRead {
+export function readCdrFile(
+  fileName: string,
+  bytes: Uint8Array,
+  options: CdrImportOptions,
+  how: ReadCdrFileOptions = {},
+): CdrFileRead {
   if (bytes.length === 0) return { kind: 'empty' };
   const { text, encoding } = decodeCdrText(bytes, how.encoding);
   if (text.replace(/^\ufeff/, '').trim() === '') return { kind: 'empty' };
@@ -33,7 +38,9 @@ export function readCdrFile(fileName: string, bytes: Uint8Array, options: CdrImp
   if (!format) {
     const guess = identifyFormat(fileName, text);
     if (!('format' in guess)) {
-      throw new CdrFileError(`not a supported CDR file: ${guess.reason}; supported: ${SUPPORTED_FORMATS_TEXT} (--format forces one)`);
+      throw new CdrFileError(
+        `not a supported CDR file: ${guess.reason}; supported: ${SUPPORTED_FORMATS_TEXT} (--format forces one)`,
+      );
     }
     format = guess.format;
   }

@@ -8,7 +8,10 @@ const MAGIC: Array<{ bytes: number[]; what: string }> = [
   { bytes: [0x1f, 0x8b], what: 'gzip-compressed data (decompress it first, e.g. gunzip)' },
   { bytes: [0x50, 0x4b, 0x03, 0x04], what: 'a zip archive (extract it first)' },
   { bytes: [0x42, 0x5a, 0x68], what: 'bzip2-compressed data (decompress it first, e.g. bunzip2)' },
-  { bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], what: 'xz-compressed data (decompress it first, e.g. unxz)' },
+  {
+    bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    what: 'xz-compressed data (decompress it first, e.g. unxz)',
+  },
   { bytes: [0x28, 0xb5, 0x2f, 0xfd], what: 'zstd-compressed data (decompress it first, e.g. unzstd)' },
   { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], what: 'a 7-zip archive (extract it first)' },
   { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], what: 'a PDF document' },

@@ -74,7 +74,8 @@ export class Metrics {
     collect: () => {
       // Only the live sets: a replaced set's series disappears instead of lingering at 1.
       this.ruleSetInfo.reset();
-      for (const set of this.ruleSetView()?.ruleSets ?? []) this.ruleSetInfo.set({ hash: set.hash, name: set.name, version: set.version }, 1);
+      for (const set of this.ruleSetView()?.ruleSets ?? [])
+        this.ruleSetInfo.set({ hash: set.hash, name: set.name, version: set.version }, 1);
     },
   });
 
@@ -111,7 +112,10 @@ export class Metrics {
 }
 
 /** Starts the /metrics endpoint; resolves to the bound port. */
-export async function serveMetrics(metrics: Metrics, addr: string): Promise<{ port: number; close(): Promise<void> }> {
+export async function serveMetrics(
+  metrics: Metrics,
+  addr: string,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.url !== '/metrics') {
       res.writeHead(404).end('not found: try /metrics\n');

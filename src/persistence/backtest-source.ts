@@ -17,12 +17,23 @@ export class PostgresBacktestSource implements BacktestSource {
          from cdrs c left join charges ch on ch.cdr_id = c.id and ch.superseded_at is null
          where c.start_time >= ? and c.start_time < ? and (?::text is null or c.customer_account = ?) and c.id > ?::bigint
          order by c.id limit ?`,
-        [filter.from.toISOString(), filter.to.toISOString(), filter.customerAccount ?? null, filter.customerAccount ?? null, afterId, PAGE],
-      )) as { rows: (StoredRow & { id: string; charged_amount: string | null; charged_currency: string | null })[] };
+        [
+          filter.from.toISOString(),
+          filter.to.toISOString(),
+          filter.customerAccount ?? null,
+          filter.customerAccount ?? null,
+          afterId,
+          PAGE,
+        ],
+      )) as {
+        rows: (StoredRow & { id: string; charged_amount: string | null; charged_currency: string | null })[];
+      };
       if (!result.rows.length) return;
       yield result.rows.map((r) => ({
         cdr: fromRow(r),
-        charged: r.charged_amount ? { amount: r.charged_amount, currency: r.charged_currency!.trim() } : undefined,
+        charged: r.charged_amount
+          ? { amount: r.charged_amount, currency: r.charged_currency!.trim() }
+          : undefined,
       }));
       afterId = String(result.rows[result.rows.length - 1]!.id);
     }

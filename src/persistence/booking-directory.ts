@@ -7,10 +7,11 @@ export class PostgresBookingDirectory implements BookingDirectory {
   constructor(private readonly database: Database) {}
 
   async bookedFeatures(bookingIds: string[]): Promise<Map<string, Feature[]>> {
-    const result = (await this.database.orm.em.getKnex().raw(
-      `select id, features from bookings where id in (select jsonb_array_elements_text(?::jsonb))`,
-      [JSON.stringify(bookingIds)],
-    )) as { rows: { id: string; features: Feature[] }[] };
+    const result = (await this.database.orm.em
+      .getKnex()
+      .raw(`select id, features from bookings where id in (select jsonb_array_elements_text(?::jsonb))`, [
+        JSON.stringify(bookingIds),
+      ])) as { rows: { id: string; features: Feature[] }[] };
     return new Map(result.rows.map((r) => [r.id, r.features]));
   }
 }

@@ -70,14 +70,27 @@ export function bookingFromRow(row: BookingRow): Booking {
 }
 
 export function bookingToJson(b: Booking) {
-  return { ...b, scheduledStart: b.scheduledStart.toISOString(), createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString() };
+  return {
+    ...b,
+    scheduledStart: b.scheduledStart.toISOString(),
+    createdAt: b.createdAt.toISOString(),
+    updatedAt: b.updatedAt.toISOString(),
+  };
 }
 
 export function bookingFromJson(j: ReturnType<typeof bookingToJson>): Booking {
-  return { ...j, scheduledStart: new Date(j.scheduledStart), createdAt: new Date(j.createdAt), updatedAt: new Date(j.updatedAt) };
+  return {
+    ...j,
+    scheduledStart: new Date(j.scheduledStart),
+    createdAt: new Date(j.createdAt),
+    updatedAt: new Date(j.updatedAt),
+  };
 }
 
-const bookingCodec = { encode: bookingToJson, decode: (s: unknown) => bookingFromJson(s as ReturnType<typeof bookingToJson>) };
+const bookingCodec = {
+  encode: bookingToJson,
+  decode: (s: unknown) => bookingFromJson(s as ReturnType<typeof bookingToJson>),
+};
 
 /** Arrays travel as one JSON parameter (knex would expand a JS array into many bindings). */
 const TEXT_ARRAY = `array(select jsonb_array_elements_text(?::jsonb))::text[]`;
@@ -108,17 +121,23 @@ class SqlBookingTransaction implements BookingTransaction {
   constructor(private readonly trx: Knex.Transaction) {}
 
   async customer(account: string) {
-    const [row] = rowsOf<{ time_zone: string }>(await this.trx.raw(`select time_zone from customers where external_id = ? for share`, [account]));
+    const [row] = rowsOf<{ time_zone: string }>(
+      await this.trx.raw(`select time_zone from customers where external_id = ? for share`, [account]),
+    );
     return row && { timeZone: row.time_zone };
   }
 
   async lock(id: string) {
-    const [row] = rowsOf<BookingRow>(await this.trx.raw(`select ${COLUMNS} from bookings where id = ? for update`, [id]));
+    const [row] = rowsOf<BookingRow>(
+      await this.trx.raw(`select ${COLUMNS} from bookings where id = ? for update`, [id]),
+    );
     return row && bookingFromRow(row);
   }
 
   async bookingWithReference(reference: string) {
-    const [row] = rowsOf<{ id: string }>(await this.trx.raw(`select id from bookings where external_reference = ?`, [reference]));
+    const [row] = rowsOf<{ id: string }>(
+      await this.trx.raw(`select id from bookings where external_reference = ?`, [reference]),
+    );
     return row?.id;
   }
 
@@ -145,11 +164,18 @@ class SqlBookingTransaction implements BookingTransaction {
   async publish(type: BookingEventType, booking: Booking, bridges: string[]) {
     const sorted = [...new Set(bridges)].sort();
     // Serialize appends per bridge until COMMIT, so cursor order is commit order (see the module comment).
-    for (const bridge of sorted) await this.trx.raw(`select pg_advisory_xact_lock(hashtext(?))::text`, [`booking_events:${bridge}`]);
+    for (const bridge of sorted)
+      await this.trx.raw(`select pg_advisory_xact_lock(hashtext(?))::text`, [`booking_events:${bridge}`]);
     await this.trx.raw(
       `insert into booking_events (bridge_id, booking_id, type, snapshot, occurred_at)
        select b, ?, ?, ?::jsonb, ? from jsonb_array_elements_text(?::jsonb) as b`,
-      [booking.id, type, JSON.stringify(bookingToJson(booking)), booking.updatedAt.toISOString(), JSON.stringify(sorted)],
+      [
+        booking.id,
+        type,
+        JSON.stringify(bookingToJson(booking)),
+        booking.updatedAt.toISOString(),
+        JSON.stringify(sorted),
+      ],
     );
   }
 }
@@ -162,11 +188,15 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   mutate(key: RequestKey, work: (tx: BookingTransaction) => Promise<Booking>): Promise<Booking> {
-    return this.knex.transaction((trx) => once(trx, key, () => work(new SqlBookingTransaction(trx)), bookingCodec));
+    return this.knex.transaction((trx) =>
+      once(trx, key, () => work(new SqlBookingTransaction(trx)), bookingCodec),
+    );
   }
 
   async get(id: string) {
-    const [row] = rowsOf<BookingRow>(await this.knex.raw(`select ${COLUMNS} from bookings where id = ?`, [id]));
+    const [row] = rowsOf<BookingRow>(
+      await this.knex.raw(`select ${COLUMNS} from bookings where id = ?`, [id]),
+    );
     return row && bookingFromRow(row);
   }
 
@@ -178,19 +208,33 @@ export class PostgresBookingStore implements BookingStore {
     if (filter.bridgeId) (where.push('bridge_id = ?'), bindings.push(filter.bridgeId));
     if (filter.customerAccount) (where.push('customer_account = ?'), bindings.push(filter.customerAccount));
     if (!filter.includeCancelled) where.push(`status = 'SCHEDULED'`);
-    if (after) (where.push('(scheduled_start, id) > (?::timestamptz, ?)'), bindings.push(String(after[0]), String(after[1])));
+    if (after)
+      (where.push('(scheduled_start, id) > (?::timestamptz, ?)'),
+        bindings.push(String(after[0]), String(after[1])));
     const rows = rowsOf<BookingRow>(
-      await this.knex.raw(`select ${COLUMNS} from bookings where ${where.join(' and ')} order by scheduled_start, id limit ?`, [...bindings, size + 1]),
+      await this.knex.raw(
+        `select ${COLUMNS} from bookings where ${where.join(' and ')} order by scheduled_start, id limit ?`,
+        [...bindings, size + 1],
+      ),
     );
     const shown = rows.slice(0, size).map(bookingFromRow);
     const last = shown[shown.length - 1];
-    return { rows: shown, nextPageToken: rows.length > size && last ? encodePageToken([last.scheduledStart.toISOString(), last.id]) : '' };
+    return {
+      rows: shown,
+      nextPageToken:
+        rows.length > size && last ? encodePageToken([last.scheduledStart.toISOString(), last.id]) : '',
+    };
   }
 
   async eventsAfter(bridgeId: string, afterCursor: string, limit: number): Promise<BookingEvent[]> {
     // Ordered by the bigint column, not the text alias `id`: as text '10' sorts before '9', which
     // delivered events out of order and moved a catching-up watcher's cursor past unsent events.
-    const rows = rowsOf<{ id: string; type: BookingEventType; snapshot: unknown; occurred_at: Date | string }>(
+    const rows = rowsOf<{
+      id: string;
+      type: BookingEventType;
+      snapshot: unknown;
+      occurred_at: Date | string;
+    }>(
       await this.knex.raw(
         `select id::text as id, type, snapshot, occurred_at from booking_events
          where bridge_id = ? and id > ?::bigint order by booking_events.id limit ?`,
@@ -241,14 +285,23 @@ export class PostgresBookingStore implements BookingStore {
     );
     const overrunRows = rowsOf<BookingRow & { actual_start: Date | string; actual_end: Date | string }>(
       await knex.raw(
-        `select ${COLUMNS.split(',').map((c) => `b.${c.trim()}`).join(', ')}, a.actual_start, a.actual_end
+        `select ${COLUMNS.split(',')
+          .map((c) => `b.${c.trim()}`)
+          .join(', ')}, a.actual_start, a.actual_end
          from bookings b
          join (select booking_id, min(start_time) as actual_start, max(end_time) as actual_end from cdrs
                where booking_id is not null group by booking_id) a on a.booking_id = b.id
          where b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
            and a.actual_end > b.scheduled_start + make_interval(secs => b.expected_duration_seconds + ?::int)
          order by b.scheduled_start, b.id limit ?`,
-        [q.start.toISOString(), q.end.toISOString(), customer, customer, q.overrunThresholdSeconds, q.limit + 1],
+        [
+          q.start.toISOString(),
+          q.end.toISOString(),
+          customer,
+          customer,
+          q.overrunThresholdSeconds,
+          q.limit + 1,
+        ],
       ),
     );
     const callsWithoutBooking: UnbookedConference[] = unbookedRows.slice(0, q.limit).map((r) => ({
@@ -266,7 +319,13 @@ export class PostgresBookingStore implements BookingStore {
       const actualStart = toDate(r.actual_start);
       const actualEnd = toDate(r.actual_end);
       const actualDurationSeconds = Math.round((actualEnd.getTime() - actualStart.getTime()) / 1000);
-      return { booking, actualStart, actualEnd, actualDurationSeconds, overrunSeconds: Math.max(0, actualDurationSeconds - booking.expectedDurationSeconds) };
+      return {
+        booking,
+        actualStart,
+        actualEnd,
+        actualDurationSeconds,
+        overrunSeconds: Math.max(0, actualDurationSeconds - booking.expectedDurationSeconds),
+      };
     });
     return {
       noShows: noShowRows.slice(0, q.limit).map(bookingFromRow),

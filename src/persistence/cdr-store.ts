@@ -64,9 +64,16 @@ export class PostgresCdrStore implements IdempotentCdrStore {
   }
 
   /** The key is claimed in the insert's own transaction, so a batch and its request key commit together or not at all. */
-  insertBatchOnce<R>(request: RequestKey, rows: CdrToStore[], reply: (outcomes: StoreOutcome[]) => R): Promise<R> {
+  insertBatchOnce<R>(
+    request: RequestKey,
+    rows: CdrToStore[],
+    reply: (outcomes: StoreOutcome[]) => R,
+  ): Promise<R> {
     return this.transaction((trx) =>
-      once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows) : []), { encode: (v) => v, decode: (v) => v as R }),
+      once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows) : []), {
+        encode: (v) => v,
+        decode: (v) => v as R,
+      }),
     );
   }
 
@@ -82,7 +89,9 @@ async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<Stor
   const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
   const stored = new Map<string, StoredRow>();
   if (missing.length) {
-    const keys = JSON.stringify(missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })));
+    const keys = JSON.stringify(
+      missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })),
+    );
     for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
       stored.set(key(row.bridge_id, row.record_id), row);
     }

@@ -43,7 +43,9 @@ export class PostgresCustomerDirectory implements CustomerDirectory {
   async pricingFacts(accounts: string[]): Promise<Map<string, CustomerPricingFacts>> {
     const facts = new Map<string, CustomerPricingFacts>();
     if (!accounts.length) return facts;
-    const rows = rowsOf<Row>(await this.database.orm.em.getKnex().raw(PRICING_FACTS, [JSON.stringify([...new Set(accounts)])]));
+    const rows = rowsOf<Row>(
+      await this.database.orm.em.getKnex().raw(PRICING_FACTS, [JSON.stringify([...new Set(accounts)])]),
+    );
     for (const row of rows) {
       facts.set(row.external_id, {
         timeZone: row.time_zone,

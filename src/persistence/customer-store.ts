@@ -5,7 +5,12 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Contract, ContractInput, SpecialPrice } from '../app/customers/contract';
 import { sameContract, validateContractCurrency } from '../app/customers/contract';
-import { sameContent, type Customer, type CustomerInput, type PostalAddress } from '../app/customers/customer';
+import {
+  sameContent,
+  type Customer,
+  type CustomerInput,
+  type PostalAddress,
+} from '../app/customers/customer';
 import type { CustomerStore, Page, UpsertResult } from '../app/customers/ports';
 import { checkExpectedVersion, type RequestKey } from '../app/mutations';
 import { decodePageToken, encodePageToken } from '../app/paging';
@@ -63,7 +68,12 @@ export function customerFromRow(row: CustomerRow): Customer {
   return {
     externalId: row.external_id,
     name: row.name,
-    billingAddress: { lines: address.lines ?? [], postalCode: address.postalCode ?? '', city: address.city ?? '', countryCode: address.countryCode ?? '' },
+    billingAddress: {
+      lines: address.lines ?? [],
+      postalCode: address.postalCode ?? '',
+      city: address.city ?? '',
+      countryCode: address.countryCode ?? '',
+    },
     email: row.email ?? '',
     vatNumber: row.vat_number ?? '',
     countryCode: row.country_code ?? '',
@@ -87,15 +97,24 @@ export function customerFromJson(j: ReturnType<typeof customerToJson>): Customer
 }
 
 function contractFromRow(row: ContractRow): Contract {
-  const prices = json<{ accessType: AccessType; zone?: string | null; ratePerMinute: string }[]>(row.special_prices) ?? [];
+  const prices =
+    json<{ accessType: AccessType; zone?: string | null; ratePerMinute: string }[]>(row.special_prices) ?? [];
   return {
     externalId: row.external_id,
     customerExternalId: row.customer_external_id,
     pricePlan: row.price_plan ?? undefined,
     discountPercent: row.discount_percent ?? undefined,
-    specialPrices: prices.map((p): SpecialPrice => ({ accessType: p.accessType, zone: p.zone ?? undefined, ratePerMinute: p.ratePerMinute, currency: row.currency })),
+    specialPrices: prices.map((p): SpecialPrice => ({
+      accessType: p.accessType,
+      zone: p.zone ?? undefined,
+      ratePerMinute: p.ratePerMinute,
+      currency: row.currency,
+    })),
     includedMinutes: row.included_minutes,
-    minimumCommitment: row.minimum_commitment === null ? undefined : { currency: row.currency, amount: row.minimum_commitment },
+    minimumCommitment:
+      row.minimum_commitment === null
+        ? undefined
+        : { currency: row.currency, amount: row.minimum_commitment },
     billingCycle: row.billing_cycle as BillingCycle,
     anchorDay: row.anchor_day,
     validFrom: toDate(row.valid_from),
@@ -117,7 +136,13 @@ function contractToJson(c: Contract) {
 }
 
 function contractFromJson(j: ReturnType<typeof contractToJson>): Contract {
-  return { ...j, validFrom: new Date(j.validFrom), validTo: optionalDate(j.validTo), signedAt: optionalDate(j.signedAt), updatedAt: new Date(j.updatedAt) };
+  return {
+    ...j,
+    validFrom: new Date(j.validFrom),
+    validTo: optionalDate(j.validTo),
+    signedAt: optionalDate(j.signedAt),
+    updatedAt: new Date(j.updatedAt),
+  };
 }
 
 function resultCodec<T, J>(encode: (v: T) => J, decode: (j: J) => T) {
@@ -148,7 +173,13 @@ function contractBindings(c: ContractInput) {
   return [
     c.pricePlan ?? null,
     c.discountPercent ?? null,
-    JSON.stringify(c.specialPrices.map((p) => ({ accessType: p.accessType, ...(p.zone ? { zone: p.zone } : {}), ratePerMinute: p.ratePerMinute }))),
+    JSON.stringify(
+      c.specialPrices.map((p) => ({
+        accessType: p.accessType,
+        ...(p.zone ? { zone: p.zone } : {}),
+        ratePerMinute: p.ratePerMinute,
+      })),
+    ),
     c.includedMinutes,
     c.minimumCommitment?.amount ?? null,
     c.billingCycle,
@@ -166,15 +197,32 @@ export class PostgresCustomerStore implements CustomerStore {
     return this.database.orm.em.getKnex();
   }
 
-  upsertCustomer(input: CustomerInput, expectedVersion: number, key: RequestKey): Promise<UpsertResult<Customer>> {
+  upsertCustomer(
+    input: CustomerInput,
+    expectedVersion: number,
+    key: RequestKey,
+  ): Promise<UpsertResult<Customer>> {
     return this.knex.transaction((trx) =>
-      once(trx, key, () => this.upsertCustomerIn(trx, input, expectedVersion), resultCodec(customerToJson, customerFromJson)),
+      once(
+        trx,
+        key,
+        () => this.upsertCustomerIn(trx, input, expectedVersion),
+        resultCodec(customerToJson, customerFromJson),
+      ),
     );
   }
 
-  private async upsertCustomerIn(trx: Knex.Transaction, input: CustomerInput, expectedVersion: number): Promise<UpsertResult<Customer>> {
+  private async upsertCustomerIn(
+    trx: Knex.Transaction,
+    input: CustomerInput,
+    expectedVersion: number,
+  ): Promise<UpsertResult<Customer>> {
     const what = `customer ${quoteForMessage(input.externalId)}`;
-    let [row] = rowsOf<CustomerRow>(await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [input.externalId]));
+    let [row] = rowsOf<CustomerRow>(
+      await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [
+        input.externalId,
+      ]),
+    );
     if (!row) {
       checkExpectedVersion(what, expectedVersion, undefined);
       [row] = rowsOf<CustomerRow>(
@@ -192,7 +240,11 @@ export class PostgresCustomerStore implements CustomerStore {
         return { value: created, created: true, changed: true };
       }
       // Created by a concurrent request between our read and insert: treat it as an update.
-      [row] = rowsOf<CustomerRow>(await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [input.externalId]));
+      [row] = rowsOf<CustomerRow>(
+        await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [
+          input.externalId,
+        ]),
+      );
       if (!row) throw new Error(`customer ${input.externalId} neither inserted nor found`);
     }
     const stored = customerFromRow(row);
@@ -212,16 +264,16 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   private async recordVersion(trx: Knex.Transaction, id: string, customer: Customer): Promise<void> {
-    await trx.raw(`insert into customer_versions (customer_id, version, snapshot, valid_from) values (?::bigint, ?, ?::jsonb, ?)`, [
-      id,
-      customer.version,
-      JSON.stringify(customerToJson(customer)),
-      customer.updatedAt.toISOString(),
-    ]);
+    await trx.raw(
+      `insert into customer_versions (customer_id, version, snapshot, valid_from) values (?::bigint, ?, ?::jsonb, ?)`,
+      [id, customer.version, JSON.stringify(customerToJson(customer)), customer.updatedAt.toISOString()],
+    );
   }
 
   async getCustomer(externalId: string): Promise<Customer | undefined> {
-    const [row] = rowsOf<CustomerRow>(await this.knex.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ?`, [externalId]));
+    const [row] = rowsOf<CustomerRow>(
+      await this.knex.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ?`, [externalId]),
+    );
     return row && customerFromRow(row);
   }
 
@@ -257,18 +309,36 @@ export class PostgresCustomerStore implements CustomerStore {
     );
     const shown = rows.slice(0, size);
     const last = shown[shown.length - 1];
-    return { rows: shown.map(customerFromRow), nextPageToken: rows.length > size && last ? encodePageToken([last.name, last.id]) : '' };
+    return {
+      rows: shown.map(customerFromRow),
+      nextPageToken: rows.length > size && last ? encodePageToken([last.name, last.id]) : '',
+    };
   }
 
-  upsertContract(input: ContractInput, expectedVersion: number, key: RequestKey): Promise<UpsertResult<Contract>> {
+  upsertContract(
+    input: ContractInput,
+    expectedVersion: number,
+    key: RequestKey,
+  ): Promise<UpsertResult<Contract>> {
     return this.knex.transaction((trx) =>
-      once(trx, key, () => this.upsertContractIn(trx, input, expectedVersion), resultCodec(contractToJson, contractFromJson)),
+      once(
+        trx,
+        key,
+        () => this.upsertContractIn(trx, input, expectedVersion),
+        resultCodec(contractToJson, contractFromJson),
+      ),
     );
   }
 
-  private async upsertContractIn(trx: Knex.Transaction, input: ContractInput, expectedVersion: number): Promise<UpsertResult<Contract>> {
+  private async upsertContractIn(
+    trx: Knex.Transaction,
+    input: ContractInput,
+    expectedVersion: number,
+  ): Promise<UpsertResult<Contract>> {
     const [customer] = rowsOf<{ currency: string }>(
-      await trx.raw(`select currency from customers where external_id = ? for share`, [input.customerExternalId]),
+      await trx.raw(`select currency from customers where external_id = ? for share`, [
+        input.customerExternalId,
+      ]),
     );
     if (!customer) {
       throw new FailedPreconditionError(
@@ -332,7 +402,8 @@ export class PostgresCustomerStore implements CustomerStore {
     const last = shown[shown.length - 1];
     return {
       rows: shown.map(contractFromRow),
-      nextPageToken: rows.length > size && last ? encodePageToken([toDate(last.valid_from).toISOString(), last.id]) : '',
+      nextPageToken:
+        rows.length > size && last ? encodePageToken([toDate(last.valid_from).toISOString(), last.id]) : '',
     };
   }
 }

@@ -83,4 +83,3 @@ export const REBUILD_DAILY_TOTALS: readonly [string, string] = [
 ${dailyTotalsUpsertCte('fresh')}
 select 1`,
 ];
-

@@ -42,7 +42,14 @@ export interface Database {
 const common: Options = {
   entities,
   extensions: [Migrator],
-  migrations: { migrationsList, tableName: 'schema_migrations', transactional: true, allOrNothing: true, snapshot: false, silent: true },
+  migrations: {
+    migrationsList,
+    tableName: 'schema_migrations',
+    transactional: true,
+    allOrNothing: true,
+    snapshot: false,
+    silent: true,
+  },
   // Entities are declared with EntitySchema; nothing needs to be discovered by reflection.
   discovery: { warnWhenNoEntities: false },
   debug: false,
@@ -58,8 +65,18 @@ const common: Options = {
  * resends) instead of hanging. TCP keepalive finds a connection whose server vanished without a
  * word (a network partition, a VM gone), which would otherwise look alive for hours.
  */
-const SERVER_POOL = { min: 0, acquireTimeoutMillis: 30_000, createTimeoutMillis: 10_000, idleTimeoutMillis: 30_000, reapIntervalMillis: 1_000 };
-const SERVER_CONNECTION = { keepAlive: true, keepAliveInitialDelayMillis: 10_000, connectionTimeoutMillis: 10_000 };
+const SERVER_POOL = {
+  min: 0,
+  acquireTimeoutMillis: 30_000,
+  createTimeoutMillis: 10_000,
+  idleTimeoutMillis: 30_000,
+  reapIntervalMillis: 1_000,
+};
+const SERVER_CONNECTION = {
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+  connectionTimeoutMillis: 10_000,
+};
 const PING_TIMEOUT_MS = 2_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -75,7 +92,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       driverOptions: {
         connection: SERVER_CONNECTION,
         // knex would print "Connection Error: ..." on stderr when it drops a dead connection.
-        ...(logger && { log: { warn: (m: string) => logger.warn({ pool: m }, 'database pool'), error: (m: string) => logger.error({ pool: m }, 'database pool'), deprecate: () => {}, debug: () => {} } }),
+        ...(logger && {
+          log: {
+            warn: (m: string) => logger.warn({ pool: m }, 'database pool'),
+            error: (m: string) => logger.error({ pool: m }, 'database pool'),
+            deprecate: () => {},
+            debug: () => {},
+          },
+        }),
       },
     });
     try {
@@ -165,7 +189,13 @@ function wrap(orm: MikroORM, kind: Database['kind'], closeEngine: () => Promise<
     async ping(timeoutMs = PING_TIMEOUT_MS) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-      const answered = orm.em.getConnection().execute('select 1').then(() => true, () => false);
+      const answered = orm.em
+        .getConnection()
+        .execute('select 1')
+        .then(
+          () => true,
+          () => false,
+        );
       try {
         return await Promise.race([answered, late]);
       } finally {

@@ -82,7 +82,13 @@ const heldHere = new Set<string>();
 export function lockDataDirectory(pgdata: string): DirectoryLock {
   const lockPath = `${pgdata}.lock`;
   fs.mkdirSync(path.dirname(lockPath), { recursive: true });
-  const me: Holder = { pid: process.pid, processStart: processStart(process.pid), bootId: bootId(), host: os.hostname(), since: new Date().toISOString() };
+  const me: Holder = {
+    pid: process.pid,
+    processStart: processStart(process.pid),
+    bootId: bootId(),
+    host: os.hostname(),
+    since: new Date().toISOString(),
+  };
   let uncleanPrevious: DirectoryLock['uncleanPrevious'];
   // Retried: a second starter that lost the race for a stale lock finds the winner's lock alive.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -103,7 +109,10 @@ export function lockDataDirectory(pgdata: string): DirectoryLock {
     const holder = readHolder(lockPath);
     if (holder) {
       if (holder.pid === process.pid && heldHere.has(lockPath)) {
-        throw new EmbeddedDatabaseError(pgdata, `the embedded database ${pgdata} is already open in this process; open it once and share it.`);
+        throw new EmbeddedDatabaseError(
+          pgdata,
+          `the embedded database ${pgdata} is already open in this process; open it once and share it.`,
+        );
       }
       if (holder.bootId && me.bootId && holder.bootId !== me.bootId) {
         throw new EmbeddedDatabaseError(
@@ -133,7 +142,10 @@ export function lockDataDirectory(pgdata: string): DirectoryLock {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
   }
-  throw new EmbeddedDatabaseError(pgdata, `could not take the lock ${lockPath} for the embedded database ${pgdata}; another process keeps taking it.`);
+  throw new EmbeddedDatabaseError(
+    pgdata,
+    `could not take the lock ${lockPath} for the embedded database ${pgdata}; another process keeps taking it.`,
+  );
 }
 
 /** A failed PGlite open as an error that names the directory and what to do. */

@@ -7,7 +7,13 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { InvoiceKind, InvoiceStatus, IssueOptions, StoredInvoice } from '../app/invoicing/ports';
 import type { AccessType } from '../domain/cdr';
 import { formatInvoiceNumber } from '../domain/invoicing/numbering';
-import type { InvoiceDraft, InvoiceLine, InvoicePeriod, IssuedInvoiceDocument, VatCategory } from '../domain/invoicing/types';
+import type {
+  InvoiceDraft,
+  InvoiceLine,
+  InvoicePeriod,
+  IssuedInvoiceDocument,
+  VatCategory,
+} from '../domain/invoicing/types';
 import { json, optionalDate, rowsOf, toDate } from './sql-helpers';
 
 const INSERT_INVOICES = `
@@ -117,7 +123,10 @@ interface DocumentExtras {
 
 export async function allocateInvoiceIds(trx: Knex | Knex.Transaction, n: number): Promise<string[]> {
   const rows = rowsOf<{ id: string }>(
-    await trx.raw(`select nextval(pg_get_serial_sequence('invoices', 'id'))::text as id from generate_series(1, ?::integer)`, [n]),
+    await trx.raw(
+      `select nextval(pg_get_serial_sequence('invoices', 'id'))::text as id from generate_series(1, ?::integer)`,
+      [n],
+    ),
   );
   return rows.map((r) => r.id).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
 }
@@ -181,7 +190,10 @@ function extrasOf(draft: InvoiceDraft): DocumentExtras {
   return extras;
 }
 
-async function insertLines(trx: Knex.Transaction, docs: Pick<DocumentToInsert, 'id' | 'draft' | 'creditedLineNos'>[]): Promise<void> {
+async function insertLines(
+  trx: Knex.Transaction,
+  docs: Pick<DocumentToInsert, 'id' | 'draft' | 'creditedLineNos'>[],
+): Promise<void> {
   const lines = docs.flatMap((d) =>
     d.draft.lines.map((l, j) => ({
       invoice_id: d.id,
@@ -212,7 +224,11 @@ async function insertLines(trx: Knex.Transaction, docs: Pick<DocumentToInsert, '
  * Gives a draft new content (lines, VAT, totals) in place: same id, kind, period and creation time.
  * Refuses an issued document (the immutability triggers would refuse it too).
  */
-export async function replaceDraftContent(trx: Knex.Transaction, id: string, draft: InvoiceDraft): Promise<void> {
+export async function replaceDraftContent(
+  trx: Knex.Transaction,
+  id: string,
+  draft: InvoiceDraft,
+): Promise<void> {
   const updated = rowsOf<{ id: string }>(
     await trx.raw(
       `update invoices set net_total = ?::numeric, vat_total = ?::numeric, gross_total = ?::numeric, vat_breakdown = ?::jsonb,
@@ -240,7 +256,11 @@ export async function replaceDraftContent(trx: Knex.Transaction, id: string, dra
  * a concurrent issuer waits for this transaction, so numbers are consecutive and unique, and a
  * rollback returns them.
  */
-export async function issueIn(trx: Knex.Transaction, ids: string[], options: IssueOptions): Promise<string[]> {
+export async function issueIn(
+  trx: Knex.Transaction,
+  ids: string[],
+  options: IssueOptions,
+): Promise<string[]> {
   if (!ids.length) return [];
   // Lock the drafts first (in id order, then the counter: one lock order for every issuer). A draft a
   // concurrent issuer has issued meanwhile is no longer a draft once its lock is granted: skipped.
@@ -256,9 +276,15 @@ export async function issueIn(trx: Knex.Transaction, ids: string[], options: Iss
   ids = ids.filter((id) => drafts.has(id));
   if (!ids.length) return [];
   const year = Number(options.issueDate.slice(0, 4));
-  await trx.raw(`insert into invoice_counters (series, year, last_number) values (?, ?, 0) on conflict do nothing`, [options.series, year]);
+  await trx.raw(
+    `insert into invoice_counters (series, year, last_number) values (?, ?, 0) on conflict do nothing`,
+    [options.series, year],
+  );
   const [counter] = rowsOf<{ last_number: string }>(
-    await trx.raw(`select last_number::text from invoice_counters where series = ? and year = ? for update`, [options.series, year]),
+    await trx.raw(`select last_number::text from invoice_counters where series = ? and year = ? for update`, [
+      options.series,
+      year,
+    ]),
   );
   const first = Number(counter!.last_number) + 1;
   const numbered = ids.map((id, i) => ({ id, number: formatInvoiceNumber(options.series, year, first + i) }));
@@ -272,8 +298,13 @@ export async function issueIn(trx: Knex.Transaction, ids: string[], options: Iss
       [options.series, options.issueDate, options.issueDate, JSON.stringify(numbered)],
     ),
   );
-  if (updated.length !== ids.length) throw new Error(`issue: ${ids.length - updated.length} of the locked drafts were not updated`);
-  await trx.raw(`update invoice_counters set last_number = ? where series = ? and year = ?`, [first + ids.length - 1, options.series, year]);
+  if (updated.length !== ids.length)
+    throw new Error(`issue: ${ids.length - updated.length} of the locked drafts were not updated`);
+  await trx.raw(`update invoice_counters set last_number = ? where series = ? and year = ?`, [
+    first + ids.length - 1,
+    options.series,
+    year,
+  ]);
   return ids;
 }
 
@@ -326,11 +357,20 @@ function toStored(r: InvoiceRow, lineRows: LineRow[]): StoredInvoice {
     paymentTermsDays: r.payment_terms_days,
     lines,
     vatBreakdown: json<InvoiceDraft['vatBreakdown']>(r.vat_breakdown),
-    totals: { netTotal: r.net_total, vatTotal: r.vat_total, grossTotal: r.gross_total, payableAmount: r.gross_total },
+    totals: {
+      netTotal: r.net_total,
+      vatTotal: r.vat_total,
+      grossTotal: r.gross_total,
+      payableAmount: r.gross_total,
+    },
     ...(extras.notes ? { notes: extras.notes } : {}),
     // BT-25/26, the preceding invoice: the credited one, or the one a supplementary invoice complements.
-    ...((r.credited_number ?? r.supplemented_number) ? { precedingInvoiceNumber: (r.credited_number ?? r.supplemented_number)! } : {}),
-    ...((r.credited_issue_date ?? r.supplemented_issue_date) ? { precedingInvoiceDate: (r.credited_issue_date ?? r.supplemented_issue_date)! } : {}),
+    ...((r.credited_number ?? r.supplemented_number)
+      ? { precedingInvoiceNumber: (r.credited_number ?? r.supplemented_number)! }
+      : {}),
+    ...((r.credited_issue_date ?? r.supplemented_issue_date)
+      ? { precedingInvoiceDate: (r.credited_issue_date ?? r.supplemented_issue_date)! }
+      : {}),
     ...(r.credit_reason ? { reason: r.credit_reason } : {}),
   };
   const document: InvoiceDraft | IssuedInvoiceDocument = issued

@@ -41,7 +41,6 @@ import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
 import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
-
 const CUSTOMERS = `
 select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency, c.time_zone,
        c.payment_terms_days, c.address, c.registration_number,
@@ -102,7 +101,6 @@ update charges c set invoice_id = null
 from jsonb_to_recordset(?::jsonb) as x(account text, invoice_id bigint)
 where c.customer_account = x.account and c.invoice_id = x.invoice_id`;
 
-
 export class PostgresInvoiceStore implements InvoiceStore {
   /** Chunks of different customers close side by side on a server (one commits while another builds). */
   readonly closeParallelism: number;
@@ -121,7 +119,13 @@ export class PostgresInvoiceStore implements InvoiceStore {
   async customers(accounts?: string[]): Promise<BillingCustomer[]> {
     const rows = rowsOf<Record<string, unknown>>(
       accounts
-        ? await this.knex.raw(CUSTOMERS.replace('%WHERE%', 'where c.external_id in (select jsonb_array_elements_text(?::jsonb))'), [JSON.stringify(accounts)])
+        ? await this.knex.raw(
+            CUSTOMERS.replace(
+              '%WHERE%',
+              'where c.external_id in (select jsonb_array_elements_text(?::jsonb))',
+            ),
+            [JSON.stringify(accounts)],
+          )
         : await this.knex.raw(CUSTOMERS.replace('%WHERE%', '')),
     );
     return rows.map((r) => ({
@@ -135,33 +139,40 @@ export class PostgresInvoiceStore implements InvoiceStore {
       timeZone: r.time_zone as string,
       paymentTermsDays: r.payment_terms_days as number,
       address: json<BillingCustomer['address']>(r.address) ?? {},
-      contracts: json<{
-        validFrom: string;
-        validTo: string | null;
-        cycle: BillingCycle;
-        anchorDay: number;
-        pricePlan: string | null;
-        includedMinutes: string | null;
-        minimumCommitment: string | null;
-      }[]>(
-        r.contracts,
-      ).map(
-        (k): BillingContract => ({
-          validFrom: toDate(k.validFrom),
-          validTo: k.validTo ? toDate(k.validTo) : undefined,
-          cycle: k.cycle,
-          anchorDay: k.anchorDay,
-          pricePlan: k.pricePlan ?? undefined,
-          includedMinutes: k.includedMinutes ?? undefined,
-          minimumCommitment: k.minimumCommitment ?? undefined,
-        }),
-      ),
+      contracts: json<
+        {
+          validFrom: string;
+          validTo: string | null;
+          cycle: BillingCycle;
+          anchorDay: number;
+          pricePlan: string | null;
+          includedMinutes: string | null;
+          minimumCommitment: string | null;
+        }[]
+      >(r.contracts).map((k): BillingContract => ({
+        validFrom: toDate(k.validFrom),
+        validTo: k.validTo ? toDate(k.validTo) : undefined,
+        cycle: k.cycle,
+        anchorDay: k.anchorDay,
+        pricePlan: k.pricePlan ?? undefined,
+        includedMinutes: k.includedMinutes ?? undefined,
+        minimumCommitment: k.minimumCommitment ?? undefined,
+      })),
     }));
   }
 
   async closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>> {
-    const rows = rowsOf<{ external_id: string; closed_until: Date | string | null; first_open: Date | string | null }>(await this.knex.raw(CLOSING_STATE));
-    return new Map(rows.map((r) => [r.external_id, { closedUntil: optionalDate(r.closed_until), firstOpenCharge: optionalDate(r.first_open) }]));
+    const rows = rowsOf<{
+      external_id: string;
+      closed_until: Date | string | null;
+      first_open: Date | string | null;
+    }>(await this.knex.raw(CLOSING_STATE));
+    return new Map(
+      rows.map((r) => [
+        r.external_id,
+        { closedUntil: optionalDate(r.closed_until), firstOpenCharge: optionalDate(r.first_open) },
+      ]),
+    );
   }
 
   async closeTargets(
@@ -172,13 +183,15 @@ export class PostgresInvoiceStore implements InvoiceStore {
     if (!targets.length) return [];
     const accounts = new Set<string>();
     for (const t of targets) {
-      if (accounts.has(t.customer.account)) throw new Error(`closeTargets: two periods of ${t.customer.account} in one call`);
+      if (accounts.has(t.customer.account))
+        throw new Error(`closeTargets: two periods of ${t.customer.account} in one call`);
       accounts.add(t.customer.account);
     }
     const sorted = [...targets].sort((a, b) => cmp(a.customer.account, b.customer.account));
     const outcomes = await this.retrying(() =>
       this.knex.transaction(async (trx) => {
-        if (this.database.kind === 'postgresql') await trx.raw('set transaction isolation level repeatable read');
+        if (this.database.kind === 'postgresql')
+          await trx.raw('set transaction isolation level repeatable read');
         const won = new Set(
           rowsOf<{ customer_account: string; period_key: string }>(
             await trx.raw(CLAIM_PERIODS, [
@@ -198,7 +211,10 @@ export class PostgresInvoiceStore implements InvoiceStore {
         // Lost: closed before (or by a concurrent closer that has committed by now).
         const lost = sorted.filter((t) => !won.has(t.customer.account));
         if (lost.length) {
-          const existing = await existingInvoices(trx, lost.map((t) => [t.customer.account, t.period.key]));
+          const existing = await existingInvoices(
+            trx,
+            lost.map((t) => [t.customer.account, t.period.key]),
+          );
           for (const t of lost) {
             outcomes.set(t.customer.account, {
               account: t.customer.account,
@@ -212,7 +228,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
           const ids = await allocateInvoiceIds(trx, mine.length);
           const idOf = new Map(mine.map((t, i) => [t.customer.account, ids[i]!]));
           const groups = new Map<string, ChargeGroup[]>();
-          const claimed = rowsOf<ChargeGroupRow & { account: string }>(await trx.raw(CLAIM_CHARGES, [targetsJson(mine, (a) => idOf.get(a)!)]));
+          const claimed = rowsOf<ChargeGroupRow & { account: string }>(
+            await trx.raw(CLAIM_CHARGES, [targetsJson(mine, (a) => idOf.get(a)!)]),
+          );
           for (const r of claimed) {
             const list = groups.get(r.account) ?? [];
             list.push(toChargeGroup(r));
@@ -231,21 +249,39 @@ export class PostgresInvoiceStore implements InvoiceStore {
             }
             if (decision.kind === 'invoice') {
               toInsert.push({ id: idOf.get(account)!, target: t, draft: decision.draft });
-              outcomes.set(account, { account, periodKey: t.period.key, result: 'closed', invoiceId: idOf.get(account) });
+              outcomes.set(account, {
+                account,
+                periodKey: t.period.key,
+                result: 'closed',
+                invoiceId: idOf.get(account),
+              });
             } else if (decision.kind === 'empty') {
               outcomes.set(account, { account, periodKey: t.period.key, result: 'closed' });
             } else {
               // Not closed after all: give the period and its charges back, to close once fixed.
               release.push(account);
-              outcomes.set(account, { account, periodKey: t.period.key, result: 'skipped', reason: decision.reason });
+              outcomes.set(account, {
+                account,
+                periodKey: t.period.key,
+                result: 'skipped',
+                reason: decision.reason,
+              });
             }
           }
           if (release.length) {
-            await trx.raw(UNCLAIM_CHARGES, [JSON.stringify(release.map((account) => ({ account, invoice_id: idOf.get(account)! })))]);
+            await trx.raw(UNCLAIM_CHARGES, [
+              JSON.stringify(release.map((account) => ({ account, invoice_id: idOf.get(account)! }))),
+            ]);
             await trx.raw(
               `delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)
                where p.customer_account = x.account and p.period_key = x.period_key`,
-              [JSON.stringify(mine.filter((t) => release.includes(t.customer.account)).map((t) => ({ account: t.customer.account, period_key: t.period.key })))],
+              [
+                JSON.stringify(
+                  mine
+                    .filter((t) => release.includes(t.customer.account))
+                    .map((t) => ({ account: t.customer.account, period_key: t.period.key })),
+                ),
+              ],
             );
           }
           await insertDocuments(
@@ -271,7 +307,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
     const created = outcomes.flatMap((o) => (o.result === 'closed' && o.invoiceId ? [o.invoiceId] : []));
     if (options.issueDate && created.length) {
       const issueDate = options.issueDate;
-      await this.retrying(() => this.knex.transaction((trx) => issueIn(trx, created, { series: options.series, issueDate })));
+      await this.retrying(() =>
+        this.knex.transaction((trx) => issueIn(trx, created, { series: options.series, issueDate })),
+      );
     }
     return outcomes;
   }
@@ -283,7 +321,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
   async findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined> {
     const rows = key.id
       ? rowsOf<{ id: string }>(await this.knex.raw(`select id::text from invoices where id = ?`, [key.id]))
-      : rowsOf<{ id: string }>(await this.knex.raw(`select id::text from invoices where number = ?`, [key.number ?? '']));
+      : rowsOf<{ id: string }>(
+          await this.knex.raw(`select id::text from invoices where number = ?`, [key.number ?? '']),
+        );
     return rows[0]?.id;
   }
 
@@ -324,15 +364,28 @@ export class PostgresInvoiceStore implements InvoiceStore {
                  order by i.period_start desc, i.id asc limit ${limit + 1}`;
     const rows = rowsOf<{ id: string; period_start: Date | string }>(await this.knex.raw(sql, params));
     const page = rows.slice(0, limit);
-    const invoices = await loadInvoices(this.knex, page.map((r) => r.id));
+    const invoices = await loadInvoices(
+      this.knex,
+      page.map((r) => r.id),
+    );
     const last = page[page.length - 1];
-    return { invoices, next: rows.length > limit && last ? [toDate(last.period_start).toISOString(), last.id] : undefined };
+    return {
+      invoices,
+      next: rows.length > limit && last ? [toDate(last.period_start).toISOString(), last.id] : undefined,
+    };
   }
 
   async runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]> {
     // Whole days from the totals ingest keeps; the day of `until` from its current charges, summed
     // per group as the totals are (billed seconds rounded per group and day), so both parts agree.
-    const rows = rowsOf<{ access_type: AccessType; zone: string; currency: string; calls: string; billed_seconds: string; amount: string }>(
+    const rows = rowsOf<{
+      access_type: AccessType;
+      zone: string;
+      currency: string;
+      calls: string;
+      billed_seconds: string;
+      amount: string;
+    }>(
       await this.knex.raw(
         `select access_type, zone, currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
          from (
@@ -347,10 +400,24 @@ export class PostgresInvoiceStore implements InvoiceStore {
            group by 1, 2, 3
          ) parts
          group by access_type, zone, currency order by access_type, zone, currency`,
-        [account, span.fromLocalDate, span.untilLocalDate, account, span.untilDayStart.toISOString(), span.until.toISOString()],
+        [
+          account,
+          span.fromLocalDate,
+          span.untilLocalDate,
+          account,
+          span.untilDayStart.toISOString(),
+          span.until.toISOString(),
+        ],
       ),
     );
-    return rows.map((r) => ({ accessType: r.access_type, zone: r.zone, currency: r.currency, calls: Number(r.calls), billedSeconds: r.billed_seconds, amount: r.amount }));
+    return rows.map((r) => ({
+      accessType: r.access_type,
+      zone: r.zone,
+      currency: r.currency,
+      calls: Number(r.calls),
+      billedSeconds: r.billed_seconds,
+      amount: r.amount,
+    }));
   }
 
   async unratedCount(account: string, from: Date, to: Date): Promise<number> {
@@ -368,7 +435,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
       this.knex.transaction(async (trx) => {
         const tx: InvoiceTx = {
           async lockInvoice(id) {
-            const rows = rowsOf<{ id: string }>(await trx.raw(`select id::text from invoices where id = ? for update`, [id]));
+            const rows = rowsOf<{ id: string }>(
+              await trx.raw(`select id::text from invoices where id = ? for update`, [id]),
+            );
             if (!rows.length) return undefined;
             return (await loadInvoices(trx, [id]))[0];
           },
@@ -407,7 +476,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
           issue: async (ids, options) => {
             await issueIn(trx, ids, options);
           },
-          once: (key: RequestKey, run: () => Promise<string>) => once(trx, key, run, { encode: (v) => v, decode: (v) => String(v) }),
+          once: (key: RequestKey, run: () => Promise<string>) =>
+            once(trx, key, run, { encode: (v) => v, decode: (v) => String(v) }),
         };
         return fn(tx);
       }),
@@ -434,8 +504,10 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-
-async function existingInvoices(db: Knex | Knex.Transaction, keys: [string, string][]): Promise<Map<string, string>> {
+async function existingInvoices(
+  db: Knex | Knex.Transaction,
+  keys: [string, string][],
+): Promise<Map<string, string>> {
   const rows = rowsOf<{ customer_account: string; period_key: string; id: string }>(
     await db.raw(
       `select i.customer_account, i.period_key, i.id::text from invoices i

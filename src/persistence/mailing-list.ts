@@ -16,7 +16,11 @@ export interface MailingListEntry {
 }
 
 /** `monthStart`/`nextMonthStart` are local dates "YYYY-MM-01", read in each customer's zone. */
-export async function mailingList(database: Database, monthStart: string, nextMonthStart: string): Promise<MailingListEntry[]> {
+export async function mailingList(
+  database: Database,
+  monthStart: string,
+  nextMonthStart: string,
+): Promise<MailingListEntry[]> {
   const rows = rowsOf<{ external_id: string; name: string; email: string | null; address: unknown }>(
     await database.orm.em.getKnex().raw(
       `select c.external_id, c.name, c.email, c.address from customers c
@@ -30,7 +34,8 @@ export async function mailingList(database: Database, monthStart: string, nextMo
     ),
   );
   return rows.map((r) => {
-    const a = json<{ lines?: string[]; postalCode?: string; city?: string; countryCode?: string }>(r.address) ?? {};
+    const a =
+      json<{ lines?: string[]; postalCode?: string; city?: string; countryCode?: string }>(r.address) ?? {};
     return {
       externalId: r.external_id,
       name: r.name,

@@ -25,7 +25,10 @@ export class PostgresRequestLedger implements RequestLedger {
     );
     if (claimed.length) return {};
     const [stored] = rowsOf<{ request_hash: string; response: unknown }>(
-      await this.knex.raw(`select request_hash, response from idempotency_keys where scope = ? and request_id = ?`, [key.scope, key.requestId]),
+      await this.knex.raw(
+        `select request_hash, response from idempotency_keys where scope = ? and request_id = ?`,
+        [key.scope, key.requestId],
+      ),
     );
     // Released by a failed twin in between: the key is free again, and this call runs.
     if (!stored) return this.claim(key);
@@ -44,10 +47,9 @@ export class PostgresRequestLedger implements RequestLedger {
   }
 
   async release(key: RequestKey): Promise<void> {
-    await this.knex.raw(`delete from idempotency_keys where scope = ? and request_id = ? and request_hash = ? and response is null`, [
-      key.scope,
-      key.requestId,
-      key.requestHash,
-    ]);
+    await this.knex.raw(
+      `delete from idempotency_keys where scope = ? and request_id = ? and request_hash = ? and response is null`,
+      [key.scope, key.requestId, key.requestHash],
+    );
   }
 }

@@ -16,15 +16,27 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ChargeGroup, IssueOptions, StoredInvoice } from '../app/invoicing/ports';
-import type { ChargeReplacement, NewCorrection, RerateCall, ReplacedCharge, RerateStore, RerateTx } from '../app/invoicing/rerate-ports';
+import type {
+  ChargeReplacement,
+  NewCorrection,
+  RerateCall,
+  ReplacedCharge,
+  RerateStore,
+  RerateTx,
+} from '../app/invoicing/rerate-ports';
 import type { InvoiceDraft } from '../domain/invoicing/types';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsDeltaCte } from './daily-totals-sql';
-import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices, replaceDraftContent } from './invoice-documents';
+import {
+  allocateInvoiceIds,
+  insertDocuments,
+  issueIn,
+  loadInvoices,
+  replaceDraftContent,
+} from './invoice-documents';
 import { once, retryOnConflict, rowsOf } from './sql-helpers';
-
 
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
@@ -124,7 +136,9 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
     },
 
     async calls(account, from, to, afterCdrId, limit): Promise<RerateCall[]> {
-      const rows = rowsOf<CallRow>(await trx.raw(CALLS, [account, from.toISOString(), to.toISOString(), afterCdrId, limit]));
+      const rows = rowsOf<CallRow>(
+        await trx.raw(CALLS, [account, from.toISOString(), to.toISOString(), afterCdrId, limit]),
+      );
       return rows.map((r) => ({
         cdrId: r.cdr_id,
         cdr: fromRow(r),
@@ -147,11 +161,22 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       // new one arrives. RETURNING gives each old charge's invoice as of now, not as it was read.
       const old = rows.flatMap((r) => (r.oldChargeId ? [r.oldChargeId] : []));
       const superseded = new Map(
-        old.length ? rowsOf<{ id: string; cdr_id: string; invoice_id: string | null }>(await trx.raw(SUPERSEDE, [JSON.stringify(old)])).map((r) => [r.cdr_id, r]) : [],
+        old.length
+          ? rowsOf<{ id: string; cdr_id: string; invoice_id: string | null }>(
+              await trx.raw(SUPERSEDE, [JSON.stringify(old)]),
+            ).map((r) => [r.cdr_id, r])
+          : [],
       );
-      if (superseded.size !== old.length) throw new Error(`rerate: ${old.length - superseded.size} locked charges were superseded by someone else`);
+      if (superseded.size !== old.length)
+        throw new Error(
+          `rerate: ${old.length - superseded.size} locked charges were superseded by someone else`,
+        );
       const firsts = rows.filter((r) => !r.oldChargeId).map((r) => r.cdrId);
-      const flipped = new Set(firsts.length ? rowsOf<{ id: string }>(await trx.raw(MARK_RATED, [JSON.stringify(firsts)])).map((r) => r.id) : []);
+      const flipped = new Set(
+        firsts.length
+          ? rowsOf<{ id: string }>(await trx.raw(MARK_RATED, [JSON.stringify(firsts)])).map((r) => r.id)
+          : [],
+      );
       const stored = rows.filter((r) => r.oldChargeId || flipped.has(r.cdrId));
       const payload = stored.map((r) => ({
         cdr_id: r.cdrId,
@@ -182,11 +207,15 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
     async lockInvoices(ids): Promise<StoredInvoice[]> {
       if (!ids.length) return [];
       const locked = rowsOf<{ id: string }>(
-        await trx.raw(`select id::text from invoices where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) order by id for update`, [
-          JSON.stringify(ids),
-        ]),
+        await trx.raw(
+          `select id::text from invoices where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) order by id for update`,
+          [JSON.stringify(ids)],
+        ),
       );
-      return loadInvoices(trx, locked.map((r) => r.id));
+      return loadInvoices(
+        trx,
+        locked.map((r) => r.id),
+      );
     },
 
     async invoiceCharges(invoice, when): Promise<ChargeGroup[]> {
@@ -197,7 +226,12 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
            where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint
              and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
            group by ${CHARGE_GROUP_BY}`,
-          [invoice.periodStart.toISOString(), invoice.customerAccount, invoice.periodEnd.toISOString(), invoice.id],
+          [
+            invoice.periodStart.toISOString(),
+            invoice.customerAccount,
+            invoice.periodEnd.toISOString(),
+            invoice.id,
+          ],
         ),
       );
       return rows.map(toChargeGroup);

@@ -44,7 +44,12 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
     const part = (i: number) => row.files[i]!;
     return {
       hash: row.hash,
-      files: { ruleset: part(0).path, destinations: part(1).path, rates: part(2).path, calendar: part(3).path },
+      files: {
+        ruleset: part(0).path,
+        destinations: part(1).path,
+        rates: part(2).path,
+        calendar: part(3).path,
+      },
       ruleset: JSON.parse(part(0).content),
       destinations: JSON.parse(part(1).content),
       rates: JSON.parse(part(2).content),
@@ -66,7 +71,11 @@ export interface RuleSetUsageRow {
 }
 
 /** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */
-export async function listRuleSetUsage(database: Database, size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
+export async function listRuleSetUsage(
+  database: Database,
+  size: number,
+  pageToken?: string,
+): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
   // The key carries first_loaded_at as PostgreSQL's own text, to the microsecond: a JS Date would
   // cut it to milliseconds and page 2 would start again at the first row.
   const after = decodePageToken(pageToken, [isText, isText]) as [string, string] | undefined;
@@ -91,5 +100,11 @@ export async function listRuleSetUsage(database: Database, size: number, pageTok
     lastChargeAt: date(r.last_charge_at),
   }));
   const last = result.rows[size - 1];
-  return { rows, nextPageToken: result.rows.length > size && last ? encodePageToken([last.loaded_key as string, last.hash as string]) : '' };
+  return {
+    rows,
+    nextPageToken:
+      result.rows.length > size && last
+        ? encodePageToken([last.loaded_key as string, last.hash as string])
+        : '',
+  };
 }

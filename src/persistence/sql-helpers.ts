@@ -53,7 +53,10 @@ export async function once<T>(
     return value;
   }
   const [stored] = rowsOf<{ request_hash: string; response: unknown }>(
-    await trx.raw(`select request_hash, response from idempotency_keys where scope = ? and request_id = ?`, [key.scope, key.requestId]),
+    await trx.raw(`select request_hash, response from idempotency_keys where scope = ? and request_id = ?`, [
+      key.scope,
+      key.requestId,
+    ]),
   );
   if (!stored || stored.request_hash !== key.requestHash) throw requestIdReused(key);
   return codec.decode(json(stored.response));

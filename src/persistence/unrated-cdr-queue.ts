@@ -7,7 +7,13 @@ import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
 
-type Row = StoredRow & { id: string; unrated_reason: string; received_at: string | Date; last_rating_attempt_at: string | Date | null; rating_attempts: number };
+type Row = StoredRow & {
+  id: string;
+  unrated_reason: string;
+  received_at: string | Date;
+  last_rating_attempt_at: string | Date | null;
+  rating_attempts: number;
+};
 
 type Binding = string | number;
 
@@ -19,7 +25,9 @@ function where(filter: UnratedFilter): { sql: string; bindings: Binding[] } {
   if (filter.startFrom) (parts.push('start_time >= ?'), bindings.push(filter.startFrom.toISOString()));
   if (filter.startTo) (parts.push('start_time < ?'), bindings.push(filter.startTo.toISOString()));
   if (filter.keys?.length) {
-    parts.push(`(bridge_id, record_id) in (select bridge_id, record_id from jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text))`);
+    parts.push(
+      `(bridge_id, record_id) in (select bridge_id, record_id from jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text))`,
+    );
     bindings.push(JSON.stringify(filter.keys.map((k) => ({ bridge_id: k.bridgeId, record_id: k.recordId }))));
   }
   return { sql: parts.join(' and '), bindings };
@@ -47,20 +55,36 @@ export class PostgresUnratedQueue implements UnratedQueue {
     const w = where(filter);
     const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
     const page = after ? ` and (start_time, id) > (?::timestamptz, ?::bigint)` : '';
-    const rows = ((await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
-      ...w.bindings,
-      ...(after ?? []),
-      size + 1,
-    ])) as { rows: Row[] }).rows;
-    const total = ((await this.knex.raw(`select count(*)::int as n from cdrs where ${w.sql}`, w.bindings)) as { rows: { n: number }[] }).rows[0]!.n;
+    const rows = (
+      (await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
+        ...w.bindings,
+        ...(after ?? []),
+        size + 1,
+      ])) as { rows: Row[] }
+    ).rows;
+    const total = (
+      (await this.knex.raw(`select count(*)::int as n from cdrs where ${w.sql}`, w.bindings)) as {
+        rows: { n: number }[];
+      }
+    ).rows[0]!.n;
     const shown = rows.slice(0, size).map(toUnrated);
     const last = shown[shown.length - 1];
-    return { rows: shown, total, nextPageToken: rows.length > size && last ? encodePageToken([last.cdr.startTime.toISOString(), last.id]) : '' };
+    return {
+      rows: shown,
+      total,
+      nextPageToken:
+        rows.length > size && last ? encodePageToken([last.cdr.startTime.toISOString(), last.id]) : '',
+    };
   }
 
   async take(filter: UnratedFilter, limit: number) {
     const w = where(filter);
-    const rows = ((await this.knex.raw(`select * from cdrs where ${w.sql} order by id limit ?`, [...w.bindings, limit])) as { rows: Row[] }).rows;
+    const rows = (
+      (await this.knex.raw(`select * from cdrs where ${w.sql} order by id limit ?`, [
+        ...w.bindings,
+        limit,
+      ])) as { rows: Row[] }
+    ).rows;
     return rows.map(toUnrated);
   }
 
@@ -73,7 +97,14 @@ export class PostgresUnratedQueue implements UnratedQueue {
         const payload = JSON.stringify(
           rated.map(({ id, cdr, decision }) => {
             const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
-            return { id, customer_account: cdr.customerAccount, call_start: cdr.startTime.toISOString(), ...charge, rule_set_hash: charge.ruleSetHash, fired_rules: charge.firedRules };
+            return {
+              id,
+              customer_account: cdr.customerAccount,
+              call_start: cdr.startTime.toISOString(),
+              ...charge,
+              rule_set_hash: charge.ruleSetHash,
+              fired_rules: charge.firedRules,
+            };
           }),
         );
         // Only rows still unrated are flipped, so two racing retries charge a CDR once.
@@ -104,7 +135,11 @@ export class PostgresUnratedQueue implements UnratedQueue {
           `update cdrs set unrated_reason = x.reason, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
            from jsonb_to_recordset(?::jsonb) as x(id bigint, reason text)
            where cdrs.id = x.id and cdrs.rating_status = 'unrated'`,
-          [JSON.stringify(unrated.map((d) => ({ id: d.id, reason: (d.decision as { reason: string }).reason })))],
+          [
+            JSON.stringify(
+              unrated.map((d) => ({ id: d.id, reason: (d.decision as { reason: string }).reason })),
+            ),
+          ],
         );
       }
       return done;

@@ -27,14 +27,21 @@ export class DatabaseUnreachableError extends Error {
   override name = 'DatabaseUnreachableError';
 }
 
-export async function waitForDatabase(check: () => Promise<ConnectionCheck>, options: WaitOptions): Promise<void> {
+export async function waitForDatabase(
+  check: () => Promise<ConnectionCheck>,
+  options: WaitOptions,
+): Promise<void> {
   const started = Date.now();
   const deadline = started + options.budgetMs;
   let delay = options.firstDelayMs ?? 250;
   for (let attempt = 1; ; attempt++) {
     const result = await check();
     if (result.ok) {
-      if (attempt > 1) options.logger?.info({ database: options.target, attempts: attempt, waitedMs: Date.now() - started }, 'database reachable');
+      if (attempt > 1)
+        options.logger?.info(
+          { database: options.target, attempts: attempt, waitedMs: Date.now() - started },
+          'database reachable',
+        );
       return;
     }
     const remaining = deadline - Date.now();

@@ -19,7 +19,7 @@ export type LoadResult =
   | { ok: true; book: RuleBook; files: { path: string; sha256: string }[] }
   | { ok: false; violations: RuleViolation[] };
 
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
+const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 export function schemaValidator(name: keyof typeof SCHEMAS): ValidateFunction {
@@ -53,7 +53,11 @@ function valueAt(doc: unknown, pointer: string): unknown {
 }
 
 /** Ajv errors as violations, in words, without the noise of if/then branches. */
-export function schemaViolations(file: string, doc: unknown, errors: ErrorObject[] | null | undefined): RuleViolation[] {
+export function schemaViolations(
+  file: string,
+  doc: unknown,
+  errors: ErrorObject[] | null | undefined,
+): RuleViolation[] {
   const out: RuleViolation[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -73,10 +77,19 @@ export function schemaViolations(file: string, doc: unknown, errors: ErrorObject
       reason = `missing required property ${JSON.stringify(prop)}`;
     } else if (e.keyword === 'enum') {
       const allowed = (e.params as { allowedValues: string[] }).allowedValues;
-      const what = e.instancePath.endsWith('/fact') ? 'unknown fact' : e.instancePath.endsWith('/operator') ? 'unknown operator' : 'not allowed:';
+      const what = e.instancePath.endsWith('/fact')
+        ? 'unknown fact'
+        : e.instancePath.endsWith('/operator')
+          ? 'unknown operator'
+          : 'not allowed:';
       const hint = typeof value === 'string' ? closest(value, allowed.map(String)) : undefined;
       reason = `${what} ${JSON.stringify(value)}${hint ? ` (did you mean "${hint}"?)` : ''}; allowed: ${allowed.join(', ')}`;
-    } else if (e.keyword === 'pattern' || e.keyword === 'type' || e.keyword === 'minimum' || e.keyword === 'maximum') {
+    } else if (
+      e.keyword === 'pattern' ||
+      e.keyword === 'type' ||
+      e.keyword === 'minimum' ||
+      e.keyword === 'maximum'
+    ) {
       reason = `${JSON.stringify(value)}: ${reason}`;
     } else if (e.keyword === 'propertyNames') {
       continue; // reported by the "pattern" error on the name itself
@@ -115,7 +128,10 @@ export async function findRuleSetDirs(dir: string): Promise<string[]> {
 }
 
 /** Parses JSON, reporting the line and column of a syntax error. */
-export function parseJsonFile(file: string, text: string): { ok: true; doc: unknown } | { ok: false; violation: RuleViolation } {
+export function parseJsonFile(
+  file: string,
+  text: string,
+): { ok: true; doc: unknown } | { ok: false; violation: RuleViolation } {
   try {
     return { ok: true, doc: JSON.parse(text) };
   } catch (e) {
@@ -134,7 +150,10 @@ export function parseJsonFile(file: string, text: string): { ok: true; doc: unkn
 export async function readRuleSetSource(
   root: string,
   setDir: string,
-): Promise<{ ok: true; source: RuleSetSource; files: { path: string; sha256: string }[] } | { ok: false; violations: RuleViolation[] }> {
+): Promise<
+  | { ok: true; source: RuleSetSource; files: { path: string; sha256: string }[] }
+  | { ok: false; violations: RuleViolation[] }
+> {
   const violations: RuleViolation[] = [];
   const docs: Record<string, unknown> = {};
   const files: { path: string; sha256: string }[] = [];
@@ -147,7 +166,11 @@ export async function readRuleSetSource(
     try {
       text = await readFile(abs, 'utf8');
     } catch {
-      violations.push({ file: rel, jsonPath: '$', reason: `missing file (a rule set has ${PARTS.map((p) => p + '.json').join(', ')})` });
+      violations.push({
+        file: rel,
+        jsonPath: '$',
+        reason: `missing file (a rule set has ${PARTS.map((p) => p + '.json').join(', ')})`,
+      });
       continue;
     }
     files.push({ path: rel, sha256: sha256(text) });
@@ -197,7 +220,12 @@ export async function loadRuleBook(dir: string): Promise<LoadResult> {
   try {
     dirs = await findRuleSetDirs(dir);
   } catch (e) {
-    return { ok: false, violations: [{ file: dir, jsonPath: '$', reason: `cannot read rules directory: ${(e as Error).message}` }] };
+    return {
+      ok: false,
+      violations: [
+        { file: dir, jsonPath: '$', reason: `cannot read rules directory: ${(e as Error).message}` },
+      ],
+    };
   }
   const violations: RuleViolation[] = [];
   const sources: RuleSetSource[] = [];
@@ -210,7 +238,12 @@ export async function loadRuleBook(dir: string): Promise<LoadResult> {
       files.push(...r.files);
     }
   }
-  if (dirs.length === 0) violations.push({ file: dir, jsonPath: '$', reason: 'no rule set found (a rule set is a directory with ruleset.json)' });
+  if (dirs.length === 0)
+    violations.push({
+      file: dir,
+      jsonPath: '$',
+      reason: 'no rule set found (a rule set is a directory with ruleset.json)',
+    });
   if (violations.length) return { ok: false, violations };
   const built = buildRuleBook(sources);
   if (!built.ok) return built;
@@ -220,5 +253,6 @@ export async function loadRuleBook(dir: string): Promise<LoadResult> {
 /** Writes the JSON Schemas for editors into `dir` (rules/schema). */
 export async function writeSchemaFiles(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const [name, schema] of Object.entries(SCHEMAS)) await writeFile(path.join(dir, name), JSON.stringify(schema, null, 2) + '\n');
+  for (const [name, schema] of Object.entries(SCHEMAS))
+    await writeFile(path.join(dir, name), JSON.stringify(schema, null, 2) + '\n');
 }

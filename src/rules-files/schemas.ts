@@ -6,8 +6,17 @@ import { ACCESS_TYPES, FEATURES } from '../domain/cdr.js';
 import { FACT_NAMES, OPERATORS, EVENT_TYPES } from '../domain/rating/facts.js';
 
 const DRAFT = 'http://json-schema.org/draft-07/schema#';
-const decimal = { type: 'string', pattern: '^\\d{1,30}(\\.\\d{1,20})?$', description: 'a decimal amount as text, e.g. "0.25"' };
-const weekday = { type: 'integer', minimum: 1, maximum: 7, description: 'ISO weekday: 1 = Monday ... 7 = Sunday' };
+const decimal = {
+  type: 'string',
+  pattern: '^\\d{1,30}(\\.\\d{1,20})?$',
+  description: 'a decimal amount as text, e.g. "0.25"',
+};
+const weekday = {
+  type: 'integer',
+  minimum: 1,
+  maximum: 7,
+  description: 'ISO weekday: 1 = Monday ... 7 = Sunday',
+};
 
 export const rulesetSchema = {
   $schema: DRAFT,
@@ -21,9 +30,15 @@ export const rulesetSchema = {
     name: { type: 'string', minLength: 1 },
     version: { type: 'string', minLength: 1, description: 'a version label finance chooses, e.g. "2025.2"' },
     description: { type: 'string' },
-    effectiveFrom: { type: 'string', description: 'ISO 8601 with offset; calls starting at or after it use this set' },
+    effectiveFrom: {
+      type: 'string',
+      description: 'ISO 8601 with offset; calls starting at or after it use this set',
+    },
     currency: { type: 'string', pattern: '^[A-Z]{3}$' },
-    defaultTimeZone: { type: 'string', description: 'IANA zone used when the customer has none, e.g. Europe/Stockholm' },
+    defaultTimeZone: {
+      type: 'string',
+      description: 'IANA zone used when the customer has none, e.g. Europe/Stockholm',
+    },
     rounding: {
       type: 'object',
       additionalProperties: false,
@@ -36,35 +51,47 @@ export const rulesetSchema = {
     zoneBy: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(ACCESS_TYPES.map((a) => [a, { enum: ['calledNumber', 'callerNumber'] }])),
+      properties: Object.fromEntries(
+        ACCESS_TYPES.map((a) => [a, { enum: ['calledNumber', 'callerNumber'] }]),
+      ),
     },
     rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
     periodPricing: { $ref: '#/definitions/periodPricing' },
   },
   definitions: {
     periodPricing: {
-      type: 'object', additionalProperties: false, required: ['plans'],
-      description: 'pricing per billing period (included minutes, volume tiers, minimum commitment) by contract price plan',
+      type: 'object',
+      additionalProperties: false,
+      required: ['plans'],
+      description:
+        'pricing per billing period (included minutes, volume tiers, minimum commitment) by contract price plan',
       properties: {
         description: { type: 'string' },
         plans: {
-          type: 'object', minProperties: 1,
-          description: 'contract price plan -> its period pricing; "*" for a customer whose plan has no entry (or who has none)',
+          type: 'object',
+          minProperties: 1,
+          description:
+            'contract price plan -> its period pricing; "*" for a customer whose plan has no entry (or who has none)',
           propertyNames: { pattern: '^\\S(.*\\S)?$' },
           additionalProperties: { $ref: '#/definitions/periodPricingPlan' },
         },
       },
     },
     periodPricingPlan: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         includedMinutes: {
-          type: 'object', additionalProperties: false, required: ['minutes'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['minutes'],
           description: 'free minutes per period, used up most expensive first',
           properties: { minutes: decimal, accessTypes: { $ref: '#/definitions/accessTypes' } },
         },
         volumeTiers: {
-          type: 'object', additionalProperties: false, required: ['model', 'tiers'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['model', 'tiers'],
           description: "the period's minutes priced on tiers, in addition to the rated calls",
           properties: {
             model: { enum: ['graduated', 'volume'] },
@@ -75,16 +102,24 @@ export const rulesetSchema = {
           },
         },
         minimumCommitment: {
-          type: 'object', additionalProperties: false, required: ['amount'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['amount'],
           description: 'minimum net amount per period; a top-up line adds the difference',
           properties: { amount: decimal, vatRate: decimal, description: { type: 'string' } },
         },
       },
     },
     volumeTier: {
-      type: 'object', additionalProperties: false, required: ['upTo', 'unitPrice'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['upTo', 'unitPrice'],
       properties: {
-        upTo: { type: ['string', 'null'], pattern: decimal.pattern, description: 'inclusive upper bound in minutes; null for the last tier' },
+        upTo: {
+          type: ['string', 'null'],
+          pattern: decimal.pattern,
+          description: 'inclusive upper bound in minutes; null for the last tier',
+        },
         unitPrice: decimal,
         flatFee: decimal,
       },
@@ -127,19 +162,33 @@ export const rulesetSchema = {
       },
     },
     allCondition: {
-      type: 'object', additionalProperties: false, required: ['all'],
-      properties: { all: { type: 'array', items: { $ref: '#/definitions/condition' } }, priority: { type: 'integer', minimum: 1 } },
+      type: 'object',
+      additionalProperties: false,
+      required: ['all'],
+      properties: {
+        all: { type: 'array', items: { $ref: '#/definitions/condition' } },
+        priority: { type: 'integer', minimum: 1 },
+      },
     },
     anyCondition: {
-      type: 'object', additionalProperties: false, required: ['any'],
-      properties: { any: { type: 'array', items: { $ref: '#/definitions/condition' } }, priority: { type: 'integer', minimum: 1 } },
+      type: 'object',
+      additionalProperties: false,
+      required: ['any'],
+      properties: {
+        any: { type: 'array', items: { $ref: '#/definitions/condition' } },
+        priority: { type: 'integer', minimum: 1 },
+      },
     },
     notCondition: {
-      type: 'object', additionalProperties: false, required: ['not'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['not'],
       properties: { not: { $ref: '#/definitions/condition' }, priority: { type: 'integer', minimum: 1 } },
     },
     factCondition: {
-      type: 'object', additionalProperties: false, required: ['fact', 'operator', 'value'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['fact', 'operator', 'value'],
       properties: {
         fact: { enum: FACT_NAMES },
         operator: { enum: [...OPERATORS] },
@@ -148,24 +197,62 @@ export const rulesetSchema = {
       },
     },
     event: {
-      type: 'object', additionalProperties: false, required: ['type', 'params'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'params'],
       properties: { type: { enum: [...EVENT_TYPES] }, params: { type: 'object' } },
       allOf: [
         {
           if: { required: ['type'], properties: { type: { const: 'rate' } } },
-          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['rateCard'], properties: { rateCard: { type: 'string' } } } } },
+          then: {
+            properties: {
+              params: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['rateCard'],
+                properties: { rateCard: { type: 'string' } },
+              },
+            },
+          },
         },
         {
           if: { required: ['type'], properties: { type: { const: 'reject' } } },
-          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason: { type: 'string', minLength: 1 } } } } },
+          then: {
+            properties: {
+              params: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['reason'],
+                properties: { reason: { type: 'string', minLength: 1 } },
+              },
+            },
+          },
         },
         {
           if: { required: ['type'], properties: { type: { const: 'discount' } } },
-          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['percent'], properties: { percent: decimal, label: { type: 'string' } } } } },
+          then: {
+            properties: {
+              params: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['percent'],
+                properties: { percent: decimal, label: { type: 'string' } },
+              },
+            },
+          },
         },
         {
           if: { required: ['type'], properties: { type: { const: 'surcharge' } } },
-          then: { properties: { params: { type: 'object', additionalProperties: false, required: ['name'], properties: { name: { type: 'string', minLength: 1 }, amount: decimal, perMinute: decimal } } } },
+          then: {
+            properties: {
+              params: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name'],
+                properties: { name: { type: 'string', minLength: 1 }, amount: decimal, perMinute: decimal },
+              },
+            },
+          },
         },
       ],
     },
@@ -176,7 +263,9 @@ export const destinationsSchema = {
   $schema: DRAFT,
   $id: 'destinations.schema.json',
   title: 'Destination prefixes to zones (destinations.json); longest prefix wins',
-  type: 'object', additionalProperties: false, required: ['prefixes'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['prefixes'],
   properties: {
     $schema: { type: 'string' },
     prefixes: {
@@ -187,29 +276,48 @@ export const destinationsSchema = {
   },
 } as const;
 
-const slots = { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['fromSecond', 'rate'], properties: { fromSecond: { type: 'integer', minimum: 0 }, rate: decimal } } };
+const slots = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['fromSecond', 'rate'],
+    properties: { fromSecond: { type: 'integer', minimum: 0 }, rate: decimal },
+  },
+};
 export const ratesSchema = {
   $schema: DRAFT,
   $id: 'rates.schema.json',
   title: 'Rate cards (rates.json)',
-  type: 'object', additionalProperties: false, required: ['rateCards'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['rateCards'],
   properties: {
     $schema: { type: 'string' },
     rateCards: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
       additionalProperties: {
-        type: 'object', additionalProperties: false, required: ['rateUnit', 'firstIncrement', 'nextIncrement', 'rates'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['rateUnit', 'firstIncrement', 'nextIncrement', 'rates'],
         properties: {
           description: { type: 'string' },
-          rateUnit: { type: 'integer', minimum: 1, description: 'seconds the rate is quoted for; 60 = per minute' },
+          rateUnit: {
+            type: 'integer',
+            minimum: 1,
+            description: 'seconds the rate is quoted for; 60 = per minute',
+          },
           firstIncrement: { type: 'integer', minimum: 1 },
           nextIncrement: { type: 'integer', minimum: 1 },
           connectFee: decimal,
           minimumCharge: decimal,
           maximumCharge: decimal,
           rates: {
-            type: 'object', additionalProperties: false, minProperties: 1,
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
             properties: { peak: slots, offpeak: slots, weekend: slots, holiday: slots, any: slots },
           },
         },
@@ -223,15 +331,26 @@ export const calendarSchema = {
   $schema: DRAFT,
   $id: 'calendar.schema.json',
   title: 'Peak hours, weekends and holidays (calendar.json), in the customer time zone',
-  type: 'object', additionalProperties: false, required: ['weekendDays', 'peak', 'holidays'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['weekendDays', 'peak', 'holidays'],
   properties: {
     $schema: { type: 'string' },
     weekendDays: { type: 'array', items: weekday, uniqueItems: true },
     peak: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['days', 'from', 'to'], properties: { days: { type: 'array', items: weekday, minItems: 1 }, from: hhmm, to: hhmm } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['days', 'from', 'to'],
+        properties: { days: { type: 'array', items: weekday, minItems: 1 }, from: hhmm, to: hhmm },
+      },
     },
-    holidays: { type: 'array', items: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' }, uniqueItems: true },
+    holidays: {
+      type: 'array',
+      items: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+      uniqueItems: true,
+    },
   },
 } as const;
 
@@ -239,12 +358,16 @@ export const caseSchema = {
   $schema: DRAFT,
   $id: 'case.schema.json',
   title: 'An example call and the price it must get (cases/*.json), run by `billing rules test`',
-  type: 'object', additionalProperties: false, required: ['description', 'cdr', 'expect'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['description', 'cdr', 'expect'],
   properties: {
     $schema: { type: 'string' },
     description: { type: 'string' },
     cdr: {
-      type: 'object', additionalProperties: false, required: ['accessType', 'startTime', 'durationSeconds'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessType', 'startTime', 'durationSeconds'],
       properties: {
         accessType: { enum: [...ACCESS_TYPES] },
         customerAccount: { type: 'string' },
@@ -260,26 +383,39 @@ export const caseSchema = {
       },
     },
     context: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         customerAccount: { type: 'string' },
         timeZone: { type: 'string' },
         contract: {
-          type: 'object', additionalProperties: false, required: ['id'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['id'],
           properties: {
             id: { type: 'string' },
             discountPercent: decimal,
             pricePlan: { type: 'string' },
             specialPrices: {
               type: 'array',
-              items: { type: 'object', additionalProperties: false, required: ['accessType', 'ratePerMinute'], properties: { accessType: { enum: [...ACCESS_TYPES] }, zone: { type: 'string' }, ratePerMinute: decimal } },
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['accessType', 'ratePerMinute'],
+                properties: {
+                  accessType: { enum: [...ACCESS_TYPES] },
+                  zone: { type: 'string' },
+                  ratePerMinute: decimal,
+                },
+              },
             },
           },
         },
       },
     },
     expect: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         amount: decimal,
         currency: { type: 'string' },

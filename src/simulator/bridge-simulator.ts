@@ -48,9 +48,14 @@ export class BridgeSimulator {
   async sendAll(cdrs: Cdr[], options: SimulatorOptions = {}): Promise<SimulatorReport> {
     const batchSize = options.batchSize ?? 500;
     const pending = new Map<number, Cdr[]>();
-    for (let i = 0, seq = 1; i < cdrs.length; i += batchSize, seq++) pending.set(seq, cdrs.slice(i, i + batchSize));
+    for (let i = 0, seq = 1; i < cdrs.length; i += batchSize, seq++)
+      pending.set(seq, cdrs.slice(i, i + batchSize));
     const results = new Map<number, CdrResult[]>();
-    const streamOptions: StreamOptions = { ...options, window: options.window ?? 4, stallTimeoutMs: options.stallTimeoutMs ?? 120_000 };
+    const streamOptions: StreamOptions = {
+      ...options,
+      window: options.window ?? 4,
+      stallTimeoutMs: options.stallTimeoutMs ?? 120_000,
+    };
     let reconnects = 0;
     let fruitless = 0;
 
@@ -65,7 +70,11 @@ export class BridgeSimulator {
         if (!isRetryable(error)) throw error;
         fruitless = pending.size < before ? 0 : fruitless + 1;
         if (fruitless > (options.maxReconnects ?? 30)) throw error;
-        const delay = backoffDelay(fruitless, options.reconnectDelayMs ?? 100, options.maxReconnectDelayMs ?? 5_000);
+        const delay = backoffDelay(
+          fruitless,
+          options.reconnectDelayMs ?? 100,
+          options.maxReconnectDelayMs ?? 5_000,
+        );
         options.onDisconnect?.(error, delay);
         reconnects += 1;
         await sleep(delay, undefined, { signal: options.signal });
@@ -76,7 +85,11 @@ export class BridgeSimulator {
   }
 
   /** One stream: sends the pending batches in order within the window; returns when each is acknowledged, throws when the stream breaks. */
-  private async streamOnce(pending: Map<number, Cdr[]>, results: Map<number, CdrResult[]>, options: StreamOptions): Promise<void> {
+  private async streamOnce(
+    pending: Map<number, Cdr[]>,
+    results: Map<number, CdrResult[]>,
+    options: StreamOptions,
+  ): Promise<void> {
     const toSend = [...pending.keys()].sort((a, b) => a - b);
     const sentAt = new Map<number, number>();
     let acked = 0;
@@ -94,10 +107,14 @@ export class BridgeSimulator {
     const abortCall = () => call.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', abortCall, { once: true });
     let stalled = false;
-    const watchdog = new StallWatchdog(options.stallTimeoutMs, () => sentAt.size > acked, () => {
-      stalled = true;
-      call.abort(new StalledStreamError(options.stallTimeoutMs));
-    });
+    const watchdog = new StallWatchdog(
+      options.stallTimeoutMs,
+      () => sentAt.size > acked,
+      () => {
+        stalled = true;
+        call.abort(new StalledStreamError(options.stallTimeoutMs));
+      },
+    );
 
     const started = Date.now();
     let sentCdrs = 0;
@@ -107,7 +124,8 @@ export class BridgeSimulator {
         if (ended) return;
         if (options.ratePerSecond) {
           const due = started + (sentCdrs / options.ratePerSecond) * 1000;
-          if (due > Date.now()) await sleep(due - Date.now(), undefined, { signal: call.signal }).catch(() => undefined);
+          if (due > Date.now())
+            await sleep(due - Date.now(), undefined, { signal: call.signal }).catch(() => undefined);
           if (ended) return;
         }
         const cdrs = pending.get(seq)!;

@@ -17,7 +17,23 @@ export interface GeneratorOptions {
   recordPrefix?: string;
 }
 
-const DESTINATIONS = ['+4670', '+468', '+4631', '+4940', '+4930', '+4420', '+447', '+331', '+336', '+1212', '+1415', '+3902', '+3491', '+8190', '+6129'];
+const DESTINATIONS = [
+  '+4670',
+  '+468',
+  '+4631',
+  '+4940',
+  '+4930',
+  '+4420',
+  '+447',
+  '+331',
+  '+336',
+  '+1212',
+  '+1415',
+  '+3902',
+  '+3491',
+  '+8190',
+  '+6129',
+];
 
 /** A small, fast, seedable PRNG (mulberry32); Math.random would make resends differ. */
 function prng(seed: number) {
@@ -48,10 +64,13 @@ export function* generateCdrs(options: GeneratorOptions, count: number): Generat
       produced += 1;
       const roll = random();
       const accessType =
-        roll < 0.45 ? AccessType.ACCESS_TYPE_LOCAL_DIAL_IN
-        : roll < 0.65 ? AccessType.ACCESS_TYPE_TOLL_FREE_DIAL_IN
-        : roll < 0.85 ? AccessType.ACCESS_TYPE_DIAL_OUT
-        : AccessType.ACCESS_TYPE_WEB;
+        roll < 0.45
+          ? AccessType.ACCESS_TYPE_LOCAL_DIAL_IN
+          : roll < 0.65
+            ? AccessType.ACCESS_TYPE_TOLL_FREE_DIAL_IN
+            : roll < 0.85
+              ? AccessType.ACCESS_TYPE_DIAL_OUT
+              : AccessType.ACCESS_TYPE_WEB;
       const start = clock + leg * 1000;
       const answered = random() > 0.03;
       const duration = answered ? 5 + Math.floor(random() * 3600) : 0;
@@ -68,12 +87,18 @@ export function* generateCdrs(options: GeneratorOptions, count: number): Generat
         bookingId: '',
         customerAccount: customer,
         accessType,
-        callerNumber: accessType === AccessType.ACCESS_TYPE_DIAL_OUT || accessType === AccessType.ACCESS_TYPE_WEB ? '' : number,
+        callerNumber:
+          accessType === AccessType.ACCESS_TYPE_DIAL_OUT || accessType === AccessType.ACCESS_TYPE_WEB
+            ? ''
+            : number,
         calledNumber:
-          accessType === AccessType.ACCESS_TYPE_DIAL_OUT ? number
-          : accessType === AccessType.ACCESS_TYPE_TOLL_FREE_DIAL_IN ? '+46200123456'
-          : accessType === AccessType.ACCESS_TYPE_LOCAL_DIAL_IN ? '+46812345678'
-          : '',
+          accessType === AccessType.ACCESS_TYPE_DIAL_OUT
+            ? number
+            : accessType === AccessType.ACCESS_TYPE_TOLL_FREE_DIAL_IN
+              ? '+46200123456'
+              : accessType === AccessType.ACCESS_TYPE_LOCAL_DIAL_IN
+                ? '+46812345678'
+                : '',
         startTime: new Date(start),
         answerTime: answer === undefined ? undefined : new Date(answer),
         endTime: new Date(end),

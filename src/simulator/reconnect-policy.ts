@@ -30,7 +30,12 @@ export function isRetryable(error: unknown): boolean {
  * The pause before reconnect number `attempt` (0 right after progress): base * 2^attempt, capped
  * at `max`, of which a random half is taken off ("equal jitter": it still grows, but spreads).
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

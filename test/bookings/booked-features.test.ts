@@ -23,27 +23,59 @@ describe('booked features', () => {
     const { booking } = await t.client(BookingServiceDefinition, 'reservations').createBooking({
       requestId: 'bf-1',
       booking: {
-        id: '', externalReference: '', customerAccount: 'BOOKED', bridgeId: 'bf-bridge', title: 'Board meeting',
-        scheduledStart: new Date(Date.now() + 3_600_000), expectedDurationSeconds: 3600, timeZone: '', expectedParticipants: 4,
-        dialOutNumbers: [], features: [Feature.FEATURE_RECORDING], hostCode: '', participantCode: '',
-        status: BookingStatus.BOOKING_STATUS_UNSPECIFIED, cancelReason: '', version: 0,
+        id: '',
+        externalReference: '',
+        customerAccount: 'BOOKED',
+        bridgeId: 'bf-bridge',
+        title: 'Board meeting',
+        scheduledStart: new Date(Date.now() + 3_600_000),
+        expectedDurationSeconds: 3600,
+        timeZone: '',
+        expectedParticipants: 4,
+        dialOutNumbers: [],
+        features: [Feature.FEATURE_RECORDING],
+        hostCode: '',
+        participantCode: '',
+        status: BookingStatus.BOOKING_STATUS_UNSPECIFIED,
+        cancelReason: '',
+        version: 0,
       },
     });
     const start = new Date(Date.now() - 2 * 3_600_000);
     const leg = (recordId: string, bookingId: string): Cdr => ({
-      bridgeId: 'bf-bridge', recordId, conferenceId: `conf-${recordId}`, bookingId, customerAccount: 'BOOKED',
-      accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, callerNumber: '+46701234567', calledNumber: '+46812345678',
-      startTime: start, answerTime: start, endTime: new Date(start.getTime() + 600_000), durationSeconds: 600, features: [],
+      bridgeId: 'bf-bridge',
+      recordId,
+      conferenceId: `conf-${recordId}`,
+      bookingId,
+      customerAccount: 'BOOKED',
+      accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+      callerNumber: '+46701234567',
+      calledNumber: '+46812345678',
+      startTime: start,
+      answerTime: start,
+      endTime: new Date(start.getTime() + 600_000),
+      durationSeconds: 600,
+      features: [],
     });
     const { results } = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
-      requestId: 'bf', cdrs: [leg('booked', booking!.id), leg('adhoc', '')],
+      requestId: 'bf',
+      cdrs: [leg('booked', booking!.id), leg('adhoc', '')],
     });
-    expect(results.map((r) => r.ratingStatus)).toEqual([RatingStatus.RATING_STATUS_RATED, RatingStatus.RATING_STATUS_RATED]);
+    expect(results.map((r) => r.ratingStatus)).toEqual([
+      RatingStatus.RATING_STATUS_RATED,
+      RatingStatus.RATING_STATUS_RATED,
+    ]);
     const [booked, adhoc] = results;
     const quote = (features: Feature[]) =>
       t.client(RatingServiceDefinition, 'finance').quoteCall({
-        customerAccount: 'BOOKED', accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, calledNumber: '+46812345678',
-        startTime: start, durationSeconds: 600, features, participants: 1, ruleSetHash: '',
+        customerAccount: 'BOOKED',
+        accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+        calledNumber: '+46812345678',
+        startTime: start,
+        durationSeconds: 600,
+        features,
+        participants: 1,
+        ruleSetHash: '',
       });
     const withRecording = await quote([Feature.FEATURE_RECORDING]);
     expect(booked!.charge).toEqual(withRecording.pricePerParticipant);

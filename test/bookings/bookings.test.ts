@@ -74,7 +74,10 @@ function booking(overrides: Partial<Booking> = {}): Booking {
 }
 
 async function create(overrides: Partial<Booking> = {}): Promise<Booking> {
-  const response = await reservations.createBooking({ requestId: `create-${++seq}`, booking: booking(overrides) });
+  const response = await reservations.createBooking({
+    requestId: `create-${++seq}`,
+    booking: booking(overrides),
+  });
   return response.booking!;
 }
 
@@ -84,7 +87,9 @@ async function watch(bridgeId: string, afterCursor: string, count: number): Prom
   const events: BookingEvent[] = [];
   const timeout = setTimeout(() => controller.abort(), 10_000);
   try {
-    for await (const message of t.client(BookingServiceDefinition, 'bridge').watchBookings({ bridgeId, afterCursor }, { signal: controller.signal })) {
+    for await (const message of t
+      .client(BookingServiceDefinition, 'bridge')
+      .watchBookings({ bridgeId, afterCursor }, { signal: controller.signal })) {
       events.push(message.event!);
       if (events.length === count) break;
     }
@@ -98,7 +103,12 @@ describe('CreateBooking', () => {
   it('stores the booking with generated access codes and the customer zone', async () => {
     const created = await create();
     expect(created.id).not.toBe('');
-    expect(created).toMatchObject({ status: BookingStatus.BOOKING_STATUS_SCHEDULED, version: 1, timeZone: 'Europe/Stockholm', features: [Feature.FEATURE_RECORDING] });
+    expect(created).toMatchObject({
+      status: BookingStatus.BOOKING_STATUS_SCHEDULED,
+      version: 1,
+      timeZone: 'Europe/Stockholm',
+      features: [Feature.FEATURE_RECORDING],
+    });
     expect(created.hostCode).toMatch(/^\d{6}$/);
     expect(created.participantCode).toMatch(/^\d{8}$/);
     const got = await t.client(BookingServiceDefinition, 'bridge').getBooking({ bookingId: created.id });
@@ -116,21 +126,36 @@ describe('CreateBooking', () => {
       [{ features: [Feature.FEATURE_UNSPECIFIED] }, 'booking.features[0]'],
     ];
     for (const [overrides, expected] of cases) {
-      const error = await expectStatus(reservations.createBooking({ requestId: `bad-${++seq}`, booking: booking(overrides) }), Status.INVALID_ARGUMENT);
+      const error = await expectStatus(
+        reservations.createBooking({ requestId: `bad-${++seq}`, booking: booking(overrides) }),
+        Status.INVALID_ARGUMENT,
+      );
       expect(error.details).toContain(expected);
     }
-    await expectStatus(reservations.createBooking({ requestId: '', booking: booking() }), Status.INVALID_ARGUMENT);
+    await expectStatus(
+      reservations.createBooking({ requestId: '', booking: booking() }),
+      Status.INVALID_ARGUMENT,
+    );
   });
 
   it('a retried request id returns the first result and creates nothing new; reused for another request it is refused', async () => {
-    const first = await reservations.createBooking({ requestId: 'same-request', booking: booking({ bridgeId: 'bridge-retry' }) });
-    const again = await reservations.createBooking({ requestId: 'same-request', booking: booking({ bridgeId: 'bridge-retry', scheduledStart: first.booking!.scheduledStart }) });
+    const first = await reservations.createBooking({
+      requestId: 'same-request',
+      booking: booking({ bridgeId: 'bridge-retry' }),
+    });
+    const again = await reservations.createBooking({
+      requestId: 'same-request',
+      booking: booking({ bridgeId: 'bridge-retry', scheduledStart: first.booking!.scheduledStart }),
+    });
     // The request differs only if the client changed it; this one is byte-for-byte the same.
     expect(again).toEqual(first);
     const listed = await reservations.listUpcomingBookings({ bridgeId: 'bridge-retry' });
     expect(listed.bookings.map((b) => b.id)).toEqual([first.booking!.id]);
     const error = await expectStatus(
-      reservations.createBooking({ requestId: 'same-request', booking: booking({ bridgeId: 'bridge-retry', title: 'another' }) }),
+      reservations.createBooking({
+        requestId: 'same-request',
+        booking: booking({ bridgeId: 'bridge-retry', title: 'another' }),
+      }),
       Status.FAILED_PRECONDITION,
     );
     expect(error.details).toContain('already used for a different');
@@ -140,23 +165,59 @@ describe('CreateBooking', () => {
 describe('UpdateBooking and CancelBooking', () => {
   it('bumps the version, refuses stale versions, and a cancelled booking cannot be updated', async () => {
     const created = await create({ bridgeId: 'bridge-upd' });
-    const updated = await reservations.updateBooking({ requestId: `u-${++seq}`, booking: { ...created, title: 'Renamed' }, expectedVersion: 1 });
+    const updated = await reservations.updateBooking({
+      requestId: `u-${++seq}`,
+      booking: { ...created, title: 'Renamed' },
+      expectedVersion: 1,
+    });
     expect(updated.booking).toMatchObject({ title: 'Renamed', version: 2, hostCode: created.hostCode });
-    await expectStatus(reservations.updateBooking({ requestId: `u-${++seq}`, booking: { ...created, title: 'Late' }, expectedVersion: 1 }), Status.ABORTED);
-    const cancelled = await reservations.cancelBooking({ requestId: `c-${++seq}`, bookingId: created.id, reason: 'customer asked' });
-    expect(cancelled.booking).toMatchObject({ status: BookingStatus.BOOKING_STATUS_CANCELLED, cancelReason: 'customer asked', version: 3 });
-    const twice = await reservations.cancelBooking({ requestId: `c-${++seq}`, bookingId: created.id, reason: 'again' });
+    await expectStatus(
+      reservations.updateBooking({
+        requestId: `u-${++seq}`,
+        booking: { ...created, title: 'Late' },
+        expectedVersion: 1,
+      }),
+      Status.ABORTED,
+    );
+    const cancelled = await reservations.cancelBooking({
+      requestId: `c-${++seq}`,
+      bookingId: created.id,
+      reason: 'customer asked',
+    });
+    expect(cancelled.booking).toMatchObject({
+      status: BookingStatus.BOOKING_STATUS_CANCELLED,
+      cancelReason: 'customer asked',
+      version: 3,
+    });
+    const twice = await reservations.cancelBooking({
+      requestId: `c-${++seq}`,
+      bookingId: created.id,
+      reason: 'again',
+    });
     expect(twice.booking).toEqual(cancelled.booking);
-    await expectStatus(reservations.updateBooking({ requestId: `u-${++seq}`, booking: { ...created, title: 'Zombie' } }), Status.FAILED_PRECONDITION);
-    await expectStatus(reservations.cancelBooking({ requestId: `c-${++seq}`, bookingId: 'no-such-booking', reason: '' }), Status.NOT_FOUND);
+    await expectStatus(
+      reservations.updateBooking({ requestId: `u-${++seq}`, booking: { ...created, title: 'Zombie' } }),
+      Status.FAILED_PRECONDITION,
+    );
+    await expectStatus(
+      reservations.cancelBooking({ requestId: `c-${++seq}`, bookingId: 'no-such-booking', reason: '' }),
+      Status.NOT_FOUND,
+    );
   });
 
   it('lists upcoming bookings of a bridge soonest first, with page tokens', async () => {
     const base = Date.now() + 5 * HOUR;
     const ids = [];
-    for (const offset of [3, 1, 2]) ids[offset - 1] = (await create({ bridgeId: 'bridge-list', scheduledStart: new Date(base + offset * HOUR) })).id;
-    const first = await t.client(BookingServiceDefinition, 'bridge').listUpcomingBookings({ bridgeId: 'bridge-list', pageSize: 2 });
-    const second = await t.client(BookingServiceDefinition, 'bridge').listUpcomingBookings({ bridgeId: 'bridge-list', pageSize: 2, pageToken: first.nextPageToken });
+    for (const offset of [3, 1, 2])
+      ids[offset - 1] = (
+        await create({ bridgeId: 'bridge-list', scheduledStart: new Date(base + offset * HOUR) })
+      ).id;
+    const first = await t
+      .client(BookingServiceDefinition, 'bridge')
+      .listUpcomingBookings({ bridgeId: 'bridge-list', pageSize: 2 });
+    const second = await t
+      .client(BookingServiceDefinition, 'bridge')
+      .listUpcomingBookings({ bridgeId: 'bridge-list', pageSize: 2, pageToken: first.nextPageToken });
     expect([...first.bookings, ...second.bookings].map((b) => b.id)).toEqual(ids);
     expect(second.nextPageToken).toBe('');
   });
@@ -169,14 +230,28 @@ describe('WatchBookings', () => {
     await new Promise((r) => setTimeout(r, 300)); // the stream is open and idle before the booking exists
     const created = await create({ bridgeId: bridge });
     const [event] = await stream;
-    expect(event).toMatchObject({ type: BookingEventType.BOOKING_EVENT_TYPE_CREATED, booking: { id: created.id, bridgeId: bridge } });
+    expect(event).toMatchObject({
+      type: BookingEventType.BOOKING_EVENT_TYPE_CREATED,
+      booking: { id: created.id, bridgeId: bridge },
+    });
     expect(event!.cursor).not.toBe('');
 
     // Disconnected: three changes happen meanwhile (and one on another bridge the watcher must not see).
     const second = await create({ bridgeId: bridge, title: 'second' });
     await create({ bridgeId: 'bridge-elsewhere' });
-    const updated = (await reservations.updateBooking({ requestId: `w-${++seq}`, booking: { ...created, title: 'moved up' } })).booking!;
-    const cancelled = (await reservations.cancelBooking({ requestId: `w-${++seq}`, bookingId: second.id, reason: 'double booked' })).booking!;
+    const updated = (
+      await reservations.updateBooking({
+        requestId: `w-${++seq}`,
+        booking: { ...created, title: 'moved up' },
+      })
+    ).booking!;
+    const cancelled = (
+      await reservations.cancelBooking({
+        requestId: `w-${++seq}`,
+        bookingId: second.id,
+        reason: 'double booked',
+      })
+    ).booking!;
 
     const resumed = await watch(bridge, event!.cursor, 3);
     expect(resumed.map((e) => [e.type, e.booking!.id, e.booking!.version])).toEqual([
@@ -194,7 +269,13 @@ describe('WatchBookings', () => {
     const more: BookingEvent[] = [];
     await expect(
       (async () => {
-        for await (const m of t.client(BookingServiceDefinition, 'bridge').watchBookings({ bridgeId: bridge, afterCursor: resumed[2]!.cursor }, { signal: controller.signal })) more.push(m.event!);
+        for await (const m of t
+          .client(BookingServiceDefinition, 'bridge')
+          .watchBookings(
+            { bridgeId: bridge, afterCursor: resumed[2]!.cursor },
+            { signal: controller.signal },
+          ))
+          more.push(m.event!);
       })(),
     ).rejects.toThrow();
     expect(more).toEqual([]);
@@ -202,7 +283,10 @@ describe('WatchBookings', () => {
 
   it('a booking moved to another bridge is sent once more to the old bridge', async () => {
     const created = await create({ bridgeId: 'bridge-old' });
-    await reservations.updateBooking({ requestId: `m-${++seq}`, booking: { ...created, bridgeId: 'bridge-new' } });
+    await reservations.updateBooking({
+      requestId: `m-${++seq}`,
+      booking: { ...created, bridgeId: 'bridge-new' },
+    });
     const old = await watch('bridge-old', '', 2);
     expect(old.map((e) => [e.type, e.booking!.bridgeId])).toEqual([
       [BookingEventType.BOOKING_EVENT_TYPE_CREATED, 'bridge-old'],
@@ -219,11 +303,22 @@ describe('WatchBookings', () => {
 
 describe('roles', () => {
   it('only reservations changes bookings; only the bridge watches', async () => {
-    await expectStatus(t.client(BookingServiceDefinition, 'bridge').createBooking({ requestId: 'x', booking: booking() }), Status.PERMISSION_DENIED);
-    await expectStatus(t.client(BookingServiceDefinition, 'sales').cancelBooking({ requestId: 'x', bookingId: 'x', reason: '' }), Status.PERMISSION_DENIED);
+    await expectStatus(
+      t.client(BookingServiceDefinition, 'bridge').createBooking({ requestId: 'x', booking: booking() }),
+      Status.PERMISSION_DENIED,
+    );
+    await expectStatus(
+      t
+        .client(BookingServiceDefinition, 'sales')
+        .cancelBooking({ requestId: 'x', bookingId: 'x', reason: '' }),
+      Status.PERMISSION_DENIED,
+    );
     await expectStatus(
       (async () => {
-        for await (const _ of t.client(BookingServiceDefinition, 'reservations').watchBookings({ bridgeId: 'b', afterCursor: '' })) break;
+        for await (const _ of t
+          .client(BookingServiceDefinition, 'reservations')
+          .watchBookings({ bridgeId: 'b', afterCursor: '' }))
+          break;
       })(),
       Status.PERMISSION_DENIED,
     );
@@ -235,11 +330,34 @@ describe('GetReconciliationReport', () => {
     const bridge = 'bridge-recon';
     const t0 = new Date(Math.ceil((Date.now() + 10 * 60_000) / 60_000) * 60_000);
     const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-    const onTime = await create({ customerAccount: 'GLOBEX', bridgeId: bridge, scheduledStart: at(0), expectedDurationSeconds: 1800 });
-    const overrun = await create({ customerAccount: 'GLOBEX', bridgeId: bridge, scheduledStart: at(60), expectedDurationSeconds: 1800 });
-    const noShow = await create({ customerAccount: 'GLOBEX', bridgeId: bridge, scheduledStart: at(120), expectedDurationSeconds: 1800 });
-    const cancelledNoShow = await create({ customerAccount: 'GLOBEX', bridgeId: bridge, scheduledStart: at(150) });
-    await reservations.cancelBooking({ requestId: `rc-${++seq}`, bookingId: cancelledNoShow.id, reason: 'off' });
+    const onTime = await create({
+      customerAccount: 'GLOBEX',
+      bridgeId: bridge,
+      scheduledStart: at(0),
+      expectedDurationSeconds: 1800,
+    });
+    const overrun = await create({
+      customerAccount: 'GLOBEX',
+      bridgeId: bridge,
+      scheduledStart: at(60),
+      expectedDurationSeconds: 1800,
+    });
+    const noShow = await create({
+      customerAccount: 'GLOBEX',
+      bridgeId: bridge,
+      scheduledStart: at(120),
+      expectedDurationSeconds: 1800,
+    });
+    const cancelledNoShow = await create({
+      customerAccount: 'GLOBEX',
+      bridgeId: bridge,
+      scheduledStart: at(150),
+    });
+    await reservations.cancelBooking({
+      requestId: `rc-${++seq}`,
+      bookingId: cancelledNoShow.id,
+      reason: 'off',
+    });
 
     let record = 0;
     const leg = (conferenceId: string, bookingId: string, from: number, to: number): Cdr => ({
@@ -266,7 +384,9 @@ describe('GetReconciliationReport', () => {
       leg('conf-adhoc', '', 31, 41),
       leg('conf-typo', 'no-such-booking', 45, 50),
     ];
-    const submitted = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'recon-cdrs', cdrs });
+    const submitted = await t
+      .client(CdrIngestServiceDefinition, 'bridge')
+      .submitCdrs({ requestId: 'recon-cdrs', cdrs });
     expect(submitted.results.map((r) => r.outcome)).toEqual(cdrs.map(() => CdrOutcome.CDR_OUTCOME_ACCEPTED));
 
     const report = await t.client(BookingServiceDefinition, 'billing').getReconciliationReport({
@@ -275,7 +395,9 @@ describe('GetReconciliationReport', () => {
       overrunThresholdSeconds: 0,
     });
     expect(report.noShows.map((n) => n.booking!.id)).toEqual([noShow.id]);
-    expect(report.callsWithoutBooking.map((c) => [c.conferenceId, c.unknownBookingId, c.legCount, c.minutes])).toEqual([
+    expect(
+      report.callsWithoutBooking.map((c) => [c.conferenceId, c.unknownBookingId, c.legCount, c.minutes]),
+    ).toEqual([
       ['conf-adhoc', '', 2, '20.00'],
       ['conf-typo', 'no-such-booking', 1, '5.00'],
     ]);
@@ -290,19 +412,39 @@ describe('GetReconciliationReport', () => {
     expect(report.truncated).toBe(false);
 
     // A generous threshold forgives the 20 minutes; another customer sees none of it.
-    const lenient = await t.client(BookingServiceDefinition, 'finance').getReconciliationReport({ period: { startTime: at(-60), endTime: at(240) }, customerAccount: 'GLOBEX', overrunThresholdSeconds: 1500 });
+    const lenient = await t.client(BookingServiceDefinition, 'finance').getReconciliationReport({
+      period: { startTime: at(-60), endTime: at(240) },
+      customerAccount: 'GLOBEX',
+      overrunThresholdSeconds: 1500,
+    });
     expect(lenient.overruns).toEqual([]);
-    const other = await t.client(BookingServiceDefinition, 'sales').getReconciliationReport({ period: { startTime: at(-60), endTime: at(240) }, customerAccount: 'ACME', overrunThresholdSeconds: 0 });
+    const other = await t.client(BookingServiceDefinition, 'sales').getReconciliationReport({
+      period: { startTime: at(-60), endTime: at(240) },
+      customerAccount: 'ACME',
+      overrunThresholdSeconds: 0,
+    });
     expect(other.noShows.every((n) => n.booking!.customerAccount === 'ACME')).toBe(true);
     expect([other.callsWithoutBooking.length, other.overruns.length]).toEqual([0, 0]);
-    await expectStatus(t.client(BookingServiceDefinition, 'billing').getReconciliationReport({ customerAccount: '', overrunThresholdSeconds: 0 }), Status.INVALID_ARGUMENT);
+    await expectStatus(
+      t
+        .client(BookingServiceDefinition, 'billing')
+        .getReconciliationReport({ customerAccount: '', overrunThresholdSeconds: 0 }),
+      Status.INVALID_ARGUMENT,
+    );
 
     // The same report from the command line, for the month of the planted data (UTC).
     const month = at(0).toISOString().slice(0, 7);
     const inMonth = (d: Date) => d.toISOString().slice(0, 7) === month;
     let csv = '';
-    await reconcileCsv(t.service.database, { period: month, customer: 'GLOBEX', thresholdSeconds: 1 }, (chunk) => (csv += chunk));
-    const kinds = csv.split('\r\n').slice(1, -1).map((line) => line.split(',').slice(0, 2).join(','));
+    await reconcileCsv(
+      t.service.database,
+      { period: month, customer: 'GLOBEX', thresholdSeconds: 1 },
+      (chunk) => (csv += chunk),
+    );
+    const kinds = csv
+      .split('\r\n')
+      .slice(1, -1)
+      .map((line) => line.split(',').slice(0, 2).join(','));
     const expected = [
       ...(inMonth(at(120)) ? [`no_show,${noShow.id}`] : []),
       ...(inMonth(at(30)) ? ['call_without_booking,'] : []),

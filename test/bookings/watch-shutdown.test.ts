@@ -16,7 +16,9 @@ afterAll(async () => {
 describe('WatchBookings on shutdown', () => {
   it('ends an idle stream with UNAVAILABLE and lets the server stop promptly', async () => {
     const stream = (async () => {
-      for await (const _ of t.client(BookingServiceDefinition, 'bridge').watchBookings({ bridgeId: 'b1', afterCursor: '' })) {
+      for await (const _ of t
+        .client(BookingServiceDefinition, 'bridge')
+        .watchBookings({ bridgeId: 'b1', afterCursor: '' })) {
         // no bookings: the stream idles until the server drains
       }
     })();

@@ -41,20 +41,41 @@ describe('messages quote at most 64 characters of a client value', () => {
   });
 
   it('GetRunningCharges and QuoteCall: NOT_FOUND', async () => {
-    expectCut(await expectStatus(t.client(InvoiceServiceDefinition, 'sales').getRunningCharges({ customerAccount: LONG }), Status.NOT_FOUND));
+    expectCut(
+      await expectStatus(
+        t.client(InvoiceServiceDefinition, 'sales').getRunningCharges({ customerAccount: LONG }),
+        Status.NOT_FOUND,
+      ),
+    );
     const quote = t.client(RatingServiceDefinition, 'sales').quoteCall({
-      customerAccount: LONG, accessType: AccessType.ACCESS_TYPE_WEB, calledNumber: '', startTime: new Date('2026-06-02T09:00:00Z'),
-      durationSeconds: 60, features: [], participants: 1, ruleSetHash: '',
+      customerAccount: LONG,
+      accessType: AccessType.ACCESS_TYPE_WEB,
+      calledNumber: '',
+      startTime: new Date('2026-06-02T09:00:00Z'),
+      durationSeconds: 60,
+      features: [],
+      participants: 1,
+      ruleSetHash: '',
     });
     expectCut(await expectStatus(quote, Status.NOT_FOUND));
   });
 
   it('UpsertContract for a customer that does not exist: FAILED_PRECONDITION', async () => {
     const contract = {
-      externalId: 'BM-K', customerExternalId: LONG, pricePlan: '', discountPercent: '', specialPrices: [], includedMinutes: '',
-      billingCycle: 0, anchorDay: 0, validFrom: new Date('2026-01-01T00:00:00Z'), version: 0,
+      externalId: 'BM-K',
+      customerExternalId: LONG,
+      pricePlan: '',
+      discountPercent: '',
+      specialPrices: [],
+      includedMinutes: '',
+      billingCycle: 0,
+      anchorDay: 0,
+      validFrom: new Date('2026-01-01T00:00:00Z'),
+      version: 0,
     } as Contract;
-    expectCut(await expectStatus(sales().upsertContract({ requestId: 'bm-k', contract }), Status.FAILED_PRECONDITION));
+    expectCut(
+      await expectStatus(sales().upsertContract({ requestId: 'bm-k', contract }), Status.FAILED_PRECONDITION),
+    );
   });
 
   it('UpsertCustomer validation: INVALID_ARGUMENT', async () => {
@@ -63,17 +84,33 @@ describe('messages quote at most 64 characters of a client value', () => {
       sales().upsertCustomer({
         requestId: 'bm-c',
         customer: {
-          externalId: 'BM-C', name: 'BM AB', billingAddress: { lines: [], postalCode: '', city: '', countryCode: 'SE' }, email, vatNumber: '',
-          countryCode: 'SE', currencyCode: 'SEK', timeZone: 'Europe/Stockholm', paymentTermsDays: 30, registrationNumber: '', version: 0,
+          externalId: 'BM-C',
+          name: 'BM AB',
+          billingAddress: { lines: [], postalCode: '', city: '', countryCode: 'SE' },
+          email,
+          vatNumber: '',
+          countryCode: 'SE',
+          currencyCode: 'SEK',
+          timeZone: 'Europe/Stockholm',
+          paymentTermsDays: 30,
+          registrationNumber: '',
+          version: 0,
         },
       }),
       Status.INVALID_ARGUMENT,
     );
-    expect(error.details).toContain(`${JSON.stringify('x'.repeat(64))}... (250 characters in all) is not an e-mail address`);
+    expect(error.details).toContain(
+      `${JSON.stringify('x'.repeat(64))}... (250 characters in all) is not an e-mail address`,
+    );
   });
 
   it('a 1 MB key gets a short answer, whatever refuses it', async () => {
-    const error = await sales().getCustomer({ externalId: 'M'.repeat(1 << 20) }).then(() => expect.fail('the call succeeded'), (e: unknown) => e);
+    const error = await sales()
+      .getCustomer({ externalId: 'M'.repeat(1 << 20) })
+      .then(
+        () => expect.fail('the call succeeded'),
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).details.length).toBeLessThan(300);
   });

@@ -28,7 +28,8 @@ beforeAll(async () => {
   ruleset.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } };
   fs.writeFileSync(file, JSON.stringify(ruleset, null, 2));
   withFallback = await startTestService({ rulesDir });
-  for (const s of [t, withFallback]) await createCustomers(s.client(CustomerServiceDefinition, 'sales'), ['PP']);
+  for (const s of [t, withFallback])
+    await createCustomers(s.client(CustomerServiceDefinition, 'sales'), ['PP']);
 }, 60_000);
 
 afterAll(async () => {
@@ -40,18 +41,33 @@ afterAll(async () => {
 let seq = 0;
 function upsert(s: TestService, pricePlan: string) {
   const contract = {
-    externalId: `PP-K-${++seq}`, customerExternalId: 'PP', pricePlan, discountPercent: '', specialPrices: [], includedMinutes: '',
-    billingCycle: 0, anchorDay: 0, validFrom: new Date('2026-01-01T00:00:00Z'), version: 0,
+    externalId: `PP-K-${++seq}`,
+    customerExternalId: 'PP',
+    pricePlan,
+    discountPercent: '',
+    specialPrices: [],
+    includedMinutes: '',
+    billingCycle: 0,
+    anchorDay: 0,
+    validFrom: new Date('2026-01-01T00:00:00Z'),
+    version: 0,
   } as Contract;
   return s.client(CustomerServiceDefinition, 'sales').upsertContract({ requestId: `pp-${seq}`, contract });
 }
 
 async function violations(call: Promise<unknown>): Promise<{ field: string; description: string }[]> {
-  const error = await call.then(() => expect.fail('the call succeeded'), (e: unknown) => e);
+  const error = await call.then(
+    () => expect.fail('the call succeeded'),
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ClientError);
   expect(Status[(error as ClientError).code]).toBe('INVALID_ARGUMENT');
   const details = error instanceof RichClientError ? error.extra : [];
-  return details.flatMap((d) => (d.$type === BadRequest.$type ? d.fieldViolations.map((v) => ({ field: v.field, description: v.description })) : []));
+  return details.flatMap((d) =>
+    d.$type === BadRequest.$type
+      ? d.fieldViolations.map((v) => ({ field: v.field, description: v.description }))
+      : [],
+  );
 }
 
 const KNOWN = '"education", "enterprise", "nonprofit", "volume-2026"';
@@ -65,8 +81,15 @@ describe('UpsertContract price_plan', () => {
 
   it('refuses an unknown plan on contract.price_plan, listing the known plans, and stores nothing', async () => {
     const found = await violations(upsert(t, 'standard-2026'));
-    expect(found).toEqual([{ field: 'contract.price_plan', description: `unknown price plan "standard-2026"; the rule set knows ${KNOWN}` }]);
-    const listed = await t.client(CustomerServiceDefinition, 'sales').listContracts({ customerExternalId: 'PP' });
+    expect(found).toEqual([
+      {
+        field: 'contract.price_plan',
+        description: `unknown price plan "standard-2026"; the rule set knows ${KNOWN}`,
+      },
+    ]);
+    const listed = await t
+      .client(CustomerServiceDefinition, 'sales')
+      .listContracts({ customerExternalId: 'PP' });
     expect(listed.contracts.map((c) => c.pricePlan)).not.toContain('standard-2026');
   });
 
@@ -74,7 +97,12 @@ describe('UpsertContract price_plan', () => {
     expect((await upsert(withFallback, 'volume-2026')).contract!.pricePlan).toBe('volume-2026');
     for (const plan of ['volume-2062', '*']) {
       const found = await violations(upsert(withFallback, plan));
-      expect(found).toEqual([{ field: 'contract.price_plan', description: `unknown price plan ${JSON.stringify(plan)}; the rule set knows ${KNOWN}` }]);
+      expect(found).toEqual([
+        {
+          field: 'contract.price_plan',
+          description: `unknown price plan ${JSON.stringify(plan)}; the rule set knows ${KNOWN}`,
+        },
+      ]);
     }
   });
 });

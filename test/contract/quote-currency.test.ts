@@ -32,7 +32,14 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const call = { accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, calledNumber: '+46812345678', durationSeconds: 600, features: [], participants: 1, ruleSetHash: '' };
+const call = {
+  accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+  calledNumber: '+46812345678',
+  durationSeconds: 600,
+  features: [],
+  participants: 1,
+  ruleSetHash: '',
+};
 
 describe('QuoteCall', () => {
   it('refuses a customer whose currency the rule set does not price in, with the reason ingest stores', async () => {
@@ -40,9 +47,19 @@ describe('QuoteCall', () => {
       requestId: 'quote-currency-1',
       cdrs: [
         {
-          bridgeId: 'test-bridge', recordId: 'q-sek-1', conferenceId: 'conf-q', bookingId: '', customerAccount: 'Q-SEK',
-          accessType: call.accessType, callerNumber: '+46701234567', calledNumber: call.calledNumber,
-          startTime: START, answerTime: START, endTime: new Date(START.getTime() + call.durationSeconds * 1000), durationSeconds: call.durationSeconds, features: [],
+          bridgeId: 'test-bridge',
+          recordId: 'q-sek-1',
+          conferenceId: 'conf-q',
+          bookingId: '',
+          customerAccount: 'Q-SEK',
+          accessType: call.accessType,
+          callerNumber: '+46701234567',
+          calledNumber: call.calledNumber,
+          startTime: START,
+          answerTime: START,
+          endTime: new Date(START.getTime() + call.durationSeconds * 1000),
+          durationSeconds: call.durationSeconds,
+          features: [],
         },
       ],
     });
@@ -50,11 +67,14 @@ describe('QuoteCall', () => {
     expect(stored).toMatch(/EUR/);
     expect(stored).toMatch(/SEK/);
 
-    const error = await expectStatus(rating().quoteCall({ ...call, customerAccount: 'Q-SEK', startTime: START }), Status.FAILED_PRECONDITION);
+    const error = await expectStatus(
+      rating().quoteCall({ ...call, customerAccount: 'Q-SEK', startTime: START }),
+      Status.FAILED_PRECONDITION,
+    );
     expect(error.details).toContain(stored);
   });
 
-  it('quotes a customer in the rule set\'s currency', async () => {
+  it("quotes a customer in the rule set's currency", async () => {
     const quote = await rating().quoteCall({ ...call, customerAccount: 'Q-EUR', startTime: START });
     expect(quote.price!.currencyCode).toBe('EUR');
   });
@@ -63,6 +83,8 @@ describe('QuoteCall', () => {
     const quote = await rating().quoteCall({ ...call, customerAccount: 'Q-EUR' });
     expect(quote).toEqual(await rating().quoteCall({ ...call, customerAccount: 'Q-EUR', startTime: NOW }));
     const weekday = await rating().quoteCall({ ...call, customerAccount: 'Q-EUR', startTime: START });
-    expect(quote.explanation!.timeBands.map((b) => b.band)).not.toEqual(weekday.explanation!.timeBands.map((b) => b.band));
+    expect(quote.explanation!.timeBands.map((b) => b.band)).not.toEqual(
+      weekday.explanation!.timeBands.map((b) => b.band),
+    );
   });
 });

@@ -33,7 +33,15 @@ beforeAll(async () => {
     // as_of's local day, before as_of: counted from the charges
     { account: 'RC', start: '2026-11-19T23:30:00Z', seconds: 60, amount: '0.20', currency: 'EUR' }, // local 11-20 00:30
     { account: 'RC', start: '2026-11-20T08:00:00Z', seconds: 120, amount: '0.40', currency: 'EUR' }, // rerated to 0.45 below
-    { account: 'RC', accessType: 'dial_out', zone: 'SE-mobile', start: '2026-11-20T11:59:59Z', seconds: 60, amount: '0.63', currency: 'EUR' },
+    {
+      account: 'RC',
+      accessType: 'dial_out',
+      zone: 'SE-mobile',
+      start: '2026-11-20T11:59:59Z',
+      seconds: 60,
+      amount: '0.63',
+      currency: 'EUR',
+    },
     // as_of's local day, at and after as_of: not counted
     { account: 'RC', start: '2026-11-20T12:00:00Z', seconds: 60, amount: '5.00', currency: 'EUR' },
     { account: 'RC', start: '2026-11-20T14:00:00Z', seconds: 300, amount: '7.00', currency: 'EUR' },
@@ -41,7 +49,9 @@ beforeAll(async () => {
   const knex = knexOf(db);
   // A rerate: the 08:00 charge is superseded by one of 0.45.
   const [old] = (
-    await knex.raw(`update charges set superseded_at = now() where customer_account = 'RC' and call_start = '2026-11-20T08:00:00Z' returning *`)
+    await knex.raw(
+      `update charges set superseded_at = now() where customer_account = 'RC' and call_start = '2026-11-20T08:00:00Z' returning *`,
+    )
   ).rows;
   await knex.raw(
     `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
@@ -61,9 +71,19 @@ afterAll(async () => {
 });
 
 const dialIn = (minutes: string, calls: number, amount: string) => ({
-  accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, zone: '', minutes, calls, amount: { currencyCode: 'EUR', amount },
+  accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+  zone: '',
+  minutes,
+  calls,
+  amount: { currencyCode: 'EUR', amount },
 });
-const seMobile = { accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE-mobile', minutes: '1', calls: 1, amount: { currencyCode: 'EUR', amount: '0.63' } };
+const seMobile = {
+  accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+  zone: 'SE-mobile',
+  minutes: '1',
+  calls: 1,
+  amount: { currencyCode: 'EUR', amount: '0.63' },
+};
 
 describe('GetRunningCharges as_of', () => {
   it('counts exactly the calls that start before as_of: whole days from the totals, its own day from the charges', async () => {
@@ -81,11 +101,14 @@ describe('GetRunningCharges as_of', () => {
   });
 
   it('at local midnight counts the whole days before it only', async () => {
-    const r = await sales().getRunningCharges({ customerAccount: 'RC', asOf: new Date('2026-11-19T23:00:00Z') });
+    const r = await sales().getRunningCharges({
+      customerAccount: 'RC',
+      asOf: new Date('2026-11-19T23:00:00Z'),
+    });
     expect(r.breakdown).toEqual([dialIn('11', 2, '1.10')]);
   });
 
-  it('unset counts up to the service clock\'s now', async () => {
+  it("unset counts up to the service clock's now", async () => {
     const r = await sales().getRunningCharges({ customerAccount: 'RC' });
     expect(r.asOf).toEqual(NOW);
     expect(r.totals).toEqual([{ currencyCode: 'EUR', amount: '14.38' }]);

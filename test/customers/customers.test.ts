@@ -5,7 +5,11 @@
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessType } from '../../src/gen/billing/v1/common';
-import { CustomerServiceDefinition, type Contract, type Customer } from '../../src/gen/billing/v1/customer_service';
+import {
+  CustomerServiceDefinition,
+  type Contract,
+  type Customer,
+} from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { PostgresCustomerDirectory } from '../../src/persistence/customer-directory';
 import { expectStatus } from '../support/expect-status';
@@ -38,14 +42,25 @@ function customer(externalId: string, overrides: Partial<Customer> = {}): Custom
   };
 }
 
-function contract(externalId: string, customerExternalId: string, validFrom: string, overrides: Partial<Contract> = {}): Contract {
+function contract(
+  externalId: string,
+  customerExternalId: string,
+  validFrom: string,
+  overrides: Partial<Contract> = {},
+): Contract {
   return {
     externalId,
     customerExternalId,
     // A plan the live rules know (UpsertContract refuses unknown plans; see test/contract/price-plans.test.ts).
     pricePlan: 'enterprise',
     discountPercent: '10',
-    specialPrices: [{ accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE-mobile', ratePerMinute: { currencyCode: 'SEK', amount: '0.12' } }],
+    specialPrices: [
+      {
+        accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+        zone: 'SE-mobile',
+        ratePerMinute: { currencyCode: 'SEK', amount: '0.12' },
+      },
+    ],
     includedMinutes: '100',
     minimumCommitment: { currencyCode: 'SEK', amount: '500.00' },
     billingCycle: 0,
@@ -53,7 +68,7 @@ function contract(externalId: string, customerExternalId: string, validFrom: str
     validFrom: new Date(validFrom),
     version: 0,
     ...overrides,
-  } as Contract;
+  };
 }
 
 describe('UpsertCustomer', () => {
@@ -61,20 +76,39 @@ describe('UpsertCustomer', () => {
     const first = await sales().upsertCustomer({ requestId: 'c1-a', customer: customer('C1') });
     expect(first).toMatchObject({ created: true, changed: true, customer: { externalId: 'C1', version: 1 } });
     const second = await sales().upsertCustomer({ requestId: 'c1-b', customer: customer('C1') });
-    expect(second).toMatchObject({ created: false, changed: false, customer: { externalId: 'C1', version: 1 } });
+    expect(second).toMatchObject({
+      created: false,
+      changed: false,
+      customer: { externalId: 'C1', version: 1 },
+    });
     const page = await sales().listCustomers({ query: 'C1' });
     expect(page.customers.filter((c) => c.externalId === 'C1')).toHaveLength(1);
     const got = await t.client(CustomerServiceDefinition, 'billing').getCustomer({ externalId: 'C1' });
-    expect(got.customer).toMatchObject({ name: 'Customer C1', currencyCode: 'SEK', billingAddress: { city: 'Stockholm' } });
+    expect(got.customer).toMatchObject({
+      name: 'Customer C1',
+      currencyCode: 'SEK',
+      billingAddress: { city: 'Stockholm' },
+    });
   });
 
   it('a changed address bumps the version and keeps the old version', async () => {
     await sales().upsertCustomer({ requestId: 'c2-a', customer: customer('C2') });
     const moved = await sales().upsertCustomer({
       requestId: 'c2-b',
-      customer: customer('C2', { billingAddress: { lines: ['Kungsgatan 5'], postalCode: '111 43', city: 'Stockholm', countryCode: 'SE' } }),
+      customer: customer('C2', {
+        billingAddress: {
+          lines: ['Kungsgatan 5'],
+          postalCode: '111 43',
+          city: 'Stockholm',
+          countryCode: 'SE',
+        },
+      }),
     });
-    expect(moved).toMatchObject({ created: false, changed: true, customer: { version: 2, billingAddress: { lines: ['Kungsgatan 5'] } } });
+    expect(moved).toMatchObject({
+      created: false,
+      changed: true,
+      customer: { version: 2, billingAddress: { lines: ['Kungsgatan 5'] } },
+    });
     const knex = t.service.database.orm.em.getKnex();
     const versions = (
       (await knex.raw(
@@ -92,12 +126,26 @@ describe('UpsertCustomer', () => {
     const error = await expectStatus(
       sales().upsertCustomer({
         requestId: 'bad-1',
-        customer: customer('BAD', { name: ' ', currencyCode: 'SEKK', timeZone: 'Mars/Olympus', countryCode: 'XX' }),
+        customer: customer('BAD', {
+          name: ' ',
+          currencyCode: 'SEKK',
+          timeZone: 'Mars/Olympus',
+          countryCode: 'XX',
+        }),
       }),
       Status.INVALID_ARGUMENT,
     );
-    for (const field of ['customer.name', 'customer.currency_code', 'customer.time_zone', 'customer.country_code']) expect(error.details).toContain(field);
-    await expectStatus(sales().upsertCustomer({ requestId: '', customer: customer('BAD') }), Status.INVALID_ARGUMENT);
+    for (const field of [
+      'customer.name',
+      'customer.currency_code',
+      'customer.time_zone',
+      'customer.country_code',
+    ])
+      expect(error.details).toContain(field);
+    await expectStatus(
+      sales().upsertCustomer({ requestId: '', customer: customer('BAD') }),
+      Status.INVALID_ARGUMENT,
+    );
   });
 
   it('answers a retried request id with the first result, and refuses it for a different request', async () => {
@@ -105,14 +153,28 @@ describe('UpsertCustomer', () => {
     await sales().upsertCustomer({ requestId: 'retry-2', customer: customer('C3', { name: 'Renamed' }) });
     const retried = await sales().upsertCustomer({ requestId: 'retry-1', customer: customer('C3') });
     expect(retried).toEqual(first);
-    const error = await expectStatus(sales().upsertCustomer({ requestId: 'retry-1', customer: customer('C3', { name: 'Other' }) }), Status.FAILED_PRECONDITION);
+    const error = await expectStatus(
+      sales().upsertCustomer({ requestId: 'retry-1', customer: customer('C3', { name: 'Other' }) }),
+      Status.FAILED_PRECONDITION,
+    );
     expect(error.details).toContain('already used for a different');
   });
 
   it('a stale expected_version is ABORTED', async () => {
     await sales().upsertCustomer({ requestId: 'v-1', customer: customer('C4') });
-    await expectStatus(sales().upsertCustomer({ requestId: 'v-2', customer: customer('C4', { name: 'X' }), expectedVersion: 7 }), Status.ABORTED);
-    const ok = await sales().upsertCustomer({ requestId: 'v-3', customer: customer('C4', { name: 'X' }), expectedVersion: 1 });
+    await expectStatus(
+      sales().upsertCustomer({
+        requestId: 'v-2',
+        customer: customer('C4', { name: 'X' }),
+        expectedVersion: 7,
+      }),
+      Status.ABORTED,
+    );
+    const ok = await sales().upsertCustomer({
+      requestId: 'v-3',
+      customer: customer('C4', { name: 'X' }),
+      expectedVersion: 1,
+    });
     expect(ok.customer!.version).toBe(2);
   });
 
@@ -133,7 +195,11 @@ describe('ListCustomers', () => {
     const first = await sales().listCustomers({ query: 'pagination', pageSize: 2 });
     expect(first.customers.map((c) => c.externalId)).toEqual(['P-1', 'P-2']);
     expect(first.nextPageToken).not.toBe('');
-    const second = await sales().listCustomers({ query: 'pagination', pageSize: 2, pageToken: first.nextPageToken });
+    const second = await sales().listCustomers({
+      query: 'pagination',
+      pageSize: 2,
+      pageToken: first.nextPageToken,
+    });
     expect(second.customers.map((c) => c.externalId)).toEqual(['P-3']);
     expect(second.nextPageToken).toBe('');
     const byId = await sales().listCustomers({ query: 'p-2' });
@@ -145,7 +211,10 @@ describe('ListCustomers', () => {
 describe('contracts', () => {
   it('needs an existing customer', async () => {
     const error = await expectStatus(
-      sales().upsertContract({ requestId: 'k-0', contract: contract('K0', 'NO-SUCH', '2026-01-01T00:00:00Z') }),
+      sales().upsertContract({
+        requestId: 'k-0',
+        contract: contract('K0', 'NO-SUCH', '2026-01-01T00:00:00Z'),
+      }),
       Status.FAILED_PRECONDITION,
     );
     expect(error.details).toContain('NO-SUCH');
@@ -159,16 +228,32 @@ describe('contracts', () => {
         contract: contract('K-BAD', 'K-CUST', '2026-02-01T00:00:00Z', {
           validTo: new Date('2026-01-01T00:00:00Z'),
           discountPercent: '150',
-          specialPrices: [{ accessType: AccessType.ACCESS_TYPE_UNSPECIFIED, zone: '', ratePerMinute: { currencyCode: 'SEK', amount: '1e3' } }],
+          specialPrices: [
+            {
+              accessType: AccessType.ACCESS_TYPE_UNSPECIFIED,
+              zone: '',
+              ratePerMinute: { currencyCode: 'SEK', amount: '1e3' },
+            },
+          ],
         }),
       }),
       Status.INVALID_ARGUMENT,
     );
-    for (const field of ['contract.valid_to', 'contract.discount_percent', 'special_prices[0].access_type', 'special_prices[0].rate_per_minute.amount']) {
+    for (const field of [
+      'contract.valid_to',
+      'contract.discount_percent',
+      'special_prices[0].access_type',
+      'special_prices[0].rate_per_minute.amount',
+    ]) {
       expect(bad.details).toContain(field);
     }
     const currency = await expectStatus(
-      sales().upsertContract({ requestId: 'k-eur', contract: contract('K-EUR', 'K-CUST', '2026-02-01T00:00:00Z', { minimumCommitment: { currencyCode: 'EUR', amount: '1' } }) }),
+      sales().upsertContract({
+        requestId: 'k-eur',
+        contract: contract('K-EUR', 'K-CUST', '2026-02-01T00:00:00Z', {
+          minimumCommitment: { currencyCode: 'EUR', amount: '1' },
+        }),
+      }),
       Status.INVALID_ARGUMENT,
     );
     expect(currency.details).toContain("customer's currency SEK");
@@ -176,32 +261,66 @@ describe('contracts', () => {
 
   it('are listed latest first, with page tokens, and upserts are idempotent and versioned', async () => {
     await sales().upsertCustomer({ requestId: 'l-cust', customer: customer('L-CUST') });
-    await sales().upsertContract({ requestId: 'l-1', contract: contract('L-2024', 'L-CUST', '2024-01-01T00:00:00Z', { validTo: new Date('2025-01-01T00:00:00Z') }) });
-    await sales().upsertContract({ requestId: 'l-2', contract: contract('L-2026', 'L-CUST', '2026-01-01T00:00:00Z') });
+    await sales().upsertContract({
+      requestId: 'l-1',
+      contract: contract('L-2024', 'L-CUST', '2024-01-01T00:00:00Z', {
+        validTo: new Date('2025-01-01T00:00:00Z'),
+      }),
+    });
+    await sales().upsertContract({
+      requestId: 'l-2',
+      contract: contract('L-2026', 'L-CUST', '2026-01-01T00:00:00Z'),
+    });
     const created = await sales().upsertContract({
       requestId: 'l-3',
-      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', { validTo: new Date('2026-01-01T00:00:00Z') }),
+      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', {
+        validTo: new Date('2026-01-01T00:00:00Z'),
+      }),
     });
-    expect(created).toMatchObject({ created: true, changed: true, contract: { version: 1, discountPercent: '10', includedMinutes: '100' } });
+    expect(created).toMatchObject({
+      created: true,
+      changed: true,
+      contract: { version: 1, discountPercent: '10', includedMinutes: '100' },
+    });
     const same = await sales().upsertContract({
       requestId: 'l-4',
-      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', { validTo: new Date('2026-01-01T00:00:00Z'), discountPercent: '10.0' }),
+      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', {
+        validTo: new Date('2026-01-01T00:00:00Z'),
+        discountPercent: '10.0',
+      }),
     });
     expect(same).toMatchObject({ created: false, changed: false, contract: { version: 1 } });
     const changed = await sales().upsertContract({
       requestId: 'l-5',
-      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', { validTo: new Date('2026-01-01T00:00:00Z'), discountPercent: '12.5' }),
+      contract: contract('L-2025', 'L-CUST', '2025-01-01T00:00:00Z', {
+        validTo: new Date('2026-01-01T00:00:00Z'),
+        discountPercent: '12.5',
+      }),
     });
     expect(changed).toMatchObject({ changed: true, contract: { version: 2, discountPercent: '12.5' } });
 
     const billing = t.client(CustomerServiceDefinition, 'billing');
     const first = await billing.listContracts({ customerExternalId: 'L-CUST', pageSize: 2 });
-    const second = await billing.listContracts({ customerExternalId: 'L-CUST', pageSize: 2, pageToken: first.nextPageToken });
-    expect([...first.contracts, ...second.contracts].map((c) => c.externalId)).toEqual(['L-2026', 'L-2025', 'L-2024']);
+    const second = await billing.listContracts({
+      customerExternalId: 'L-CUST',
+      pageSize: 2,
+      pageToken: first.nextPageToken,
+    });
+    expect([...first.contracts, ...second.contracts].map((c) => c.externalId)).toEqual([
+      'L-2026',
+      'L-2025',
+      'L-2024',
+    ]);
     expect(second.nextPageToken).toBe('');
     expect(first.contracts[0]).toMatchObject({
       minimumCommitment: { currencyCode: 'SEK', amount: '500.00' },
-      specialPrices: [{ accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE-mobile', ratePerMinute: { currencyCode: 'SEK', amount: '0.12' } }],
+      specialPrices: [
+        {
+          accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+          zone: 'SE-mobile',
+          ratePerMinute: { currencyCode: 'SEK', amount: '0.12' },
+        },
+      ],
     });
     await expectStatus(billing.listContracts({ customerExternalId: 'NO-SUCH' }), Status.NOT_FOUND);
 
@@ -210,20 +329,40 @@ describe('contracts', () => {
     expect([...facts.keys()]).toEqual(['L-CUST']);
     const l = facts.get('L-CUST')!;
     expect(l.timeZone).toBe('Europe/Stockholm');
-    expect(l.contracts.map((c) => [c.id, c.validFrom.toISOString(), c.validTo?.toISOString(), c.discountPercent])).toEqual([
+    expect(
+      l.contracts.map((c) => [c.id, c.validFrom.toISOString(), c.validTo?.toISOString(), c.discountPercent]),
+    ).toEqual([
       ['L-2024', '2024-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z', '10'],
       ['L-2025', '2025-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '12.5'],
       ['L-2026', '2026-01-01T00:00:00.000Z', undefined, '10'],
     ]);
-    expect(l.contracts[0]!.specialPrices).toEqual([{ accessType: 'dial_out', zone: 'SE-mobile', ratePerMinute: '0.12' }]);
+    expect(l.contracts[0]!.specialPrices).toEqual([
+      { accessType: 'dial_out', zone: 'SE-mobile', ratePerMinute: '0.12' },
+    ]);
   });
 });
 
 describe('roles', () => {
   it('the bridge cannot change customers; reservations cannot read invoices', async () => {
-    await expectStatus(t.client(CustomerServiceDefinition, 'bridge').upsertCustomer({ requestId: 'r', customer: customer('R') }), Status.PERMISSION_DENIED);
-    await expectStatus(t.client(CustomerServiceDefinition, 'billing').upsertContract({ requestId: 'r', contract: contract('R', 'R', '2026-01-01T00:00:00Z') }), Status.PERMISSION_DENIED);
-    await expectStatus(t.client(InvoiceServiceDefinition, 'reservations').listInvoices({}), Status.PERMISSION_DENIED);
-    await expectStatus(t.client(CustomerServiceDefinition, 'bridge').getCustomer({ externalId: 'C1' }), Status.PERMISSION_DENIED);
+    await expectStatus(
+      t
+        .client(CustomerServiceDefinition, 'bridge')
+        .upsertCustomer({ requestId: 'r', customer: customer('R') }),
+      Status.PERMISSION_DENIED,
+    );
+    await expectStatus(
+      t
+        .client(CustomerServiceDefinition, 'billing')
+        .upsertContract({ requestId: 'r', contract: contract('R', 'R', '2026-01-01T00:00:00Z') }),
+      Status.PERMISSION_DENIED,
+    );
+    await expectStatus(
+      t.client(InvoiceServiceDefinition, 'reservations').listInvoices({}),
+      Status.PERMISSION_DENIED,
+    );
+    await expectStatus(
+      t.client(CustomerServiceDefinition, 'bridge').getCustomer({ externalId: 'C1' }),
+      Status.PERMISSION_DENIED,
+    );
   });
 });

@@ -54,10 +54,22 @@ function call(recordId: string, customerAccount: string, start: string): Cdr {
 describe('mailing list', () => {
   it('lists customers with charges in the month, in their time zone, quoted per RFC 4180', async () => {
     const sales = t.client(CustomerServiceDefinition, 'sales');
-    await sales.upsertCustomer({ requestId: 'a', customer: customer('ML-A', 'Acme, "the" company', 'Europe/Stockholm', ['Box 1', 'Floor 2']) });
-    await sales.upsertCustomer({ requestId: 'b', customer: customer('ML-B', 'Beta AB', 'Europe/Stockholm', ['Storgatan 2']) });
-    await sales.upsertCustomer({ requestId: 'c', customer: customer('ML-C', 'Gamma AB', 'UTC', ['Lillgatan 3']) });
-    await sales.upsertCustomer({ requestId: 'd', customer: customer('ML-D', 'Delta AB', 'UTC', ['Torget 4']) });
+    await sales.upsertCustomer({
+      requestId: 'a',
+      customer: customer('ML-A', 'Acme, "the" company', 'Europe/Stockholm', ['Box 1', 'Floor 2']),
+    });
+    await sales.upsertCustomer({
+      requestId: 'b',
+      customer: customer('ML-B', 'Beta AB', 'Europe/Stockholm', ['Storgatan 2']),
+    });
+    await sales.upsertCustomer({
+      requestId: 'c',
+      customer: customer('ML-C', 'Gamma AB', 'UTC', ['Lillgatan 3']),
+    });
+    await sales.upsertCustomer({
+      requestId: 'd',
+      customer: customer('ML-D', 'Delta AB', 'UTC', ['Torget 4']),
+    });
     const results = (
       await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
         requestId: 'ml',
@@ -70,7 +82,11 @@ describe('mailing list', () => {
         ],
       })
     ).results;
-    expect(results.map((r) => r.ratingStatus)).toEqual([RatingStatus.RATING_STATUS_RATED, RatingStatus.RATING_STATUS_RATED, RatingStatus.RATING_STATUS_RATED]);
+    expect(results.map((r) => r.ratingStatus)).toEqual([
+      RatingStatus.RATING_STATUS_RATED,
+      RatingStatus.RATING_STATUS_RATED,
+      RatingStatus.RATING_STATUS_RATED,
+    ]);
 
     let out = '';
     const count = await mailingListCsv(t.service.database, '2026-11', (chunk) => (out += chunk));
@@ -82,7 +98,12 @@ describe('mailing list', () => {
     );
     let october = '';
     await mailingListCsv(t.service.database, '2026-10', (chunk) => (october += chunk));
-    expect(october.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['ML-C']);
+    expect(
+      october
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['ML-C']);
     await expect(mailingListCsv(t.service.database, '2026-13', () => {})).rejects.toThrow(/YYYY-MM/);
   });
 });

@@ -14,7 +14,13 @@ beforeAll(async () => {
   for (let i = 1; i <= 23; i++) {
     await sales.upsertCustomer({
       requestId: `same-name-${i}`,
-      customer: { externalId: `SAME-${i}`, name: 'Same Name AB', countryCode: 'SE', currencyCode: 'SEK', timeZone: 'Europe/Stockholm' } as never,
+      customer: {
+        externalId: `SAME-${i}`,
+        name: 'Same Name AB',
+        countryCode: 'SE',
+        currencyCode: 'SEK',
+        timeZone: 'Europe/Stockholm',
+      },
     });
   }
 });

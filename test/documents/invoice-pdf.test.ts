@@ -35,7 +35,10 @@ const sample = issue(
       charge('local_dial_in', 'DE', 'conf-D', '95', 6, '12.35'),
       charge('dial_out', 'SE', 'conf-D', '18', 3, '3.60', { servicePeriodKey: '2026-10' }),
     ],
-    periodPricing: { includedMinutes: { minutes: '100', accessTypes: ['local_dial_in'] }, minimumCommitment: { amount: '750' } },
+    periodPricing: {
+      includedMinutes: { minutes: '100', accessTypes: ['local_dial_in'] },
+      minimumCommitment: { amount: '750' },
+    },
     notes: ['Questions about this invoice: billing@nordkonferens.example or +46 8 123 456 00.'],
   }),
   formatInvoiceNumber('INV', 2026, 42),
@@ -59,7 +62,16 @@ describe('invoice PDF', () => {
     expect(existsSync(join(OUT, 'sample-invoice.pdf'))).toBe(true);
     if (hasPdftoppm()) {
       const text = execFileSync('pdftotext', ['-layout', join(OUT, 'sample-invoice.pdf'), '-']).toString();
-      for (const s of ['INV-2026-000042', 'SE556677889901', 'SE556123456701', '2027-01-01', '2026-11-01 – 2026-11-30', 'Minimum commitment', 'Total to pay', 'Åkerlund & Söner Konsult AB']) {
+      for (const s of [
+        'INV-2026-000042',
+        'SE556677889901',
+        'SE556123456701',
+        '2027-01-01',
+        '2026-11-01 – 2026-11-30',
+        'Minimum commitment',
+        'Total to pay',
+        'Åkerlund & Söner Konsult AB',
+      ]) {
         expect(text).toContain(s);
       }
       expect(text).toContain(sample.totals.payableAmount.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
@@ -67,11 +79,22 @@ describe('invoice PDF', () => {
   });
 
   it('renders a credit note with its reference', async () => {
-    const cn = issue(buildCreditNote(sample, { reason: 'Toll-free US minutes were rated with the wrong zone.', lines: [sample.lines[3]!], issueDate: '2026-12-12' }), 'CN-2026-000003');
+    const cn = issue(
+      buildCreditNote(sample, {
+        reason: 'Toll-free US minutes were rated with the wrong zone.',
+        lines: [sample.lines[3]!],
+        issueDate: '2026-12-12',
+      }),
+      'CN-2026-000003',
+    );
     const pdf = await renderInvoicePdf(cn);
     save('sample-credit-note', pdf);
     if (hasPdftoppm()) {
-      const text = execFileSync('pdftotext', ['-layout', join(OUT, 'sample-credit-note.pdf'), '-']).toString();
+      const text = execFileSync('pdftotext', [
+        '-layout',
+        join(OUT, 'sample-credit-note.pdf'),
+        '-',
+      ]).toString();
       expect(text).toContain('CREDIT NOTE');
       expect(text).toContain('corrects invoice INV-2026-000042 of 2026-12-02');
       expect(text).toContain('Total credited');
@@ -79,8 +102,13 @@ describe('invoice PDF', () => {
   });
 
   it('breaks long invoices over pages with the table header repeated', async () => {
-    const charges = Array.from({ length: 70 }, (_, i) => charge('local_dial_in', 'SE', `conference-${String(i + 1).padStart(3, '0')}`, '37.5', 3, '3.375'));
-    const inv = issue(buildInvoiceDraft({ ...baseInput, charges, grouping: 'conference' }), 'INV-2026-000043');
+    const charges = Array.from({ length: 70 }, (_, i) =>
+      charge('local_dial_in', 'SE', `conference-${String(i + 1).padStart(3, '0')}`, '37.5', 3, '3.375'),
+    );
+    const inv = issue(
+      buildInvoiceDraft({ ...baseInput, charges, grouping: 'conference' }),
+      'INV-2026-000043',
+    );
     const pdf = await renderInvoicePdf(inv);
     save('sample-long-invoice', pdf);
     if (hasPdftoppm()) {

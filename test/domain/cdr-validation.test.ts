@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../src/domain/cdr-validation';
+import {
+  cdrConflictFields,
+  cdrFingerprint,
+  validateCdr,
+  type CdrDraft,
+} from '../../src/domain/cdr-validation';
 import type { Cdr } from '../../src/domain/cdr';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -70,7 +75,10 @@ describe('validateCdr', () => {
     expect(reasons({ ...good(), recordId: 'x'.repeat(129) })).toEqual([
       { field: 'record_id', reason: 'too long: 129 characters, at most 128' },
     ]);
-    expect(reasons({ ...good(), conferenceId: 'a\nb' })[0]).toEqual({ field: 'conference_id', reason: 'contains control characters' });
+    expect(reasons({ ...good(), conferenceId: 'a\nb' })[0]).toEqual({
+      field: 'conference_id',
+      reason: 'contains control characters',
+    });
     expect(fields({ ...good(), bookingId: 'a\u0000' })).toEqual(['booking_id']);
     expect(fields({ ...good(), customerAccount: '   ' })).toEqual(['customer_account']);
   });
@@ -91,34 +99,48 @@ describe('validateCdr', () => {
   });
 
   it('rejects end before start and answer outside [start, end]', () => {
-    expect(reasons({ ...good(), endTime: new Date('2026-11-28T09:59:59Z'), durationSeconds: 0 }).map((v) => v.field)).toEqual([
-      'end_time',
-      'answer_time',
-    ]);
+    expect(
+      reasons({ ...good(), endTime: new Date('2026-11-28T09:59:59Z'), durationSeconds: 0 }).map(
+        (v) => v.field,
+      ),
+    ).toEqual(['end_time', 'answer_time']);
     expect(reasons({ ...good(), answerTime: new Date('2026-11-28T09:59:00Z') })).toContainEqual({
       field: 'answer_time',
       reason: 'answer 2026-11-28T09:59:00.000Z is before start 2026-11-28T10:00:00.000Z',
     });
-    expect(fields({ ...good(), answerTime: new Date('2026-11-28T10:10:11Z'), durationSeconds: 0 })).toEqual(['answer_time']);
+    expect(fields({ ...good(), answerTime: new Date('2026-11-28T10:10:11Z'), durationSeconds: 0 })).toEqual([
+      'answer_time',
+    ]);
   });
 
   it('rejects negative, fractional, absurd, missing and too long durations', () => {
-    expect(reasons({ ...good(), durationSeconds: -1 })).toEqual([{ field: 'duration_seconds', reason: 'negative: -1' }]);
+    expect(reasons({ ...good(), durationSeconds: -1 })).toEqual([
+      { field: 'duration_seconds', reason: 'negative: -1' },
+    ]);
     expect(reasons({ ...good(), durationSeconds: 1.5 })[0]!.reason).toMatch(/whole number/);
     expect(reasons({ ...good(), durationSeconds: NaN })[0]!.reason).toMatch(/not a number/);
-    const long = { ...good(), endTime: new Date('2026-11-28T11:00:00Z'), startTime: new Date('2026-11-25T10:00:00Z'), answerTime: undefined };
+    const long = {
+      ...good(),
+      endTime: new Date('2026-11-28T11:00:00Z'),
+      startTime: new Date('2026-11-25T10:00:00Z'),
+      answerTime: undefined,
+    };
     expect(reasons({ ...long, durationSeconds: 48 * 3600 + 1 })[0]!.reason).toMatch(/absurd/);
     const d = good();
     delete d.durationSeconds;
     expect(fields(d)).toEqual(['duration_seconds']);
     // 610 s between start and end: 611 tolerated (truncation), 612 not
     expect(fields({ ...good(), durationSeconds: 611 })).toEqual([]);
-    expect(reasons({ ...good(), durationSeconds: 612 })[0]!.reason).toMatch(/longer than end_time − start_time \(610 s\)/);
+    expect(reasons({ ...good(), durationSeconds: 612 })[0]!.reason).toMatch(
+      /longer than end_time − start_time \(610 s\)/,
+    );
   });
 
   it('rejects a positive duration on a leg never answered', () => {
     const d = { ...good(), answerTime: undefined };
-    expect(reasons(d)).toEqual([{ field: 'duration_seconds', reason: '600 s but the leg was never answered (no answer_time)' }]);
+    expect(reasons(d)).toEqual([
+      { field: 'duration_seconds', reason: '600 s but the leg was never answered (no answer_time)' },
+    ]);
   });
 
   it('rejects unknown access types, unknown and duplicate features with their index', () => {
@@ -142,12 +164,23 @@ describe('validateCdr', () => {
   });
 
   it('collects violations across all fields at once', () => {
-    const r = validateCdr({ accessType: 'fax', durationSeconds: -5, features: ['x'], callerNumber: 'abc' }, NOW);
+    const r = validateCdr(
+      { accessType: 'fax', durationSeconds: -5, features: ['x'], callerNumber: 'abc' },
+      NOW,
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.violations.map((v) => v.field)).toEqual([
-      'bridge_id', 'record_id', 'conference_id', 'customer_account', 'access_type', 'caller_number',
-      'start_time', 'end_time', 'duration_seconds', 'features[0]',
+      'bridge_id',
+      'record_id',
+      'conference_id',
+      'customer_account',
+      'access_type',
+      'caller_number',
+      'start_time',
+      'end_time',
+      'duration_seconds',
+      'features[0]',
     ]);
   });
 });
@@ -167,10 +200,18 @@ describe('cdrFingerprint', () => {
   it('changes when any field changes', () => {
     const base = cdrFingerprint(cdr());
     const variants: Partial<Cdr>[] = [
-      { recordId: 'r-2' }, { conferenceId: 'c' }, { bookingId: undefined }, { customerAccount: 'C-2' },
-      { accessType: 'web' }, { callerNumber: '+46812345679' }, { calledNumber: undefined },
-      { startTime: new Date('2026-11-28T10:00:01Z') }, { answerTime: undefined },
-      { endTime: new Date('2026-11-28T10:10:11Z') }, { durationSeconds: 601 }, { features: ['recording'] },
+      { recordId: 'r-2' },
+      { conferenceId: 'c' },
+      { bookingId: undefined },
+      { customerAccount: 'C-2' },
+      { accessType: 'web' },
+      { callerNumber: '+46812345679' },
+      { calledNumber: undefined },
+      { startTime: new Date('2026-11-28T10:00:01Z') },
+      { answerTime: undefined },
+      { endTime: new Date('2026-11-28T10:10:11Z') },
+      { durationSeconds: 601 },
+      { features: ['recording'] },
       { bridgeId: 'other' },
     ];
     for (const v of variants) expect(cdrFingerprint({ ...cdr(), ...v }), JSON.stringify(v)).not.toBe(base);
@@ -178,17 +219,29 @@ describe('cdrFingerprint', () => {
 
   it('does not depend on key order, feature order or empty-vs-absent optionals (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('recording', 'operator_assistance', 'transcription', 'streaming') as fc.Arbitrary<Cdr['features'][number]>), fc.integer(), (features, seed) => {
-        const c = { ...cdr(), features: [...new Set(features)] };
-        const entries = Object.entries(c);
-        // deterministic shuffle
-        const shuffled = [...entries].sort((a, b) => ((a[0].charCodeAt(0) * seed) % 7) - ((b[0].charCodeAt(0) * seed) % 7));
-        const other = Object.fromEntries(shuffled) as unknown as Cdr;
-        other.features = [...c.features].reverse();
-        expect(cdrFingerprint(other)).toBe(cdrFingerprint(c));
-      }),
+      fc.property(
+        fc.array(
+          fc.constantFrom('recording', 'operator_assistance', 'transcription', 'streaming') as fc.Arbitrary<
+            Cdr['features'][number]
+          >,
+        ),
+        fc.integer(),
+        (features, seed) => {
+          const c = { ...cdr(), features: [...new Set(features)] };
+          const entries = Object.entries(c);
+          // deterministic shuffle
+          const shuffled = [...entries].sort(
+            (a, b) => ((a[0].charCodeAt(0) * seed) % 7) - ((b[0].charCodeAt(0) * seed) % 7),
+          );
+          const other = Object.fromEntries(shuffled) as unknown as Cdr;
+          other.features = [...c.features].reverse();
+          expect(cdrFingerprint(other)).toBe(cdrFingerprint(c));
+        },
+      ),
     );
-    expect(cdrFingerprint({ ...cdr(), bookingId: '' })).toBe(cdrFingerprint({ ...cdr(), bookingId: undefined }));
+    expect(cdrFingerprint({ ...cdr(), bookingId: '' })).toBe(
+      cdrFingerprint({ ...cdr(), bookingId: undefined }),
+    );
   });
 
   it('lists conflicting fields by proto name', () => {

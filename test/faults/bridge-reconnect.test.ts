@@ -5,10 +5,22 @@
  * acknowledged, backs off exponentially while nothing moves, and stops at once on a refusal.
  */
 import net from 'node:net';
-import { ClientError, createChannel, createClient, createServer, ServerError, Status, type Channel, type Server } from 'nice-grpc';
+import {
+  ClientError,
+  createChannel,
+  createClient,
+  createServer,
+  ServerError,
+  Status,
+  type Channel,
+  type Server,
+} from 'nice-grpc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CdrOutcome } from '../../src/gen/billing/v1/cdr';
-import { CdrIngestServiceDefinition, type StreamCdrsRequest } from '../../src/gen/billing/v1/cdr_ingest_service';
+import {
+  CdrIngestServiceDefinition,
+  type StreamCdrsRequest,
+} from '../../src/gen/billing/v1/cdr_ingest_service';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { backoffDelay } from '../../src/simulator/reconnect-policy';
@@ -16,7 +28,9 @@ import { unimplementedMethods } from '../../src/transport/grpc/unimplemented';
 
 type Behaviour = 'go-silent' | 'ack-one-then-unavailable' | 'ack-all' | 'deny';
 
-const cdrs = [...generateCdrs({ bridgeId: 'b1', customers: ['CUST-1'], from: new Date('2026-11-10T08:00:00Z') }, 30)];
+const cdrs = [
+  ...generateCdrs({ bridgeId: 'b1', customers: ['CUST-1'], from: new Date('2026-11-10T08:00:00Z') }, 30),
+];
 let server: Server | undefined;
 let channel: Channel | undefined;
 
@@ -43,9 +57,14 @@ async function misbehavingService(behaviours: Behaviour[]) {
         if (behaviour === 'go-silent') continue;
         yield {
           sequence: request.batch!.sequence,
-          results: request.batch!.cdrs.map((c) => ({ bridgeId: c.bridgeId, recordId: c.recordId, outcome: CdrOutcome.CDR_OUTCOME_ACCEPTED })),
+          results: request.batch!.cdrs.map((c) => ({
+            bridgeId: c.bridgeId,
+            recordId: c.recordId,
+            outcome: CdrOutcome.CDR_OUTCOME_ACCEPTED,
+          })),
         };
-        if (behaviour === 'ack-one-then-unavailable') throw new ServerError(Status.UNAVAILABLE, 'the database is unavailable; retry with backoff');
+        if (behaviour === 'ack-one-then-unavailable')
+          throw new ServerError(Status.UNAVAILABLE, 'the database is unavailable; retry with backoff');
       }
     },
   } as never);
@@ -56,13 +75,18 @@ async function misbehavingService(behaviours: Behaviour[]) {
 
 describe('bridge simulator reconnects', () => {
   it('abandons a silent stream, survives UNAVAILABLE, and resends only what was not acknowledged', async () => {
-    const { client, received } = await misbehavingService(['go-silent', 'ack-one-then-unavailable', 'ack-all']);
+    const { client, received } = await misbehavingService([
+      'go-silent',
+      'ack-one-then-unavailable',
+      'ack-all',
+    ]);
     const broken: string[] = [];
     const report = await new BridgeSimulator(client).sendAll(cdrs, {
       batchSize: 10,
       stallTimeoutMs: 1_000,
       reconnectDelayMs: 10,
-      onDisconnect: (error) => broken.push(error instanceof ClientError ? Status[error.code] : (error as Error).name),
+      onDisconnect: (error) =>
+        broken.push(error instanceof ClientError ? Status[error.code] : (error as Error).name),
     });
 
     expect(broken).toEqual(['StalledStreamError', 'UNAVAILABLE']);
@@ -76,7 +100,9 @@ describe('bridge simulator reconnects', () => {
   it('stops at once on a refusal: resending cannot change PERMISSION_DENIED', async () => {
     const { client, received } = await misbehavingService(['deny']);
     let reconnects = 0;
-    const error = await new BridgeSimulator(client).sendAll(cdrs, { batchSize: 10, reconnectDelayMs: 10, onDisconnect: () => (reconnects += 1) }).catch((e: unknown) => e);
+    const error = await new BridgeSimulator(client)
+      .sendAll(cdrs, { batchSize: 10, reconnectDelayMs: 10, onDisconnect: () => (reconnects += 1) })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).code).toBe(Status.PERMISSION_DENIED);
     expect(reconnects).toBe(0);
@@ -92,7 +118,12 @@ describe('bridge simulator reconnects', () => {
 
     const delays: number[] = [];
     const error = await new BridgeSimulator(createClient(CdrIngestServiceDefinition, channel))
-      .sendAll(cdrs, { reconnectDelayMs: 8, maxReconnectDelayMs: 1_000, maxReconnects: 4, onDisconnect: (_e, delay) => delays.push(delay) })
+      .sendAll(cdrs, {
+        reconnectDelayMs: 8,
+        maxReconnectDelayMs: 1_000,
+        maxReconnects: 4,
+        onDisconnect: (_e, delay) => delays.push(delay),
+      })
       .catch((e: unknown) => e);
     expect((error as ClientError).code).toBe(Status.UNAVAILABLE);
     expect(delays).toHaveLength(4);

@@ -49,7 +49,8 @@ describe('PostgreSQL restarts while bridges stream', () => {
     const count = (name: string) => statuses.set(name, (statuses.get(name) ?? 0) + 1);
     let acknowledged = 0;
     const progressWaiters: { at: number; resolve(): void }[] = [];
-    const acknowledgedAtLeast = (at: number) => new Promise<void>((resolve) => progressWaiters.push({ at, resolve }));
+    const acknowledgedAtLeast = (at: number) =>
+      new Promise<void>((resolve) => progressWaiters.push({ at, resolve }));
     const onAck = (results: unknown[]) => {
       count('OK');
       acknowledged += results.length;
@@ -58,7 +59,8 @@ describe('PostgreSQL restarts while bridges stream', () => {
         w.resolve();
       }
     };
-    const onDisconnect = (error: unknown) => count(error instanceof ClientError ? Status[error.code] : (error as Error).name);
+    const onDisconnect = (error: unknown) =>
+      count(error instanceof ClientError ? Status[error.code] : (error as Error).name);
 
     // The outages follow progress, not the clock: a fast restart once a fifth of the records is
     // acknowledged; once half is, and health is SERVING again, a crash held down until health
@@ -79,7 +81,18 @@ describe('PostgreSQL restarts while bridges stream', () => {
     })();
 
     const send = (bridgeId: string, seed: number) => {
-      const cdrs: Cdr[] = [...generateCdrs({ bridgeId, customers: CUSTOMERS, from: new Date('2026-11-10T08:00:00Z'), seed, recordPrefix: bridgeId }, PER_BRIDGE)];
+      const cdrs: Cdr[] = [
+        ...generateCdrs(
+          {
+            bridgeId,
+            customers: CUSTOMERS,
+            from: new Date('2026-11-10T08:00:00Z'),
+            seed,
+            recordPrefix: bridgeId,
+          },
+          PER_BRIDGE,
+        ),
+      ];
       return new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge')).sendAll(cdrs, {
         batchSize: 250,
         window: 4,
@@ -108,7 +121,12 @@ describe('PostgreSQL restarts while bridges stream', () => {
     // Every record acknowledged once per bridge report, as stored or as a duplicate of a commit whose ack was lost.
     const results = reports.flatMap((r) => r.results);
     expect(results).toHaveLength(total);
-    expect(results.filter((r) => r.outcome !== CdrOutcome.CDR_OUTCOME_ACCEPTED && r.outcome !== CdrOutcome.CDR_OUTCOME_DUPLICATE)).toEqual([]);
+    expect(
+      results.filter(
+        (r) =>
+          r.outcome !== CdrOutcome.CDR_OUTCOME_ACCEPTED && r.outcome !== CdrOutcome.CDR_OUTCOME_DUPLICATE,
+      ),
+    ).toEqual([]);
 
     // The database: each record exactly once, each rated one with exactly one current charge.
     const stored = await storedCdrs(postgres.url('billing_faults'), BRIDGES);
@@ -117,7 +135,9 @@ describe('PostgreSQL restarts while bridges stream', () => {
     const missing = [...expected].filter((k) => !distinct.has(k)).length;
     const duplicated = stored.keys.length - distinct.size;
     const resentAfterLostAck = results.filter((r) => r.outcome === CdrOutcome.CDR_OUTCOME_DUPLICATE).length;
-    console.log(`records sent ${total}, stored ${stored.keys.length}, missing ${missing}, duplicated ${duplicated}, rated ${stored.rated}, acknowledged as DUPLICATE ${resentAfterLostAck}`);
+    console.log(
+      `records sent ${total}, stored ${stored.keys.length}, missing ${missing}, duplicated ${duplicated}, rated ${stored.rated}, acknowledged as DUPLICATE ${resentAfterLostAck}`,
+    );
     expect(expected.size).toBe(total);
     expect(missing).toBe(0);
     expect(duplicated).toBe(0);

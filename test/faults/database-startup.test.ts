@@ -50,7 +50,11 @@ describe('PostgreSQL at start-up', () => {
   it('still creates a database that does not exist yet once the server answers', async () => {
     await postgres.start();
     try {
-      const database = await openDatabase({ databaseUrl: postgres.url('billing_created_at_start'), dataDir, waitMs: 10_000 });
+      const database = await openDatabase({
+        databaseUrl: postgres.url('billing_created_at_start'),
+        dataDir,
+        waitMs: 10_000,
+      });
       try {
         expect(await database.ping()).toBe(true);
         expect((await database.migrate()).length).toBeGreaterThan(0);
@@ -63,7 +67,11 @@ describe('PostgreSQL at start-up', () => {
   });
 
   it('waits with exponential backoff, logging each attempt, and serves once the database comes', async () => {
-    running = spawnServe({ DATABASE_URL: databaseUrl, BILLING_DATA_DIR: dataDir, BILLING_DATABASE_WAIT_MS: '300000' });
+    running = spawnServe({
+      DATABASE_URL: databaseUrl,
+      BILLING_DATA_DIR: dataDir,
+      BILLING_DATABASE_WAIT_MS: '300000',
+    });
     // The database comes only after the service has been refused three times.
     await running.waitForLog((line) => waiting(line) && line.attempt === 3);
     await postgres.start();
@@ -93,13 +101,19 @@ describe('PostgreSQL at start-up', () => {
   }, 120_000);
 
   it('gives up after BILLING_DATABASE_WAIT_MS and exits non-zero, saying why', async () => {
-    running = spawnServe({ DATABASE_URL: databaseUrl, BILLING_DATA_DIR: dataDir, BILLING_DATABASE_WAIT_MS: '1500' });
+    running = spawnServe({
+      DATABASE_URL: databaseUrl,
+      BILLING_DATA_DIR: dataDir,
+      BILLING_DATABASE_WAIT_MS: '1500',
+    });
     const code = await running.exited;
     expect(code).not.toBe(0);
     expect(typeof code).toBe('number');
 
     const fatal = running.logs.find((line) => line.level === 60);
-    expect(fatal?.msg).toMatch(/^giving up: database postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/billing_startup not reachable after \d+ attempt\(s\)/);
+    expect(fatal?.msg).toMatch(
+      /^giving up: database postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/billing_startup not reachable after \d+ attempt\(s\)/,
+    );
     expect(fatal?.msg).toContain('ECONNREFUSED');
     expect(fatal?.msg).toContain('BILLING_DATABASE_WAIT_MS=1500');
     expect(running.logs.filter(waiting).length).toBeGreaterThanOrEqual(1);

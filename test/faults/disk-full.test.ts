@@ -49,7 +49,16 @@ interface Scenario {
 }
 
 const cdrsFor = (prefix: string, count: number, seed: number): Cdr[] => [
-  ...generateCdrs({ bridgeId: BRIDGE, customers: CUSTOMERS, from: new Date('2026-11-16T08:00:00Z'), seed, recordPrefix: prefix }, count),
+  ...generateCdrs(
+    {
+      bridgeId: BRIDGE,
+      customers: CUSTOMERS,
+      from: new Date('2026-11-16T08:00:00Z'),
+      seed,
+      recordPrefix: prefix,
+    },
+    count,
+  ),
 ];
 
 /** Before, while full, after: the same steps on either database. */
@@ -90,9 +99,14 @@ async function diskFull({ t, disk, database, beforeFill, stored }: Scenario): Pr
   await beforeFill?.();
   const acknowledgedBeforeFill = acknowledged.length;
   const filled = disk.fill();
-  console.log(`${database}: filled the disk with ${(filled / 2 ** 20).toFixed(1)} MB after ${acknowledgedBeforeFill} CDRs, ${disk.available()} bytes left`);
+  console.log(
+    `${database}: filled the disk with ${(filled / 2 ** 20).toFixed(1)} MB after ${acknowledgedBeforeFill} CDRs, ${disk.available()} bytes left`,
+  );
   // Bounded by the stream: had it finished (or given up) first, the disk was never full for it.
-  await Promise.race([failedEnough, streaming.then(() => Promise.reject(new Error('the stream ended before the disk-full failures')))]);
+  await Promise.race([
+    failedEnough,
+    streaming.then(() => Promise.reject(new Error('the stream ended before the disk-full failures'))),
+  ]);
   const acknowledgedWhileFull = acknowledged.length - acknowledgedBeforeFill;
 
   // Reads do not need the disk: customers, invoices and running charges answer as before, and
@@ -101,7 +115,9 @@ async function diskFull({ t, disk, database, beforeFill, stored }: Scenario): Pr
   expect(customer.customer?.externalId).toBe('FULL-1');
   await billing.listInvoices({ customerAccount: 'FULL-1', pageSize: 10 });
   await billing.getRunningCharges({ customerAccount: 'FULL-1' });
-  expect((await createClient(HealthDefinition, t.channel).check({ service: '' })).status).toBe(ServingStatus.SERVING);
+  expect((await createClient(HealthDefinition, t.channel).check({ service: '' })).status).toBe(
+    ServingStatus.SERVING,
+  );
 
   // Space comes back: the bridge's next resend is stored, and so are the following batches.
   disk.free();
@@ -110,10 +126,16 @@ async function diskFull({ t, disk, database, beforeFill, stored }: Scenario): Pr
 
   // Every broken stream was the disk-full answer: a retryable status that says what happened.
   const statuses = failures.map((e) => (e instanceof ClientError ? Status[e.code] : (e as Error).name));
-  console.log(`${database}: after the fill ${acknowledgedWhileFull} CDRs still fitted (or were in flight) and were acknowledged, then ${failures.length} broken streams: ${[...new Set(statuses)].join(', ')}; ${report.reconnects} reconnects`);
+  console.log(
+    `${database}: after the fill ${acknowledgedWhileFull} CDRs still fitted (or were in flight) and were acknowledged, then ${failures.length} broken streams: ${[...new Set(statuses)].join(', ')}; ${report.reconnects} reconnects`,
+  );
   expect(statuses).toEqual(statuses.map(() => 'RESOURCE_EXHAUSTED'));
   expect((failures[0] as ClientError).details).toMatch(/disk/i);
-  expect(report.results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED || r.outcome === CdrOutcome.CDR_OUTCOME_DUPLICATE)).toBe(true);
+  expect(
+    report.results.every(
+      (r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED || r.outcome === CdrOutcome.CDR_OUTCOME_DUPLICATE,
+    ),
+  ).toBe(true);
 
   // Nothing unstored was acknowledged, nothing is stored twice, each rated CDR has one current charge.
   const sent = [...streamed, ...after];
@@ -145,79 +167,86 @@ async function diskFull({ t, disk, database, beforeFill, stored }: Scenario): Pr
   });
 }
 
-describe.runIf(CAN_MOUNT)(`disk full${CAN_MOUNT ? '' : ' (skipped: mounting a tmpfs needs root on Linux)'}`, () => {
-  describe('under PostgreSQL', () => {
-    let disk: SmallDisk;
-    let postgres: PostgresInDirectory;
-    let dataDir: string;
-    let t: TestService;
+describe.runIf(CAN_MOUNT)(
+  `disk full${CAN_MOUNT ? '' : ' (skipped: mounting a tmpfs needs root on Linux)'}`,
+  () => {
+    describe('under PostgreSQL', () => {
+      let disk: SmallDisk;
+      let postgres: PostgresInDirectory;
+      let dataDir: string;
+      let t: TestService;
 
-    beforeAll(async () => {
-      disk = await mountSmallDisk(DISK_MB.postgresql, await postgresOwner());
-      dataDir = path.join(disk.dir, 'data');
-      postgres = await startPostgresIn(dataDir);
-      t = await startTestService({ env: { DATABASE_URL: postgres.url('billing_disk_full') } });
-    }, 120_000);
+      beforeAll(async () => {
+        disk = await mountSmallDisk(DISK_MB.postgresql, await postgresOwner());
+        dataDir = path.join(disk.dir, 'data');
+        postgres = await startPostgresIn(dataDir);
+        t = await startTestService({ env: { DATABASE_URL: postgres.url('billing_disk_full') } });
+      }, 120_000);
 
-    afterAll(async () => {
-      await t?.stop();
-      await postgres?.destroy();
-      await disk?.unmount();
+      afterAll(async () => {
+        await t?.stop();
+        await postgres?.destroy();
+        await disk?.unmount();
+      });
+
+      it('refuses writes with RESOURCE_EXHAUSTED, keeps reading, and stores again once space returns', async () => {
+        await diskFull({
+          t,
+          disk,
+          database: 'postgresql',
+          // A full disk under pg_wal makes PostgreSQL PANIC and shut down when it must create its next
+          // WAL segment (README: the limit, and what to do); that is not what this test is about.
+          // Start a fresh 16 MB segment and write into it (a catalog change: its commit is flushed),
+          // so its file exists before the disk fills and the full disk hits the tables instead.
+          beforeFill: async () => {
+            const admin = new pg.Client({ connectionString: postgres.url('postgres') });
+            await admin.connect();
+            try {
+              await admin.query('select pg_switch_wal()');
+              await admin.query('create table if not exists wal_headroom (id int); drop table wal_headroom');
+              const { rows } = await admin.query<{ file: string }>(
+                'select pg_walfile_name(pg_current_wal_flush_lsn()) as file',
+              );
+              expect(fs.existsSync(path.join(dataDir, 'pg_wal', rows[0]!.file))).toBe(true);
+            } finally {
+              await admin.end();
+            }
+          },
+          stored: () => storedCdrs(postgres.url('billing_disk_full'), [BRIDGE]),
+        });
+      }, 300_000);
     });
 
-    it('refuses writes with RESOURCE_EXHAUSTED, keeps reading, and stores again once space returns', async () => {
-      await diskFull({
-        t,
-        disk,
-        database: 'postgresql',
-        // A full disk under pg_wal makes PostgreSQL PANIC and shut down when it must create its next
-        // WAL segment (README: the limit, and what to do); that is not what this test is about.
-        // Start a fresh 16 MB segment and write into it (a catalog change: its commit is flushed),
-        // so its file exists before the disk fills and the full disk hits the tables instead.
-        beforeFill: async () => {
-          const admin = new pg.Client({ connectionString: postgres.url('postgres') });
-          await admin.connect();
-          try {
-            await admin.query('select pg_switch_wal()');
-            await admin.query('create table if not exists wal_headroom (id int); drop table wal_headroom');
-            const { rows } = await admin.query<{ file: string }>('select pg_walfile_name(pg_current_wal_flush_lsn()) as file');
-            expect(fs.existsSync(path.join(dataDir, 'pg_wal', rows[0]!.file))).toBe(true);
-          } finally {
-            await admin.end();
-          }
-        },
-        stored: () => storedCdrs(postgres.url('billing_disk_full'), [BRIDGE]),
+    describe('under the embedded database', () => {
+      let disk: SmallDisk;
+      let t: TestService;
+      let stopped = false;
+
+      beforeAll(async () => {
+        disk = await mountSmallDisk(DISK_MB.embedded);
+        t = await startTestService({
+          env: { DATABASE_URL: '', BILLING_DATA_DIR: path.join(disk.dir, 'data') },
+        });
+      }, 120_000);
+
+      afterAll(async () => {
+        if (!stopped) await t?.stop();
+        await disk?.unmount();
       });
-    }, 300_000);
-  });
 
-  describe('under the embedded database', () => {
-    let disk: SmallDisk;
-    let t: TestService;
-    let stopped = false;
-
-    beforeAll(async () => {
-      disk = await mountSmallDisk(DISK_MB.embedded);
-      t = await startTestService({ env: { DATABASE_URL: '', BILLING_DATA_DIR: path.join(disk.dir, 'data') } });
-    }, 120_000);
-
-    afterAll(async () => {
-      if (!stopped) await t?.stop();
-      await disk?.unmount();
+      it('refuses writes with RESOURCE_EXHAUSTED, keeps reading, and stores again once space returns', async () => {
+        await diskFull({
+          t,
+          disk,
+          database: 'embedded',
+          // PGlite's directory is read once the service has closed it (one process at a time).
+          stored: async () => {
+            stopped = true;
+            await t.stop();
+            return storedCdrsInDirectory(path.join(disk.dir, 'data', 'pgdata'), [BRIDGE]);
+          },
+        });
+      }, 300_000);
     });
-
-    it('refuses writes with RESOURCE_EXHAUSTED, keeps reading, and stores again once space returns', async () => {
-      await diskFull({
-        t,
-        disk,
-        database: 'embedded',
-        // PGlite's directory is read once the service has closed it (one process at a time).
-        stored: async () => {
-          stopped = true;
-          await t.stop();
-          return storedCdrsInDirectory(path.join(disk.dir, 'data', 'pgdata'), [BRIDGE]);
-        },
-      });
-    }, 300_000);
-  });
-});
+  },
+);

@@ -50,7 +50,11 @@ function clientsFor(service: ServiceProcess, dataDir: string) {
   const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
   const channel = createChannel(`127.0.0.1:${service.port}`);
   const options = { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } };
-  return { channel, ingest: createClient(CdrIngestServiceDefinition, channel, options), sales: createClient(CustomerServiceDefinition, channel, options) };
+  return {
+    channel,
+    ingest: createClient(CdrIngestServiceDefinition, channel, options),
+    sales: createClient(CustomerServiceDefinition, channel, options),
+  };
 }
 
 describe('SIGKILL of billing serve on the embedded database mid-write', () => {
@@ -59,7 +63,18 @@ describe('SIGKILL of billing serve on the embedded database mid-write', () => {
     const dataDir = path.join(root, 'kill');
     const pgdata = path.join(dataDir, 'pgdata');
     const env = { ...EMBEDDED, BILLING_DATA_DIR: dataDir };
-    const cdrs: Cdr[] = [...generateCdrs({ bridgeId: BRIDGE, customers: CUSTOMERS, from: new Date('2026-11-12T08:00:00Z'), seed: 7, recordPrefix: 'emb' }, TOTAL)];
+    const cdrs: Cdr[] = [
+      ...generateCdrs(
+        {
+          bridgeId: BRIDGE,
+          customers: CUSTOMERS,
+          from: new Date('2026-11-12T08:00:00Z'),
+          seed: 7,
+          recordPrefix: 'emb',
+        },
+        TOTAL,
+      ),
+    ];
     const key = (c: { bridgeId: string; recordId: string }) => `${c.bridgeId}/${c.recordId}`;
     const acknowledged = new Set<string>();
     const perRound: string[] = [];
@@ -110,7 +125,9 @@ describe('SIGKILL of billing serve on the embedded database mid-write', () => {
       fs.rmSync(snapshot, { recursive: true, force: true });
       const distinct = new Set(stored.keys);
       const missing = [...acknowledged].filter((k) => !distinct.has(k));
-      perRound.push(`kill ${round} after ${delayMs} ms: ${ackedThisRound} acked this round, ${acknowledged.size} in all, ${stored.keys.length} stored`);
+      perRound.push(
+        `kill ${round} after ${delayMs} ms: ${ackedThisRound} acked this round, ${acknowledged.size} in all, ${stored.keys.length} stored`,
+      );
       expect(missing).toEqual([]);
       expect(stored.keys.length).toBe(distinct.size);
       expect(stored.ratedWithoutOneCurrentCharge).toBe(0);
@@ -135,7 +152,9 @@ describe('SIGKILL of billing serve on the embedded database mid-write', () => {
     const distinct = new Set(stored.keys);
     const missing = cdrs.filter((c) => !distinct.has(key(c))).length;
     const duplicated = stored.keys.length - distinct.size;
-    console.log(`embedded kill: seed ${random.seed}, sent ${TOTAL}, acknowledged before the last restart ${acknowledged.size}, stored ${stored.keys.length}, rated ${stored.rated}`);
+    console.log(
+      `embedded kill: seed ${random.seed}, sent ${TOTAL}, acknowledged before the last restart ${acknowledged.size}, stored ${stored.keys.length}, rated ${stored.rated}`,
+    );
     expect(missing).toBe(0);
     expect(duplicated).toBe(0);
     expect(stored.ratedWithoutOneCurrentCharge).toBe(0);
@@ -173,7 +192,9 @@ describe('a directory that cannot be trusted is refused at start-up', () => {
   }
 
   /** A complete PostgreSQL data directory (what PGlite creates on first open), with one table. */
-  async function createDirectory(name: string): Promise<{ dataDir: string; pgdata: string; tableFile: string }> {
+  async function createDirectory(
+    name: string,
+  ): Promise<{ dataDir: string; pgdata: string; tableFile: string }> {
     const dataDir = path.join(root, name);
     const pgdata = path.join(dataDir, 'pgdata');
     fs.mkdirSync(dataDir, { recursive: true });
@@ -222,17 +243,29 @@ describe('a directory that cannot be trusted is refused at start-up', () => {
   }, 120_000);
 
   // Linux tells a machine restart by its boot id; elsewhere there is nothing to compare.
-  it.runIf(fs.existsSync('/proc/sys/kernel/random/boot_id'))('when it was open as the machine went down, until the operator deletes the lock', async () => {
-    const { dataDir, pgdata } = await createDirectory('host-crash');
-    // What a holder that went down with the machine leaves: its lock, with the boot id of then.
-    fs.writeFileSync(`${pgdata}.lock`, JSON.stringify({ pid: 4_000_000, bootId: 'a-boot-before-the-crash', host: os.hostname(), since: '2026-11-30T23:59:00Z' }));
-    const msg = await refused(dataDir);
-    expect(msg).toContain('when the machine went down');
-    expect(msg).toContain(`delete ${pgdata}.lock`);
+  it.runIf(fs.existsSync('/proc/sys/kernel/random/boot_id'))(
+    'when it was open as the machine went down, until the operator deletes the lock',
+    async () => {
+      const { dataDir, pgdata } = await createDirectory('host-crash');
+      // What a holder that went down with the machine leaves: its lock, with the boot id of then.
+      fs.writeFileSync(
+        `${pgdata}.lock`,
+        JSON.stringify({
+          pid: 4_000_000,
+          bootId: 'a-boot-before-the-crash',
+          host: os.hostname(),
+          since: '2026-11-30T23:59:00Z',
+        }),
+      );
+      const msg = await refused(dataDir);
+      expect(msg).toContain('when the machine went down');
+      expect(msg).toContain(`delete ${pgdata}.lock`);
 
-    fs.rmSync(`${pgdata}.lock`);
-    const service = await spawnService({ ...EMBEDDED, BILLING_DATA_DIR: dataDir });
-    service.child.kill('SIGTERM');
-    expect(await service.exited).toBe(0);
-  }, 120_000);
+      fs.rmSync(`${pgdata}.lock`);
+      const service = await spawnService({ ...EMBEDDED, BILLING_DATA_DIR: dataDir });
+      service.child.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+    },
+    120_000,
+  );
 });

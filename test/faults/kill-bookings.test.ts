@@ -9,7 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, Status } from 'nice-grpc';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BookingServiceDefinition, BookingStatus, type Booking } from '../../src/gen/billing/v1/booking_service';
+import {
+  BookingServiceDefinition,
+  BookingStatus,
+  type Booking,
+} from '../../src/gen/billing/v1/booking_service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { recordFault } from './support/fault-report';
 import { checkInvariants, compareWatcher } from './support/invariants';
@@ -25,9 +29,22 @@ const KILLS = 7;
 
 function newBooking(n: number, startsAt: number): Booking {
   return {
-    id: '', externalReference: `kill-booking-${n}`, customerAccount: CUSTOMER, bridgeId: BRIDGE, title: `Board call ${n}`,
-    scheduledStart: new Date(startsAt), expectedDurationSeconds: 3600, timeZone: '', expectedParticipants: 4, dialOutNumbers: [],
-    features: [], hostCode: '', participantCode: '', status: BookingStatus.BOOKING_STATUS_UNSPECIFIED, cancelReason: '', version: 0,
+    id: '',
+    externalReference: `kill-booking-${n}`,
+    customerAccount: CUSTOMER,
+    bridgeId: BRIDGE,
+    title: `Board call ${n}`,
+    scheduledStart: new Date(startsAt),
+    expectedDurationSeconds: 3600,
+    timeZone: '',
+    expectedParticipants: 4,
+    dialOutNumbers: [],
+    features: [],
+    hostCode: '',
+    participantCode: '',
+    status: BookingStatus.BOOKING_STATUS_UNSPECIFIED,
+    cancelReason: '',
+    version: 0,
   };
 }
 
@@ -39,7 +56,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startKillableService({ databaseUrl: database.databaseUrl!, tokens: writeTokensFile(database.dataDir) });
+    service = await startKillableService({
+      databaseUrl: database.databaseUrl!,
+      tokens: writeTokensFile(database.dataDir),
+    });
     await createCustomersInParallel(service, [CUSTOMER]);
   }, 120_000);
 
@@ -60,7 +80,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
     const watcher = (async () => {
       while (!stopWatching.signal.aborted) {
         try {
-          const stream = service.client(BookingServiceDefinition, 'bridge').watchBookings({ bridgeId: BRIDGE, afterCursor: received.at(-1) ?? '' }, { signal: stopWatching.signal });
+          const stream = service
+            .client(BookingServiceDefinition, 'bridge')
+            .watchBookings(
+              { bridgeId: BRIDGE, afterCursor: received.at(-1) ?? '' },
+              { signal: stopWatching.signal },
+            );
           for await (const { event } of stream) received.push(event!.cursor);
         } catch (error) {
           if (stopWatching.signal.aborted) return;
@@ -76,18 +101,26 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
     const writes = BOOKINGS * 2;
     let done = 0;
     const waiters: { at: number; resolve(): void }[] = [];
-    const doneAtLeast = (at: number) => new Promise<void>((resolve) => (done >= at ? resolve() : waiters.push({ at, resolve })));
+    const doneAtLeast = (at: number) =>
+      new Promise<void>((resolve) => (done >= at ? resolve() : waiters.push({ at, resolve })));
     const wrote = () => {
       done += 1;
-      for (const w of waiters.filter((w) => done >= w.at)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+      for (const w of waiters.filter((w) => done >= w.at))
+        (waiters.splice(waiters.indexOf(w), 1), w.resolve());
     };
     const writer = (async () => {
       const firstStart = Date.now() + 7 * 24 * 3600_000;
       for (let n = 0; n < BOOKINGS; n++) {
         const booking = newBooking(n, firstStart + n * 3600_000);
-        const created = await service.retrying(() => reservations.createBooking({ requestId: `create-${n}`, booking }));
+        const created = await service.retrying(() =>
+          reservations.createBooking({ requestId: `create-${n}`, booking }),
+        );
         wrote();
-        const update = { requestId: `update-${n}`, booking: { ...created.booking!, title: `Board call ${n} (moved room)` }, expectedVersion: 1 };
+        const update = {
+          requestId: `update-${n}`,
+          booking: { ...created.booking!, title: `Board call ${n} (moved room)` },
+          expectedVersion: 1,
+        };
         await service.retrying(() => reservations.updateBooking(update));
         wrote();
       }
@@ -95,7 +128,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
     // Awaited below; a failed assertion before then must not leave it as an unhandled rejection.
     writer.catch(() => undefined);
 
-    for (const [k, point] of killPoints(random, KILLS, 0.05, 0.95).map((p) => Math.floor(p * writes)).entries()) {
+    for (const [k, point] of killPoints(random, KILLS, 0.05, 0.95)
+      .map((p) => Math.floor(p * writes))
+      .entries()) {
       await doneAtLeast(point);
       await sleep(random.between(0, 15)); // inside the next write
       await service.kill();
@@ -105,7 +140,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
       // So far the watcher may lag behind, but what it has must be the outbox's beginning, once each.
       const sofar = await compareWatcher(url, BRIDGE, received);
       const last = BigInt(received.at(-1) ?? '0');
-      expect({ repeated: sofar.repeated, outOfOrder: sofar.outOfOrder, gaps: sofar.missing.filter((id) => BigInt(id) <= last) }).toEqual({ repeated: [], outOfOrder: false, gaps: [] });
+      expect({
+        repeated: sofar.repeated,
+        outOfOrder: sofar.outOfOrder,
+        gaps: sofar.missing.filter((id) => BigInt(id) <= last),
+      }).toEqual({ repeated: [], outOfOrder: false, gaps: [] });
     }
     await writer;
 
@@ -117,7 +156,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
     }
     stopWatching.abort();
     await watcher;
-    console.log(`kill-bookings: ${received.length} events received, watch streams broken ${JSON.stringify(Object.fromEntries(watchErrors))}; restarts took ${service.restartMs.join(', ')} ms`);
+    console.log(
+      `kill-bookings: ${received.length} events received, watch streams broken ${JSON.stringify(Object.fromEntries(watchErrors))}; restarts took ${service.restartMs.join(', ')} ms`,
+    );
 
     const sql = new pg.Client({ connectionString: url });
     await sql.connect();
@@ -130,7 +171,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
       .finally(() => sql.end());
     // Each booking: created once (one row), updated once (version 2), and two events in the outbox.
     const applied = rows.reduce((n, r) => n + Math.min(r.version, 2), 0);
-    const duplicated = rows.reduce((n, r) => n + Math.max(0, r.version - 2) + Math.max(0, r.events - 2), 0) + (rows.length - new Set(rows.map((r) => r.external_reference)).size);
+    const duplicated =
+      rows.reduce((n, r) => n + Math.max(0, r.version - 2) + Math.max(0, r.events - 2), 0) +
+      (rows.length - new Set(rows.map((r) => r.external_reference)).size);
     expect(rows.length).toBe(BOOKINGS);
     expect([applied, duplicated]).toEqual([writes, 0]);
     expect(comparison).toEqual({ missing: [], repeated: [], outOfOrder: false, stored: writes });
@@ -146,7 +189,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
       stored: applied,
       missing: writes - applied,
       duplicated,
-      invariants: ['each write applied once (retried with its request id)', 'watcher: every outbox event once, in order, no gap', ...final.checked],
+      invariants: [
+        'each write applied once (retried with its request id)',
+        'watcher: every outbox event once, in order, no gap',
+        ...final.checked,
+      ],
     });
   }, 300_000);
 });

@@ -14,7 +14,13 @@ import { recordFault } from './support/fault-report';
 import { checkInvariants } from './support/invariants';
 import { startKillableService, writeTokensFile, type KillableService } from './support/killable-service';
 import { seededRandom } from './support/seeded-random';
-import { cdrsForMonths, createCustomersInParallel, customersWithCharges, ingest, invoicesOfPeriod } from './support/workload-data';
+import {
+  cdrsForMonths,
+  createCustomersInParallel,
+  customersWithCharges,
+  ingest,
+  invoicesOfPeriod,
+} from './support/workload-data';
 
 const CUSTOMERS = Array.from({ length: 300 }, (_, i) => `KILL-C${String(i).padStart(3, '0')}`);
 const CALIBRATION_MONTH = '2026-04';
@@ -28,9 +34,15 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while a period closes
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startKillableService({ databaseUrl: database.databaseUrl!, tokens: writeTokensFile(database.dataDir) });
+    service = await startKillableService({
+      databaseUrl: database.databaseUrl!,
+      tokens: writeTokensFile(database.dataDir),
+    });
     await createCustomersInParallel(service, CUSTOMERS);
-    await ingest(service, cdrsForMonths('bridge-1', CUSTOMERS, [CALIBRATION_MONTH, ...KILLED_MONTHS], CDRS_PER_MONTH));
+    await ingest(
+      service,
+      cdrsForMonths('bridge-1', CUSTOMERS, [CALIBRATION_MONTH, ...KILLED_MONTHS], CDRS_PER_MONTH),
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -42,12 +54,19 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while a period closes
     const random = seededRandom('kill-period-close');
     const billing = service.client(InvoiceServiceDefinition, 'billing');
     const close = (month: string) =>
-      billing.closeBillingPeriod({ requestId: `close-${month}`, customerAccount: '', periodContaining: new Date(`${month}-15T12:00:00Z`), issue: true });
+      billing.closeBillingPeriod({
+        requestId: `close-${month}`,
+        customerAccount: '',
+        periodContaining: new Date(`${month}-15T12:00:00Z`),
+        issue: true,
+      });
 
     const began = performance.now();
     const calibration = await close(CALIBRATION_MONTH);
     const closeMs = performance.now() - began;
-    expect(calibration.invoices.length).toBe((await customersWithCharges(database.databaseUrl!, CALIBRATION_MONTH)).length);
+    expect(calibration.invoices.length).toBe(
+      (await customersWithCharges(database.databaseUrl!, CALIBRATION_MONTH)).length,
+    );
 
     let expected = 0;
     let present = 0;
@@ -65,7 +84,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while a period closes
       await service.restart();
       // What the kill left: nothing, drafts (closed, not yet issued) or issued invoices.
       const left = await invoicesOfPeriod(database.databaseUrl!, month);
-      cut.push(`${month} ${answer}, left ${left.length} invoices (${left.filter((i) => i.status === 'DRAFT').length} drafts)`);
+      cut.push(
+        `${month} ${answer}, left ${left.length} invoices (${left.filter((i) => i.status === 'DRAFT').length} drafts)`,
+      );
       const afterKill = await checkInvariants(database.databaseUrl!);
       expect(afterKill.violations, `invariants after the kill during ${month}`).toEqual([]);
 
@@ -83,7 +104,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while a period closes
       const afterRetry = await checkInvariants(database.databaseUrl!);
       expect(afterRetry.violations, `invariants after closing ${month} again`).toEqual([]);
     }
-    console.log(`kill-period-close: a close took ${Math.round(closeMs)} ms unkilled; the killed calls: ${cut.join(', ')}; restarts took ${service.restartMs.join(', ')} ms`);
+    console.log(
+      `kill-period-close: a close took ${Math.round(closeMs)} ms unkilled; the killed calls: ${cut.join(', ')}; restarts took ${service.restartMs.join(', ')} ms`,
+    );
 
     const final = await checkInvariants(database.databaseUrl!);
     expect(service.kills).toBe(KILLED_MONTHS.length);

@@ -14,7 +14,13 @@ import { recordFault } from './support/fault-report';
 import { checkInvariants } from './support/invariants';
 import { startKillableService, writeTokensFile, type KillableService } from './support/killable-service';
 import { seededRandom } from './support/seeded-random';
-import { cdrsForMonths, createCustomersInParallel, customersWithCharges, ingest, invoicesOfPeriod } from './support/workload-data';
+import {
+  cdrsForMonths,
+  createCustomersInParallel,
+  customersWithCharges,
+  ingest,
+  invoicesOfPeriod,
+} from './support/workload-data';
 
 const CUSTOMERS = Array.from({ length: 300 }, (_, i) => `KILL-P${String(i).padStart(3, '0')}`);
 const CALIBRATION_MONTH = '2026-06';
@@ -33,7 +39,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas, one killed mid-
     a = await startKillableService({ databaseUrl: database.databaseUrl!, tokens });
     b = await startKillableService({ databaseUrl: database.databaseUrl!, tokens });
     await createCustomersInParallel(a, CUSTOMERS);
-    await ingest(a, cdrsForMonths('bridge-1', CUSTOMERS, [CALIBRATION_MONTH, ...KILLED_MONTHS], CDRS_PER_MONTH));
+    await ingest(
+      a,
+      cdrsForMonths('bridge-1', CUSTOMERS, [CALIBRATION_MONTH, ...KILLED_MONTHS], CDRS_PER_MONTH),
+    );
   }, 300_000);
 
   afterAll(async () => {
@@ -45,9 +54,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas, one killed mid-
   it('the other replica finishes the period: all customers invoiced once, no double invoices', async () => {
     const random = seededRandom('kill-replica-close');
     const close = (replica: KillableService, month: string, requestId: string) =>
-      replica
-        .client(InvoiceServiceDefinition, 'billing')
-        .closeBillingPeriod({ requestId, customerAccount: '', periodContaining: new Date(`${month}-15T12:00:00Z`), issue: true });
+      replica.client(InvoiceServiceDefinition, 'billing').closeBillingPeriod({
+        requestId,
+        customerAccount: '',
+        periodContaining: new Date(`${month}-15T12:00:00Z`),
+        issue: true,
+      });
 
     const began = performance.now();
     await close(b, CALIBRATION_MONTH, `b-close-${CALIBRATION_MONTH}`);
@@ -67,7 +79,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas, one killed mid-
       await a.kill();
       const answer = await onA;
       const left = await invoicesOfPeriod(database.databaseUrl!, month);
-      cut.push(`${month} ${answer}, left ${left.length} invoices (${left.filter((i) => i.status === 'DRAFT').length} drafts)`);
+      cut.push(
+        `${month} ${answer}, left ${left.length} invoices (${left.filter((i) => i.status === 'DRAFT').length} drafts)`,
+      );
 
       // B closes the period A was closing, while A is down.
       const onB = await b.retrying(() => close(b, month, `b-close-${month}`));
@@ -90,7 +104,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas, one killed mid-
       const afterA = await checkInvariants(database.databaseUrl!);
       expect(afterA.violations, `invariants after A closed ${month} again`).toEqual([]);
     }
-    console.log(`kill-replica-close: a close took ${Math.round(closeMs)} ms unkilled; A killed: ${cut.join(', ')}; A's restarts took ${a.restartMs.join(', ')} ms`);
+    console.log(
+      `kill-replica-close: a close took ${Math.round(closeMs)} ms unkilled; A killed: ${cut.join(', ')}; A's restarts took ${a.restartMs.join(', ')} ms`,
+    );
 
     const final = await checkInvariants(database.databaseUrl!);
     expect(a.kills).toBe(KILLED_MONTHS.length);
@@ -103,7 +119,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas, one killed mid-
       stored: present,
       missing,
       duplicated,
-      invariants: ['B answers every customer with charges, all issued', "A's retry answers B's invoices", ...final.checked],
+      invariants: [
+        'B answers every customer with charges, all issued',
+        "A's retry answers B's invoices",
+        ...final.checked,
+      ],
     });
   }, 300_000);
 });

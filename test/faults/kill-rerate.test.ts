@@ -11,7 +11,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientError, Status } from 'nice-grpc';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvoiceServiceDefinition, type RerateChargesResponse } from '../../src/gen/billing/v1/invoice_service';
+import {
+  InvoiceServiceDefinition,
+  type RerateChargesResponse,
+} from '../../src/gen/billing/v1/invoice_service';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { recordFault } from './support/fault-report';
 import { checkInvariants } from './support/invariants';
@@ -41,14 +44,22 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while charges are re-
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startKillableService({ databaseUrl: database.databaseUrl!, tokens: writeTokensFile(database.dataDir) });
+    service = await startKillableService({
+      databaseUrl: database.databaseUrl!,
+      tokens: writeTokensFile(database.dataDir),
+    });
     sql = new pg.Client({ connectionString: database.databaseUrl });
     await sql.connect();
     await createCustomersInParallel(service, CUSTOMERS);
     await ingest(service, cdrsForMonths('rerate-bridge', CUSTOMERS, ['2026-10'], 8_000));
     const billing = service.client(InvoiceServiceDefinition, 'billing');
     const close = (account: string, issue: boolean) =>
-      billing.closeBillingPeriod({ requestId: `close-${account}`, customerAccount: account, periodContaining: new Date('2026-10-15T12:00:00Z'), issue });
+      billing.closeBillingPeriod({
+        requestId: `close-${account}`,
+        customerAccount: account,
+        periodContaining: new Date('2026-10-15T12:00:00Z'),
+        issue,
+      });
     // Issued invoices get corrections, a draft is rebuilt in place, open charges simply change.
     await close('KILL-R1', true);
     await close('KILL-R2', true);
@@ -61,7 +72,8 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while charges are re-
     await database?.drop();
   });
 
-  const hashOf = async (name: string) => (await sql.query<{ hash: string }>(`select hash from rule_sets where name = $1`, [name])).rows[0]!.hash;
+  const hashOf = async (name: string) =>
+    (await sql.query<{ hash: string }>(`select hash from rule_sets where name = $1`, [name])).rows[0]!.hash;
   /** October's current charges of a customer: how many, and how many from rule set `hash`. */
   const chargesOf = async (account: string, hash: string) =>
     (
@@ -72,11 +84,18 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while charges are re-
       )
     ).rows[0]!;
   const correctionsStored = async () =>
-    (await sql.query<{ n: number }>(`select count(*)::int as n from invoices where credited_invoice_id is not null or supplements_invoice_id is not null`)).rows[0]!.n;
+    (
+      await sql.query<{ n: number }>(
+        `select count(*)::int as n from invoices where credited_invoice_id is not null or supplements_invoice_id is not null`,
+      )
+    ).rows[0]!.n;
 
   it('re-prices every call exactly once per request, with one current charge and no double corrections', async () => {
     const random = seededRandom('kill-rerate');
-    const hashes: Record<Rules, string> = { 'standard-2025': await hashOf('standard-2025'), live: await hashOf('standard-2026') };
+    const hashes: Record<Rules, string> = {
+      'standard-2025': await hashOf('standard-2025'),
+      live: await hashOf('standard-2026'),
+    };
     const finance = service.client(InvoiceServiceDefinition, 'finance');
     const rerate = ([account, rules]: [string, Rules], k: number) =>
       finance.rerateCharges({
@@ -117,7 +136,9 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while charges are re-
       const afterRetry = await checkInvariants(database.databaseUrl!);
       expect(afterRetry.violations, `invariants after rerate ${k + 1} again`).toEqual([]);
     }
-    console.log(`kill-rerate: a rerate took ${Math.round(rerateMs)} ms unkilled; the killed calls: ${cut.join(', ')}; restarts took ${service.restartMs.join(', ')} ms`);
+    console.log(
+      `kill-rerate: a rerate took ${Math.round(rerateMs)} ms unkilled; the killed calls: ${cut.join(', ')}; restarts took ${service.restartMs.join(', ')} ms`,
+    );
 
     // Each rerate of an issued invoice's calls was corrected once, by the documents its answer names.
     const named = answers.reduce((n, a) => n + a.corrections.length, 0);
@@ -135,7 +156,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while charges are re-
       stored,
       missing: sent - stored,
       duplicated: corrections - named,
-      invariants: ['every call re-priced by the requested rule set', 'corrections in the database = those the answers name', ...final.checked],
+      invariants: [
+        'every call re-priced by the requested rule set',
+        'corrections in the database = those the answers name',
+        ...final.checked,
+      ],
     });
   }, 300_000);
 });

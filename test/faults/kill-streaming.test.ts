@@ -32,7 +32,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    service = await startKillableService({ databaseUrl: database.databaseUrl!, tokens: writeTokensFile(database.dataDir) });
+    service = await startKillableService({
+      databaseUrl: database.databaseUrl!,
+      tokens: writeTokensFile(database.dataDir),
+    });
     await createCustomersInParallel(service, CUSTOMERS);
   }, 120_000);
 
@@ -50,10 +53,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
     const points = killPoints(random, KILLS, 0.05, 0.85).map((p) => Math.floor(p * total));
     let acknowledged = 0;
     const waiters: { at: number; resolve(): void }[] = [];
-    const acknowledgedAtLeast = (at: number) => new Promise<void>((resolve) => (acknowledged >= at ? resolve() : waiters.push({ at, resolve })));
+    const acknowledgedAtLeast = (at: number) =>
+      new Promise<void>((resolve) => (acknowledged >= at ? resolve() : waiters.push({ at, resolve })));
     const onAck = (results: CdrResult[]) => {
       acknowledged += results.length;
-      for (const w of waiters.filter((w) => acknowledged >= w.at)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+      for (const w of waiters.filter((w) => acknowledged >= w.at))
+        (waiters.splice(waiters.indexOf(w), 1), w.resolve());
     };
     const broken = new Map<string, number>();
     const onDisconnect = (error: unknown) => {
@@ -62,7 +67,18 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
     };
 
     const streams = BRIDGES.map((bridgeId, i) => {
-      const cdrs: Cdr[] = [...generateCdrs({ bridgeId, customers: CUSTOMERS, from: new Date('2026-11-10T08:00:00Z'), seed: 7 + i, recordPrefix: bridgeId }, PER_BRIDGE)];
+      const cdrs: Cdr[] = [
+        ...generateCdrs(
+          {
+            bridgeId,
+            customers: CUSTOMERS,
+            from: new Date('2026-11-10T08:00:00Z'),
+            seed: 7 + i,
+            recordPrefix: bridgeId,
+          },
+          PER_BRIDGE,
+        ),
+      ];
       return new BridgeSimulator(service.client(CdrIngestServiceDefinition, 'bridge')).sendAll(cdrs, {
         batchSize: 200,
         window: 4,
@@ -91,14 +107,21 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
       expect(violations, `invariants after kill ${k + 1} (at ${acknowledged} acknowledged)`).toEqual([]);
     }
     const reports = await Promise.all(streams);
-    console.log(`kill-streaming: killed at ${acknowledgedAtKill.join(', ')} of ${total} acknowledged; broken streams ${JSON.stringify(Object.fromEntries(broken))}; restarts took ${service.restartMs.join(', ')} ms`);
+    console.log(
+      `kill-streaming: killed at ${acknowledgedAtKill.join(', ')} of ${total} acknowledged; broken streams ${JSON.stringify(Object.fromEntries(broken))}; restarts took ${service.restartMs.join(', ')} ms`,
+    );
 
     expect(service.kills).toBe(KILLS);
     expect(Math.max(...acknowledgedAtKill)).toBeLessThan(total);
     // A killed process shows as a lost connection, never as an answer the bridge would give up on.
     expect([...broken.keys()].filter((s) => s !== 'UNAVAILABLE')).toEqual([]);
     const results = reports.flatMap((r) => r.results);
-    expect(results.filter((r) => r.outcome !== CdrOutcome.CDR_OUTCOME_ACCEPTED && r.outcome !== CdrOutcome.CDR_OUTCOME_DUPLICATE)).toEqual([]);
+    expect(
+      results.filter(
+        (r) =>
+          r.outcome !== CdrOutcome.CDR_OUTCOME_ACCEPTED && r.outcome !== CdrOutcome.CDR_OUTCOME_DUPLICATE,
+      ),
+    ).toEqual([]);
 
     const stored = await storedCdrs(database.databaseUrl!, BRIDGES);
     const expected = new Set(results.map((r) => `${r.bridgeId}/${r.recordId}`));
@@ -106,7 +129,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
     const missing = [...expected].filter((key) => !distinct.has(key)).length;
     const duplicated = stored.keys.length - distinct.size;
     expect(expected.size).toBe(total);
-    expect([missing, duplicated, stored.ratedWithoutOneCurrentCharge, stored.currentChargesOfUnratedCdrs]).toEqual([0, 0, 0, 0]);
+    expect([
+      missing,
+      duplicated,
+      stored.ratedWithoutOneCurrentCharge,
+      stored.currentChargesOfUnratedCdrs,
+    ]).toEqual([0, 0, 0, 0]);
     const final = await checkInvariants(database.databaseUrl!);
     expect(final.violations).toEqual([]);
     recordFault({
@@ -117,7 +145,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
       stored: stored.keys.length,
       missing,
       duplicated,
-      invariants: ['bridges saw only UNAVAILABLE', 'every record acknowledged ACCEPTED or DUPLICATE', ...final.checked],
+      invariants: [
+        'bridges saw only UNAVAILABLE',
+        'every record acknowledged ACCEPTED or DUPLICATE',
+        ...final.checked,
+      ],
     });
   }, 300_000);
 });

@@ -43,7 +43,11 @@ async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
 
 describe('database unavailable errors', () => {
   it('recognises a refused connection, as knex raises it and as MikroORM wraps it', async () => {
-    const db = knex({ client: 'pg', connection: { host: '127.0.0.1', port: closedPort, user: 'postgres' }, pool: { min: 0, max: 1 } });
+    const db = knex({
+      client: 'pg',
+      connection: { host: '127.0.0.1', port: closedPort, user: 'postgres' },
+      pool: { min: 0, max: 1 },
+    });
     try {
       const error = await errorOf(() => db.raw('select 1'));
       expect((error as { code?: string }).code).toBe('ECONNREFUSED');
@@ -71,7 +75,12 @@ describe('database unavailable errors', () => {
     } finally {
       await db.destroy().catch(() => undefined);
     }
-    const client = new pg.Client({ host: '127.0.0.1', port: silentPort, user: 'postgres', connectionTimeoutMillis: 200 });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: silentPort,
+      user: 'postgres',
+      connectionTimeoutMillis: 200,
+    });
     const error = await errorOf(() => client.connect());
     expect(isDatabaseUnavailable(error)).toBe(true);
   });
@@ -80,7 +89,10 @@ describe('database unavailable errors', () => {
     for (const code of ['08000', '08001', '08003', '08006', '08P01', '57P01', '57P02', '57P03', '53300']) {
       expect(isDatabaseUnavailable(Object.assign(new Error('server said no'), { code })), code).toBe(true);
     }
-    for (const message of ['Connection terminated unexpectedly', 'COMMIT; - Client has encountered a connection error and is not queryable']) {
+    for (const message of [
+      'Connection terminated unexpectedly',
+      'COMMIT; - Client has encountered a connection error and is not queryable',
+    ]) {
       expect(isDatabaseUnavailable(new Error(message)), message).toBe(true);
     }
   });
@@ -89,7 +101,9 @@ describe('database unavailable errors', () => {
     for (const code of ['23505', '40P01', '40001', '22P02', '42P01', '28P01']) {
       expect(isDatabaseUnavailable(Object.assign(new Error('server said no'), { code })), code).toBe(false);
     }
-    expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(
+      false,
+    );
     expect(isDatabaseUnavailable(new ValidationError([{ field: 'cdrs', reason: 'required' }]))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
     expect(isDatabaseUnavailable('ECONNREFUSED')).toBe(false);

@@ -32,7 +32,13 @@ import {
 import { frameArb, type GenerationOptions } from './support/message-arbitraries';
 import { bearer, callRpc, healthStatus, rawClient, unaryCall } from './support/raw-calls';
 import { billingRpcs, type Rpc } from './support/rpc-catalog';
-import { plausibleMessages, plausibleNumbers, plausibleRuleFileContents, plausibleStrings, seedBillingData } from './support/seed-data';
+import {
+  plausibleMessages,
+  plausibleNumbers,
+  plausibleRuleFileContents,
+  plausibleStrings,
+  seedBillingData,
+} from './support/seed-data';
 import { callerName, problemWith, ProblemLog, type Caller, type FuzzCall } from './support/verdict';
 
 const ALL_RPCS = billingRpcs();
@@ -75,13 +81,18 @@ function callerArb(rpc: Rpc): fc.Arbitrary<Caller> {
     { weight: 1, arbitrary: fc.constant<Caller>({ kind: 'unknown token' }) },
     { weight: 3, arbitrary: fc.constant<Caller>({ kind: 'role', role: 'admin' }) },
     { weight: 3, arbitrary: fc.constantFrom(...own).map((role): Caller => ({ kind: 'role', role })) },
-    ...(others.length ? [{ weight: 1, arbitrary: fc.constantFrom(...others).map((role): Caller => ({ kind: 'role', role })) }] : []),
+    ...(others.length
+      ? [{ weight: 1, arbitrary: fc.constantFrom(...others).map((role): Caller => ({ kind: 'role', role })) }]
+      : []),
   );
 }
 
 function callArb(rpc: Rpc): fc.Arbitrary<FuzzCall> {
   const frame = frameArb(rpc.input, generation);
-  const frames = rpc.kind === 'unary' || rpc.kind === 'server_streaming' ? frame.map((f) => [f]) : fc.array(frame, { minLength: 1, maxLength: 3 });
+  const frames =
+    rpc.kind === 'unary' || rpc.kind === 'server_streaming'
+      ? frame.map((f) => [f])
+      : fc.array(frame, { minLength: 1, maxLength: 3 });
   return fc.record({ rpc: fc.constant(rpc), caller: callerArb(rpc), frames });
 }
 
@@ -124,7 +135,13 @@ async function send(call: FuzzCall) {
   const n = ++sent;
   if (TRACE) console.log(`#${n} sent ${label}`);
   try {
-    const answer = await callRpc(client, call.rpc, call.frames.map((f) => f.bytes), metadataFor(call.caller), (bytes) => databaseBarrier(client, bytes));
+    const answer = await callRpc(
+      client,
+      call.rpc,
+      call.frames.map((f) => f.bytes),
+      metadataFor(call.caller),
+      (bytes) => databaseBarrier(client, bytes),
+    );
     if (TRACE) console.log(`#${n} answered ${grpcStatus[answer.code]} ${answer.details.slice(0, 200)}`);
     return answer;
   } finally {
@@ -136,8 +153,14 @@ async function send(call: FuzzCall) {
 describe('fuzzing every billing.v1 RPC over a real socket', () => {
   it('finds the five services and their RPCs in the descriptor set', () => {
     const services = new Set(ALL_RPCS.map((r) => r.name.split('/')[0]));
-    expect([...services].sort()).toEqual(['BookingService', 'CdrIngestService', 'CustomerService', 'InvoiceService', 'RatingService'].map((s) => `billing.v1.${s}`));
-    expect(ALL_RPCS.map((r) => r.kind)).toEqual(expect.arrayContaining(['unary', 'server_streaming', 'bidi_streaming']));
+    expect([...services].sort()).toEqual(
+      ['BookingService', 'CdrIngestService', 'CustomerService', 'InvoiceService', 'RatingService'].map(
+        (s) => `billing.v1.${s}`,
+      ),
+    );
+    expect(ALL_RPCS.map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['unary', 'server_streaming', 'bidi_streaming']),
+    );
   });
 
   it.each(RPCS.map((rpc) => ({ rpc, index: ALL_RPCS.indexOf(rpc), name: rpc.name })))(
@@ -164,11 +187,17 @@ describe('fuzzing every billing.v1 RPC over a real socket', () => {
           numRuns: RUNS_PER_RPC,
           endOnFailure: true, // the server is stateful: shrinking would replay against changed data
           reporter: (run) => {
-            if (run.failed) throw new Error(`${String(run.errorInstance)}\n(FUZZ_SEED=${SEED}; this RPC's seed ${run.seed}, run ${run.numRuns})`);
+            if (run.failed)
+              throw new Error(
+                `${String(run.errorInstance)}\n(FUZZ_SEED=${SEED}; this RPC's seed ${run.seed}, run ${run.numRuns})`,
+              );
           },
         },
       );
-      expect(problems.lines(), `${rpc.name}: calls answered without a deliberate status (FUZZ_SEED=${SEED}, seed ${seed})`).toEqual([]);
+      expect(
+        problems.lines(),
+        `${rpc.name}: calls answered without a deliberate status (FUZZ_SEED=${SEED}, seed ${seed})`,
+      ).toEqual([]);
     },
     120_000,
   );
@@ -182,9 +211,21 @@ describe('fuzzing every billing.v1 RPC over a real socket', () => {
       expect(after.cdrs, 'CDRs stored by the fuzzing').toBeGreaterThan(before.cdrs);
       expect(after.invoices, 'invoices made by the fuzzing').toBeGreaterThan(before.invoices);
     }
-    expect(await cdrsWithoutExactlyOneCurrentCharge(db), 'CDRs whose current charges do not match their rating status').toEqual([]);
-    expect(await dailyTotalsDifferingFromChargesPerCustomer(db), 'daily totals vs current charges, per customer and currency').toEqual([]);
-    expect(await dailyTotalsDifferingFromChargesPerDay(db), 'daily totals vs current charges, per customer and local day').toEqual([]);
-    expect(await invoicesWhoseLinesDoNotSumToTotals(db), 'invoices whose totals do not follow from their lines').toEqual([]);
+    expect(
+      await cdrsWithoutExactlyOneCurrentCharge(db),
+      'CDRs whose current charges do not match their rating status',
+    ).toEqual([]);
+    expect(
+      await dailyTotalsDifferingFromChargesPerCustomer(db),
+      'daily totals vs current charges, per customer and currency',
+    ).toEqual([]);
+    expect(
+      await dailyTotalsDifferingFromChargesPerDay(db),
+      'daily totals vs current charges, per customer and local day',
+    ).toEqual([]);
+    expect(
+      await invoicesWhoseLinesDoNotSumToTotals(db),
+      'invoices whose totals do not follow from their lines',
+    ).toEqual([]);
   }, 60_000);
 });

@@ -7,12 +7,19 @@ const base: AsteriskCsvOptions = { bridgeId: 'ast-1', timeZone: 'UTC', defaultAc
 
 describe('Asterisk Master.csv: time zone (trap 1)', () => {
   it('refuses to guess: timeZone is required', () => {
-    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b' })).toThrow(/needs a time zone \(--time-zone\)/);
-    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b', timeZone: 'Mars/Olympus' })).toThrow(/unknown time zone/);
+    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b' })).toThrow(
+      /needs a time zone \(--time-zone\)/,
+    );
+    expect(() => parseAsteriskCsv(file(row({})), { bridgeId: 'b', timeZone: 'Mars/Olympus' })).toThrow(
+      /unknown time zone/,
+    );
   });
 
   it('reads naive times in the given zone', () => {
-    const r = parseAsteriskCsv(file(row({ uniqueid: '1793623510.1' })), { ...base, timeZone: 'Europe/Stockholm' });
+    const r = parseAsteriskCsv(file(row({ uniqueid: '1793623510.1' })), {
+      ...base,
+      timeZone: 'Europe/Stockholm',
+    });
     expect(r.drafts[0]!.draft.startTime!.toISOString()).toBe('2026-11-02T12:45:10.000Z');
     expect(r.drafts[0]!.draft.answerTime!.toISOString()).toBe('2026-11-02T12:45:20.000Z');
     expect(r.warnings.filter((w) => /uniqueid/.test(w.message))).toEqual([]);
@@ -26,19 +33,39 @@ describe('Asterisk Master.csv: time zone (trap 1)', () => {
   });
 
   it('ambiguous local times at the end of DST: earlier by default, later or reject on request', () => {
-    const text = file(row({ start: '2026-10-25 02:30:00', answer: '2026-10-25 02:30:05', end: '2026-10-25 02:40:00', billsec: 595 }));
+    const text = file(
+      row({
+        start: '2026-10-25 02:30:00',
+        answer: '2026-10-25 02:30:05',
+        end: '2026-10-25 02:40:00',
+        billsec: 595,
+      }),
+    );
     const tz = { ...base, timeZone: 'Europe/Stockholm' };
-    expect(parseAsteriskCsv(text, tz).drafts[0]!.draft.startTime!.toISOString()).toBe('2026-10-25T00:30:00.000Z');
-    expect(parseAsteriskCsv(text, { ...tz, ambiguousTime: 'later' }).drafts[0]!.draft.startTime!.toISOString()).toBe('2026-10-25T01:30:00.000Z');
+    expect(parseAsteriskCsv(text, tz).drafts[0]!.draft.startTime!.toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
+    expect(
+      parseAsteriskCsv(text, { ...tz, ambiguousTime: 'later' }).drafts[0]!.draft.startTime!.toISOString(),
+    ).toBe('2026-10-25T01:30:00.000Z');
     const rej = parseAsteriskCsv(text, { ...tz, ambiguousTime: 'reject' });
     expect(rej.drafts).toEqual([]);
     expect(rej.rejected[0]!.reason).toMatch(/ambiguous in Europe\/Stockholm/);
   });
 
   it('rejects local times that do not exist (DST gap)', () => {
-    const text = file(row({ start: '2026-03-29 02:30:00', answer: '2026-03-29 03:30:05', end: '2026-03-29 03:40:00', billsec: 595 }));
+    const text = file(
+      row({
+        start: '2026-03-29 02:30:00',
+        answer: '2026-03-29 03:30:05',
+        end: '2026-03-29 03:40:00',
+        billsec: 595,
+      }),
+    );
     const r = parseAsteriskCsv(text, { ...base, timeZone: 'Europe/Stockholm' });
-    expect(r.rejected).toEqual([{ line: 1, reason: expect.stringMatching(/start: '2026-03-29 02:30:00' does not exist/) }]);
+    expect(r.rejected).toEqual([
+      { line: 1, reason: expect.stringMatching(/start: '2026-03-29 02:30:00' does not exist/) },
+    ]);
     expect(r.skipped).toEqual([]);
   });
 
@@ -57,24 +84,36 @@ describe('Asterisk Master.csv: optional columns (trap 2)', () => {
   });
 
   it('refuses a file of 17 or 20 columns as ambiguous unless the cdr.conf settings are given', () => {
-    expect(() => parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), base)).toThrow(
-      /^line 1 has 17 columns, which is ambiguous .*--log-unique-id or --log-user-field/,
+    expect(() =>
+      parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), base),
+    ).toThrow(/^line 1 has 17 columns, which is ambiguous .*--log-unique-id or --log-user-field/);
+    expect(() => parseAsteriskCsv(file(row({ cols: 20, only: 'uniqueid' })), base)).toThrow(
+      /line 1 has 20 columns, which is ambiguous/,
     );
-    expect(() => parseAsteriskCsv(file(row({ cols: 20, only: 'uniqueid' })), base)).toThrow(/line 1 has 20 columns, which is ambiguous/);
     const told = parseAsteriskCsv(file(row({ cols: 17, only: 'userfield', userfield: 'CUST-7' })), {
-      ...base, logUserField: true, customerAccountFrom: 'userfield',
+      ...base,
+      logUserField: true,
+      customerAccountFrom: 'userfield',
     });
     expect(told.drafts[0]!.draft.customerAccount).toBe('CUST-7');
     const r20 = parseAsteriskCsv(file(row({ cols: 20, only: 'uniqueid', uniqueid: 'u-20', sequence: 4 })), {
-      ...base, logUniqueId: true, newCdrColumns: true,
+      ...base,
+      logUniqueId: true,
+      newCdrColumns: true,
     });
     expect(r20.drafts[0]!.draft.recordId).toBe('u-20:4');
   });
 
   it('rejects rows that do not match the configured layout', () => {
-    const r = parseAsteriskCsv(file(row({ cols: 18 }), row({ cols: 16 })), { ...base, logUniqueId: true, logUserField: true });
+    const r = parseAsteriskCsv(file(row({ cols: 18 }), row({ cols: 16 })), {
+      ...base,
+      logUniqueId: true,
+      logUserField: true,
+    });
     expect(r.drafts.map((d) => d.line)).toEqual([1]);
-    expect(r.rejected).toEqual([{ line: 2, reason: "has 16 columns; this file's rows have 18 (from the cdr.conf options given)" }]);
+    expect(r.rejected).toEqual([
+      { line: 2, reason: "has 16 columns; this file's rows have 18 (from the cdr.conf options given)" },
+    ]);
   });
 
   it('skips a header line and CEL rows, rejects a row with a wrong column count', () => {
@@ -87,14 +126,20 @@ describe('Asterisk Master.csv: optional columns (trap 2)', () => {
     const r = parseAsteriskCsv(text, base);
     expect(r.drafts.map((d) => d.line)).toEqual([4]);
     expect(r.skipped.map((s) => s.reason)).toEqual(['header line', expect.stringMatching(/CEL event/)]);
-    expect(r.rejected).toEqual([{ line: 2, reason: "has 3 columns; this file's rows have 18 (from the header on line 1)" }]);
+    expect(r.rejected).toEqual([
+      { line: 2, reason: "has 3 columns; this file's rows have 18 (from the header on line 1)" },
+    ]);
   });
 });
 
 describe('Asterisk Master.csv: CSV quoting', () => {
   it('handles doubled quotes, commas, pipes, backslashes, UTF-8 and empty unquoted dates', () => {
     const text = file(
-      row({ clid: '"Nyström, "Bo"" <+46812345678>', lastdata: 'SIP/a,,tF(hangup,h,2)|x\\/y', userfield: 'ö;|,' }),
+      row({
+        clid: '"Nyström, "Bo"" <+46812345678>',
+        lastdata: 'SIP/a,,tF(hangup,h,2)|x\\/y',
+        userfield: 'ö;|,',
+      }),
       row({ answer: '', billsec: 0, disposition: 'BUSY' }),
     );
     expect(text).toContain(',,"2026-11-02 13:50:20"');
@@ -112,11 +157,15 @@ describe('Asterisk Master.csv: CSV quoting', () => {
   });
 
   it('accepts CRLF and a BOM; a broken quote loses only its own line', () => {
-    const text = '\ufeff' + row({ uniqueid: 'a' }) + '\r\n' + '"ACME","oops' + '\r\n' + row({ uniqueid: 'c' }) + '\r\n';
+    const text =
+      '\ufeff' + row({ uniqueid: 'a' }) + '\r\n' + '"ACME","oops' + '\r\n' + row({ uniqueid: 'c' }) + '\r\n';
     const r = parseAsteriskCsv(text, base);
     expect(r.drafts.map((d) => d.line)).toEqual([1, 3]);
     expect(r.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/^malformed CSV/) }]);
-    expect(parseAsteriskCsv(file(row({}), '"ACME","never closed'), base).rejected[0]).toEqual({ line: 2, reason: 'malformed CSV: quoted field never closed' });
+    expect(parseAsteriskCsv(file(row({}), '"ACME","never closed'), base).rejected[0]).toEqual({
+      line: 2,
+      reason: 'malformed CSV: quoted field never closed',
+    });
     const r2 = parseAsteriskCsv(file('"a"x,"b"', row({})), base);
     expect(r2.rejected[0]!.reason).toMatch(/after a closing quote/);
     expect(r2.drafts).toHaveLength(1);
@@ -126,21 +175,42 @@ describe('Asterisk Master.csv: CSV quoting', () => {
 describe('Asterisk Master.csv: record identity (trap 3)', () => {
   it('gives rows that repeat a uniqueid distinct, stable record ids', () => {
     const text = file(
-      row({ uniqueid: 'pbx-1793627110.5', dstchannel: 'SIP/b-1', answer: '', billsec: 0, disposition: 'NO ANSWER' }),
+      row({
+        uniqueid: 'pbx-1793627110.5',
+        dstchannel: 'SIP/b-1',
+        answer: '',
+        billsec: 0,
+        disposition: 'NO ANSWER',
+      }),
       row({ uniqueid: 'pbx-1793627110.5', dstchannel: 'IAX2/b-2' }),
-      row({ uniqueid: 'pbx-1793627110.5', dstchannel: 'SIP/c-3', start: '2026-11-02 13:50:20', answer: '2026-11-02 13:50:25', end: '2026-11-02 13:55:20', billsec: 295 }),
+      row({
+        uniqueid: 'pbx-1793627110.5',
+        dstchannel: 'SIP/c-3',
+        start: '2026-11-02 13:50:20',
+        answer: '2026-11-02 13:50:25',
+        end: '2026-11-02 13:55:20',
+        billsec: 295,
+      }),
     );
     const r1 = parseAsteriskCsv(text, { ...base, keepUnanswered: true });
     const ids = r1.drafts.map((d) => d.draft.recordId);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^pbx-1793627110\.5:[0-9a-f]{16}$/);
-    expect(parseAsteriskCsv(text, { ...base, keepUnanswered: true }).drafts.map((d) => d.draft.recordId)).toEqual(ids);
+    expect(
+      parseAsteriskCsv(text, { ...base, keepUnanswered: true }).drafts.map((d) => d.draft.recordId),
+    ).toEqual(ids);
   });
 
   it('uses uniqueid:sequence with newcdrcolumns', () => {
-    const text = file(row({ cols: 21, uniqueid: 'u', sequence: 12, dstchannel: 'SIP/b' }), row({ cols: 21, uniqueid: 'u', sequence: 13, dstchannel: 'IAX2/b' }));
+    const text = file(
+      row({ cols: 21, uniqueid: 'u', sequence: 12, dstchannel: 'SIP/b' }),
+      row({ cols: 21, uniqueid: 'u', sequence: 13, dstchannel: 'IAX2/b' }),
+    );
     expect(parseAsteriskCsv(text, base).drafts.map((d) => d.draft.recordId)).toEqual(['u:12', 'u:13']);
-    expect(parseAsteriskCsv(text, base).drafts.map((d) => d.draft.conferenceId)).toEqual(['1793627110.1', '1793627110.1']);
+    expect(parseAsteriskCsv(text, base).drafts.map((d) => d.draft.conferenceId)).toEqual([
+      '1793627110.1',
+      '1793627110.1',
+    ]);
   });
 
   it("'uniqueid' mode rejects a repeat with other content; 'uniqueid-sequence' rejects rows without a sequence", () => {
@@ -162,15 +232,32 @@ describe('Asterisk Master.csv: record identity (trap 3)', () => {
 describe('Asterisk Master.csv: durations and answered calls (trap 4)', () => {
   it('takes billsec as recorded, never recomputed from printed times', () => {
     // printed 11:02:20 → 11:02:25 is 5 s; Asterisk truncated the ms difference to 4
-    const r = parseAsteriskCsv(file(row({ start: '2026-08-27 11:02:16', answer: '2026-08-27 11:02:20', end: '2026-08-27 11:02:25', duration: 8, billsec: 4 })), base);
+    const r = parseAsteriskCsv(
+      file(
+        row({
+          start: '2026-08-27 11:02:16',
+          answer: '2026-08-27 11:02:20',
+          end: '2026-08-27 11:02:25',
+          duration: 8,
+          billsec: 4,
+        }),
+      ),
+      base,
+    );
     expect(r.drafts[0]!.draft.durationSeconds).toBe(4);
     expect(validateCdr(r.drafts[0]!.draft, new Date('2026-12-01')).ok).toBe(true);
   });
 
   it('skips unanswered rows by default with their disposition; keeps them with duration 0 on request', () => {
-    const text = file(row({ answer: '', billsec: 0, disposition: 'NO ANSWER' }), row({ answer: '', billsec: 0, disposition: 'BUSY', uniqueid: 'x' }));
+    const text = file(
+      row({ answer: '', billsec: 0, disposition: 'NO ANSWER' }),
+      row({ answer: '', billsec: 0, disposition: 'BUSY', uniqueid: 'x' }),
+    );
     const r = parseAsteriskCsv(text, base);
-    expect(r.skipped.map((s) => s.reason)).toEqual(['unanswered (NO ANSWER); keepUnanswered is off', 'unanswered (BUSY); keepUnanswered is off']);
+    expect(r.skipped.map((s) => s.reason)).toEqual([
+      'unanswered (NO ANSWER); keepUnanswered is off',
+      'unanswered (BUSY); keepUnanswered is off',
+    ]);
     const kept = parseAsteriskCsv(text, { ...base, keepUnanswered: true });
     expect(kept.drafts.map((d) => d.draft.durationSeconds)).toEqual([0, 0]);
     expect(validateCdr(kept.drafts[0]!.draft, new Date('2026-12-01')).ok).toBe(true);
@@ -184,16 +271,83 @@ describe('Asterisk Master.csv: durations and answered calls (trap 4)', () => {
 
 describe('Asterisk Master.csv: ConfBridge pair rows (trap 5)', () => {
   // 4 participants: A joins 10:00, B 10:01, C 10:02, D 10:03; 6 pair rows; D is never Party A.
-  const conf = (a: string, b: string, ua: string, start: string, answer: string, end: string, billsec: number) =>
-    row({ lastapp: 'ConfBridge', lastdata: '555,default_bridge,default_user', dst: '555', channel: a, dstchannel: b, uniqueid: ua,
-      src: { 'SIP/a-1': '+4611111', 'SIP/b-2': '+4622222', 'SIP/c-3': '+4633333' }[a] ?? '', start, answer, end, billsec });
+  const conf = (
+    a: string,
+    b: string,
+    ua: string,
+    start: string,
+    answer: string,
+    end: string,
+    billsec: number,
+  ) =>
+    row({
+      lastapp: 'ConfBridge',
+      lastdata: '555,default_bridge,default_user',
+      dst: '555',
+      channel: a,
+      dstchannel: b,
+      uniqueid: ua,
+      src: { 'SIP/a-1': '+4611111', 'SIP/b-2': '+4622222', 'SIP/c-3': '+4633333' }[a] ?? '',
+      start,
+      answer,
+      end,
+      billsec,
+    });
   const rows = [
-    conf('SIP/a-1', 'SIP/b-2', '1793613600.1', '2026-11-02 10:00:00', '2026-11-02 10:01:00', '2026-11-02 10:20:00', 1140),
-    conf('SIP/a-1', 'SIP/c-3', '1793613600.1', '2026-11-02 10:00:00', '2026-11-02 10:02:00', '2026-11-02 10:30:00', 1680),
-    conf('SIP/a-1', 'SIP/d-4', '1793613600.1', '2026-11-02 10:00:00', '2026-11-02 10:03:00', '2026-11-02 10:30:00', 1620),
-    conf('SIP/b-2', 'SIP/c-3', '1793613660.2', '2026-11-02 10:01:00', '2026-11-02 10:02:00', '2026-11-02 10:20:00', 1080),
-    conf('SIP/b-2', 'SIP/d-4', '1793613660.2', '2026-11-02 10:01:00', '2026-11-02 10:03:00', '2026-11-02 10:20:00', 1020),
-    conf('SIP/c-3', 'SIP/d-4', '1793613720.3', '2026-11-02 10:02:00', '2026-11-02 10:03:00', '2026-11-02 10:40:00', 2220),
+    conf(
+      'SIP/a-1',
+      'SIP/b-2',
+      '1793613600.1',
+      '2026-11-02 10:00:00',
+      '2026-11-02 10:01:00',
+      '2026-11-02 10:20:00',
+      1140,
+    ),
+    conf(
+      'SIP/a-1',
+      'SIP/c-3',
+      '1793613600.1',
+      '2026-11-02 10:00:00',
+      '2026-11-02 10:02:00',
+      '2026-11-02 10:30:00',
+      1680,
+    ),
+    conf(
+      'SIP/a-1',
+      'SIP/d-4',
+      '1793613600.1',
+      '2026-11-02 10:00:00',
+      '2026-11-02 10:03:00',
+      '2026-11-02 10:30:00',
+      1620,
+    ),
+    conf(
+      'SIP/b-2',
+      'SIP/c-3',
+      '1793613660.2',
+      '2026-11-02 10:01:00',
+      '2026-11-02 10:02:00',
+      '2026-11-02 10:20:00',
+      1080,
+    ),
+    conf(
+      'SIP/b-2',
+      'SIP/d-4',
+      '1793613660.2',
+      '2026-11-02 10:01:00',
+      '2026-11-02 10:03:00',
+      '2026-11-02 10:20:00',
+      1020,
+    ),
+    conf(
+      'SIP/c-3',
+      'SIP/d-4',
+      '1793613720.3',
+      '2026-11-02 10:02:00',
+      '2026-11-02 10:03:00',
+      '2026-11-02 10:40:00',
+      2220,
+    ),
   ];
 
   it('turns pair rows into one record per participant by default (Party B only too)', () => {
@@ -214,16 +368,30 @@ describe('Asterisk Master.csv: ConfBridge pair rows (trap 5)', () => {
   });
 
   it('keeps two conferences in the same room apart', () => {
-    const later = row({ lastapp: 'ConfBridge', lastdata: '555', channel: 'SIP/z-9', uniqueid: 'z', start: '2026-11-02 12:00:00', answer: '2026-11-02 12:00:01', end: '2026-11-02 12:05:00', billsec: 299 });
+    const later = row({
+      lastapp: 'ConfBridge',
+      lastdata: '555',
+      channel: 'SIP/z-9',
+      uniqueid: 'z',
+      start: '2026-11-02 12:00:00',
+      answer: '2026-11-02 12:00:01',
+      end: '2026-11-02 12:05:00',
+      billsec: 299,
+    });
     const r = parseAsteriskCsv(file(...rows, later), base);
-    expect(new Set(r.drafts.map((x) => x.draft.conferenceId))).toEqual(new Set(['555@2026-11-02T10:00:00Z', '555@2026-11-02T12:00:00Z']));
+    expect(new Set(r.drafts.map((x) => x.draft.conferenceId))).toEqual(
+      new Set(['555@2026-11-02T10:00:00Z', '555@2026-11-02T12:00:00Z']),
+    );
     expect(r.drafts.find((x) => x.draft.recordId!.includes('SIP/z-9'))!.draft.durationSeconds).toBe(299);
   });
 
   it("'pairs' imports every row as is; 'skip' imports none", () => {
     const pairs = parseAsteriskCsv(file(...rows), { ...base, conferenceRows: 'pairs' });
     expect(pairs.drafts.map((d) => d.draft.durationSeconds)).toEqual([1140, 1680, 1620, 1080, 1020, 2220]);
-    const skip = parseAsteriskCsv(file(...rows, row({ uniqueid: 'plain' })), { ...base, conferenceRows: 'skip' });
+    const skip = parseAsteriskCsv(file(...rows, row({ uniqueid: 'plain' })), {
+      ...base,
+      conferenceRows: 'skip',
+    });
     expect(skip.drafts.map((d) => d.draft.recordId)).toEqual([expect.stringMatching(/^plain:/)]);
     expect(skip.skipped).toHaveLength(6);
   });
@@ -231,20 +399,42 @@ describe('Asterisk Master.csv: ConfBridge pair rows (trap 5)', () => {
 
 describe('Asterisk Master.csv: account, access type, numbers (trap 9)', () => {
   it('maps dcontext to access type, and leaves unmapped ones unknown by default', () => {
-    const text = file(row({ dcontext: 'from-tollfree', uniqueid: 'a' }), row({ dcontext: 'conf-out', uniqueid: 'b' }), row({ dcontext: 'weird', uniqueid: 'c' }));
-    const r = parseAsteriskCsv(text, { bridgeId: 'b', timeZone: 'UTC', accessTypeByContext: { 'from-tollfree': 'toll_free_dial_in', 'conf-out': 'dial_out' } });
+    const text = file(
+      row({ dcontext: 'from-tollfree', uniqueid: 'a' }),
+      row({ dcontext: 'conf-out', uniqueid: 'b' }),
+      row({ dcontext: 'weird', uniqueid: 'c' }),
+    );
+    const r = parseAsteriskCsv(text, {
+      bridgeId: 'b',
+      timeZone: 'UTC',
+      accessTypeByContext: { 'from-tollfree': 'toll_free_dial_in', 'conf-out': 'dial_out' },
+    });
     expect(r.drafts.map((d) => d.draft.accessType)).toEqual(['toll_free_dial_in', 'dial_out', 'unknown']);
   });
 
   it('takes the account from accountcode, userfield or peeraccount, with a default for empty ones', () => {
-    expect(parseAsteriskCsv(file(row({ accountcode: '' })), base).drafts[0]!.draft.customerAccount).toBeUndefined();
-    expect(parseAsteriskCsv(file(row({ accountcode: '' })), { ...base, defaultCustomerAccount: 'HOUSE' }).drafts[0]!.draft.customerAccount).toBe('HOUSE');
-    expect(parseAsteriskCsv(file(row({ userfield: 'C-42' })), { ...base, customerAccountFrom: 'userfield' }).drafts[0]!.draft.customerAccount).toBe('C-42');
-    expect(parseAsteriskCsv(file(row({ cols: 21, peeraccount: 'P-1' })), { ...base, customerAccountFrom: 'peeraccount' }).drafts[0]!.draft.customerAccount).toBe('P-1');
+    expect(
+      parseAsteriskCsv(file(row({ accountcode: '' })), base).drafts[0]!.draft.customerAccount,
+    ).toBeUndefined();
+    expect(
+      parseAsteriskCsv(file(row({ accountcode: '' })), { ...base, defaultCustomerAccount: 'HOUSE' })
+        .drafts[0]!.draft.customerAccount,
+    ).toBe('HOUSE');
+    expect(
+      parseAsteriskCsv(file(row({ userfield: 'C-42' })), { ...base, customerAccountFrom: 'userfield' })
+        .drafts[0]!.draft.customerAccount,
+    ).toBe('C-42');
+    expect(
+      parseAsteriskCsv(file(row({ cols: 21, peeraccount: 'P-1' })), {
+        ...base,
+        customerAccountFrom: 'peeraccount',
+      }).drafts[0]!.draft.customerAccount,
+    ).toBe('P-1');
   });
 
   it('caller number from src, or from clid when src is empty or clid is chosen', () => {
-    const one = (o: Parameters<typeof row>[0], opts: Partial<AsteriskCsvOptions> = {}) => parseAsteriskCsv(file(row(o)), { ...base, ...opts }).drafts[0]!.draft.callerNumber;
+    const one = (o: Parameters<typeof row>[0], opts: Partial<AsteriskCsvOptions> = {}) =>
+      parseAsteriskCsv(file(row(o)), { ...base, ...opts }).drafts[0]!.draft.callerNumber;
     expect(one({ src: '+4611', clid: '"X" <+4622>' })).toBe('+4611');
     expect(one({ src: '', clid: '"X" <+4622>' })).toBe('+4622');
     expect(one({ src: '+4611', clid: '"X" <+4622>' }, { callerNumberColumn: 'clid' })).toBe('+4622');
@@ -257,7 +447,10 @@ describe('Asterisk Master.csv: account, access type, numbers (trap 9)', () => {
     expect(r.drafts[0]!.draft.calledNumber).toBe('+468123457');
     const ext = parseAsteriskCsv(file(row({ src: '8001' })), base);
     expect(ext.drafts[0]!.draft.callerNumber).toBeUndefined();
-    expect(ext.warnings).toContainEqual({ line: 1, message: "caller_number '8001' is not an E.164 number; left out" });
+    expect(ext.warnings).toContainEqual({
+      line: 1,
+      message: "caller_number '8001' is not an E.164 number; left out",
+    });
     const keep = parseAsteriskCsv(file(row({ src: '8001' })), { ...base, nonE164Numbers: 'keep' });
     expect(keep.drafts[0]!.draft.callerNumber).toBe('8001');
     expect(validateCdr(keep.drafts[0]!.draft, new Date('2026-12-01')).ok).toBe(false);

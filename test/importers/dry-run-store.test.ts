@@ -6,9 +6,16 @@ import { dryRunIngestDeps } from '../../src/importers/dry-run-store';
 import type { CdrDraft } from '../../src/domain/cdr-validation';
 
 const leg = (recordId: string, durationSeconds = 60): CdrDraft => ({
-  bridgeId: 'b', recordId, conferenceId: 'c', customerAccount: 'ACME', accessType: 'local_dial_in',
-  startTime: new Date('2026-11-02T10:00:00Z'), answerTime: new Date('2026-11-02T10:00:00Z'),
-  endTime: new Date('2026-11-02T10:01:00Z'), durationSeconds, features: [],
+  bridgeId: 'b',
+  recordId,
+  conferenceId: 'c',
+  customerAccount: 'ACME',
+  accessType: 'local_dial_in',
+  startTime: new Date('2026-11-02T10:00:00Z'),
+  answerTime: new Date('2026-11-02T10:00:00Z'),
+  endTime: new Date('2026-11-02T10:01:00Z'),
+  durationSeconds,
+  features: [],
 });
 const clock = new FixedClock('2026-12-01T00:00:00Z');
 

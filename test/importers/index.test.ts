@@ -17,14 +17,24 @@ describe('detectFormat', () => {
   it('detects by content, then by name', () => {
     expect(detectFormat('x.cdr.json', '{"core-uuid":"a","variables":{}}')).toBe('freeswitch-json');
     expect(detectFormat('whatever', '\ufeff  [{"variables":{"uuid":"u"}}]')).toBe('freeswitch-json');
-    expect(detectFormat('Master.csv', '"","1","2","ctx","","c","","Dial","","2026-01-01 00:00:00",,"2026-01-01 00:00:01",1,0,"NO ANSWER","DOCUMENTATION"\n')).toBe('asterisk-csv');
+    expect(
+      detectFormat(
+        'Master.csv',
+        '"","1","2","ctx","","c","","Dial","","2026-01-01 00:00:00",,"2026-01-01 00:00:01",1,0,"NO ANSWER","DOCUMENTATION"\n',
+      ),
+    ).toBe('asterisk-csv');
     expect(detectFormat('empty.csv', '')).toBe('asterisk-csv');
     expect(detectFormat('empty.json', '')).toBe('freeswitch-json');
   });
 
   it('returns undefined for what is not importable: conference XML, CEL, other JSON, other CSV', () => {
     expect(detectFormat('c.cdr.xml', '<?xml version="1.0"?>\n<cdr><conference/></cdr>')).toBeUndefined();
-    expect(detectFormat('Master.csv', '"CHAN_START","1335310195.513823","","","","","","s","default","TinCan/string","","","3","","1335310195.0","1335310195.0","","","",""\n')).toBeUndefined();
+    expect(
+      detectFormat(
+        'Master.csv',
+        '"CHAN_START","1335310195.513823","","","","","","s","default","TinCan/string","","","3","","1335310195.0","1335310195.0","","","",""\n',
+      ),
+    ).toBeUndefined();
     expect(detectFormat('a.json', '{"hello":1}')).toBeUndefined();
     expect(detectFormat('a.csv', 'a,b,c\n')).toBeUndefined();
   });
@@ -38,7 +48,12 @@ describe('parseCdrFile', () => {
 });
 
 describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
-  const opts = { bridgeId: 'sample', timeZone: 'UTC', defaultAccessType: 'local_dial_in' as const, defaultCustomerAccount: 'HOUSE' };
+  const opts = {
+    bridgeId: 'sample',
+    timeZone: 'UTC',
+    defaultAccessType: 'local_dial_in' as const,
+    defaultCustomerAccount: 'HOUSE',
+  };
 
   it('asterisk-Master.csv (18 columns): 8 legs, the BUSY row skipped, the zone mismatch of the local-time rows flagged', () => {
     const t = read('asterisk-Master.csv');
@@ -58,7 +73,10 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
   });
 
   it('asterisk-Master-newcdrcolumns.csv (21 columns): sequence ids for the parallel dial', () => {
-    const r = parseCdrFile(read('asterisk-Master-newcdrcolumns.csv'), 'asterisk-csv', { ...opts, keepUnanswered: true });
+    const r = parseCdrFile(read('asterisk-Master-newcdrcolumns.csv'), 'asterisk-csv', {
+      ...opts,
+      keepUnanswered: true,
+    });
     expect(r.drafts.map((d) => d.draft.recordId)).toContain('Asterisk-01-1362424276.2:12');
     expect(r.drafts.map((d) => d.draft.recordId)).toContain('Asterisk-01-1362424276.2:13');
     expect(r.drafts).toHaveLength(5);
@@ -67,15 +85,22 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
   });
 
   it('asterisk-Master-16col.csv: no ids in the file, row hashes instead', () => {
-    const r = parseCdrFile(read('asterisk-Master-16col.csv'), 'asterisk-csv', { ...opts, timeZone: 'Europe/Stockholm' });
+    const r = parseCdrFile(read('asterisk-Master-16col.csv'), 'asterisk-csv', {
+      ...opts,
+      timeZone: 'Europe/Stockholm',
+    });
     expect(r.drafts).toHaveLength(2);
     for (const d of r.drafts) expect(d.draft.recordId).toMatch(/^row:/);
     expect(r.drafts[0]!.draft.startTime!.toISOString()).toBe('2020-08-27T09:02:16.000Z');
   });
 
   it('CEL and conference XML samples are recognised as not importable', () => {
-    expect(detectFormat('asterisk-cel-Master-testsuite.csv', read('asterisk-cel-Master-testsuite.csv'))).toBeUndefined();
-    expect(detectFormat('freeswitch-conference-cdr.xml', read('freeswitch-conference-cdr.xml'))).toBeUndefined();
+    expect(
+      detectFormat('asterisk-cel-Master-testsuite.csv', read('asterisk-cel-Master-testsuite.csv')),
+    ).toBeUndefined();
+    expect(
+      detectFormat('freeswitch-conference-cdr.xml', read('freeswitch-conference-cdr.xml')),
+    ).toBeUndefined();
   });
 
   it('freeswitch-json samples parse into valid A-leg CDRs', () => {
@@ -93,15 +118,24 @@ describe.skipIf(!haveSamples)('shared samples (../shared/cdr-samples)', () => {
   });
 
   it('01 (2018): billsec 21, epoch times', () => {
-    const d = parseCdrFile(read('freeswitch-json/01-answered-aleg-2018.cdr.json'), 'freeswitch-json', opts).drafts[0]!.draft;
-    expect(d).toMatchObject({ recordId: '5a3a1d91-90d3-4db4-af5c-cc3ae15d93a4', durationSeconds: 21, customerAccount: '1001' });
+    const d = parseCdrFile(read('freeswitch-json/01-answered-aleg-2018.cdr.json'), 'freeswitch-json', opts)
+      .drafts[0]!.draft;
+    expect(d).toMatchObject({
+      recordId: '5a3a1d91-90d3-4db4-af5c-cc3ae15d93a4',
+      durationSeconds: 21,
+      customerAccount: '1001',
+    });
     expect(d.startTime!.toISOString()).toBe('2018-03-14T11:09:18.006Z');
   });
 
   it('02 (2013, duplicate callflow keys): original destination +4986517174963, current "dan"', () => {
     const t = read('freeswitch-json/02-answered-aleg-2013-duplicate-callflow.cdr.json');
     expect(parseCdrFile(t, 'freeswitch-json', opts).drafts[0]!.draft.calledNumber).toBe('+4986517174963');
-    const cur = parseCdrFile(t, 'freeswitch-json', { ...opts, callerProfile: 'current', nonE164Numbers: 'keep' }).drafts[0]!.draft;
+    const cur = parseCdrFile(t, 'freeswitch-json', {
+      ...opts,
+      callerProfile: 'current',
+      nonE164Numbers: 'keep',
+    }).drafts[0]!.draft;
     expect(cur.calledNumber).toBe('dan');
     expect(parseCdrFile(t, 'freeswitch-json', opts).drafts[0]!.draft.durationSeconds).toBe(4);
   });

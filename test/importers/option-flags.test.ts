@@ -16,7 +16,10 @@ describe('import option flags', () => {
   });
 
   it('read maps as key=value,key=value and lists as a,b, refusing what they cannot read', () => {
-    expect(parseMap('from-tollfree=toll_free_dial_in, conf-out=dial_out', ACCESS_TYPES)).toEqual({ 'from-tollfree': 'toll_free_dial_in', 'conf-out': 'dial_out' });
+    expect(parseMap('from-tollfree=toll_free_dial_in, conf-out=dial_out', ACCESS_TYPES)).toEqual({
+      'from-tollfree': 'toll_free_dial_in',
+      'conf-out': 'dial_out',
+    });
     expect(() => parseMap('from-tollfree:toll_free_dial_in', ACCESS_TYPES)).toThrow(/is not key=value/);
     expect(() => parseMap('x=free', ACCESS_TYPES)).toThrow(/'free' is not one of local_dial_in/);
     expect(() => parseMap('x=web,x=dial_out', ACCESS_TYPES)).toThrow(/'x' is given twice/);
@@ -31,7 +34,10 @@ describe('import option flags', () => {
     const flags = Object.keys(IMPORT_OPTION_FLAGS).map(flagName);
     for (const f of flags) expect(documentedFlags, `--${f} is not in docs/cdr-import.md`).toContain(f);
     const cliOnly = ['format', 'encoding', 'dry-run', 'help'];
-    const negations = Object.entries(IMPORT_OPTION_FLAGS).flatMap(([k, spec]) => (spec.negatable ? [`no-${flagName(k)}`] : []));
-    for (const d of documentedFlags) expect([...flags, ...cliOnly, ...negations], `docs mention --${d}, which is no flag`).toContain(d);
+    const negations = Object.entries(IMPORT_OPTION_FLAGS).flatMap(([k, spec]) =>
+      spec.negatable ? [`no-${flagName(k)}`] : [],
+    );
+    for (const d of documentedFlags)
+      expect([...flags, ...cliOnly, ...negations], `docs mention --${d}, which is no flag`).toContain(d);
   });
 });

@@ -28,12 +28,25 @@ function clientFor(service: ServiceProcess) {
   const token = fs.readFileSync(path.join(db.dataDir, 'admin-token'), 'utf8').trim();
   const channel = createChannel(`127.0.0.1:${service.port}`);
   const options = { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } };
-  return { channel, client: createClient(CdrIngestServiceDefinition, channel, options), sales: createClient(CustomerServiceDefinition, channel, options) };
+  return {
+    channel,
+    client: createClient(CdrIngestServiceDefinition, channel, options),
+    sales: createClient(CustomerServiceDefinition, channel, options),
+  };
 }
 
 describe('crash safety', () => {
   it('keeps every acknowledged record exactly once across SIGKILL, and a full resend stores each once', async () => {
-    const cdrs = [...generateCdrs({ bridgeId: 'crash-bridge', customers: ['CUST-1', 'CUST-2', 'CUST-3'], from: new Date('2026-11-06T08:00:00Z') }, 20_000)];
+    const cdrs = [
+      ...generateCdrs(
+        {
+          bridgeId: 'crash-bridge',
+          customers: ['CUST-1', 'CUST-2', 'CUST-3'],
+          from: new Date('2026-11-06T08:00:00Z'),
+        },
+        20_000,
+      ),
+    ];
     const acknowledged = new Set<string>();
 
     const first = await spawnService(db.env);
@@ -92,4 +105,3 @@ describe('crash safety', () => {
     }
   }, 180_000);
 });
-

@@ -6,7 +6,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CdrIngestServiceDefinition, type StreamCdrsRequest } from '../../src/gen/billing/v1/cdr_ingest_service';
+import {
+  CdrIngestServiceDefinition,
+  type StreamCdrsRequest,
+} from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome } from '../../src/gen/billing/v1/cdr';
 import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { startTestService, type TestService } from '../support/test-service';
@@ -34,7 +37,12 @@ describe.runIf(onServer)('flow control', () => {
 
     const batches = 200;
     const batchSize = 500;
-    const cdrs = [...generateCdrs({ bridgeId: 'slow-db-bridge', customers: ['CUST-1'], from: new Date('2026-11-07T08:00:00Z') }, batches * batchSize)];
+    const cdrs = [
+      ...generateCdrs(
+        { bridgeId: 'slow-db-bridge', customers: ['CUST-1'], from: new Date('2026-11-07T08:00:00Z') },
+        batches * batchSize,
+      ),
+    ];
     let pulled = 0; // batches the transport has taken from the bridge
     async function* requests(): AsyncIterable<StreamCdrsRequest> {
       for (let i = 0; i < batches; i++) {

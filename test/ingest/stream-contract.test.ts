@@ -8,11 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { ClientError, Status } from 'nice-grpc';
+import { type ClientError, Status } from 'nice-grpc';
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchSequences } from '../../src/app/ingest/batch-sequences';
-import { CdrIngestServiceDefinition, type StreamCdrsRequest } from '../../src/gen/billing/v1/cdr_ingest_service';
+import {
+  CdrIngestServiceDefinition,
+  type StreamCdrsRequest,
+} from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
@@ -31,7 +34,12 @@ beforeAll(async () => {
     tokensFile,
     JSON.stringify({
       tokens: [
-        { name: 'test-bridge', role: 'bridge', token: 'test-bridge-token-0123456789abcdef', bridgeIds: [BRIDGE] },
+        {
+          name: 'test-bridge',
+          role: 'bridge',
+          token: 'test-bridge-token-0123456789abcdef',
+          bridgeIds: [BRIDGE],
+        },
         { name: 'test-sales', role: 'sales', token: 'test-sales-token-0123456789abcdef' },
       ],
     }),
@@ -66,18 +74,23 @@ function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
 
 async function stored(prefix: string): Promise<string[]> {
   const knex = t.service.database.orm.em.getKnex();
-  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [`${prefix}%`])) as { rows: { record_id: string }[] };
+  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [
+    `${prefix}%`,
+  ])) as { rows: { record_id: string }[] };
   return result.rows.map((r) => r.record_id);
 }
 
 /** Sends the batches on one stream; returns the acknowledged sequences and the error that ended it, if any. */
-async function stream(batches: { sequence: string; cdrs: Cdr[] }[]): Promise<{ acks: string[]; error?: ClientError }> {
+async function stream(
+  batches: { sequence: string; cdrs: Cdr[] }[],
+): Promise<{ acks: string[]; error?: ClientError }> {
   async function* requests(): AsyncIterable<StreamCdrsRequest> {
     for (const batch of batches) yield { batch };
   }
   const acks: string[] = [];
   try {
-    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(requests())) acks.push(ack.sequence);
+    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(requests()))
+      acks.push(ack.sequence);
     return { acks };
   } catch (error) {
     return { acks, error: error as ClientError };
@@ -126,7 +139,10 @@ describe('StreamCdrs batch sequences', () => {
 
   it('a new stream may use the same sequences again (resending unacknowledged batches)', async () => {
     expect((await stream([{ sequence: '1', cdrs: [cdr('again-a')] }])).acks).toEqual(['1']);
-    const second = await stream([{ sequence: '1', cdrs: [cdr('again-a')] }, { sequence: '2', cdrs: [cdr('again-b')] }]);
+    const second = await stream([
+      { sequence: '1', cdrs: [cdr('again-a')] },
+      { sequence: '2', cdrs: [cdr('again-b')] },
+    ]);
     expect(second).toEqual({ acks: ['1', '2'] });
     expect(await stored('again-')).toEqual(['again-a', 'again-b']);
   });
@@ -135,9 +151,15 @@ describe('StreamCdrs batch sequences', () => {
 describe('SubmitCdrs request_id', () => {
   it('a retry with the same request answers the first result and stores nothing again', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
-    const request = { requestId: 'idem-1', cdrs: [cdr('idem-a'), cdr('idem-b', { durationSeconds: 999_999 })] };
+    const request = {
+      requestId: 'idem-1',
+      cdrs: [cdr('idem-a'), cdr('idem-b', { durationSeconds: 999_999 })],
+    };
     const first = await client.submitCdrs(request);
-    expect(first.results.map((r) => r.outcome)).toEqual([CdrOutcome.CDR_OUTCOME_ACCEPTED, CdrOutcome.CDR_OUTCOME_REJECTED]);
+    expect(first.results.map((r) => r.outcome)).toEqual([
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+      CdrOutcome.CDR_OUTCOME_REJECTED,
+    ]);
     const again = await client.submitCdrs(request);
     expect(again).toEqual(first); // ACCEPTED stays ACCEPTED, with the same charge and rating status
     expect(await stored('idem-')).toEqual(['idem-a']);
@@ -149,8 +171,13 @@ describe('SubmitCdrs request_id', () => {
   it('the same request_id with other CDRs is FAILED_PRECONDITION and stores nothing', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
     await client.submitCdrs({ requestId: 'reuse-1', cdrs: [cdr('reuse-a')] });
-    const error = await expectStatus(client.submitCdrs({ requestId: 'reuse-1', cdrs: [cdr('reuse-b')] }), Status.FAILED_PRECONDITION);
-    expect(error.details).toContain('request_id "reuse-1" was already used for a different CdrIngestService.SubmitCdrs request');
+    const error = await expectStatus(
+      client.submitCdrs({ requestId: 'reuse-1', cdrs: [cdr('reuse-b')] }),
+      Status.FAILED_PRECONDITION,
+    );
+    expect(error.details).toContain(
+      'request_id "reuse-1" was already used for a different CdrIngestService.SubmitCdrs request',
+    );
     expect(await stored('reuse-')).toEqual(['reuse-a']);
   });
 
@@ -158,17 +185,26 @@ describe('SubmitCdrs request_id', () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
     const rejected = { requestId: 'rej-1', cdrs: [cdr('rej-a', { durationSeconds: 999_999 })] };
     expect((await client.submitCdrs(rejected)).results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_REJECTED);
-    await expectStatus(client.submitCdrs({ requestId: 'rej-1', cdrs: [cdr('rej-a')] }), Status.FAILED_PRECONDITION);
+    await expectStatus(
+      client.submitCdrs({ requestId: 'rej-1', cdrs: [cdr('rej-a')] }),
+      Status.FAILED_PRECONDITION,
+    );
 
     const twin = { requestId: 'twin-1', cdrs: [cdr('twin-a'), cdr('twin-b')] };
     const [a, b] = await Promise.all([client.submitCdrs(twin), client.submitCdrs(twin)]);
     expect(a).toEqual(b);
-    expect(a.results.map((r) => r.outcome)).toEqual([CdrOutcome.CDR_OUTCOME_ACCEPTED, CdrOutcome.CDR_OUTCOME_ACCEPTED]);
+    expect(a.results.map((r) => r.outcome)).toEqual([
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+    ]);
     expect(await stored('twin-')).toEqual(['twin-a', 'twin-b']);
   });
 
   it('an empty request_id is INVALID_ARGUMENT naming request_id', async () => {
-    const error = await expectStatus(t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: '', cdrs: [cdr('noid-a')] }), Status.INVALID_ARGUMENT);
+    const error = await expectStatus(
+      t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: '', cdrs: [cdr('noid-a')] }),
+      Status.INVALID_ARGUMENT,
+    );
     expect(error.details).toContain('request_id');
     expect(await stored('noid-')).toEqual([]);
   });

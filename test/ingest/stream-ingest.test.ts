@@ -73,7 +73,10 @@ describe('StreamCdrs', () => {
     for await (const ack of client.streamCdrs(batches())) acks.push(ack);
 
     expect(acks.map((a) => a.sequence)).toEqual(['1', '2']);
-    expect(acks[0]!.results.map((r) => r.outcome)).toEqual([CdrOutcome.CDR_OUTCOME_ACCEPTED, CdrOutcome.CDR_OUTCOME_ACCEPTED]);
+    expect(acks[0]!.results.map((r) => r.outcome)).toEqual([
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+    ]);
     const second = acks[1]!.results;
     expect(second.map((r) => [r.recordId, CdrOutcome[r.outcome]])).toEqual([
       ['a-1', 'CDR_OUTCOME_DUPLICATE'],
@@ -121,7 +124,16 @@ describe('StreamCdrs', () => {
 
   it('changes nothing in the database when everything is sent again', async () => {
     const simulator = new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge'));
-    const cdrs = [...generateCdrs({ bridgeId: 'resend-bridge', customers: ['CUST-1', 'CUST-2'], from: new Date('2026-11-04T08:00:00Z') }, 2000)];
+    const cdrs = [
+      ...generateCdrs(
+        {
+          bridgeId: 'resend-bridge',
+          customers: ['CUST-1', 'CUST-2'],
+          from: new Date('2026-11-04T08:00:00Z'),
+        },
+        2000,
+      ),
+    ];
     const first = await simulator.sendAll(cdrs, { batchSize: 250 });
     expect(first.results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED)).toBe(true);
     const before = await tableCounts();
@@ -132,13 +144,25 @@ describe('StreamCdrs', () => {
   });
 
   it('stores each record once when two streams send the same records at the same time', async () => {
-    const cdrs = [...generateCdrs({ bridgeId: 'race-bridge', customers: ['CUST-3'], from: new Date('2026-11-05T08:00:00Z') }, 3000)];
+    const cdrs = [
+      ...generateCdrs(
+        { bridgeId: 'race-bridge', customers: ['CUST-3'], from: new Date('2026-11-05T08:00:00Z') },
+        3000,
+      ),
+    ];
     const a = new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge'));
     const b = new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge'));
-    const [ra, rb] = await Promise.all([a.sendAll(cdrs, { batchSize: 200 }), b.sendAll([...cdrs].reverse(), { batchSize: 300 })]);
+    const [ra, rb] = await Promise.all([
+      a.sendAll(cdrs, { batchSize: 200 }),
+      b.sendAll([...cdrs].reverse(), { batchSize: 300 }),
+    ]);
 
-    const accepted = [...ra.results, ...rb.results].filter((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED);
-    const duplicates = [...ra.results, ...rb.results].filter((r) => r.outcome === CdrOutcome.CDR_OUTCOME_DUPLICATE);
+    const accepted = [...ra.results, ...rb.results].filter(
+      (r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED,
+    );
+    const duplicates = [...ra.results, ...rb.results].filter(
+      (r) => r.outcome === CdrOutcome.CDR_OUTCOME_DUPLICATE,
+    );
     expect(accepted).toHaveLength(3000);
     expect(duplicates).toHaveLength(3000);
     const knex = t.service.database.orm.em.getKnex();
@@ -148,7 +172,9 @@ describe('StreamCdrs', () => {
        from cdrs where bridge_id = 'race-bridge'`,
     )) as { rows: { cdrs: number; ids: number; charges: number }[] };
     expect(counts.rows[0]).toEqual({ cdrs: 3000, ids: 3000, charges: counts.rows[0]!.charges });
-    expect(counts.rows[0]!.charges).toBe(accepted.filter((r) => r.ratingStatus === RatingStatus.RATING_STATUS_RATED).length);
+    expect(counts.rows[0]!.charges).toBe(
+      accepted.filter((r) => r.ratingStatus === RatingStatus.RATING_STATUS_RATED).length,
+    );
   });
 });
 
@@ -160,10 +186,16 @@ describe('running totals', () => {
        from (select customer_account, count(*)::int as calls, sum(amount) as amount from charges where superseded_at is null group by 1) c
        full join (select customer_account, sum(calls)::int as calls, sum(amount) as amount from charge_daily_totals group by 1) d using (customer_account)
        order by 1`,
-    )) as { rows: { account: string; calls: number; charged: string; total_calls: number; totalled: string }[] };
+    )) as {
+      rows: { account: string; calls: number; charged: string; total_calls: number; totalled: string }[];
+    };
     expect(rows.rows.length).toBeGreaterThanOrEqual(3);
     for (const r of rows.rows) {
-      expect({ account: r.account, calls: r.total_calls, amount: r.totalled }).toEqual({ account: r.account, calls: r.calls, amount: r.charged });
+      expect({ account: r.account, calls: r.total_calls, amount: r.totalled }).toEqual({
+        account: r.account,
+        calls: r.calls,
+        amount: r.charged,
+      });
     }
   });
 });
@@ -171,8 +203,14 @@ describe('running totals', () => {
 describe('SubmitCdrs', () => {
   it('has the same semantics as the stream for simple clients', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
-    const first = await client.submitCdrs({ requestId: 'submit-1', cdrs: [cdr('u-1'), cdr('u-2', { durationSeconds: 200_000 })] });
-    expect(first.results.map((r) => CdrOutcome[r.outcome])).toEqual(['CDR_OUTCOME_ACCEPTED', 'CDR_OUTCOME_REJECTED']);
+    const first = await client.submitCdrs({
+      requestId: 'submit-1',
+      cdrs: [cdr('u-1'), cdr('u-2', { durationSeconds: 200_000 })],
+    });
+    expect(first.results.map((r) => CdrOutcome[r.outcome])).toEqual([
+      'CDR_OUTCOME_ACCEPTED',
+      'CDR_OUTCOME_REJECTED',
+    ]);
     const retry = await client.submitCdrs({ requestId: 'submit-2', cdrs: [cdr('u-1')] });
     expect(retry.results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_DUPLICATE);
   });

@@ -25,18 +25,33 @@ afterAll(async () => {
 describe('closing a period that cannot be invoiced', () => {
   it('skips the customer with the reason and gives its period and charges back', async () => {
     const billing = t.client(InvoiceServiceDefinition, 'billing');
-    const close = () => billing.closeBillingPeriod({ requestId: uuid(), customerAccount: '', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: false });
+    const close = () =>
+      billing.closeBillingPeriod({
+        requestId: uuid(),
+        customerAccount: '',
+        periodContaining: new Date('2026-10-15T12:00:00Z'),
+        issue: false,
+      });
     const first = await close();
     expect(first.invoices.map((i) => [i.customerAccount, i.netTotal!.amount])).toEqual([['plain', '3.00']]);
-    expect(first.skipped).toEqual([{ customerAccount: 'mixed', reason: "charges in EUR but the customer's currency is SEK" }]);
+    expect(first.skipped).toEqual([
+      { customerAccount: 'mixed', reason: "charges in EUR but the customer's currency is SEK" },
+    ]);
     const knex = knexOf(t.service.database);
-    const claimed = await knex.raw(`select count(*)::int as n from charges where customer_account = 'mixed' and invoice_id is not null`);
+    const claimed = await knex.raw(
+      `select count(*)::int as n from charges where customer_account = 'mixed' and invoice_id is not null`,
+    );
     expect(claimed.rows[0].n).toBe(0);
 
     // Fixed: the EUR charge was a mistake and is superseded; the next close invoices the rest.
-    await knex.raw(`update charges set superseded_at = now() where customer_account = 'mixed' and currency = 'EUR'`);
+    await knex.raw(
+      `update charges set superseded_at = now() where customer_account = 'mixed' and currency = 'EUR'`,
+    );
     const second = await close();
     expect(second.skipped).toEqual([]);
-    expect(second.invoices.map((i) => [i.customerAccount, i.netTotal!.amount]).sort()).toEqual([['mixed', '1.00'], ['plain', '3.00']]);
+    expect(second.invoices.map((i) => [i.customerAccount, i.netTotal!.amount]).sort()).toEqual([
+      ['mixed', '1.00'],
+      ['plain', '3.00'],
+    ]);
   });
 });

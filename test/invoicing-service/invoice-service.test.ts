@@ -37,18 +37,45 @@ beforeAll(async () => {
   const db = t.service.database;
   await insertCustomers(db, [
     { account: 'acme' },
-    { account: 'berlin', currency: 'EUR', timeZone: 'Europe/Berlin', country: 'DE', vatNumber: 'DE123456789' },
+    {
+      account: 'berlin',
+      currency: 'EUR',
+      timeZone: 'Europe/Berlin',
+      country: 'DE',
+      vatNumber: 'DE123456789',
+    },
     { account: 'idle' },
     { account: 'late' },
     { account: 'tiny', contract: { minimumCommitment: '100' } },
   ]);
   await insertCharges(db, [
     // acme, October: local dial-in 3 × 600 s at 0.90 = 2.70 (30 min)
-    ...[1, 2, 3].map((d) => ({ account: 'acme', conference: 'conf-1', start: `2026-10-0${d}T09:00:00Z`, seconds: 600, amount: '0.9' })),
+    ...[1, 2, 3].map((d) => ({
+      account: 'acme',
+      conference: 'conf-1',
+      start: `2026-10-0${d}T09:00:00Z`,
+      seconds: 600,
+      amount: '0.9',
+    })),
     // dial-out SE-mobile 125 s = 1.3125 -> 1.31
-    { account: 'acme', conference: 'conf-1', accessType: 'dial_out' as const, zone: 'SE-mobile', start: '2026-10-05T09:00:00Z', seconds: 125, amount: '1.3125' },
+    {
+      account: 'acme',
+      conference: 'conf-1',
+      accessType: 'dial_out' as const,
+      zone: 'SE-mobile',
+      start: '2026-10-05T09:00:00Z',
+      seconds: 125,
+      amount: '1.3125',
+    },
     // web 10 × 60 s at 0.333 = 3.33 (VAT is computed on the rounded line sum, once)
-    ...Array.from({ length: 10 }, (_, i) => ({ account: 'acme', conference: 'conf-2', accessType: 'web' as const, start: `2026-10-10T1${i}:00:00Z`, seconds: 60, amount: '0.333' })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      account: 'acme',
+      conference: 'conf-2',
+      accessType: 'web' as const,
+      start: `2026-10-10T1${i}:00:00Z`,
+      seconds: 60,
+      amount: '0.333',
+    })),
     // the first instant of October in Stockholm belongs to October, the last of September does not
     { account: 'acme', conference: 'conf-3', start: '2026-09-30T22:00:00Z', seconds: 60, amount: '0' },
     // berlin: EUR, reverse charge, 1.005 -> 1.01
@@ -76,13 +103,24 @@ describe('closing a billing period', () => {
 
   it('turns the charges into one draft per customer with hand-computed lines and totals', async () => {
     // September first, for the late charge test below.
-    const september = await billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'late', periodContaining: SEPTEMBER, issue: false });
+    const september = await billing.closeBillingPeriod({
+      requestId: uuid(),
+      customerAccount: 'late',
+      periodContaining: SEPTEMBER,
+      issue: false,
+    });
     expect(september.invoices).toHaveLength(1);
     expect(september.invoices[0]!.netTotal!.amount).toBe('2.00');
     // A CDR of September arriving after September closed: it goes onto October's invoice.
-    await insertCharges(t.service.database, [{ account: 'late', start: '2026-09-20T10:00:00Z', seconds: 60, amount: '2.5' }]);
+    await insertCharges(t.service.database, [
+      { account: 'late', start: '2026-09-20T10:00:00Z', seconds: 60, amount: '2.5' },
+    ]);
 
-    const result = await billing.closeBillingPeriod({ requestId: uuid(), periodContaining: OCTOBER, issue: false });
+    const result = await billing.closeBillingPeriod({
+      requestId: uuid(),
+      periodContaining: OCTOBER,
+      issue: false,
+    });
     october = result.invoices;
     expect(october.map((i) => i.customerAccount).sort()).toEqual(['acme', 'berlin', 'late', 'tiny']);
     expect(result.skipped).toEqual([]);
@@ -94,7 +132,16 @@ describe('closing a billing period', () => {
     expect(acme.periodStart).toEqual(new Date('2026-09-30T22:00:00Z'));
     expect(acme.periodEnd).toEqual(new Date('2026-10-31T23:00:00Z'));
     expect(acme.currencyCode).toBe('SEK');
-    const lines = acme.lines.map((l) => [l.accessType, l.zone, l.quantity, l.unit, l.unitPrice!.amount, l.netAmount!.amount, l.vatRate, l.chargeCount]);
+    const lines = acme.lines.map((l) => [
+      l.accessType,
+      l.zone,
+      l.quantity,
+      l.unit,
+      l.unitPrice!.amount,
+      l.netAmount!.amount,
+      l.vatRate,
+      l.chargeCount,
+    ]);
     expect(lines).toEqual(
       expect.arrayContaining([
         [AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '', '31', 'min', '0.0871', '2.70', '25', 4],
@@ -105,7 +152,13 @@ describe('closing a billing period', () => {
     expect(acme.lines).toHaveLength(3);
     expect(acme.netTotal).toEqual({ currencyCode: 'SEK', amount: '7.34' });
     expect(acme.vat).toEqual([
-      { vatCategory: VatCategory.VAT_CATEGORY_STANDARD, vatRate: '25', taxableAmount: { currencyCode: 'SEK', amount: '7.34' }, vatAmount: { currencyCode: 'SEK', amount: '1.84' }, exemptionReason: '' },
+      {
+        vatCategory: VatCategory.VAT_CATEGORY_STANDARD,
+        vatRate: '25',
+        taxableAmount: { currencyCode: 'SEK', amount: '7.34' },
+        vatAmount: { currencyCode: 'SEK', amount: '1.84' },
+        exemptionReason: '',
+      },
     ]);
     expect(acme.grossTotal!.amount).toBe('9.18');
     expect(acme.buyer!.name).toBe('Customer acme AB');
@@ -130,11 +183,20 @@ describe('closing a billing period', () => {
       [true, '2.50'],
     ]);
     // A late October charge after October closed: the closed invoice does not change; it waits for November.
-    await insertCharges(t.service.database, [{ account: 'late', start: '2026-10-30T10:00:00Z', seconds: 60, amount: '5' }]);
-    const again = await billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'late', periodContaining: OCTOBER, issue: false });
+    await insertCharges(t.service.database, [
+      { account: 'late', start: '2026-10-30T10:00:00Z', seconds: 60, amount: '5' },
+    ]);
+    const again = await billing.closeBillingPeriod({
+      requestId: uuid(),
+      customerAccount: 'late',
+      periodContaining: OCTOBER,
+      issue: false,
+    });
     expect(again.invoices[0]!.id).toBe(late.id);
     expect(again.invoices[0]!.netTotal!.amount).toBe(late.netTotal!.amount);
-    const open = await knexOf(t.service.database).raw(`select count(*)::int as n from charges where customer_account = 'late' and invoice_id is null`);
+    const open = await knexOf(t.service.database).raw(
+      `select count(*)::int as n from charges where customer_account = 'late' and invoice_id is null`,
+    );
     expect(open.rows[0].n).toBe(1);
   });
 
@@ -142,7 +204,12 @@ describe('closing a billing period', () => {
     const [a, b, c] = await Promise.all([
       billing.closeBillingPeriod({ requestId: uuid(), periodContaining: OCTOBER, issue: false }),
       client().closeBillingPeriod({ requestId: uuid(), periodContaining: OCTOBER, issue: false }),
-      client().closeBillingPeriod({ requestId: uuid(), customerAccount: 'acme', periodStart: new Date('2026-09-30T22:00:00Z'), issue: false }),
+      client().closeBillingPeriod({
+        requestId: uuid(),
+        customerAccount: 'acme',
+        periodStart: new Date('2026-09-30T22:00:00Z'),
+        issue: false,
+      }),
     ]);
     const ids = (r: { invoices: Invoice[] }) => r.invoices.map((i) => i.id).sort();
     expect(ids(a)).toEqual(october.map((i) => i.id).sort());
@@ -155,15 +222,39 @@ describe('closing a billing period', () => {
   });
 
   it('skips a period that has not ended, and says why', async () => {
-    const result = await billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'acme', periodContaining: NOW, issue: false });
+    const result = await billing.closeBillingPeriod({
+      requestId: uuid(),
+      customerAccount: 'acme',
+      periodContaining: NOW,
+      issue: false,
+    });
     expect(result.invoices).toEqual([]);
     expect(result.skipped[0]!.reason).toMatch(/in the future/);
   });
 
   it('refuses bad requests precisely', async () => {
-    await expectStatus(billing.closeBillingPeriod({ requestId: uuid(), issue: false, customerAccount: '' }), Status.INVALID_ARGUMENT);
-    await expectStatus(billing.closeBillingPeriod({ requestId: '', periodContaining: OCTOBER, issue: false, customerAccount: '' }), Status.INVALID_ARGUMENT);
-    await expectStatus(billing.closeBillingPeriod({ requestId: uuid(), customerAccount: 'nobody', periodContaining: OCTOBER, issue: false }), Status.NOT_FOUND);
+    await expectStatus(
+      billing.closeBillingPeriod({ requestId: uuid(), issue: false, customerAccount: '' }),
+      Status.INVALID_ARGUMENT,
+    );
+    await expectStatus(
+      billing.closeBillingPeriod({
+        requestId: '',
+        periodContaining: OCTOBER,
+        issue: false,
+        customerAccount: '',
+      }),
+      Status.INVALID_ARGUMENT,
+    );
+    await expectStatus(
+      billing.closeBillingPeriod({
+        requestId: uuid(),
+        customerAccount: 'nobody',
+        periodContaining: OCTOBER,
+        issue: false,
+      }),
+      Status.NOT_FOUND,
+    );
     await expectStatus(billing.getInvoice({ invoiceId: 'x1' }), Status.INVALID_ARGUMENT);
     await expectStatus(billing.getInvoice({ invoiceId: '999999' }), Status.NOT_FOUND);
     await expectStatus(billing.getInvoice({ invoiceNumber: 'INV-2026-999999' }), Status.NOT_FOUND);
@@ -174,7 +265,11 @@ describe('closing a billing period', () => {
     const seen: string[] = [];
     let pageToken = '';
     do {
-      const page = await billing.listInvoices({ pageSize: 2, pageToken, kind: InvoiceKind.INVOICE_KIND_INVOICE });
+      const page = await billing.listInvoices({
+        pageSize: 2,
+        pageToken,
+        kind: InvoiceKind.INVOICE_KIND_INVOICE,
+      });
       expect(page.invoices.length).toBeLessThanOrEqual(2);
       seen.push(...page.invoices.map((i) => i.id));
       pageToken = page.nextPageToken;
@@ -183,7 +278,12 @@ describe('closing a billing period', () => {
     expect(new Set(seen).size).toBe(5);
     const acme = await billing.listInvoices({ customerAccount: 'acme' });
     expect(acme.invoices.map((i) => i.customerAccount)).toEqual(['acme']);
-    const sept = await billing.listInvoices({ periodStartRange: { startTime: new Date('2026-08-31T00:00:00Z'), endTime: new Date('2026-09-15T00:00:00Z') } });
+    const sept = await billing.listInvoices({
+      periodStartRange: {
+        startTime: new Date('2026-08-31T00:00:00Z'),
+        endTime: new Date('2026-09-15T00:00:00Z'),
+      },
+    });
     expect(sept.invoices.map((i) => i.customerAccount)).toEqual(['late']);
   });
 });
@@ -203,18 +303,35 @@ describe('issuing, immutability and credit notes', () => {
     expect(issued.netTotal).toEqual(draft.netTotal);
     const retry = await billing.issueInvoice({ requestId, invoiceId: draft.id, issueDate: '2026-11-02' });
     expect(retry.invoice!.number).toBe(issued.number);
-    await expectStatus(billing.issueInvoice({ requestId: uuid(), invoiceId: draft.id, issueDate: '' }), Status.FAILED_PRECONDITION);
-    await expectStatus(billing.issueInvoice({ requestId, invoiceId: draft.id, issueDate: '2026-11-03' }), Status.FAILED_PRECONDITION);
-    await expectStatus(billing.issueInvoice({ requestId: uuid(), invoiceId: '424242', issueDate: '' }), Status.NOT_FOUND);
+    await expectStatus(
+      billing.issueInvoice({ requestId: uuid(), invoiceId: draft.id, issueDate: '' }),
+      Status.FAILED_PRECONDITION,
+    );
+    await expectStatus(
+      billing.issueInvoice({ requestId, invoiceId: draft.id, issueDate: '2026-11-03' }),
+      Status.FAILED_PRECONDITION,
+    );
+    await expectStatus(
+      billing.issueInvoice({ requestId: uuid(), invoiceId: '424242', issueDate: '' }),
+      Status.NOT_FOUND,
+    );
     expect((await billing.getInvoice({ invoiceNumber: issued.number })).invoice!.id).toBe(issued.id);
   });
 
   it('an issued invoice cannot be changed, even by raw SQL through the service role', async () => {
     const knex = knexOf(t.service.database);
-    await expect(knex.raw(`update invoices set net_total = 0 where id = ?`, [issued.id])).rejects.toThrow(/issued and can never change/);
-    await expect(knex.raw(`delete from invoices where id = ?`, [issued.id])).rejects.toThrow(/issued and can never change/);
-    await expect(knex.raw(`update invoice_lines set net_amount = 0 where invoice_id = ?`, [issued.id])).rejects.toThrow(/can never change/);
-    await expect(knex.raw(`delete from invoice_lines where invoice_id = ?`, [issued.id])).rejects.toThrow(/can never change/);
+    await expect(knex.raw(`update invoices set net_total = 0 where id = ?`, [issued.id])).rejects.toThrow(
+      /issued and can never change/,
+    );
+    await expect(knex.raw(`delete from invoices where id = ?`, [issued.id])).rejects.toThrow(
+      /issued and can never change/,
+    );
+    await expect(
+      knex.raw(`update invoice_lines set net_amount = 0 where invoice_id = ?`, [issued.id]),
+    ).rejects.toThrow(/can never change/);
+    await expect(knex.raw(`delete from invoice_lines where invoice_id = ?`, [issued.id])).rejects.toThrow(
+      /can never change/,
+    );
     await expect(
       knex.raw(
         `insert into invoice_lines (invoice_id, line_no, kind, description, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category)
@@ -231,16 +348,37 @@ describe('issuing, immutability and credit notes', () => {
 
   it('a credit note refers to its invoice and negates it exactly, in its own series', async () => {
     await expectStatus(
-      billing.createCreditNote({ requestId: uuid(), invoiceId: issued.id, reason: '', lines: [], issue: true }),
+      billing.createCreditNote({
+        requestId: uuid(),
+        invoiceId: issued.id,
+        reason: '',
+        lines: [],
+        issue: true,
+      }),
       Status.INVALID_ARGUMENT,
     );
     const draftId = (await billing.listInvoices({ customerAccount: 'tiny' })).invoices[0]!.id;
-    await expectStatus(billing.createCreditNote({ requestId: uuid(), invoiceId: draftId, reason: 'x', lines: [], issue: true }), Status.FAILED_PRECONDITION);
+    await expectStatus(
+      billing.createCreditNote({
+        requestId: uuid(),
+        invoiceId: draftId,
+        reason: 'x',
+        lines: [],
+        issue: true,
+      }),
+      Status.FAILED_PRECONDITION,
+    );
 
     // One line in part first: 1 of the 10 web minutes.
     const web = issued.lines.find((l) => l.accessType === AccessType.ACCESS_TYPE_WEB)!;
     const part = (
-      await billing.createCreditNote({ requestId: uuid(), invoiceNumber: issued.number, reason: 'one web minute was a test call', lines: [{ lineNumber: web.lineNumber, quantity: '1' }], issue: true })
+      await billing.createCreditNote({
+        requestId: uuid(),
+        invoiceNumber: issued.number,
+        reason: 'one web minute was a test call',
+        lines: [{ lineNumber: web.lineNumber, quantity: '1' }],
+        issue: true,
+      })
     ).creditNote!;
     expect(part.kind).toBe(InvoiceKind.INVOICE_KIND_CREDIT_NOTE);
     expect(part.number).toMatch(/^CN-2026-\d{6}$/);
@@ -254,17 +392,48 @@ describe('issuing, immutability and credit notes', () => {
 
     // Then the rest of the invoice: the two notes together negate it to the cent.
     const requestId = uuid();
-    const rest = (await billing.createCreditNote({ requestId, invoiceId: issued.id, reason: 'customer cancelled', lines: [], issue: true })).creditNote!;
+    const rest = (
+      await billing.createCreditNote({
+        requestId,
+        invoiceId: issued.id,
+        reason: 'customer cancelled',
+        lines: [],
+        issue: true,
+      })
+    ).creditNote!;
     expect(rest.netTotal!.amount).toBe('-7.01');
-    const retry = (await billing.createCreditNote({ requestId, invoiceId: issued.id, reason: 'customer cancelled', lines: [], issue: true })).creditNote!;
+    const retry = (
+      await billing.createCreditNote({
+        requestId,
+        invoiceId: issued.id,
+        reason: 'customer cancelled',
+        lines: [],
+        issue: true,
+      })
+    ).creditNote!;
     expect(retry.id).toBe(rest.id);
     const sumNet = Number(part.netTotal!.amount) * 100 + Number(rest.netTotal!.amount) * 100;
     expect(Math.round(sumNet)).toBe(-Math.round(Number(issued.netTotal!.amount) * 100));
 
     // Nothing left to credit.
-    await expectStatus(billing.createCreditNote({ requestId: uuid(), invoiceId: issued.id, reason: 'again', lines: [], issue: true }), Status.FAILED_PRECONDITION);
     await expectStatus(
-      billing.createCreditNote({ requestId: uuid(), invoiceId: issued.id, reason: 'again', lines: [{ lineNumber: web.lineNumber, quantity: '1' }], issue: true }),
+      billing.createCreditNote({
+        requestId: uuid(),
+        invoiceId: issued.id,
+        reason: 'again',
+        lines: [],
+        issue: true,
+      }),
+      Status.FAILED_PRECONDITION,
+    );
+    await expectStatus(
+      billing.createCreditNote({
+        requestId: uuid(),
+        invoiceId: issued.id,
+        reason: 'again',
+        lines: [{ lineNumber: web.lineNumber, quantity: '1' }],
+        issue: true,
+      }),
       Status.FAILED_PRECONDITION,
     );
     const invoice = (await billing.getInvoice({ invoiceId: issued.id })).invoice!;
@@ -273,12 +442,23 @@ describe('issuing, immutability and credit notes', () => {
 
     // A full credit of a fresh invoice negates every total exactly.
     const berlin = (await billing.listInvoices({ customerAccount: 'berlin' })).invoices[0]!;
-    const berlinIssued = (await billing.issueInvoice({ requestId: uuid(), invoiceId: berlin.id, issueDate: '' })).invoice!;
-    const full = (await billing.createCreditNote({ requestId: uuid(), invoiceId: berlin.id, reason: 'wrong customer', lines: [], issue: false })).creditNote!;
+    const berlinIssued = (
+      await billing.issueInvoice({ requestId: uuid(), invoiceId: berlin.id, issueDate: '' })
+    ).invoice!;
+    const full = (
+      await billing.createCreditNote({
+        requestId: uuid(),
+        invoiceId: berlin.id,
+        reason: 'wrong customer',
+        lines: [],
+        issue: false,
+      })
+    ).creditNote!;
     expect(full.status).toBe(InvoiceStatus.INVOICE_STATUS_DRAFT);
     expect(full.netTotal!.amount).toBe(`-${berlinIssued.netTotal!.amount}`);
     expect(full.grossTotal!.amount).toBe(`-${berlinIssued.grossTotal!.amount}`);
-    const fullIssued = (await billing.issueInvoice({ requestId: uuid(), invoiceId: full.id, issueDate: '' })).invoice!;
+    const fullIssued = (await billing.issueInvoice({ requestId: uuid(), invoiceId: full.id, issueDate: '' }))
+      .invoice!;
     expect(fullIssued.number).toMatch(/^CN-\d{4}-\d{6}$/);
   });
 
@@ -286,7 +466,9 @@ describe('issuing, immutability and credit notes', () => {
     const out = path.join(REPO_ROOT, 'test-output');
     fs.mkdirSync(out, { recursive: true });
     const tiny = (await billing.listInvoices({ customerAccount: 'tiny' })).invoices[0]!;
-    const tinyIssued = (await billing.issueInvoice({ requestId: uuid(), invoiceId: tiny.id, issueDate: '2026-11-02' })).invoice!;
+    const tinyIssued = (
+      await billing.issueInvoice({ requestId: uuid(), invoiceId: tiny.id, issueDate: '2026-11-02' })
+    ).invoice!;
     for (const invoice of [issued, tinyIssued]) {
       const doc = await billing.renderInvoiceDocument({ invoiceId: invoice.id, format: 0 });
       expect(doc.contentType).toBe('application/pdf');
@@ -300,7 +482,9 @@ describe('issuing, immutability and credit notes', () => {
         // poppler not installed: the PDF alone is the sample
       }
     }
-    const note = (await billing.listInvoices({ customerAccount: 'acme', kind: InvoiceKind.INVOICE_KIND_CREDIT_NOTE })).invoices[0]!;
+    const note = (
+      await billing.listInvoices({ customerAccount: 'acme', kind: InvoiceKind.INVOICE_KIND_CREDIT_NOTE })
+    ).invoices[0]!;
     const doc = await billing.renderInvoiceDocument({ invoiceId: note.id, format: 0 });
     fs.writeFileSync(path.join(out, `service-${doc.fileName}`), doc.content);
     expect(doc.fileName).toMatch(/^credit-note-CN-/);
@@ -308,7 +492,15 @@ describe('issuing, immutability and credit notes', () => {
 
   it('sales may read running charges but not close periods', async () => {
     const sales = t.client(InvoiceServiceDefinition, 'sales');
-    await expectStatus(sales.closeBillingPeriod({ requestId: uuid(), periodContaining: OCTOBER, issue: false, customerAccount: '' }), Status.PERMISSION_DENIED);
+    await expectStatus(
+      sales.closeBillingPeriod({
+        requestId: uuid(),
+        periodContaining: OCTOBER,
+        issue: false,
+        customerAccount: '',
+      }),
+      Status.PERMISSION_DENIED,
+    );
   });
 });
 
@@ -328,13 +520,28 @@ describe('running charges', () => {
        values ('test-bridge', 'unrated-1', 'f', 'c', 'acme', 'web', '2026-11-10T10:00:00Z', '2026-11-10T10:01:00Z', 60, 'unrated', 'no rate')`,
     );
     const sales = t.client(InvoiceServiceDefinition, 'sales');
-    const r = await sales.getRunningCharges({ customerAccount: 'acme', asOf: new Date('2026-11-20T12:00:00Z') });
+    const r = await sales.getRunningCharges({
+      customerAccount: 'acme',
+      asOf: new Date('2026-11-20T12:00:00Z'),
+    });
     expect(r.periodStart).toEqual(new Date('2026-10-31T23:00:00Z'));
     expect(r.periodEnd).toEqual(new Date('2026-11-30T23:00:00Z'));
     expect(r.totals).toEqual([{ currencyCode: 'SEK', amount: '3.8775' }]);
     expect(r.breakdown).toEqual([
-      { accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE-mobile', minutes: '3.0833', calls: 3, amount: { currencyCode: 'SEK', amount: '1.9425' } },
-      { accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, zone: '', minutes: '21.5', calls: 3, amount: { currencyCode: 'SEK', amount: '1.935' } },
+      {
+        accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+        zone: 'SE-mobile',
+        minutes: '3.0833',
+        calls: 3,
+        amount: { currencyCode: 'SEK', amount: '1.9425' },
+      },
+      {
+        accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+        zone: '',
+        minutes: '21.5',
+        calls: 3,
+        amount: { currencyCode: 'SEK', amount: '1.935' },
+      },
     ]);
     expect(r.unratedCount).toBe(1);
     const now = await sales.getRunningCharges({ customerAccount: 'acme' });
@@ -347,10 +554,19 @@ describe('running charges', () => {
       await trx.raw(drop, [JSON.stringify(['late'])]);
       await trx.raw(rebuild, [JSON.stringify(['late'])]);
     });
-    const late = await sales.getRunningCharges({ customerAccount: 'late', asOf: new Date('2026-10-31T12:00:00Z') });
+    const late = await sales.getRunningCharges({
+      customerAccount: 'late',
+      asOf: new Date('2026-10-31T12:00:00Z'),
+    });
     expect(late.totals).toEqual([{ currencyCode: 'SEK', amount: '6' }]);
     expect(late.breakdown).toEqual([
-      { accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, zone: '', minutes: '2', calls: 2, amount: { currencyCode: 'SEK', amount: '6' } },
+      {
+        accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+        zone: '',
+        minutes: '2',
+        calls: 2,
+        amount: { currencyCode: 'SEK', amount: '6' },
+      },
     ]);
     await expectStatus(sales.getRunningCharges({ customerAccount: 'nobody' }), Status.NOT_FOUND);
   });

@@ -21,10 +21,14 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
   let t: TestService;
   let editedRules: string;
   const cli = async (args: string[], rulesDir = path.join(REPO_ROOT, 'rules')) => {
-    const { stdout } = await run(process.execPath, [path.join(REPO_ROOT, 'bin/billing.mjs'), 'invoices', ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...t.database.env, BILLING_RULES_DIR: rulesDir, BILLING_LOG_LEVEL: 'error' },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/billing.mjs'), 'invoices', ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...t.database.env, BILLING_RULES_DIR: rulesDir, BILLING_LOG_LEVEL: 'error' },
+      },
+    );
     return stdout;
   };
 
@@ -41,18 +45,38 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
     await createCustomers(sales, ['CLI-VOL']);
     await sales.upsertContract({
       requestId: 'k-cli',
-      contract: { externalId: 'k-cli', customerExternalId: 'CLI-VOL', pricePlan: 'volume-2026', validFrom: new Date('2026-01-01T00:00:00Z') } as Contract,
+      contract: {
+        externalId: 'k-cli',
+        customerExternalId: 'CLI-VOL',
+        pricePlan: 'volume-2026',
+        validFrom: new Date('2026-01-01T00:00:00Z'),
+      },
     });
     // 20 local dial-in hours on the volume plan, and one 10-minute dial-out to a Swedish fixed line at peak (0.06/min = 0.60).
     const start = (i: number) => new Date(Date.UTC(2026, 9, 6, 9, i));
     const leg = (i: number, accessType: AccessType, calledNumber: string, seconds: number) => ({
-      bridgeId: 'cli-bridge', recordId: `cli-${i}`, conferenceId: 'conf-cli', bookingId: '', customerAccount: 'CLI-VOL', accessType,
-      callerNumber: '+46812345678', calledNumber, startTime: start(i), answerTime: start(i), endTime: new Date(start(i).getTime() + seconds * 1000),
-      durationSeconds: seconds, features: [],
+      bridgeId: 'cli-bridge',
+      recordId: `cli-${i}`,
+      conferenceId: 'conf-cli',
+      bookingId: '',
+      customerAccount: 'CLI-VOL',
+      accessType,
+      callerNumber: '+46812345678',
+      calledNumber,
+      startTime: start(i),
+      answerTime: start(i),
+      endTime: new Date(start(i).getTime() + seconds * 1000),
+      durationSeconds: seconds,
+      features: [],
     });
     await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
       requestId: 'cli-cdrs',
-      cdrs: [...Array.from({ length: 20 }, (_, i) => leg(i, AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '+46850000000', 3600)), leg(30, AccessType.ACCESS_TYPE_DIAL_OUT, '+46812345678', 600)],
+      cdrs: [
+        ...Array.from({ length: 20 }, (_, i) =>
+          leg(i, AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '+46850000000', 3600),
+        ),
+        leg(30, AccessType.ACCESS_TYPE_DIAL_OUT, '+46812345678', 600),
+      ],
     });
   }, 60_000);
 
@@ -69,7 +93,15 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
     expect(closed).toContain('1 invoice(s), 0 customer(s) skipped');
 
     // The same rules again: nothing to correct.
-    const october = ['rerate', '--customer', 'CLI-VOL', '--from', '2026-10-01T00:00:00+02:00', '--to', '2026-11-01T00:00:00+01:00'];
+    const october = [
+      'rerate',
+      '--customer',
+      'CLI-VOL',
+      '--from',
+      '2026-10-01T00:00:00+02:00',
+      '--to',
+      '2026-11-01T00:00:00+01:00',
+    ];
     const same = await cli(october);
     expect(same).toContain('re-rated 21 charge(s), 0 changed (0 on issued invoices), 0 newly rated');
     expect(same).not.toMatch(/CN-|INV-/);
@@ -79,7 +111,15 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
     expect(fixed).toContain('re-rated 21 charge(s), 1 changed (1 on issued invoices), 0 newly rated');
     expect(fixed).toMatch(/CN-\d{4}-\d{6}\s+credit note\s+ISSUED\s+CLI-VOL\s+2026-10\s+-0\.13 EUR/);
 
-    const bad = await cli(['rerate', '--customer', 'CLI-VOL', '--from', 'yesterday', '--to', '2026-11-01T00:00:00+01:00']).catch((e: { stderr: string; code: number }) => e);
+    const bad = await cli([
+      'rerate',
+      '--customer',
+      'CLI-VOL',
+      '--from',
+      'yesterday',
+      '--to',
+      '2026-11-01T00:00:00+01:00',
+    ]).catch((e: { stderr: string; code: number }) => e);
     expect(bad).toMatchObject({ code: 1, stderr: expect.stringContaining('--from') });
   }, 60_000);
 });

@@ -19,14 +19,25 @@ beforeAll(async () => {
   t = await startTestService({ env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
   const sales = t.client(CustomerServiceDefinition, 'sales');
   await createCustomers(sales, ['TIERED', 'SMALL', 'COMMITTED']);
-  const contract = (account: string, overrides: Partial<Contract> = {}): Contract =>
-    ({
-      externalId: `k-${account}`, customerExternalId: account, pricePlan: 'volume-2026', discountPercent: '', specialPrices: [],
-      includedMinutes: '', billingCycle: 0, anchorDay: 0, validFrom: new Date('2026-01-01T00:00:00Z'), version: 0, ...overrides,
-    }) as Contract;
+  const contract = (account: string, overrides: Partial<Contract> = {}): Contract => ({
+    externalId: `k-${account}`,
+    customerExternalId: account,
+    pricePlan: 'volume-2026',
+    discountPercent: '',
+    specialPrices: [],
+    includedMinutes: '',
+    billingCycle: 0,
+    anchorDay: 0,
+    validFrom: new Date('2026-01-01T00:00:00Z'),
+    version: 0,
+    ...overrides,
+  });
   await sales.upsertContract({ requestId: 'k-tiered', contract: contract('TIERED') });
   await sales.upsertContract({ requestId: 'k-small', contract: contract('SMALL') });
-  await sales.upsertContract({ requestId: 'k-committed', contract: contract('COMMITTED', { minimumCommitment: { currencyCode: 'EUR', amount: '30.00' } }) });
+  await sales.upsertContract({
+    requestId: 'k-committed',
+    contract: contract('COMMITTED', { minimumCommitment: { currencyCode: 'EUR', amount: '30.00' } }),
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -39,27 +50,45 @@ function legs(account: string, count: number, minutes: number): Cdr[] {
     const start = new Date(Date.UTC(2026, 9, 6, 9, i));
     n += 1;
     return {
-      bridgeId: 'pp-bridge', recordId: `pp-${n}`, conferenceId: `conf-${account}`, bookingId: '', customerAccount: account,
-      accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, callerNumber: '+46812345678', calledNumber: '+46850000000', startTime: start,
-      answerTime: start, endTime: new Date(start.getTime() + minutes * 60_000), durationSeconds: minutes * 60, features: [],
+      bridgeId: 'pp-bridge',
+      recordId: `pp-${n}`,
+      conferenceId: `conf-${account}`,
+      bookingId: '',
+      customerAccount: account,
+      accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+      callerNumber: '+46812345678',
+      calledNumber: '+46850000000',
+      startTime: start,
+      answerTime: start,
+      endTime: new Date(start.getTime() + minutes * 60_000),
+      durationSeconds: minutes * 60,
+      features: [],
     };
   });
 }
 
 async function closeOctober(account: string): Promise<Invoice> {
   const closed = await t.client(InvoiceServiceDefinition, 'billing').closeBillingPeriod({
-    requestId: `close-${account}`, customerAccount: account, periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true,
+    requestId: `close-${account}`,
+    customerAccount: account,
+    periodContaining: new Date('2026-10-15T12:00:00Z'),
+    issue: true,
   });
   expect(closed.skipped).toEqual([]);
   return closed.invoices[0]!;
 }
 
 async function send(cdrs: Cdr[]) {
-  const { results } = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: `s-${cdrs[0]!.recordId}`, cdrs });
-  expect(results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED && r.charge?.amount === '0.00')).toBe(true);
+  const { results } = await t
+    .client(CdrIngestServiceDefinition, 'bridge')
+    .submitCdrs({ requestId: `s-${cdrs[0]!.recordId}`, cdrs });
+  expect(
+    results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED && r.charge?.amount === '0.00'),
+  ).toBe(true);
 }
 
-const view = (i: Invoice) => i.lines.map((l) => [l.description, l.quantity, l.unitPrice!.amount, l.netAmount!.amount]);
+const view = (i: Invoice) =>
+  i.lines.map((l) => [l.description, l.quantity, l.unitPrice!.amount, l.netAmount!.amount]);
 const totals = (i: Invoice) => [i.netTotal!.amount, i.vatTotal!.amount, i.grossTotal!.amount];
 
 describe('period pricing from the rule files', () => {
@@ -90,7 +119,9 @@ describe('period pricing from the rule files', () => {
     await send(legs('COMMITTED', 2, 50));
     const committed = await closeOctober('COMMITTED');
     // The contract's 30.00 replaces the plan's 100.00: 10.00 + 20.00
-    expect(view(committed).slice(2)).toEqual([[expect.stringMatching(/^Minimum commitment top-up/), '1', '20.0000', '20.00']]);
+    expect(view(committed).slice(2)).toEqual([
+      [expect.stringMatching(/^Minimum commitment top-up/), '1', '20.0000', '20.00'],
+    ]);
     expect(totals(committed)).toEqual(['30.00', '7.50', '37.50']);
   });
 });

@@ -9,7 +9,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, startSecondInstance, uuid, type SecondInstance } from './support';
+import {
+  insertCharges,
+  insertCustomers,
+  knexOf,
+  startSecondInstance,
+  uuid,
+  type SecondInstance,
+} from './support';
 
 const CUSTOMERS = 40;
 const accounts = Array.from({ length: CUSTOMERS }, (_, i) => `race-${String(i).padStart(3, '0')}`);
@@ -22,14 +29,21 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
   beforeAll(async () => {
     t = await startTestService();
     r2 = await startSecondInstance(t);
-    await insertCustomers(t.service.database, accounts.map((account) => ({ account, currency: 'EUR' })));
+    await insertCustomers(
+      t.service.database,
+      accounts.map((account) => ({ account, currency: 'EUR' })),
+    );
     // Local dial-in legs at made-up prices: the live rules (standard-2026) price every one differently.
     await insertCharges(
       t.service.database,
       accounts.flatMap((account, i) =>
         Array.from({ length: 20 + (i % 7) }, (_, k) => ({
-          account, conference: `c${k % 3}`, start: `2026-09-${String(1 + (k % 28)).padStart(2, '0')}T09:${String(k % 60).padStart(2, '0')}:00Z`,
-          seconds: 60 + 37 * k, amount: `${k}.3333`, currency: 'EUR',
+          account,
+          conference: `c${k % 3}`,
+          start: `2026-09-${String(1 + (k % 28)).padStart(2, '0')}T09:${String(k % 60).padStart(2, '0')}:00Z`,
+          seconds: 60 + 37 * k,
+          amount: `${k}.3333`,
+          currency: 'EUR',
         })),
       ),
     );
@@ -49,9 +63,20 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
         Promise.all([
           // Every other close a little later, so that some rerates win the race and some lose it.
           delay(i % 2 ? 0 : 15).then(() =>
-            closer.closeBillingPeriod({ requestId: uuid(), customerAccount: account, periodContaining: new Date('2026-09-15T12:00:00Z'), issue: i % 3 !== 0 }),
+            closer.closeBillingPeriod({
+              requestId: uuid(),
+              customerAccount: account,
+              periodContaining: new Date('2026-09-15T12:00:00Z'),
+              issue: i % 3 !== 0,
+            }),
           ),
-          rerater.rerateCharges({ requestId: uuid(), customerAccount: account, period: SEPTEMBER, ruleSetHash: '', reason: '' }),
+          rerater.rerateCharges({
+            requestId: uuid(),
+            customerAccount: account,
+            period: SEPTEMBER,
+            ruleSetHash: '',
+            reason: '',
+          }),
         ]),
       ),
     );
@@ -59,11 +84,15 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
     expect(rerates.every((r) => r.reratedCount >= 20)).toBe(true);
 
     const knex = knexOf(t.service.database);
-    const unbilled = await knex.raw(`select count(*)::int as n from charges where superseded_at is null and invoice_id is null`);
+    const unbilled = await knex.raw(
+      `select count(*)::int as n from charges where superseded_at is null and invoice_id is null`,
+    );
     expect(unbilled.rows[0].n).toBe(0);
     // What the documents bill per customer (invoice + credit notes + supplementary invoices), and what
     // an invoice of the current charges bills: per line (access type, zone) the rounded sum.
-    const billed = await knex.raw(`select customer_account, sum(net_total)::text as net from invoices group by 1 order by 1`);
+    const billed = await knex.raw(
+      `select customer_account, sum(net_total)::text as net from invoices group by 1 order by 1`,
+    );
     const due = await knex.raw(
       `select customer_account, sum(line)::text as net from (
          select c.customer_account, round(sum(c.amount), 2) as line from charges c join cdrs d on d.id = c.cdr_id
@@ -71,8 +100,16 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
        ) lines group by 1 order by 1`,
     );
     expect(billed.rows).toHaveLength(CUSTOMERS);
-    expect(billed.rows.map((r: { customer_account: string; net: string }) => [r.customer_account, Number(r.net).toFixed(2)])).toEqual(
-      due.rows.map((r: { customer_account: string; net: string }) => [r.customer_account, Number(r.net).toFixed(2)]),
+    expect(
+      billed.rows.map((r: { customer_account: string; net: string }) => [
+        r.customer_account,
+        Number(r.net).toFixed(2),
+      ]),
+    ).toEqual(
+      due.rows.map((r: { customer_account: string; net: string }) => [
+        r.customer_account,
+        Number(r.net).toFixed(2),
+      ]),
     );
   }, 120_000);
 });

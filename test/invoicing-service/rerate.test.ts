@@ -17,7 +17,12 @@ import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_
 import { CdrOutcome, RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
-import { InvoiceKind, InvoiceServiceDefinition, InvoiceStatus, type Invoice } from '../../src/gen/billing/v1/invoice_service';
+import {
+  InvoiceKind,
+  InvoiceServiceDefinition,
+  InvoiceStatus,
+  type Invoice,
+} from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
@@ -36,7 +41,11 @@ const OCT_NOV = { startTime: OCTOBER.startTime, endTime: new Date('2026-11-30T23
 beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rerate-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
-  t = await startTestService({ clock: new FixedClock(NOW), rulesDir, env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
+  t = await startTestService({
+    clock: new FixedClock(NOW),
+    rulesDir,
+    env: { BILLING_CLOSE_INTERVAL_MS: '0' },
+  });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['RERATE', 'DRAFTY', 'GOODWILL']);
 });
 afterAll(async () => {
@@ -49,14 +58,26 @@ function leg(account: string, calledNumber: string, startUtc: string, seconds: n
   const start = new Date(startUtc);
   n += 1;
   return {
-    bridgeId: 'rerate-bridge', recordId: `r-${n}`, conferenceId: `conf-${n}`, bookingId: '', customerAccount: account,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT, callerNumber: '', calledNumber, startTime: start, answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000), durationSeconds: seconds, features: [],
+    bridgeId: 'rerate-bridge',
+    recordId: `r-${n}`,
+    conferenceId: `conf-${n}`,
+    bookingId: '',
+    customerAccount: account,
+    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+    callerNumber: '',
+    calledNumber,
+    startTime: start,
+    answerTime: start,
+    endTime: new Date(start.getTime() + seconds * 1000),
+    durationSeconds: seconds,
+    features: [],
   };
 }
 
 async function submit(cdrs: Cdr[]) {
-  const response = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: `submit-${cdrs[0]!.recordId}`, cdrs });
+  const response = await t
+    .client(CdrIngestServiceDefinition, 'bridge')
+    .submitCdrs({ requestId: `submit-${cdrs[0]!.recordId}`, cdrs });
   return response.results;
 }
 
@@ -75,7 +96,8 @@ async function activeHash(): Promise<string> {
 }
 
 const amounts = (i: Invoice) => [i.netTotal!.amount, i.vatTotal!.amount, i.grossTotal!.amount];
-const lineView = (i: Invoice) => i.lines.map((l) => [l.description, l.quantity, l.unit, l.unitPrice!.amount, l.netAmount!.amount]);
+const lineView = (i: Invoice) =>
+  i.lines.map((l) => [l.description, l.quantity, l.unit, l.unitPrice!.amount, l.netAmount!.amount]);
 
 async function currentChargeSum(account: string): Promise<string> {
   const rows = (await knexOf(t.service.database).raw(
@@ -101,16 +123,33 @@ describe('RerateCharges', () => {
       // November (open period), Tue 3 Nov 11:00 local: 2 x 600 s to SE fixed = 1.20
       ...[0, 1].map((i) => leg('RERATE', '+46812345678', `2026-11-03T10:${i}0:00Z`, 600)),
     ]);
-    expect(results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED && r.ratingStatus === RatingStatus.RATING_STATUS_RATED)).toBe(true);
+    expect(
+      results.every(
+        (r) =>
+          r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED &&
+          r.ratingStatus === RatingStatus.RATING_STATUS_RATED,
+      ),
+    ).toBe(true);
 
-    const closed = await billing().closeBillingPeriod({ requestId: 'close-oct', customerAccount: 'RERATE', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true });
+    const closed = await billing().closeBillingPeriod({
+      requestId: 'close-oct',
+      customerAccount: 'RERATE',
+      periodContaining: new Date('2026-10-15T12:00:00Z'),
+      issue: true,
+    });
     original = closed.invoices[0]!;
     // 1.80 + 0.36 = 2.16; VAT 25 % = 0.54; 2.70
     expect(amounts(original)).toEqual(['2.16', '0.54', '2.70']);
 
     await setPeakRate('do_SE', '0.05');
     await setPeakRate('do_SE_MOBILE', '0.14');
-    const r = await finance().rerateCharges({ requestId: 'rerate-1', customerAccount: 'RERATE', period: OCT_NOV, ruleSetHash: '', reason: '' });
+    const r = await finance().rerateCharges({
+      requestId: 'rerate-1',
+      customerAccount: 'RERATE',
+      period: OCT_NOV,
+      ruleSetHash: '',
+      reason: '',
+    });
 
     expect([r.reratedCount, r.changedCount, r.newlyRatedCount, r.invoicedChangedCount]).toEqual([7, 7, 0, 5]);
     // Before: 1.80 + 0.36 + 1.20 = 3.36. After: 3 x 0.50 + 2 x 0.21 + 2 x 0.50 = 2.92.
@@ -125,7 +164,9 @@ describe('RerateCharges', () => {
     expect(credit!.creditedInvoiceNumber).toBe(original.number);
     expect(credit!.creditReason).toMatch(/^Re-rated with rule set standard-2026 2026\.1$/);
     // SE fixed: same 30 minutes, 1.80 -> 1.50: a price adjustment of 0.30 on line 1; VAT -0.075 -> -0.08.
-    expect(lineView(credit!)).toEqual([['Price adjustment: Dial-out, zone SE', '-1', 'unit', '0.3000', '-0.30']]);
+    expect(lineView(credit!)).toEqual([
+      ['Price adjustment: Dial-out, zone SE', '-1', 'unit', '0.3000', '-0.30'],
+    ]);
     expect(credit!.lines[0]!.creditedLineNumber).toBe(1);
     expect(amounts(credit!)).toEqual(['-0.30', '-0.08', '-0.38']);
 
@@ -133,9 +174,14 @@ describe('RerateCharges', () => {
     expect(supplement!.number).toMatch(/^INV-2026-\d{6}$/);
     expect(supplement!.supplementedInvoiceNumber).toBe(original.number);
     // SE mobile: 0.36 -> 0.42: +0.06; VAT 0.015 -> 0.02.
-    expect(lineView(supplement!)).toEqual([['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '0.0600', '0.06']]);
+    expect(lineView(supplement!)).toEqual([
+      ['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '0.0600', '0.06'],
+    ]);
     expect(amounts(supplement!)).toEqual(['0.06', '0.02', '0.08']);
-    expect([supplement!.periodStart, supplement!.periodEnd]).toEqual([original.periodStart, original.periodEnd]);
+    expect([supplement!.periodStart, supplement!.periodEnd]).toEqual([
+      original.periodStart,
+      original.periodEnd,
+    ]);
 
     const after = (await billing().getInvoice({ invoiceId: original.id })).invoice!;
     expect({ ...after, creditNoteNumbers: [], supplementaryInvoiceNumbers: [] }).toEqual(original);
@@ -151,34 +197,69 @@ describe('RerateCharges', () => {
     }
 
     // November's running charges follow the new prices: 2 x 0.50.
-    const running = await billing().getRunningCharges({ customerAccount: 'RERATE', asOf: new Date('2026-11-20T12:00:00Z') });
+    const running = await billing().getRunningCharges({
+      customerAccount: 'RERATE',
+      asOf: new Date('2026-11-20T12:00:00Z'),
+    });
     expect(running.totals.map((m) => m.amount)).toEqual(['1']);
     expect(await currentChargeSum('RERATE')).toBe('7 charges, 2.92');
   });
 
   it('answers a retry with the same request id the same, and a second rerate with the same rules changes nothing', async () => {
-    const again = await finance().rerateCharges({ requestId: 'rerate-1', customerAccount: 'RERATE', period: OCT_NOV, ruleSetHash: '', reason: '' });
+    const again = await finance().rerateCharges({
+      requestId: 'rerate-1',
+      customerAccount: 'RERATE',
+      period: OCT_NOV,
+      ruleSetHash: '',
+      reason: '',
+    });
     expect(again.corrections.map((c) => c.number)).toHaveLength(2);
     expect(again.changedCount).toBe(7);
-    const fresh = await finance().rerateCharges({ requestId: 'rerate-2', customerAccount: 'RERATE', period: OCT_NOV, ruleSetHash: '', reason: '' });
+    const fresh = await finance().rerateCharges({
+      requestId: 'rerate-2',
+      customerAccount: 'RERATE',
+      period: OCT_NOV,
+      ruleSetHash: '',
+      reason: '',
+    });
     expect([fresh.reratedCount, fresh.changedCount, fresh.corrections.length]).toEqual([7, 0, 0]);
-    const credits = await billing().listInvoices({ customerAccount: 'RERATE', kind: InvoiceKind.INVOICE_KIND_CREDIT_NOTE, pageSize: 50, pageToken: '', status: 0 });
+    const credits = await billing().listInvoices({
+      customerAccount: 'RERATE',
+      kind: InvoiceKind.INVOICE_KIND_CREDIT_NOTE,
+      pageSize: 50,
+      pageToken: '',
+      status: 0,
+    });
     expect(credits.invoices).toHaveLength(1);
   });
 
   it('rerating back to the archived rule set counts the corrections already issued', async () => {
     const r = await finance().rerateCharges({
-      requestId: 'rerate-back', customerAccount: 'RERATE', period: OCTOBER, ruleSetHash: originalHash, reason: 'Price change withdrawn',
+      requestId: 'rerate-back',
+      customerAccount: 'RERATE',
+      period: OCTOBER,
+      ruleSetHash: originalHash,
+      reason: 'Price change withdrawn',
     });
     expect([r.reratedCount, r.changedCount, r.invoicedChangedCount]).toEqual([5, 5, 5]);
     const [credit, supplement] = r.corrections;
     // SE mobile: billed 0.36 + 0.06 = 0.42, now 0.36: credit 0.06. SE fixed: billed 1.80 - 0.30 = 1.50, now 1.80: +0.30.
     expect(credit!.creditReason).toBe('Price change withdrawn');
-    expect(lineView(credit!)).toEqual([['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '0.0600', '-0.06']]);
+    expect(lineView(credit!)).toEqual([
+      ['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '0.0600', '-0.06'],
+    ]);
     expect(credit!.lines[0]!.creditedLineNumber).toBe(2);
-    expect(lineView(supplement!)).toEqual([['Price adjustment: Dial-out, zone SE', '1', 'unit', '0.3000', '0.30']]);
+    expect(lineView(supplement!)).toEqual([
+      ['Price adjustment: Dial-out, zone SE', '1', 'unit', '0.3000', '0.30'],
+    ]);
     // Net over all four documents: 2.16 - 0.30 + 0.06 - 0.06 + 0.30 = 2.16, the original again.
-    const all = await billing().listInvoices({ customerAccount: 'RERATE', pageSize: 50, pageToken: '', status: 0, kind: 0 });
+    const all = await billing().listInvoices({
+      customerAccount: 'RERATE',
+      pageSize: 50,
+      pageToken: '',
+      status: 0,
+      kind: 0,
+    });
     const october = all.invoices.filter((i) => i.periodStart!.getTime() === original.periodStart!.getTime());
     expect(october).toHaveLength(5);
     expect(october.reduce((s, i) => s + Math.round(Number(i.netTotal!.amount) * 100), 0)).toBe(216);
@@ -191,11 +272,24 @@ describe('RerateCharges', () => {
     const unrated = await submit([leg('LATECOMER', '+46701234567', '2026-10-07T09:00:00Z', 90)]);
     expect(unrated[0]!.ratingStatus).toBe(RatingStatus.RATING_STATUS_UNRATED);
     await submit([leg('DRAFTY', '+46812345678', '2026-10-07T09:00:00Z', 600)]);
-    const draft = (await billing().closeBillingPeriod({ requestId: 'close-drafty', customerAccount: 'DRAFTY', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: false })).invoices[0]!;
+    const draft = (
+      await billing().closeBillingPeriod({
+        requestId: 'close-drafty',
+        customerAccount: 'DRAFTY',
+        periodContaining: new Date('2026-10-15T12:00:00Z'),
+        issue: false,
+      })
+    ).invoices[0]!;
     expect(amounts(draft)).toEqual(['0.50', '0.13', '0.63']);
 
     await setPeakRate('do_SE', '0.07');
-    const r = await finance().rerateCharges({ requestId: 'rerate-drafty', customerAccount: 'DRAFTY', period: OCTOBER, ruleSetHash: '', reason: '' });
+    const r = await finance().rerateCharges({
+      requestId: 'rerate-drafty',
+      customerAccount: 'DRAFTY',
+      period: OCTOBER,
+      ruleSetHash: '',
+      reason: '',
+    });
     expect(r.rebuiltInvoiceIds).toEqual([draft.id]);
     expect(r.corrections).toEqual([]);
     const rebuilt = (await billing().getInvoice({ invoiceId: draft.id })).invoice!;
@@ -205,7 +299,13 @@ describe('RerateCharges', () => {
     expect(rebuilt.createdAt).toEqual(draft.createdAt);
 
     await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['LATECOMER']);
-    const late = await finance().rerateCharges({ requestId: 'rerate-late', customerAccount: 'LATECOMER', period: OCTOBER, ruleSetHash: '', reason: '' });
+    const late = await finance().rerateCharges({
+      requestId: 'rerate-late',
+      customerAccount: 'LATECOMER',
+      period: OCTOBER,
+      ruleSetHash: '',
+      reason: '',
+    });
     expect([late.reratedCount, late.newlyRatedCount]).toEqual([0, 1]);
     // 90 s at 0.14 = 0.21
     expect(late.newTotals.map((m) => m.amount)).toEqual(['0.21']);
@@ -218,15 +318,26 @@ describe('RerateCharges', () => {
     const ruleset = JSON.parse(fs.readFileSync(file, 'utf8'));
     const saved = JSON.stringify(ruleset, null, 2);
     // SE mobiles are no longer priced: their calls would be rejected.
-    ruleset.rules.find((rule: { name: string }) => rule.name === 'dial-out SE_MOBILE').event = { type: 'reject', params: { reason: 'SE mobiles withdrawn' } };
+    ruleset.rules.find((rule: { name: string }) => rule.name === 'dial-out SE_MOBILE').event = {
+      type: 'reject',
+      params: { reason: 'SE mobiles withdrawn' },
+    };
     fs.writeFileSync(file, JSON.stringify(ruleset, null, 2));
     expect(await t.service.rating.reload()).toBe(true);
     try {
       const error = await expectStatus(
-        finance().rerateCharges({ requestId: 'rerate-broken', customerAccount: 'RERATE', period: OCTOBER, ruleSetHash: '', reason: '' }),
+        finance().rerateCharges({
+          requestId: 'rerate-broken',
+          customerAccount: 'RERATE',
+          period: OCTOBER,
+          ruleSetHash: '',
+          reason: '',
+        }),
         Status.FAILED_PRECONDITION,
       );
-      expect(error.details).toMatch(/^2 call\(s\) with a charge cannot be priced by the chosen rules, so nothing was re-rated; first: rerate-bridge\/r-4: .*SE mobiles withdrawn/);
+      expect(error.details).toMatch(
+        /^2 call\(s\) with a charge cannot be priced by the chosen rules, so nothing was re-rated; first: rerate-bridge\/r-4: .*SE mobiles withdrawn/,
+      );
       expect(await currentChargeSum('RERATE')).toBe(before);
     } finally {
       fs.writeFileSync(file, saved);
@@ -239,34 +350,96 @@ describe('RerateCharges', () => {
     await setPeakRate('do_SE_MOBILE', '0.12');
     const before = await activeHash();
     // Thu 8 Oct 11:00 local: 600 s to SE fixed = 0.60; 90 s to an SE mobile = 0.18.
-    await submit([leg('GOODWILL', '+46812345678', '2026-10-08T09:00:00Z', 600), leg('GOODWILL', '+46701234567', '2026-10-08T09:20:00Z', 90)]);
-    const invoice = (await billing().closeBillingPeriod({ requestId: 'close-goodwill', customerAccount: 'GOODWILL', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true })).invoices[0]!;
+    await submit([
+      leg('GOODWILL', '+46812345678', '2026-10-08T09:00:00Z', 600),
+      leg('GOODWILL', '+46701234567', '2026-10-08T09:20:00Z', 90),
+    ]);
+    const invoice = (
+      await billing().closeBillingPeriod({
+        requestId: 'close-goodwill',
+        customerAccount: 'GOODWILL',
+        periodContaining: new Date('2026-10-15T12:00:00Z'),
+        issue: true,
+      })
+    ).invoices[0]!;
     expect(amounts(invoice)).toEqual(['0.78', '0.20', '0.98']);
-    await billing().createCreditNote({ requestId: 'goodwill', invoiceId: invoice.id, reason: 'Goodwill: bad line quality', lines: [{ lineNumber: 1, quantity: '' }], issue: true });
+    await billing().createCreditNote({
+      requestId: 'goodwill',
+      invoiceId: invoice.id,
+      reason: 'Goodwill: bad line quality',
+      lines: [{ lineNumber: 1, quantity: '' }],
+      issue: true,
+    });
 
     // SE mobiles up tenfold (1.20/min): 90 s = 1.80. Only that line is corrected; the goodwill credit stays.
     await setPeakRate('do_SE_MOBILE', '1.20');
-    const up = await finance().rerateCharges({ requestId: 'goodwill-up', customerAccount: 'GOODWILL', period: OCTOBER, ruleSetHash: '', reason: '' });
-    expect(up.corrections.map(lineView)).toEqual([[['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '1.6200', '1.62']]]);
+    const up = await finance().rerateCharges({
+      requestId: 'goodwill-up',
+      customerAccount: 'GOODWILL',
+      period: OCTOBER,
+      ruleSetHash: '',
+      reason: '',
+    });
+    expect(up.corrections.map(lineView)).toEqual([
+      [['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '1.6200', '1.62']],
+    ]);
 
     // Back to the rules before: a credit of 1.62, more than the invoice's own 0.78 but not more than was billed for it (1.80).
-    const back = await finance().rerateCharges({ requestId: 'goodwill-back', customerAccount: 'GOODWILL', period: OCTOBER, ruleSetHash: before, reason: 'Rate error' });
-    expect(back.corrections.map(lineView)).toEqual([[['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '1.6200', '-1.62']]]);
+    const back = await finance().rerateCharges({
+      requestId: 'goodwill-back',
+      customerAccount: 'GOODWILL',
+      period: OCTOBER,
+      ruleSetHash: before,
+      reason: 'Rate error',
+    });
+    expect(back.corrections.map(lineView)).toEqual([
+      [['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '1.6200', '-1.62']],
+    ]);
     expect(back.corrections[0]!.kind).toBe(InvoiceKind.INVOICE_KIND_CREDIT_NOTE);
   });
 
   it('refuses bad requests precisely, and roles other than finance and billing', async () => {
     const bad = async (request: object, field: string) => {
-      const error = await expectStatus(finance().rerateCharges({ requestId: 'bad', customerAccount: 'RERATE', period: OCTOBER, ruleSetHash: '', reason: '', ...request }), Status.INVALID_ARGUMENT);
+      const error = await expectStatus(
+        finance().rerateCharges({
+          requestId: 'bad',
+          customerAccount: 'RERATE',
+          period: OCTOBER,
+          ruleSetHash: '',
+          reason: '',
+          ...request,
+        }),
+        Status.INVALID_ARGUMENT,
+      );
       expect(error.details).toContain(field);
     };
     await bad({ customerAccount: '' }, 'customer_account');
     await bad({ period: undefined }, 'period.start_time');
-    await bad({ period: { startTime: OCTOBER.endTime, endTime: OCTOBER.startTime } }, 'period: start_time must be before end_time');
+    await bad(
+      { period: { startTime: OCTOBER.endTime, endTime: OCTOBER.startTime } },
+      'period: start_time must be before end_time',
+    );
     await bad({ ruleSetHash: 'abc' }, 'rule_set_hash');
-    await bad({ ruleSetHash: 'a'.repeat(64) }, 'rule_set_hash: no rule set with this content hash has ever been live');
+    await bad(
+      { ruleSetHash: 'a'.repeat(64) },
+      'rule_set_hash: no rule set with this content hash has ever been live',
+    );
     await bad({ requestId: '' }, 'request_id');
-    await expectStatus(finance().rerateCharges({ requestId: 'nobody', customerAccount: 'NOBODY', period: OCTOBER, ruleSetHash: '', reason: '' }), Status.NOT_FOUND);
-    await expectStatus(t.client(InvoiceServiceDefinition, 'sales').rerateCharges({ requestId: 'x', customerAccount: 'RERATE', period: OCTOBER }), Status.PERMISSION_DENIED);
+    await expectStatus(
+      finance().rerateCharges({
+        requestId: 'nobody',
+        customerAccount: 'NOBODY',
+        period: OCTOBER,
+        ruleSetHash: '',
+        reason: '',
+      }),
+      Status.NOT_FOUND,
+    );
+    await expectStatus(
+      t
+        .client(InvoiceServiceDefinition, 'sales')
+        .rerateCharges({ requestId: 'x', customerAccount: 'RERATE', period: OCTOBER }),
+      Status.PERMISSION_DENIED,
+    );
   });
 });

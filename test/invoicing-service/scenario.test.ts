@@ -31,9 +31,19 @@ function leg(calledNumber: string, startUtc: string, seconds: number): Cdr {
   const start = new Date(startUtc);
   n += 1;
   return {
-    bridgeId: 'scenario-bridge', recordId: `s-${n}`, conferenceId: `conf-${Math.ceil(n / 5)}`, bookingId: '', customerAccount: 'SCENARIO',
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT, callerNumber: '', calledNumber, startTime: start, answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000), durationSeconds: seconds, features: [],
+    bridgeId: 'scenario-bridge',
+    recordId: `s-${n}`,
+    conferenceId: `conf-${Math.ceil(n / 5)}`,
+    bookingId: '',
+    customerAccount: 'SCENARIO',
+    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+    callerNumber: '',
+    calledNumber,
+    startTime: start,
+    answerTime: start,
+    endTime: new Date(start.getTime() + seconds * 1000),
+    durationSeconds: seconds,
+    features: [],
   };
 }
 
@@ -41,36 +51,74 @@ describe('from streamed CDRs to an issued invoice', () => {
   it('invoices October exactly as computed by hand, VAT once per rate on many small lines', async () => {
     const cdrs = [
       // 37 short calls to Swedish fixed lines, Tue 6 Oct 11:00+ local (peak): 7 s x 0.06/60 = 0.007 -> 0.01 each = 0.37
-      ...Array.from({ length: 37 }, (_, i) => leg('+46812345678', `2026-10-06T09:${String(i).padStart(2, '0')}:00Z`, 7)),
+      ...Array.from({ length: 37 }, (_, i) =>
+        leg('+46812345678', `2026-10-06T09:${String(i).padStart(2, '0')}:00Z`, 7),
+      ),
       // 2 calls to Swedish fixed lines, Wed 7 Oct 20:00 local (off-peak): 600 s x 0.04/60 = 0.40 each = 0.80
       leg('+46812345678', '2026-10-07T18:00:00Z', 600),
       leg('+46812345678', '2026-10-07T18:20:00Z', 600),
       // 3 calls to Swedish mobiles, Thu 8 Oct 10:00 local (peak): first 60 s then per second, 90 s x 0.12/60 = 0.18 each = 0.54
       ...[0, 1, 2].map((i) => leg('+46701234567', `2026-10-08T08:0${i}:00Z`, 90)),
     ];
-    const report = await new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge')).sendAll(cdrs, { batchSize: 10 });
-    expect(report.results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED && r.ratingStatus === RatingStatus.RATING_STATUS_RATED)).toBe(true);
+    const report = await new BridgeSimulator(t.client(CdrIngestServiceDefinition, 'bridge')).sendAll(cdrs, {
+      batchSize: 10,
+    });
+    expect(
+      report.results.every(
+        (r) =>
+          r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED &&
+          r.ratingStatus === RatingStatus.RATING_STATUS_RATED,
+      ),
+    ).toBe(true);
     expect(report.results.slice(0, 37).every((r) => r.charge!.amount === '0.01')).toBe(true);
 
     const billing = t.client(InvoiceServiceDefinition, 'billing');
-    const running = await billing.getRunningCharges({ customerAccount: 'SCENARIO', asOf: new Date('2026-10-31T12:00:00Z') });
+    const running = await billing.getRunningCharges({
+      customerAccount: 'SCENARIO',
+      asOf: new Date('2026-10-31T12:00:00Z'),
+    });
     expect(running.totals.map((m) => [m.currencyCode, m.amount])).toEqual([['EUR', '1.71']]);
 
-    const closed = await billing.closeBillingPeriod({ requestId: 'scenario-close', customerAccount: 'SCENARIO', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true });
+    const closed = await billing.closeBillingPeriod({
+      requestId: 'scenario-close',
+      customerAccount: 'SCENARIO',
+      periodContaining: new Date('2026-10-15T12:00:00Z'),
+      issue: true,
+    });
     expect(closed.invoices).toHaveLength(1);
     const invoice = closed.invoices[0]!;
     expect(invoice.status).toBe(InvoiceStatus.INVOICE_STATUS_ISSUED);
     expect(invoice.number).toMatch(/^INV-2026-\d{6}$/);
     expect(invoice.currencyCode).toBe('EUR');
-    const lines = invoice.lines.map((l) => ({ zone: l.zone, quantity: l.quantity, unit: l.unit, net: l.netAmount!.amount, vat: l.vatRate, calls: l.chargeCount }));
+    const lines = invoice.lines.map((l) => ({
+      zone: l.zone,
+      quantity: l.quantity,
+      unit: l.unit,
+      net: l.netAmount!.amount,
+      vat: l.vatRate,
+      calls: l.chargeCount,
+    }));
     expect(lines).toEqual([
       // 37 x 7 s + 2 x 600 s = 1459 s = 24.3167 min; 0.37 + 0.80 = 1.17
-      { zone: 'SE', quantity: expect.stringMatching(/^24\.316/), unit: 'min', net: '1.17', vat: '25', calls: 39 },
+      {
+        zone: 'SE',
+        quantity: expect.stringMatching(/^24\.316/),
+        unit: 'min',
+        net: '1.17',
+        vat: '25',
+        calls: 39,
+      },
       // 3 x 90 s = 4.5 min; 0.54
       { zone: 'SE_MOBILE', quantity: '4.5', unit: 'min', net: '0.54', vat: '25', calls: 3 },
     ]);
     // Net 1.71; VAT 25 % of 1.71 = 0.4275 -> 0.43 (per charge it would be 0.0025 -> 0.00 for each short call); gross 2.14.
-    expect(invoice.vat.map((v) => [v.vatRate, v.taxableAmount!.amount, v.vatAmount!.amount])).toEqual([['25', '1.71', '0.43']]);
-    expect([invoice.netTotal!.amount, invoice.vatTotal!.amount, invoice.grossTotal!.amount]).toEqual(['1.71', '0.43', '2.14']);
+    expect(invoice.vat.map((v) => [v.vatRate, v.taxableAmount!.amount, v.vatAmount!.amount])).toEqual([
+      ['25', '1.71', '0.43'],
+    ]);
+    expect([invoice.netTotal!.amount, invoice.vatTotal!.amount, invoice.grossTotal!.amount]).toEqual([
+      '1.71',
+      '0.43',
+      '2.14',
+    ]);
   });
 });

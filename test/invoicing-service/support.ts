@@ -5,7 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createChannel, createClientFactory, Metadata, type Client, type CompatServiceDefinition } from 'nice-grpc';
+import {
+  createChannel,
+  createClientFactory,
+  Metadata,
+  type Client,
+  type CompatServiceDefinition,
+} from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import type { Role } from '../../src/auth/roles';
 import type { Database } from '../../src/persistence/database';
@@ -45,7 +51,12 @@ export async function insertCustomers(db: Database, customers: CustomerRow[]): P
           currency: c.currency ?? 'SEK',
           time_zone: c.timeZone ?? 'Europe/Stockholm',
           payment_terms_days: c.paymentTermsDays ?? 30,
-          address: { lines: ['Kungsgatan 12'], postalCode: '411 19', city: 'Göteborg', countryCode: c.country ?? 'SE' },
+          address: {
+            lines: ['Kungsgatan 12'],
+            postalCode: '411 19',
+            city: 'Göteborg',
+            countryCode: c.country ?? 'SE',
+          },
         })),
       ),
     ],
@@ -54,7 +65,12 @@ export async function insertCustomers(db: Database, customers: CustomerRow[]): P
     await knex.raw(
       `insert into contracts (external_id, customer_external_id, included_minutes, minimum_commitment, valid_from)
        values (?, ?, ?, ?, '2020-01-01T00:00:00Z')`,
-      [`k-${c.account}`, c.account, c.contract!.includedMinutes ?? '0', c.contract!.minimumCommitment ?? null],
+      [
+        `k-${c.account}`,
+        c.account,
+        c.contract!.includedMinutes ?? '0',
+        c.contract!.minimumCommitment ?? null,
+      ],
     );
   }
 }
@@ -88,7 +104,10 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
     seconds: r.seconds,
     amount: r.amount,
     currency: r.currency ?? 'SEK',
-    explanation: { ...(r.zone ? { zone: r.zone } : {}), bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }] },
+    explanation: {
+      ...(r.zone ? { zone: r.zone } : {}),
+      bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }],
+    },
   }));
   await knex.raw(
     `with input as (
@@ -137,7 +156,9 @@ export async function startSecondInstance(t: TestService): Promise<SecondInstanc
     client(definition, role) {
       const metadata = new Metadata();
       if (role) metadata.set('authorization', `Bearer ${t.tokenFor(role)}`);
-      return createClientFactory().use(errorDetailsClientMiddleware).create(definition as never, channel, { '*': { metadata } }) as never;
+      return createClientFactory()
+        .use(errorDetailsClientMiddleware)
+        .create(definition as never, channel, { '*': { metadata } }) as never;
     },
     async stop() {
       channel.close();

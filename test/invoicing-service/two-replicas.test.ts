@@ -3,10 +3,21 @@
  * one invoice per customer and period, and an unbroken series of numbers without duplicates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvoiceServiceDefinition, InvoiceStatus, type Invoice } from '../../src/gen/billing/v1/invoice_service';
+import {
+  InvoiceServiceDefinition,
+  InvoiceStatus,
+  type Invoice,
+} from '../../src/gen/billing/v1/invoice_service';
 import { parseInvoiceNumber } from '../../src/domain/invoicing/numbering';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, startSecondInstance, uuid, type SecondInstance } from './support';
+import {
+  insertCharges,
+  insertCustomers,
+  knexOf,
+  startSecondInstance,
+  uuid,
+  type SecondInstance,
+} from './support';
 
 const CUSTOMERS = 120;
 const accounts = Array.from({ length: CUSTOMERS }, (_, i) => `cust-${String(i).padStart(4, '0')}`);
@@ -18,12 +29,21 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
   beforeAll(async () => {
     t = await startTestService();
     r2 = await startSecondInstance(t);
-    await insertCustomers(t.service.database, accounts.map((account) => ({ account })));
+    await insertCustomers(
+      t.service.database,
+      accounts.map((account) => ({ account })),
+    );
     await insertCharges(
       t.service.database,
       accounts.flatMap((account, i) =>
         ['2026-08', '2026-09', '2026-10'].flatMap((month) =>
-          Array.from({ length: 1 + (i % 3) }, (_, k) => ({ account, conference: `c${k}`, start: `${month}-1${k}T10:00:00Z`, seconds: 60 + k, amount: `${1 + k}.125` })),
+          Array.from({ length: 1 + (i % 3) }, (_, k) => ({
+            account,
+            conference: `c${k}`,
+            start: `${month}-1${k}T10:00:00Z`,
+            seconds: 60 + k,
+            amount: `${1 + k}.125`,
+          })),
         ),
       ),
     );
@@ -34,7 +54,8 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
     await t?.stop();
   });
 
-  const clients = () => [t.client(InvoiceServiceDefinition, 'billing'), r2.client(InvoiceServiceDefinition, 'billing')] as const;
+  const clients = () =>
+    [t.client(InvoiceServiceDefinition, 'billing'), r2.client(InvoiceServiceDefinition, 'billing')] as const;
 
   async function onePerCustomerAndPeriod(): Promise<void> {
     const dup = await knexOf(t.service.database).raw(
@@ -51,7 +72,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
       b.closeBillingPeriod({ requestId: uuid(), customerAccount: '', periodContaining: at, issue: false }),
       b.closeBillingPeriod({ requestId: uuid(), customerAccount: '', periodContaining: at, issue: false }),
       ...accounts.slice(0, 10).map((account, i) =>
-        (i % 2 ? a : b).closeBillingPeriod({ requestId: uuid(), customerAccount: account, periodContaining: at, issue: false }),
+        (i % 2 ? a : b).closeBillingPeriod({
+          requestId: uuid(),
+          customerAccount: account,
+          periodContaining: at,
+          issue: false,
+        }),
       ),
     ]);
     const all = results.slice(0, 3).map((r) => r.invoices.map((i) => i.id).sort());
@@ -67,7 +93,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
     const drafts: Invoice[] = [];
     let pageToken = '';
     do {
-      const page = await a.listInvoices({ pageSize: 50, pageToken, status: InvoiceStatus.INVOICE_STATUS_DRAFT });
+      const page = await a.listInvoices({
+        pageSize: 50,
+        pageToken,
+        status: InvoiceStatus.INVOICE_STATUS_DRAFT,
+      });
       drafts.push(...page.invoices);
       pageToken = page.nextPageToken;
     } while (pageToken);
@@ -77,7 +107,11 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
     await Promise.all(
       Array.from({ length: 16 }, async (_, worker) => {
         for (let next = queue.shift(); next; next = queue.shift()) {
-          const r = await (worker % 2 ? a : b).issueInvoice({ requestId: uuid(), invoiceId: next.id, issueDate: '2026-11-03' });
+          const r = await (worker % 2 ? a : b).issueInvoice({
+            requestId: uuid(),
+            invoiceId: next.id,
+            issueDate: '2026-11-03',
+          });
           issued.push(r.invoice!.number);
         }
       }),
@@ -93,13 +127,22 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
       a.closeBillingPeriod({ requestId: uuid(), customerAccount: '', periodContaining: at, issue: true }),
       b.closeBillingPeriod({ requestId: uuid(), customerAccount: '', periodContaining: at, issue: true }),
       ...accounts.slice(0, 20).map((account, i) =>
-        (i % 2 ? a : b).closeBillingPeriod({ requestId: uuid(), customerAccount: account, periodContaining: at, issue: true }),
+        (i % 2 ? a : b).closeBillingPeriod({
+          requestId: uuid(),
+          customerAccount: account,
+          periodContaining: at,
+          issue: true,
+        }),
       ),
     ]);
-    expect(results[0]!.invoices.map((i) => i.number).sort()).toEqual(results[1]!.invoices.map((i) => i.number).sort());
+    expect(results[0].invoices.map((i) => i.number).sort()).toEqual(
+      results[1].invoices.map((i) => i.number).sort(),
+    );
     // Issued today (the replicas run on the real clock), these continue the series of today's year,
     // which is the 2026 series above when the suite runs in 2026 and a new one in any later year.
-    const numbers = await knexOf(t.service.database).raw(`select number from invoices where series = 'INV' and number is not null`);
+    const numbers = await knexOf(t.service.database).raw(
+      `select number from invoices where series = 'INV' and number is not null`,
+    );
     const byYear = new Map<number, number[]>();
     for (const { number } of numbers.rows as { number: string }[]) {
       const { year, seq } = parseInvoiceNumber(number);

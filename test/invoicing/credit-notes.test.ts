@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildCreditNote, buildInvoiceDraft, formatInvoiceNumber, parseInvoiceNumber, rerateDelta, type ChargeSummary } from '../../src/domain/invoicing/index.js';
+import {
+  buildCreditNote,
+  buildInvoiceDraft,
+  formatInvoiceNumber,
+  parseInvoiceNumber,
+  rerateDelta,
+  type ChargeSummary,
+} from '../../src/domain/invoicing/index.js';
 import { baseInput, charge, issue, sampleCharges } from './fixtures.js';
 
 const invoice = issue(buildInvoiceDraft({ ...baseInput, charges: sampleCharges }), 'INV-2026-000042');
@@ -18,12 +25,23 @@ describe('credit notes', () => {
       ['-10.25', '0.1500', '-1.54'],
       ['-60', '0.0100', '-0.60'],
     ]);
-    expect(cn.vatBreakdown).toEqual([{ vatCategory: 'S', vatRate: '25', taxableAmount: '-26.94', vatAmount: '-6.74' }]);
-    expect(cn.totals).toEqual({ netTotal: '-26.94', vatTotal: '-6.74', grossTotal: '-33.68', payableAmount: '-33.68' });
+    expect(cn.vatBreakdown).toEqual([
+      { vatCategory: 'S', vatRate: '25', taxableAmount: '-26.94', vatAmount: '-6.74' },
+    ]);
+    expect(cn.totals).toEqual({
+      netTotal: '-26.94',
+      vatTotal: '-6.74',
+      grossTotal: '-33.68',
+      payableAmount: '-33.68',
+    });
   });
 
   it('credits selected lines only', () => {
-    const cn = buildCreditNote(invoice, { reason: 'Dial-out test calls', lines: [invoice.lines[2]!], issueDate: '2026-12-10' });
+    const cn = buildCreditNote(invoice, {
+      reason: 'Dial-out test calls',
+      lines: [invoice.lines[2]!],
+      issueDate: '2026-12-10',
+    });
     // -1.54, VAT -0.385 -> -0.39 (half up is symmetric: away from zero), gross -1.93
     expect(cn.lines).toHaveLength(1);
     expect(cn.lines[0]!.lineNo).toBe(1);
@@ -31,14 +49,22 @@ describe('credit notes', () => {
   });
 
   it('refuses to credit more than was invoiced, a credit note, or without a reason', () => {
-    expect(() => buildCreditNote(invoice, { reason: 'x', lines: [...invoice.lines, ...invoice.lines], issueDate: '2026-12-10' })).toThrow(/exceeds/);
+    expect(() =>
+      buildCreditNote(invoice, {
+        reason: 'x',
+        lines: [...invoice.lines, ...invoice.lines],
+        issueDate: '2026-12-10',
+      }),
+    ).toThrow(/exceeds/);
     const cn = issue(buildCreditNote(invoice, { reason: 'x', issueDate: '2026-12-10' }), 'CN-2026-000001');
     expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(/only an invoice/);
     expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(/reason/);
   });
 
   it('property: a full credit cancels any invoice to the cent', () => {
-    const amountArb = fc.tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 99999 })).map(([i, f]) => `${i}.${String(f).padStart(5, '0')}`);
+    const amountArb = fc
+      .tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 99999 }))
+      .map(([i, f]) => `${i}.${String(f).padStart(5, '0')}`);
     fc.assert(
       fc.property(
         fc.array(
@@ -51,11 +77,19 @@ describe('credit notes', () => {
           { minLength: 1, maxLength: 30 },
         ),
         (rows) => {
-          const charges: ChargeSummary[] = rows.map((r) => charge('dial_out', r.zone, r.conf, '1.5', 1, r.amount, { vatRate: r.rate }));
+          const charges: ChargeSummary[] = rows.map((r) =>
+            charge('dial_out', r.zone, r.conf, '1.5', 1, r.amount, { vatRate: r.rate }),
+          );
           const inv = issue(buildInvoiceDraft({ ...baseInput, charges }), 'INV-2026-000001');
           const cn = buildCreditNote(inv, { reason: 'r', issueDate: '2026-12-03' });
           for (const k of ['netTotal', 'vatTotal', 'grossTotal'] as const) {
-            expect(cn.totals[k]).toBe(inv.totals[k] === '0.00' ? '0.00' : inv.totals[k].startsWith('-') ? inv.totals[k].slice(1) : `-${inv.totals[k]}`);
+            expect(cn.totals[k]).toBe(
+              inv.totals[k] === '0.00'
+                ? '0.00'
+                : inv.totals[k].startsWith('-')
+                  ? inv.totals[k].slice(1)
+                  : `-${inv.totals[k]}`,
+            );
           }
         },
       ),
@@ -79,17 +113,27 @@ describe('rerate delta', () => {
     // dial-out US: 1.23 (was 1.54), same minutes: -0.31 as a price adjustment
     const delta = rerateDelta(invoice.lines, fresh.lines);
     expect(delta.netDelta).toBe('0.59');
-    expect(delta.toInvoice.map((l) => [l.description, l.quantity, l.unitCode, l.unitPrice, l.netAmount])).toEqual([
-      ['Rerated: Dial-in, local number, zone SE', '10', 'MIN', '0.0900', '0.90'],
-    ]);
-    expect(delta.toCredit.map((l) => [l.description, l.quantity, l.unitCode, l.unitPrice, l.netAmount])).toEqual([
-      ['Price adjustment: Dial-out, zone US', '1', 'C62', '0.3100', '0.31'],
-    ]);
+    expect(
+      delta.toInvoice.map((l) => [l.description, l.quantity, l.unitCode, l.unitPrice, l.netAmount]),
+    ).toEqual([['Rerated: Dial-in, local number, zone SE', '10', 'MIN', '0.0900', '0.90']]);
+    expect(
+      delta.toCredit.map((l) => [l.description, l.quantity, l.unitCode, l.unitPrice, l.netAmount]),
+    ).toEqual([['Price adjustment: Dial-out, zone US', '1', 'C62', '0.3100', '0.31']]);
 
-    const cn = buildCreditNote(invoice, { reason: 'Rerated with rule set 2026-12-01', lines: delta.toCredit, issueDate: '2026-12-10' });
+    const cn = buildCreditNote(invoice, {
+      reason: 'Rerated with rule set 2026-12-01',
+      lines: delta.toCredit,
+      issueDate: '2026-12-10',
+    });
     // -0.31, VAT -0.0775 -> -0.08
     expect(cn.totals).toMatchObject({ netTotal: '-0.31', vatTotal: '-0.08', grossTotal: '-0.39' });
-    const extra = buildInvoiceDraft({ ...baseInput, issueDate: '2026-12-10', charges: [], extraLines: delta.toInvoice, precedingInvoiceNumber: invoice.number });
+    const extra = buildInvoiceDraft({
+      ...baseInput,
+      issueDate: '2026-12-10',
+      charges: [],
+      extraLines: delta.toInvoice,
+      precedingInvoiceNumber: invoice.number,
+    });
     // 0.90, VAT 0.225 -> 0.23
     expect(extra.totals).toMatchObject({ netTotal: '0.90', vatTotal: '0.23', grossTotal: '1.13' });
     expect(extra.precedingInvoiceNumber).toBe('INV-2026-000042');
@@ -104,7 +148,13 @@ describe('rerate delta', () => {
     // First rerate: dial-out US 1.54 -> 1.23 (price adjustment, credit 0.31); local SE +10 min (+0.90).
     const first = buildInvoiceDraft({
       ...baseInput,
-      charges: sampleCharges.map((c) => (c.zone === 'US' ? { ...c, amount: '1.23' } : c.conferenceId === 'conf-B' && c.accessType === 'local_dial_in' ? { ...c, minutes: '40', amount: '3.6' } : c)),
+      charges: sampleCharges.map((c) =>
+        c.zone === 'US'
+          ? { ...c, amount: '1.23' }
+          : c.conferenceId === 'conf-B' && c.accessType === 'local_dial_in'
+            ? { ...c, minutes: '40', amount: '3.6' }
+            : c,
+      ),
     });
     const d1 = rerateDelta(invoice.lines, first.lines);
     const cn = buildCreditNote(invoice, { reason: 'r1', lines: d1.toCredit, issueDate: '2026-12-10' });
@@ -112,19 +162,34 @@ describe('rerate delta', () => {
     expect(cn.lines.map((l) => [l.kind, l.unitCode, l.quantity])).toEqual([['adjustment', 'C62', '-1']]);
     // Second rerate back to the original charges: the corrections are undone exactly, line by line.
     const d2 = rerateDelta([...invoice.lines, ...cn.lines, ...extra.lines], invoice.lines);
-    expect(d2.toCredit.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([['Rerated: Dial-in, local number, zone SE', '10', 'MIN', '0.90']]);
-    expect(d2.toInvoice.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([['Price adjustment: Dial-out, zone US', '1', 'C62', '0.31']]);
+    expect(d2.toCredit.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([
+      ['Rerated: Dial-in, local number, zone SE', '10', 'MIN', '0.90'],
+    ]);
+    expect(d2.toInvoice.map((l) => [l.description, l.quantity, l.unitCode, l.netAmount])).toEqual([
+      ['Price adjustment: Dial-out, zone US', '1', 'C62', '0.31'],
+    ]);
     expect(d2.netDelta).toBe('-0.59');
     // And a third, with nothing changed since, is empty.
     const cn2 = buildCreditNote(invoice, { reason: 'r2', lines: d2.toCredit, issueDate: '2026-12-11' });
     const extra2 = buildInvoiceDraft({ ...baseInput, charges: [], extraLines: d2.toInvoice });
-    expect(rerateDelta([...invoice.lines, ...cn.lines, ...extra.lines, ...cn2.lines, ...extra2.lines], invoice.lines)).toEqual({ toCredit: [], toInvoice: [], netDelta: '0.00' });
+    expect(
+      rerateDelta(
+        [...invoice.lines, ...cn.lines, ...extra.lines, ...cn2.lines, ...extra2.lines],
+        invoice.lines,
+      ),
+    ).toEqual({ toCredit: [], toInvoice: [], netDelta: '0.00' });
   });
 
   it('is empty for an unchanged rerate, and credits removed lines entirely', () => {
-    expect(rerateDelta(invoice.lines, invoice.lines)).toEqual({ toCredit: [], toInvoice: [], netDelta: '0.00' });
+    expect(rerateDelta(invoice.lines, invoice.lines)).toEqual({
+      toCredit: [],
+      toInvoice: [],
+      netDelta: '0.00',
+    });
     const d = rerateDelta(invoice.lines, invoice.lines.slice(0, 3));
-    expect(d.toCredit.map((l) => [l.description, l.quantity, l.netAmount])).toEqual([['Rerated: Web / VoIP', '60', '0.60']]);
+    expect(d.toCredit.map((l) => [l.description, l.quantity, l.netAmount])).toEqual([
+      ['Rerated: Web / VoIP', '60', '0.60'],
+    ]);
     expect(d.netDelta).toBe('-0.60');
   });
 });

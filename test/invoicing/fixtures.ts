@@ -1,5 +1,11 @@
 import { issueDraft } from '../../src/domain/invoicing/index.js';
-import type { BuyerParty, ChargeSummary, InvoiceDraft, IssuedInvoiceDocument, SellerParty } from '../../src/domain/invoicing/index.js';
+import type {
+  BuyerParty,
+  ChargeSummary,
+  InvoiceDraft,
+  IssuedInvoiceDocument,
+  SellerParty,
+} from '../../src/domain/invoicing/index.js';
 import { periodFromKey } from '../../src/domain/periods/index.js';
 
 export const seller: SellerParty = {
@@ -30,8 +36,25 @@ export const buyer: BuyerParty = {
 
 export const november = periodFromKey('2026-11', { timeZone: 'Europe/Stockholm' });
 
-export function charge(accessType: ChargeSummary['accessType'], zone: string | undefined, conferenceId: string, minutes: string, calls: number, amount: string, extra: Partial<ChargeSummary> = {}): ChargeSummary {
-  return { accessType, ...(zone !== undefined ? { zone } : {}), conferenceId, minutes, calls, amount, currency: 'SEK', ...extra };
+export function charge(
+  accessType: ChargeSummary['accessType'],
+  zone: string | undefined,
+  conferenceId: string,
+  minutes: string,
+  calls: number,
+  amount: string,
+  extra: Partial<ChargeSummary> = {},
+): ChargeSummary {
+  return {
+    accessType,
+    ...(zone !== undefined ? { zone } : {}),
+    conferenceId,
+    minutes,
+    calls,
+    amount,
+    currency: 'SEK',
+    ...extra,
+  };
 }
 
 /**

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildInvoiceDraft, priceTiers, validateTiers, type VolumeTier } from '../../src/domain/invoicing/index.js';
+import {
+  buildInvoiceDraft,
+  priceTiers,
+  validateTiers,
+  type VolumeTier,
+} from '../../src/domain/invoicing/index.js';
 import { baseInput, charge, sampleCharges } from './fixtures.js';
 
 const tiers: VolumeTier[] = [
@@ -37,40 +42,72 @@ describe('volume tiers: graduated vs volume', () => {
   it('refuses malformed tiers', () => {
     expect(() => validateTiers([])).toThrow();
     expect(() => validateTiers([{ upTo: '100', unitPrice: '1' }])).toThrow(/last tier/);
-    expect(() => validateTiers([{ upTo: '100', unitPrice: '1' }, { upTo: '50', unitPrice: '1' }, { upTo: null, unitPrice: '1' }])).toThrow(/above/);
+    expect(() =>
+      validateTiers([
+        { upTo: '100', unitPrice: '1' },
+        { upTo: '50', unitPrice: '1' },
+        { upTo: null, unitPrice: '1' },
+      ]),
+    ).toThrow(/above/);
     expect(() => validateTiers([{ upTo: null, unitPrice: '-1' }])).toThrow(/negative/);
   });
 
   it('adds tier lines to an invoice on the period minutes of the tiered access types', () => {
     // Call rules price these minutes at 0 and add a connect fee of 0.05 x 120 calls = 6.00.
-    const charges = [charge('local_dial_in', 'SE', 'c1', '1200', 120, '6.00'), charge('web', undefined, 'c2', '300', 10, '0'), charge('dial_out', 'US', 'c3', '10', 1, '1.50')];
-    const rule = { model: 'graduated' as const, tiers, accessTypes: ['local_dial_in' as const, 'web' as const] };
+    const charges = [
+      charge('local_dial_in', 'SE', 'c1', '1200', 120, '6.00'),
+      charge('web', undefined, 'c2', '300', 10, '0'),
+      charge('dial_out', 'US', 'c3', '10', 1, '1.50'),
+    ];
+    const rule = {
+      model: 'graduated' as const,
+      tiers,
+      accessTypes: ['local_dial_in' as const, 'web' as const],
+    };
     const g = buildInvoiceDraft({ ...baseInput, charges, periodPricing: { volumeTiers: rule } });
     // tiered minutes 1200 + 300 = 1500 (dial-out not in scope):
     // tier 1: 1000 x 0.10 = 100.00; tier 2: 500 x 0.08 = 40.00
-    expect(g.lines.filter((l) => l.kind === 'volume_tier').map((l) => [l.description, l.quantity, l.unitPrice, l.netAmount])).toEqual([
+    expect(
+      g.lines
+        .filter((l) => l.kind === 'volume_tier')
+        .map((l) => [l.description, l.quantity, l.unitPrice, l.netAmount]),
+    ).toEqual([
       ['Volume minutes, tier 1 (0–1000 min)', '1000', '0.1000', '100.00'],
       ['Volume minutes, tier 2 (1000–5000 min)', '500', '0.0800', '40.00'],
     ]);
     // net 6.00 + 0.00 + 1.50 + 140.00 = 147.50; VAT 36.875 -> 36.88; gross 184.38
     expect(g.totals).toMatchObject({ netTotal: '147.50', vatTotal: '36.88', grossTotal: '184.38' });
 
-    const v = buildInvoiceDraft({ ...baseInput, charges, periodPricing: { volumeTiers: { ...rule, model: 'volume' } } });
+    const v = buildInvoiceDraft({
+      ...baseInput,
+      charges,
+      periodPricing: { volumeTiers: { ...rule, model: 'volume' } },
+    });
     // 1500 x 0.08 = 120.00; net 127.50; VAT 31.875 -> 31.88
-    expect(v.lines.filter((l) => l.kind === 'volume_tier').map((l) => [l.description, l.quantity, l.netAmount])).toEqual([['Volume minutes, volume tier 2 (1000–5000 min)', '1500', '120.00']]);
+    expect(
+      v.lines.filter((l) => l.kind === 'volume_tier').map((l) => [l.description, l.quantity, l.netAmount]),
+    ).toEqual([['Volume minutes, volume tier 2 (1000–5000 min)', '1500', '120.00']]);
     expect(v.totals).toMatchObject({ netTotal: '127.50', vatTotal: '31.88', grossTotal: '159.38' });
   });
 });
 
 describe('included minutes', () => {
   it('are consumed most expensive first across access types and zones', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: sampleCharges, periodPricing: { includedMinutes: { minutes: '200' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges,
+      periodPricing: { includedMinutes: { minutes: '200' } },
+    });
     // Per-minute prices: toll-free SE 0.25, dial-out US 0.15, local SE 0.09, web 0.01.
     //  toll-free SE: 45 min, all of it:       -11.25        (155 left)
     //  dial-out US:  10.25 min, all of it:    -1.5375 -> -1.54  (144.75 left)
     //  local SE:     144.75 of 150.5 min:     144.75 x 0.09 = 13.0275 -> -13.03
     //  web:          nothing left
-    expect(d.lines.filter((l) => l.kind === 'included_minutes').map((l) => [l.description, l.quantity, l.unitPrice, l.netAmount])).toEqual([
+    expect(
+      d.lines
+        .filter((l) => l.kind === 'included_minutes')
+        .map((l) => [l.description, l.quantity, l.unitPrice, l.netAmount]),
+    ).toEqual([
       ['Included minutes: Dial-in, toll-free number, zone SE', '-45', '0.2500', '-11.25'],
       ['Included minutes: Dial-out, zone US', '-10.25', '0.1500', '-1.54'],
       ['Included minutes: Dial-in, local number, zone SE', '-144.75', '0.0900', '-13.03'],
@@ -81,26 +118,43 @@ describe('included minutes', () => {
   });
 
   it('apply only to the access types the contract names', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: sampleCharges, periodPricing: { includedMinutes: { minutes: '100', accessTypes: ['local_dial_in', 'web'] } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges,
+      periodPricing: { includedMinutes: { minutes: '100', accessTypes: ['local_dial_in', 'web'] } },
+    });
     // local SE (0.09) before web (0.01): 100 min x 0.09 = -9.00; net 26.94 - 9.00 = 17.94, VAT 4.485 -> 4.49
-    expect(d.lines.filter((l) => l.kind === 'included_minutes').map((l) => [l.quantity, l.netAmount])).toEqual([['-100', '-9.00']]);
+    expect(
+      d.lines.filter((l) => l.kind === 'included_minutes').map((l) => [l.quantity, l.netAmount]),
+    ).toEqual([['-100', '-9.00']]);
     expect(d.totals).toMatchObject({ netTotal: '17.94', vatTotal: '4.49', grossTotal: '22.43' });
   });
 
   it('more included minutes than used credit exactly the usage', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: sampleCharges, periodPricing: { includedMinutes: { minutes: '10000' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges,
+      periodPricing: { includedMinutes: { minutes: '10000' } },
+    });
     expect(d.totals).toMatchObject({ netTotal: '0.00', vatTotal: '0.00', grossTotal: '0.00' });
   });
 
   it('do not touch late charges of an earlier period', () => {
     const charges = [charge('local_dial_in', 'SE', 'c', '10', 1, '0.9', { servicePeriodKey: '2026-10' })];
-    const d = buildInvoiceDraft({ ...baseInput, charges, periodPricing: { includedMinutes: { minutes: '100' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges,
+      periodPricing: { includedMinutes: { minutes: '100' } },
+    });
     expect(d.lines).toHaveLength(1);
     expect(d.totals.netTotal).toBe('0.90');
   });
 
   it('reduce the tiered minutes', () => {
-    const charges = [charge('local_dial_in', 'SE', 'c1', '1200', 120, '6.00'), charge('web', undefined, 'c2', '300', 10, '0')];
+    const charges = [
+      charge('local_dial_in', 'SE', 'c1', '1200', 120, '6.00'),
+      charge('web', undefined, 'c2', '300', 10, '0'),
+    ];
     const d = buildInvoiceDraft({
       ...baseInput,
       charges,
@@ -122,16 +176,31 @@ describe('included minutes', () => {
 
 describe('minimum commitment', () => {
   it('tops the net up to the commitment', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: sampleCharges, periodPricing: { minimumCommitment: { amount: '500' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges,
+      periodPricing: { minimumCommitment: { amount: '500' } },
+    });
     // usage 26.94 < 500.00: top-up 473.06; net 500.00, VAT 125.00, gross 625.00
     const top = d.lines.at(-1)!;
-    expect(top).toMatchObject({ kind: 'minimum_commitment', quantity: '1', unitCode: 'C62', unitPrice: '473.0600', netAmount: '473.06', vatRate: '25' });
+    expect(top).toMatchObject({
+      kind: 'minimum_commitment',
+      quantity: '1',
+      unitCode: 'C62',
+      unitPrice: '473.0600',
+      netAmount: '473.06',
+      vatRate: '25',
+    });
     expect(top.description).toBe('Minimum commitment top-up (commitment 500.00 SEK, usage 26.94)');
     expect(d.totals).toMatchObject({ netTotal: '500.00', vatTotal: '125.00', grossTotal: '625.00' });
   });
 
   it('adds nothing when usage reaches it', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: sampleCharges, periodPricing: { minimumCommitment: { amount: '26.94' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: sampleCharges,
+      periodPricing: { minimumCommitment: { amount: '26.94' } },
+    });
     expect(d.lines.some((l) => l.kind === 'minimum_commitment')).toBe(false);
   });
 
@@ -148,7 +217,11 @@ describe('minimum commitment', () => {
   });
 
   it('applies to an empty period', () => {
-    const d = buildInvoiceDraft({ ...baseInput, charges: [], periodPricing: { minimumCommitment: { amount: '199.99' } } });
+    const d = buildInvoiceDraft({
+      ...baseInput,
+      charges: [],
+      periodPricing: { minimumCommitment: { amount: '199.99' } },
+    });
     expect(d.lines).toHaveLength(1);
     // 199.99 x 25% = 49.9975 -> 50.00
     expect(d.totals).toMatchObject({ netTotal: '199.99', vatTotal: '50.00', grossTotal: '249.99' });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextPeriod, periodContaining, periodContains, periodFromKey, periodKey, previousPeriod } from '../../src/domain/periods/index.js';
+import {
+  nextPeriod,
+  periodContaining,
+  periodContains,
+  periodFromKey,
+  periodKey,
+  previousPeriod,
+} from '../../src/domain/periods/index.js';
 
 const STO = { timeZone: 'Europe/Stockholm' };
 const HOUR = 3_600_000;
@@ -66,7 +73,9 @@ describe('cycles and anchors', () => {
     const p = periodContaining(new Date('2026-11-14T23:00:00Z'), o);
     expect(p.key).toBe('2026-11-15/2026-12-15');
     expect(previousPeriod(p).key).toBe('2026-10-15/2026-11-15');
-    expect(nextPeriod(periodContaining(new Date('2026-12-20T00:00:00Z'), o)).key).toBe('2027-01-15/2027-02-15');
+    expect(nextPeriod(periodContaining(new Date('2026-12-20T00:00:00Z'), o)).key).toBe(
+      '2027-01-15/2027-02-15',
+    );
   });
 
   it('quarterly, calendar aligned and shifted', () => {
@@ -77,14 +86,27 @@ describe('cycles and anchors', () => {
     expect(nextPeriod(q).key).toBe('2027-Q1');
     expect(previousPeriod(q).key).toBe('2026-Q3');
     // Quarters starting February, May, August, November:
-    expect(periodContaining(new Date('2026-11-20T12:00:00Z'), { ...STO, cycle: 'QUARTERLY', anchorMonth: 2 }).key).toBe('2026-11-01/2027-02-01');
-    expect(periodContaining(new Date('2026-01-20T12:00:00Z'), { ...STO, cycle: 'QUARTERLY', anchorMonth: 2 }).key).toBe('2025-11-01/2026-02-01');
+    expect(
+      periodContaining(new Date('2026-11-20T12:00:00Z'), { ...STO, cycle: 'QUARTERLY', anchorMonth: 2 }).key,
+    ).toBe('2026-11-01/2027-02-01');
+    expect(
+      periodContaining(new Date('2026-01-20T12:00:00Z'), { ...STO, cycle: 'QUARTERLY', anchorMonth: 2 }).key,
+    ).toBe('2025-11-01/2026-02-01');
   });
 
   it('yearly, calendar and fiscal (April)', () => {
     expect(periodContaining(new Date('2026-06-01T00:00:00Z'), { ...STO, cycle: 'YEARLY' }).key).toBe('2026');
-    expect(periodContaining(new Date('2026-02-01T00:00:00Z'), { ...STO, cycle: 'YEARLY', anchorMonth: 4 }).key).toBe('2025-04-01/2026-04-01');
-    expect(periodContaining(new Date('2026-02-01T00:00:00Z'), { ...STO, cycle: 'YEARLY', anchorMonth: 4, anchorDay: 10 }).key).toBe('2025-04-10/2026-04-10');
+    expect(
+      periodContaining(new Date('2026-02-01T00:00:00Z'), { ...STO, cycle: 'YEARLY', anchorMonth: 4 }).key,
+    ).toBe('2025-04-01/2026-04-01');
+    expect(
+      periodContaining(new Date('2026-02-01T00:00:00Z'), {
+        ...STO,
+        cycle: 'YEARLY',
+        anchorMonth: 4,
+        anchorDay: 10,
+      }).key,
+    ).toBe('2025-04-10/2026-04-10');
   });
 
   it('refuses anchor days 29..31 and unknown zones', () => {
@@ -104,14 +126,26 @@ describe('cycles and anchors', () => {
 });
 
 describe('properties', () => {
-  const zones = ['Europe/Stockholm', 'America/New_York', 'America/Santiago', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'UTC'];
+  const zones = [
+    'Europe/Stockholm',
+    'America/New_York',
+    'America/Santiago',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'UTC',
+  ];
   const optionsArb = fc.record({
     timeZone: fc.constantFrom(...zones),
     cycle: fc.constantFrom('MONTHLY' as const, 'QUARTERLY' as const, 'YEARLY' as const),
     anchorDay: fc.integer({ min: 1, max: 28 }),
     anchorMonth: fc.integer({ min: 1, max: 12 }),
   });
-  const instantArb = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2060-01-01T00:00:00Z'), noInvalidDate: true });
+  const instantArb = fc.date({
+    min: new Date('2000-01-01T00:00:00Z'),
+    max: new Date('2060-01-01T00:00:00Z'),
+    noInvalidDate: true,
+  });
 
   it('periods contain their instant and tile time without gaps or overlaps', () => {
     fc.assert(

@@ -24,9 +24,19 @@ afterAll(async () => {
 function call(recordId: string, customerAccount: string, seconds: number) {
   const start = new Date('2026-11-03T09:00:00Z'); // 10:00 in Stockholm, a Tuesday: peak
   return {
-    bridgeId: 'bt-bridge', recordId, conferenceId: 'c', bookingId: '', customerAccount,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT, callerNumber: '', calledNumber: '+46812345678',
-    startTime: start, answerTime: start, endTime: new Date(start.getTime() + seconds * 1000), durationSeconds: seconds, features: [],
+    bridgeId: 'bt-bridge',
+    recordId,
+    conferenceId: 'c',
+    bookingId: '',
+    customerAccount,
+    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+    callerNumber: '',
+    calledNumber: '+46812345678',
+    startTime: start,
+    answerTime: start,
+    endTime: new Date(start.getTime() + seconds * 1000),
+    durationSeconds: seconds,
+    features: [],
   };
 }
 
@@ -45,7 +55,12 @@ describe('rules backtest', () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.violations));
 
     const knex = t.service.database.orm.em.getKnex();
-    const digest = async () => ((await knex.raw(`select md5(string_agg(c.id || ':' || ch.amount, ',' order by c.id)) as d from cdrs c join charges ch on ch.cdr_id = c.id`)) as { rows: { d: string }[] }).rows[0]!.d;
+    const digest = async () =>
+      (
+        (await knex.raw(
+          `select md5(string_agg(c.id || ':' || ch.amount, ',' order by c.id)) as d from cdrs c join charges ch on ch.cdr_id = c.id`,
+        )) as { rows: { d: string }[] }
+      ).rows[0]!.d;
     const before = await digest();
     const report = await backtest(
       { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
@@ -55,9 +70,35 @@ describe('rules backtest', () => {
 
     // A: 600 s + 60 s = 11 min; at 0.06 -> 0.60 + 0.06 = 0.66, at 0.09 -> 0.90 + 0.09 = 0.99. B: 2 min: 0.12 -> 0.18.
     expect(report.lines).toEqual([
-      { customerAccount: 'A', currency: 'EUR', calls: 2, charged: '0.66', candidate: '0.99', difference: '0.33', unpriceable: 0 },
-      { customerAccount: 'B', currency: 'EUR', calls: 1, charged: '0.12', candidate: '0.18', difference: '0.06', unpriceable: 0 },
+      {
+        customerAccount: 'A',
+        currency: 'EUR',
+        calls: 2,
+        charged: '0.66',
+        candidate: '0.99',
+        difference: '0.33',
+        unpriceable: 0,
+      },
+      {
+        customerAccount: 'B',
+        currency: 'EUR',
+        calls: 1,
+        charged: '0.12',
+        candidate: '0.18',
+        difference: '0.06',
+        unpriceable: 0,
+      },
     ]);
-    expect(report.totals).toEqual([{ customerAccount: 'TOTAL', currency: 'EUR', calls: 3, charged: '0.78', candidate: '1.17', difference: '0.39', unpriceable: 0 }]);
+    expect(report.totals).toEqual([
+      {
+        customerAccount: 'TOTAL',
+        currency: 'EUR',
+        calls: 3,
+        charged: '0.78',
+        candidate: '1.17',
+        difference: '0.39',
+        unpriceable: 0,
+      },
+    ]);
   });
 });

@@ -74,8 +74,16 @@ function editJson(file: string, edit: (text: string) => string) {
 describe('RatingService', () => {
   it('quotes exactly what the same call is charged, with an explanation', async () => {
     const rating = t.client(RatingServiceDefinition, 'finance');
-    const quote = await rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 3, ruleSetHash: '' });
-    const [charged] = (await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'q1', cdrs: [cdr('q-1')] })).results;
+    const quote = await rating.quoteCall({
+      ...call,
+      customerAccount: '',
+      features: [],
+      participants: 3,
+      ruleSetHash: '',
+    });
+    const [charged] = (
+      await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'q1', cdrs: [cdr('q-1')] })
+    ).results;
     expect(charged!.ratingStatus).toBe(RatingStatus.RATING_STATUS_RATED);
     expect(quote.pricePerParticipant).toEqual(charged!.charge);
     expect(Number(quote.price!.amount)).toBeCloseTo(Number(charged!.charge!.amount) * 3, 10);
@@ -89,25 +97,55 @@ describe('RatingService', () => {
   it('puts a valid change live for the next CDR, and refuses a broken one while the last good set keeps pricing', async () => {
     const rating = t.client(RatingServiceDefinition, 'finance');
     const before = await rating.getActiveRuleSet({ at: call.startTime });
-    const oldQuote = await rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 1, ruleSetHash: '' });
+    const oldQuote = await rating.quoteCall({
+      ...call,
+      customerAccount: '',
+      features: [],
+      participants: 1,
+      ruleSetHash: '',
+    });
 
     editJson('standard-2026/rates.json', (text) => text.replace('"rate": "0.06"', '"rate": "0.07"'));
-    const changed = await until(() => rating.getActiveRuleSet({ at: call.startTime }), (r) => r.ruleSet!.ref!.contentHash !== before.ruleSet!.ref!.contentHash, 'the new rule set');
-    const newQuote = await rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 1, ruleSetHash: '' });
+    const changed = await until(
+      () => rating.getActiveRuleSet({ at: call.startTime }),
+      (r) => r.ruleSet!.ref!.contentHash !== before.ruleSet!.ref!.contentHash,
+      'the new rule set',
+    );
+    const newQuote = await rating.quoteCall({
+      ...call,
+      customerAccount: '',
+      features: [],
+      participants: 1,
+      ruleSetHash: '',
+    });
     expect(newQuote.pricePerParticipant!.amount).not.toBe(oldQuote.pricePerParticipant!.amount);
     expect(newQuote.explanation!.steps.map((s) => s.text).join('\n')).toContain('0.07');
-    const [next] = (await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'q2', cdrs: [cdr('q-2')] })).results;
+    const [next] = (
+      await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'q2', cdrs: [cdr('q-2')] })
+    ).results;
     expect(next!.charge).toEqual(newQuote.pricePerParticipant);
     expect(next!.ruleSetHash).toBe(changed.ruleSet!.ref!.contentHash);
 
     // A typo in a fact name: refused with the file, the JSON path and the reason.
-    editJson('standard-2026/ruleset.json', (text) => text.replace('"fact": "accessType"', '"fact": "acessType"'));
-    const refused = await until(() => rating.getActiveRuleSet({ at: call.startTime }), (r) => Boolean(r.lastRefusedReload), 'the refused reload');
+    editJson('standard-2026/ruleset.json', (text) =>
+      text.replace('"fact": "accessType"', '"fact": "acessType"'),
+    );
+    const refused = await until(
+      () => rating.getActiveRuleSet({ at: call.startTime }),
+      (r) => Boolean(r.lastRefusedReload),
+      'the refused reload',
+    );
     const violation = refused.lastRefusedReload!.violations.find((v) => v.reason.includes('acessType'));
     expect(violation?.file).toBe('standard-2026/ruleset.json');
     expect(violation?.jsonPath).toMatch(/^\$\.rules\[\d+\]\.conditions/);
     expect(refused.ruleSet!.ref!.contentHash).toBe(changed.ruleSet!.ref!.contentHash);
-    const stillPricing = await rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 1, ruleSetHash: '' });
+    const stillPricing = await rating.quoteCall({
+      ...call,
+      customerAccount: '',
+      features: [],
+      participants: 1,
+      ruleSetHash: '',
+    });
     expect(stillPricing.pricePerParticipant).toEqual(newQuote.pricePerParticipant);
 
     // The same broken file through ValidateRuleSet: nothing goes live, the violation is reported.
@@ -117,10 +155,18 @@ describe('RatingService', () => {
     }));
     const checked = await rating.validateRuleSet({ files });
     expect(checked.valid).toBe(false);
-    expect(checked.violations.some((v) => v.file === 'candidate/ruleset.json' && v.reason.includes('acessType'))).toBe(true);
+    expect(
+      checked.violations.some((v) => v.file === 'candidate/ruleset.json' && v.reason.includes('acessType')),
+    ).toBe(true);
 
-    editJson('standard-2026/ruleset.json', (text) => text.replace('"fact": "acessType"', '"fact": "accessType"'));
-    await until(() => rating.getActiveRuleSet({ at: call.startTime }), (r) => !r.lastRefusedReload, 'the repaired rule set');
+    editJson('standard-2026/ruleset.json', (text) =>
+      text.replace('"fact": "acessType"', '"fact": "accessType"'),
+    );
+    await until(
+      () => rating.getActiveRuleSet({ at: call.startTime }),
+      (r) => !r.lastRefusedReload,
+      'the repaired rule set',
+    );
   });
 
   it('lists every rule set that priced charges, with its usage', async () => {
@@ -128,7 +174,12 @@ describe('RatingService', () => {
     const listed = await rating.listRuleSets({ pageSize: 0, pageToken: '' });
     const used = listed.ruleSets.filter((r) => Number(r.chargeCount) > 0);
     expect(used.length).toBeGreaterThanOrEqual(2); // before and after the price change
-    expect(used.every((r) => r.ruleSet!.files.length === 4 && r.ruleSet!.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256)))).toBe(true);
+    expect(
+      used.every(
+        (r) =>
+          r.ruleSet!.files.length === 4 && r.ruleSet!.files.every((f) => /^[0-9a-f]{64}$/.test(f.sha256)),
+      ),
+    ).toBe(true);
   });
 });
 
@@ -142,28 +193,51 @@ describe('unrated CDRs', () => {
     expect(result!.unratedReason).toContain('no rule set in force');
 
     const billing = t.client(CdrIngestServiceDefinition, 'billing');
-    const listed = await billing.listUnratedCdrs({ pageSize: 10, pageToken: '', customerAccount: 'CUST-R', bridgeId: '' });
+    const listed = await billing.listUnratedCdrs({
+      pageSize: 10,
+      pageToken: '',
+      customerAccount: 'CUST-R',
+      bridgeId: '',
+    });
     expect(listed.totalCount).toBe(1);
     expect(listed.unratedCdrs[0]!.cdr!.recordId).toBe('old-1');
 
     // Nothing changed yet: a retry leaves it unrated and counts the attempt.
-    const early = await billing.retryUnratedCdrs({ requestId: 'r1', customerAccount: 'CUST-R', bridgeId: '', cdrKeys: [] });
+    const early = await billing.retryUnratedCdrs({
+      requestId: 'r1',
+      customerAccount: 'CUST-R',
+      bridgeId: '',
+      cdrKeys: [],
+    });
     expect(early).toMatchObject({ retriedCount: 1, ratedCount: 0, stillUnratedCount: 1 });
 
     // Finance extends the 2025 price list back to 2020; the retry prices it, once.
     const rating = t.client(RatingServiceDefinition, 'finance');
-    editJson('standard-2025/ruleset.json', (text) => text.replace(/"effectiveFrom": "[^"]+"/, '"effectiveFrom": "2020-01-01T00:00:00+01:00"'));
-    await until(() => rating.getActiveRuleSet({ at: old.startTime }).catch(() => undefined), (r) => Boolean(r?.ruleSet), 'the extended rule set');
+    editJson('standard-2025/ruleset.json', (text) =>
+      text.replace(/"effectiveFrom": "[^"]+"/, '"effectiveFrom": "2020-01-01T00:00:00+01:00"'),
+    );
+    await until(
+      () => rating.getActiveRuleSet({ at: old.startTime }).catch(() => undefined),
+      (r) => Boolean(r?.ruleSet),
+      'the extended rule set',
+    );
     const [a, b] = await Promise.all([
       billing.retryUnratedCdrs({ requestId: 'r2', customerAccount: 'CUST-R', bridgeId: '', cdrKeys: [] }),
       billing.retryUnratedCdrs({ requestId: 'r3', customerAccount: 'CUST-R', bridgeId: '', cdrKeys: [] }),
     ]);
     expect(a.ratedCount + b.ratedCount).toBe(1);
-    const after = await billing.listUnratedCdrs({ pageSize: 10, pageToken: '', customerAccount: 'CUST-R', bridgeId: '' });
+    const after = await billing.listUnratedCdrs({
+      pageSize: 10,
+      pageToken: '',
+      customerAccount: 'CUST-R',
+      bridgeId: '',
+    });
     expect(after.totalCount).toBe(0);
-    const charges = (await t.service.database.orm.em.getKnex().raw(
-      `select count(*)::int as n from charges ch join cdrs c on c.id = ch.cdr_id where c.record_id = 'old-1' and c.rating_status = 'rated'`,
-    )) as { rows: { n: number }[] };
+    const charges = (await t.service.database.orm.em
+      .getKnex()
+      .raw(
+        `select count(*)::int as n from charges ch join cdrs c on c.id = ch.cdr_id where c.record_id = 'old-1' and c.rating_status = 'rated'`,
+      )) as { rows: { n: number }[] };
     expect(charges.rows[0]!.n).toBe(1);
   });
 });
@@ -171,13 +245,18 @@ describe('unrated CDRs', () => {
 describe('customers and contracts in pricing', () => {
   it('stores a CDR of an unknown customer as unrated and prices it once sales creates the customer', async () => {
     const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
-    const [result] = (await ingest.submitCdrs({ requestId: 'nc', cdrs: [cdr('nc-1', { customerAccount: 'NEW-CUST' })] })).results;
+    const [result] = (
+      await ingest.submitCdrs({ requestId: 'nc', cdrs: [cdr('nc-1', { customerAccount: 'NEW-CUST' })] })
+    ).results;
     expect(result!.ratingStatus).toBe(RatingStatus.RATING_STATUS_UNRATED);
     expect(result!.unratedReason).toBe('unknown customer account "NEW-CUST"');
 
     await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['NEW-CUST']);
     const retried = await t.client(CdrIngestServiceDefinition, 'billing').retryUnratedCdrs({
-      requestId: 'nc-retry', customerAccount: '', bridgeId: '', cdrKeys: [{ bridgeId: 'rating-bridge', recordId: 'nc-1' }],
+      requestId: 'nc-retry',
+      customerAccount: '',
+      bridgeId: '',
+      cdrKeys: [{ bridgeId: 'rating-bridge', recordId: 'nc-1' }],
     });
     expect(retried).toMatchObject({ retriedCount: 1, ratedCount: 1, stillUnratedCount: 0 });
   });
@@ -188,15 +267,33 @@ describe('customers and contracts in pricing', () => {
       requestId: 'k1',
       expectedVersion: 0,
       contract: {
-        externalId: 'K-1', customerExternalId: 'CONTRACT-CUST', pricePlan: '', discountPercent: '',
-        specialPrices: [{ accessType: AccessType.ACCESS_TYPE_DIAL_OUT, zone: 'SE', ratePerMinute: { currencyCode: 'EUR', amount: '0.03' } }],
-        includedMinutes: '0', minimumCommitment: undefined, billingCycle: 0, anchorDay: 1,
-        validFrom: new Date('2026-11-10T00:00:00Z'), validTo: undefined, signedAt: new Date('2026-11-01T00:00:00Z'), version: 0,
+        externalId: 'K-1',
+        customerExternalId: 'CONTRACT-CUST',
+        pricePlan: '',
+        discountPercent: '',
+        specialPrices: [
+          {
+            accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+            zone: 'SE',
+            ratePerMinute: { currencyCode: 'EUR', amount: '0.03' },
+          },
+        ],
+        includedMinutes: '0',
+        minimumCommitment: undefined,
+        billingCycle: 0,
+        anchorDay: 1,
+        validFrom: new Date('2026-11-10T00:00:00Z'),
+        validTo: undefined,
+        signedAt: new Date('2026-11-01T00:00:00Z'),
+        version: 0,
       },
     });
     const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
     const before = cdr('k-before', { customerAccount: 'CONTRACT-CUST' }); // 2026-11-03, before the contract
-    const after = cdr('k-after', { customerAccount: 'CONTRACT-CUST', startTime: new Date('2026-11-12T09:00:00Z') });
+    const after = cdr('k-after', {
+      customerAccount: 'CONTRACT-CUST',
+      startTime: new Date('2026-11-12T09:00:00Z'),
+    });
     const [b, a] = (await ingest.submitCdrs({ requestId: 'k', cdrs: [before, after] })).results;
     // The list price then (0.07 per minute after the change above, 5 min = 0.35); the contract's 0.03 per minute after (0.15).
     expect(b!.charge!.amount).toBe('0.35');

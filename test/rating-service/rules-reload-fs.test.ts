@@ -31,7 +31,12 @@ afterAll(async () => {
 });
 
 // Tuesday 10:00 in Stockholm: peak; card do_SE bills per second without a connect fee: 300 s cost 5 x the rate.
-const call = { accessType: AccessType.ACCESS_TYPE_DIAL_OUT, calledNumber: '+46812345678', startTime: new Date('2026-11-03T09:00:00Z'), durationSeconds: 300 };
+const call = {
+  accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+  calledNumber: '+46812345678',
+  startTime: new Date('2026-11-03T09:00:00Z'),
+  durationSeconds: 300,
+};
 const amountAt = (rate: string) => (Number(rate) * 5).toFixed(2);
 
 async function scrape(): Promise<string> {
@@ -43,7 +48,8 @@ describe('rule files changed the way files really change', () => {
     const rating = t.client(RatingServiceDefinition, 'finance');
     const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
     const active = () => rating.getActiveRuleSet({ at: call.startTime });
-    const quote = () => rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 1, ruleSetHash: '' });
+    const quote = () =>
+      rating.quoteCall({ ...call, customerAccount: '', features: [], participants: 1, ruleSetHash: '' });
 
     for (let i = 0; i < 20; i++) {
       const way = WAYS[i % WAYS.length]!;
@@ -56,7 +62,8 @@ describe('rule files changed the way files really change', () => {
         const priced = (await quote()).pricePerParticipant;
         await tree.change(way, 'standard-2026', misspellFact(true));
         // A half-written directory may be refused first (a missing file); wait for the typo's own refusal.
-        const typo = (r: Awaited<ReturnType<typeof active>>) => Boolean(r.lastRefusedReload?.violations.some((v) => v.reason.includes('acessType')));
+        const typo = (r: Awaited<ReturnType<typeof active>>) =>
+          Boolean(r.lastRefusedReload?.violations.some((v) => v.reason.includes('acessType')));
         const refused = await until(active, typo, `${round} refused`);
         expect(refused.ruleSet!.ref!.contentHash, round).toBe(before);
         expect((await quote()).pricePerParticipant, round).toEqual(priced);
@@ -69,7 +76,11 @@ describe('rule files changed the way files really change', () => {
       });
       const hash = await tree.hashOnDisk('standard-2026');
       expect(hash, round).not.toBe(before);
-      const live = await until(active, (r) => r.ruleSet!.ref!.contentHash === hash && !r.lastRefusedReload, round);
+      const live = await until(
+        active,
+        (r) => r.ruleSet!.ref!.contentHash === hash && !r.lastRefusedReload,
+        round,
+      );
 
       const quoted = await quote();
       expect(quoted.explanation!.ruleSet!.contentHash, round).toBe(hash);
@@ -81,7 +92,9 @@ describe('rule files changed the way files really change', () => {
 
       // An operator sees which set is live, that it is what is on disk, and the replaced one is gone.
       const metrics = await scrape();
-      expect(metrics, round).toMatch(new RegExp(`^billing_rule_set_info\\{hash="${hash}",name="[^"]+",version="[^"]+"\\} 1$`, 'm'));
+      expect(metrics, round).toMatch(
+        new RegExp(`^billing_rule_set_info\\{hash="${hash}",name="[^"]+",version="[^"]+"\\} 1$`, 'm'),
+      );
       expect(metrics, round).not.toContain(`hash="${before}"`);
       expect(metrics, round).toMatch(/^billing_rule_files_match_live 1$/m);
       const loadedAt = Number(/^billing_rule_set_loaded_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
@@ -92,9 +105,18 @@ describe('rule files changed the way files really change', () => {
 
 function cdr(recordId: string) {
   return {
-    bridgeId: 'rating-bridge', recordId, conferenceId: 'c-fs', bookingId: '', customerAccount: 'CUST-FS',
-    accessType: call.accessType, callerNumber: '', calledNumber: call.calledNumber,
-    startTime: call.startTime, answerTime: call.startTime,
-    endTime: new Date(call.startTime.getTime() + call.durationSeconds * 1000), durationSeconds: call.durationSeconds, features: [],
+    bridgeId: 'rating-bridge',
+    recordId,
+    conferenceId: 'c-fs',
+    bookingId: '',
+    customerAccount: 'CUST-FS',
+    accessType: call.accessType,
+    callerNumber: '',
+    calledNumber: call.calledNumber,
+    startTime: call.startTime,
+    answerTime: call.startTime,
+    endTime: new Date(call.startTime.getTime() + call.durationSeconds * 1000),
+    durationSeconds: call.durationSeconds,
+    features: [],
   };
 }

@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Engine } from 'json-rules-engine';
-import { compileCondition, FACTS, FACT_NAMES, OPERATORS, ReferenceRater, type ConditionJson } from '../../src/domain/rating/index.js';
+import {
+  compileCondition,
+  FACTS,
+  FACT_NAMES,
+  OPERATORS,
+  ReferenceRater,
+  type ConditionJson,
+} from '../../src/domain/rating/index.js';
 import { operatorValueKind, type FactName, type OperatorName } from '../../src/domain/rating/facts.js';
 import { loadRuleBook } from '../../src/rules-files/load.js';
 import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr.js';
@@ -21,18 +28,23 @@ const scalarOf = (fact: FactName): fc.Arbitrary<unknown> => {
 };
 const leaf: fc.Arbitrary<ConditionJson> = fc
   .tuple(fc.constantFrom(...FACT_NAMES), fc.constantFrom(...OPERATORS))
-  .filter(([f, op]) => operatorValueKind(op as OperatorName, FACTS[f].type) !== undefined)
+  .filter(([f, op]) => operatorValueKind(op, FACTS[f].type) !== undefined)
   .chain(([fact, op]) => {
-    const kind = operatorValueKind(op as OperatorName, FACTS[fact].type)!;
-    const value = kind === 'array' ? fc.array(scalarOf(fact), { maxLength: 4 }) as fc.Arbitrary<unknown> : kind === 'element' ? (fc.constantFrom(...(FEATURES as readonly string[]), 'x') as fc.Arbitrary<unknown>) : scalarOf(fact);
-    return value.map((v) => ({ fact, operator: op, value: v }) as ConditionJson);
+    const kind = operatorValueKind(op, FACTS[fact].type)!;
+    const value =
+      kind === 'array'
+        ? (fc.array(scalarOf(fact), { maxLength: 4 }) as fc.Arbitrary<unknown>)
+        : kind === 'element'
+          ? (fc.constantFrom(...(FEATURES as readonly string[]), 'x') as fc.Arbitrary<unknown>)
+          : scalarOf(fact);
+    return value.map((v) => ({ fact, operator: op, value: v }));
   });
 const cond = fc.letrec<{ c: ConditionJson; top: ConditionJson }>((tie) => ({
   c: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('top')),
   top: fc.oneof(
-    fc.array(tie('c'), { maxLength: 4 }).map((all) => ({ all }) as ConditionJson),
-    fc.array(tie('c'), { maxLength: 4 }).map((any) => ({ any }) as ConditionJson),
-    tie('c').map((not) => ({ not }) as ConditionJson),
+    fc.array(tie('c'), { maxLength: 4 }).map((all) => ({ all })),
+    fc.array(tie('c'), { maxLength: 4 }).map((any) => ({ any })),
+    tie('c').map((not) => ({ not })),
   ),
 })).top;
 
@@ -58,17 +70,29 @@ const factsArb = fc.record({
 describe('compiled predicates = json-rules-engine', () => {
   it('fire the same rules on random rule sets and random facts', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(cond, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 }), fc.array(factsArb, { minLength: 1, maxLength: 5 }), async (rs, factsList) => {
-        const rules = rs.map(([conditions, priority], i) => ({ name: `r${i}`, priority, conditions, event: { type: 'rate', params: { i } } }));
-        const engine = new Engine(rules as any, { allowUndefinedFacts: false });
-        const compiled = rules.map((r) => compileCondition(r.conditions));
-        for (const facts of factsList) {
-          const res = await engine.run({ ...facts });
-          const expected = res.results.map((r) => String(r.name)).sort();
-          const actual = rules.filter((_, i) => compiled[i]!(facts)).map((r) => r.name).sort();
-          expect(actual).toEqual(expected);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(cond, fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 8 }),
+        fc.array(factsArb, { minLength: 1, maxLength: 5 }),
+        async (rs, factsList) => {
+          const rules = rs.map(([conditions, priority], i) => ({
+            name: `r${i}`,
+            priority,
+            conditions,
+            event: { type: 'rate', params: { i } },
+          }));
+          const engine = new Engine(rules as any, { allowUndefinedFacts: false });
+          const compiled = rules.map((r) => compileCondition(r.conditions));
+          for (const facts of factsList) {
+            const res = await engine.run({ ...facts });
+            const expected = res.results.map((r) => String(r.name)).sort();
+            const actual = rules
+              .filter((_, i) => compiled[i]!(facts))
+              .map((r) => r.name)
+              .sort();
+            expect(actual).toEqual(expected);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -78,7 +102,21 @@ describe('compiled predicates = json-rules-engine', () => {
     if (!loaded.ok) throw new Error(JSON.stringify(loaded.violations));
     const book = loaded.book;
     const ref = new ReferenceRater(book);
-    const numbers = ['+46812345', '+46701234567', '+4790123456', '+4930123', '+4915112345', '+447700900123', '+12125550100', '+61212345', '+2348012345', '+4690123', '+8701234', '+999', ''];
+    const numbers = [
+      '+46812345',
+      '+46701234567',
+      '+4790123456',
+      '+4930123',
+      '+4915112345',
+      '+447700900123',
+      '+12125550100',
+      '+61212345',
+      '+2348012345',
+      '+4690123',
+      '+8701234',
+      '+999',
+      '',
+    ];
     const cdrArb = fc.record({
       accessType: fc.constantFrom(...ACCESS_TYPES),
       calledNumber: fc.constantFrom(...numbers),
@@ -95,13 +133,32 @@ describe('compiled predicates = json-rules-engine', () => {
     await fc.assert(
       fc.asyncProperty(cdrArb, async (x) => {
         const c: Cdr = {
-          bridgeId: 'b', recordId: 'r', conferenceId: 'c', customerAccount: x.account, accessType: x.accessType,
-          calledNumber: x.calledNumber || undefined, callerNumber: x.callerNumber || undefined,
-          startTime: new Date(x.start), endTime: new Date(x.start + x.durationSeconds * 1000), durationSeconds: x.durationSeconds, features: x.features,
+          bridgeId: 'b',
+          recordId: 'r',
+          conferenceId: 'c',
+          customerAccount: x.account,
+          accessType: x.accessType,
+          calledNumber: x.calledNumber || undefined,
+          callerNumber: x.callerNumber || undefined,
+          startTime: new Date(x.start),
+          endTime: new Date(x.start + x.durationSeconds * 1000),
+          durationSeconds: x.durationSeconds,
+          features: x.features,
         };
         const ctx = {
-          customerAccount: x.account, timeZone: x.tz,
-          contract: x.plan || x.discount || x.special ? { id: 'K', pricePlan: x.plan, discountPercent: x.discount, specialPrices: x.special ? [{ accessType: 'dial_out' as const, zone: 'EU', ratePerMinute: '0.05' }] : undefined } : undefined,
+          customerAccount: x.account,
+          timeZone: x.tz,
+          contract:
+            x.plan || x.discount || x.special
+              ? {
+                  id: 'K',
+                  pricePlan: x.plan,
+                  discountPercent: x.discount,
+                  specialPrices: x.special
+                    ? [{ accessType: 'dial_out' as const, zone: 'EU', ratePerMinute: '0.05' }]
+                    : undefined,
+                }
+              : undefined,
         };
         const fast = book.rate(c, ctx);
         const slow = await ref.rate(c, ctx);

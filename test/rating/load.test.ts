@@ -50,7 +50,10 @@ describe('loadRuleBook', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.violations).toHaveLength(1);
-    expect(r.violations[0]).toMatchObject({ file: `${SET}/ruleset.json`, jsonPath: `$.rules[${i}].conditions.all[1].fact` });
+    expect(r.violations[0]).toMatchObject({
+      file: `${SET}/ruleset.json`,
+      jsonPath: `$.rules[${i}].conditions.all[1].fact`,
+    });
     expect(r.violations[0]!.reason).toMatch(/^unknown fact "zonee" \(did you mean "zone"\?\)/);
   });
 
@@ -63,7 +66,10 @@ describe('loadRuleBook', () => {
     const r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.violations[0]).toMatchObject({ file: `${SET}/ruleset.json`, jsonPath: `$.rules[${i}].conditions.all[0].operator` });
+    expect(r.violations[0]).toMatchObject({
+      file: `${SET}/ruleset.json`,
+      jsonPath: `$.rules[${i}].conditions.all[0].operator`,
+    });
     expect(r.violations[0]!.reason).toMatch(/unknown operator "equals" \(did you mean "equal"\?\)/);
   });
 
@@ -80,7 +86,13 @@ describe('loadRuleBook', () => {
     r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.violations).toEqual([{ file: `${SET}/destinations.json`, jsonPath: '$.prefixes["+44"]', reason: expect.stringContaining('missing rate: zone UK has no rate for dial_out') }]);
+    expect(r.violations).toEqual([
+      {
+        file: `${SET}/destinations.json`,
+        jsonPath: '$.prefixes["+44"]',
+        reason: expect.stringContaining('missing rate: zone UK has no rate for dial_out'),
+      },
+    ]);
   });
 
   it('refuses a value of the wrong type, an unknown zone, bad event parameters', async () => {
@@ -97,20 +109,48 @@ describe('loadRuleBook', () => {
     expect(reasons).toMatch(/value: fact durationSeconds is a number; got "3600"/);
     expect(reasons).toMatch(/"EUROPE" is not a zone in destinations/);
     expect(reasons).toMatch(/event\.params\.amount: "0,25": must match pattern/);
-    expect(reasons).toMatch(/event\.params\.percentage: unknown property "percentage" \(did you mean "percent"\?\)/);
+    expect(reasons).toMatch(
+      /event\.params\.percentage: unknown property "percentage" \(did you mean "percent"\?\)/,
+    );
   });
 
   it('refuses overlapping and unreachable rules', async () => {
     await edit('ruleset.json', (d) => {
-      d.rules.push({ name: 'dial-out EU again', priority: 10, conditions: { all: [{ fact: 'zone', operator: 'in', value: ['EU', 'UK'] }, { fact: 'accessType', operator: 'equal', value: 'dial_out' }] }, event: { type: 'rate', params: { rateCard: 'do_UK' } } });
-      d.rules.push({ name: 'never', conditions: { all: [{ fact: 'accessType', operator: 'equal', value: 'web' }, { fact: 'accessType', operator: 'equal', value: 'dial_out' }] }, event: { type: 'rate', params: { rateCard: 'web' } } });
-      d.rules.push({ name: 'shadowed', priority: 5, conditions: { all: [{ fact: 'accessType', operator: 'equal', value: 'web' }] }, event: { type: 'rate', params: { rateCard: 'web' } } });
+      d.rules.push({
+        name: 'dial-out EU again',
+        priority: 10,
+        conditions: {
+          all: [
+            { fact: 'zone', operator: 'in', value: ['EU', 'UK'] },
+            { fact: 'accessType', operator: 'equal', value: 'dial_out' },
+          ],
+        },
+        event: { type: 'rate', params: { rateCard: 'do_UK' } },
+      });
+      d.rules.push({
+        name: 'never',
+        conditions: {
+          all: [
+            { fact: 'accessType', operator: 'equal', value: 'web' },
+            { fact: 'accessType', operator: 'equal', value: 'dial_out' },
+          ],
+        },
+        event: { type: 'rate', params: { rateCard: 'web' } },
+      });
+      d.rules.push({
+        name: 'shadowed',
+        priority: 5,
+        conditions: { all: [{ fact: 'accessType', operator: 'equal', value: 'web' }] },
+        event: { type: 'rate', params: { rateCard: 'web' } },
+      });
     });
     const r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const reasons = r.violations.map((v) => v.reason).join('\n');
-    expect(reasons).toMatch(/overlaps rule "dial-out EU" .* at the same priority 10: both fire for .*zone="EU"/);
+    expect(reasons).toMatch(
+      /overlaps rule "dial-out EU" .* at the same priority 10: both fire for .*zone="EU"/,
+    );
     expect(reasons).toMatch(/overlaps rule "dial-out UK"/);
     expect(reasons).toMatch(/unreachable: the conditions can never all hold/);
     expect(reasons).toMatch(/unreachable: always overridden by higher-priority rule\(s\) "web"/);
@@ -127,12 +167,19 @@ describe('loadRuleBook', () => {
 
   it('keeps pricing with the last good set when a new one is bad (live reload)', async () => {
     const archived: string[] = [];
-    const live = new RatingRuntime(dir, { save: async (sets) => void archived.push(...sets.map((s) => s.hash)) }, { info() {}, error() {} });
+    const live = new RatingRuntime(
+      dir,
+      { save: async (sets) => void archived.push(...sets.map((s) => s.hash)) },
+      { info() {}, error() {} },
+    );
     expect(await live.reload()).toBe(true);
     const good = live.current!.book;
     const call = cdr({ calledNumber: '+4930123456', start: '2025-03-12T10:00:00+01:00', seconds: 60 });
     expect(good.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' }); // 60 s x 0.12/60 + 0.05
-    await edit('ruleset.json', (d) => (d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].fact = 'zonee'));
+    await edit(
+      'ruleset.json',
+      (d) => (d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].fact = 'zonee'),
+    );
     expect(await live.reload()).toBe(false);
     expect(live.lastRefused!.violations[0]!.reason).toContain('unknown fact "zonee"');
     expect(live.current!.book).toBe(good);
@@ -152,18 +199,44 @@ describe('rules CLI', () => {
   it('check and test pass on the shipped rules and fail with file: path: reason', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    expect(await rulesCheck('rules', (s) => out.push(s), (s) => err.push(s))).toBe(0);
-    expect(await rulesTest('rules', (s) => out.push(s), (s) => err.push(s))).toBe(0);
+    expect(
+      await rulesCheck(
+        'rules',
+        (s) => out.push(s),
+        (s) => err.push(s),
+      ),
+    ).toBe(0);
+    expect(
+      await rulesTest(
+        'rules',
+        (s) => out.push(s),
+        (s) => err.push(s),
+      ),
+    ).toBe(0);
     expect(err).toEqual([]);
     await edit('ruleset.json', (d) => (d.rules[0].conditions.all[0].operator = 'equals'));
-    expect(await rulesCheck(dir, () => {}, (s) => err.push(s))).toBe(1);
-    expect(err[0]).toBe(`${SET}/ruleset.json: $.rules[0].conditions.all[0].operator: unknown operator "equals" (did you mean "equal"?); allowed: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain`);
+    expect(
+      await rulesCheck(
+        dir,
+        () => {},
+        (s) => err.push(s),
+      ),
+    ).toBe(1);
+    expect(err[0]).toBe(
+      `${SET}/ruleset.json: $.rules[0].conditions.all[0].operator: unknown operator "equals" (did you mean "equal"?); allowed: equal, notEqual, lessThan, lessThanInclusive, greaterThan, greaterThanInclusive, in, notIn, contains, doesNotContain`,
+    );
   });
 
   it('rules test shows the difference when a case fails', async () => {
     await edit('rates.json', (d) => (d.rateCards.do_SE_MOBILE.rates.peak[0].rate = '0.15'));
     const err: string[] = [];
-    expect(await rulesTest(dir, () => {}, (s) => err.push(s))).toBe(1);
+    expect(
+      await rulesTest(
+        dir,
+        () => {},
+        (s) => err.push(s),
+      ),
+    ).toBe(1);
     // 61 s x 0.15/60 = 0.1525 + 0.25 = 0.4025 -> 0.40 instead of 0.37
     expect(err.join('\n')).toContain('amount: expected 0.37, got 0.40 (difference +0.03)');
   });
@@ -174,7 +247,9 @@ describe('schemas for editors', () => {
     const files = (await readdir('rules/schema')).sort();
     expect(files).toEqual(Object.keys(SCHEMAS).sort());
     for (const [name, schema] of Object.entries(SCHEMAS)) {
-      expect(JSON.parse(await readFile(path.join('rules/schema', name), 'utf8'))).toEqual(JSON.parse(JSON.stringify(schema)));
+      expect(JSON.parse(await readFile(path.join('rules/schema', name), 'utf8'))).toEqual(
+        JSON.parse(JSON.stringify(schema)),
+      );
     }
   });
 });

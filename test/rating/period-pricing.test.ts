@@ -100,16 +100,26 @@ describe('the shipped rules', () => {
   });
 
   it('price the example tiers as worked out by hand', async () => {
-    const { volumeTiers } = (await book('rules')).periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!.rules;
+    const { volumeTiers } = (await book('rules')).periodPricingAt(
+      at('2026-03-01T00:00:00+01:00'),
+      'volume-2026',
+    )!.rules;
     const tiers = volumeTiers!.tiers;
     // graduated, 1,500 min: 1000 x 0.10 = 100 + 500 x 0.08 = 40 + tier-2 flat fee 5.00 = 145
     const g1500 = priceTiers('1500', tiers, 'graduated');
     expect(g1500.amount).toBe('145');
-    expect(g1500.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([[0, '1000', '100'], [1, '500', '45']]);
+    expect(g1500.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([
+      [0, '1000', '100'],
+      [1, '500', '45'],
+    ]);
     // graduated, 12,000 min: 100 + 9000 x 0.08 = 720 + 5 + 2000 x 0.05 = 100 -> 925
     const g12000 = priceTiers('12000', tiers, 'graduated');
     expect(g12000.amount).toBe('925');
-    expect(g12000.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([[0, '1000', '100'], [1, '9000', '725'], [2, '2000', '100']]);
+    expect(g12000.tiers.map((t) => [t.tierIndex, t.quantity, t.amount])).toEqual([
+      [0, '1000', '100'],
+      [1, '9000', '725'],
+      [2, '2000', '100'],
+    ]);
     // the same minutes under the volume model: 1500 x 0.08 + 5 = 125; 12000 x 0.05 = 600
     expect(priceTiers('1500', tiers, 'volume').amount).toBe('125');
     expect(priceTiers('12000', tiers, 'volume').amount).toBe('600');
@@ -119,9 +129,32 @@ describe('the shipped rules', () => {
     const { rules } = (await book('rules')).periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!;
     // 1,500 dial-in minutes rated at 0 (the zero-rate rule), 30 dial-out minutes at 3.60 (not tiered)
     const charges = [
-      { accessType: 'local_dial_in' as const, conferenceId: 'c1', minutes: '900', calls: 10, amount: '0', currency: 'EUR' },
-      { accessType: 'toll_free_dial_in' as const, zone: 'SE', conferenceId: 'c1', minutes: '600', calls: 5, amount: '0', currency: 'EUR' },
-      { accessType: 'dial_out' as const, zone: 'SE', conferenceId: 'c1', minutes: '30', calls: 1, amount: '3.60', currency: 'EUR' },
+      {
+        accessType: 'local_dial_in' as const,
+        conferenceId: 'c1',
+        minutes: '900',
+        calls: 10,
+        amount: '0',
+        currency: 'EUR',
+      },
+      {
+        accessType: 'toll_free_dial_in' as const,
+        zone: 'SE',
+        conferenceId: 'c1',
+        minutes: '600',
+        calls: 5,
+        amount: '0',
+        currency: 'EUR',
+      },
+      {
+        accessType: 'dial_out' as const,
+        zone: 'SE',
+        conferenceId: 'c1',
+        minutes: '30',
+        calls: 1,
+        amount: '3.60',
+        currency: 'EUR',
+      },
     ];
     const r = periodPricingLines(charges, rules, { currency: 'EUR', defaultVatRate: '25', netSoFar: '3.60' });
     expect(r.tieredMinutes).toBe('1500');
@@ -130,14 +163,28 @@ describe('the shipped rules', () => {
       ['volume_tier', '500', '40.00'],
       ['volume_tier', '1', '5.00'],
     ]); // 3.60 + 145 >= 100: no top-up
-    const small = periodPricingLines(charges.slice(0, 1).map((c) => ({ ...c, minutes: '100' })), rules, { currency: 'EUR', defaultVatRate: '25', netSoFar: '0' });
+    const small = periodPricingLines(
+      charges.slice(0, 1).map((c) => ({ ...c, minutes: '100' })),
+      rules,
+      { currency: 'EUR', defaultVatRate: '25', netSoFar: '0' },
+    );
     // 100 min x 0.10 = 10.00; commitment 100.00 -> top-up 90.00
-    expect(small.lines.map((l) => [l.kind, l.netAmount])).toEqual([['volume_tier', '10.00'], ['minimum_commitment', '90.00']]);
+    expect(small.lines.map((l) => [l.kind, l.netAmount])).toEqual([
+      ['volume_tier', '10.00'],
+      ['minimum_commitment', '90.00'],
+    ]);
   });
 
   it('price a volume-2026 dial-in call at 0, and the same call for others at the list price', async () => {
     const b = await book('rules');
-    const call = cdr({ accessType: 'toll_free_dial_in', customerAccount: 'C-VOL', callerNumber: '+46812345678', start: '2026-03-11T10:00:00+01:00', seconds: 600, features: ['recording'] });
+    const call = cdr({
+      accessType: 'toll_free_dial_in',
+      customerAccount: 'C-VOL',
+      callerNumber: '+46812345678',
+      start: '2026-03-11T10:00:00+01:00',
+      seconds: 600,
+      features: ['recording'],
+    });
     const vol = b.rate(call, { customerAccount: 'C-VOL', contract: { id: 'K', pricePlan: 'volume-2026' } });
     // 0 per minute on vol_dial_in + recording surcharge 0.25 (surcharges still apply)
     expect(vol).toMatchObject({ rated: true, amount: '0.25' });
@@ -149,11 +196,20 @@ describe('the shipped rules', () => {
 
 describe('the "*" fallback and the set in force', () => {
   it('"*" prices every plan without its own entry, and no plan at all', async () => {
-    await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00', description: 'Monthly minimum' } }));
+    await edit(
+      SET,
+      (d) =>
+        (d.periodPricing.plans['*'] = {
+          minimumCommitment: { amount: '10.00', description: 'Monthly minimum' },
+        }),
+    );
     const b = await book(dir);
     const t = at('2026-05-01T00:00:00+02:00');
     for (const plan of [undefined, '', 'enterprise', 'Volume-2026']) {
-      expect(b.periodPricingAt(t, plan)).toMatchObject({ plan: '*', rules: { minimumCommitment: { amount: '10.00', description: 'Monthly minimum' } } });
+      expect(b.periodPricingAt(t, plan)).toMatchObject({
+        plan: '*',
+        rules: { minimumCommitment: { amount: '10.00', description: 'Monthly minimum' } },
+      });
     }
     expect(b.periodPricingAt(t, 'volume-2026')).toMatchObject({ plan: 'volume-2026', rules: VOLUME_2026 });
   });
@@ -164,21 +220,40 @@ describe('the "*" fallback and the set in force', () => {
       d.periodPricing.plans.enterprise = {};
     });
     const b = await book(dir);
-    expect(b.periodPricingAt(at('2026-05-01T00:00:00+02:00'), 'enterprise')).toMatchObject({ plan: 'enterprise', rules: {} });
+    expect(b.periodPricingAt(at('2026-05-01T00:00:00+02:00'), 'enterprise')).toMatchObject({
+      plan: 'enterprise',
+      rules: {},
+    });
   });
 
   it('takes the section of the rule set in force at the instant', async () => {
-    await edit('standard-2025', (d) => (d.periodPricing = { plans: { '*': { minimumCommitment: { amount: '50.00' } } } }));
+    await edit(
+      'standard-2025',
+      (d) => (d.periodPricing = { plans: { '*': { minimumCommitment: { amount: '50.00' } } } }),
+    );
     await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } }));
     const b = await book(dir);
     const [s2025, s2026] = b.sets;
     expect(b.periodPricingAt(at('2024-12-01T00:00:00+01:00'), 'x')).toBeUndefined(); // before any set
     const dec = b.periodPricingAt(at('2025-12-01T00:00:00+01:00'), 'x');
-    expect(dec).toEqual({ rules: { minimumCommitment: { amount: '50.00' } }, plan: '*', ruleSetHash: s2025!.hash, ruleSetName: 'standard-2025', ruleSetVersion: '2025.1' });
+    expect(dec).toEqual({
+      rules: { minimumCommitment: { amount: '50.00' } },
+      plan: '*',
+      ruleSetHash: s2025!.hash,
+      ruleSetName: 'standard-2025',
+      ruleSetVersion: '2025.1',
+    });
     // the last instant of 2025 is still priced by standard-2025, the first of 2026 by standard-2026
-    expect(b.periodPricingAt(at('2025-12-31T23:59:59.999+01:00'), 'x')?.rules.minimumCommitment?.amount).toBe('50.00');
+    expect(b.periodPricingAt(at('2025-12-31T23:59:59.999+01:00'), 'x')?.rules.minimumCommitment?.amount).toBe(
+      '50.00',
+    );
     const jan = b.periodPricingAt(at('2026-01-01T00:00:00+01:00'), 'x');
-    expect(jan).toMatchObject({ rules: { minimumCommitment: { amount: '10.00' } }, plan: '*', ruleSetHash: s2026!.hash, ruleSetVersion: '2026.1' });
+    expect(jan).toMatchObject({
+      rules: { minimumCommitment: { amount: '10.00' } },
+      plan: '*',
+      ruleSetHash: s2026!.hash,
+      ruleSetVersion: '2026.1',
+    });
     // volume-2026 did not exist in 2025: the 2025 "*" applies to it there
     expect(b.periodPricingAt(at('2025-12-01T00:00:00+01:00'), 'volume-2026')?.plan).toBe('*');
   });
@@ -208,7 +283,8 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       name: 'tiers not ascending',
       change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = '1000'),
       jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
-      reason: "tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)",
+      reason:
+        "tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)",
     },
     {
       name: 'a last tier with an upper bound',
@@ -232,7 +308,8 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       name: 'an unknown access type',
       change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes[1] = 'tollfree_dial_in'),
       jsonPath: `${VOL}.volumeTiers.accessTypes[1]`,
-      reason: 'not allowed: "tollfree_dial_in" (did you mean "toll_free_dial_in"?); allowed: local_dial_in, toll_free_dial_in, dial_out, web',
+      reason:
+        'not allowed: "tollfree_dial_in" (did you mean "toll_free_dial_in"?); allowed: local_dial_in, toll_free_dial_in, dial_out, web',
     },
     {
       name: 'an empty access type list',
@@ -286,15 +363,29 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       const r = await loadRuleBook(dir);
       expect(r.ok).toBe(false);
       if (r.ok) return;
-      expect(r.violations).toEqual([{ file: FILE, jsonPath: c.jsonPath, reason: typeof c.reason === 'string' ? c.reason : expect.stringMatching(c.reason) }]);
+      expect(r.violations).toEqual([
+        {
+          file: FILE,
+          jsonPath: c.jsonPath,
+          reason: typeof c.reason === 'string' ? c.reason : expect.stringMatching(c.reason),
+        },
+      ]);
     });
   }
 
   it('`rules check` prints it as file: path: reason and exits 1', async () => {
     await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].volumeTiers.tiers[1].upTo = '999'));
     const err: string[] = [];
-    expect(await rulesCheck(dir, () => {}, (s) => err.push(s))).toBe(1);
-    expect(err[0]).toBe(`${FILE}: ${VOL}.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)`);
+    expect(
+      await rulesCheck(
+        dir,
+        () => {},
+        (s) => err.push(s),
+      ),
+    ).toBe(1);
+    expect(err[0]).toBe(
+      `${FILE}: ${VOL}.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)`,
+    );
   });
 
   it('the domain check alone (without the JSON Schema) finds them too, all at once', () => {
@@ -304,11 +395,28 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       plans: {
         gold: {
           includedMinutes: { minutes: '-5', accessTypes: ['local_dial_in', 'local_dial_in', 'voip'] },
-          volumeTiers: { model: 'volume', vatRate: '125', tiers: [{ upTo: '10', unitPrice: '0.1' }, { upTo: '5', unitPrice: '1e-2' }, { upTo: null, unitPrice: '0.01', fee: '1' }] },
+          volumeTiers: {
+            model: 'volume',
+            vatRate: '125',
+            tiers: [
+              { upTo: '10', unitPrice: '0.1' },
+              { upTo: '5', unitPrice: '1e-2' },
+              { upTo: null, unitPrice: '0.01', fee: '1' },
+            ],
+          },
           minimumCommitment: { amount: 100 },
           discount: {},
         },
-        silver: { volumeTiers: { model: 'graduated', tiers: [{ upTo: '10', unitPrice: '0.1' }, { upTo: '5', unitPrice: '0.2' }, { upTo: null, unitPrice: '0.01' }] } },
+        silver: {
+          volumeTiers: {
+            model: 'graduated',
+            tiers: [
+              { upTo: '10', unitPrice: '0.1' },
+              { upTo: '5', unitPrice: '0.2' },
+              { upTo: null, unitPrice: '0.01' },
+            ],
+          },
+        },
         bronze: { volumeTiers: { model: 'graduated', tiers: [] } },
         ' ': 'none',
       },
@@ -330,7 +438,13 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       'fx/ruleset.json: $.periodPricing.plans[" "]: plan " " must be an object, got "none"',
     ]);
     (src.ruleset as any).periodPricing = { plans: {} };
-    expect(validateRuleSet(src)).toEqual([{ file: 'fx/ruleset.json', jsonPath: '$.periodPricing.plans', reason: 'no plans: add a price plan (or "*" for every customer) or remove periodPricing' }]);
+    expect(validateRuleSet(src)).toEqual([
+      {
+        file: 'fx/ruleset.json',
+        jsonPath: '$.periodPricing.plans',
+        reason: 'no plans: add a price plan (or "*" for every customer) or remove periodPricing',
+      },
+    ]);
     (src.ruleset as any).periodPricing = { plans: { '*': { minimumCommitment: { amount: '10' } } } };
     expect(validateRuleSet(src)).toEqual([]);
   });
@@ -341,12 +455,22 @@ describe('versioned and archived with the rule set', () => {
     const before = (await book(dir)).sets.find((s) => s.name === SET)!.hash;
     await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].minimumCommitment.amount = '120.00'));
     const saved: RuleSetSnapshot[] = [];
-    const live = new RatingRuntime(dir, { save: async (sets) => void saved.push(...sets) }, { info() {}, error() {} });
+    const live = new RatingRuntime(
+      dir,
+      { save: async (sets) => void saved.push(...sets) },
+      { info() {}, error() {} },
+    );
     expect(await live.reload()).toBe(true);
     const snap = saved.find((s) => s.name === SET)!;
     expect(snap.hash).not.toBe(before);
     const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content);
-    expect(ruleset.periodPricing.plans['volume-2026']).toEqual({ ...VOLUME_2026, minimumCommitment: { amount: '120.00' } });
-    expect(live.current!.book.periodPricingAt(at('2026-02-01T00:00:00+01:00'), 'volume-2026')).toMatchObject({ ruleSetHash: snap.hash, rules: { minimumCommitment: { amount: '120.00' } } });
+    expect(ruleset.periodPricing.plans['volume-2026']).toEqual({
+      ...VOLUME_2026,
+      minimumCommitment: { amount: '120.00' },
+    });
+    expect(live.current!.book.periodPricingAt(at('2026-02-01T00:00:00+01:00'), 'volume-2026')).toMatchObject({
+      ruleSetHash: snap.hash,
+      rules: { minimumCommitment: { amount: '120.00' } },
+    });
   });
 });

@@ -47,7 +47,8 @@ export class RulesTree {
     const docs = Object.fromEntries(PARTS.map((p) => [p, JSON.parse(before[p])])) as RuleSetDocs;
     edit(docs);
     // Same layout as before (trailing newline or not), so only the files whose content changed are written.
-    const text = (p: keyof RuleSetDocs) => JSON.stringify(docs[p], null, 2) + (before[p].endsWith('\n') ? '\n' : '');
+    const text = (p: keyof RuleSetDocs) =>
+      JSON.stringify(docs[p], null, 2) + (before[p].endsWith('\n') ? '\n' : '');
     const after = Object.fromEntries(PARTS.map((p) => [p, text(p)])) as Record<keyof RuleSetDocs, string>;
     const changed = PARTS.filter((p) => after[p] !== before[p]);
     const writeAll = async (dir: string, parts: readonly (keyof RuleSetDocs)[]) => {
@@ -97,7 +98,8 @@ export class RulesTree {
    */
   async hashOnDisk(set: string): Promise<string> {
     const read = await readRuleSetSource(this.dir, path.join(this.dir, set));
-    if (!read.ok) throw new Error(`${set} on disk is not a valid rule set: ${JSON.stringify(read.violations)}`);
+    if (!read.ok)
+      throw new Error(`${set} on disk is not a valid rule set: ${JSON.stringify(read.violations)}`);
     return read.source.hash;
   }
 
@@ -118,7 +120,12 @@ export const misspellFact = (typo: boolean) => (docs: RuleSetDocs) => {
 };
 
 /** Polls `probe` until `ok`: a bound on waiting for a reload on a loaded machine, not a speed requirement. */
-export async function until<T>(probe: () => Promise<T> | T, ok: (value: T) => boolean, what: string, boundMs = 60_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  what: string,
+  boundMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const value = await probe();

@@ -37,7 +37,11 @@ async function everyWay(options: WatchOptions, rounds: number) {
     await tree.change(way, 'standard-2026', setSePeak(rate));
     const onDisk = await tree.hashOnDisk('standard-2026');
     expect(onDisk).not.toBe(before);
-    const after = await until(() => priced(live), (c) => c?.ruleSetHash === onDisk, `round ${i}: ${way}`);
+    const after = await until(
+      () => priced(live),
+      (c) => c?.ruleSetHash === onDisk,
+      `round ${i}: ${way}`,
+    );
     expect(after, `round ${i}: ${way}`).toMatchObject({ amount: amountAt(rate) });
     expect(live.liveView?.filesMatchLive).toBe(true);
   }

@@ -30,12 +30,19 @@ afterAll(async () => {
 /** Asks the reflection service (v1 or v1alpha) one question with a raw grpc-js client. */
 function reflect(version: 'v1' | 'v1alpha', fill: (req: ServerReflectionRequest) => void) {
   const definition = Object.fromEntries(
-    Object.entries(ServerReflectionService).map(([k, m]) => [k, { ...m, path: m.path.replace('.v1.', `.${version}.`) }]),
+    Object.entries(ServerReflectionService).map(([k, m]) => [
+      k,
+      { ...m, path: m.path.replace('.v1.', `.${version}.`) },
+    ]),
   ) as typeof ServerReflectionService;
   const Client = grpc.makeGenericClientConstructor(definition, 'ServerReflection');
   const client = new Client(t.address, grpc.credentials.createInsecure());
-  return new Promise<import('nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb').ServerReflectionResponse>((resolve, reject) => {
-    const call = (client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<ServerReflectionRequest, never> }).serverReflectionInfo();
+  return new Promise<
+    import('nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb').ServerReflectionResponse
+  >((resolve, reject) => {
+    const call = (
+      client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<ServerReflectionRequest, never> }
+    ).serverReflectionInfo();
     call.on('data', (response) => {
       resolve(response);
       call.end();
@@ -59,7 +66,10 @@ describe('health', () => {
 describe('reflection', () => {
   it.each(['v1', 'v1alpha'] as const)('lists every billing service (%s)', async (version) => {
     const response = await reflect(version, (r) => r.setListServices('*'));
-    const names = response.getListServicesResponse()!.getServiceList().map((s) => s.getName());
+    const names = response
+      .getListServicesResponse()!
+      .getServiceList()
+      .map((s) => s.getName());
     expect(names).toEqual(
       expect.arrayContaining([
         'billing.v1.CdrIngestService',
@@ -84,7 +94,10 @@ describe('reflection', () => {
 
 describe('authentication and roles', () => {
   it('refuses a call without a token with UNAUTHENTICATED', async () => {
-    const error = await expectStatus(t.client(CdrIngestServiceDefinition).submitCdrs({ requestId: 'r1', cdrs: [] }), Status.UNAUTHENTICATED);
+    const error = await expectStatus(
+      t.client(CdrIngestServiceDefinition).submitCdrs({ requestId: 'r1', cdrs: [] }),
+      Status.UNAUTHENTICATED,
+    );
     expect(error.details).toMatch(/bearer token/);
   });
 
@@ -92,29 +105,50 @@ describe('authentication and roles', () => {
     const { Metadata } = await import('nice-grpc');
     const client = t.client(CdrIngestServiceDefinition);
     await expectStatus(
-      client.submitCdrs({ requestId: 'r1', cdrs: [] }, { metadata: new Metadata({ authorization: 'Bearer not-a-real-token-at-all' }) }),
+      client.submitCdrs(
+        { requestId: 'r1', cdrs: [] },
+        { metadata: new Metadata({ authorization: 'Bearer not-a-real-token-at-all' }) },
+      ),
       Status.UNAUTHENTICATED,
     );
   });
 
   it('refuses a known token whose role the RPC does not admit with PERMISSION_DENIED', async () => {
-    const error = await expectStatus(t.client(CdrIngestServiceDefinition, 'reservations').submitCdrs({ requestId: 'r1', cdrs: [] }), Status.PERMISSION_DENIED);
+    const error = await expectStatus(
+      t.client(CdrIngestServiceDefinition, 'reservations').submitCdrs({ requestId: 'r1', cdrs: [] }),
+      Status.PERMISSION_DENIED,
+    );
     expect(error.details).toContain('reservations');
-    await expectStatus(t.client(InvoiceServiceDefinition, 'bridge').listInvoices({}), Status.PERMISSION_DENIED);
+    await expectStatus(
+      t.client(InvoiceServiceDefinition, 'bridge').listInvoices({}),
+      Status.PERMISSION_DENIED,
+    );
   });
 
   it('admits the role the RPC declares (the call then fails only on its own merits)', async () => {
-    const error = await expectStatus(t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'r1', cdrs: [] }), Status.INVALID_ARGUMENT);
+    const error = await expectStatus(
+      t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'r1', cdrs: [] }),
+      Status.INVALID_ARGUMENT,
+    );
     expect(error.details).toContain('cdrs: a batch needs at least one CDR');
   });
 });
 
 describe('the contract is built', () => {
   it('answers every unary RPC of every service on its merits, none with UNIMPLEMENTED', async () => {
-    const services = [BookingServiceDefinition, CdrIngestServiceDefinition, CustomerServiceDefinition, InvoiceServiceDefinition, RatingServiceDefinition];
+    const services = [
+      BookingServiceDefinition,
+      CdrIngestServiceDefinition,
+      CustomerServiceDefinition,
+      InvoiceServiceDefinition,
+      RatingServiceDefinition,
+    ];
     let unary = 0;
     for (const definition of services) {
-      const client = t.client(definition, 'admin') as unknown as Record<string, (request: object) => Promise<unknown>>;
+      const client = t.client(definition, 'admin') as unknown as Record<
+        string,
+        (request: object) => Promise<unknown>
+      >;
       for (const [key, method] of Object.entries(definition.methods)) {
         if (method.requestStream || method.responseStream) continue;
         unary += 1;
@@ -122,7 +156,10 @@ describe('the contract is built', () => {
           () => Status.OK,
           (error: { code?: Status }) => error.code,
         );
-        expect({ method: `${definition.fullName}/${method.name}`, code }).not.toEqual({ method: `${definition.fullName}/${method.name}`, code: Status.UNIMPLEMENTED });
+        expect({ method: `${definition.fullName}/${method.name}`, code }).not.toEqual({
+          method: `${definition.fullName}/${method.name}`,
+          code: Status.UNIMPLEMENTED,
+        });
       }
     }
     expect(unary).toBeGreaterThan(20);
@@ -130,20 +167,27 @@ describe('the contract is built', () => {
 
   it('would answer UNIMPLEMENTED for a method nobody built, never a made-up result', async () => {
     const fallback = unimplementedMethods(InvoiceServiceDefinition) as Record<string, () => Promise<unknown>>;
-    await expect(fallback.rerateCharges!()).rejects.toMatchObject({ code: Status.UNIMPLEMENTED, details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet' });
+    await expect(fallback.rerateCharges!()).rejects.toMatchObject({
+      code: Status.UNIMPLEMENTED,
+      details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet',
+    });
   });
 });
 
 describe('metrics', () => {
   it('counts RPCs per method and status code on the metrics port', async () => {
     const body = await new Promise<string>((resolve, reject) => {
-      http.get(`http://127.0.0.1:${t.service.metricsPort}/metrics`, (res) => {
-        let data = '';
-        res.on('data', (chunk) => (data += chunk));
-        res.on('end', () => resolve(data));
-      }).on('error', reject);
+      http
+        .get(`http://127.0.0.1:${t.service.metricsPort}/metrics`, (res) => {
+          let data = '';
+          res.on('data', (chunk) => (data += chunk));
+          res.on('end', () => resolve(data));
+        })
+        .on('error', reject);
     });
-    expect(body).toMatch(/grpc_server_handled_total\{grpc_service="billing.v1.CdrIngestService",grpc_method="SubmitCdrs",grpc_code="UNAUTHENTICATED"\} [1-9]/);
+    expect(body).toMatch(
+      /grpc_server_handled_total\{grpc_service="billing.v1.CdrIngestService",grpc_method="SubmitCdrs",grpc_code="UNAUTHENTICATED"\} [1-9]/,
+    );
     expect(body).toContain('grpc_server_handling_seconds_bucket');
   });
 });

@@ -20,7 +20,14 @@ import { loadConfig } from '../../src/config/config';
 import { StreamCdrsRequest, SubmitCdrsRequest } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { emptyCdrCount, streamRequestOfEmptyCdrs, submitOfEmptyCdrs } from '../fuzz/support/empty-cdrs';
 import { memoryOf, watchMemory } from '../fuzz/support/process-memory';
-import { bearer, healthStatus, rawClient, streamingCall, unaryCall, type Answer } from '../fuzz/support/raw-calls';
+import {
+  bearer,
+  healthStatus,
+  rawClient,
+  streamingCall,
+  unaryCall,
+  type Answer,
+} from '../fuzz/support/raw-calls';
 import { spawnService, type ServiceProcess } from '../support/service-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -50,8 +57,17 @@ let service: ServiceProcess;
 beforeAll(async () => {
   db = await createTestDatabase();
   const tokensFile = path.join(db.dataDir, 'tokens.json');
-  fs.writeFileSync(tokensFile, JSON.stringify({ tokens: [{ name: 'bridge-1', role: 'bridge', bridgeIds: ['hostile-bridge'], token: BRIDGE_TOKEN }] }));
-  service = await spawnService({ ...db.env, BILLING_TOKENS_FILE: tokensFile, BILLING_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
+  fs.writeFileSync(
+    tokensFile,
+    JSON.stringify({
+      tokens: [{ name: 'bridge-1', role: 'bridge', bridgeIds: ['hostile-bridge'], token: BRIDGE_TOKEN }],
+    }),
+  );
+  service = await spawnService({
+    ...db.env,
+    BILLING_TOKENS_FILE: tokensFile,
+    BILLING_MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES),
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -112,7 +128,10 @@ describe('a flood of maximum-size messages of empty CDRs', () => {
     const peakMiB = seen.peakMiB > atRest.peakMiB ? seen.peakMiB : seen.rssMiB;
     const [limitMiB, limitIs] = db.databaseUrl
       ? [OLD_SPACE_MIB + MARGIN_MIB, `old space ${OLD_SPACE_MIB} + ${MARGIN_MIB}`]
-      : [atRest.peakMiB + MARGIN_MIB, `embedded database: start-up peak ${atRest.peakMiB.toFixed(0)} + ${MARGIN_MIB}`];
+      : [
+          atRest.peakMiB + MARGIN_MIB,
+          `embedded database: start-up peak ${atRest.peakMiB.toFixed(0)} + ${MARGIN_MIB}`,
+        ];
     const alive = service.child.exitCode === null && service.child.signalCode === null;
     const health = alive ? await healthStatus(`127.0.0.1:${service.port}`) : 'process gone';
     const [strangerCodes, bridgeCodes] = [tally(strangers), tally(bridges)];
@@ -122,11 +141,25 @@ describe('a flood of maximum-size messages of empty CDRs', () => {
         `answers without a token ${JSON.stringify(strangerCodes)}, to bridges ${JSON.stringify(bridgeCodes)}`,
     );
 
-    expect.soft(strangerCodes, 'answers to the clients without a token').toEqual({ UNAUTHENTICATED: UNAUTHENTICATED_CLIENTS * 2 });
+    expect
+      .soft(strangerCodes, 'answers to the clients without a token')
+      .toEqual({ UNAUTHENTICATED: UNAUTHENTICATED_CLIENTS * 2 });
     const refusals = ['INVALID_ARGUMENT', 'RESOURCE_EXHAUSTED'];
-    expect.soft(Object.keys(bridgeCodes).filter((c) => !refusals.includes(c)), `answers to the bridges other than ${refusals.join(' or ')}`).toEqual([]);
-    expect.soft(alive, `the service process is alive (exit: ${service.child.exitCode ?? service.child.signalCode})`).toBe(true);
+    expect
+      .soft(
+        Object.keys(bridgeCodes).filter((c) => !refusals.includes(c)),
+        `answers to the bridges other than ${refusals.join(' or ')}`,
+      )
+      .toEqual([]);
+    expect
+      .soft(
+        alive,
+        `the service process is alive (exit: ${service.child.exitCode ?? service.child.signalCode})`,
+      )
+      .toBe(true);
     expect.soft(health, 'health check after the flood').toBe('SERVING');
-    expect.soft(peakMiB, `peak resident memory during the flood, MiB (limit: ${limitIs})`).toBeLessThan(limitMiB);
+    expect
+      .soft(peakMiB, `peak resident memory during the flood, MiB (limit: ${limitIs})`)
+      .toBeLessThan(limitMiB);
   }, 300_000);
 });

@@ -21,7 +21,9 @@ import { INPUT_LIMITS } from '../../src/transport/grpc/input-limits/limits';
 import { checkWire } from '../../src/transport/grpc/input-limits/wire-guard';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 
-const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, fs.readFileSync(`${REPO_ROOT}/src/gen/billing.binpb`)));
+const registry = createFileRegistry(
+  fromBinary(FileDescriptorSetSchema, fs.readFileSync(`${REPO_ROOT}/src/gen/billing.binpb`)),
+);
 const message = (name: string) => registry.getMessage(name)!;
 
 /** The field violations of an INVALID_ARGUMENT answer, as "field: reason". */
@@ -35,7 +37,9 @@ async function violationsOf(call: Promise<unknown>): Promise<string[]> {
   expect(error).toBeInstanceOf(ClientError);
   expect(Status[(error as ClientError).code]).toBe('INVALID_ARGUMENT');
   const details = error instanceof RichClientError ? error.extra : [];
-  return details.flatMap((d) => (d.$type === BadRequest.$type ? d.fieldViolations.map((v) => `${v.field}: ${v.description}`) : []));
+  return details.flatMap((d) =>
+    d.$type === BadRequest.$type ? d.fieldViolations.map((v) => `${v.field}: ${v.description}`) : [],
+  );
 }
 
 describe('the limits table', () => {
@@ -48,12 +52,20 @@ describe('the limits table', () => {
       for (const f of m.fields) {
         const scalarLike = f.fieldKind === 'scalar' && f.scalar !== 8; /* bool needs no limit */
         if (f.fieldKind === 'list' || scalarLike) needed.add(`${m.typeName}.${f.name}`);
-        if (f.fieldKind === 'message' || (f.fieldKind === 'list' && f.listKind === 'message')) walk(f.message!);
+        if (f.fieldKind === 'message' || (f.fieldKind === 'list' && f.listKind === 'message'))
+          walk(f.message);
       }
     };
-    for (const file of registry.files) for (const service of file.services) for (const method of service.methods) walk(method.input);
-    expect([...needed].filter((f) => !(f in INPUT_LIMITS)), 'fields without a declared limit').toEqual([]);
-    expect(Object.keys(INPUT_LIMITS).filter((f) => !needed.has(f)), 'limits that name no request field').toEqual([]);
+    for (const file of registry.files)
+      for (const service of file.services) for (const method of service.methods) walk(method.input);
+    expect(
+      [...needed].filter((f) => !(f in INPUT_LIMITS)),
+      'fields without a declared limit',
+    ).toEqual([]);
+    expect(
+      Object.keys(INPUT_LIMITS).filter((f) => !needed.has(f)),
+      'limits that name no request field',
+    ).toEqual([]);
   });
 });
 
@@ -62,25 +74,46 @@ describe('the wire guard', () => {
     const batch = Buffer.alloc(16 * 1024 * 1024, Buffer.from([0x12, 0x00])); // CdrBatch.cdrs = {} (field 2)
     const request = new BinaryWriter().uint32(10).bytes(batch).finish(); // StreamCdrsRequest.batch (field 1)
     const check = checkWire(message('billing.v1.StreamCdrsRequest'), request);
-    expect(check).toEqual({ ok: false, undecodable: false, violations: [{ field: 'batch.cdrs', reason: 'at most 1000 entries' }] });
+    expect(check).toEqual({
+      ok: false,
+      undecodable: false,
+      violations: [{ field: 'batch.cdrs', reason: 'at most 1000 entries' }],
+    });
   });
 
   it('refuses Timestamps that are not Timestamps, and instants outside the calendar', () => {
     const runningCharges = (seconds: bigint, nanos: number) =>
-      new BinaryWriter().uint32(10).string('acme').uint32(18).bytes(new BinaryWriter().uint32(8).int64(seconds).uint32(16).int32(nanos).finish()).finish();
-    const check = (seconds: bigint, nanos: number) => checkWire(message('billing.v1.GetRunningChargesRequest'), runningCharges(seconds, nanos));
-    expect(check(1_790_000_000n, -1)).toMatchObject({ violations: [{ field: 'as_of', reason: 'nanos must be from 0 to 999999999, got -1' }] });
-    expect(check(1_790_000_000n, 2_000_000_000)).toMatchObject({ violations: [{ field: 'as_of', reason: expect.stringMatching(/^nanos/) }] });
-    expect(check(253_402_300_800n, 0)).toMatchObject({ violations: [{ field: 'as_of', reason: expect.stringMatching(/^must be from 1970/) }] });
+      new BinaryWriter()
+        .uint32(10)
+        .string('acme')
+        .uint32(18)
+        .bytes(new BinaryWriter().uint32(8).int64(seconds).uint32(16).int32(nanos).finish())
+        .finish();
+    const check = (seconds: bigint, nanos: number) =>
+      checkWire(message('billing.v1.GetRunningChargesRequest'), runningCharges(seconds, nanos));
+    expect(check(1_790_000_000n, -1)).toMatchObject({
+      violations: [{ field: 'as_of', reason: 'nanos must be from 0 to 999999999, got -1' }],
+    });
+    expect(check(1_790_000_000n, 2_000_000_000)).toMatchObject({
+      violations: [{ field: 'as_of', reason: expect.stringMatching(/^nanos/) }],
+    });
+    expect(check(253_402_300_800n, 0)).toMatchObject({
+      violations: [{ field: 'as_of', reason: expect.stringMatching(/^must be from 1970/) }],
+    });
     expect(check(-1n, 0)).toMatchObject({ ok: false });
     expect(check(1_790_000_000n, 999_999_999)).toEqual({ ok: true });
   });
 
   it('names enum values the contract does not define, and bytes that are not protobuf', () => {
     const quote = new BinaryWriter().uint32(16).int32(99).finish(); // QuoteCallRequest.access_type = 99
-    expect(checkWire(message('billing.v1.QuoteCallRequest'), quote)).toMatchObject({ violations: [{ field: 'access_type', reason: 'unknown value 99' }] });
+    expect(checkWire(message('billing.v1.QuoteCallRequest'), quote)).toMatchObject({
+      violations: [{ field: 'access_type', reason: 'unknown value 99' }],
+    });
     const truncated = new BinaryWriter().uint32(10).string('acme').finish().subarray(0, 3);
-    expect(checkWire(message('billing.v1.GetCustomerRequest'), truncated)).toMatchObject({ ok: false, undecodable: true });
+    expect(checkWire(message('billing.v1.GetCustomerRequest'), truncated)).toMatchObject({
+      ok: false,
+      undecodable: true,
+    });
   });
 });
 
@@ -95,7 +128,14 @@ describe('over a real socket', () => {
 
   const customer = (fields: Record<string, unknown>) => ({
     requestId: `r-${Math.random()}`,
-    customer: { externalId: 'acme-limits', name: 'Acme', countryCode: 'SE', currencyCode: 'SEK', timeZone: 'Europe/Stockholm', ...fields },
+    customer: {
+      externalId: 'acme-limits',
+      name: 'Acme',
+      countryCode: 'SE',
+      currencyCode: 'SEK',
+      timeZone: 'Europe/Stockholm',
+      ...fields,
+    },
   });
 
   it('answers a NUL byte in a name, an id, a search, an invoice number and a booking title with the field', async () => {
@@ -103,37 +143,65 @@ describe('over a real socket', () => {
     expect(await violationsOf(customers.upsertCustomer(customer({ name: 'Ac\0me' }) as never))).toEqual([
       'customer.name: must not contain control characters (U+0000 at position 2)',
     ]);
-    expect(await violationsOf(customers.getCustomer({ externalId: 'a\0' }))).toEqual(['external_id: must not contain control characters (U+0000 at position 1)']);
-    expect(await violationsOf(customers.listCustomers({ query: '\0' }))).toEqual(['query: must not contain control characters (U+0000 at position 0)']);
+    expect(await violationsOf(customers.getCustomer({ externalId: 'a\0' }))).toEqual([
+      'external_id: must not contain control characters (U+0000 at position 1)',
+    ]);
+    expect(await violationsOf(customers.listCustomers({ query: '\0' }))).toEqual([
+      'query: must not contain control characters (U+0000 at position 0)',
+    ]);
     const billing = t.client(InvoiceServiceDefinition, 'billing');
-    expect(await violationsOf(billing.getInvoice({ invoiceNumber: 'INV\0' }))).toEqual(['invoice_number: must not contain control characters (U+0000 at position 3)']);
+    expect(await violationsOf(billing.getInvoice({ invoiceNumber: 'INV\0' }))).toEqual([
+      'invoice_number: must not contain control characters (U+0000 at position 3)',
+    ]);
     const bookings = t.client(BookingServiceDefinition, 'reservations');
-    const title = await violationsOf(bookings.createBooking({ requestId: 'b-1', booking: { title: 'Board\0', customerAccount: 'acme-limits' } as never }));
+    const title = await violationsOf(
+      bookings.createBooking({
+        requestId: 'b-1',
+        booking: { title: 'Board\0', customerAccount: 'acme-limits' },
+      }),
+    );
     expect(title).toContain('booking.title: must not contain control characters (U+0000 at position 5)');
   });
 
   it('answers a megabyte of customer name with its limit, and stores nothing', async () => {
     const customers = t.client(CustomerServiceDefinition, 'sales');
-    expect(await violationsOf(customers.upsertCustomer(customer({ name: 'x'.repeat(1024 * 1024) }) as never))).toEqual(['customer.name: at most 200 characters']);
-    await expect(customers.getCustomer({ externalId: 'acme-limits' })).rejects.toMatchObject({ code: Status.NOT_FOUND });
+    expect(
+      await violationsOf(customers.upsertCustomer(customer({ name: 'x'.repeat(1024 * 1024) }) as never)),
+    ).toEqual(['customer.name: at most 200 characters']);
+    await expect(customers.getCustomer({ externalId: 'acme-limits' })).rejects.toMatchObject({
+      code: Status.NOT_FOUND,
+    });
   });
 
   it('answers instants beyond the calendar and a cursor beyond int64 with the field', async () => {
     const sales = t.client(InvoiceServiceDefinition, 'sales');
     const farFuture = new Date('+100000-01-01T00:00:00Z');
-    expect(await violationsOf(sales.getRunningCharges({ customerAccount: 'acme', asOf: farFuture }))).toEqual([
-      'as_of: must be from 1970-01-01T00:00:00.000Z to before 2200-01-01T00:00:00.000Z',
-    ]);
+    expect(await violationsOf(sales.getRunningCharges({ customerAccount: 'acme', asOf: farFuture }))).toEqual(
+      ['as_of: must be from 1970-01-01T00:00:00.000Z to before 2200-01-01T00:00:00.000Z'],
+    );
     const billing = t.client(InvoiceServiceDefinition, 'billing');
-    const range = await violationsOf(billing.listInvoices({ periodStartRange: { startTime: farFuture, endTime: farFuture } }));
+    const range = await violationsOf(
+      billing.listInvoices({ periodStartRange: { startTime: farFuture, endTime: farFuture } }),
+    );
     expect(range[0]).toMatch(/^period_start_range\.start_time: must be from 1970/);
     const reservations = t.client(BookingServiceDefinition, 'reservations');
-    const booking = await violationsOf(reservations.createBooking({ requestId: 'b-2', booking: { customerAccount: 'acme', scheduledStart: farFuture } as never }));
+    const booking = await violationsOf(
+      reservations.createBooking({
+        requestId: 'b-2',
+        booking: { customerAccount: 'acme', scheduledStart: farFuture },
+      }),
+    );
     expect(booking[0]).toMatch(/^booking\.scheduled_start: must be from 1970/);
-    const watch = t.client(BookingServiceDefinition, 'admin').watchBookings({ bridgeId: 'b', afterCursor: '9223372036854775808' });
-    await expect(violationsOf((async () => { for await (const _ of watch); })())).resolves.toEqual([
-      'after_cursor: must be a whole number from 0 to 9223372036854775807',
-    ]);
+    const watch = t
+      .client(BookingServiceDefinition, 'admin')
+      .watchBookings({ bridgeId: 'b', afterCursor: '9223372036854775808' });
+    await expect(
+      violationsOf(
+        (async () => {
+          for await (const _ of watch);
+        })(),
+      ),
+    ).resolves.toEqual(['after_cursor: must be a whole number from 0 to 9223372036854775807']);
   });
 
   it('refuses a forged page token on every list RPC', async () => {
@@ -147,8 +215,13 @@ describe('over a real socket', () => {
       () => admin(InvoiceServiceDefinition).listInvoices({ pageToken: forged }),
       () => admin(RatingServiceDefinition).listRuleSets({ pageToken: forged }),
     ];
-    for (const call of lists) expect(await violationsOf(call())).toEqual(['page_token: not a page token from this service for this list']);
-    expect(await violationsOf(admin(CustomerServiceDefinition).listCustomers({ pageToken: '{"a":1}' }))).toEqual(['page_token: not a page token from this service']);
+    for (const call of lists)
+      expect(await violationsOf(call())).toEqual([
+        'page_token: not a page token from this service for this list',
+      ]);
+    expect(
+      await violationsOf(admin(CustomerServiceDefinition).listCustomers({ pageToken: '{"a":1}' })),
+    ).toEqual(['page_token: not a page token from this service']);
   });
 
   it('pages through with the tokens it issues', async () => {
@@ -167,16 +240,30 @@ describe('over a real socket', () => {
     metadata.set('authorization', `Bearer ${t.tokenFor('sales')}`);
     const send = (bytes: Uint8Array) =>
       new Promise<grpc.ServiceError | undefined>((resolve) =>
-        raw.makeUnaryRequest('/billing.v1.InvoiceService/GetRunningCharges', (b: Buffer) => b, (b: Buffer) => b, Buffer.from(bytes), metadata, (error) => resolve(error ?? undefined)),
+        raw.makeUnaryRequest(
+          '/billing.v1.InvoiceService/GetRunningCharges',
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from(bytes),
+          metadata,
+          (error) => resolve(error ?? undefined),
+        ),
       );
     const garbage = await send(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]));
     expect(garbage?.code).toBe(Status.INVALID_ARGUMENT);
-    const nanos = new BinaryWriter().uint32(10).string('acme').uint32(18).bytes(new BinaryWriter().uint32(16).int32(-1).finish()).finish();
+    const nanos = new BinaryWriter()
+      .uint32(10)
+      .string('acme')
+      .uint32(18)
+      .bytes(new BinaryWriter().uint32(16).int32(-1).finish())
+      .finish();
     const badTimestamp = await send(nanos);
     expect(badTimestamp?.code).toBe(Status.INVALID_ARGUMENT);
     expect(badTimestamp?.details).toMatch(/as_of: nanos must be from 0 to 999999999/);
     raw.close();
-    const refused = await t.service.metrics.registry.getSingleMetricAsString('billing_grpc_requests_refused_total');
+    const refused = await t.service.metrics.registry.getSingleMetricAsString(
+      'billing_grpc_requests_refused_total',
+    );
     expect(refused).toMatch(/reason="undecodable"} 1/);
     expect(refused).toMatch(/reason="limits"} [1-9]/);
   });

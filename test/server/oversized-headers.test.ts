@@ -28,7 +28,14 @@ function callWithAuthorization(value: string): Promise<grpc.ServiceError | null>
   const metadata = new grpc.Metadata();
   metadata.set('authorization', value);
   return new Promise((resolve) =>
-    raw.makeUnaryRequest('/billing.v1.CustomerService/GetCustomer', (b: Buffer) => b, (b: Buffer) => b, Buffer.alloc(0), metadata, (error) => resolve(error)),
+    raw.makeUnaryRequest(
+      '/billing.v1.CustomerService/GetCustomer',
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.alloc(0),
+      metadata,
+      (error) => resolve(error),
+    ),
   );
 }
 

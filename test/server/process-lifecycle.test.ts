@@ -36,7 +36,9 @@ const cdr = {
 async function submit(port: number, token: string, requestId: string) {
   const channel = createChannel(`127.0.0.1:${port}`);
   try {
-    const client = createClient(CdrIngestServiceDefinition, channel, { '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) } });
+    const client = createClient(CdrIngestServiceDefinition, channel, {
+      '*': { metadata: new Metadata({ authorization: `Bearer ${token}` }) },
+    });
     return await client.submitCdrs({ requestId, cdrs: [cdr] });
   } finally {
     channel.close();

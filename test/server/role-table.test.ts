@@ -8,7 +8,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../../src/auth/roles';
 import { ROLE_TABLE } from '../../src/transport/grpc/access-policy';
-import { LISTED_ROLES, protoRolesLine, README_BEGIN, README_END, renderRoleTable } from '../../src/transport/grpc/role-table-doc';
+import {
+  LISTED_ROLES,
+  protoRolesLine,
+  README_BEGIN,
+  README_END,
+  renderRoleTable,
+} from '../../src/transport/grpc/role-table-doc';
 import { REPO_ROOT } from '../support/test-service';
 
 const PROTO_DIR = path.join(REPO_ROOT, 'proto/billing/v1');
@@ -36,7 +42,9 @@ function parseProto(text: string, file: string): { rpcs: ProtoRpc[]; strayRolesL
     const rpc = /^rpc (\w+)\s*\(/.exec(line);
     const svc = /^service (\w+)/.exec(line);
     if (rpc) rpcs.push({ service, method: rpc[1]!, comment: comment.map((c) => c.text) });
-    else for (const c of comment) if (/^\s*Roles:/i.test(c.text)) strayRolesLines.push(`${file}:${c.line}: ${c.text}`);
+    else
+      for (const c of comment)
+        if (/^\s*Roles:/i.test(c.text)) strayRolesLines.push(`${file}:${c.line}: ${c.text}`);
     if (svc) service = `billing.v1.${svc[1]}`;
     comment = [];
   });
@@ -52,7 +60,11 @@ function readProtos() {
 
 /** What is wrong with the protos' role lines, one message per problem. */
 function protoDrift(protos: ReturnType<typeof parseProto>[]): string[] {
-  const problems = protos.flatMap((p) => p.strayRolesLines.map((l) => `a Roles: line outside an rpc comment (service headers must not list roles): ${l}`));
+  const problems = protos.flatMap((p) =>
+    p.strayRolesLines.map(
+      (l) => `a Roles: line outside an rpc comment (service headers must not list roles): ${l}`,
+    ),
+  );
   const seen = new Set<string>();
   for (const rpc of protos.flatMap((p) => p.rpcs)) {
     const name = `${rpc.service}.${rpc.method}`;
@@ -60,10 +72,13 @@ function protoDrift(protos: ReturnType<typeof parseProto>[]): string[] {
     const expected = protoRolesLine(rpc.service, rpc.method);
     const lines = rpc.comment.filter((c) => /^\s*Roles:/i.test(c));
     if (!expected) problems.push(`${name}: in the proto but not in ROLE_TABLE`);
-    else if (lines.length !== 1 || lines[0] !== expected) problems.push(`${name}: expected the comment line "// ${expected}", found ${JSON.stringify(lines)}`);
+    else if (lines.length !== 1 || lines[0] !== expected)
+      problems.push(`${name}: expected the comment line "// ${expected}", found ${JSON.stringify(lines)}`);
   }
   for (const [service, methods] of Object.entries(ROLE_TABLE)) {
-    for (const method of Object.keys(methods)) if (!seen.has(`${service}.${method}`)) problems.push(`${service}.${method}: in ROLE_TABLE but no such rpc in the protos`);
+    for (const method of Object.keys(methods))
+      if (!seen.has(`${service}.${method}`))
+        problems.push(`${service}.${method}: in ROLE_TABLE but no such rpc in the protos`);
   }
   return problems;
 }
@@ -84,7 +99,9 @@ describe('the role table', () => {
     for (const [service, methods] of Object.entries(ROLE_TABLE)) {
       for (const [method, access] of Object.entries(methods)) {
         expect(access.roles.length, `${service}.${method}`).toBeGreaterThan(0);
-        expect([...access.roles], `${service}.${method}`).toEqual(LISTED_ROLES.filter((r) => access.roles.includes(r)));
+        expect([...access.roles], `${service}.${method}`).toEqual(
+          LISTED_ROLES.filter((r) => access.roles.includes(r)),
+        );
         expect(access.why.trim(), `${service}.${method}`).not.toBe('');
       }
     }
@@ -114,7 +131,9 @@ describe('the protos', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('x.proto:1: Roles: everyone.'),
-        expect.stringContaining('billing.v1.CdrIngestService.StreamCdrs: expected the comment line "// Roles: bridge."'),
+        expect.stringContaining(
+          'billing.v1.CdrIngestService.StreamCdrs: expected the comment line "// Roles: bridge."',
+        ),
         expect.stringContaining('billing.v1.CdrIngestService.NotInTable: in the proto but not in ROLE_TABLE'),
         expect.stringContaining('billing.v1.CdrIngestService.SubmitCdrs: in ROLE_TABLE but no such rpc'),
       ]),
@@ -131,7 +150,9 @@ describe('the README', () => {
     const section = readmeSection(readme);
     const block = readmeBlock(section);
     if (block !== expected) {
-      throw new Error(`README.md "### Tokens and roles" must hold this block (from renderRoleTable()); paste it in place of the old one:\n\n${expected}\n`);
+      throw new Error(
+        `README.md "### Tokens and roles" must hold this block (from renderRoleTable()); paste it in place of the old one:\n\n${expected}\n`,
+      );
     }
   });
 
@@ -142,8 +163,12 @@ describe('the README', () => {
   });
 
   it('renders one row per RPC, with a column per role', () => {
-    const rows = renderRoleTable().split('\n').filter((l) => l.startsWith('| `'));
-    expect(rows).toHaveLength(Object.values(ROLE_TABLE).reduce((n, methods) => n + Object.keys(methods).length, 0));
+    const rows = renderRoleTable()
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
+    expect(rows).toHaveLength(
+      Object.values(ROLE_TABLE).reduce((n, methods) => n + Object.keys(methods).length, 0),
+    );
     expect(rows).toContain(
       '| `RatingService.ValidateRuleSet` |  |  |  |  | yes | only finance edits rule files |',
     );

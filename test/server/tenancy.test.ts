@@ -11,7 +11,13 @@ import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/roles';
 import { TokenStore } from '../../src/auth/token-store';
-import { BookingEventType, BookingServiceDefinition, BookingStatus, type Booking, type BookingEvent } from '../../src/gen/billing/v1/booking_service';
+import {
+  BookingEventType,
+  BookingServiceDefinition,
+  BookingStatus,
+  type Booking,
+  type BookingEvent,
+} from '../../src/gen/billing/v1/booking_service';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { AccessType } from '../../src/gen/billing/v1/common';
@@ -47,7 +53,9 @@ afterAll(async () => {
 
 function gbgClient<D extends CompatServiceDefinition>(definition: D): Client<D> {
   const metadata = new Metadata({ authorization: `Bearer ${GBG_TOKEN}` });
-  return createClientFactory().use(errorDetailsClientMiddleware).create(definition as never, t.channel, { '*': { metadata } }) as never;
+  return createClientFactory()
+    .use(errorDetailsClientMiddleware)
+    .create(definition as never, t.channel, { '*': { metadata } }) as never;
 }
 
 const HOUR = 3600_000;
@@ -73,7 +81,9 @@ function cdr(bridgeId: string, recordId: string): Cdr {
 
 async function storedRecordIds(prefix: string): Promise<string[]> {
   const knex = t.service.database.orm.em.getKnex();
-  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [`${prefix}%`])) as { rows: { record_id: string }[] };
+  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [
+    `${prefix}%`,
+  ])) as { rows: { record_id: string }[] };
   return result.rows.map((r) => r.record_id);
 }
 
@@ -105,12 +115,20 @@ async function book(bridgeId: string, overrides: Partial<Booking> = {}): Promise
 }
 
 /** Collects the events of a watch stream about one booking (or any, when empty) until `count` arrived, then leaves. */
-async function watch(client: Client<typeof BookingServiceDefinition>, bridgeId: string, count: number, bookingId = ''): Promise<BookingEvent[]> {
+async function watch(
+  client: Client<typeof BookingServiceDefinition>,
+  bridgeId: string,
+  count: number,
+  bookingId = '',
+): Promise<BookingEvent[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 10_000);
   const events: BookingEvent[] = [];
   try {
-    for await (const m of client.watchBookings({ bridgeId, afterCursor: '' }, { signal: controller.signal })) {
+    for await (const m of client.watchBookings(
+      { bridgeId, afterCursor: '' },
+      { signal: controller.signal },
+    )) {
       if (!bookingId || m.event!.booking!.id === bookingId) events.push(m.event!);
       if (events.length === count) break;
     }
@@ -123,10 +141,18 @@ async function watch(client: Client<typeof BookingServiceDefinition>, bridgeId: 
 describe('the tokens file', () => {
   it('refuses a bridge token without bridge ids, and bridge ids on any other role, naming the entry', () => {
     const token = 'a-token-of-sixteen-chars';
-    expect(() => TokenStore.fromEntries([{ name: 'b', role: 'bridge', token }])).toThrow('tokens[0].bridgeIds: a bridge token must list the bridge ids it may act for');
-    expect(() => TokenStore.fromEntries([{ name: 'b', role: 'bridge', token, bridgeIds: [] }])).toThrow('tokens[0].bridgeIds');
-    expect(() => TokenStore.fromEntries([{ name: 'b', role: 'bridge', token, bridgeIds: ['sto-1', ''] }])).toThrow('tokens[0].bridgeIds[1]: must be a non-empty bridge id');
-    expect(() => TokenStore.fromEntries([{ name: 'crm', role: 'sales', token, bridgeIds: ['sto-1'] }])).toThrow('tokens[0].bridgeIds: only a bridge token is bound to bridges, not role sales');
+    expect(() => TokenStore.fromEntries([{ name: 'b', role: 'bridge', token }])).toThrow(
+      'tokens[0].bridgeIds: a bridge token must list the bridge ids it may act for',
+    );
+    expect(() => TokenStore.fromEntries([{ name: 'b', role: 'bridge', token, bridgeIds: [] }])).toThrow(
+      'tokens[0].bridgeIds',
+    );
+    expect(() =>
+      TokenStore.fromEntries([{ name: 'b', role: 'bridge', token, bridgeIds: ['sto-1', ''] }]),
+    ).toThrow('tokens[0].bridgeIds[1]: must be a non-empty bridge id');
+    expect(() =>
+      TokenStore.fromEntries([{ name: 'crm', role: 'sales', token, bridgeIds: ['sto-1'] }]),
+    ).toThrow('tokens[0].bridgeIds: only a bridge token is bound to bridges, not role sales');
   });
 
   it('hands the principal its bridge ids, and none to other roles', () => {
@@ -134,27 +160,45 @@ describe('the tokens file', () => {
       { name: 'b', role: 'bridge', token: 'bridge-token-0123456789', bridgeIds: ['sto-1', 'sto-1', 'sto-2'] },
       { name: 'r', role: 'reservations', token: 'reservations-token-0123' },
     ]);
-    expect(store.authenticate('bridge-token-0123456789')).toEqual({ name: 'b', role: 'bridge', bridgeIds: ['sto-1', 'sto-2'] });
-    expect(store.authenticate('reservations-token-0123')).toEqual({ name: 'r', role: 'reservations', bridgeIds: [] });
+    expect(store.authenticate('bridge-token-0123456789')).toEqual({
+      name: 'b',
+      role: 'bridge',
+      bridgeIds: ['sto-1', 'sto-2'],
+    });
+    expect(store.authenticate('reservations-token-0123')).toEqual({
+      name: 'r',
+      role: 'reservations',
+      bridgeIds: [],
+    });
   });
 });
 
 describe('CDRs from a bridge token', () => {
   it('SubmitCdrs writes under any of its own bridge ids', async () => {
-    const { results } = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'own-1', cdrs: [cdr('sto-1', 'own-a'), cdr('sto-2', 'own-b')] });
-    expect(results.map((r) => r.outcome)).toEqual([CdrOutcome.CDR_OUTCOME_ACCEPTED, CdrOutcome.CDR_OUTCOME_ACCEPTED]);
+    const { results } = await t
+      .client(CdrIngestServiceDefinition, 'bridge')
+      .submitCdrs({ requestId: 'own-1', cdrs: [cdr('sto-1', 'own-a'), cdr('sto-2', 'own-b')] });
+    expect(results.map((r) => r.outcome)).toEqual([
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+    ]);
   });
 
   it("SubmitCdrs with another bridge's CDR is refused whole with PERMISSION_DENIED naming it, and stores nothing", async () => {
     const error = await expectStatus(
-      t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'foreign-1', cdrs: [cdr('sto-1', 'foreign-a'), cdr('gbg-1', 'foreign-b')] }),
+      t
+        .client(CdrIngestServiceDefinition, 'bridge')
+        .submitCdrs({ requestId: 'foreign-1', cdrs: [cdr('sto-1', 'foreign-a'), cdr('gbg-1', 'foreign-b')] }),
       Status.PERMISSION_DENIED,
     );
     expect(error.details).toContain('cdrs[1].bridge_id');
     expect(error.details).toContain('may not act for bridge "gbg-1"');
     expect(await storedRecordIds('foreign-')).toEqual([]);
     // The other bridge's own token may.
-    const { results } = await gbgClient(CdrIngestServiceDefinition).submitCdrs({ requestId: 'gbg-1', cdrs: [cdr('gbg-1', 'foreign-b')] });
+    const { results } = await gbgClient(CdrIngestServiceDefinition).submitCdrs({
+      requestId: 'gbg-1',
+      cdrs: [cdr('gbg-1', 'foreign-b')],
+    });
     expect(results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_ACCEPTED);
   });
 
@@ -165,16 +209,21 @@ describe('CDRs from a bridge token', () => {
       yield { batch: { sequence: '2', cdrs: [cdr('sto-2', 'stream-b'), cdr('sto-9', 'stream-c')] } };
     }
     const error = await (async () => {
-      for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(batches())) acks.push(ack.sequence);
+      for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(batches()))
+        acks.push(ack.sequence);
     })().catch((e: unknown) => e);
     expect(acks).toEqual(['1']);
     expect(error).toMatchObject({ code: Status.PERMISSION_DENIED });
-    expect((error as Error).message).toContain('batch.cdrs[1].bridge_id: bridge token "test-bridge" may not act for bridge "sto-9"');
+    expect((error as Error).message).toContain(
+      'batch.cdrs[1].bridge_id: bridge token "test-bridge" may not act for bridge "sto-9"',
+    );
     expect(await storedRecordIds('stream-')).toEqual(['stream-a']);
   });
 
   it('admin is bound to no bridge', async () => {
-    const { results } = await t.client(CdrIngestServiceDefinition, 'admin').submitCdrs({ requestId: 'admin-1', cdrs: [cdr('any-bridge', 'admin-a')] });
+    const { results } = await t
+      .client(CdrIngestServiceDefinition, 'admin')
+      .submitCdrs({ requestId: 'admin-1', cdrs: [cdr('any-bridge', 'admin-a')] });
     expect(results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_ACCEPTED);
   });
 });
@@ -197,10 +246,17 @@ describe('bookings for a bridge token', () => {
     const bridge = t.client(BookingServiceDefinition, 'bridge');
     const listed = await bridge.listUpcomingBookings({ bridgeId: 'sto-2' });
     expect(listed.bookings.map((b) => [b.id, b.participantCode])).toEqual([[own.id, own.participantCode]]);
-    expect((await expectStatus(bridge.listUpcomingBookings({ bridgeId: 'gbg-1' }), Status.PERMISSION_DENIED)).details).toContain('"gbg-1"');
-    expect((await expectStatus(bridge.listUpcomingBookings({}), Status.PERMISSION_DENIED)).details).toContain('bridge_id');
+    expect(
+      (await expectStatus(bridge.listUpcomingBookings({ bridgeId: 'gbg-1' }), Status.PERMISSION_DENIED))
+        .details,
+    ).toContain('"gbg-1"');
+    expect((await expectStatus(bridge.listUpcomingBookings({}), Status.PERMISSION_DENIED)).details).toContain(
+      'bridge_id',
+    );
     // Reservations lists every bridge.
-    const all = await t.client(BookingServiceDefinition, 'reservations').listUpcomingBookings({ pageSize: 500 });
+    const all = await t
+      .client(BookingServiceDefinition, 'reservations')
+      .listUpcomingBookings({ pageSize: 500 });
     expect(all.bookings.map((b) => b.bridgeId)).toEqual(expect.arrayContaining(['sto-1', 'sto-2', 'gbg-1']));
   });
 
@@ -208,14 +264,22 @@ describe('bookings for a bridge token', () => {
     const bridge = t.client(BookingServiceDefinition, 'bridge');
     await expectStatus(watch(bridge, 'gbg-1', 1), Status.PERMISSION_DENIED);
     const moving = await book('sto-2', { title: 'moving' });
-    await t.client(BookingServiceDefinition, 'reservations').updateBooking({ requestId: `move-${moving.id}`, booking: { ...moving, bridgeId: 'gbg-1' } });
+    await t
+      .client(BookingServiceDefinition, 'reservations')
+      .updateBooking({ requestId: `move-${moving.id}`, booking: { ...moving, bridgeId: 'gbg-1' } });
     const events = await watch(bridge, 'sto-2', 2, moving.id);
-    expect(events.map((e) => [e.type, e.booking!.bridgeId, e.booking!.hostCode, e.booking!.participantCode])).toEqual([
+    expect(
+      events.map((e) => [e.type, e.booking!.bridgeId, e.booking!.hostCode, e.booking!.participantCode]),
+    ).toEqual([
       [BookingEventType.BOOKING_EVENT_TYPE_CREATED, 'sto-2', moving.hostCode, moving.participantCode],
       [BookingEventType.BOOKING_EVENT_TYPE_UPDATED, 'gbg-1', '', ''],
     ]);
     const [arrived] = await watch(gbgClient(BookingServiceDefinition), 'gbg-1', 1, moving.id);
-    expect(arrived!.booking).toMatchObject({ bridgeId: 'gbg-1', hostCode: moving.hostCode, participantCode: moving.participantCode });
+    expect(arrived!.booking).toMatchObject({
+      bridgeId: 'gbg-1',
+      hostCode: moving.hostCode,
+      participantCode: moving.participantCode,
+    });
   });
 });
 
@@ -223,22 +287,34 @@ describe('access codes', () => {
   it('reach reservations and admin, and are empty for sales and billing in GetBooking', async () => {
     const booking = await book('sto-1');
     for (const role of ['reservations', 'admin'] as const) {
-      expect((await t.client(BookingServiceDefinition, role).getBooking({ bookingId: booking.id })).booking).toEqual(booking);
+      expect(
+        (await t.client(BookingServiceDefinition, role).getBooking({ bookingId: booking.id })).booking,
+      ).toEqual(booking);
     }
     for (const role of ['sales', 'billing'] as const) {
-      const seen = (await t.client(BookingServiceDefinition, role).getBooking({ bookingId: booking.id })).booking!;
+      const seen = (await t.client(BookingServiceDefinition, role).getBooking({ bookingId: booking.id }))
+        .booking!;
       expect(seen).toEqual({ ...booking, hostCode: '', participantCode: '' });
     }
   });
 
   it('are empty in the reconciliation report for sales, billing and finance, and present for admin', async () => {
     const noShow = await book('sto-1', { customerAccount: 'TEN-1', title: 'no-show' });
-    const period = { startTime: new Date(noShow.scheduledStart!.getTime() - 60_000), endTime: new Date(noShow.scheduledStart!.getTime() + 60_000) };
+    const period = {
+      startTime: new Date(noShow.scheduledStart!.getTime() - 60_000),
+      endTime: new Date(noShow.scheduledStart!.getTime() + 60_000),
+    };
     for (const role of ['sales', 'billing', 'finance'] as const) {
-      const report = await t.client(BookingServiceDefinition, role).getReconciliationReport({ period, customerAccount: 'TEN-1' });
-      expect(report.noShows.map((n) => n.booking)).toEqual([{ ...noShow, hostCode: '', participantCode: '' }]);
+      const report = await t
+        .client(BookingServiceDefinition, role)
+        .getReconciliationReport({ period, customerAccount: 'TEN-1' });
+      expect(report.noShows.map((n) => n.booking)).toEqual([
+        { ...noShow, hostCode: '', participantCode: '' },
+      ]);
     }
-    const report = await t.client(BookingServiceDefinition, 'admin').getReconciliationReport({ period, customerAccount: 'TEN-1' });
+    const report = await t
+      .client(BookingServiceDefinition, 'admin')
+      .getReconciliationReport({ period, customerAccount: 'TEN-1' });
     expect(report.noShows.map((n) => n.booking)).toEqual([noShow]);
   });
 });

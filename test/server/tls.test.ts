@@ -14,11 +14,57 @@ let certDir: string;
 beforeAll(async () => {
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-tls-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: certDir, stdio: 'ignore' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=test-ca', '-keyout', 'ca.key', '-out', 'ca.crt');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=test-ca',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+  );
+  openssl(
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    'server.key',
+    '-out',
+    'server.csr',
+  );
   fs.writeFileSync(path.join(certDir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.crt');
-  t = await startTestService({ env: { BILLING_TLS_CERT: path.join(certDir, 'server.crt'), BILLING_TLS_KEY: path.join(certDir, 'server.key') } });
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'server.crt',
+  );
+  t = await startTestService({
+    env: {
+      BILLING_TLS_CERT: path.join(certDir, 'server.crt'),
+      BILLING_TLS_KEY: path.join(certDir, 'server.key'),
+    },
+  });
 });
 afterAll(async () => {
   await t?.stop();
@@ -27,13 +73,18 @@ afterAll(async () => {
 
 describe('TLS', () => {
   it('serves clients that trust its certificate and refuses plaintext', async () => {
-    const secure = createChannel(`localhost:${t.service.port}`, ChannelCredentials.createSsl(fs.readFileSync(path.join(certDir, 'ca.crt'))));
+    const secure = createChannel(
+      `localhost:${t.service.port}`,
+      ChannelCredentials.createSsl(fs.readFileSync(path.join(certDir, 'ca.crt'))),
+    );
     const health = await createClient(HealthDefinition, secure).check({ service: '' });
     expect(health.status).toBe(1); // SERVING
     secure.close();
 
     const plain = createChannel(`127.0.0.1:${t.service.port}`);
-    await expect(createClient(HealthDefinition, plain).check({ service: '' }, { signal: AbortSignal.timeout(3000) })).rejects.toThrow();
+    await expect(
+      createClient(HealthDefinition, plain).check({ service: '' }, { signal: AbortSignal.timeout(3000) }),
+    ).rejects.toThrow();
     plain.close();
   });
 });

@@ -14,7 +14,12 @@ export async function createCustomers(
       customer: {
         externalId: account,
         name: `Customer ${account} AB`,
-        billingAddress: { lines: ['Sveavägen 1'], postalCode: '111 57', city: 'Stockholm', countryCode: 'SE' },
+        billingAddress: {
+          lines: ['Sveavägen 1'],
+          postalCode: '111 57',
+          city: 'Stockholm',
+          countryCode: 'SE',
+        },
         email: `billing@${account.toLowerCase()}.example`,
         vatNumber: 'SE556000000001',
         countryCode: 'SE',

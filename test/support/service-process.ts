@@ -18,17 +18,29 @@ export interface ServiceProcess {
 
 export async function spawnService(env: Record<string, string>): Promise<ServiceProcess> {
   // The same heap limits as `npm start` (see README, Benchmarks).
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', '--max-old-space-size=384', path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BILLING_LISTEN_ADDR: '127.0.0.1:0', BILLING_METRICS_ADDR: '', BILLING_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-semi-space-size=8', '--max-old-space-size=384', path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        BILLING_LISTEN_ADDR: '127.0.0.1:0',
+        BILLING_METRICS_ADDR: '',
+        BILLING_LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   // Wait on readiness (the "serving" log line) or an early exit, however long a loaded machine takes;
   // the test's own timeout bounds it.
   const port = await new Promise<number>((resolve, reject) => {
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Record<string, unknown>;
         logs.push(entry);

@@ -20,7 +20,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-test-'));
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    return { env: { BILLING_DATA_DIR: dataDir }, dataDir, drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      env: { BILLING_DATA_DIR: dataDir },
+      dataDir,
+      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const name = `billing_test_${crypto.randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `create database ${name}`);

@@ -4,7 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { createChannel, createClientFactory, Metadata, type Channel, type Client, type CompatServiceDefinition } from 'nice-grpc';
+import {
+  createChannel,
+  createClientFactory,
+  Metadata,
+  type Channel,
+  type Client,
+  type CompatServiceDefinition,
+} from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import type { Role } from '../../src/auth/roles';
 import { ROLES } from '../../src/auth/roles';
@@ -32,10 +39,38 @@ export interface TestService {
  * Ids a test uses for "another bridge" are deliberately absent.
  */
 export const TEST_BRIDGE_IDS = [
-  'b', 'b1', 'sample', 'fs-1', 'ast-1', 'test-bridge', 'bridge', 'bridge-1', 'bf-bridge', 'bridge-idem', 'bridge-list', 'bridge-new',
-  'bridge-old', 'bridge-recon', 'bridge-retry', 'bridge-sto-1', 'bridge-upd', 'bridge-watch', 'bt-bridge', 'cli-bridge', 'crash-bridge',
-  'fuzz-bridge', 'lifecycle-bridge', 'ml-bridge', 'pp-bridge', 'race-bridge', 'rating-bridge', 'rerate-bridge', 'resend-bridge',
-  'scenario-bridge', 'slow-db-bridge', 'sto-bridge-1',
+  'b',
+  'b1',
+  'sample',
+  'fs-1',
+  'ast-1',
+  'test-bridge',
+  'bridge',
+  'bridge-1',
+  'bf-bridge',
+  'bridge-idem',
+  'bridge-list',
+  'bridge-new',
+  'bridge-old',
+  'bridge-recon',
+  'bridge-retry',
+  'bridge-sto-1',
+  'bridge-upd',
+  'bridge-watch',
+  'bt-bridge',
+  'cli-bridge',
+  'crash-bridge',
+  'fuzz-bridge',
+  'lifecycle-bridge',
+  'ml-bridge',
+  'pp-bridge',
+  'race-bridge',
+  'rating-bridge',
+  'rerate-bridge',
+  'resend-bridge',
+  'scenario-bridge',
+  'slow-db-bridge',
+  'sto-bridge-1',
 ];
 
 export interface TestServiceOptions {
@@ -47,9 +82,16 @@ export interface TestServiceOptions {
 
 export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const database = await createTestDatabase();
-  const tokens = Object.fromEntries(ROLES.map((role) => [role, `test-${role}-token-0123456789abcdef`])) as Record<Role, string>;
+  const tokens = Object.fromEntries(
+    ROLES.map((role) => [role, `test-${role}-token-0123456789abcdef`]),
+  ) as Record<Role, string>;
   const tokensFile = path.join(database.dataDir, 'tokens.json');
-  const entries = ROLES.map((role) => ({ name: `test-${role}`, role, token: tokens[role], ...(role === 'bridge' ? { bridgeIds: TEST_BRIDGE_IDS } : {}) }));
+  const entries = ROLES.map((role) => ({
+    name: `test-${role}`,
+    role,
+    token: tokens[role],
+    ...(role === 'bridge' ? { bridgeIds: TEST_BRIDGE_IDS } : {}),
+  }));
   fs.writeFileSync(tokensFile, JSON.stringify({ tokens: entries }));
   const config = loadConfig({
     ...database.env,
@@ -60,7 +102,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',
     ...options.env,
   });
-  const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), { clock: options.clock ?? systemClock });
+  const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
+    clock: options.clock ?? systemClock,
+  });
   const address = `127.0.0.1:${service.port}`;
   const channel = createChannel(address);
   return {

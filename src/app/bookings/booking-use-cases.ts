@@ -51,7 +51,12 @@ function checkInput(input: BookingInput | undefined): BookingInput {
 async function customerZone(tx: BookingTransaction, account: string): Promise<string> {
   const customer = await tx.customer(account);
   if (!customer) {
-    throw new ValidationError([{ field: 'booking.customer_account', reason: `unknown customer ${JSON.stringify(account)}; sales must create it first` }]);
+    throw new ValidationError([
+      {
+        field: 'booking.customer_account',
+        reason: `unknown customer ${JSON.stringify(account)}; sales must create it first`,
+      },
+    ]);
   }
   return customer.timeZone;
 }
@@ -60,11 +65,16 @@ async function checkReference(tx: BookingTransaction, reference: string, self?: 
   if (!reference) return;
   const holder = await tx.bookingWithReference(reference);
   if (holder && holder !== self) {
-    throw new ValidationError([{ field: 'booking.external_reference', reason: `already used by booking ${holder}` }]);
+    throw new ValidationError([
+      { field: 'booking.external_reference', reason: `already used by booking ${holder}` },
+    ]);
   }
 }
 
-export async function createBooking(deps: BookingDeps, request: { requestId: string; booking: BookingInput | undefined }): Promise<Booking> {
+export async function createBooking(
+  deps: BookingDeps,
+  request: { requestId: string; booking: BookingInput | undefined },
+): Promise<Booking> {
   const input = checkInput(request.booking);
   const key = requestKey('BookingService.CreateBooking', request.requestId, input);
   return deps.bookings.mutate(key, async (tx) => {
@@ -100,20 +110,31 @@ export async function updateBooking(
   deps: BookingDeps,
   request: { requestId: string; id: string; booking: BookingInput | undefined; expectedVersion: number },
 ): Promise<Booking> {
-  if (!request.id) throw new ValidationError([{ field: 'booking.id', reason: 'required: the booking to update' }]);
+  if (!request.id)
+    throw new ValidationError([{ field: 'booking.id', reason: 'required: the booking to update' }]);
   const input = checkInput(request.booking);
-  const key = requestKey('BookingService.UpdateBooking', request.requestId, { id: request.id, input, expectedVersion: request.expectedVersion });
+  const key = requestKey('BookingService.UpdateBooking', request.requestId, {
+    id: request.id,
+    input,
+    expectedVersion: request.expectedVersion,
+  });
   return deps.bookings.mutate(key, async (tx) => {
     const now = nowOf(deps);
     const current = await tx.lock(request.id);
     if (!current) throw new NotFoundError(`no booking with id ${JSON.stringify(request.id)}`);
-    if (current.status === 'CANCELLED') throw new FailedPreconditionError(`booking ${current.id} is cancelled; a cancelled booking cannot be updated`);
+    if (current.status === 'CANCELLED')
+      throw new FailedPreconditionError(
+        `booking ${current.id} is cancelled; a cancelled booking cannot be updated`,
+      );
     checkExpectedVersion(`booking ${current.id}`, request.expectedVersion, current.version);
     if (input.scheduledStart!.getTime() !== current.scheduledStart.getTime()) {
       const past = startInPast(input.scheduledStart!, now);
       if (past) throw new ValidationError([past]);
     }
-    const zone = input.customerAccount === current.customerAccount && !input.timeZone ? current.timeZone : await customerZone(tx, input.customerAccount);
+    const zone =
+      input.customerAccount === current.customerAccount && !input.timeZone
+        ? current.timeZone
+        : await customerZone(tx, input.customerAccount);
     await checkReference(tx, input.externalReference, current.id);
     const next: Booking = {
       ...current,
@@ -125,7 +146,9 @@ export async function updateBooking(
       participantCode: input.participantCode || current.participantCode,
     };
     if (next.hostCode === next.participantCode) {
-      throw new ValidationError([{ field: 'booking.participant_code', reason: 'must differ from host_code' }]);
+      throw new ValidationError([
+        { field: 'booking.participant_code', reason: 'must differ from host_code' },
+      ]);
     }
     if (sameBookingContent(current, next)) return current;
     const changed: Booking = { ...next, version: current.version + 1, updatedAt: now };
@@ -141,14 +164,21 @@ export async function cancelBooking(
   request: { requestId: string; bookingId: string; reason: string; expectedVersion: number },
 ): Promise<Booking> {
   if (!request.bookingId) throw new ValidationError([{ field: 'booking_id', reason: 'required' }]);
-  if (request.reason.length > 1000) throw new ValidationError([{ field: 'reason', reason: 'at most 1000 characters' }]);
+  if (request.reason.length > 1000)
+    throw new ValidationError([{ field: 'reason', reason: 'at most 1000 characters' }]);
   const key = requestKey('BookingService.CancelBooking', request.requestId, request);
   return deps.bookings.mutate(key, async (tx) => {
     const current = await tx.lock(request.bookingId);
     if (!current) throw new NotFoundError(`no booking with id ${JSON.stringify(request.bookingId)}`);
     if (current.status === 'CANCELLED') return current;
     checkExpectedVersion(`booking ${current.id}`, request.expectedVersion, current.version);
-    const cancelled: Booking = { ...current, status: 'CANCELLED', cancelReason: request.reason, version: current.version + 1, updatedAt: nowOf(deps) };
+    const cancelled: Booking = {
+      ...current,
+      status: 'CANCELLED',
+      cancelReason: request.reason,
+      version: current.version + 1,
+      updatedAt: nowOf(deps),
+    };
     await tx.update(cancelled);
     await tx.publish('CANCELLED', cancelled, [cancelled.bridgeId]);
     return cancelled;
@@ -169,10 +199,18 @@ export function listUpcomingBookings(
   const size = pageSize(request.pageSize);
   const from = request.from ?? nowOf(deps);
   if (request.to && request.to.getTime() <= from.getTime()) {
-    throw new ValidationError([{ field: 'to_time', reason: 'must be after from_time (or now, when from_time is unset)' }]);
+    throw new ValidationError([
+      { field: 'to_time', reason: 'must be after from_time (or now, when from_time is unset)' },
+    ]);
   }
   return deps.bookings.listUpcoming(
-    { bridgeId: request.bridgeId || undefined, customerAccount: request.customerAccount || undefined, from, to: request.to, includeCancelled: request.includeCancelled },
+    {
+      bridgeId: request.bridgeId || undefined,
+      customerAccount: request.customerAccount || undefined,
+      from,
+      to: request.to,
+      includeCancelled: request.includeCancelled,
+    },
     size,
     request.pageToken || undefined,
   );
@@ -190,11 +228,17 @@ export async function* watchBookings(
 ): AsyncGenerator<BookingEvent> {
   if (!request.bridgeId) throw new ValidationError([{ field: 'bridge_id', reason: 'required' }]);
   if (request.afterCursor && !/^\d{1,19}$/.test(request.afterCursor)) {
-    throw new ValidationError([{ field: 'after_cursor', reason: 'not a cursor from this service; pass the cursor of the last event processed, or empty' }]);
+    throw new ValidationError([
+      {
+        field: 'after_cursor',
+        reason: 'not a cursor from this service; pass the cursor of the last event processed, or empty',
+      },
+    ]);
   }
   let cursor = request.afterCursor;
   while (!signal.aborted) {
-    if (draining.aborted) throw new ServiceDrainingError('server is shutting down; reconnect with the last cursor');
+    if (draining.aborted)
+      throw new ServiceDrainingError('server is shutting down; reconnect with the last cursor');
     const events = await deps.bookings.eventsAfter(request.bridgeId, cursor, WATCH_BATCH);
     for (const event of events) {
       if (signal.aborted) return;
@@ -221,8 +265,10 @@ export async function reconciliationReport(
   deps: BookingDeps,
   request: { start?: Date; end?: Date; customerAccount: string; overrunThresholdSeconds: number },
 ): Promise<ReconciliationReport> {
-  if (!request.start || !request.end) throw new ValidationError([{ field: 'period', reason: 'required: both start_time and end_time' }]);
-  if (request.end.getTime() <= request.start.getTime()) throw new ValidationError([{ field: 'period.end_time', reason: 'must be after start_time' }]);
+  if (!request.start || !request.end)
+    throw new ValidationError([{ field: 'period', reason: 'required: both start_time and end_time' }]);
+  if (request.end.getTime() <= request.start.getTime())
+    throw new ValidationError([{ field: 'period.end_time', reason: 'must be after start_time' }]);
   return deps.bookings.reconciliation({
     start: request.start,
     end: request.end,

@@ -63,45 +63,74 @@ const MAX_TEXT = 256;
 
 export function validateBookingInput(b: BookingInput, prefix = 'booking.'): FieldViolation[] {
   const v: FieldViolation[] = [];
-  if (!b.customerAccount) v.push({ field: `${prefix}customer_account`, reason: 'required: the customer external_id billed for the conference' });
-  if (!b.bridgeId) v.push({ field: `${prefix}bridge_id`, reason: 'required: the bridge that hosts the conference' });
+  if (!b.customerAccount)
+    v.push({
+      field: `${prefix}customer_account`,
+      reason: 'required: the customer external_id billed for the conference',
+    });
+  if (!b.bridgeId)
+    v.push({ field: `${prefix}bridge_id`, reason: 'required: the bridge that hosts the conference' });
   else if (b.bridgeId.length > 128) v.push({ field: `${prefix}bridge_id`, reason: 'at most 128 characters' });
-  if (b.externalReference.length > 128) v.push({ field: `${prefix}external_reference`, reason: 'at most 128 characters' });
-  if (b.title.length > MAX_TEXT) v.push({ field: `${prefix}title`, reason: `at most ${MAX_TEXT} characters` });
+  if (b.externalReference.length > 128)
+    v.push({ field: `${prefix}external_reference`, reason: 'at most 128 characters' });
+  if (b.title.length > MAX_TEXT)
+    v.push({ field: `${prefix}title`, reason: `at most ${MAX_TEXT} characters` });
   if (!b.scheduledStart) v.push({ field: `${prefix}scheduled_start`, reason: 'required' });
   if (!Number.isInteger(b.expectedDurationSeconds) || b.expectedDurationSeconds <= 0) {
     v.push({ field: `${prefix}expected_duration_seconds`, reason: 'required: must be greater than 0' });
   } else if (b.expectedDurationSeconds > MAX_DURATION_SECONDS) {
-    v.push({ field: `${prefix}expected_duration_seconds`, reason: `at most ${MAX_DURATION_SECONDS} (7 days)` });
+    v.push({
+      field: `${prefix}expected_duration_seconds`,
+      reason: `at most ${MAX_DURATION_SECONDS} (7 days)`,
+    });
   }
   if (!Number.isInteger(b.expectedParticipants) || b.expectedParticipants < 1) {
     v.push({ field: `${prefix}expected_participants`, reason: 'must be at least 1' });
   }
   if (b.timeZone && !isTimeZone(b.timeZone)) {
-    v.push({ field: `${prefix}time_zone`, reason: `${JSON.stringify(b.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")` });
+    v.push({
+      field: `${prefix}time_zone`,
+      reason: `${JSON.stringify(b.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")`,
+    });
   }
-  if (b.dialOutNumbers.length > MAX_DIAL_OUTS) v.push({ field: `${prefix}dial_out_numbers`, reason: `at most ${MAX_DIAL_OUTS} numbers` });
+  if (b.dialOutNumbers.length > MAX_DIAL_OUTS)
+    v.push({ field: `${prefix}dial_out_numbers`, reason: `at most ${MAX_DIAL_OUTS} numbers` });
   b.dialOutNumbers.forEach((n, i) => {
-    if (!E164.test(n)) v.push({ field: `${prefix}dial_out_numbers[${i}]`, reason: `${JSON.stringify(n)} is not an E.164 number (e.g. "+46812345678")` });
-    else if (b.dialOutNumbers.indexOf(n) !== i) v.push({ field: `${prefix}dial_out_numbers[${i}]`, reason: `${n} is listed twice` });
+    if (!E164.test(n))
+      v.push({
+        field: `${prefix}dial_out_numbers[${i}]`,
+        reason: `${JSON.stringify(n)} is not an E.164 number (e.g. "+46812345678")`,
+      });
+    else if (b.dialOutNumbers.indexOf(n) !== i)
+      v.push({ field: `${prefix}dial_out_numbers[${i}]`, reason: `${n} is listed twice` });
   });
   b.features.forEach((f, i) => {
-    if (!(FEATURES as readonly string[]).includes(f)) v.push({ field: `${prefix}features[${i}]`, reason: `not a feature (${f}); one of ${FEATURES.join(', ')}` });
-    else if (b.features.indexOf(f) !== i) v.push({ field: `${prefix}features[${i}]`, reason: `${f} is listed twice` });
+    if (!(FEATURES as readonly string[]).includes(f))
+      v.push({
+        field: `${prefix}features[${i}]`,
+        reason: `not a feature (${f}); one of ${FEATURES.join(', ')}`,
+      });
+    else if (b.features.indexOf(f) !== i)
+      v.push({ field: `${prefix}features[${i}]`, reason: `${f} is listed twice` });
   });
   for (const [code, field] of [
     [b.hostCode, 'host_code'],
     [b.participantCode, 'participant_code'],
   ] as const) {
-    if (code && !ACCESS_CODE.test(code)) v.push({ field: `${prefix}${field}`, reason: 'an access code is 4 to 12 digits' });
+    if (code && !ACCESS_CODE.test(code))
+      v.push({ field: `${prefix}${field}`, reason: 'an access code is 4 to 12 digits' });
   }
-  if (b.hostCode && b.hostCode === b.participantCode) v.push({ field: `${prefix}participant_code`, reason: 'must differ from host_code' });
+  if (b.hostCode && b.hostCode === b.participantCode)
+    v.push({ field: `${prefix}participant_code`, reason: 'must differ from host_code' });
   return v;
 }
 
 export function startInPast(start: Date, now: Date, prefix = 'booking.'): FieldViolation | undefined {
   return start.getTime() < now.getTime() - PAST_START_GRACE_MS
-    ? { field: `${prefix}scheduled_start`, reason: `${start.toISOString()} is in the past (now ${now.toISOString()})` }
+    ? {
+        field: `${prefix}scheduled_start`,
+        reason: `${start.toISOString()} is in the past (now ${now.toISOString()})`,
+      }
     : undefined;
 }
 
@@ -115,8 +144,18 @@ export function generateAccessCode(digits: number): string {
 /** Fields a change is judged by (an update that changes none of them is not a change). */
 export function sameBookingContent(a: Booking, b: Booking): boolean {
   const pick = (x: Booking) => [
-    x.externalReference, x.customerAccount, x.bridgeId, x.title, x.scheduledStart.toISOString(), x.expectedDurationSeconds,
-    x.timeZone, x.expectedParticipants, x.dialOutNumbers, x.features, x.hostCode, x.participantCode,
+    x.externalReference,
+    x.customerAccount,
+    x.bridgeId,
+    x.title,
+    x.scheduledStart.toISOString(),
+    x.expectedDurationSeconds,
+    x.timeZone,
+    x.expectedParticipants,
+    x.dialOutNumbers,
+    x.features,
+    x.hostCode,
+    x.participantCode,
   ];
   return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
 }

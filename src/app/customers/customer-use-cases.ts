@@ -16,7 +16,10 @@ export async function upsertCustomer(
   const input = contentOf(request.customer);
   const violations = validateCustomer(input);
   if (violations.length) throw new ValidationError(violations);
-  const key = requestKey('CustomerService.UpsertCustomer', request.requestId, { input, expectedVersion: request.expectedVersion });
+  const key = requestKey('CustomerService.UpsertCustomer', request.requestId, {
+    input,
+    expectedVersion: request.expectedVersion,
+  });
   return store.upsertCustomer(input, request.expectedVersion, key);
 }
 
@@ -27,8 +30,15 @@ export async function getCustomer(store: CustomerStore, externalId: string): Pro
   return customer;
 }
 
-export function listCustomers(store: CustomerStore, request: { query: string; pageSize: number; pageToken: string }): Promise<Page<Customer>> {
-  return store.listCustomers(request.query.trim(), pageSize(request.pageSize), request.pageToken || undefined);
+export function listCustomers(
+  store: CustomerStore,
+  request: { query: string; pageSize: number; pageToken: string },
+): Promise<Page<Customer>> {
+  return store.listCustomers(
+    request.query.trim(),
+    pageSize(request.pageSize),
+    request.pageToken || undefined,
+  );
 }
 
 /** `pricePlans`: the plans a contract may name (see price-plans.ts); unchecked when absent. */
@@ -43,12 +53,19 @@ export async function upsertContract(
   const plan = pricePlanViolation(pricePlans, input.pricePlan);
   if (plan) violations.push(plan);
   if (violations.length) throw new ValidationError(violations);
-  const key = requestKey('CustomerService.UpsertContract', request.requestId, { input, expectedVersion: request.expectedVersion });
+  const key = requestKey('CustomerService.UpsertContract', request.requestId, {
+    input,
+    expectedVersion: request.expectedVersion,
+  });
   return store.upsertContract(input, request.expectedVersion, key);
 }
 
-export async function listContracts(store: CustomerStore, request: { customerExternalId: string; pageSize: number; pageToken: string }): Promise<Page<Contract>> {
-  if (!request.customerExternalId) throw new ValidationError([{ field: 'customer_external_id', reason: 'required' }]);
+export async function listContracts(
+  store: CustomerStore,
+  request: { customerExternalId: string; pageSize: number; pageToken: string },
+): Promise<Page<Contract>> {
+  if (!request.customerExternalId)
+    throw new ValidationError([{ field: 'customer_external_id', reason: 'required' }]);
   const size = pageSize(request.pageSize);
   if (!request.pageToken && !(await store.getCustomer(request.customerExternalId))) {
     throw new NotFoundError(`no customer with external_id ${quoteForMessage(request.customerExternalId)}`);

@@ -49,7 +49,8 @@ export function isTimeZone(zone: string): boolean {
 
 export function validateExternalId(id: string, field: string, out: FieldViolation[]): void {
   if (!id.trim()) out.push({ field, reason: 'required' });
-  else if (id.length > MAX_EXTERNAL_ID_LENGTH) out.push({ field, reason: `at most ${MAX_EXTERNAL_ID_LENGTH} characters` });
+  else if (id.length > MAX_EXTERNAL_ID_LENGTH)
+    out.push({ field, reason: `at most ${MAX_EXTERNAL_ID_LENGTH} characters` });
   else if (id !== id.trim()) out.push({ field, reason: 'must not begin or end with white space' });
 }
 
@@ -57,23 +58,37 @@ export function validateExternalId(id: string, field: string, out: FieldViolatio
 export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldViolation[] {
   const v: FieldViolation[] = [];
   validateExternalId(c.externalId, `${prefix}external_id`, v);
-  if (!c.name.trim()) v.push({ field: `${prefix}name`, reason: 'required: the legal name printed on invoices' });
+  if (!c.name.trim())
+    v.push({ field: `${prefix}name`, reason: 'required: the legal name printed on invoices' });
   if (!isCurrencyCode(c.currencyCode)) {
-    v.push({ field: `${prefix}currency_code`, reason: `${quoteForMessage(c.currencyCode)} is not an ISO 4217 currency code (three upper-case letters, e.g. "SEK")` });
+    v.push({
+      field: `${prefix}currency_code`,
+      reason: `${quoteForMessage(c.currencyCode)} is not an ISO 4217 currency code (three upper-case letters, e.g. "SEK")`,
+    });
   }
   if (!isTimeZone(c.timeZone)) {
-    v.push({ field: `${prefix}time_zone`, reason: `${quoteForMessage(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")` });
+    v.push({
+      field: `${prefix}time_zone`,
+      reason: `${quoteForMessage(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")`,
+    });
   }
   if (c.countryCode && !isCountryCode(c.countryCode)) {
-    v.push({ field: `${prefix}country_code`, reason: `${quoteForMessage(c.countryCode)} is not an ISO 3166-1 alpha-2 country code (e.g. "SE")` });
+    v.push({
+      field: `${prefix}country_code`,
+      reason: `${quoteForMessage(c.countryCode)} is not an ISO 3166-1 alpha-2 country code (e.g. "SE")`,
+    });
   }
   if (c.billingAddress.countryCode && !isCountryCode(c.billingAddress.countryCode)) {
-    v.push({ field: `${prefix}billing_address.country_code`, reason: `${quoteForMessage(c.billingAddress.countryCode)} is not an ISO 3166-1 alpha-2 country code` });
+    v.push({
+      field: `${prefix}billing_address.country_code`,
+      reason: `${quoteForMessage(c.billingAddress.countryCode)} is not an ISO 3166-1 alpha-2 country code`,
+    });
   }
   if (!Number.isInteger(c.paymentTermsDays) || c.paymentTermsDays < 0 || c.paymentTermsDays > 365) {
     v.push({ field: `${prefix}payment_terms_days`, reason: 'must be a whole number of days from 0 to 365' });
   }
-  if (c.email && !EMAIL.test(c.email)) v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
+  if (c.email && !EMAIL.test(c.email))
+    v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
   return v;
 }
 
@@ -86,7 +101,12 @@ export function contentOf(c: CustomerInput): CustomerInput {
   return {
     externalId: c.externalId,
     name: c.name,
-    billingAddress: { lines: [...c.billingAddress.lines], postalCode: c.billingAddress.postalCode, city: c.billingAddress.city, countryCode: c.billingAddress.countryCode },
+    billingAddress: {
+      lines: [...c.billingAddress.lines],
+      postalCode: c.billingAddress.postalCode,
+      city: c.billingAddress.city,
+      countryCode: c.billingAddress.countryCode,
+    },
     email: c.email,
     vatNumber: c.vatNumber,
     countryCode: c.countryCode,

@@ -20,13 +20,21 @@ export interface CustomerStore {
    * key; a retry of the same request returns the first result. Throws StaleVersionError when
    * `expectedVersion` is set and differs.
    */
-  upsertCustomer(input: CustomerInput, expectedVersion: number, key: RequestKey): Promise<UpsertResult<Customer>>;
+  upsertCustomer(
+    input: CustomerInput,
+    expectedVersion: number,
+    key: RequestKey,
+  ): Promise<UpsertResult<Customer>>;
   getCustomer(externalId: string): Promise<Customer | undefined>;
   /** The customer as it was at an instant (the version valid then), for documents issued then. */
   customerAsOf(externalId: string, at: Date): Promise<Customer | undefined>;
   listCustomers(query: string, size: number, pageToken?: string): Promise<Page<Customer>>;
   /** FailedPreconditionError when the customer does not exist. */
-  upsertContract(input: ContractInput, expectedVersion: number, key: RequestKey): Promise<UpsertResult<Contract>>;
+  upsertContract(
+    input: ContractInput,
+    expectedVersion: number,
+    key: RequestKey,
+  ): Promise<UpsertResult<Contract>>;
   /** Latest valid_from first. */
   listContracts(customerExternalId: string, size: number, pageToken?: string): Promise<Page<Contract>>;
 }

@@ -23,7 +23,9 @@ export interface PricePlanCatalog {
  * whose plan has no entry of its own (or who have none), and a misspelt plan would silently fall
  * into it. So "*" is never listed, and a contract naming an unknown plan is refused even then.
  */
-export function livePricePlans(rating: { readonly current: { book: RuleBook } | undefined }): PricePlanCatalog {
+export function livePricePlans(rating: {
+  readonly current: { book: RuleBook } | undefined;
+}): PricePlanCatalog {
   return {
     names() {
       const book = rating.current?.book;
@@ -56,10 +58,17 @@ function pricePlanValues(c: ConditionJson, out: Set<string>): void {
  * The violation of a contract's price plan (empty: none, always fine), or undefined. Without a
  * catalog (not wired) every plan passes; without a live rule book a plan cannot be checked at all.
  */
-export function pricePlanViolation(catalog: PricePlanCatalog | undefined, plan: string | undefined, field = 'contract.price_plan'): FieldViolation | undefined {
+export function pricePlanViolation(
+  catalog: PricePlanCatalog | undefined,
+  plan: string | undefined,
+  field = 'contract.price_plan',
+): FieldViolation | undefined {
   if (!plan || !catalog) return undefined;
   const known = catalog.names();
-  if (!known) throw new FailedPreconditionError(`no valid rule set is loaded, so price plan ${quoteForMessage(plan)} cannot be checked; try again when the rules are fixed`);
+  if (!known)
+    throw new FailedPreconditionError(
+      `no valid rule set is loaded, so price plan ${quoteForMessage(plan)} cannot be checked; try again when the rules are fixed`,
+    );
   if (known.includes(plan)) return undefined;
   return {
     field,

@@ -37,7 +37,9 @@ export interface CdrResult {
  * unrated. The fired rules and the explanation stay with the stored charge, so a result is small
  * enough to keep as the stored reply of an idempotent request.
  */
-export type RatingSummary = { rated: true; charge: Pick<PricedCharge, 'amount' | 'currency' | 'ruleSetHash'> } | { rated: false; reason: string };
+export type RatingSummary =
+  | { rated: true; charge: Pick<PricedCharge, 'amount' | 'currency' | 'ruleSetHash'> }
+  | { rated: false; reason: string };
 
 export interface IngestDeps {
   store: CdrStore;
@@ -66,7 +68,11 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
  * the same key with other CDRs is refused with FAILED_PRECONDITION. `replayed`: this call stored
  * nothing and answered the first call's results.
  */
-export async function ingestCdrsOnce(key: RequestKey, drafts: CdrDraft[], deps: KeyedIngestDeps): Promise<{ results: CdrResult[]; replayed: boolean }> {
+export async function ingestCdrsOnce(
+  key: RequestKey,
+  drafts: CdrDraft[],
+  deps: KeyedIngestDeps,
+): Promise<{ results: CdrResult[]; replayed: boolean }> {
   const batch = await prepareBatch(drafts, deps);
   let replayed = true;
   const results = await deps.store.insertBatchOnce(key, batch.toStore, (stored) => {
@@ -77,7 +83,10 @@ export async function ingestCdrsOnce(key: RequestKey, drafts: CdrDraft[], deps: 
 }
 
 /** Validates and prices a batch; `complete` turns the store's outcomes into one result per draft. */
-async function prepareBatch(drafts: CdrDraft[], deps: IngestDeps): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
+async function prepareBatch(
+  drafts: CdrDraft[],
+  deps: IngestDeps,
+): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
   const now = deps.now();
   const results: CdrResult[] = new Array(drafts.length);
   const toStore: CdrToStore[] = [];
@@ -110,7 +119,10 @@ async function prepareBatch(drafts: CdrDraft[], deps: IngestDeps): Promise<{ toS
   });
 
   // Price with what is known of each customer and booking (one lookup each for the whole batch).
-  const facts = await loadBatchFacts(toStore.map((r) => r.cdr), deps);
+  const facts = await loadBatchFacts(
+    toStore.map((r) => r.cdr),
+    deps,
+  );
   for (const row of toStore) row.rating = rate(row.cdr, deps, facts);
 
   const complete = (stored: StoreOutcome[]): CdrResult[] => {
@@ -118,8 +130,10 @@ async function prepareBatch(drafts: CdrDraft[], deps: IngestDeps): Promise<{ toS
       const row = toStore[j]!;
       const i = storeIndex[j]!;
       const ids = { bridgeId: row.cdr.bridgeId, recordId: row.cdr.recordId };
-      if (outcome.inserted) results[i] = { ...ids, outcome: 'accepted', violations: [], rating: summarize(row.rating) };
-      else if (outcome.storedFingerprint === row.fingerprint) results[i] = { ...ids, outcome: 'duplicate', violations: [] };
+      if (outcome.inserted)
+        results[i] = { ...ids, outcome: 'accepted', violations: [], rating: summarize(row.rating) };
+      else if (outcome.storedFingerprint === row.fingerprint)
+        results[i] = { ...ids, outcome: 'duplicate', violations: [] };
       else {
         // Same identity, different content: report it, keep what is stored.
         results[i] = { ...ids, outcome: 'conflict', violations: cdrConflictFields(outcome.stored, row.cdr) };
@@ -142,7 +156,10 @@ export interface BatchFacts {
   bookedFeatures?: Map<string, Feature[]>;
 }
 
-export async function loadBatchFacts(cdrs: Cdr[], deps: Pick<IngestDeps, 'customers' | 'bookings'>): Promise<BatchFacts> {
+export async function loadBatchFacts(
+  cdrs: Cdr[],
+  deps: Pick<IngestDeps, 'customers' | 'bookings'>,
+): Promise<BatchFacts> {
   const bookingIds = [...new Set(cdrs.flatMap((c) => (c.bookingId ? [c.bookingId] : [])))];
   const [customers, bookedFeatures] = await Promise.all([
     deps.customers?.pricingFacts([...new Set(cdrs.map((c) => c.customerAccount))]),
@@ -157,9 +174,12 @@ export async function loadBatchFacts(cdrs: Cdr[], deps: Pick<IngestDeps, 'custom
  */
 export function rate(cdr: Cdr, deps: Pick<IngestDeps, 'rater'>, facts: BatchFacts): RatingDecision {
   const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
-  const priced = booked?.some((f) => !cdr.features.includes(f)) ? { ...cdr, features: [...new Set([...cdr.features, ...booked])].sort() } : cdr;
+  const priced = booked?.some((f) => !cdr.features.includes(f))
+    ? { ...cdr, features: [...new Set([...cdr.features, ...booked])].sort() }
+    : cdr;
   if (!facts.customers) return deps.rater.rate(priced);
   const customer = facts.customers.get(cdr.customerAccount);
-  if (!customer) return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
+  if (!customer)
+    return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
   return deps.rater.rate(priced, customer);
 }

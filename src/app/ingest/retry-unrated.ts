@@ -27,7 +27,11 @@ export interface UnratedCdrRow {
 }
 
 export interface UnratedQueue {
-  list(filter: UnratedFilter, size: number, pageToken?: string): Promise<{ rows: UnratedCdrRow[]; nextPageToken: string; total: number }>;
+  list(
+    filter: UnratedFilter,
+    size: number,
+    pageToken?: string,
+  ): Promise<{ rows: UnratedCdrRow[]; nextPageToken: string; total: number }>;
   /** Up to `limit` unrated CDRs matching the filter. */
   take(filter: UnratedFilter, limit: number): Promise<UnratedCdrRow[]>;
   /** Stores the new decisions; returns the ids that this call turned from unrated to rated. */
@@ -42,15 +46,24 @@ export interface RetryReport {
   stillUnrated: { cdr: Cdr; reason: string }[];
 }
 
-export async function retryUnrated(filter: UnratedFilter, deps: Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue }): Promise<RetryReport> {
-  if (filter.keys && filter.keys.length > 1000) throw new ValidationError([{ field: 'cdr_keys', reason: 'at most 1000 keys a request' }]);
+export async function retryUnrated(
+  filter: UnratedFilter,
+  deps: Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue },
+): Promise<RetryReport> {
+  if (filter.keys && filter.keys.length > 1000)
+    throw new ValidationError([{ field: 'cdr_keys', reason: 'at most 1000 keys a request' }]);
   const rows = await deps.queue.take(filter, MAX_RETRY);
-  const facts = await loadBatchFacts(rows.map((r) => r.cdr), deps);
+  const facts = await loadBatchFacts(
+    rows.map((r) => r.cdr),
+    deps,
+  );
   const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: rate(r.cdr, deps, facts) }));
   const nowRated = await deps.queue.record(decisions);
   return {
     retried: rows.length,
     rated: nowRated.size,
-    stillUnrated: decisions.filter((d) => !d.decision.rated).map((d) => ({ cdr: d.cdr, reason: (d.decision as { reason: string }).reason })),
+    stillUnrated: decisions
+      .filter((d) => !d.decision.rated)
+      .map((d) => ({ cdr: d.cdr, reason: (d.decision as { reason: string }).reason })),
   };
 }

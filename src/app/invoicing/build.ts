@@ -43,7 +43,9 @@ export function buyerParty(customer: BillingCustomer): BuyerParty {
   return party;
 }
 
-const EU = new Set('AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '));
+const EU = new Set(
+  'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '),
+);
 
 /**
  * VAT treatment (services, B2B place-of-supply rules, simplified): a buyer in the seller's country, or
@@ -51,10 +53,15 @@ const EU = new Set('AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT 
  * another member state (with a VAT number) gets reverse charge (AE, 0 %); a buyer outside the EU is
  * outside the scope of EU VAT (O, 0 %). A buyer without a country pays the seller's rate.
  */
-export function vatTreatment(seller: SellerParty, buyer: BuyerParty, sellerRate: string): { rate: string; category?: VatCategory } {
+export function vatTreatment(
+  seller: SellerParty,
+  buyer: BuyerParty,
+  sellerRate: string,
+): { rate: string; category?: VatCategory } {
   const country = buyer.countryCode;
   if (!country || country === seller.countryCode) return { rate: sellerRate };
-  if (EU.has(seller.countryCode) && EU.has(country)) return buyer.vatNumber ? { rate: '0', category: 'AE' } : { rate: sellerRate };
+  if (EU.has(seller.countryCode) && EU.has(country))
+    return buyer.vatNumber ? { rate: '0', category: 'AE' } : { rate: sellerRate };
   if (EU.has(seller.countryCode)) return { rate: '0', category: 'O' };
   return { rate: sellerRate };
 }
@@ -75,7 +82,8 @@ export function periodPricingOf(
   fromRules: ReturnType<PeriodPricingSource>,
 ): { rules: PeriodPricingRules; source?: string } | undefined {
   const rules: PeriodPricingRules = { ...fromRules?.rules };
-  if (contract?.includedMinutes && !new Decimal(contract.includedMinutes).isZero()) rules.includedMinutes = { minutes: contract.includedMinutes };
+  if (contract?.includedMinutes && !new Decimal(contract.includedMinutes).isZero())
+    rules.includedMinutes = { minutes: contract.includedMinutes };
   // A contract's minimum commitment, when set, replaces the plan's; set to 0 it waives it.
   if (contract?.minimumCommitment !== undefined) {
     if (new Decimal(contract.minimumCommitment).isZero()) delete rules.minimumCommitment;
@@ -83,7 +91,10 @@ export function periodPricingOf(
   }
   if (!Object.keys(rules).length) return undefined;
   return fromRules
-    ? { rules, source: `Period pricing: plan ${fromRules.plan} of rule set ${fromRules.ruleSetName} ${fromRules.ruleSetVersion}` }
+    ? {
+        rules,
+        source: `Period pricing: plan ${fromRules.plan} of rule set ${fromRules.ruleSetName} ${fromRules.ruleSetVersion}`,
+      }
     : { rules };
 }
 
@@ -104,11 +115,20 @@ export interface BuildSettings {
 }
 
 /** The invoice draft of one customer's period from its claimed charges (pure). */
-export function buildPeriodInvoice(target: CloseTarget, charges: ChargeGroup[], settings: BuildSettings): BuildDecision {
+export function buildPeriodInvoice(
+  target: CloseTarget,
+  charges: ChargeGroup[],
+  settings: BuildSettings,
+): BuildDecision {
   const { customer, period } = target;
-  const foreign = [...new Set(charges.filter((c) => c.currency !== customer.currency).map((c) => c.currency))];
+  const foreign = [
+    ...new Set(charges.filter((c) => c.currency !== customer.currency).map((c) => c.currency)),
+  ];
   if (foreign.length) {
-    return { kind: 'skip', reason: `charges in ${foreign.join(', ')} but the customer's currency is ${customer.currency}` };
+    return {
+      kind: 'skip',
+      reason: `charges in ${foreign.join(', ')} but the customer's currency is ${customer.currency}`,
+    };
   }
   const options = periodOptionsAt(customer, period.start);
   const summaries: ChargeSummary[] = charges.map((c) => {

@@ -9,14 +9,28 @@ import type { InvoicingConfig } from '../../config/invoicing-config';
 import { renderInvoicePdf } from '../../documents/invoice-pdf';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
 import { buildCreditNote, issueDraft } from '../../domain/invoicing/draft';
-import type { BuyerParty, InvoiceLineInput, IssuedInvoiceDocument, SellerParty } from '../../domain/invoicing/types';
+import type {
+  BuyerParty,
+  InvoiceLineInput,
+  IssuedInvoiceDocument,
+  SellerParty,
+} from '../../domain/invoicing/types';
 import { Decimal, formatAmount, isDecimalText, ZERO } from '../../domain/money';
 import { nextPeriod, periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
 import { quoteForMessage } from '../quote-value';
 import { decodePageToken, encodePageToken } from '../paging';
 import { buildPeriodInvoice, minutesOf, periodOptionsAt, type PeriodPricingSource } from './build';
-import type { BillingCustomer, BuildDecision, ChargeGroup, CloseOutcome, CloseTarget, InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
+import type {
+  BillingCustomer,
+  BuildDecision,
+  ChargeGroup,
+  CloseOutcome,
+  CloseTarget,
+  InvoiceFilter,
+  InvoiceStore,
+  StoredInvoice,
+} from './ports';
 
 export interface InvoicingDeps {
   store: InvoiceStore;
@@ -68,7 +82,14 @@ export interface RunningCharges {
   period: BillingPeriod;
   asOf: Date;
   totals: { currency: string; amount: string }[];
-  breakdown: { accessType: string; zone: string; minutes: string; calls: number; currency: string; amount: string }[];
+  breakdown: {
+    accessType: string;
+    zone: string;
+    minutes: string;
+    calls: number;
+    currency: string;
+    amount: string;
+  }[];
   unratedCount: number;
 }
 
@@ -99,9 +120,15 @@ export class Invoicing {
   /** Closes one period for one customer or for all; idempotent (a closed period answers its invoice). */
   async closePeriod(request: CloseRequest): Promise<CloseResult> {
     const reference = request.periodContaining ?? request.periodStart;
-    if (!reference) throw new ValidationError([{ field: 'period', reason: 'one of period_containing or period_start is required' }]);
-    const customers = await this.store.customers(request.customerAccount ? [request.customerAccount] : undefined);
-    if (request.customerAccount && !customers.length) throw new NotFoundError(`no customer ${JSON.stringify(request.customerAccount)}`);
+    if (!reference)
+      throw new ValidationError([
+        { field: 'period', reason: 'one of period_containing or period_start is required' },
+      ]);
+    const customers = await this.store.customers(
+      request.customerAccount ? [request.customerAccount] : undefined,
+    );
+    if (request.customerAccount && !customers.length)
+      throw new NotFoundError(`no customer ${JSON.stringify(request.customerAccount)}`);
     const now = this.now();
     const skipped: CloseResult['skipped'] = [];
     const targets: CloseTarget[] = [];
@@ -110,7 +137,10 @@ export class Invoicing {
       try {
         period = periodContaining(reference, periodOptionsAt(customer, reference));
       } catch (error) {
-        skipped.push({ customerAccount: customer.account, reason: `cannot lay out its periods: ${(error as Error).message}` });
+        skipped.push({
+          customerAccount: customer.account,
+          reason: `cannot lay out its periods: ${(error as Error).message}`,
+        });
         continue;
       }
       if (request.periodStart && period.start.getTime() !== request.periodStart.getTime()) {
@@ -121,21 +151,27 @@ export class Invoicing {
         continue;
       }
       if (period.end.getTime() > now.getTime()) {
-        skipped.push({ customerAccount: customer.account, reason: `period ${period.key} ends ${period.end.toISOString()}, in the future` });
+        skipped.push({
+          customerAccount: customer.account,
+          reason: `period ${period.key} ends ${period.end.toISOString()}, in the future`,
+        });
         continue;
       }
       targets.push({ customer, period });
     }
     const issueDate = request.issue ? this.today() : undefined;
     const outcomes = await this.closeInChunks(targets, issueDate);
-    for (const o of outcomes) if (o.result === 'skipped') skipped.push({ customerAccount: o.account, reason: o.reason });
+    for (const o of outcomes)
+      if (o.result === 'skipped') skipped.push({ customerAccount: o.account, reason: o.reason });
     const ids = outcomes.flatMap((o) => (o.result !== 'skipped' && o.invoiceId ? [o.invoiceId] : []));
     let invoices = await this.store.getInvoices(ids);
     if (request.issue) {
       // Drafts from an earlier close without `issue`: issue them now, so a retry converges.
       const drafts = invoices.filter((i) => i.status === 'DRAFT').map((i) => i.id);
       if (drafts.length) {
-        await this.store.transaction((tx) => tx.issue(drafts, { series: this.deps.config.invoiceSeries, issueDate: issueDate! }));
+        await this.store.transaction((tx) =>
+          tx.issue(drafts, { series: this.deps.config.invoiceSeries, issueDate: issueDate! }),
+        );
         invoices = await this.store.getInvoices(ids);
       }
     }
@@ -163,7 +199,11 @@ export class Invoicing {
           period = nextPeriod(period);
         }
       } catch (error) {
-        report.skipped.push({ customerAccount: customer.account, periodKey: '', reason: (error as Error).message });
+        report.skipped.push({
+          customerAccount: customer.account,
+          periodKey: '',
+          reason: (error as Error).message,
+        });
       }
     }
     const issueDate = this.deps.config.closeIssues ? this.today() : undefined;
@@ -172,13 +212,18 @@ export class Invoicing {
         if (o.result === 'closed') {
           report.periodsClosed++;
           if (o.invoiceId) report.invoicesCreated++;
-        } else if (o.result === 'skipped') report.skipped.push({ customerAccount: o.account, periodKey: o.periodKey, reason: o.reason });
+        } else if (o.result === 'skipped')
+          report.skipped.push({ customerAccount: o.account, periodKey: o.periodKey, reason: o.reason });
       }
     }
     return report;
   }
 
-  private async closeInChunks(targets: CloseTarget[], issueDate: string | undefined, signal?: AbortSignal): Promise<CloseOutcome[]> {
+  private async closeInChunks(
+    targets: CloseTarget[],
+    issueDate: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<CloseOutcome[]> {
     const chunks: CloseTarget[][] = [];
     for (let i = 0; i < targets.length; i += CLOSE_CHUNK) chunks.push(targets.slice(i, i + CLOSE_CHUNK));
     const results: CloseOutcome[][] = new Array(chunks.length);
@@ -188,13 +233,19 @@ export class Invoicing {
       for (let i = next++; i < chunks.length; i = next++) {
         // Stopping between chunks: each chunk commits or rolls back whole; the rest closes on the next run.
         if (signal?.aborted) return;
-        results[i] = await this.store.closeTargets(chunks[i]!, (t, charges) => this.buildInvoice(t, charges), {
-          series: this.deps.config.invoiceSeries,
-          ...(issueDate ? { issueDate } : {}),
-        });
+        results[i] = await this.store.closeTargets(
+          chunks[i]!,
+          (t, charges) => this.buildInvoice(t, charges),
+          {
+            series: this.deps.config.invoiceSeries,
+            ...(issueDate ? { issueDate } : {}),
+          },
+        );
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.store.closeParallelism, chunks.length)) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(this.store.closeParallelism, chunks.length)) }, worker),
+    );
     return results.flatMap((r) => r ?? []);
   }
 
@@ -219,14 +270,17 @@ export class Invoicing {
   /** Issues a draft: the next number of its series and year; retried with the same key, the same answer. */
   async issue(key: RequestKey, invoiceId: string, issueDate?: string): Promise<StoredInvoice> {
     checkId(invoiceId, 'invoice_id');
-    if (issueDate && !validDate(issueDate)) throw new ValidationError([{ field: 'issue_date', reason: 'must be YYYY-MM-DD' }]);
+    if (issueDate && !validDate(issueDate))
+      throw new ValidationError([{ field: 'issue_date', reason: 'must be YYYY-MM-DD' }]);
     const date = issueDate || this.today();
     const id = await this.store.transaction((tx) =>
       tx.once(key, async () => {
         const invoice = await tx.lockInvoice(invoiceId);
         if (!invoice) throw new NotFoundError(`no invoice with id ${invoiceId}`);
-        if (invoice.status === 'ISSUED') throw new FailedPreconditionError(`invoice ${invoiceId} is already issued as ${invoice.number}`);
-        const series = invoice.kind === 'INVOICE' ? this.deps.config.invoiceSeries : this.deps.config.creditNoteSeries;
+        if (invoice.status === 'ISSUED')
+          throw new FailedPreconditionError(`invoice ${invoiceId} is already issued as ${invoice.number}`);
+        const series =
+          invoice.kind === 'INVOICE' ? this.deps.config.invoiceSeries : this.deps.config.creditNoteSeries;
         await tx.issue([invoice.id], { series, issueDate: date });
         return invoice.id;
       }),
@@ -239,11 +293,20 @@ export class Invoicing {
    * part of a line's quantity, priced pro rata). Credit notes have their own series (CN-YYYY-NNNNNN).
    */
   async createCreditNote(request: CreditRequest): Promise<StoredInvoice> {
-    if (!request.reason.trim()) throw new ValidationError([{ field: 'reason', reason: 'required: printed on the credit note' }]);
+    if (!request.reason.trim())
+      throw new ValidationError([{ field: 'reason', reason: 'required: printed on the credit note' }]);
     request.lines.forEach((l, i) => {
-      if (!Number.isInteger(l.lineNumber) || l.lineNumber < 1) throw new ValidationError([{ field: `lines[${i}].line_number`, reason: 'must be a line number from 1' }]);
+      if (!Number.isInteger(l.lineNumber) || l.lineNumber < 1)
+        throw new ValidationError([
+          { field: `lines[${i}].line_number`, reason: 'must be a line number from 1' },
+        ]);
       if (l.quantity && (!isDecimalText(l.quantity) || !new Decimal(l.quantity).greaterThan(0))) {
-        throw new ValidationError([{ field: `lines[${i}].quantity`, reason: 'must be a positive decimal, or empty for the whole line' }]);
+        throw new ValidationError([
+          {
+            field: `lines[${i}].quantity`,
+            reason: 'must be a positive decimal, or empty for the whole line',
+          },
+        ]);
       }
     });
     if (new Set(request.lines.map((l) => l.lineNumber)).size !== request.lines.length) {
@@ -255,8 +318,12 @@ export class Invoicing {
       tx.once(request.key, async () => {
         const invoice = await tx.lockInvoice(invoiceId);
         if (!invoice) throw new NotFoundError(`no invoice with id ${invoiceId}`);
-        if (invoice.kind !== 'INVOICE') throw new FailedPreconditionError('only an invoice can be credited, not a credit note');
-        if (invoice.status !== 'ISSUED') throw new FailedPreconditionError(`invoice ${invoiceId} is a draft; only issued invoices are credited (a draft can be rebuilt)`);
+        if (invoice.kind !== 'INVOICE')
+          throw new FailedPreconditionError('only an invoice can be credited, not a credit note');
+        if (invoice.status !== 'ISSUED')
+          throw new FailedPreconditionError(
+            `invoice ${invoiceId} is a draft; only issued invoices are credited (a draft can be rebuilt)`,
+          );
         const credited = await tx.creditedSoFar(invoice.id);
         const lines = invoice.document.lines;
         const chosen: { input: InvoiceLineInput; lineNo: number }[] = [];
@@ -274,29 +341,50 @@ export class Invoicing {
           for (const line of lines) {
             const r = remaining(line.lineNo);
             if (r.net.isZero()) continue;
-            chosen.push({ input: { ...line, quantity: r.quantity.toFixed(), netAmount: formatAmount(r.net, 2) }, lineNo: line.lineNo });
+            chosen.push({
+              input: { ...line, quantity: r.quantity.toFixed(), netAmount: formatAmount(r.net, 2) },
+              lineNo: line.lineNo,
+            });
           }
-          if (!chosen.length) throw new FailedPreconditionError(`invoice ${invoice.number} is already fully credited`);
+          if (!chosen.length)
+            throw new FailedPreconditionError(`invoice ${invoice.number} is already fully credited`);
         } else {
           for (const [i, want] of request.lines.entries()) {
             if (!lines.some((l) => l.lineNo === want.lineNumber)) {
-              throw new ValidationError([{ field: `lines[${i}].line_number`, reason: `invoice ${invoice.number} has no line ${want.lineNumber}` }]);
+              throw new ValidationError([
+                {
+                  field: `lines[${i}].line_number`,
+                  reason: `invoice ${invoice.number} has no line ${want.lineNumber}`,
+                },
+              ]);
             }
             const r = remaining(want.lineNumber);
             const lineQty = new Decimal(r.line.quantity).abs();
             const left = r.quantity.abs();
             const q = want.quantity ? new Decimal(want.quantity) : left;
             if (r.net.isZero() || q.greaterThan(left)) {
-              throw new FailedPreconditionError(`line ${want.lineNumber}: crediting ${q.toFixed()} but only ${left.toFixed()} remains uncredited`);
+              throw new FailedPreconditionError(
+                `line ${want.lineNumber}: crediting ${q.toFixed()} but only ${left.toFixed()} remains uncredited`,
+              );
             }
             const sign = new Decimal(r.line.quantity).isNegative() ? -1 : 1;
-            const net = q.equals(left) || lineQty.isZero() ? r.net : new Decimal(r.line.netAmount).times(q).dividedBy(lineQty).toDecimalPlaces(2);
-            chosen.push({ input: { ...r.line, quantity: q.times(sign).toFixed(), netAmount: formatAmount(net, 2) }, lineNo: want.lineNumber });
+            const net =
+              q.equals(left) || lineQty.isZero()
+                ? r.net
+                : new Decimal(r.line.netAmount).times(q).dividedBy(lineQty).toDecimalPlaces(2);
+            chosen.push({
+              input: { ...r.line, quantity: q.times(sign).toFixed(), netAmount: formatAmount(net, 2) },
+              lineNo: want.lineNumber,
+            });
           }
         }
         let draft;
         try {
-          draft = buildCreditNote(invoice.document as IssuedInvoiceDocument, { reason: request.reason, lines: chosen.map((c) => c.input), issueDate });
+          draft = buildCreditNote(invoice.document as IssuedInvoiceDocument, {
+            reason: request.reason,
+            lines: chosen.map((c) => c.input),
+            issueDate,
+          });
         } catch (error) {
           if (error instanceof RangeError) throw new FailedPreconditionError(error.message);
           throw error;
@@ -321,12 +409,21 @@ export class Invoicing {
     return this.mustGet(await this.resolveId(key.id, key.number));
   }
 
-  async list(filter: InvoiceFilter, pageSize: number, pageToken?: string): Promise<{ invoices: StoredInvoice[]; nextPageToken: string }> {
+  async list(
+    filter: InvoiceFilter,
+    pageSize: number,
+    pageToken?: string,
+  ): Promise<{ invoices: StoredInvoice[]; nextPageToken: string }> {
     const token = decodePageToken(pageToken);
     let after: [string, string] | undefined;
     if (token) {
       const [at, id] = token;
-      if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^\d+$/.test(id)) {
+      if (
+        typeof at !== 'string' ||
+        Number.isNaN(Date.parse(at)) ||
+        typeof id !== 'string' ||
+        !/^\d+$/.test(id)
+      ) {
         throw new ValidationError([{ field: 'page_token', reason: 'not a page token from this service' }]);
       }
       after = [at, id];
@@ -349,7 +446,12 @@ export class Invoicing {
     // A period starts at a local midnight; the later of the two bounds keeps a stray layout safe.
     const dayStart = new Date(Math.max(day.startOf('day').toMillis(), period.start.getTime()));
     const [rows, unrated] = await Promise.all([
-      this.store.runningTotals(customerAccount, { fromLocalDate: period.startDate, untilLocalDate: day.toISODate()!, untilDayStart: dayStart, until: at }),
+      this.store.runningTotals(customerAccount, {
+        fromLocalDate: period.startDate,
+        untilLocalDate: day.toISODate()!,
+        untilDayStart: dayStart,
+        until: at,
+      }),
       this.store.unratedCount(customerAccount, period.start, at),
     ]);
     const totals = new Map<string, Decimal>();
@@ -378,14 +480,24 @@ export class Invoicing {
       invoice.document.status === 'issued' ? invoice.document : issueDraft(invoice.document, 'DRAFT');
     const content = await renderInvoicePdf(doc);
     const kind = invoice.kind === 'INVOICE' ? 'invoice' : 'credit-note';
-    return { content, fileName: `${kind}-${invoice.number ?? `draft-${invoice.id}`}.pdf`, contentType: 'application/pdf' };
+    return {
+      content,
+      fileName: `${kind}-${invoice.number ?? `draft-${invoice.id}`}.pdf`,
+      contentType: 'application/pdf',
+    };
   }
 
   private async resolveId(id?: string, number?: string): Promise<string> {
     if (id) checkId(id, 'invoice_id');
-    else if (!number) throw new ValidationError([{ field: 'invoice_id', reason: 'one of invoice_id or invoice_number is required' }]);
+    else if (!number)
+      throw new ValidationError([
+        { field: 'invoice_id', reason: 'one of invoice_id or invoice_number is required' },
+      ]);
     const found = await this.store.findInvoiceId(id ? { id } : { number });
-    if (!found) throw new NotFoundError(id ? `no invoice with id ${id}` : `no invoice numbered ${JSON.stringify(number)}`);
+    if (!found)
+      throw new NotFoundError(
+        id ? `no invoice with id ${id}` : `no invoice numbered ${JSON.stringify(number)}`,
+      );
     return found;
   }
 
@@ -397,7 +509,8 @@ export class Invoicing {
 }
 
 function checkId(id: string, field: string): void {
-  if (!/^\d{1,18}$/.test(id)) throw new ValidationError([{ field, reason: 'not an invoice id from this service' }]);
+  if (!/^\d{1,18}$/.test(id))
+    throw new ValidationError([{ field, reason: 'not an invoice id from this service' }]);
 }
 
 function validDate(date: string): boolean {

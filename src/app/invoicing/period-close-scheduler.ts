@@ -40,7 +40,12 @@ export class PeriodCloseScheduler {
         report = await this.invoicing.closeDuePeriods(this.abort.signal);
         if (report.periodsClosed || report.skipped.length) {
           this.log.info(
-            { periodsClosed: report.periodsClosed, invoicesCreated: report.invoicesCreated, skipped: report.skipped.slice(0, 20), ms: Date.now() - started },
+            {
+              periodsClosed: report.periodsClosed,
+              invoicesCreated: report.invoicesCreated,
+              skipped: report.skipped.slice(0, 20),
+              ms: Date.now() - started,
+            },
             'billing periods closed',
           );
         }

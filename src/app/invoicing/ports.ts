@@ -62,7 +62,8 @@ export interface CloseTarget {
 }
 
 /** What the builder decides for one target from its charges. */
-export type BuildDecision = { kind: 'invoice'; draft: InvoiceDraft } | { kind: 'empty' } | { kind: 'skip'; reason: string };
+export type BuildDecision =
+  { kind: 'invoice'; draft: InvoiceDraft } | { kind: 'empty' } | { kind: 'skip'; reason: string };
 
 export type CloseOutcome =
   | { account: string; periodKey: string; result: 'closed'; invoiceId?: string }

@@ -15,7 +15,13 @@
  */
 import type { InvoicingConfig } from '../../config/invoicing-config';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
-import { buildCreditNote, buildInvoiceDraft, invoiceLineKey, rerateDelta, type RerateDelta } from '../../domain/invoicing/draft';
+import {
+  buildCreditNote,
+  buildInvoiceDraft,
+  invoiceLineKey,
+  rerateDelta,
+  type RerateDelta,
+} from '../../domain/invoicing/draft';
 import type { InvoiceDraft, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
@@ -90,12 +96,22 @@ export class Rerating {
     const { from, to } = checkRequest(request);
     const [customer] = await this.deps.invoices.customers([request.customerAccount]);
     if (!customer) throw new NotFoundError(`no customer ${JSON.stringify(request.customerAccount)}`);
-    const rater = request.ruleSetHash ? await this.deps.archivedRater(request.ruleSetHash) : this.deps.liveRater;
-    if (!rater) throw new ValidationError([{ field: 'rule_set_hash', reason: 'no rule set with this content hash has ever been live (see RatingService.ListRuleSets)' }]);
+    const rater = request.ruleSetHash
+      ? await this.deps.archivedRater(request.ruleSetHash)
+      : this.deps.liveRater;
+    if (!rater)
+      throw new ValidationError([
+        {
+          field: 'rule_set_hash',
+          reason: 'no rule set with this content hash has ever been live (see RatingService.ListRuleSets)',
+        },
+      ]);
     // Read before the transaction: the embedded database has one connection, which the transaction holds.
     const facts = await this.facts(customer.account, from, to);
     const summary = await this.deps.store.transaction((tx) =>
-      tx.once(request.key, () => this.run(tx, { customer, from, to, rater, facts, reason: request.reason?.trim() || undefined })),
+      tx.once(request.key, () =>
+        this.run(tx, { customer, from, to, rater, facts, reason: request.reason?.trim() || undefined }),
+      ),
     );
     return { ...summary, corrections: await this.deps.invoices.getInvoices(summary.correctionIds) };
   }
@@ -111,7 +127,14 @@ export class Rerating {
 
   private async run(
     tx: RerateTx,
-    job: { customer: BillingCustomer; from: Date; to: Date; rater: DescribedRater; facts: BatchFacts; reason: string | undefined },
+    job: {
+      customer: BillingCustomer;
+      from: Date;
+      to: Date;
+      rater: DescribedRater;
+      facts: BatchFacts;
+      reason: string | undefined;
+    },
   ): Promise<RerateSummary> {
     const { customer, from, to, rater, facts } = job;
     await tx.lock(customer.account, from, to);
@@ -122,7 +145,7 @@ export class Rerating {
     const changedPerInvoice = new Map<string, number>();
     const ruleSets = new Set<string>();
 
-    for (let after = '0'; ; ) {
+    for (let after = '0'; ;) {
       const page = await tx.calls(customer.account, from, to, after, PAGE);
       if (!page.length) break;
       after = page[page.length - 1]!.cdrId;
@@ -149,13 +172,19 @@ export class Rerating {
           }
         } else counts.newlyRatedCount++;
         ruleSets.add(fresh.ruleSetHash);
-        replacements.push({ cdrId: call.cdrId, cdr: call.cdr, ...(old ? { oldChargeId: old.id } : {}), charge: fresh });
+        replacements.push({
+          cdrId: call.cdrId,
+          cdr: call.cdr,
+          ...(old ? { oldChargeId: old.id } : {}),
+          charge: fresh,
+        });
       }
       // After the first unpriceable call nothing more is written: the transaction is rolled back anyway.
       if (unpriceable.length || !replacements.length) continue;
       // The invoice a changed charge is on, as the store found it when superseding it (a close may have claimed it since it was read).
       for (const r of await tx.replace(replacements)) {
-        if (r.invoiceId && amountChanged.has(r.cdrId)) changedPerInvoice.set(r.invoiceId, (changedPerInvoice.get(r.invoiceId) ?? 0) + 1);
+        if (r.invoiceId && amountChanged.has(r.cdrId))
+          changedPerInvoice.set(r.invoiceId, (changedPerInvoice.get(r.invoiceId) ?? 0) + 1);
       }
     }
     if (unpriceable.length) {
@@ -165,7 +194,9 @@ export class Rerating {
     }
     await tx.applyDailyTotalsDelta();
 
-    const reason = job.reason ?? `Re-rated with rule set ${[...ruleSets].map((h) => rater.describe(h) ?? h.slice(0, 12)).join(', ')}`;
+    const reason =
+      job.reason ??
+      `Re-rated with rule set ${[...ruleSets].map((h) => rater.describe(h) ?? h.slice(0, 12)).join(', ')}`;
     const rebuiltInvoiceIds: string[] = [];
     const correctionIds: string[] = [];
     let invoicedChangedCount = 0;
@@ -175,7 +206,12 @@ export class Rerating {
       const periodPricing = period.start >= from && period.end <= to ? rater.periodPricing : undefined;
       if (invoice.status === 'DRAFT') {
         // A draft is what closing would make now: rebuilt from its charges with today's customer data.
-        await tx.replaceDraft(invoice.id, this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'after'), { periodPricing }));
+        await tx.replaceDraft(
+          invoice.id,
+          this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'after'), {
+            periodPricing,
+          }),
+        );
         rebuiltInvoiceIds.push(invoice.id);
         continue;
       }
@@ -183,10 +219,22 @@ export class Rerating {
       // parties (as printed on the invoice) and the same period pricing, so nothing else leaks in.
       const original = invoice.document as IssuedInvoiceDocument;
       const options = { periodPricing, seller: original.seller, buyer: original.buyer };
-      const before = this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'before'), options);
-      const after = this.build(invoice, { customer, period }, await tx.invoiceCharges(invoice, 'after'), options);
+      const before = this.build(
+        invoice,
+        { customer, period },
+        await tx.invoiceCharges(invoice, 'before'),
+        options,
+      );
+      const after = this.build(
+        invoice,
+        { customer, period },
+        await tx.invoiceCharges(invoice, 'after'),
+        options,
+      );
       invoicedChangedCount += changedPerInvoice.get(invoice.id) ?? 0;
-      correctionIds.push(...(await this.correct(tx, invoice, period, rerateDelta(before.lines, after.lines), reason)));
+      correctionIds.push(
+        ...(await this.correct(tx, invoice, period, rerateDelta(before.lines, after.lines), reason)),
+      );
     }
     return {
       ...counts,
@@ -198,16 +246,29 @@ export class Rerating {
     };
   }
 
-  private build(invoice: StoredInvoice, target: CloseTarget, charges: ChargeGroup[], options: BuildOptions): InvoiceDraft {
+  private build(
+    invoice: StoredInvoice,
+    target: CloseTarget,
+    charges: ChargeGroup[],
+    options: BuildOptions,
+  ): InvoiceDraft {
     const decision = this.deps.invoicing.buildInvoice(target, charges, options);
     if (decision.kind !== 'invoice') {
-      throw new FailedPreconditionError(`invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`);
+      throw new FailedPreconditionError(
+        `invoice ${invoice.number ?? invoice.id} cannot be built again: ${decision.kind === 'skip' ? decision.reason : 'no charges'}`,
+      );
     }
     return decision.draft;
   }
 
   /** Issues a difference for an issued invoice: a credit note for what went down, a supplementary invoice for what went up. */
-  private async correct(tx: RerateTx, invoice: StoredInvoice, period: BillingPeriod, delta: RerateDelta, reason: string): Promise<string[]> {
+  private async correct(
+    tx: RerateTx,
+    invoice: StoredInvoice,
+    period: BillingPeriod,
+    delta: RerateDelta,
+    reason: string,
+  ): Promise<string[]> {
     const original = invoice.document as IssuedInvoiceDocument;
     const issueDate = this.deps.invoicing.today();
     const ids: string[] = [];
@@ -215,13 +276,28 @@ export class Rerating {
       let draft;
       try {
         // Bounded by what was billed for the invoice so far, supplementary invoices included.
-        draft = buildCreditNote(original, { reason, lines: delta.toCredit, issueDate, billedNet: await tx.billedNet(invoice.id) });
+        draft = buildCreditNote(original, {
+          reason,
+          lines: delta.toCredit,
+          issueDate,
+          billedNet: await tx.billedNet(invoice.id),
+        });
       } catch (error) {
-        if (error instanceof RangeError) throw new FailedPreconditionError(`invoice ${invoice.number}: ${error.message}`);
+        if (error instanceof RangeError)
+          throw new FailedPreconditionError(`invoice ${invoice.number}: ${error.message}`);
         throw error;
       }
-      const creditedLineNos = delta.toCredit.map((l) => original.lines.find((o) => invoiceLineKey(o) === l.adjustsKey)?.lineNo);
-      const id = await tx.insertCorrection({ kind: 'CREDIT_NOTE', invoice, draft, series: this.deps.config.creditNoteSeries, reason, creditedLineNos });
+      const creditedLineNos = delta.toCredit.map(
+        (l) => original.lines.find((o) => invoiceLineKey(o) === l.adjustsKey)?.lineNo,
+      );
+      const id = await tx.insertCorrection({
+        kind: 'CREDIT_NOTE',
+        invoice,
+        draft,
+        series: this.deps.config.creditNoteSeries,
+        reason,
+        creditedLineNos,
+      });
       await tx.issue([id], { series: this.deps.config.creditNoteSeries, issueDate });
       ids.push(id);
     }
@@ -240,7 +316,12 @@ export class Rerating {
         precedingInvoiceNumber: invoice.number!,
         precedingInvoiceDate: original.issueDate,
       });
-      const id = await tx.insertCorrection({ kind: 'INVOICE', invoice, draft, series: this.deps.config.invoiceSeries });
+      const id = await tx.insertCorrection({
+        kind: 'INVOICE',
+        invoice,
+        draft,
+        series: this.deps.config.invoiceSeries,
+      });
       await tx.issue([id], { series: this.deps.config.invoiceSeries, issueDate });
       ids.push(id);
     }
@@ -249,16 +330,40 @@ export class Rerating {
 }
 
 function checkRequest(request: RerateRequest): { from: Date; to: Date } {
-  if (!request.customerAccount) throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
+  if (!request.customerAccount)
+    throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
   const { from, to } = request;
-  if (!from) throw new ValidationError([{ field: 'period.start_time', reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)' }]);
-  if (!to) throw new ValidationError([{ field: 'period.end_time', reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)' }]);
-  if (!(from < to)) throw new ValidationError([{ field: 'period', reason: 'start_time must be before end_time' }]);
+  if (!from)
+    throw new ValidationError([
+      {
+        field: 'period.start_time',
+        reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)',
+      },
+    ]);
+  if (!to)
+    throw new ValidationError([
+      {
+        field: 'period.end_time',
+        reason: 'required: re-rate CDRs whose start lies in [start_time, end_time)',
+      },
+    ]);
+  if (!(from < to))
+    throw new ValidationError([{ field: 'period', reason: 'start_time must be before end_time' }]);
   if (to.getTime() - from.getTime() > MAX_SPAN_DAYS * 86_400_000) {
-    throw new ValidationError([{ field: 'period', reason: `at most ${MAX_SPAN_DAYS} days per rerate (one transaction); split longer spans` }]);
+    throw new ValidationError([
+      {
+        field: 'period',
+        reason: `at most ${MAX_SPAN_DAYS} days per rerate (one transaction); split longer spans`,
+      },
+    ]);
   }
   if (request.ruleSetHash && !HASH.test(request.ruleSetHash)) {
-    throw new ValidationError([{ field: 'rule_set_hash', reason: 'a rule set content hash: 64 lowercase hex digits, or empty for the live rules' }]);
+    throw new ValidationError([
+      {
+        field: 'rule_set_hash',
+        reason: 'a rule set content hash: 64 lowercase hex digits, or empty for the live rules',
+      },
+    ]);
   }
   return { from, to };
 }
@@ -282,6 +387,8 @@ class Totals {
   }
 
   list(): Money[] {
-    return [...this.sums].sort(([a], [b]) => a.localeCompare(b)).map(([currency, amount]) => ({ currency, amount: formatAmount(amount) }));
+    return [...this.sums]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([currency, amount]) => ({ currency, amount: formatAmount(amount) }));
   }
 }

@@ -3,7 +3,7 @@
  * they were charged, per customer and in total. Read-only: nothing is stored or changed.
  */
 import type { Cdr } from '../../domain/cdr';
-import { Decimal, formatAmount, ZERO } from '../../domain/money';
+import { type Decimal, formatAmount, ZERO } from '../../domain/money';
 import type { RuleBook } from '../../domain/rating/index';
 import type { CustomerDirectory } from '../ingest/ports';
 import { pricingContext } from './rating-runtime';
@@ -33,16 +33,31 @@ export interface BacktestLine {
 export async function backtest(
   filter: { from: Date; to: Date; customerAccount?: string },
   deps: { source: BacktestSource; candidate: RuleBook; customers?: CustomerDirectory },
-): Promise<{ lines: BacktestLine[]; totals: BacktestLine[]; firstUnpriceable: { cdr: Cdr; reason: string }[] }> {
-  const byCustomer = new Map<string, { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }>();
+): Promise<{
+  lines: BacktestLine[];
+  totals: BacktestLine[];
+  firstUnpriceable: { cdr: Cdr; reason: string }[];
+}> {
+  const byCustomer = new Map<
+    string,
+    { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }
+  >();
   const firstUnpriceable: { cdr: Cdr; reason: string }[] = [];
   for await (const page of deps.source.pages(filter)) {
-    const facts = deps.customers ? await deps.customers.pricingFacts([...new Set(page.map((p) => p.cdr.customerAccount))]) : undefined;
+    const facts = deps.customers
+      ? await deps.customers.pricingFacts([...new Set(page.map((p) => p.cdr.customerAccount))])
+      : undefined;
     for (const { cdr, charged } of page) {
       const outcome = deps.candidate.rate(cdr, pricingContext(cdr, facts?.get(cdr.customerAccount)));
       const currency = outcome.rated ? outcome.currency : (charged?.currency ?? '');
       const key = `${cdr.customerAccount}\u0000${currency}`;
-      const acc = byCustomer.get(key) ?? { calls: 0, charged: ZERO, candidate: ZERO, unpriceable: 0, currency };
+      const acc = byCustomer.get(key) ?? {
+        calls: 0,
+        charged: ZERO,
+        candidate: ZERO,
+        unpriceable: 0,
+        currency,
+      };
       acc.calls += 1;
       if (charged) acc.charged = acc.charged.plus(charged.amount);
       if (outcome.rated) acc.candidate = acc.candidate.plus(outcome.amount);
@@ -53,7 +68,10 @@ export async function backtest(
       byCustomer.set(key, acc);
     }
   }
-  const line = (customerAccount: string, a: { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }): BacktestLine => ({
+  const line = (
+    customerAccount: string,
+    a: { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string },
+  ): BacktestLine => ({
     customerAccount,
     currency: a.currency,
     calls: a.calls,
@@ -62,10 +80,21 @@ export async function backtest(
     difference: formatAmount(a.candidate.minus(a.charged)),
     unpriceable: a.unpriceable,
   });
-  const lines = [...byCustomer.entries()].map(([key, a]) => line(key.split('\u0000')[0]!, a)).sort((x, y) => x.customerAccount.localeCompare(y.customerAccount));
-  const totalsByCurrency = new Map<string, { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }>();
+  const lines = [...byCustomer.entries()]
+    .map(([key, a]) => line(key.split('\u0000')[0]!, a))
+    .sort((x, y) => x.customerAccount.localeCompare(y.customerAccount));
+  const totalsByCurrency = new Map<
+    string,
+    { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }
+  >();
   for (const a of byCustomer.values()) {
-    const t = totalsByCurrency.get(a.currency) ?? { calls: 0, charged: ZERO, candidate: ZERO, unpriceable: 0, currency: a.currency };
+    const t = totalsByCurrency.get(a.currency) ?? {
+      calls: 0,
+      charged: ZERO,
+      candidate: ZERO,
+      unpriceable: 0,
+      currency: a.currency,
+    };
     t.calls += a.calls;
     t.charged = t.charged.plus(a.charged);
     t.candidate = t.candidate.plus(a.candidate);

@@ -64,7 +64,10 @@ export async function quoteCall(input: QuoteInput, deps: QuoteDeps): Promise<Quo
     // Quotes may be for calls next year: only the shape of the call is checked, not its date.
     start,
   );
-  if (!checked.ok) throw new ValidationError(checked.violations.filter((v) => !['record_id', 'bridge_id', 'conference_id'].includes(v.field)));
+  if (!checked.ok)
+    throw new ValidationError(
+      checked.violations.filter((v) => !['record_id', 'bridge_id', 'conference_id'].includes(v.field)),
+    );
 
   const current = deps.rating.current;
   if (!current) throw new FailedPreconditionError('no valid rule set is loaded');
@@ -72,10 +75,13 @@ export async function quoteCall(input: QuoteInput, deps: QuoteDeps): Promise<Quo
   let customer;
   if (input.customerAccount && deps.customers) {
     customer = (await deps.customers.pricingFacts([input.customerAccount])).get(input.customerAccount);
-    if (!customer) throw new NotFoundError(`customer ${quoteForMessage(input.customerAccount)} does not exist`);
+    if (!customer)
+      throw new NotFoundError(`customer ${quoteForMessage(input.customerAccount)} does not exist`);
   }
   const context = pricingContext(cdr, customer);
-  const set = input.ruleSetHash ? current.book.sets.find((s) => s.hash === input.ruleSetHash) : current.book.ruleSetAt(cdr.startTime);
+  const set = input.ruleSetHash
+    ? current.book.sets.find((s) => s.hash === input.ruleSetHash)
+    : current.book.ruleSetAt(cdr.startTime);
   if (!set) {
     throw input.ruleSetHash
       ? new NotFoundError(`rule set ${quoteForMessage(input.ruleSetHash)} is not loaded`)

@@ -84,7 +84,9 @@ export class RatingRuntime implements CdrRater {
 
   /** The live rule book, when it went live, and the sha256 of each of its files by path. */
   get current(): { book: RuleBook; loadedAt: Date; fileDigests: ReadonlyMap<string, string> } | undefined {
-    return this.book && this.loadedAt ? { book: this.book, loadedAt: this.loadedAt, fileDigests: this.digests } : undefined;
+    return this.book && this.loadedAt
+      ? { book: this.book, loadedAt: this.loadedAt, fileDigests: this.digests }
+      : undefined;
   }
 
   get lastRefused(): RefusedReload | undefined {
@@ -126,7 +128,12 @@ export class RatingRuntime implements CdrRater {
           const digest = await this.look();
           if (digest === this.attemptedDigest) continue;
           // A reload that throws (the archive is unreachable) leaves attemptedDigest alone, so the next look retries it.
-          await this.reload().catch((e: Error) => this.log.error({ dir: this.dir, err: e.message }, 'rule set reload failed; retrying at the next change or rescan'));
+          await this.reload().catch((e: Error) =>
+            this.log.error(
+              { dir: this.dir, err: e.message },
+              'rule set reload failed; retrying at the next change or rescan',
+            ),
+          );
         } while (this.checkAgain);
       } finally {
         this.checking = undefined;
@@ -149,7 +156,10 @@ export class RatingRuntime implements CdrRater {
     if (!result.ok) {
       this.attemptedDigest = digest;
       this.refused = { at: this.clock.now(), violations: result.violations };
-      this.log.error({ dir: this.dir, violations: result.violations }, 'rule files refused; the last good rule set keeps pricing');
+      this.log.error(
+        { dir: this.dir, violations: result.violations },
+        'rule files refused; the last good rule set keeps pricing',
+      );
       this.onReload('refused');
       return false;
     }
@@ -160,7 +170,10 @@ export class RatingRuntime implements CdrRater {
     this.loadedAt = this.clock.now();
     this.refused = undefined;
     this.attemptedDigest = this.liveDigest = digest;
-    this.log.info({ dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) }, 'rule set live');
+    this.log.info(
+      { dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) },
+      'rule set live',
+    );
     this.onReload('applied');
     return true;
   }
@@ -171,7 +184,11 @@ export class RatingRuntime implements CdrRater {
    * within one rescan. A number is debounceMs, as before. Returns a stop function.
    */
   watch(options: number | WatchOptions = {}): () => void {
-    const { debounceMs = 300, rescanMs = 2000, events = true } = typeof options === 'number' ? { debounceMs: options } : options;
+    const {
+      debounceMs = 300,
+      rescanMs = 2000,
+      events = true,
+    } = typeof options === 'number' ? { debounceMs: options } : options;
     let stopped = false;
     let settle: NodeJS.Timeout | undefined;
     let watcher: RulesWatcher | undefined;
@@ -181,11 +198,15 @@ export class RatingRuntime implements CdrRater {
       if (!stopped) await this.reloadIfChanged();
     };
     if (events) {
-      watcher = new RulesWatcher(this.dir, () => {
-        clearTimeout(settle);
-        settle = setTimeout(() => void compare(), debounceMs);
-        settle.unref();
-      }, this.log);
+      watcher = new RulesWatcher(
+        this.dir,
+        () => {
+          clearTimeout(settle);
+          settle = setTimeout(() => void compare(), debounceMs);
+          settle.unref();
+        },
+        this.log,
+      );
     }
     const rescan = rescanMs > 0 ? setInterval(() => void compare(), rescanMs) : undefined;
     rescan?.unref();
@@ -216,7 +237,10 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
   if (!outcome.rated) return { rated: false, reason: outcome.reason };
   if (customer && customer.currency !== outcome.currency) {
     // Never convert silently: a charge is in the currency the customer is invoiced in.
-    return { rated: false, reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}` };
+    return {
+      rated: false,
+      reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}`,
+    };
   }
   return {
     rated: true,

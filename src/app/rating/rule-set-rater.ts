@@ -26,6 +26,13 @@ export class RuleSetRater implements CdrRater {
   /** This set's period pricing for a plan, whatever the period (as its call prices apply to every call). */
   readonly periodPricing: PeriodPricingSource = (_instant, plan) => {
     const match = this.set.periodPricingMatch(plan);
-    return match && { ...match, ruleSetHash: this.set.hash, ruleSetName: this.set.name, ruleSetVersion: this.set.version };
+    return (
+      match && {
+        ...match,
+        ruleSetHash: this.set.hash,
+        ruleSetName: this.set.name,
+        ruleSetVersion: this.set.version,
+      }
+    );
   };
 }

@@ -30,7 +30,9 @@ export interface WatcherLog {
 
 /** The subdirectories findRuleSetDirs (rules-files/load.ts) may read a rule set from. */
 function mayHoldRuleSet(entry: Dirent): boolean {
-  return entry.isDirectory() && entry.name !== 'schema' && entry.name !== 'cases' && !entry.name.startsWith('.');
+  return (
+    entry.isDirectory() && entry.name !== 'schema' && entry.name !== 'cases' && !entry.name.startsWith('.')
+  );
 }
 
 export class RulesWatcher {
@@ -60,7 +62,9 @@ export class RulesWatcher {
       try {
         do {
           this.syncAgain = false;
-          await this.syncOnce().catch((e: Error) => this.log.error({ dir: this.link, err: e.message }, 'cannot list the rules directory to watch it'));
+          await this.syncOnce().catch((e: Error) =>
+            this.log.error({ dir: this.link, err: e.message }, 'cannot list the rules directory to watch it'),
+          );
         } while (this.syncAgain && !this.closed);
       } finally {
         this.syncing = undefined;
@@ -121,7 +125,10 @@ export class RulesWatcher {
     } catch (e) {
       if (!this.failed.has(p)) {
         this.failed.add(p);
-        this.log.error({ dir: p, err: (e as Error).message }, 'cannot watch a rules directory; the periodic rescan still finds changes there');
+        this.log.error(
+          { dir: p, err: (e as Error).message },
+          'cannot watch a rules directory; the periodic rescan still finds changes there',
+        );
       }
     }
   }

@@ -13,12 +13,21 @@ export interface CandidateFile {
   content: string;
 }
 
-export async function validateCandidate(files: CandidateFile[]): Promise<{ valid: boolean; violations: RuleViolation[]; hashes: string[] }> {
-  if (files.length === 0) throw new ValidationError([{ field: 'files', reason: 'at least one rule file is needed' }]);
+export async function validateCandidate(
+  files: CandidateFile[],
+): Promise<{ valid: boolean; violations: RuleViolation[]; hashes: string[] }> {
+  if (files.length === 0)
+    throw new ValidationError([{ field: 'files', reason: 'at least one rule file is needed' }]);
   files.forEach((f, i) => {
     const normal = path.posix.normalize(f.path);
     if (!f.path || path.isAbsolute(f.path) || normal.startsWith('..') || !normal.endsWith('.json')) {
-      throw new ValidationError([{ field: `files[${i}].path`, reason: 'must be a relative path to a .json file inside the rule set, e.g. "standard-2027/rates.json"' }]);
+      throw new ValidationError([
+        {
+          field: `files[${i}].path`,
+          reason:
+            'must be a relative path to a .json file inside the rule set, e.g. "standard-2027/rates.json"',
+        },
+      ]);
     }
   });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'billing-candidate-'));

@@ -6,7 +6,13 @@
 import { DateTime } from 'luxon';
 import type { BillingPeriod } from '../periods/index.js';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import { groupChargeLines, periodPricingLines, type DraftLine, type LineGrouping, type PeriodPricingRules } from './lines.js';
+import {
+  groupChargeLines,
+  periodPricingLines,
+  type DraftLine,
+  type LineGrouping,
+  type PeriodPricingRules,
+} from './lines.js';
 import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
 import type {
   BuyerParty,
@@ -51,13 +57,15 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function checkDate(date: string, what: string): DateTime {
   const d = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!ISO_DATE.test(date) || !d.isValid) throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  if (!ISO_DATE.test(date) || !d.isValid)
+    throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
   return d;
 }
 
 /** issueDate + days, calendar days, YYYY-MM-DD. */
 export function dueDateFor(issueDate: string, paymentTermsDays: number): string {
-  if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0) throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
+  if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0)
+    throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
   return checkDate(issueDate, 'issueDate').plus({ days: paymentTermsDays }).toISODate()!;
 }
 
@@ -74,14 +82,21 @@ export function invoicePeriodOf(period: BillingPeriod): InvoicePeriod {
 
 const ZERO_RATED: VatCategory[] = ['Z', 'E', 'AE', 'K', 'G', 'O'];
 
-function finishLine(line: InvoiceLineInput | DraftLine, lineNo: number, category: VatCategory | undefined): InvoiceLine {
+function finishLine(
+  line: InvoiceLineInput | DraftLine,
+  lineNo: number,
+  category: VatCategory | undefined,
+): InvoiceLine {
   const vatRate = normalizeVatRate(line.vatRate);
   const vatCategory = ('vatCategory' in line && line.vatCategory) || category || defaultVatCategory(vatRate);
   if (ZERO_RATED.includes(vatCategory) && !parseAmount(vatRate).isZero()) {
-    throw new RangeError(`VAT category ${vatCategory} needs rate 0, line "${line.description}" has ${vatRate}`);
+    throw new RangeError(
+      `VAT category ${vatCategory} needs rate 0, line "${line.description}" has ${vatRate}`,
+    );
   }
   const net = parseAmount(line.netAmount);
-  if (net.decimalPlaces() > 2) throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
+  if (net.decimalPlaces() > 2)
+    throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
   parseAmount(line.quantity);
   parseAmount(line.unitPrice);
   return { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
@@ -105,11 +120,21 @@ export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
   if (!/^[A-Z]{3}$/.test(input.currency)) throw new RangeError(`bad currency ${input.currency}`);
   checkDate(input.issueDate, 'issueDate');
   const defaultVatRate = normalizeVatRate(input.defaultVatRate);
-  const groupOptions = { currency: input.currency, defaultVatRate, periodKey: input.period.key, grouping: input.grouping ?? 'access_type_zone' } as const;
+  const groupOptions = {
+    currency: input.currency,
+    defaultVatRate,
+    periodKey: input.period.key,
+    grouping: input.grouping ?? 'access_type_zone',
+  } as const;
   const usage = groupChargeLines(input.charges, groupOptions);
-  const netSoFar = usage.filter((l) => l.servicePeriodKey === undefined).reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO);
+  const netSoFar = usage
+    .filter((l) => l.servicePeriodKey === undefined)
+    .reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO);
   const period = input.periodPricing
-    ? periodPricingLines(input.charges, input.periodPricing, { ...groupOptions, netSoFar: netSoFar.toFixed() }).lines
+    ? periodPricingLines(input.charges, input.periodPricing, {
+        ...groupOptions,
+        netSoFar: netSoFar.toFixed(),
+      }).lines
     : [];
   const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
     documentType: 'invoice',
@@ -169,7 +194,9 @@ export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditN
   const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
   const invoiced = parseAmount(options.billedNet ?? invoice.totals.netTotal);
   if (invoiced.greaterThanOrEqualTo(0) && credited.greaterThan(invoiced)) {
-    throw new RangeError(`credit of ${credited.toFixed(2)} exceeds the net ${invoiced.toFixed(2)} billed for invoice ${invoice.number}`);
+    throw new RangeError(
+      `credit of ${credited.toFixed(2)} exceeds the net ${invoiced.toFixed(2)} billed for invoice ${invoice.number}`,
+    );
   }
   const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
     documentType: 'credit_note',
@@ -210,7 +237,17 @@ const CORRECTION_PREFIX = /^(Rerated|Price adjustment): /;
 export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
   return (
     l.adjustsKey ??
-    JSON.stringify([l.kind, l.accessType, l.zone, l.conferenceId, l.servicePeriodKey, l.unitCode, normalizeVatRate(l.vatRate), l.vatCategory ?? null, l.kind === 'volume_tier' ? l.description : null])
+    JSON.stringify([
+      l.kind,
+      l.accessType,
+      l.zone,
+      l.conferenceId,
+      l.servicePeriodKey,
+      l.unitCode,
+      normalizeVatRate(l.vatRate),
+      l.vatCategory ?? null,
+      l.kind === 'volume_tier' ? l.description : null,
+    ])
   );
 }
 
@@ -227,8 +264,17 @@ export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
  * difference of the two invoices' VAT (each document rounds VAT per rate once). Where that matters,
  * credit the whole invoice and issue a new one instead.
  */
-export function rerateDelta(oldLines: readonly (InvoiceLine | InvoiceLineInput)[], newLines: readonly (InvoiceLine | InvoiceLineInput)[]): RerateDelta {
-  type Acc = { sample: InvoiceLine | InvoiceLineInput; oldQ: Decimal; oldN: Decimal; newQ: Decimal; newN: Decimal };
+export function rerateDelta(
+  oldLines: readonly (InvoiceLine | InvoiceLineInput)[],
+  newLines: readonly (InvoiceLine | InvoiceLineInput)[],
+): RerateDelta {
+  type Acc = {
+    sample: InvoiceLine | InvoiceLineInput;
+    oldQ: Decimal;
+    oldN: Decimal;
+    newQ: Decimal;
+    newN: Decimal;
+  };
   const acc = new Map<string, Acc>();
   const add = (l: InvoiceLine | InvoiceLineInput, side: 'old' | 'new') => {
     const k = invoiceLineKey(l);

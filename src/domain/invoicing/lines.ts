@@ -107,7 +107,8 @@ function groupSummaries(
 ): UsageGroup[] {
   const groups = new Map<string, UsageGroup>();
   for (const c of charges) {
-    if (c.currency !== currency) throw new RangeError(`charge in ${c.currency} on a ${currency} invoice (conference ${c.conferenceId})`);
+    if (c.currency !== currency)
+      throw new RangeError(`charge in ${c.currency} on a ${currency} invoice (conference ${c.conferenceId})`);
     if (!Number.isInteger(c.calls) || c.calls < 0) throw new RangeError(`bad call count ${c.calls}`);
     const minutes = parseAmount(c.minutes);
     if (minutes.isNegative()) throw new RangeError(`negative minutes ${c.minutes}`);
@@ -123,7 +124,8 @@ function groupSummaries(
 }
 
 function describeUsage(g: UsageGroup): string {
-  let text = g.conferenceId !== undefined ? `Conference ${g.conferenceId}` : ACCESS_TYPE_LABELS[g.accessType!];
+  let text =
+    g.conferenceId !== undefined ? `Conference ${g.conferenceId}` : ACCESS_TYPE_LABELS[g.accessType!];
   if (g.zone !== undefined) text += `, zone ${g.zone}`;
   if (g.servicePeriodKey !== undefined) text += ` (period ${g.servicePeriodKey})`;
   return text;
@@ -160,7 +162,9 @@ export interface GroupOptions {
 }
 
 function lateKey(c: ChargeSummary, periodKey?: string): string | undefined {
-  return c.servicePeriodKey !== undefined && c.servicePeriodKey !== periodKey ? c.servicePeriodKey : undefined;
+  return c.servicePeriodKey !== undefined && c.servicePeriodKey !== periodKey
+    ? c.servicePeriodKey
+    : undefined;
 }
 
 /** Usage lines from charge summaries (see the module comment). Deterministic order. */
@@ -260,8 +264,10 @@ export function periodPricingLines(
   if (rules.volumeTiers) {
     const rule = rules.volumeTiers;
     const scope = rule.accessTypes;
-    for (const c of own) if (scope === undefined || scope.includes(c.accessType)) tiered = tiered.plus(parseAmount(c.minutes));
-    for (const [access, used] of usedByAccess) if (scope === undefined || scope.includes(access)) tiered = tiered.minus(used);
+    for (const c of own)
+      if (scope === undefined || scope.includes(c.accessType)) tiered = tiered.plus(parseAmount(c.minutes));
+    for (const [access, used] of usedByAccess)
+      if (scope === undefined || scope.includes(access)) tiered = tiered.minus(used);
     const pricing = priceTiers(tiered.toFixed(), rule.tiers, rule.model);
     const vatRate = parseAmount(rule.vatRate ?? options.defaultVatRate).toFixed();
     const base = rule.description ?? 'Volume minutes';
@@ -270,7 +276,10 @@ export function periodPricingLines(
       const q = parseAmount(t.quantity);
       lines.push({
         kind: 'volume_tier',
-        description: rule.model === 'graduated' ? `${base}, tier ${t.tierIndex + 1} (${range} min)` : `${base}, volume tier ${t.tierIndex + 1} (${range} min)`,
+        description:
+          rule.model === 'graduated'
+            ? `${base}, tier ${t.tierIndex + 1} (${range} min)`
+            : `${base}, volume tier ${t.tierIndex + 1} (${range} min)`,
         quantity: formatQuantity(q),
         unitCode: 'MIN',
         unitPrice: formatAmount(parseAmount(t.unitPrice).toDecimalPlaces(4), 4),
@@ -299,7 +308,9 @@ export function periodPricingLines(
       const topUp = roundLineAmount(minimum.minus(net));
       lines.push({
         kind: 'minimum_commitment',
-        description: rule.description ?? `Minimum commitment top-up (commitment ${formatAmount(minimum, 2)} ${options.currency}, usage ${formatAmount(net, 2)})`,
+        description:
+          rule.description ??
+          `Minimum commitment top-up (commitment ${formatAmount(minimum, 2)} ${options.currency}, usage ${formatAmount(net, 2)})`,
         quantity: '1',
         unitCode: 'C62',
         unitPrice: formatAmount(topUp, 4),

@@ -54,14 +54,17 @@ export function validateTiers(tiers: readonly VolumeTier[]): void {
   let previous = ZERO;
   tiers.forEach((tier, i) => {
     const last = i === tiers.length - 1;
-    if (last !== (tier.upTo === null)) throw new RangeError('only the last tier, and always the last tier, has upTo null');
+    if (last !== (tier.upTo === null))
+      throw new RangeError('only the last tier, and always the last tier, has upTo null');
     if (tier.upTo !== null) {
       const upTo = parseAmount(tier.upTo);
-      if (!upTo.greaterThan(previous)) throw new RangeError(`tier ${i} upTo must be above ${previous.toFixed()}`);
+      if (!upTo.greaterThan(previous))
+        throw new RangeError(`tier ${i} upTo must be above ${previous.toFixed()}`);
       previous = upTo;
     }
     if (parseAmount(tier.unitPrice).isNegative()) throw new RangeError(`tier ${i} has a negative unit price`);
-    if (tier.flatFee !== undefined && parseAmount(tier.flatFee).isNegative()) throw new RangeError(`tier ${i} has a negative flat fee`);
+    if (tier.flatFee !== undefined && parseAmount(tier.flatFee).isNegative())
+      throw new RangeError(`tier ${i} has a negative flat fee`);
   });
 }
 
@@ -97,7 +100,14 @@ export function priceTiers(quantity: string, tiers: readonly VolumeTier[], model
   return { model, quantity: q.toFixed(), amount: formatAmount(amount), tiers: charges };
 }
 
-function charge(i: number, from: Decimal, upTo: string | null, quantity: Decimal, price: Decimal, fee: Decimal): TierCharge {
+function charge(
+  i: number,
+  from: Decimal,
+  upTo: string | null,
+  quantity: Decimal,
+  price: Decimal,
+  fee: Decimal,
+): TierCharge {
   return {
     tierIndex: i,
     from: from.toFixed(),

@@ -52,7 +52,9 @@ export function computeVatBreakdown(lines: readonly InvoiceLine[]): VatBreakdown
     groups.set(key, g);
   }
   return [...groups.values()]
-    .sort((a, b) => new Decimal(b.rate).comparedTo(new Decimal(a.rate)) || a.category.localeCompare(b.category))
+    .sort(
+      (a, b) => new Decimal(b.rate).comparedTo(new Decimal(a.rate)) || a.category.localeCompare(b.category),
+    )
     .map((g) => {
       const vat = roundMoney(g.taxable.times(g.rate).dividedBy(100), 2);
       const entry: VatBreakdownEntry = {
@@ -68,7 +70,10 @@ export function computeVatBreakdown(lines: readonly InvoiceLine[]): VatBreakdown
 }
 
 /** Totals from the lines and their breakdown, by the rules above. */
-export function computeTotals(lines: readonly InvoiceLine[], breakdown = computeVatBreakdown(lines)): InvoiceTotals {
+export function computeTotals(
+  lines: readonly InvoiceLine[],
+  breakdown = computeVatBreakdown(lines),
+): InvoiceTotals {
   const net = lines.reduce((sum, l) => sum.plus(parseAmount(l.netAmount)), ZERO);
   const vat = breakdown.reduce((sum, b) => sum.plus(parseAmount(b.vatAmount)), ZERO);
   const gross = net.plus(vat);

@@ -135,7 +135,12 @@ export function periodContaining(instant: Date, options: PeriodOptions): Billing
 }
 
 function optionsOf(period: BillingPeriod): PeriodOptions {
-  return { timeZone: period.timeZone, cycle: period.cycle, anchorDay: period.anchorDay, anchorMonth: period.anchorMonth };
+  return {
+    timeZone: period.timeZone,
+    cycle: period.cycle,
+    anchorDay: period.anchorDay,
+    anchorMonth: period.anchorMonth,
+  };
 }
 
 /** The period that starts where `period` ends. */
@@ -190,7 +195,9 @@ export function periodFromKey(key: string, options: PeriodOptions): BillingPerio
   if (!local.isValid) throw new RangeError(`not a period key: ${JSON.stringify(key)}`);
   const period = periodContaining(local.toJSDate(), o);
   if (period.key !== key) {
-    throw new RangeError(`period key ${JSON.stringify(key)} does not match a ${o.cycle} period anchored on day ${o.anchorDay}`);
+    throw new RangeError(
+      `period key ${JSON.stringify(key)} does not match a ${o.cycle} period anchored on day ${o.anchorDay}`,
+    );
   }
   return period;
 }

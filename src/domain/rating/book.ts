@@ -20,15 +20,28 @@ export function buildRuleBook(sources: RuleSetSource[]): BuildResult {
       const t = set.effectiveFrom.getTime();
       const other = byStart.get(t);
       if (other) {
-        violations.push({ file: src.files.ruleset, jsonPath: '$.effectiveFrom', reason: `same effectiveFrom as ${other.files.ruleset}: which set prices a call would be ambiguous` });
+        violations.push({
+          file: src.files.ruleset,
+          jsonPath: '$.effectiveFrom',
+          reason: `same effectiveFrom as ${other.files.ruleset}: which set prices a call would be ambiguous`,
+        });
         continue;
       }
       byStart.set(t, src);
       sets.push(set);
     } catch (e) {
-      violations.push({ file: src.files.ruleset, jsonPath: '$', reason: `cannot compile: ${(e as Error).message}` });
+      violations.push({
+        file: src.files.ruleset,
+        jsonPath: '$',
+        reason: `cannot compile: ${(e as Error).message}`,
+      });
     }
   }
-  if (sources.length === 0) violations.push({ file: '.', jsonPath: '$', reason: 'no rule set found (a rule set is a directory with ruleset.json)' });
+  if (sources.length === 0)
+    violations.push({
+      file: '.',
+      jsonPath: '$',
+      reason: 'no rule set found (a rule set is a directory with ruleset.json)',
+    });
   return violations.length ? { ok: false, violations } : { ok: true, book: new RuleBook(sets) };
 }

@@ -15,17 +15,35 @@ export interface FactSpec {
 }
 
 export const FACTS = {
-  accessType: { type: 'string', values: ACCESS_TYPES, description: 'local_dial_in, toll_free_dial_in, dial_out or web' },
-  zone: { type: 'string', description: 'destination zone from destinations.json by longest prefix; "" when none applies' },
+  accessType: {
+    type: 'string',
+    values: ACCESS_TYPES,
+    description: 'local_dial_in, toll_free_dial_in, dial_out or web',
+  },
+  zone: {
+    type: 'string',
+    description: 'destination zone from destinations.json by longest prefix; "" when none applies',
+  },
   matchedPrefix: { type: 'string', description: 'the prefix that gave the zone; "" when none' },
   customerAccount: { type: 'string', description: "the customer's account id" },
   contractId: { type: 'string', description: 'the contract in force at the call; "" when none' },
-  pricePlan: { type: 'string', description: "the contract's price plan; \"\" when none" },
-  features: { type: 'string[]', values: FEATURES, description: 'features used on the leg (recording, operator_assistance, ...)' },
+  pricePlan: { type: 'string', description: 'the contract\'s price plan; "" when none' },
+  features: {
+    type: 'string[]',
+    values: FEATURES,
+    description: 'features used on the leg (recording, operator_assistance, ...)',
+  },
   durationSeconds: { type: 'number', description: 'billable seconds, before increments' },
   startHour: { type: 'number', description: "hour (0-23) of the call's start in the customer's time zone" },
-  startWeekday: { type: 'number', description: 'ISO weekday of the start, 1 = Monday ... 7 = Sunday, customer time zone' },
-  startBand: { type: 'string', values: BANDS, description: 'time band at the start: peak, offpeak, weekend or holiday' },
+  startWeekday: {
+    type: 'number',
+    description: 'ISO weekday of the start, 1 = Monday ... 7 = Sunday, customer time zone',
+  },
+  startBand: {
+    type: 'string',
+    values: BANDS,
+    description: 'time band at the start: peak, offpeak, weekend or holiday',
+  },
   calledNumber: { type: 'string', description: 'E.164 called number; "" when unknown' },
   callerNumber: { type: 'string', description: 'E.164 caller number; "" when unknown' },
   conferenceId: { type: 'string', description: 'conference id' },
@@ -71,7 +89,10 @@ export const OPERATORS = [
 export type OperatorName = (typeof OPERATORS)[number];
 
 /** Which operators fit which fact types, and what the condition's `value` must be. */
-export function operatorValueKind(op: OperatorName, factType: FactType): 'scalar' | 'array' | 'element' | undefined {
+export function operatorValueKind(
+  op: OperatorName,
+  factType: FactType,
+): 'scalar' | 'array' | 'element' | undefined {
   switch (op) {
     case 'equal':
     case 'notEqual':

@@ -11,13 +11,21 @@ import type { PricingContext, RatingOutcome, RuleJson } from './types.js';
 
 export function engineFor(rules: RuleJson[]): Engine {
   return new Engine(
-    rules.map((r) => ({ name: r.name, priority: r.priority ?? 1, conditions: r.conditions as any, event: r.event as any })),
+    rules.map((r) => ({
+      name: r.name,
+      priority: r.priority ?? 1,
+      conditions: r.conditions as any,
+      event: r.event as any,
+    })),
     { allowUndefinedFacts: false },
   );
 }
 
 /** Names of the rules whose conditions hold, by json-rules-engine. */
-export async function engineFiredNames(engine: Engine, facts: Facts | Record<string, unknown>): Promise<string[]> {
+export async function engineFiredNames(
+  engine: Engine,
+  facts: Facts | Record<string, unknown>,
+): Promise<string[]> {
   const res = await engine.run({ ...facts });
   return res.results.map((r) => String(r.name));
 }

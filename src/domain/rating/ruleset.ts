@@ -19,12 +19,19 @@
  * 11. Rounded once, with the rule set's method and decimals.
  * A call with 0 billable seconds costs 0 (no connect fee, minimum or surcharge).
  */
-import { Decimal, parseAmount, formatAmount, ZERO } from '../money.js';
+import { type Decimal, parseAmount, formatAmount, ZERO } from '../money.js';
 import DecimalJs from 'decimal.js';
 import type { Cdr } from '../cdr.js';
 import { ACCESS_TYPES } from '../cdr.js';
 import { compileCondition, type Predicate } from './compile.js';
-import { bandAt, compileCalendar, splitIntoBands, TimeZoneOffsets, type CompiledCalendar, type BandSegment } from './calendar.js';
+import {
+  bandAt,
+  compileCalendar,
+  splitIntoBands,
+  TimeZoneOffsets,
+  type CompiledCalendar,
+  type BandSegment,
+} from './calendar.js';
 import { PrefixTable } from './prefixes.js';
 import type { Facts } from './facts.js';
 import { PERIOD_PRICING_FALLBACK_PLAN } from './types.js';
@@ -110,7 +117,9 @@ export interface PreparedCall {
 
 export function compileRateCard(name: string, j: RateCardJson): CompiledRateCard {
   const slots = (key: RateKey): Slot[] | undefined =>
-    j.rates[key]?.map((s) => ({ from: s.fromSecond, rate: parseAmount(s.rate), text: s.rate })).sort((a, b) => a.from - b.from);
+    j.rates[key]
+      ?.map((s) => ({ from: s.fromSecond, rate: parseAmount(s.rate), text: s.rate }))
+      .sort((a, b) => a.from - b.from);
   const byKey: Partial<Record<RateKey, Slot[]>> = {};
   for (const k of ['peak', 'offpeak', 'weekend', 'holiday', 'any'] as RateKey[]) {
     const s = slots(k);
@@ -126,7 +135,12 @@ export function compileRateCard(name: string, j: RateCardJson): CompiledRateCard
     minimumCharge: j.minimumCharge !== undefined ? parseAmount(j.minimumCharge) : undefined,
     maximumCharge: j.maximumCharge !== undefined ? parseAmount(j.maximumCharge) : undefined,
     texts: { connectFee: j.connectFee, minimumCharge: j.minimumCharge, maximumCharge: j.maximumCharge },
-    byBand: { peak: resolve('peak'), offpeak: resolve('offpeak'), weekend: resolve('weekend'), holiday: resolve('holiday') },
+    byBand: {
+      peak: resolve('peak'),
+      offpeak: resolve('offpeak'),
+      weekend: resolve('weekend'),
+      holiday: resolve('holiday'),
+    },
   };
 }
 
@@ -240,7 +254,8 @@ export class CompiledRuleSet {
       });
       this.byAccessType.set(at, list);
     }
-    for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {})) this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
+    for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {}))
+      this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
   }
 
   /**
@@ -248,9 +263,12 @@ export class CompiledRuleSet {
    * (no plan or an empty plan "" also falls back to "*"). `rules` is a fresh copy the caller may change.
    */
   periodPricingMatch(plan: string | undefined): PeriodPricingMatch | undefined {
-    const key = plan !== undefined && plan !== '' && this.periodPlans.has(plan) ? plan : PERIOD_PRICING_FALLBACK_PLAN;
+    const key =
+      plan !== undefined && plan !== '' && this.periodPlans.has(plan) ? plan : PERIOD_PRICING_FALLBACK_PLAN;
     const rules = this.periodPlans.get(key);
-    return rules === undefined ? undefined : { plan: key, rules: structuredClone(rules) as PeriodPricingRules };
+    return rules === undefined
+      ? undefined
+      : { plan: key, rules: structuredClone(rules) as PeriodPricingRules };
   }
 
   /** The period pricing for a contract price plan (exact plan, else "*", else undefined); a fresh copy. */
@@ -269,7 +287,12 @@ export class CompiledRuleSet {
       case 'reject':
         return { type: 'reject', reason: e.params.reason };
       case 'discount':
-        return { type: 'discount', percent: parseAmount(e.params.percent), text: e.params.percent, label: e.params.label };
+        return {
+          type: 'discount',
+          percent: parseAmount(e.params.percent),
+          text: e.params.percent,
+          label: e.params.label,
+        };
       case 'surcharge':
         return {
           type: 'surcharge',
@@ -290,8 +313,10 @@ export class CompiledRuleSet {
     const startMs = cdr.startTime instanceof Date ? cdr.startTime.getTime() : NaN;
     if (!Number.isFinite(startMs)) return 'invalid start time';
     const d = cdr.durationSeconds;
-    if (!Number.isInteger(d) || d < 0) return `invalid duration ${String(d)}: must be a whole number of seconds >= 0`;
-    if (!(ACCESS_TYPES as readonly string[]).includes(cdr.accessType)) return `unknown access type ${String(cdr.accessType)}`;
+    if (!Number.isInteger(d) || d < 0)
+      return `invalid duration ${String(d)}: must be a whole number of seconds >= 0`;
+    if (!(ACCESS_TYPES as readonly string[]).includes(cdr.accessType))
+      return `unknown access type ${String(cdr.accessType)}`;
     const tzName = ctx.timeZone || this.defaultTimeZone;
     const tz = TimeZoneOffsets.get(tzName);
     if (!tz) return `unknown time zone ${tzName}`;
@@ -346,10 +371,18 @@ export class CompiledRuleSet {
               break;
             }
           }
-          if (best) prep.special = { ratePerMinute: parseAmount(best.ratePerMinute), text: best.ratePerMinute, zone: best.zone };
+          if (best)
+            prep.special = {
+              ratePerMinute: parseAmount(best.ratePerMinute),
+              text: best.ratePerMinute,
+              zone: best.zone,
+            };
         }
         if (contract.discountPercent !== undefined && contract.discountPercent !== '') {
-          prep.contractDiscount = { percent: parseAmount(contract.discountPercent), text: contract.discountPercent };
+          prep.contractDiscount = {
+            percent: parseAmount(contract.discountPercent),
+            text: contract.discountPercent,
+          };
         }
       } catch (e) {
         return `contract ${contract.id}: ${(e as Error).message}`;
@@ -397,14 +430,21 @@ export class CompiledRuleSet {
       else if (t === 'discount') discountRule ??= r;
       else {
         surchargeRules ??= [];
-        if (!surchargeRules.some((s) => (s.event as { name: string }).name === (r.event as { name: string }).name)) surchargeRules.push(r);
+        if (
+          !surchargeRules.some(
+            (s) => (s.event as { name: string }).name === (r.event as { name: string }).name,
+          )
+        )
+          surchargeRules.push(r);
       }
     }
     const firedRules = fired.map((i) => this.rules[i]!.name);
     const at = prep.zone !== undefined ? ` zone ${prep.zone}` : '';
-    if (!decision) return { rated: false, reason: `no rate for access type ${cdr.accessType}${at || ' (no zone)'}` };
+    if (!decision)
+      return { rated: false, reason: `no rate for access type ${cdr.accessType}${at || ' (no zone)'}` };
     const ev = decision.event;
-    if (ev.type === 'reject') return { rated: false, reason: `rejected by rule ${decision.name}: ${ev.reason}` };
+    if (ev.type === 'reject')
+      return { rated: false, reason: `rejected by rule ${decision.name}: ${ev.reason}` };
     if (ev.type !== 'rate') return { rated: false, reason: 'internal: decision is not a rate' };
     const card = ev.card;
     const d = prep.facts.durationSeconds;
@@ -416,9 +456,14 @@ export class CompiledRuleSet {
       const self = this;
       let cached: Explanation | undefined;
       return {
-        rated: true, amount, currency: this.currency, ruleSetHash: this.hash, ruleSetVersion: this.version, firedRules,
+        rated: true,
+        amount,
+        currency: this.currency,
+        ruleSetHash: this.hash,
+        ruleSetVersion: this.version,
+        firedRules,
         get explanation() {
-          return (cached ??= self.explainZero(cdr, prep, decision!, amount));
+          return (cached ??= self.explainZero(cdr, prep, decision, amount));
         },
       };
     }
@@ -435,7 +480,15 @@ export class CompiledRuleSet {
       const seg = segments[s]!;
       const segBilled = s === segments.length - 1 ? seg.seconds + (billed - d) : seg.seconds;
       if (special) {
-        pieces.push({ band: seg.band, from: 0, multiSlot: false, seconds: seg.seconds, billed: segBilled, rate: special.ratePerMinute, rateText: special.text });
+        pieces.push({
+          band: seg.band,
+          from: 0,
+          multiSlot: false,
+          seconds: seg.seconds,
+          billed: segBilled,
+          rate: special.ratePerMinute,
+          rateText: special.text,
+        });
       } else {
         const slots = card.byBand[seg.band];
         if (!slots) return { rated: false, reason: `rate card ${card.name} has no ${seg.band} rate` };
@@ -447,7 +500,15 @@ export class CompiledRuleSet {
           const bs = Math.max(0, Math.min(billedEnd, b) - Math.max(offset, a));
           if (bs <= 0) continue;
           const as = Math.max(0, Math.min(actualEnd, b) - Math.max(offset, a));
-          pieces.push({ band: seg.band, from: a, multiSlot: slots.length > 1, seconds: as, billed: bs, rate: slots[k]!.rate, rateText: slots[k]!.text });
+          pieces.push({
+            band: seg.band,
+            from: a,
+            multiSlot: slots.length > 1,
+            seconds: as,
+            billed: bs,
+            rate: slots[k]!.rate,
+            rateText: slots[k]!.text,
+          });
         }
       }
       offset += segBilled;
@@ -466,8 +527,14 @@ export class CompiledRuleSet {
     // 9. discount
     const beforeDiscount = total;
     let discountPct: { percent: Decimal; text: string; by: string } | undefined;
-    if (prep.contractDiscount) discountPct = { ...prep.contractDiscount, by: `contract ${prep.facts.contractId}` };
-    else if (discountRule && discountRule.event.type === 'discount') discountPct = { percent: discountRule.event.percent, text: discountRule.event.text, by: `rule ${discountRule.name}` };
+    if (prep.contractDiscount)
+      discountPct = { ...prep.contractDiscount, by: `contract ${prep.facts.contractId}` };
+    else if (discountRule && discountRule.event.type === 'discount')
+      discountPct = {
+        percent: discountRule.event.percent,
+        text: discountRule.event.text,
+        by: `rule ${discountRule.name}`,
+      };
     let discountAmount: Decimal | undefined;
     if (discountPct && !discountPct.percent.isZero()) {
       discountAmount = total.times(discountPct.percent).div(100);
@@ -491,11 +558,32 @@ export class CompiledRuleSet {
     const self = this;
     let cached: Explanation | undefined;
     return {
-      rated: true, amount, currency: this.currency, ruleSetHash: this.hash, ruleSetVersion: this.version, firedRules,
+      rated: true,
+      amount,
+      currency: this.currency,
+      ruleSetHash: this.hash,
+      ruleSetVersion: this.version,
+      firedRules,
       get explanation() {
         return (cached ??= self.explain({
-          cdr, prep, decision: decision!, card, billed, segments, pieces, unit, usage, beforeLimits, minimumApplied, capApplied,
-          beforeDiscount, discountPct, discountAmount, surcharges: surcharges ?? [], total, amount,
+          cdr,
+          prep,
+          decision: decision,
+          card,
+          billed,
+          segments,
+          pieces,
+          unit,
+          usage,
+          beforeLimits,
+          minimumApplied,
+          capApplied,
+          beforeDiscount,
+          discountPct,
+          discountAmount,
+          surcharges: surcharges ?? [],
+          total,
+          amount,
         }));
       },
     };
@@ -508,8 +596,13 @@ export class CompiledRuleSet {
   private explainZero(cdr: Cdr, prep: PreparedCall, decision: CompiledRule, amount: string): Explanation {
     const text = 'Not answered or 0 billable seconds: no charge (no connect fee, minimum or surcharge).';
     return {
-      zone: prep.zone, matchedPrefix: prep.matchedPrefix, bands: [], surcharges: [], rounding: this.roundingText(),
-      unrounded: '0', steps: [{ text: this.headline(cdr, prep, decision) }, { text, amount }],
+      zone: prep.zone,
+      matchedPrefix: prep.matchedPrefix,
+      bands: [],
+      surcharges: [],
+      rounding: this.roundingText(),
+      unrounded: '0',
+      steps: [{ text: this.headline(cdr, prep, decision) }, { text, amount }],
       summary: `${cdr.accessType}${prep.zone ? ' ' + prep.zone : ''}, 0 s: ${amount} ${this.currency}`,
     };
   }
@@ -521,17 +614,33 @@ export class CompiledRuleSet {
   }
 
   private explain(x: {
-    cdr: Cdr; prep: PreparedCall; decision: CompiledRule; card: CompiledRateCard; billed: number; segments: BandSegment[];
-    pieces: Piece[]; unit: number; usage: Decimal; beforeLimits: Decimal; minimumApplied?: Decimal; capApplied?: Decimal;
-    beforeDiscount: Decimal; discountPct?: { percent: Decimal; text: string; by: string }; discountAmount?: Decimal;
-    surcharges: { feature: string; amount: Decimal; rule: string }[]; total: Decimal; amount: string;
+    cdr: Cdr;
+    prep: PreparedCall;
+    decision: CompiledRule;
+    card: CompiledRateCard;
+    billed: number;
+    segments: BandSegment[];
+    pieces: Piece[];
+    unit: number;
+    usage: Decimal;
+    beforeLimits: Decimal;
+    minimumApplied?: Decimal;
+    capApplied?: Decimal;
+    beforeDiscount: Decimal;
+    discountPct?: { percent: Decimal; text: string; by: string };
+    discountAmount?: Decimal;
+    surcharges: { feature: string; amount: Decimal; rule: string }[];
+    total: Decimal;
+    amount: string;
   }): Explanation {
     const show = (v: Decimal) => formatAmount(v.toDecimalPlaces(6, this.roundingMode));
     const cur = this.currency;
     const d = x.prep.facts.durationSeconds;
     const steps: { text: string; amount?: string }[] = [{ text: this.headline(x.cdr, x.prep, x.decision) }];
     if (x.prep.special) {
-      steps.push({ text: `Contract ${x.prep.facts.contractId} special price ${x.prep.special.text} per 60 s for ${x.cdr.accessType}${x.prep.special.zone ? ' zone ' + x.prep.special.zone : ''} replaces the list rates` });
+      steps.push({
+        text: `Contract ${x.prep.facts.contractId} special price ${x.prep.special.text} per 60 s for ${x.cdr.accessType}${x.prep.special.zone ? ' zone ' + x.prep.special.zone : ''} replaces the list rates`,
+      });
     }
     steps.push({
       text: `${d} s billed as ${x.billed} s: first increment ${x.card.firstIncrement} s, then steps of ${x.card.nextIncrement} s`,
@@ -539,15 +648,31 @@ export class CompiledRuleSet {
     const bands = x.pieces.map((p) => {
       const name = p.multiSlot && p.from > 0 ? `${p.band} after ${p.from} s` : p.band;
       const amount = p.rate.times(p.billed).div(x.unit);
-      steps.push({ text: `${name}: ${p.billed} s (${p.seconds} s of the call) x ${p.rateText} per ${x.unit} s`, amount: show(amount) });
+      steps.push({
+        text: `${name}: ${p.billed} s (${p.seconds} s of the call) x ${p.rateText} per ${x.unit} s`,
+        amount: show(amount),
+      });
       return { name, seconds: p.seconds, billedSeconds: p.billed, rate: p.rateText, amount: show(amount) };
     });
     const t = x.card.texts;
     if (x.card.connectFee) steps.push({ text: 'Connect fee', amount: t.connectFee });
-    if (x.minimumApplied) steps.push({ text: `Minimum charge per call applies (calculated ${show(x.beforeLimits)})`, amount: t.minimumCharge });
-    if (x.capApplied) steps.push({ text: `Maximum charge per call applies (calculated ${show(x.beforeLimits)})`, amount: t.maximumCharge });
-    if (x.discountAmount && x.discountPct) steps.push({ text: `Discount ${x.discountPct.text}% (${x.discountPct.by}) of ${show(x.beforeDiscount)}`, amount: '-' + show(x.discountAmount) });
-    for (const s of x.surcharges) steps.push({ text: `Surcharge ${s.feature} (rule "${s.rule}")`, amount: show(s.amount) });
+    if (x.minimumApplied)
+      steps.push({
+        text: `Minimum charge per call applies (calculated ${show(x.beforeLimits)})`,
+        amount: t.minimumCharge,
+      });
+    if (x.capApplied)
+      steps.push({
+        text: `Maximum charge per call applies (calculated ${show(x.beforeLimits)})`,
+        amount: t.maximumCharge,
+      });
+    if (x.discountAmount && x.discountPct)
+      steps.push({
+        text: `Discount ${x.discountPct.text}% (${x.discountPct.by}) of ${show(x.beforeDiscount)}`,
+        amount: '-' + show(x.discountAmount),
+      });
+    for (const s of x.surcharges)
+      steps.push({ text: `Surcharge ${s.feature} (rule "${s.rule}")`, amount: show(s.amount) });
     steps.push({ text: `Rounded ${this.roundingText()} from ${formatAmount(x.total)}`, amount: x.amount });
     const bandSummary = x.segments.map((s) => `${s.seconds} s ${s.band}`).join(' + ');
     return {
@@ -602,7 +727,11 @@ export class RuleBook {
   rate(cdr: Cdr, ctx: PricingContext): RatingOutcome {
     try {
       const set = cdr.startTime instanceof Date ? this.ruleSetAt(cdr.startTime) : undefined;
-      if (!set) return { rated: false, reason: `no rule set in force at ${cdr.startTime instanceof Date && !isNaN(cdr.startTime.getTime()) ? cdr.startTime.toISOString() : 'an invalid start time'}` };
+      if (!set)
+        return {
+          rated: false,
+          reason: `no rule set in force at ${cdr.startTime instanceof Date && !isNaN(cdr.startTime.getTime()) ? cdr.startTime.toISOString() : 'an invalid start time'}`,
+        };
       return set.rate(cdr, ctx);
     } catch (e) {
       return { rated: false, reason: `internal rating error: ${(e as Error).message}` };
@@ -618,7 +747,13 @@ export class RuleBook {
     const set = this.ruleSetAt(instant);
     const match = set?.periodPricingMatch(plan);
     if (!set || !match) return undefined;
-    return { rules: match.rules, ruleSetHash: set.hash, ruleSetName: set.name, ruleSetVersion: set.version, plan: match.plan };
+    return {
+      rules: match.rules,
+      ruleSetHash: set.hash,
+      ruleSetName: set.name,
+      ruleSetVersion: set.version,
+      plan: match.plan,
+    };
   }
 
   /** The hashes of all loaded sets (to keep every set that priced a charge). */

@@ -25,41 +25,86 @@ export interface RpcAccess {
 export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAccess>>>> = {
   'billing.v1.CdrIngestService': {
     StreamCdrs: { roles: ['bridge'], why: 'a bridge hands over the CDRs of its own bridge ids' },
-    SubmitCdrs: { roles: ['bridge'], why: 'the same hand-off, unary, for bridges and tools that cannot hold a stream' },
-    ListUnratedCdrs: { roles: ['billing', 'finance'], why: 'whoever fixes the data that blocks pricing sees what is blocked' },
-    RetryUnratedCdrs: { roles: ['billing', 'finance'], why: 'prices them once the customer, contract or rule is fixed' },
+    SubmitCdrs: {
+      roles: ['bridge'],
+      why: 'the same hand-off, unary, for bridges and tools that cannot hold a stream',
+    },
+    ListUnratedCdrs: {
+      roles: ['billing', 'finance'],
+      why: 'whoever fixes the data that blocks pricing sees what is blocked',
+    },
+    RetryUnratedCdrs: {
+      roles: ['billing', 'finance'],
+      why: 'prices them once the customer, contract or rule is fixed',
+    },
   },
   'billing.v1.RatingService': {
-    QuoteCall: { roles: ['sales', 'billing', 'finance'], why: 'sales quotes a price to a client; billing and finance check one' },
-    GetActiveRuleSet: { roles: ['billing', 'finance'], why: 'which prices are in force: finance owns them, billing explains charges with them' },
-    ListRuleSets: { roles: ['billing', 'finance'], why: 'which rule set priced which charges, for the same people' },
+    QuoteCall: {
+      roles: ['sales', 'billing', 'finance'],
+      why: 'sales quotes a price to a client; billing and finance check one',
+    },
+    GetActiveRuleSet: {
+      roles: ['billing', 'finance'],
+      why: 'which prices are in force: finance owns them, billing explains charges with them',
+    },
+    ListRuleSets: {
+      roles: ['billing', 'finance'],
+      why: 'which rule set priced which charges, for the same people',
+    },
     ValidateRuleSet: { roles: ['finance'], why: 'only finance edits rule files' },
   },
   'billing.v1.InvoiceService': {
-    GetInvoice: { roles: ['sales', 'billing', 'finance'], why: 'sales answers its customers about their invoices, read only' },
+    GetInvoice: {
+      roles: ['sales', 'billing', 'finance'],
+      why: 'sales answers its customers about their invoices, read only',
+    },
     ListInvoices: { roles: ['sales', 'billing', 'finance'], why: 'the same, to find the invoice' },
     GetRunningCharges: { roles: ['sales', 'billing', 'finance'], why: "a client's usage so far this period" },
     CloseBillingPeriod: { roles: ['billing'], why: 'billing runs the invoicing cycle' },
     IssueInvoice: { roles: ['billing'], why: 'numbering and sending an invoice is an act of billing' },
     CreateCreditNote: { roles: ['billing'], why: 'billing corrects the invoices it issued' },
-    RerateCharges: { roles: ['billing', 'finance'], why: 'finance re-prices after a rule fix; billing after a contract fix' },
-    RenderInvoiceDocument: { roles: ['sales', 'billing', 'finance'], why: 'the PDF of an invoice the role may read' },
+    RerateCharges: {
+      roles: ['billing', 'finance'],
+      why: 'finance re-prices after a rule fix; billing after a contract fix',
+    },
+    RenderInvoiceDocument: {
+      roles: ['sales', 'billing', 'finance'],
+      why: 'the PDF of an invoice the role may read',
+    },
   },
   'billing.v1.CustomerService': {
     UpsertCustomer: { roles: ['sales'], why: 'the sales system owns customers' },
-    GetCustomer: { roles: ['reservations', 'sales', 'billing', 'finance'], why: 'reservations books for a customer; billing and finance invoice it' },
-    ListCustomers: { roles: ['reservations', 'sales', 'billing', 'finance'], why: 'the same, to find the customer' },
+    GetCustomer: {
+      roles: ['reservations', 'sales', 'billing', 'finance'],
+      why: 'reservations books for a customer; billing and finance invoice it',
+    },
+    ListCustomers: {
+      roles: ['reservations', 'sales', 'billing', 'finance'],
+      why: 'the same, to find the customer',
+    },
     UpsertContract: { roles: ['sales'], why: 'the sales system owns contracts' },
-    ListContracts: { roles: ['sales', 'billing', 'finance'], why: "prices agreed with a customer; none of reservations' business" },
+    ListContracts: {
+      roles: ['sales', 'billing', 'finance'],
+      why: "prices agreed with a customer; none of reservations' business",
+    },
   },
   'billing.v1.BookingService': {
     CreateBooking: { roles: ['reservations'], why: 'reservations enters a booking once' },
     UpdateBooking: { roles: ['reservations'], why: 'reservations changes the bookings it entered' },
     CancelBooking: { roles: ['reservations'], why: 'reservations cancels them' },
-    GetBooking: { roles: ['bridge', 'reservations', 'sales', 'billing'], why: 'a bridge reads its own bookings; sales and billing follow up a report entry, without access codes' },
-    ListUpcomingBookings: { roles: ['bridge', 'reservations'], why: 'a bridge lists its own bookings; reservations any' },
+    GetBooking: {
+      roles: ['bridge', 'reservations', 'sales', 'billing'],
+      why: 'a bridge reads its own bookings; sales and billing follow up a report entry, without access codes',
+    },
+    ListUpcomingBookings: {
+      roles: ['bridge', 'reservations'],
+      why: 'a bridge lists its own bookings; reservations any',
+    },
     WatchBookings: { roles: ['bridge'], why: 'a bridge follows the changes to its own bookings' },
-    GetReconciliationReport: { roles: ['sales', 'billing', 'finance'], why: 'no-shows, unbooked calls and overruns to bill or raise with the client, without access codes' },
+    GetReconciliationReport: {
+      roles: ['sales', 'billing', 'finance'],
+      why: 'no-shows, unbooked calls and overruns to bill or raise with the client, without access codes',
+    },
   },
 };
 

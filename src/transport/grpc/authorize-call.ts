@@ -9,7 +9,11 @@ import type { Principal, TokenStore } from '../../auth/token-store';
 import type { AccessPolicy } from './access-policy';
 
 /** Health and reflection are open: load balancers and tools call them without a token. */
-const OPEN_SERVICES = ['/grpc.health.v1.Health/', '/grpc.reflection.v1.ServerReflection/', '/grpc.reflection.v1alpha.ServerReflection/'];
+const OPEN_SERVICES = [
+  '/grpc.health.v1.Health/',
+  '/grpc.reflection.v1.ServerReflection/',
+  '/grpc.reflection.v1alpha.ServerReflection/',
+];
 
 export type CallVerdict =
   | { kind: 'open' }
@@ -17,14 +21,21 @@ export type CallVerdict =
   | { kind: 'refused'; code: Status; details: string };
 
 /** `authorization`: every value of the call's `authorization` metadata. */
-export function authorizeCall(tokens: TokenStore, policy: AccessPolicy, path: string, authorization: readonly unknown[]): CallVerdict {
+export function authorizeCall(
+  tokens: TokenStore,
+  policy: AccessPolicy,
+  path: string,
+  authorization: readonly unknown[],
+): CallVerdict {
   if (OPEN_SERVICES.some((prefix) => path.startsWith(prefix))) return { kind: 'open' };
   const bearer = readBearer(authorization);
-  if (bearer.kind === 'missing') return refused(Status.UNAUTHENTICATED, 'missing bearer token in the authorization metadata');
+  if (bearer.kind === 'missing')
+    return refused(Status.UNAUTHENTICATED, 'missing bearer token in the authorization metadata');
   if (bearer.kind === 'malformed') return refused(Status.UNAUTHENTICATED, MALFORMED_AUTHORIZATION);
   const principal = tokens.authenticate(bearer.token);
   if (!principal) return refused(Status.UNAUTHENTICATED, 'unknown bearer token');
-  if (!policy.admits(path, principal.role)) return refused(Status.PERMISSION_DENIED, `role ${principal.role} may not call ${path.slice(1)}`);
+  if (!policy.admits(path, principal.role))
+    return refused(Status.PERMISSION_DENIED, `role ${principal.role} may not call ${path.slice(1)}`);
   return { kind: 'admitted', principal };
 }
 

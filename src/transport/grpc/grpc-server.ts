@@ -60,13 +60,17 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     'grpc.max_send_message_length': options.maxSendMessageBytes,
     'grpc.max_concurrent_streams': options.maxConcurrentStreams,
     // grpc-js takes server interceptors among its options; nice-grpc passes them through.
-    interceptors: [authorizeBeforeRead(options.authorize, (path, code, peer) => recordRpc(options.metrics, options.logger, path, code, 0, peer))],
+    interceptors: [
+      authorizeBeforeRead(options.authorize, (path, code, peer) =>
+        recordRpc(options.metrics, options.logger, path, code, 0, peer),
+      ),
+    ],
     // Bridges keep streams open for hours; keepalives find a vanished peer instead of waiting forever.
     'grpc.keepalive_time_ms': 30_000,
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 10_000,
-  } as Record<string, unknown>)
+  })
     .use(errorDetailsServerMiddleware)
     .use(observabilityMiddleware(options.metrics, options.logger))
     .use(errorMapperMiddleware(options.logger))

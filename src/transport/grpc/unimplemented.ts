@@ -12,7 +12,8 @@ interface MethodShape {
 export function unimplementedMethods(definition: { fullName: string; methods: Record<string, MethodShape> }) {
   const methods: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
-    const error = () => new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`);
+    const error = () =>
+      new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`);
     methods[key] = method.responseStream
       ? async function* () {
           yield* [];

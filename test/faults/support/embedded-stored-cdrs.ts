@@ -17,7 +17,12 @@ export async function storedCdrsInDirectory(pgdata: string, bridgeIds: string[])
     const keys = await db.query<{ key: string }>(STORED_KEYS_SQL, [bridgeIds]);
     const charges = await db.query<ChargeCounts>(CHARGE_COUNTS_SQL, [bridgeIds]);
     const row = charges.rows[0]!;
-    return { keys: keys.rows.map((r) => r.key), rated: row.rated, ratedWithoutOneCurrentCharge: row.wrong, currentChargesOfUnratedCdrs: row.orphan };
+    return {
+      keys: keys.rows.map((r) => r.key),
+      rated: row.rated,
+      ratedWithoutOneCurrentCharge: row.wrong,
+      currentChargesOfUnratedCdrs: row.orphan,
+    };
   } finally {
     await db.close();
   }

@@ -22,7 +22,10 @@ export interface FaultRow {
   invariants: string[];
 }
 
-export const FAULT_REPORT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../.tmp/fault-report.jsonl');
+export const FAULT_REPORT = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../../.tmp/fault-report.jsonl',
+);
 
 export function recordFault(row: FaultRow): void {
   fs.mkdirSync(path.dirname(FAULT_REPORT), { recursive: true });

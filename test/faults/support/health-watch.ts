@@ -35,7 +35,12 @@ export function watchHealth(channel: Channel, intervalMs = 100): HealthWatch {
   void (async () => {
     while (!stopped) {
       const answer = await client.check({ service: '' }, { signal: AbortSignal.timeout(2_000) }).then(
-        (r): HealthAnswer => (r.status === ServingStatus.SERVING ? 'SERVING' : r.status === ServingStatus.NOT_SERVING ? 'NOT_SERVING' : 'UNKNOWN'),
+        (r): HealthAnswer =>
+          r.status === ServingStatus.SERVING
+            ? 'SERVING'
+            : r.status === ServingStatus.NOT_SERVING
+              ? 'NOT_SERVING'
+              : 'UNKNOWN',
         (): HealthAnswer => 'NO_ANSWER',
       );
       record(answer);
@@ -47,7 +52,13 @@ export function watchHealth(channel: Channel, intervalMs = 100): HealthWatch {
     seen,
     until(status, timeoutMs = 60_000) {
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`health never answered ${status} in ${timeoutMs} ms; seen: ${seen.join(' -> ')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`health never answered ${status} in ${timeoutMs} ms; seen: ${seen.join(' -> ')}`),
+            ),
+          timeoutMs,
+        );
         waiters.push({ status, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },

@@ -59,7 +59,10 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
           or coalesce(e.billed_seconds, 0) <> coalesce(t.billed_seconds, 0)
        limit 20`,
     );
-    return rows.map((r) => `daily total ${r.key}: calls / billed seconds / amount ${r.stored || 'absent'}, charges say ${r.expected || 'none'}`);
+    return rows.map(
+      (r) =>
+        `daily total ${r.key}: calls / billed seconds / amount ${r.stored || 'absent'}, charges say ${r.expected || 'none'}`,
+    );
   },
 
   async oneInvoicePerPeriod(q) {
@@ -72,7 +75,9 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
 
   async gaplessNumbers(q) {
     const issued = await q<{ number: string }>(`select number from invoices where number is not null`);
-    const counters = await q<{ series: string; year: number; last_number: string }>(`select series, year, last_number::text from invoice_counters`);
+    const counters = await q<{ series: string; year: number; last_number: string }>(
+      `select series, year, last_number::text from invoice_counters`,
+    );
     const seqs = new Map<string, number[]>();
     const problems: string[] = [];
     for (const { number } of issued) {
@@ -86,18 +91,32 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
     for (const [key, list] of seqs) {
       list.sort((a, b) => a - b);
       const gaps = list.filter((seq, i) => seq !== i + 1);
-      if (gaps.length) problems.push(`series ${key}: ${list.length} numbers, first out of place ${gaps[0]} (duplicate or gap)`);
+      if (gaps.length)
+        problems.push(
+          `series ${key}: ${list.length} numbers, first out of place ${gaps[0]} (duplicate or gap)`,
+        );
     }
     // A counter ahead of its last invoice means the next number leaves a gap.
     for (const c of counters) {
       const count = seqs.get(`${c.series}-${c.year}`)?.length ?? 0;
-      if (Number(c.last_number) !== count) problems.push(`counter ${c.series}-${c.year} at ${c.last_number}, ${count} numbers issued`);
+      if (Number(c.last_number) !== count)
+        problems.push(`counter ${c.series}-${c.year} at ${c.last_number}, ${count} numbers issued`);
     }
     return problems;
   },
 
   async noHalfBuiltDocument(q) {
-    const totals = await q<{ id: string; kind: string; status: string; lines: number; net_total: string; line_net: string; vat_total: string; gross_total: string; breakdown_vat: string }>(
+    const totals = await q<{
+      id: string;
+      kind: string;
+      status: string;
+      lines: number;
+      net_total: string;
+      line_net: string;
+      vat_total: string;
+      gross_total: string;
+      breakdown_vat: string;
+    }>(
       `select i.id::text, i.kind, i.status, count(l.line_no)::int as lines, i.net_total::text, coalesce(sum(l.net_amount), 0)::text as line_net,
               i.vat_total::text, i.gross_total::text,
               (select coalesce(sum((e->>'vatAmount')::numeric), 0) from jsonb_array_elements(i.vat_breakdown) e)::text as breakdown_vat
@@ -132,9 +151,14 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
         (r) =>
           `${r.status} ${r.kind} ${r.id}: ${r.lines} lines summing to ${r.line_net}, net ${r.net_total}, VAT ${r.vat_total} (breakdown ${r.breakdown_vat}), gross ${r.gross_total}`,
       ),
-      ...perRate.map((r) => `invoice ${r.id} VAT ${r.rate}: lines taxable ${r.lines ?? 'none'}, breakdown ${r.breakdown ?? 'none'}`),
+      ...perRate.map(
+        (r) =>
+          `invoice ${r.id} VAT ${r.rate}: lines taxable ${r.lines ?? 'none'}, breakdown ${r.breakdown ?? 'none'}`,
+      ),
       ...orphans.map((r) => `${r.n} charges claimed by invoice ${r.invoice_id}, which does not exist`),
-      ...unclosed.map((r) => `invoice ${r.id} of ${r.customer_account} ${r.period_key} without its period closing`),
+      ...unclosed.map(
+        (r) => `invoice ${r.id} of ${r.customer_account} ${r.period_key} without its period closing`,
+      ),
     ];
   },
 };
@@ -154,7 +178,10 @@ export async function checkInvariants(databaseUrl: string): Promise<InvariantRep
     await client.query('begin transaction isolation level repeatable read read only');
     const q: Query = async (sql, params) => (await client.query(sql, params)).rows;
     const violations: string[] = [];
-    for (const [key, check] of Object.entries(CHECKS) as [keyof typeof INVARIANTS, (q: Query) => Promise<string[]>][]) {
+    for (const [key, check] of Object.entries(CHECKS) as [
+      keyof typeof INVARIANTS,
+      (q: Query) => Promise<string[]>,
+    ][]) {
       violations.push(...(await check(q)).map((v) => `${INVARIANTS[key]}: ${v}`));
     }
     await client.query('commit');
@@ -175,11 +202,20 @@ export interface WatcherComparison {
 }
 
 /** Compares the cursors a watcher received (in order, across reconnects) with the bridge's outbox rows. */
-export async function compareWatcher(databaseUrl: string, bridgeId: string, received: string[]): Promise<WatcherComparison> {
+export async function compareWatcher(
+  databaseUrl: string,
+  bridgeId: string,
+  received: string[],
+): Promise<WatcherComparison> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const stored = (await client.query<{ id: string }>(`select id::text from booking_events where bridge_id = $1 order by id`, [bridgeId])).rows.map((r) => r.id);
+    const stored = (
+      await client.query<{ id: string }>(
+        `select id::text from booking_events where bridge_id = $1 order by id`,
+        [bridgeId],
+      )
+    ).rows.map((r) => r.id);
     const seen = new Set<string>();
     const repeated: string[] = [];
     for (const cursor of received) {

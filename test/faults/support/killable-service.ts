@@ -10,7 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChannelCredentials } from '@grpc/grpc-js';
-import { ClientError, createChannel, createClientFactory, Metadata, Status, type Channel, type Client, type CompatServiceDefinition } from 'nice-grpc';
+import {
+  ClientError,
+  createChannel,
+  createClientFactory,
+  Metadata,
+  Status,
+  type Channel,
+  type Client,
+  type CompatServiceDefinition,
+} from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import { ROLES, type Role } from '../../../src/auth/roles';
 import { spawnService, type ServiceProcess } from '../../support/service-process';
@@ -23,9 +32,16 @@ export interface ServiceTokens {
 
 /** A tokens file with one token per role (the bridge token bound to the suite's bridge ids). */
 export function writeTokensFile(dir: string): ServiceTokens {
-  const tokens = Object.fromEntries(ROLES.map((role) => [role, `kill-${role}-token-0123456789abcdef`])) as Record<Role, string>;
+  const tokens = Object.fromEntries(
+    ROLES.map((role) => [role, `kill-${role}-token-0123456789abcdef`]),
+  ) as Record<Role, string>;
   const file = path.join(dir, 'tokens.json');
-  const entries = ROLES.map((role) => ({ name: `kill-${role}`, role, token: tokens[role], ...(role === 'bridge' ? { bridgeIds: TEST_BRIDGE_IDS } : {}) }));
+  const entries = ROLES.map((role) => ({
+    name: `kill-${role}`,
+    role,
+    token: tokens[role],
+    ...(role === 'bridge' ? { bridgeIds: TEST_BRIDGE_IDS } : {}),
+  }));
   fs.writeFileSync(file, JSON.stringify({ tokens: entries }));
   return { file, tokenFor: (role) => tokens[role] };
 }
@@ -104,7 +120,9 @@ export async function startKillableService(options: KillableServiceOptions): Pro
     client(definition, role) {
       const metadata = new Metadata();
       metadata.set('authorization', `Bearer ${options.tokens.tokenFor(role)}`);
-      return createClientFactory().use(errorDetailsClientMiddleware).create(definition as never, channel, { '*': { metadata } }) as never;
+      return createClientFactory()
+        .use(errorDetailsClientMiddleware)
+        .create(definition as never, channel, { '*': { metadata } }) as never;
     },
     async kill() {
       const victim = current!;
@@ -119,13 +137,15 @@ export async function startKillableService(options: KillableServiceOptions): Pro
       await start();
       restartMs.push(Math.round(performance.now() - began));
     },
-    serving: () => (current ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }))),
+    serving: () =>
+      current ? Promise.resolve() : new Promise<void>((resolve, reject) => waiters.push({ resolve, reject })),
     async retrying(call, attempts = 50) {
       for (let attempt = 1; ; attempt++) {
         try {
           return await call();
         } catch (error) {
-          if (!(error instanceof ClientError) || error.code !== Status.UNAVAILABLE || attempt >= attempts) throw error;
+          if (!(error instanceof ClientError) || error.code !== Status.UNAVAILABLE || attempt >= attempts)
+            throw error;
           await service.serving();
           // The channel may still be in its (short) reconnect backoff right after a restart.
           await sleep(50);
@@ -144,4 +164,3 @@ export async function startKillableService(options: KillableServiceOptions): Pro
   };
   return service;
 }
-

@@ -34,7 +34,9 @@ export async function postgresOwner(): Promise<{ uid: number; gid: number }> {
 /** initdb's into `dataDir` (which must not exist yet; its parent must be writable by PostgreSQL's user) and starts the server. */
 export async function startPostgresIn(dataDir: string): Promise<PostgresInDirectory> {
   if (!fs.existsSync(path.join(BIN, 'initdb'))) {
-    throw new Error(`disk-full tests need the PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) in ${BIN}; set POSTGRES_BIN_DIR`);
+    throw new Error(
+      `disk-full tests need the PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) in ${BIN}; set POSTGRES_BIN_DIR`,
+    );
   }
   const owner = await postgresOwner();
   const side = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-pg-side-'));
@@ -43,13 +45,31 @@ export async function startPostgresIn(dataDir: string): Promise<PostgresInDirect
   const port = await freePort();
   const asRoot = process.getuid?.() === 0;
   // The server keeps the real clock (no faketime from the suite's environment), as in production.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
+  );
   const pgTool = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { env }) : run(path.join(BIN, tool), args, { env });
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { env })
+      : run(path.join(BIN, tool), args, { env });
 
-  await pgTool('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '--no-instructions', '-E', 'UTF8', '--locale', 'C']);
+  await pgTool('initdb', [
+    '-D',
+    dataDir,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--no-sync',
+    '--no-instructions',
+    '-E',
+    'UTF8',
+    '--locale',
+    'C',
+  ]);
   const serverOptions = `-p ${port} -k ${side} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=40`;
-  const ctl = (...args: string[]) => pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', ...args]);
+  const ctl = (...args: string[]) =>
+    pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', ...args]);
   await ctl('-o', serverOptions, 'start');
 
   // If the test process dies before destroy(), do not leave a postmaster running.
@@ -69,9 +89,9 @@ export async function startPostgresIn(dataDir: string): Promise<PostgresInDirect
     log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
     async destroy() {
       process.removeListener('exit', killOnExit);
-      if (fs.existsSync(path.join(dataDir, 'postmaster.pid'))) await ctl('-m', 'immediate', 'stop').catch(() => undefined);
+      if (fs.existsSync(path.join(dataDir, 'postmaster.pid')))
+        await ctl('-m', 'immediate', 'stop').catch(() => undefined);
       fs.rmSync(side, { recursive: true, force: true });
     },
   };
 }
-

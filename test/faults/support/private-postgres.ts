@@ -37,7 +37,9 @@ export interface PrivatePostgres {
 /** Creates and initialises a cluster; `start()` it (or let the test start it later). */
 export async function createPrivatePostgres(): Promise<PrivatePostgres> {
   if (!fs.existsSync(path.join(BIN, 'initdb'))) {
-    throw new Error(`fault tests need the PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) in ${BIN}; set POSTGRES_BIN_DIR`);
+    throw new Error(
+      `fault tests need the PostgreSQL 15 server binaries (initdb, pg_ctl, postgres) in ${BIN}; set POSTGRES_BIN_DIR`,
+    );
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-private-pg-'));
   const dataDir = path.join(root, 'data');
@@ -52,15 +54,33 @@ export async function createPrivatePostgres(): Promise<PrivatePostgres> {
 
   // The server is started as a child of pg_ctl; the environment must not carry the suite's
   // faketime (CI moves the test process clock): the server keeps the real clock, as in production.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')),
+  );
   const pgTool = (tool: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { env }) : run(path.join(BIN, tool), args, { env });
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', path.join(BIN, tool), ...args], { env })
+      : run(path.join(BIN, tool), args, { env });
 
-  await pgTool('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '--no-instructions', '-E', 'UTF8', '--locale', 'C']);
+  await pgTool('initdb', [
+    '-D',
+    dataDir,
+    '-A',
+    'trust',
+    '-U',
+    'postgres',
+    '--no-sync',
+    '--no-instructions',
+    '-E',
+    'UTF8',
+    '--locale',
+    'C',
+  ]);
   // fsync off: a process crash (immediate stop) loses nothing the OS holds; synchronous commit stays
   // on, so a commit the service acknowledged is in the WAL before the crash.
   const serverOptions = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=60`;
-  const ctl = (...args: string[]) => pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', ...args]);
+  const ctl = (...args: string[]) =>
+    pgTool('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', ...args]);
 
   // If the test process dies before destroy(), do not leave a postmaster running.
   const killOnExit = () => {
@@ -123,4 +143,3 @@ function postmasterPid(dataDir: string): number | undefined {
     return undefined;
   }
 }
-

@@ -13,7 +13,8 @@ export interface SeededRandom {
 
 export function seededRandom(label: string): SeededRandom {
   const fromEnv = process.env.BILLING_KILL_SEED;
-  const seed = fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
+  const seed =
+    fromEnv && /^\d+$/.test(fromEnv) ? Number(fromEnv) >>> 0 : (Date.now() ^ (process.pid << 16)) >>> 0;
   console.log(`${label}: kill seed ${seed} (replay with BILLING_KILL_SEED=${seed})`);
   let a = seed;
   const next = () => {

@@ -25,16 +25,24 @@ export interface ServeProcess {
 export function spawnServe(env: Record<string, string>): ServeProcess {
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BILLING_LISTEN_ADDR: '127.0.0.1:0', BILLING_METRICS_ADDR: '', BILLING_LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      BILLING_LISTEN_ADDR: '127.0.0.1:0',
+      BILLING_METRICS_ADDR: '',
+      BILLING_LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: LogLine[] = [];
   const text: string[] = [];
   const waiters: { matches(line: LogLine): boolean; resolve(line: LogLine): void }[] = [];
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
 
-  child.stderr!.on('data', (chunk: Buffer) => text.push(chunk.toString()));
-  readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+  child.stderr.on('data', (chunk: Buffer) => text.push(chunk.toString()));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
     text.push(`${line}\n`);
     let entry: LogLine;
     try {
@@ -58,7 +66,13 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
       if (seen) return Promise.resolve(seen);
       return new Promise<LogLine>((resolve, reject) => {
         waiters.push({ matches, resolve });
-        void exited.then((code) => reject(new Error(`billing serve exited (${code}) before the awaited log line; output:\n${text.join('').slice(-4000)}`)));
+        void exited.then((code) =>
+          reject(
+            new Error(
+              `billing serve exited (${code}) before the awaited log line; output:\n${text.join('').slice(-4000)}`,
+            ),
+          ),
+        );
       });
     },
     exited,

@@ -25,7 +25,10 @@ export interface SmallDisk {
   unmount(): Promise<void>;
 }
 
-export async function mountSmallDisk(sizeMb: number, owner?: { uid: number; gid: number }): Promise<SmallDisk> {
+export async function mountSmallDisk(
+  sizeMb: number,
+  owner?: { uid: number; gid: number },
+): Promise<SmallDisk> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-small-disk-'));
   await run('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m,mode=0755`, 'tmpfs', dir]);
   if (owner) fs.chownSync(dir, owner.uid, owner.gid);

@@ -40,7 +40,12 @@ export async function storedCdrs(databaseUrl: string, bridgeIds: string[]): Prom
     const keys = await client.query<{ key: string }>(STORED_KEYS_SQL, [bridgeIds]);
     const charges = await client.query<ChargeCounts>(CHARGE_COUNTS_SQL, [bridgeIds]);
     const row = charges.rows[0]!;
-    return { keys: keys.rows.map((r) => r.key), rated: row.rated, ratedWithoutOneCurrentCharge: row.wrong, currentChargesOfUnratedCdrs: row.orphan };
+    return {
+      keys: keys.rows.map((r) => r.key),
+      rated: row.rated,
+      ratedWithoutOneCurrentCharge: row.wrong,
+      currentChargesOfUnratedCdrs: row.orphan,
+    };
   } finally {
     await client.end();
   }

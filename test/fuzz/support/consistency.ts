@@ -100,5 +100,8 @@ export async function storedCounts(db: Database) {
             (select count(*) from bookings)::int as bookings,
             (select count(*) from customers)::int as customers`,
   );
-  return counts as Record<'cdrs' | 'charges' | 'superseded_charges' | 'invoices' | 'bookings' | 'customers', number>;
+  return counts as Record<
+    'cdrs' | 'charges' | 'superseded_charges' | 'invoices' | 'bookings' | 'customers',
+    number
+  >;
 }

@@ -4,7 +4,14 @@
  * hostile ones (empty, ~100 KB, NUL and control characters, lone surrogates, integer extremes,
  * Timestamps far outside 0001..9999, forged page tokens, cursors above int64, huge repeated fields).
  */
-import { create, fromBinary, ScalarType, toBinary, type DescField, type DescMessage } from '@bufbuild/protobuf';
+import {
+  create,
+  fromBinary,
+  ScalarType,
+  toBinary,
+  type DescField,
+  type DescMessage,
+} from '@bufbuild/protobuf';
 import fc from 'fast-check';
 
 // ---- hostile values, by type ----------------------------------------------------------------------
@@ -24,12 +31,24 @@ const UINT64_MAX = 2n ** 64n - 1n;
 export const LONE_SURROGATE_MARK = '\uE000';
 export const INVALID_UTF8_MARK = '\uE001';
 const MARK_BYTES: [number[], number[]][] = [
-  [[0xee, 0x80, 0x80], [0xed, 0xa0, 0x80]],
-  [[0xee, 0x80, 0x81], [0xc0, 0xaf, 0xff]],
+  [
+    [0xee, 0x80, 0x80],
+    [0xed, 0xa0, 0x80],
+  ],
+  [
+    [0xee, 0x80, 0x81],
+    [0xc0, 0xaf, 0xff],
+  ],
 ];
 
 const LONG = 100_000;
-const LONG_STRINGS = ['x'.repeat(LONG), 'ä€😀'.repeat(LONG / 8), '\u0000'.repeat(LONG), '9'.repeat(LONG), `${LONE_SURROGATE_MARK}`.repeat(LONG / 3)];
+const LONG_STRINGS = [
+  'x'.repeat(LONG),
+  'ä€😀'.repeat(LONG / 8),
+  '\u0000'.repeat(LONG),
+  '9'.repeat(LONG),
+  `${LONE_SURROGATE_MARK}`.repeat(LONG / 3),
+];
 
 const ODD_STRINGS = [
   '',
@@ -69,7 +88,20 @@ const ODD_STRINGS = [
   'trailing ',
 ];
 
-const CURSORS = ['0', '1', '9223372036854775807', '9223372036854775808', '9999999999999999999', '18446744073709551616', '-1', '1.5', '0x1', '01', ' 1', '١٢٣'];
+const CURSORS = [
+  '0',
+  '1',
+  '9223372036854775807',
+  '9223372036854775808',
+  '9999999999999999999',
+  '18446744073709551616',
+  '-1',
+  '1.5',
+  '0x1',
+  '01',
+  ' 1',
+  '١٢٣',
+];
 
 /** JSON values a page token decoder might not expect: arrays and objects of odd types. */
 const oddJson = fc.oneof(
@@ -153,7 +185,9 @@ function weighted<T>(...options: [number, fc.Arbitrary<T>][]): fc.Arbitrary<T> {
 }
 
 function byMode<T>(ctx: Context, plausible: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return ctx.mode === 'plausible' ? weighted([9, plausible], [1, hostile]) : weighted([2, plausible], [8, hostile]);
+  return ctx.mode === 'plausible'
+    ? weighted([9, plausible], [1, hostile])
+    : weighted([2, plausible], [8, hostile]);
 }
 
 function stringArb(field: DescField, ctx: Context): fc.Arbitrary<string> {
@@ -182,14 +216,20 @@ function scalarArb(field: DescField & { scalar: ScalarType }, ctx: Context): fc.
       return byMode(
         ctx,
         number ?? fc.integer({ min: 0, max: 600 }),
-        fc.oneof(fc.constantFrom(0, 1, -1, 500, 501, 1000, 1001, INT32_MAX, INT32_MIN), fc.integer({ min: INT32_MIN, max: INT32_MAX })),
+        fc.oneof(
+          fc.constantFrom(0, 1, -1, 500, 501, 1000, 1001, INT32_MAX, INT32_MIN),
+          fc.integer({ min: INT32_MIN, max: INT32_MAX }),
+        ),
       );
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
       return byMode(
         ctx,
         number ?? fc.integer({ min: 0, max: 3600 }),
-        fc.oneof(fc.constantFrom(0, 1, 2 ** 31, UINT32_MAX, 1001, 86_400 * 366), fc.bigInt({ min: 0n, max: BigInt(UINT32_MAX) }).map(Number)),
+        fc.oneof(
+          fc.constantFrom(0, 1, 2 ** 31, UINT32_MAX, 1001, 86_400 * 366),
+          fc.bigInt({ min: 0n, max: BigInt(UINT32_MAX) }).map(Number),
+        ),
       );
     case ScalarType.INT64:
     case ScalarType.SINT64:
@@ -197,21 +237,34 @@ function scalarArb(field: DescField & { scalar: ScalarType }, ctx: Context): fc.
       return byMode(
         ctx,
         fc.bigInt({ min: 0n, max: 1000n }),
-        fc.oneof(fc.constantFrom(0n, -1n, INT64_MAX, INT64_MIN, 2n ** 53n + 1n), fc.bigInt({ min: INT64_MIN, max: INT64_MAX })),
+        fc.oneof(
+          fc.constantFrom(0n, -1n, INT64_MAX, INT64_MIN, 2n ** 53n + 1n),
+          fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
+        ),
       );
     case ScalarType.UINT64:
     case ScalarType.FIXED64:
       return byMode(
         ctx,
         fc.bigInt({ min: 0n, max: 1000n }),
-        fc.oneof(fc.constantFrom(0n, INT64_MAX, INT64_MAX + 1n, UINT64_MAX, 2n ** 53n + 1n), fc.bigInt({ min: 0n, max: UINT64_MAX })),
+        fc.oneof(
+          fc.constantFrom(0n, INT64_MAX, INT64_MAX + 1n, UINT64_MAX, 2n ** 53n + 1n),
+          fc.bigInt({ min: 0n, max: UINT64_MAX }),
+        ),
       );
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
       return fc.oneof(fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 1e308, 5e-324), fc.double());
     case ScalarType.BYTES: {
       const plausible = ctx.plausibleBytes?.[field.name] ?? fc.uint8Array({ maxLength: 64 });
-      return byMode(ctx, plausible, weighted([4, fc.uint8Array({ maxLength: 256 })], [ctx.small ? 0 : 1, fc.constant(new Uint8Array(LONG).fill(0xff))]));
+      return byMode(
+        ctx,
+        plausible,
+        weighted(
+          [4, fc.uint8Array({ maxLength: 256 })],
+          [ctx.small ? 0 : 1, fc.constant(new Uint8Array(LONG).fill(0xff))],
+        ),
+      );
     }
   }
 }
@@ -222,24 +275,42 @@ const timestampArb = (ctx: Context) =>
       ctx,
       fc.integer({ min: REALISTIC_FROM, max: REALISTIC_TO }).map(BigInt),
       fc.oneof(
-        fc.constantFrom(0n, -1n, 10n ** 12n, -(10n ** 12n), 253_402_300_799n, 253_402_300_800n, -62_135_596_800n, -62_135_596_801n, 8_640_000_000_001n),
+        fc.constantFrom(
+          0n,
+          -1n,
+          10n ** 12n,
+          -(10n ** 12n),
+          253_402_300_799n,
+          253_402_300_800n,
+          -62_135_596_800n,
+          -62_135_596_801n,
+          8_640_000_000_001n,
+        ),
         fc.constantFrom(INT64_MAX, INT64_MIN),
         fc.bigInt({ min: INT64_MIN, max: INT64_MAX }),
       ),
     ),
-    nanos: byMode(ctx, fc.constant(0), fc.constantFrom(0, -1, 2_000_000_000, 999_999_999, 1_000_000_000, INT32_MAX, INT32_MIN)),
+    nanos: byMode(
+      ctx,
+      fc.constant(0),
+      fc.constantFrom(0, -1, 2_000_000_000, 999_999_999, 1_000_000_000, INT32_MAX, INT32_MIN),
+    ),
   });
 
 function enumArb(field: DescField, ctx: Context): fc.Arbitrary<number> {
   const values = field.enum!.values.map((v) => v.number);
   const valid = values.filter((n) => n !== 0);
-  return byMode(ctx, fc.constantFrom(...(valid.length ? valid : values)), fc.constantFrom(...values, -1, 99, INT32_MAX, INT32_MIN));
+  return byMode(
+    ctx,
+    fc.constantFrom(...(valid.length ? valid : values)),
+    fc.constantFrom(...values, -1, 99, INT32_MAX, INT32_MIN),
+  );
 }
 
 function singleValueArb(field: DescField, ctx: Context): fc.Arbitrary<unknown> {
   if (field.message) return messageInitArb(field.message, { ...ctx, depth: ctx.depth + 1 });
   if (field.enum) return enumArb(field, ctx);
-  return scalarArb(field as DescField & { scalar: ScalarType }, ctx);
+  return scalarArb(field, ctx);
 }
 
 function fieldArb(field: DescField, ctx: Context): fc.Arbitrary<unknown> {
@@ -253,7 +324,12 @@ function fieldArb(field: DescField, ctx: Context): fc.Arbitrary<unknown> {
   const smallElement = singleValueArb(field, { ...ctx, small: true });
   return weighted<unknown[]>(
     [12, fc.array(element, { maxLength: 3 })],
-    [1, fc.tuple(smallElement, fc.constantFrom(1000, 1001, 5000)).map(([e, n]) => Array.from({ length: n }, () => e))],
+    [
+      1,
+      fc
+        .tuple(smallElement, fc.constantFrom(1000, 1001, 5000))
+        .map(([e, n]) => Array.from({ length: n }, () => e)),
+    ],
   );
 }
 
@@ -273,10 +349,15 @@ function genericMessageInitArb(desc: DescMessage, ctx: Context): fc.Arbitrary<Re
     model[field.localName] = fieldArb(field, ctx);
   }
   for (const oneof of desc.oneofs) {
-    model[oneof.localName] = fc.oneof(...oneof.fields.map((f) => fieldArb(f, ctx).map((value) => ({ case: f.localName, value }))));
+    model[oneof.localName] = fc.oneof(
+      ...oneof.fields.map((f) => fieldArb(f, ctx).map((value) => ({ case: f.localName, value }))),
+    );
   }
   // Every field set (plausible requests get deep), or any subset (missing required fields).
-  return weighted([ctx.mode === 'plausible' ? 3 : 1, fc.record(model)], [1, fc.record(model, { requiredKeys: [] })]);
+  return weighted(
+    [ctx.mode === 'plausible' ? 3 : 1, fc.record(model)],
+    [1, fc.record(model, { requiredKeys: [] })],
+  );
 }
 
 // ---- encoding ---------------------------------------------------------------------------------------
@@ -309,7 +390,10 @@ export function encodeMessage(desc: DescMessage, init: Record<string, unknown>):
 }
 
 /** Messages of `desc`, half with mostly plausible values, half with mostly hostile ones. */
-export function generatedMessage(desc: DescMessage, options: GenerationOptions): fc.Arbitrary<GeneratedMessage> {
+export function generatedMessage(
+  desc: DescMessage,
+  options: GenerationOptions,
+): fc.Arbitrary<GeneratedMessage> {
   return fc
     .constantFrom<Context['mode']>('plausible', 'hostile')
     .chain((mode) => messageInitArb(desc, { ...options, mode, small: false, depth: 0 }))
@@ -341,16 +425,44 @@ const NASTY_BYTES: [string, Uint8Array][] = [
 export function frameArb(desc: DescMessage, options: GenerationOptions): fc.Arbitrary<Frame> {
   const generated = generatedMessage(desc, options);
   return weighted<Frame>(
-    [14, generated.map(({ init, bytes }) => ({ kind: 'generated', bytes, describe: () => `${desc.name} ${describeValue(init)}` }))],
-    [2, fc.uint8Array({ maxLength: 96 }).map((bytes) => ({ kind: 'random bytes', bytes, describe: () => `random bytes ${hex(bytes)}` }))],
-    [1, fc.uint8Array({ minLength: 1000, maxLength: 8192 }).map((bytes) => ({ kind: 'random bytes', bytes, describe: () => `random bytes ${hex(bytes)}` }))],
-    [1, fc.constantFrom(...NASTY_BYTES).map(([what, bytes]) => ({ kind: 'random bytes', bytes, describe: () => what }))],
+    [
+      14,
+      generated.map(({ init, bytes }) => ({
+        kind: 'generated',
+        bytes,
+        describe: () => `${desc.name} ${describeValue(init)}`,
+      })),
+    ],
+    [
+      2,
+      fc
+        .uint8Array({ maxLength: 96 })
+        .map((bytes) => ({ kind: 'random bytes', bytes, describe: () => `random bytes ${hex(bytes)}` })),
+    ],
+    [
+      1,
+      fc
+        .uint8Array({ minLength: 1000, maxLength: 8192 })
+        .map((bytes) => ({ kind: 'random bytes', bytes, describe: () => `random bytes ${hex(bytes)}` })),
+    ],
+    [
+      1,
+      fc
+        .constantFrom(...NASTY_BYTES)
+        .map(([what, bytes]) => ({ kind: 'random bytes', bytes, describe: () => what })),
+    ],
     [
       3,
-      fc.tuple(generated, fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true })).map(([{ init, bytes }, at]) => {
-        const cut = Math.floor(bytes.length * at);
-        return { kind: 'truncated', bytes: bytes.subarray(0, cut), describe: () => `${desc.name} cut at ${cut} of ${bytes.length} bytes: ${describeValue(init)}` };
-      }),
+      fc
+        .tuple(generated, fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }))
+        .map(([{ init, bytes }, at]) => {
+          const cut = Math.floor(bytes.length * at);
+          return {
+            kind: 'truncated',
+            bytes: bytes.subarray(0, cut),
+            describe: () => `${desc.name} cut at ${cut} of ${bytes.length} bytes: ${describeValue(init)}`,
+          };
+        }),
     ],
     [
       1,
@@ -377,7 +489,9 @@ export function describeValue(value: unknown): string {
     if (v instanceof Uint8Array) return `<${v.length} bytes>`;
     if (typeof v === 'string') {
       const shown = v.length > 40 ? `${v.slice(0, 12)}…(${v.length} chars)` : v;
-      return shown.replaceAll(LONE_SURROGATE_MARK, '<lone surrogate>').replaceAll(INVALID_UTF8_MARK, '<invalid UTF-8>');
+      return shown
+        .replaceAll(LONE_SURROGATE_MARK, '<lone surrogate>')
+        .replaceAll(INVALID_UTF8_MARK, '<invalid UTF-8>');
     }
     if (Array.isArray(v) && v.length > 4) return [...v.slice(0, 2), `…×${v.length}`];
     return v;

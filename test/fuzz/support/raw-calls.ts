@@ -24,7 +24,10 @@ export interface Answer {
  * clients), so a connection wedged by one call does not take other clients' calls with it.
  */
 export function rawClient(address: string, options: grpc.ClientOptions = {}): grpc.Client {
-  return new grpc.Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, ...options });
+  return new grpc.Client(address, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+    ...options,
+  });
 }
 
 export function bearer(token: string | undefined): grpc.Metadata {
@@ -34,7 +37,12 @@ export function bearer(token: string | undefined): grpc.Metadata {
 }
 
 /** One unary call; resolves with its status (OK included). */
-export function unaryCall(client: grpc.Client, path: string, message: Uint8Array, metadata: grpc.Metadata): Promise<Answer> {
+export function unaryCall(
+  client: grpc.Client,
+  path: string,
+  message: Uint8Array,
+  metadata: grpc.Metadata,
+): Promise<Answer> {
   return new Promise((resolve) => {
     let messages = 0;
     client.makeUnaryRequest(path, identity, identity, Buffer.from(message), metadata, {}, (error, value) => {
@@ -44,11 +52,15 @@ export function unaryCall(client: grpc.Client, path: string, message: Uint8Array
   });
 }
 
-function statusOf(call: grpc.ClientReadableStream<Buffer> | grpc.ClientDuplexStream<Buffer, Buffer>): Promise<Answer> {
+function statusOf(
+  call: grpc.ClientReadableStream<Buffer> | grpc.ClientDuplexStream<Buffer, Buffer>,
+): Promise<Answer> {
   let messages = 0;
   call.on('data', () => messages++);
   call.on('error', () => {}); // the status event below carries the same information
-  return new Promise((resolve) => call.on('status', (s: grpc.StatusObject) => resolve({ code: s.code, details: s.details, messages })));
+  return new Promise((resolve) =>
+    call.on('status', (s: grpc.StatusObject) => resolve({ code: s.code, details: s.details, messages })),
+  );
 }
 
 /** Client or bidirectional stream: writes every frame, half-closes, and waits for the status. */
@@ -62,7 +74,11 @@ export function streamingCall(
   if (kind === 'client_streaming') {
     return new Promise((resolve) => {
       const call = client.makeClientStreamRequest(path, identity, identity, metadata, {}, (error) =>
-        resolve({ code: error?.code ?? grpc.status.OK, details: error?.details ?? '', messages: error ? 0 : 1 }),
+        resolve({
+          code: error?.code ?? grpc.status.OK,
+          details: error?.details ?? '',
+          messages: error ? 0 : 1,
+        }),
       );
       call.on('error', () => {});
       for (const frame of frames) call.write(Buffer.from(frame));
@@ -87,7 +103,13 @@ export type Barrier = (requestBytes: number) => Promise<unknown>;
  * started, then `barrier` runs; if the stream has not ended by then it counts as accepted and open,
  * and is cancelled.
  */
-export async function serverStreamCall(client: grpc.Client, path: string, message: Uint8Array, metadata: grpc.Metadata, barrier: Barrier): Promise<Answer> {
+export async function serverStreamCall(
+  client: grpc.Client,
+  path: string,
+  message: Uint8Array,
+  metadata: grpc.Metadata,
+  barrier: Barrier,
+): Promise<Answer> {
   const call = client.makeServerStreamRequest(path, identity, identity, Buffer.from(message), metadata, {});
   let ended = false;
   const answer = statusOf(call).then((a) => {
@@ -99,10 +121,18 @@ export async function serverStreamCall(client: grpc.Client, path: string, messag
   call.cancel();
   const final = await answer;
   // The server may have answered between the barrier and the cancel: keep its status then.
-  return final.code === grpc.status.CANCELLED && final.details === 'Cancelled on client' ? { ...final, stillOpen: true } : final;
+  return final.code === grpc.status.CANCELLED && final.details === 'Cancelled on client'
+    ? { ...final, stillOpen: true }
+    : final;
 }
 
-export function callRpc(client: grpc.Client, rpc: Rpc, frames: Uint8Array[], metadata: grpc.Metadata, barrier: Barrier): Promise<Answer> {
+export function callRpc(
+  client: grpc.Client,
+  rpc: Rpc,
+  frames: Uint8Array[],
+  metadata: grpc.Metadata,
+  barrier: Barrier,
+): Promise<Answer> {
   switch (rpc.kind) {
     case 'unary':
       return unaryCall(client, rpc.path, frames[0]!, metadata);

@@ -35,7 +35,13 @@ export interface Rpc {
   serverDecode(bytes: Uint8Array): unknown;
 }
 
-const GENERATED = [CdrIngestServiceDefinition, RatingServiceDefinition, InvoiceServiceDefinition, CustomerServiceDefinition, BookingServiceDefinition];
+const GENERATED = [
+  CdrIngestServiceDefinition,
+  RatingServiceDefinition,
+  InvoiceServiceDefinition,
+  CustomerServiceDefinition,
+  BookingServiceDefinition,
+];
 
 export function loadDescriptorRegistry() {
   const bytes = fs.readFileSync(path.join(REPO_ROOT, 'src/gen/billing.binpb'));

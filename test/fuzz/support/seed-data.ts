@@ -56,21 +56,48 @@ export async function seedBillingData(t: TestService): Promise<SeedData> {
   // Bookings must start in the future (of the wall clock: the service has no pinned clock here).
   const { booking } = await t.client(BookingServiceDefinition, 'reservations').createBooking({
     requestId: 'seed-booking-1',
-    booking: { customerAccount: 'FUZZ-1', bridgeId: BRIDGE, title: 'Fuzz call', scheduledStart: new Date(Date.now() + 7 * 86_400_000), expectedDurationSeconds: 3600, expectedParticipants: 4 },
+    booking: {
+      customerAccount: 'FUZZ-1',
+      bridgeId: BRIDGE,
+      title: 'Fuzz call',
+      scheduledStart: new Date(Date.now() + 7 * 86_400_000),
+      expectedDurationSeconds: 3600,
+      expectedParticipants: 4,
+    },
   });
 
   const recordIds: string[] = [];
   const cdrs = Array.from({ length: 12 }, (_, i) => {
     recordIds.push(`seed-${i}`);
-    return cdr(`seed-${i}`, accounts[i % 2]!, `2026-10-${String(10 + i).padStart(2, '0')}T09:00:00Z`, 60 + 37 * i, i % 2 ? '' : booking!.id);
+    return cdr(
+      `seed-${i}`,
+      accounts[i % 2]!,
+      `2026-10-${String(10 + i).padStart(2, '0')}T09:00:00Z`,
+      60 + 37 * i,
+      i % 2 ? '' : booking!.id,
+    );
   });
   cdrs.push(cdr('seed-unrated', 'FUZZ-NOBODY', '2026-10-20T09:00:00Z', 120));
   recordIds.push('seed-unrated');
   await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({ requestId: 'seed-cdrs', cdrs });
 
   const billing = t.client(InvoiceServiceDefinition, 'billing');
-  const [first] = (await billing.closeBillingPeriod({ requestId: 'seed-close-1', customerAccount: 'FUZZ-1', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: true })).invoices;
-  const [draft] = (await billing.closeBillingPeriod({ requestId: 'seed-close-2', customerAccount: 'FUZZ-2', periodContaining: new Date('2026-10-15T12:00:00Z'), issue: false })).invoices;
+  const [first] = (
+    await billing.closeBillingPeriod({
+      requestId: 'seed-close-1',
+      customerAccount: 'FUZZ-1',
+      periodContaining: new Date('2026-10-15T12:00:00Z'),
+      issue: true,
+    })
+  ).invoices;
+  const [draft] = (
+    await billing.closeBillingPeriod({
+      requestId: 'seed-close-2',
+      customerAccount: 'FUZZ-2',
+      periodContaining: new Date('2026-10-15T12:00:00Z'),
+      issue: false,
+    })
+  ).invoices;
   if (!first?.number || !draft) throw new Error('seeding: closing October gave no issued invoice and draft');
 
   const active = await t.client(RatingServiceDefinition, 'finance').getActiveRuleSet({});
@@ -111,7 +138,14 @@ export function plausibleStrings(seed: SeedData): PlausibleStrings {
     dial_out_numbers: number,
     currency_code: of('EUR', 'SEK', 'USD', 'XXX', 'eur'),
     country_code: of('SE', 'DE', 'US', 'XX', 'se'),
-    time_zone: of('Europe/Stockholm', 'UTC', 'America/New_York', 'Pacific/Kiritimati', 'Mars/Olympus', '+14:00'),
+    time_zone: of(
+      'Europe/Stockholm',
+      'UTC',
+      'America/New_York',
+      'Pacific/Kiritimati',
+      'Mars/Olympus',
+      '+14:00',
+    ),
     amount: decimal,
     discount_percent: of('0', '10', '12.5', '100', '101', '-5'),
     included_minutes: decimal,
@@ -122,7 +156,15 @@ export function plausibleStrings(seed: SeedData): PlausibleStrings {
     email: of('billing@fuzz.example', 'not-an-email'),
     vat_number: of('SE556000000001', 'DE123456789', ''),
     registration_number: of('556000-0000', ''),
-    path: of(...['ruleset', 'rates', 'destinations', 'calendar'].map((f) => `candidate/${f}.json`), 'ruleset.json', 'ruleset.json/x.json', 'a/../b.json', '../outside.json', '/etc/passwd', ''),
+    path: of(
+      ...['ruleset', 'rates', 'destinations', 'calendar'].map((f) => `candidate/${f}.json`),
+      'ruleset.json',
+      'ruleset.json/x.json',
+      'a/../b.json',
+      '../outside.json',
+      '/etc/passwd',
+      '',
+    ),
     page_token: of(''),
     after_cursor: of('', '0', '1', '5', '9223372036854775808'),
   };
@@ -145,7 +187,14 @@ export function plausibleRuleFileContents(): fc.Arbitrary<Uint8Array> {
   const dir = path.join(REPO_ROOT, 'rules/standard-2026');
   const files = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
   const contents = files.map((e) => new Uint8Array(fs.readFileSync(path.join(e.parentPath, e.name))));
-  return fc.oneof(fc.constantFrom(...contents), fc.constantFrom(...['{}', '[]', 'null', '{"rules": 1}', '{"rules": [{"conditions": null}]}'].map((s) => new TextEncoder().encode(s))));
+  return fc.oneof(
+    fc.constantFrom(...contents),
+    fc.constantFrom(
+      ...['{}', '[]', 'null', '{"rules": 1}', '{"rules": [{"conditions": null}]}'].map((s) =>
+        new TextEncoder().encode(s),
+      ),
+    ),
+  );
 }
 
 /** A protobuf Timestamp init for create(). */
@@ -159,7 +208,10 @@ const DAY_MS = 86_400_000;
  * Messages whose fields must agree to be valid: CDRs of the seed's customers in autumn 2026 with
  * consistent times, bookings in the coming weeks, ordered time ranges.
  */
-export function plausibleMessages(seed: SeedData, strings: PlausibleStrings): Record<string, fc.Arbitrary<Record<string, unknown>>> {
+export function plausibleMessages(
+  seed: SeedData,
+  strings: PlausibleStrings,
+): Record<string, fc.Arbitrary<Record<string, unknown>>> {
   const autumn = fc.integer({ min: Date.UTC(2026, 8, 1), max: Date.UTC(2026, 10, 25) });
   const e164 = fc.constantFrom('+46701234567', '+4681234567', '+14155550100', '+4930123456', '+447700900123');
   const features = fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { maxLength: 3 });
@@ -201,13 +253,22 @@ export function plausibleMessages(seed: SeedData, strings: PlausibleStrings): Re
     participantCode: fc.constantFrom('', '87654321'),
   });
   const timeRange = fc
-    .tuple(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.integer({ min: 1, max: 120 }))
+    .tuple(
+      fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }),
+      fc.integer({ min: 1, max: 120 }),
+    )
     .map(([start, days]) => ({ startTime: timestamp(start), endTime: timestamp(start + days * DAY_MS) }));
-  const money = (amounts: string[]) => fc.record({ currencyCode: fc.constant('EUR'), amount: fc.constantFrom(...amounts) });
+  const money = (amounts: string[]) =>
+    fc.record({ currencyCode: fc.constant('EUR'), amount: fc.constantFrom(...amounts) });
   const customer = fc.record({
     externalId: fc.constantFrom(...seed.accounts, 'FUZZ-NEW'),
     name: fc.constantFrom('Fuzz AB', 'Fuzz Holding AB'),
-    billingAddress: fc.constant({ lines: ['Sveavägen 1'], postalCode: '111 57', city: 'Stockholm', countryCode: 'SE' }),
+    billingAddress: fc.constant({
+      lines: ['Sveavägen 1'],
+      postalCode: '111 57',
+      city: 'Stockholm',
+      countryCode: 'SE',
+    }),
     email: fc.constant('billing@fuzz.example'),
     vatNumber: fc.constantFrom('SE556000000001', ''),
     countryCode: fc.constant('SE'),
@@ -222,7 +283,14 @@ export function plausibleMessages(seed: SeedData, strings: PlausibleStrings): Re
     customerExternalId: fc.constantFrom(...seed.accounts),
     pricePlan: fc.constantFrom('', 'volume-2026'),
     discountPercent: fc.constantFrom('', '0', '5', '12.5'),
-    specialPrices: fc.array(fc.record({ accessType: fc.integer({ min: 1, max: 4 }), zone: fc.constantFrom('', 'SE', 'EU'), ratePerMinute: money(['0.01', '0.05']) }), { maxLength: 2 }),
+    specialPrices: fc.array(
+      fc.record({
+        accessType: fc.integer({ min: 1, max: 4 }),
+        zone: fc.constantFrom('', 'SE', 'EU'),
+        ratePerMinute: money(['0.01', '0.05']),
+      }),
+      { maxLength: 2 },
+    ),
     includedMinutes: fc.constantFrom('', '0', '100'),
     minimumCommitment: fc.option(money(['10', '99.50']), { nil: undefined }),
     billingCycle: fc.integer({ min: 1, max: 3 }),

@@ -41,7 +41,9 @@ export function callerName(caller: Caller): string {
 }
 
 function admitted(call: FuzzCall): boolean {
-  return call.caller.kind === 'role' && (call.caller.role === 'admin' || call.rpc.roles.includes(call.caller.role));
+  return (
+    call.caller.kind === 'role' && (call.caller.role === 'admin' || call.rpc.roles.includes(call.caller.role))
+  );
 }
 
 function undecodable(call: FuzzCall): boolean {
@@ -59,16 +61,22 @@ function undecodable(call: FuzzCall): boolean {
 /** Undefined when the answer is deliberate; else what is wrong with it. */
 export function problemWith(call: FuzzCall, answer: Answer): string | undefined {
   const code = `${Code[answer.code]}${answer.details ? ` "${answer.details}"` : ''}`;
-  const rejectedByDecoder = answer.code === Code.INTERNAL && answer.details.startsWith('Error deserializing request');
-  if (rejectedByDecoder) return undecodable(call) ? undefined : `well-formed protobuf rejected by the decoder: ${code}`;
+  const rejectedByDecoder =
+    answer.code === Code.INTERNAL && answer.details.startsWith('Error deserializing request');
+  if (rejectedByDecoder)
+    return undecodable(call) ? undefined : `well-formed protobuf rejected by the decoder: ${code}`;
   if (answer.code === Code.INTERNAL || answer.code === Code.UNKNOWN) return code;
   if (call.caller.kind !== 'role') {
     if (answer.stillOpen) return 'stream left open without a valid token';
-    return answer.code === Code.UNAUTHENTICATED || answer.code === Code.RESOURCE_EXHAUSTED ? undefined : `${code} without a valid token`;
+    return answer.code === Code.UNAUTHENTICATED || answer.code === Code.RESOURCE_EXHAUSTED
+      ? undefined
+      : `${code} without a valid token`;
   }
   if (!admitted(call)) {
     if (answer.stillOpen) return `stream left open for role ${call.caller.role}`;
-    return answer.code === Code.PERMISSION_DENIED || answer.code === Code.RESOURCE_EXHAUSTED ? undefined : `${code} for a role the RPC does not admit`;
+    return answer.code === Code.PERMISSION_DENIED || answer.code === Code.RESOURCE_EXHAUSTED
+      ? undefined
+      : `${code} for a role the RPC does not admit`;
   }
   return answer.stillOpen || DELIBERATE.has(answer.code) ? undefined : code;
 }
@@ -81,13 +89,19 @@ export class ProblemLog {
     const group = this.groups.get(problem) ?? { count: 0, examples: [] };
     group.count++;
     const size = call.frames.reduce((n, f) => n + f.bytes.length, 0);
-    group.examples.push({ size, text: `as ${callerName(call.caller)}: ${call.frames.map((f) => f.describe()).join(' | ')}` });
+    group.examples.push({
+      size,
+      text: `as ${callerName(call.caller)}: ${call.frames.map((f) => f.describe()).join(' | ')}`,
+    });
     group.examples.sort((a, b) => a.size - b.size).splice(2);
     this.groups.set(problem, group);
   }
 
   /** One line per problem and example, for the test's failure message. */
   lines(): string[] {
-    return [...this.groups].flatMap(([problem, g]) => [`${problem} (${g.count}×)`, ...g.examples.map((e) => `    e.g. ${e.text.slice(0, 600)}`)]);
+    return [...this.groups].flatMap(([problem, g]) => [
+      `${problem} (${g.count}×)`,
+      ...g.examples.map((e) => `    e.g. ${e.text.slice(0, 600)}`),
+    ]);
   }
 }

@@ -35,7 +35,10 @@ export interface GuardableDefinition {
  * The same definition with every request decoder guarded. `inputOf` finds the request message's
  * descriptor for a method (from the descriptor set of the contract).
  */
-export function guardedDefinition<D extends GuardableDefinition>(definition: D, inputOf: (service: string, method: string) => DescMessage): D {
+export function guardedDefinition<D extends GuardableDefinition>(
+  definition: D,
+  inputOf: (service: string, method: string) => DescMessage,
+): D {
   const methods = Object.fromEntries(
     Object.entries(definition.methods).map(([key, method]) => {
       const descriptor = inputOf(definition.fullName, method.name);
@@ -49,7 +52,12 @@ export function guardedDefinition<D extends GuardableDefinition>(definition: D, 
             return original.decode(input);
           } catch (error) {
             // The guard found the shape sound but decoding still failed (e.g. a nested group).
-            return new RefusedMessage(true, [{ field: 'request', reason: `not a valid ${descriptor.typeName} message: ${(error as Error).message}` }]);
+            return new RefusedMessage(true, [
+              {
+                field: 'request',
+                reason: `not a valid ${descriptor.typeName} message: ${(error as Error).message}`,
+              },
+            ]);
           }
         },
       };

@@ -36,7 +36,11 @@ export type FieldRule =
 
 const text = (maxLength: number): FieldRule => ({ kind: 'string', maxLength, chars: 'single-line' });
 const freeText = (maxLength: number): FieldRule => ({ kind: 'string', maxLength, chars: 'multi-line' });
-const int = (min: number | bigint, max: number | bigint): FieldRule => ({ kind: 'integer', min: BigInt(min), max: BigInt(max) });
+const int = (min: number | bigint, max: number | bigint): FieldRule => ({
+  kind: 'integer',
+  min: BigInt(min),
+  max: BigInt(max),
+});
 const list = (maxItems: number, item?: FieldRule): FieldRule => ({ kind: 'list', maxItems, item });
 
 /** Ids of every kind: request ids, external ids, accounts, bridge ids, invoice ids and numbers. */
@@ -57,7 +61,10 @@ const FEATURES = list(32);
 export const MAX_CDRS_PER_BATCH = 1000;
 
 /** Instants a request may carry: [1970-01-01, 2200-01-01). Beyond that no call, contract or invoice exists. */
-export const TIMESTAMP_RANGE = { from: new Date('1970-01-01T00:00:00Z'), to: new Date('2200-01-01T00:00:00Z') };
+export const TIMESTAMP_RANGE = {
+  from: new Date('1970-01-01T00:00:00Z'),
+  to: new Date('2200-01-01T00:00:00Z'),
+};
 
 /** How many violations one answer lists at most; the scan stops there, so a hostile message costs little. */
 export const MAX_VIOLATIONS_REPORTED = 20;

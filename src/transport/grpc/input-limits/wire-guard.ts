@@ -8,7 +8,13 @@
 import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { FieldViolation } from '../../../domain/errors';
-import { INPUT_LIMITS, MAX_VIOLATIONS_REPORTED, TIMESTAMP_RANGE, type CharRule, type FieldRule } from './limits';
+import {
+  INPUT_LIMITS,
+  MAX_VIOLATIONS_REPORTED,
+  TIMESTAMP_RANGE,
+  type CharRule,
+  type FieldRule,
+} from './limits';
 
 export type WireCheck = { ok: true } | { ok: false; undecodable: boolean; violations: FieldViolation[] };
 
@@ -53,7 +59,12 @@ function join(path: string, name: string): string {
   return path ? `${path}.${name}` : name;
 }
 
-function scanMessage(message: DescMessage, bytes: Uint8Array, path: string, violations: FieldViolation[]): void {
+function scanMessage(
+  message: DescMessage,
+  bytes: Uint8Array,
+  path: string,
+  violations: FieldViolation[],
+): void {
   const reader = new BinaryReader(bytes);
   const counts = new Map<number, number>();
   const timestamp = message.typeName === TIMESTAMP ? { seconds: 0n, nanos: 0 } : undefined;
@@ -87,7 +98,14 @@ function scanMessage(message: DescMessage, bytes: Uint8Array, path: string, viol
   if (timestamp) checkTimestamp(timestamp, path, violations);
 }
 
-function scanListEntries(reader: BinaryReader, field: DescField & { fieldKind: 'list' }, wireType: WireType, name: string, seen: number, violations: FieldViolation[]): number {
+function scanListEntries(
+  reader: BinaryReader,
+  field: DescField & { fieldKind: 'list' },
+  wireType: WireType,
+  name: string,
+  seen: number,
+  violations: FieldViolation[],
+): number {
   const rule = ruleOf(field);
   const itemRule = rule?.kind === 'list' ? rule.item : undefined;
   if (field.listKind === 'message') {
@@ -110,7 +128,13 @@ function scanListEntries(reader: BinaryReader, field: DescField & { fieldKind: '
   return 1;
 }
 
-function scanSingle(reader: BinaryReader, field: DescField, wireType: WireType, name: string, violations: FieldViolation[]): void {
+function scanSingle(
+  reader: BinaryReader,
+  field: DescField,
+  wireType: WireType,
+  name: string,
+  violations: FieldViolation[],
+): void {
   switch (field.fieldKind) {
     case 'message':
       expectWire(wireType, WireType.LengthDelimited, name);
@@ -143,7 +167,8 @@ function scanValue(
       return;
     case ScalarType.BYTES: {
       const value = reader.bytes();
-      if (rule?.kind === 'bytes' && value.length > rule.maxBytes) report(violations, name, `at most ${rule.maxBytes} bytes, got ${value.length}`);
+      if (rule?.kind === 'bytes' && value.length > rule.maxBytes)
+        report(violations, name, `at most ${rule.maxBytes} bytes, got ${value.length}`);
       return;
     }
     case ScalarType.BOOL:
@@ -157,9 +182,13 @@ function scanValue(
       return;
     default: {
       const value = readInteger(reader, scalar);
-      const enumValues = field.fieldKind === 'enum' || (field.fieldKind === 'list' && field.listKind === 'enum') ? field.enum.values : undefined;
+      const enumValues =
+        field.fieldKind === 'enum' || (field.fieldKind === 'list' && field.listKind === 'enum')
+          ? field.enum.values
+          : undefined;
       if (enumValues) {
-        if (!enumValues.some((v) => BigInt(v.number) === value)) report(violations, name, `unknown value ${value}`);
+        if (!enumValues.some((v) => BigInt(v.number) === value))
+          report(violations, name, `unknown value ${value}`);
         return;
       }
       if (rule?.kind === 'integer' && (value < rule.min || value > rule.max)) {
@@ -174,7 +203,13 @@ function readInteger(reader: BinaryReader, scalar: ScalarType): bigint {
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
-      return BigInt(scalar === ScalarType.SINT32 ? reader.sint32() : scalar === ScalarType.SFIXED32 ? reader.sfixed32() : reader.int32());
+      return BigInt(
+        scalar === ScalarType.SINT32
+          ? reader.sint32()
+          : scalar === ScalarType.SFIXED32
+            ? reader.sfixed32()
+            : reader.int32(),
+      );
     case ScalarType.UINT32:
       return BigInt(reader.uint32());
     case ScalarType.FIXED32:
@@ -192,7 +227,12 @@ function readInteger(reader: BinaryReader, scalar: ScalarType): bigint {
   }
 }
 
-function checkString(bytes: Uint8Array, name: string, rule: FieldRule | undefined, violations: FieldViolation[]): void {
+function checkString(
+  bytes: Uint8Array,
+  name: string,
+  rule: FieldRule | undefined,
+  violations: FieldViolation[],
+): void {
   const maxLength = rule?.kind === 'string' ? rule.maxLength : 0;
   // A UTF-16 code unit takes at least one byte, at most three: decide "too long" without decoding a megabyte.
   if (bytes.length > maxLength * 3) {
@@ -223,7 +263,9 @@ function charProblem(value: string, chars: CharRule): string | undefined {
     case 'base64url':
       return /^[A-Za-z0-9_-]*$/.test(value) ? undefined : 'not a page token from this service';
     case 'int64-digits':
-      return /^\d*$/.test(value) && (value === '' || BigInt(value) <= MAX_INT64) ? undefined : `must be a whole number from 0 to ${MAX_INT64}`;
+      return /^\d*$/.test(value) && (value === '' || BigInt(value) <= MAX_INT64)
+        ? undefined
+        : `must be a whole number from 0 to ${MAX_INT64}`;
     case 'checked-by-domain':
       return undefined;
   }
@@ -236,17 +278,31 @@ function controlProblem(value: string, pattern: RegExp): string | undefined {
   return `must not contain control characters (U+${code} at position ${match.index})`;
 }
 
-function readTimestampPart(reader: BinaryReader, field: DescField, wireType: WireType, into: { seconds: bigint; nanos: number }, name: string): void {
+function readTimestampPart(
+  reader: BinaryReader,
+  field: DescField,
+  wireType: WireType,
+  into: { seconds: bigint; nanos: number },
+  name: string,
+): void {
   expectWire(wireType, WireType.Varint, name);
   if (field.name === 'seconds') into.seconds = BigInt(reader.int64());
   else into.nanos = reader.int32();
 }
 
-function checkTimestamp({ seconds, nanos }: { seconds: bigint; nanos: number }, path: string, violations: FieldViolation[]): void {
+function checkTimestamp(
+  { seconds, nanos }: { seconds: bigint; nanos: number },
+  path: string,
+  violations: FieldViolation[],
+): void {
   if (nanos < 0 || nanos > 999_999_999) {
     report(violations, path, `nanos must be from 0 to 999999999, got ${nanos}`);
   } else if (seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
-    report(violations, path, `must be from ${TIMESTAMP_RANGE.from.toISOString()} to before ${TIMESTAMP_RANGE.to.toISOString()}`);
+    report(
+      violations,
+      path,
+      `must be from ${TIMESTAMP_RANGE.from.toISOString()} to before ${TIMESTAMP_RANGE.to.toISOString()}`,
+    );
   }
 }
 
@@ -273,5 +329,6 @@ function wireTypeOf(scalar: ScalarType): WireType {
 }
 
 function expectWire(actual: WireType, expected: WireType, name: string): void {
-  if (actual !== expected) throw new Malformed(`malformed: wire type ${actual} where ${expected} was expected`, { cause: name });
+  if (actual !== expected)
+    throw new Malformed(`malformed: wire type ${actual} where ${expected} was expected`, { cause: name });
 }

@@ -36,7 +36,10 @@ export function bookingToProto(b: Booking, withAccessCodes: boolean): ProtoBooki
     participantCode: withAccessCodes ? b.participantCode : '',
     dialOutNumbers: [...b.dialOutNumbers],
     features: b.features.map(featureToProto),
-    status: b.status === 'CANCELLED' ? BookingStatus.BOOKING_STATUS_CANCELLED : BookingStatus.BOOKING_STATUS_SCHEDULED,
+    status:
+      b.status === 'CANCELLED'
+        ? BookingStatus.BOOKING_STATUS_CANCELLED
+        : BookingStatus.BOOKING_STATUS_SCHEDULED,
   };
 }
 
@@ -47,5 +50,10 @@ const EVENT_TYPE = {
 } as const;
 
 export function bookingEventToProto(e: BookingEvent, withAccessCodes: boolean): ProtoBookingEvent {
-  return { cursor: e.cursor, type: EVENT_TYPE[e.type], booking: bookingToProto(e.booking, withAccessCodes), occurredAt: e.occurredAt };
+  return {
+    cursor: e.cursor,
+    type: EVENT_TYPE[e.type],
+    booking: bookingToProto(e.booking, withAccessCodes),
+    occurredAt: e.occurredAt,
+  };
 }

@@ -1,7 +1,16 @@
 /** Proto CDR messages <-> the domain's CdrDraft and results. Enum names map one to one. */
 import type { CdrDraft } from '../../../domain/cdr-validation';
-import type { CdrResult as DomainCdrResult, CdrOutcome as DomainOutcome } from '../../../app/ingest/ingest-cdrs';
-import { CdrOutcome, RatingStatus, type Cdr as ProtoCdr, type CdrOutcomeCounts, type CdrResult } from '../../../gen/billing/v1/cdr';
+import type {
+  CdrResult as DomainCdrResult,
+  CdrOutcome as DomainOutcome,
+} from '../../../app/ingest/ingest-cdrs';
+import {
+  CdrOutcome,
+  RatingStatus,
+  type Cdr as ProtoCdr,
+  type CdrOutcomeCounts,
+  type CdrResult,
+} from '../../../gen/billing/v1/cdr';
 import { AccessType, Feature } from '../../../gen/billing/v1/common';
 import type { Cdr } from '../../../domain/cdr';
 
@@ -36,11 +45,11 @@ export function featureFromProto(value: Feature): string {
 }
 
 export function accessTypeToProto(value: string): AccessType {
-  return Number(Object.entries(ACCESS_TYPE).find(([, v]) => v === value)?.[0] ?? 0) as AccessType;
+  return Number(Object.entries(ACCESS_TYPE).find(([, v]) => v === value)?.[0] ?? 0);
 }
 
 export function featureToProto(value: string): Feature {
-  return Number(Object.entries(FEATURE).find(([, v]) => v === value)?.[0] ?? 0) as Feature;
+  return Number(Object.entries(FEATURE).find(([, v]) => v === value)?.[0] ?? 0);
 }
 
 export function cdrDraftFromProto(cdr: ProtoCdr): CdrDraft {
@@ -92,13 +101,22 @@ export function cdrResultToProto(result: DomainCdrResult): CdrResult {
         ? RatingStatus.RATING_STATUS_RATED
         : RatingStatus.RATING_STATUS_UNRATED,
     unratedReason: rating && !rating.rated ? rating.reason : '',
-    charge: rating?.rated ? { currencyCode: rating.charge.currency, amount: rating.charge.amount } : undefined,
+    charge: rating?.rated
+      ? { currencyCode: rating.charge.currency, amount: rating.charge.amount }
+      : undefined,
     ruleSetHash: rating?.rated ? rating.charge.ruleSetHash : '',
   };
 }
 
 export function countOutcomes(results: DomainCdrResult[]): CdrOutcomeCounts {
-  const counts: CdrOutcomeCounts = { accepted: 0, duplicate: 0, conflict: 0, rejected: 0, rated: 0, unrated: 0 };
+  const counts: CdrOutcomeCounts = {
+    accepted: 0,
+    duplicate: 0,
+    conflict: 0,
+    rejected: 0,
+    rated: 0,
+    unrated: 0,
+  };
   for (const r of results) {
     counts[r.outcome] += 1;
     if (r.rating) counts[r.rating.rated ? 'rated' : 'unrated'] += 1;

@@ -3,7 +3,11 @@ import type { Contract, ContractInput } from '../../../app/customers/contract';
 import type { Customer, CustomerInput } from '../../../app/customers/customer';
 import type { AccessType } from '../../../domain/cdr';
 import type { BillingCycle as DomainCycle } from '../../../domain/periods';
-import { BillingCycle, type Contract as ProtoContract, type Customer as ProtoCustomer } from '../../../gen/billing/v1/customer_service';
+import {
+  BillingCycle,
+  type Contract as ProtoContract,
+  type Customer as ProtoCustomer,
+} from '../../../gen/billing/v1/customer_service';
 import { accessTypeFromProto, accessTypeToProto } from './cdr-mapper';
 
 const CYCLE: Record<BillingCycle, DomainCycle | undefined> = {
@@ -19,7 +23,12 @@ export function customerInputFromProto(c: ProtoCustomer): CustomerInput {
   return {
     externalId: c.externalId,
     name: c.name,
-    billingAddress: { lines: a?.lines ?? [], postalCode: a?.postalCode ?? '', city: a?.city ?? '', countryCode: a?.countryCode ?? '' },
+    billingAddress: {
+      lines: a?.lines ?? [],
+      postalCode: a?.postalCode ?? '',
+      city: a?.city ?? '',
+      countryCode: a?.countryCode ?? '',
+    },
     email: c.email,
     vatNumber: c.vatNumber,
     countryCode: c.countryCode,
@@ -47,7 +56,9 @@ export function contractInputFromProto(c: ProtoContract): ContractInput {
       currency: p.ratePerMinute?.currencyCode ?? '',
     })),
     includedMinutes: c.includedMinutes || '0',
-    minimumCommitment: c.minimumCommitment ? { currency: c.minimumCommitment.currencyCode, amount: c.minimumCommitment.amount } : undefined,
+    minimumCommitment: c.minimumCommitment
+      ? { currency: c.minimumCommitment.currencyCode, amount: c.minimumCommitment.amount }
+      : undefined,
     billingCycle: (CYCLE[c.billingCycle] ?? `unknown (${c.billingCycle})`) as DomainCycle,
     anchorDay: c.anchorDay || 1,
     validFrom: c.validFrom as Date,
@@ -68,8 +79,13 @@ export function contractToProto(c: Contract): ProtoContract {
       ratePerMinute: { currencyCode: p.currency, amount: p.ratePerMinute },
     })),
     includedMinutes: c.includedMinutes,
-    minimumCommitment: c.minimumCommitment && { currencyCode: c.minimumCommitment.currency, amount: c.minimumCommitment.amount },
-    billingCycle: (Number(Object.entries(CYCLE).find(([k, v]) => v === c.billingCycle && k !== '0')?.[0]) || BillingCycle.BILLING_CYCLE_MONTHLY) as BillingCycle,
+    minimumCommitment: c.minimumCommitment && {
+      currencyCode: c.minimumCommitment.currency,
+      amount: c.minimumCommitment.amount,
+    },
+    billingCycle:
+      Number(Object.entries(CYCLE).find(([k, v]) => v === c.billingCycle && k !== '0')?.[0]) ||
+      BillingCycle.BILLING_CYCLE_MONTHLY,
     anchorDay: c.anchorDay,
     validFrom: c.validFrom,
     validTo: c.validTo,

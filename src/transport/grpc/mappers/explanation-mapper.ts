@@ -6,11 +6,22 @@ import { featureToProto } from './cdr-mapper';
 
 export function explanationToProto(
   explanation: Explanation,
-  context: { currency: string; ruleSet: { name: string; version: string; hash: string }; firedRules: string[]; contractId?: string; discountPercent?: string },
+  context: {
+    currency: string;
+    ruleSet: { name: string; version: string; hash: string };
+    firedRules: string[];
+    contractId?: string;
+    discountPercent?: string;
+  },
 ): RatingExplanation {
-  const money = (amount: string | undefined): Money | undefined => (amount === undefined ? undefined : { currencyCode: context.currency, amount });
+  const money = (amount: string | undefined): Money | undefined =>
+    amount === undefined ? undefined : { currencyCode: context.currency, amount };
   return {
-    ruleSet: { name: context.ruleSet.name, version: context.ruleSet.version, contentHash: context.ruleSet.hash },
+    ruleSet: {
+      name: context.ruleSet.name,
+      version: context.ruleSet.version,
+      contentHash: context.ruleSet.hash,
+    },
     firedRules: context.firedRules,
     zone: explanation.zone ?? '',
     matchedPrefix: explanation.matchedPrefix ?? '',
@@ -24,7 +35,10 @@ export function explanationToProto(
     })),
     increment: undefined,
     connectFee: money(explanation.connectFee),
-    surcharges: explanation.surcharges.map((s) => ({ feature: featureToProto(s.feature), amount: money(s.amount) })),
+    surcharges: explanation.surcharges.map((s) => ({
+      feature: featureToProto(s.feature),
+      amount: money(s.amount),
+    })),
     minimumApplied: money(explanation.minimumApplied),
     capApplied: money(explanation.capApplied),
     discountPercent: context.discountPercent ?? '',

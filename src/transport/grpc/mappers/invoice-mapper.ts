@@ -26,7 +26,12 @@ const VAT: Record<DomainVatCategory, VatCategory> = {
 function partyToProto(p: DomainParty): Party {
   return {
     name: p.name,
-    address: { lines: p.addressLines ?? [], postalCode: p.postalCode ?? '', city: p.city ?? '', countryCode: p.countryCode ?? '' },
+    address: {
+      lines: p.addressLines ?? [],
+      postalCode: p.postalCode ?? '',
+      city: p.city ?? '',
+      countryCode: p.countryCode ?? '',
+    },
     vatNumber: p.vatNumber ?? '',
     email: p.email ?? '',
     registrationNumber: p.registrationNumber ?? '',
@@ -51,23 +56,23 @@ export function invoiceToProto(i: StoredInvoice): Invoice {
     periodStart: i.periodStart,
     periodEnd: i.periodEnd,
     currencyCode: i.currency,
-    lines: d.lines.map(
-      (l, n): InvoiceLine => ({
-        lineNumber: l.lineNo,
-        description: l.description,
-        group: l.conferenceId ?? (l.accessType ? `${l.accessType.toUpperCase()}${l.zone ? `/${l.zone}` : ''}` : l.kind.toUpperCase()),
-        accessType: l.accessType ? accessTypeToProto(l.accessType) : 0,
-        zone: l.zone ?? '',
-        quantity: l.quantity,
-        unit: l.unitCode === 'MIN' ? 'min' : l.kind === 'usage' ? 'call' : 'unit',
-        unitPrice: money(l.unitPrice),
-        netAmount: money(l.netAmount),
-        vatRate: l.vatRate,
-        vatCategory: VAT[l.vatCategory],
-        creditedLineNumber: i.creditedLineNos[n] ?? 0,
-        chargeCount: l.calls ?? 0,
-      }),
-    ),
+    lines: d.lines.map((l, n): InvoiceLine => ({
+      lineNumber: l.lineNo,
+      description: l.description,
+      group:
+        l.conferenceId ??
+        (l.accessType ? `${l.accessType.toUpperCase()}${l.zone ? `/${l.zone}` : ''}` : l.kind.toUpperCase()),
+      accessType: l.accessType ? accessTypeToProto(l.accessType) : 0,
+      zone: l.zone ?? '',
+      quantity: l.quantity,
+      unit: l.unitCode === 'MIN' ? 'min' : l.kind === 'usage' ? 'call' : 'unit',
+      unitPrice: money(l.unitPrice),
+      netAmount: money(l.netAmount),
+      vatRate: l.vatRate,
+      vatCategory: VAT[l.vatCategory],
+      creditedLineNumber: i.creditedLineNos[n] ?? 0,
+      chargeCount: l.calls ?? 0,
+    })),
     vat: d.vatBreakdown.map((v) => ({
       vatCategory: VAT[v.vatCategory],
       vatRate: v.vatRate,
@@ -95,9 +100,11 @@ export function invoiceFilterFromProto(r: ListInvoicesRequest): InvoiceFilter {
   if (r.periodStartRange?.endTime) filter.periodStartTo = r.periodStartRange.endTime;
   if (r.status === InvoiceStatus.INVOICE_STATUS_DRAFT) filter.status = 'DRAFT';
   else if (r.status === InvoiceStatus.INVOICE_STATUS_ISSUED) filter.status = 'ISSUED';
-  else if (r.status !== InvoiceStatus.INVOICE_STATUS_UNSPECIFIED) throw new ValidationError([{ field: 'status', reason: 'unknown status' }]);
+  else if (r.status !== InvoiceStatus.INVOICE_STATUS_UNSPECIFIED)
+    throw new ValidationError([{ field: 'status', reason: 'unknown status' }]);
   if (r.kind === InvoiceKind.INVOICE_KIND_INVOICE) filter.kind = 'INVOICE';
   else if (r.kind === InvoiceKind.INVOICE_KIND_CREDIT_NOTE) filter.kind = 'CREDIT_NOTE';
-  else if (r.kind !== InvoiceKind.INVOICE_KIND_UNSPECIFIED) throw new ValidationError([{ field: 'kind', reason: 'unknown kind' }]);
+  else if (r.kind !== InvoiceKind.INVOICE_KIND_UNSPECIFIED)
+    throw new ValidationError([{ field: 'kind', reason: 'unknown kind' }]);
   return filter;
 }

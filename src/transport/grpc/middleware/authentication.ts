@@ -37,5 +37,6 @@ export function principalOf(context: AuthContext): Principal {
 
 /** PERMISSION_DENIED unless the caller may act for `bridgeId` (a bridge token: only its own bridges). */
 export function requireBridgeAccess(principal: Principal, bridgeId: string, field: string): void {
-  if (!actsForBridge(principal, bridgeId)) throw new ServerError(Status.PERMISSION_DENIED, `${field}: ${foreignBridgeReason(principal, bridgeId)}`);
+  if (!actsForBridge(principal, bridgeId))
+    throw new ServerError(Status.PERMISSION_DENIED, `${field}: ${foreignBridgeReason(principal, bridgeId)}`);
 }

@@ -33,12 +33,17 @@ export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ValidationError) {
     return new RichServerError(Status.INVALID_ARGUMENT, bounded(error.message, MAX_STATUS_MESSAGE_CHARS), [
       BadRequest.fromPartial({
-        fieldViolations: error.violations.map((v) => ({ field: bounded(v.field, MAX_VIOLATION_CHARS), description: bounded(v.reason, MAX_VIOLATION_CHARS) })),
+        fieldViolations: error.violations.map((v) => ({
+          field: bounded(v.field, MAX_VIOLATION_CHARS),
+          description: bounded(v.reason, MAX_VIOLATION_CHARS),
+        })),
       }),
     ]);
   }
   const code = statusOf(error);
-  return code === undefined ? undefined : new ServerError(code, bounded((error as Error).message, MAX_STATUS_MESSAGE_CHARS));
+  return code === undefined
+    ? undefined
+    : new ServerError(code, bounded((error as Error).message, MAX_STATUS_MESSAGE_CHARS));
 }
 
 function statusOf(error: unknown): Status | undefined {
@@ -54,7 +59,10 @@ function bounded(text: string, max: number): string {
 }
 
 export function errorMapperMiddleware(logger: Logger) {
-  return async function* mapErrors<Request, Response>(call: ServerMiddlewareCall<Request, Response>, context: CallContext) {
+  return async function* mapErrors<Request, Response>(
+    call: ServerMiddlewareCall<Request, Response>,
+    context: CallContext,
+  ) {
     try {
       return yield* call.next(call.request, context);
     } catch (error) {
@@ -64,12 +72,18 @@ export function errorMapperMiddleware(logger: Logger) {
       if (mapped) throw mapped;
       if (isDiskFull(error)) {
         // Needs an operator (free space), but is no bug: the client keeps its data and resends later.
-        logger.error({ method: call.method.path, reason: (error as Error).message }, 'database disk full; answered RESOURCE_EXHAUSTED');
+        logger.error(
+          { method: call.method.path, reason: (error as Error).message },
+          'database disk full; answered RESOURCE_EXHAUSTED',
+        );
         throw new ServerError(Status.RESOURCE_EXHAUSTED, DISK_FULL_MESSAGE);
       }
       if (isDatabaseUnavailable(error)) {
         // Expected during a database restart or failover: a warning, not an error with a stack.
-        logger.warn({ method: call.method.path, reason: (error as Error).message }, 'database unavailable; answered UNAVAILABLE');
+        logger.warn(
+          { method: call.method.path, reason: (error as Error).message },
+          'database unavailable; answered UNAVAILABLE',
+        );
         throw new ServerError(Status.UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
       }
       logger.error({ err: error, method: call.method.path }, 'unexpected error in RPC handler');

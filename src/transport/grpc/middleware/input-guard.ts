@@ -13,7 +13,8 @@ export function inputGuardMiddleware(metrics: Metrics, logger: Logger) {
   function refuse(message: RefusedMessage, path: string, peer: string): never {
     const reason = message.undecodable ? 'undecodable' : 'limits';
     metrics.requestsRefused.inc({ reason });
-    if (message.undecodable) logger.warn({ rpc: path, peer, violations: message.violations }, 'undecodable request message');
+    if (message.undecodable)
+      logger.warn({ rpc: path, peer, violations: message.violations }, 'undecodable request message');
     throw new ValidationError(message.violations);
   }
 
@@ -24,10 +25,16 @@ export function inputGuardMiddleware(metrics: Metrics, logger: Logger) {
     }
   }
 
-  return async function* guardInput<Request, Response>(call: ServerMiddlewareCall<Request, Response>, context: CallContext) {
+  return async function* guardInput<Request, Response>(
+    call: ServerMiddlewareCall<Request, Response>,
+    context: CallContext,
+  ) {
     const path = call.method.path;
     if (call.requestStream) {
-      return yield* call.next(checked(call.request as AsyncIterable<unknown>, path, context.peer) as Request, context);
+      return yield* call.next(
+        checked(call.request as AsyncIterable<unknown>, path, context.peer) as Request,
+        context,
+      );
     }
     if (call.request instanceof RefusedMessage) refuse(call.request, path, context.peer);
     return yield* call.next(call.request, context);

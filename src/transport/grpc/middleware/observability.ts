@@ -10,16 +10,27 @@ function statusOf(error: unknown): Status {
 }
 
 /** Counts and logs one finished RPC: the same line whether the middleware or an interceptor ended it. */
-export function recordRpc(metrics: Metrics, logger: Logger, path: string, code: Status, seconds: number, peer: string): void {
+export function recordRpc(
+  metrics: Metrics,
+  logger: Logger,
+  path: string,
+  code: Status,
+  seconds: number,
+  peer: string,
+): void {
   const [, service = '', method = ''] = path.split('/');
   const labels = { grpc_service: service, grpc_method: method, grpc_code: Status[code] ?? String(code) };
   metrics.rpcHandled.inc(labels);
   metrics.rpcSeconds.observe(labels, seconds);
-  if (!service.startsWith('grpc.')) logger.info({ rpc: path, code: labels.grpc_code, ms: Math.round(seconds * 1000), peer }, 'rpc');
+  if (!service.startsWith('grpc.'))
+    logger.info({ rpc: path, code: labels.grpc_code, ms: Math.round(seconds * 1000), peer }, 'rpc');
 }
 
 export function observabilityMiddleware(metrics: Metrics, logger: Logger) {
-  return async function* observe<Request, Response>(call: ServerMiddlewareCall<Request, Response>, context: CallContext) {
+  return async function* observe<Request, Response>(
+    call: ServerMiddlewareCall<Request, Response>,
+    context: CallContext,
+  ) {
     const started = process.hrtime.bigint();
     let code = Status.OK;
     try {
@@ -28,7 +39,14 @@ export function observabilityMiddleware(metrics: Metrics, logger: Logger) {
       code = statusOf(error);
       throw error;
     } finally {
-      recordRpc(metrics, logger, call.method.path, code, Number(process.hrtime.bigint() - started) / 1e9, context.peer);
+      recordRpc(
+        metrics,
+        logger,
+        call.method.path,
+        code,
+        Number(process.hrtime.bigint() - started) / 1e9,
+        context.peer,
+      );
     }
   };
 }

@@ -15,7 +15,17 @@ const SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** SQLSTATE class 08: connection exception (08000, 08001, 08003, 08004, 08006, 08P01 ...). */
 const CONNECTION_EXCEPTION_CLASS = /^08[0-9A-Z]{3}$/;
 /** The socket to the server failed: refused, reset, broken pipe, timed out, or the host is gone. */
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+]);
 /**
  * Messages without a code: node-postgres when the socket closed under a query (or its ROLLBACK),
  * knex when no pooled connection could be had in time.
@@ -42,9 +52,17 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     previous?: unknown;
     errors?: unknown;
   };
-  if (typeof code === 'string' && (SQLSTATES.has(code) || CONNECTION_EXCEPTION_CLASS.test(code) || SOCKET_CODES.has(code))) return true;
+  if (
+    typeof code === 'string' &&
+    (SQLSTATES.has(code) || CONNECTION_EXCEPTION_CLASS.test(code) || SOCKET_CODES.has(code))
+  )
+    return true;
   if (typeof name === 'string' && NAMES.has(name)) return true;
-  if (typeof message === 'string' && (EXACT_MESSAGES.has(message) || MESSAGES.some((m) => message.includes(m)))) return true;
+  if (
+    typeof message === 'string' &&
+    (EXACT_MESSAGES.has(message) || MESSAGES.some((m) => message.includes(m)))
+  )
+    return true;
   const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
   return wrapped.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
@@ -58,7 +76,12 @@ const DISK_FULL_CODES = new Set(['53100', 'ENOSPC', 'EDQUOT']);
  */
 export function isDiskFull(error: unknown, depth = 0): boolean {
   if (depth > 4 || typeof error !== 'object' || error === null) return false;
-  const { code, cause, previous, errors } = error as { code?: unknown; cause?: unknown; previous?: unknown; errors?: unknown };
+  const { code, cause, previous, errors } = error as {
+    code?: unknown;
+    cause?: unknown;
+    previous?: unknown;
+    errors?: unknown;
+  };
   if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
   const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
   return wrapped.some((inner) => inner !== error && isDiskFull(inner, depth + 1));

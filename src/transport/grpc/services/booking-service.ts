@@ -42,7 +42,10 @@ function viewFor(context: AuthContext): (b: Booking) => ProtoBooking {
 /** A bridge token must name one of its own bridges; other roles may ask for any bridge (or all). */
 function requireOwnBridge(principal: Principal, bridgeId: string): void {
   if (principal.role === 'bridge' && !bridgeId) {
-    throw new ServerError(Status.PERMISSION_DENIED, `bridge_id: a bridge token lists only its own bridges (${principal.bridgeIds.join(', ')}); name one`);
+    throw new ServerError(
+      Status.PERMISSION_DENIED,
+      `bridge_id: a bridge token lists only its own bridges (${principal.bridgeIds.join(', ')}); name one`,
+    );
   }
   requireBridgeAccess(principal, bridgeId, 'bridge_id');
 }
@@ -51,7 +54,10 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
   const app = { bookings: deps.bookings, pollMs: deps.watchPollMs, now: () => deps.clock.now() };
   const implemented: BookingServiceImplementation<AuthContext> = {
     async createBooking(request, context) {
-      const booking = await useCases.createBooking(app, { requestId: request.requestId, booking: request.booking && bookingInputFromProto(request.booking) });
+      const booking = await useCases.createBooking(app, {
+        requestId: request.requestId,
+        booking: request.booking && bookingInputFromProto(request.booking),
+      });
       return { booking: viewFor(context)(booking) };
     },
     async updateBooking(request, context) {
@@ -85,7 +91,10 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       });
       return { bookings: page.rows.map(viewFor(context)), nextPageToken: page.nextPageToken };
     },
-    async *watchBookings(request: WatchBookingsRequest, context: CallContext & AuthContext): AsyncIterable<WatchBookingsResponse> {
+    async *watchBookings(
+      request: WatchBookingsRequest,
+      context: CallContext & AuthContext,
+    ): AsyncIterable<WatchBookingsResponse> {
       const principal = principalOf(context);
       // An empty bridge_id is INVALID_ARGUMENT from the use case; any other must be the caller's own.
       if (request.bridgeId) requireBridgeAccess(principal, request.bridgeId, 'bridge_id');
@@ -95,7 +104,8 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
           yield { event: bookingEventToProto(event, seesAccessCodes(principal, event.booking.bridgeId)) };
         }
       } catch (error) {
-        if (error instanceof useCases.ServiceDrainingError) throw new ServerError(Status.UNAVAILABLE, error.message);
+        if (error instanceof useCases.ServiceDrainingError)
+          throw new ServerError(Status.UNAVAILABLE, error.message);
         throw error;
       }
     },

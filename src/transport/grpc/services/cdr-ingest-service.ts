@@ -7,7 +7,12 @@
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
-import { ingestCdrs, ingestCdrsOnce, type CdrResult, type KeyedIngestDeps } from '../../../app/ingest/ingest-cdrs';
+import {
+  ingestCdrs,
+  ingestCdrsOnce,
+  type CdrResult,
+  type KeyedIngestDeps,
+} from '../../../app/ingest/ingest-cdrs';
 import { requestKey } from '../../../app/mutations';
 import type { Principal } from '../../../auth/token-store';
 import { retryUnrated, type UnratedFilter, type UnratedQueue } from '../../../app/ingest/retry-unrated';
@@ -63,7 +68,10 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
   }
 
   const implemented: Partial<CdrIngestServiceImplementation<AuthContext>> = {
-    async *streamCdrs(requests: AsyncIterable<StreamCdrsRequest>, context: CallContext & AuthContext): AsyncIterable<StreamCdrsResponse> {
+    async *streamCdrs(
+      requests: AsyncIterable<StreamCdrsRequest>,
+      context: CallContext & AuthContext,
+    ): AsyncIterable<StreamCdrsResponse> {
       const principal = principalOf(context);
       const sequences = new BatchSequences();
       for await (const request of requests) {
@@ -71,7 +79,10 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         if (!batch) throw new ValidationError([{ field: 'batch', reason: 'required' }]);
         if (!sequences.claim(BigInt(batch.sequence))) {
           throw new ValidationError([
-            { field: 'batch.sequence', reason: `${batch.sequence} was already used on this stream; number each batch of a stream differently (a counter)` },
+            {
+              field: 'batch.sequence',
+              reason: `${batch.sequence} was already used on this stream; number each batch of a stream differently (a counter)`,
+            },
           ]);
         }
         checkBatchSize(batch.cdrs, 'batch.cdrs');
@@ -83,7 +94,10 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         yield { sequence: batch.sequence, ...acked };
         if (deps.draining.aborted) {
           // Graceful shutdown: end the stream after the last committed batch; the bridge reconnects.
-          throw new ServerError(Status.UNAVAILABLE, 'server is shutting down; reconnect and resend unacknowledged batches');
+          throw new ServerError(
+            Status.UNAVAILABLE,
+            'server is shutting down; reconnect and resend unacknowledged batches',
+          );
         }
       }
     },
@@ -92,7 +106,11 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
       checkBridges(principalOf(context), request.cdrs, 'cdrs');
       // The request id makes a retry answer the first result instead of DUPLICATE for every CDR.
       const key = requestKey('CdrIngestService.SubmitCdrs', request.requestId, request.cdrs);
-      const { results, replayed } = await ingestCdrsOnce(key, request.cdrs.map(cdrDraftFromProto), deps.ingest);
+      const { results, replayed } = await ingestCdrsOnce(
+        key,
+        request.cdrs.map(cdrDraftFromProto),
+        deps.ingest,
+      );
       return acknowledge(results, replayed);
     },
     async listUnratedCdrs(request) {
@@ -110,10 +128,13 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
       };
     },
     async retryUnratedCdrs(request) {
-      const report = await retryUnrated({ ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined }, {
-        ...deps.ingest,
-        queue: deps.unrated,
-      });
+      const report = await retryUnrated(
+        { ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined },
+        {
+          ...deps.ingest,
+          queue: deps.unrated,
+        },
+      );
       return {
         retriedCount: report.retried,
         ratedCount: report.rated,
@@ -138,7 +159,11 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
   };
 }
 
-function filterOf(request: { customerAccount: string; bridgeId: string; startTimeRange?: TimeRange }): UnratedFilter {
+function filterOf(request: {
+  customerAccount: string;
+  bridgeId: string;
+  startTimeRange?: TimeRange;
+}): UnratedFilter {
   return {
     customerAccount: request.customerAccount || undefined,
     bridgeId: request.bridgeId || undefined,

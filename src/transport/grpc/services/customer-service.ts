@@ -2,10 +2,18 @@
 import * as useCases from '../../../app/customers/customer-use-cases';
 import type { CustomerStore } from '../../../app/customers/ports';
 import type { PricePlanCatalog } from '../../../app/customers/price-plans';
-import { CustomerServiceDefinition, type CustomerServiceImplementation } from '../../../gen/billing/v1/customer_service';
+import {
+  CustomerServiceDefinition,
+  type CustomerServiceImplementation,
+} from '../../../gen/billing/v1/customer_service';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
-import { contractInputFromProto, contractToProto, customerInputFromProto, customerToProto } from '../mappers/customer-mapper';
+import {
+  contractInputFromProto,
+  contractToProto,
+  customerInputFromProto,
+  customerToProto,
+} from '../mappers/customer-mapper';
 
 export interface CustomerServiceDeps {
   customers: CustomerStore;
@@ -32,11 +40,15 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
       return { customers: page.rows.map(customerToProto), nextPageToken: page.nextPageToken };
     },
     async upsertContract(request) {
-      const result = await useCases.upsertContract(store, {
-        requestId: request.requestId,
-        contract: request.contract && contractInputFromProto(request.contract),
-        expectedVersion: request.expectedVersion,
-      }, deps.pricePlans);
+      const result = await useCases.upsertContract(
+        store,
+        {
+          requestId: request.requestId,
+          contract: request.contract && contractInputFromProto(request.contract),
+          expectedVersion: request.expectedVersion,
+        },
+        deps.pricePlans,
+      );
       return { contract: contractToProto(result.value), created: result.created, changed: result.changed };
     },
     async listContracts(request) {

@@ -37,8 +37,18 @@ export interface ServicesDeps {
 
 export function billingServices(deps: ServicesDeps): ServiceBinding[] {
   return [
-    cdrIngestService({ ingest: deps.ingest, unrated: deps.unrated, metrics: deps.metrics, draining: deps.draining }),
-    ratingService({ rating: deps.rating, database: deps.database, customers: deps.ingest.customers, clock: deps.clock }),
+    cdrIngestService({
+      ingest: deps.ingest,
+      unrated: deps.unrated,
+      metrics: deps.metrics,
+      draining: deps.draining,
+    }),
+    ratingService({
+      rating: deps.rating,
+      database: deps.database,
+      customers: deps.ingest.customers,
+      clock: deps.clock,
+    }),
     invoiceService({ invoicing: deps.invoicing, rerating: deps.rerating, requests: deps.requests }),
     customerService({ customers: deps.customers, pricePlans: livePricePlans(deps.rating) }),
     bookingService({ bookings: deps.bookings, draining: deps.draining, clock: deps.clock }),

@@ -4,7 +4,11 @@ import type { Rerating } from '../../../app/invoicing/rerate-charges';
 import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
-import { DocumentFormat, InvoiceServiceDefinition, type InvoiceServiceImplementation } from '../../../gen/billing/v1/invoice_service';
+import {
+  DocumentFormat,
+  InvoiceServiceDefinition,
+  type InvoiceServiceImplementation,
+} from '../../../gen/billing/v1/invoice_service';
 import type { ServiceBinding } from '../grpc-server';
 import { accessTypeToProto } from '../mappers/cdr-mapper';
 import { invoiceFilterFromProto, invoiceToProto } from '../mappers/invoice-mapper';
@@ -43,13 +47,21 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
   const implemented: Partial<InvoiceServiceImplementation> = {
     async getInvoice(request) {
       if (!request.invoiceId && !request.invoiceNumber) {
-        throw new ValidationError([{ field: 'key', reason: 'one of invoice_id or invoice_number is required' }]);
+        throw new ValidationError([
+          { field: 'key', reason: 'one of invoice_id or invoice_number is required' },
+        ]);
       }
-      const invoice = await invoicing.get(request.invoiceId ? { id: request.invoiceId } : { number: request.invoiceNumber });
+      const invoice = await invoicing.get(
+        request.invoiceId ? { id: request.invoiceId } : { number: request.invoiceNumber },
+      );
       return { invoice: invoiceToProto(invoice) };
     },
     async listInvoices(request) {
-      const page = await invoicing.list(invoiceFilterFromProto(request), pageSize(request.pageSize), request.pageToken || undefined);
+      const page = await invoicing.list(
+        invoiceFilterFromProto(request),
+        pageSize(request.pageSize),
+        request.pageToken || undefined,
+      );
       return { invoices: page.invoices.map(invoiceToProto), nextPageToken: page.nextPageToken };
     },
     async getRunningCharges(request) {
@@ -75,15 +87,21 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       // of customers, so its request key lives beside it (RequestLedger), not in its transactions.
       const key = requestKey('InvoiceService.CloseBillingPeriod', request.requestId, request);
       if (!request.periodContaining && !request.periodStart) {
-        throw new ValidationError([{ field: 'period', reason: 'one of period_containing or period_start is required' }]);
+        throw new ValidationError([
+          { field: 'period', reason: 'one of period_containing or period_start is required' },
+        ]);
       }
       const close = () =>
         invoicing.closePeriod({
           ...(request.customerAccount ? { customerAccount: request.customerAccount } : {}),
-          ...(request.periodContaining ? { periodContaining: request.periodContaining } : { periodStart: request.periodStart }),
+          ...(request.periodContaining
+            ? { periodContaining: request.periodContaining }
+            : { periodStart: request.periodStart }),
           issue: request.issue,
         });
-      const result = requests ? await onceAcross(requests, key, close, closeResultCodec(invoicing)) : await close();
+      const result = requests
+        ? await onceAcross(requests, key, close, closeResultCodec(invoicing))
+        : await close();
       return {
         invoices: result.invoices.map(invoiceToProto),
         skipped: result.skipped.map((s) => ({ customerAccount: s.customerAccount, reason: s.reason })),
@@ -92,18 +110,27 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
     async issueInvoice(request) {
       const key = requestKey('InvoiceService.IssueInvoice', request.requestId, request);
       if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
-      return { invoice: invoiceToProto(await invoicing.issue(key, request.invoiceId, request.issueDate || undefined)) };
+      return {
+        invoice: invoiceToProto(
+          await invoicing.issue(key, request.invoiceId, request.issueDate || undefined),
+        ),
+      };
     },
     async createCreditNote(request) {
       const key = requestKey('InvoiceService.CreateCreditNote', request.requestId, request);
       if (!request.invoiceId && !request.invoiceNumber) {
-        throw new ValidationError([{ field: 'invoice', reason: 'one of invoice_id or invoice_number is required' }]);
+        throw new ValidationError([
+          { field: 'invoice', reason: 'one of invoice_id or invoice_number is required' },
+        ]);
       }
       const note = await invoicing.createCreditNote({
         key,
         ...(request.invoiceId ? { invoiceId: request.invoiceId } : { invoiceNumber: request.invoiceNumber }),
         reason: request.reason,
-        lines: request.lines.map((l) => ({ lineNumber: l.lineNumber, ...(l.quantity ? { quantity: l.quantity } : {}) })),
+        lines: request.lines.map((l) => ({
+          lineNumber: l.lineNumber,
+          ...(l.quantity ? { quantity: l.quantity } : {}),
+        })),
         issue: request.issue,
       });
       return { creditNote: invoiceToProto(note) };
@@ -118,7 +145,10 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
         ...(request.ruleSetHash ? { ruleSetHash: request.ruleSetHash } : {}),
         ...(request.reason ? { reason: request.reason } : {}),
       });
-      const money = (m: { currency: string; amount: string }) => ({ currencyCode: m.currency, amount: m.amount });
+      const money = (m: { currency: string; amount: string }) => ({
+        currencyCode: m.currency,
+        amount: m.amount,
+      });
       return {
         reratedCount: r.reratedCount,
         changedCount: r.changedCount,
@@ -132,7 +162,10 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
     },
     async renderInvoiceDocument(request) {
       if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
-      if (request.format !== DocumentFormat.DOCUMENT_FORMAT_UNSPECIFIED && request.format !== DocumentFormat.DOCUMENT_FORMAT_PDF) {
+      if (
+        request.format !== DocumentFormat.DOCUMENT_FORMAT_UNSPECIFIED &&
+        request.format !== DocumentFormat.DOCUMENT_FORMAT_PDF
+      ) {
         throw new ValidationError([{ field: 'format', reason: 'only PDF is supported' }]);
       }
       return invoicing.renderPdf(request.invoiceId);

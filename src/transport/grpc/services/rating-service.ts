@@ -50,7 +50,11 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
     async getActiveRuleSet(request) {
       const current = deps.rating.current;
       const refused = deps.rating.lastRefused;
-      const lastRefusedReload = refused && { attemptedAt: refused.at, contentHash: '', violations: refused.violations };
+      const lastRefusedReload = refused && {
+        attemptedAt: refused.at,
+        contentHash: '',
+        violations: refused.violations,
+      };
       if (!current) {
         if (refused) return { ruleSet: undefined, lastRefusedReload };
         throw new FailedPreconditionError('no rule set is loaded');
@@ -63,7 +67,10 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
           ref: { name: set.name, version: set.version, contentHash: set.hash },
           effectiveFrom: set.effectiveFrom,
           loadedAt: current.loadedAt,
-          files: Object.values(set.source.files).map((path) => ({ path, sha256: current.fileDigests.get(path) ?? '' })),
+          files: Object.values(set.source.files).map((path) => ({
+            path,
+            sha256: current.fileDigests.get(path) ?? '',
+          })),
         },
         lastRefusedReload,
       };
@@ -88,9 +95,14 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
     },
 
     async validateRuleSet(request) {
-      const result = await validateCandidate(request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })));
+      const result = await validateCandidate(
+        request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })),
+      );
       return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
     },
   };
-  return { definition: RatingServiceDefinition, implementation: { ...unimplementedMethods(RatingServiceDefinition), ...implemented } };
+  return {
+    definition: RatingServiceDefinition,
+    implementation: { ...unimplementedMethods(RatingServiceDefinition), ...implemented },
+  };
 }
