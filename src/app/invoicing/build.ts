@@ -2,6 +2,7 @@
  * From a stored customer and its claimed charges to the pure domain's inputs: period options from
  * the contract, the buyer party, the VAT treatment, charge summaries and period-level pricing.
  */
+import { contractAt } from '../../domain/contracts/contract-at';
 import { Decimal } from '../../domain/money';
 import { buildInvoiceDraft } from '../../domain/invoicing/draft';
 import type { PeriodPricingRules } from '../../domain/invoicing/lines';
@@ -9,21 +10,9 @@ import type { BuyerParty, ChargeSummary, SellerParty, VatCategory } from '../../
 import { periodContaining, type PeriodOptions } from '../../domain/periods/index';
 import type { BillingContract, BillingCustomer, BuildDecision, ChargeGroup, CloseTarget } from './ports';
 
-/** The contract valid at `instant` (the latest one that started before it), if any. */
-export function contractAt(customer: BillingCustomer, instant: Date): BillingContract | undefined {
-  const t = instant.getTime();
-  let found: BillingContract | undefined;
-  for (const k of customer.contracts) {
-    if (k.validFrom.getTime() <= t && (!k.validTo || k.validTo.getTime() > t)) {
-      if (!found || k.validFrom > found.validFrom) found = k;
-    }
-  }
-  return found;
-}
-
 /** Billing cycle and anchor of the customer at `instant` (MONTHLY on the 1st without a contract). */
 export function periodOptionsAt(customer: BillingCustomer, instant: Date): PeriodOptions {
-  const k = contractAt(customer, instant);
+  const k = contractAt(customer.contracts, instant);
   return { timeZone: customer.timeZone, cycle: k?.cycle ?? 'MONTHLY', anchorDay: k?.anchorDay ?? 1 };
 }
 
@@ -149,7 +138,7 @@ export function buildPeriodInvoice(
   });
   const buyer = settings.buyer ?? buyerParty(customer);
   const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
-  const contract = contractAt(customer, period.start);
+  const contract = contractAt(customer.contracts, period.start);
   const pricing = periodPricingOf(contract, settings.periodPricing?.(period.start, contract?.pricePlan));
   const draft = buildInvoiceDraft({
     seller: settings.seller,

@@ -5,6 +5,7 @@
  * the last good book keeps pricing. Every rule set that goes live is stored first, so each charge
  * can be traced to the exact files that priced it.
  */
+import { contractAt } from '../../domain/contracts/contract-at';
 import { systemClock, type Clock } from '../clock';
 import type { Cdr } from '../../domain/cdr';
 import type { RuleBook } from '../../domain/rating/index';
@@ -277,10 +278,7 @@ function snapshotsOf(result: Extract<LoadResult, { ok: true }>): RuleSetSnapshot
 /** The customer's time zone and the contract valid at the call's start (validFrom <= start < validTo). */
 export function pricingContext(cdr: Cdr, customer?: CustomerPricingFacts): PricingContext {
   if (!customer) return { customerAccount: cdr.customerAccount };
-  const at = cdr.startTime.getTime();
-  const contract = customer.contracts
-    .filter((c) => c.validFrom.getTime() <= at && (!c.validTo || at < c.validTo.getTime()))
-    .sort((a, b) => b.validFrom.getTime() - a.validFrom.getTime())[0];
+  const contract = contractAt(customer.contracts, cdr.startTime);
   return {
     customerAccount: cdr.customerAccount,
     timeZone: customer.timeZone,
