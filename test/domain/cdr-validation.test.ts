@@ -148,7 +148,7 @@ describe('validateCdr', () => {
     expect(reasons({ ...good(), accessType: 'unknown' })[0]!.reason).toMatch(/unknown access type 'unknown'/);
     expect(fields({ ...good(), accessType: undefined })).toEqual(['access_type']);
     expect(reasons({ ...good(), features: ['recording', 'karaoke', 'recording'] })).toEqual([
-      { field: 'features[1]', reason: expect.stringMatching(/unknown feature 'karaoke'/) },
+      { field: 'features[1]', reason: expect.stringMatching(/unknown feature 'karaoke'/) as string },
       { field: 'features[2]', reason: "duplicate feature 'recording' (already features[0])" },
     ]);
     expect(fields({ ...good(), features: Array(33).fill('recording') })).toEqual(['features']);
@@ -221,9 +221,12 @@ describe('cdrFingerprint', () => {
     fc.assert(
       fc.property(
         fc.array(
-          fc.constantFrom('recording', 'operator_assistance', 'transcription', 'streaming') as fc.Arbitrary<
-            Cdr['features'][number]
-          >,
+          fc.constantFrom<Cdr['features'][number]>(
+            'recording',
+            'operator_assistance',
+            'transcription',
+            'streaming',
+          ),
         ),
         fc.integer(),
         (features, seed) => {

@@ -14,14 +14,12 @@ export function unimplementedMethods(definition: { fullName: string; methods: Re
   for (const [key, method] of Object.entries(definition.methods)) {
     const error = () =>
       new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`);
+    // A rejected promise (or a stream whose first read rejects), never a synchronous throw.
     methods[key] = method.responseStream
-      ? async function* () {
-          yield* [];
-          throw error();
-        }
-      : async () => {
-          throw error();
-        };
+      ? (): AsyncIterable<never> => ({
+          [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error()) }),
+        })
+      : () => Promise.reject(error());
   }
   return methods;
 }
