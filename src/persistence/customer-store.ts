@@ -3,18 +3,22 @@
  * one transaction: the request key, the row lock, the change and its history commit together.
  */
 import type { Knex } from '@mikro-orm/postgresql';
-import type { Contract, ContractInput, SpecialPrice } from '../app/customers/contract';
-import { sameContract, validateContractCurrency } from '../app/customers/contract';
+import type { ContractCustomerCheck, CustomerStore, Page, UpsertResult } from '../app/customers/ports';
+import { checkExpectedVersion, type RequestKey } from '../app/mutations';
+import { decodePageToken, encodePageToken } from '../app/paging';
+import {
+  sameContract,
+  type Contract,
+  type ContractInput,
+  type SpecialPrice,
+} from '../domain/contracts/contract';
 import {
   sameContent,
   type Customer,
   type CustomerInput,
   type PostalAddress,
-} from '../app/customers/customer';
-import type { CustomerStore, Page, UpsertResult } from '../app/customers/ports';
-import { checkExpectedVersion, type RequestKey } from '../app/mutations';
-import { decodePageToken, encodePageToken } from '../app/paging';
-import { quoteForMessage } from '../app/quote-value';
+} from '../domain/customers/customer';
+import { quoteForMessage } from '../domain/quote-value';
 import type { AccessType } from '../domain/cdr';
 import { FailedPreconditionError, ValidationError } from '../domain/errors';
 import type { BillingCycle } from '../domain/periods';
@@ -319,12 +323,13 @@ export class PostgresCustomerStore implements CustomerStore {
     input: ContractInput,
     expectedVersion: number,
     key: RequestKey,
+    check: ContractCustomerCheck,
   ): Promise<UpsertResult<Contract>> {
     return this.knex.transaction((trx) =>
       once(
         trx,
         key,
-        () => this.upsertContractIn(trx, input, expectedVersion),
+        () => this.upsertContractIn(trx, input, expectedVersion, check),
         resultCodec(contractToJson, contractFromJson),
       ),
     );
@@ -334,6 +339,7 @@ export class PostgresCustomerStore implements CustomerStore {
     trx: Knex.Transaction,
     input: ContractInput,
     expectedVersion: number,
+    check: ContractCustomerCheck,
   ): Promise<UpsertResult<Contract>> {
     const [customer] = rowsOf<{ currency: string }>(
       await trx.raw(`select currency from customers where external_id = ? for share`, [
@@ -345,7 +351,7 @@ export class PostgresCustomerStore implements CustomerStore {
         `customer ${quoteForMessage(input.customerExternalId)} does not exist; upsert the customer before its contracts`,
       );
     }
-    const violations = validateContractCurrency(input, customer.currency);
+    const violations = check(customer);
     if (violations.length) throw new ValidationError(violations);
     const what = `contract ${quoteForMessage(input.externalId)}`;
     const select = `select ${CONTRACT_COLUMNS} from contracts k join customers c on c.external_id = k.customer_external_id where k.external_id = ?`;

@@ -2,8 +2,8 @@
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { pageSize } from '../paging';
 import { requestKey } from '../mutations';
-import { quoteForMessage } from '../quote-value';
-import { validateContract, type Contract, type ContractInput } from './contract';
+import { quoteForMessage } from '../../domain/quote-value';
+import { validateContract, validateContractCurrency, type Contract, type ContractInput } from './contract';
 import { contentOf, validateCustomer, type Customer, type CustomerInput } from './customer';
 import type { CustomerStore, Page, UpsertResult } from './ports';
 import { pricePlanViolation, type PricePlanCatalog } from './price-plans';
@@ -57,7 +57,9 @@ export async function upsertContract(
     input,
     expectedVersion: request.expectedVersion,
   });
-  return store.upsertContract(input, request.expectedVersion, key);
+  return store.upsertContract(input, request.expectedVersion, key, (customer) =>
+    validateContractCurrency(input, customer.currency),
+  );
 }
 
 export async function listContracts(
