@@ -1,4 +1,7 @@
-/** Booked features per booking id, for pricing the calls of a booked conference. */
+/**
+ * Booked features per booking id, for pricing the calls of a booked conference. SQL, not entities:
+ * ingest asks once per batch, so one light query for all the batch's ids.
+ */
 import type { BookingDirectory } from '../app/ingest/ports';
 import type { Feature } from '../domain/cdr';
 import type { Database } from './database';
