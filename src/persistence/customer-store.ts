@@ -78,7 +78,7 @@ export class PostgresCustomerStore implements CustomerStore {
 
   /** A fresh EntityManager: nothing cached across calls (allowGlobalContext is off). */
   private em(): EntityManager {
-    return this.database.orm.em.fork() as EntityManager;
+    return this.database.orm.em.fork();
   }
 
   /** Raw rows of the SQL upserts as domain values, through the same entities as the reads. */

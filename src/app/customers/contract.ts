@@ -1,7 +1,7 @@
 /** The checks a contract must pass (the Contract type itself is in the domain). */
-import { ACCESS_TYPES, type AccessType } from '../../domain/cdr';
+import { ACCESS_TYPES } from '../../domain/cdr';
 import type { FieldViolation } from '../../domain/errors';
-import { BILLING_CYCLES, type BillingCycle } from '../../domain/periods';
+import { BILLING_CYCLES } from '../../domain/periods';
 import { isDecimalText, parseAmount } from '../../domain/money';
 import { quoteForMessage } from '../../domain/quote-value';
 import type { ContractInput } from '../../domain/contracts/contract';
