@@ -4,7 +4,7 @@
  */
 import crypto from 'node:crypto';
 import { FailedPreconditionError, StaleVersionError, ValidationError } from '../domain/errors';
-import { quoteForMessage } from './quote-value';
+import { quoteForMessage } from '../domain/quote-value';
 
 export const MAX_REQUEST_ID_LENGTH = 128;
 

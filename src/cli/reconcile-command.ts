@@ -1,6 +1,5 @@
-import { systemClock } from '../app/clock';
 import type { Command } from 'commander';
-import { reconciliationReport } from '../app/bookings/booking-use-cases';
+import { reconciliationReport } from '../app/bookings/reconciliation-report';
 import { csvLine, parseMonth } from '../app/csv';
 import { loadConfig } from '../config/config';
 import { PostgresBookingStore } from '../persistence/booking-store';
@@ -30,7 +29,7 @@ export async function reconcileCsv(
 ): Promise<{ rows: number; truncated: boolean }> {
   const { year, month } = parseMonth(options.period);
   const report = await reconciliationReport(
-    { bookings: new PostgresBookingStore(database), now: () => systemClock.now() },
+    { bookings: new PostgresBookingStore(database) },
     {
       start: new Date(Date.UTC(year, month - 1, 1)),
       end: new Date(Date.UTC(year, month, 1)),

@@ -1,10 +1,11 @@
 /**
- * Bookings and their outbox (booking_events). A change and its events commit in one transaction.
+ * Bookings and their outbox (booking_events). A change and its events commit in one transaction:
+ * the booking through the EntityManager of the transaction, the request key and the events in SQL.
  * Events of one bridge are appended under a transaction-level advisory lock on that bridge, so their
  * ids (the cursors) grow in commit order: a watcher that has seen id N never later finds a committed
  * event of its bridge below N.
  */
-import type { Knex } from '@mikro-orm/postgresql';
+import { LockMode, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { Booking, BookingEvent, BookingEventType, BookingStatus } from '../app/bookings/booking';
 import type {
   BookingStore,
@@ -20,53 +21,36 @@ import type { RequestKey } from '../app/mutations';
 import { decodePageToken, encodePageToken, isText, isTimestamp } from '../app/paging';
 import type { Feature } from '../domain/cdr';
 import type { Database } from './database';
+import { BookingRecordSchema, type BookingRecord } from './entities/booking-record';
+import { CustomerRecordSchema } from './entities/customer-record';
 import { json, once, rowsOf, toDate } from './sql-helpers';
 
-interface BookingRow {
-  id: string;
-  external_reference: string | null;
-  customer_account: string;
-  bridge_id: string;
-  title: string;
-  scheduled_start: Date | string;
-  expected_duration_seconds: number;
-  time_zone: string;
-  expected_participants: number;
-  dial_out_numbers: string[];
-  features: string[];
-  host_code: string;
-  participant_code: string;
-  status: string;
-  cancel_reason: string | null;
-  version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
+/** The entity as the domain's Booking. */
+export function bookingFromRecord(r: BookingRecord): Booking {
+  return {
+    id: r.id,
+    externalReference: r.externalReference ?? '',
+    customerAccount: r.customerAccount,
+    bridgeId: r.bridgeId,
+    title: r.title,
+    scheduledStart: r.scheduledStart,
+    expectedDurationSeconds: r.expectedDurationSeconds,
+    timeZone: r.timeZone,
+    expectedParticipants: r.expectedParticipants,
+    dialOutNumbers: r.dialOutNumbers ?? [],
+    features: (r.features ?? []) as Feature[],
+    hostCode: r.hostCode,
+    participantCode: r.participantCode,
+    status: r.status as BookingStatus,
+    cancelReason: r.cancelReason ?? '',
+    version: r.version,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }
 
-const COLUMNS = `id, external_reference, customer_account, bridge_id, title, scheduled_start, expected_duration_seconds, time_zone,
-  expected_participants, dial_out_numbers, features, host_code, participant_code, status, cancel_reason, version, created_at, updated_at`;
-
-export function bookingFromRow(row: BookingRow): Booking {
-  return {
-    id: row.id,
-    externalReference: row.external_reference ?? '',
-    customerAccount: row.customer_account,
-    bridgeId: row.bridge_id,
-    title: row.title,
-    scheduledStart: toDate(row.scheduled_start),
-    expectedDurationSeconds: row.expected_duration_seconds,
-    timeZone: row.time_zone,
-    expectedParticipants: row.expected_participants,
-    dialOutNumbers: row.dial_out_numbers ?? [],
-    features: (row.features ?? []) as Feature[],
-    hostCode: row.host_code,
-    participantCode: row.participant_code,
-    status: row.status as BookingStatus,
-    cancelReason: row.cancel_reason ?? '',
-    version: row.version,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
+function recordOf(b: Booking): BookingRecord {
+  return { ...b, externalReference: b.externalReference || null, cancelReason: b.cancelReason || null };
 }
 
 export function bookingToJson(b: Booking) {
@@ -92,75 +76,46 @@ const bookingCodec = {
   decode: (s: unknown) => bookingFromJson(s as ReturnType<typeof bookingToJson>),
 };
 
-/** Arrays travel as one JSON parameter (knex would expand a JS array into many bindings). */
-const TEXT_ARRAY = `array(select jsonb_array_elements_text(?::jsonb))::text[]`;
-
-function values(b: Booking) {
-  return [
-    b.externalReference || null,
-    b.customerAccount,
-    b.bridgeId,
-    b.title,
-    b.scheduledStart.toISOString(),
-    b.expectedDurationSeconds,
-    b.timeZone,
-    b.expectedParticipants,
-    JSON.stringify(b.dialOutNumbers),
-    JSON.stringify(b.features),
-    b.hostCode,
-    b.participantCode,
-    b.status,
-    b.cancelReason || null,
-    b.version,
-    b.createdAt.toISOString(),
-    b.updatedAt.toISOString(),
-  ];
-}
-
-class SqlBookingTransaction implements BookingTransaction {
-  constructor(private readonly trx: Knex.Transaction) {}
+class OrmBookingTransaction implements BookingTransaction {
+  /** `em`: the transaction's EntityManager; `trx`: its knex transaction, for the outbox SQL. */
+  constructor(
+    private readonly em: EntityManager,
+    private readonly trx: Knex.Transaction,
+  ) {}
 
   async customer(account: string) {
-    const [row] = rowsOf<{ time_zone: string }>(
-      await this.trx.raw(`select time_zone from customers where external_id = ? for share`, [account]),
+    const row = await this.em.findOne(
+      CustomerRecordSchema,
+      { externalId: account },
+      { fields: ['timeZone'], lockMode: LockMode.PESSIMISTIC_READ },
     );
-    return row && { timeZone: row.time_zone };
+    return row ? { timeZone: row.timeZone } : undefined;
   }
 
   async lock(id: string) {
-    const [row] = rowsOf<BookingRow>(
-      await this.trx.raw(`select ${COLUMNS} from bookings where id = ? for update`, [id]),
-    );
-    return row && bookingFromRow(row);
+    const row = await this.em.findOne(BookingRecordSchema, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    return row ? bookingFromRecord(row) : undefined;
   }
 
   async bookingWithReference(reference: string) {
-    const [row] = rowsOf<{ id: string }>(
-      await this.trx.raw(`select id from bookings where external_reference = ?`, [reference]),
+    const row = await this.em.findOne(
+      BookingRecordSchema,
+      { externalReference: reference },
+      { fields: ['id'] },
     );
     return row?.id;
   }
 
   async insert(b: Booking) {
-    await this.trx.raw(
-      `insert into bookings (id, external_reference, customer_account, bridge_id, title, scheduled_start, expected_duration_seconds, time_zone,
-         expected_participants, dial_out_numbers, features, host_code, participant_code, status, cancel_reason, version, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ${TEXT_ARRAY}, ${TEXT_ARRAY}, ?, ?, ?, ?, ?, ?, ?)`,
-      [b.id, ...values(b)],
-    );
+    await this.em.insert(BookingRecordSchema, recordOf(b));
   }
 
   async update(b: Booking) {
-    await this.trx.raw(
-      `update bookings set external_reference = ?, customer_account = ?, bridge_id = ?, title = ?, scheduled_start = ?,
-         expected_duration_seconds = ?, time_zone = ?, expected_participants = ?, dial_out_numbers = ${TEXT_ARRAY},
-         features = ${TEXT_ARRAY}, host_code = ?, participant_code = ?, status = ?, cancel_reason = ?, version = ?,
-         created_at = ?, updated_at = ?
-       where id = ?`,
-      [...values(b), b.id],
-    );
+    const { id, ...changes } = recordOf(b);
+    await this.em.nativeUpdate(BookingRecordSchema, { id }, changes);
   }
 
+  // SQL: the per-bridge advisory lock and the fan-out insert keep cursor order = commit order.
   async publish(type: BookingEventType, booking: Booking, bridges: string[]) {
     const sorted = [...new Set(bridges)].sort();
     // Serialize appends per bridge until COMMIT, so cursor order is commit order (see the module comment).
@@ -188,36 +143,37 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   mutate(key: RequestKey, work: (tx: BookingTransaction) => Promise<Booking>): Promise<Booking> {
-    return this.knex.transaction((trx) =>
-      once(trx, key, () => work(new SqlBookingTransaction(trx)), bookingCodec),
-    );
+    return this.database.orm.em.fork().transactional((em) => {
+      const trx = em.getTransactionContext<Knex.Transaction>()!;
+      return once(trx, key, () => work(new OrmBookingTransaction(em, trx)), bookingCodec);
+    });
   }
 
   async get(id: string) {
-    const [row] = rowsOf<BookingRow>(
-      await this.knex.raw(`select ${COLUMNS} from bookings where id = ?`, [id]),
-    );
-    return row && bookingFromRow(row);
+    const row = await this.database.orm.em.fork().findOne(BookingRecordSchema, { id });
+    return row ? bookingFromRecord(row) : undefined;
   }
 
   async listUpcoming(filter: UpcomingFilter, size: number, pageToken?: string): Promise<Page<Booking>> {
     const after = decodePageToken(pageToken, [isTimestamp, isText]) as [string, string] | undefined;
-    const where = ['scheduled_start >= ?'];
-    const bindings: (string | number)[] = [filter.from.toISOString()];
-    if (filter.to) (where.push('scheduled_start < ?'), bindings.push(filter.to.toISOString()));
-    if (filter.bridgeId) (where.push('bridge_id = ?'), bindings.push(filter.bridgeId));
-    if (filter.customerAccount) (where.push('customer_account = ?'), bindings.push(filter.customerAccount));
-    if (!filter.includeCancelled) where.push(`status = 'SCHEDULED'`);
-    if (after)
-      (where.push('(scheduled_start, id) > (?::timestamptz, ?)'),
-        bindings.push(String(after[0]), String(after[1])));
-    const rows = rowsOf<BookingRow>(
-      await this.knex.raw(
-        `select ${COLUMNS} from bookings where ${where.join(' and ')} order by scheduled_start, id limit ?`,
-        [...bindings, size + 1],
-      ),
+    const rows = await this.database.orm.em.fork().find(
+      BookingRecordSchema,
+      {
+        scheduledStart: { $gte: filter.from, ...(filter.to && { $lt: filter.to }) },
+        ...(filter.bridgeId && { bridgeId: filter.bridgeId }),
+        ...(filter.customerAccount && { customerAccount: filter.customerAccount }),
+        ...(!filter.includeCancelled && { status: 'SCHEDULED' }),
+        // Keyset: after (scheduled_start, id) of the last row shown.
+        ...(after && {
+          $or: [
+            { scheduledStart: { $gt: new Date(after[0]) } },
+            { scheduledStart: new Date(after[0]), id: { $gt: after[1] } },
+          ],
+        }),
+      },
+      { orderBy: [{ scheduledStart: 'asc' }, { id: 'asc' }], limit: size + 1 },
     );
-    const shown = rows.slice(0, size).map(bookingFromRow);
+    const shown = rows.slice(0, size).map(bookingFromRecord);
     const last = shown[shown.length - 1];
     return {
       rows: shown,
@@ -250,11 +206,14 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   async reconciliation(q: ReconciliationQuery): Promise<ReconciliationReport> {
+    // SQL: reports joining the calls (cdrs has no entity); rows become entities through em.map.
     const knex = this.knex;
+    const em = this.database.orm.em.fork();
+    const asBooking = (row: Record<string, unknown>) => bookingFromRecord(em.map(BookingRecordSchema, row));
     const customer = q.customerAccount ?? '';
-    const noShowRows = rowsOf<BookingRow>(
+    const noShowRows = rowsOf<Record<string, unknown>>(
       await knex.raw(
-        `select ${COLUMNS} from bookings b
+        `select b.* from bookings b
          where b.status = 'SCHEDULED' and b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
            and not exists (select 1 from cdrs c where c.booking_id = b.id)
          order by b.scheduled_start, b.id limit ?`,
@@ -283,11 +242,11 @@ export class PostgresBookingStore implements BookingStore {
         [q.start.toISOString(), q.end.toISOString(), customer, customer, q.limit + 1],
       ),
     );
-    const overrunRows = rowsOf<BookingRow & { actual_start: Date | string; actual_end: Date | string }>(
+    const overrunRows = rowsOf<
+      Record<string, unknown> & { actual_start: Date | string; actual_end: Date | string }
+    >(
       await knex.raw(
-        `select ${COLUMNS.split(',')
-          .map((c) => `b.${c.trim()}`)
-          .join(', ')}, a.actual_start, a.actual_end
+        `select b.*, a.actual_start, a.actual_end
          from bookings b
          join (select booking_id, min(start_time) as actual_start, max(end_time) as actual_end from cdrs
                where booking_id is not null group by booking_id) a on a.booking_id = b.id
@@ -315,9 +274,10 @@ export class PostgresBookingStore implements BookingStore {
       minutes: r.minutes,
     }));
     const overruns: OverrunConference[] = overrunRows.slice(0, q.limit).map((r) => {
-      const booking = bookingFromRow(r);
-      const actualStart = toDate(r.actual_start);
-      const actualEnd = toDate(r.actual_end);
+      const { actual_start, actual_end, ...row } = r;
+      const booking = asBooking(row);
+      const actualStart = toDate(actual_start);
+      const actualEnd = toDate(actual_end);
       const actualDurationSeconds = Math.round((actualEnd.getTime() - actualStart.getTime()) / 1000);
       return {
         booking,
@@ -328,7 +288,7 @@ export class PostgresBookingStore implements BookingStore {
       };
     });
     return {
-      noShows: noShowRows.slice(0, q.limit).map(bookingFromRow),
+      noShows: noShowRows.slice(0, q.limit).map(asBooking),
       callsWithoutBooking,
       overruns,
       truncated: noShowRows.length > q.limit || unbookedRows.length > q.limit || overrunRows.length > q.limit,

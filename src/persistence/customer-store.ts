@@ -1,149 +1,28 @@
 /**
- * Customers (with every version kept in customer_versions) and contracts, in raw SQL. Each upsert is
- * one transaction: the request key, the row lock, the change and its history commit together.
+ * Customers (with every version kept in customer_versions) and contracts. Reads go through the
+ * EntityManager, one fork per call. Upserts are hand-written SQL: each is one transaction holding
+ * the request key, the row lock (for update), the version check and the history together.
  */
-import type { Knex } from '@mikro-orm/postgresql';
-import type { Contract, ContractInput, SpecialPrice } from '../app/customers/contract';
-import { sameContract, validateContractCurrency } from '../app/customers/contract';
-import {
-  sameContent,
-  type Customer,
-  type CustomerInput,
-  type PostalAddress,
-} from '../app/customers/customer';
-import type { CustomerStore, Page, UpsertResult } from '../app/customers/ports';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { ContractCustomerCheck, CustomerStore, Page, UpsertResult } from '../app/customers/ports';
 import { checkExpectedVersion, type RequestKey } from '../app/mutations';
-import { decodePageToken, encodePageToken } from '../app/paging';
-import { quoteForMessage } from '../app/quote-value';
-import type { AccessType } from '../domain/cdr';
+import { decodePageToken, encodePageToken, isNumericId, isText, isTimestamp } from '../app/paging';
+import { sameContract, type Contract, type ContractInput } from '../domain/contracts/contract';
+import { sameContent, type Customer, type CustomerInput } from '../domain/customers/customer';
 import { FailedPreconditionError, ValidationError } from '../domain/errors';
-import type { BillingCycle } from '../domain/periods';
+import { quoteForMessage } from '../domain/quote-value';
+import {
+  contractFromJson,
+  contractFromRecord,
+  contractToJson,
+  customerFromJson,
+  customerFromRecord,
+  customerToJson,
+} from './customer-mapping';
 import type { Database } from './database';
-import { json, likePattern, once, optionalDate, rowsOf, toDate } from './sql-helpers';
-
-interface CustomerRow {
-  id: string;
-  external_id: string;
-  name: string;
-  email: string | null;
-  vat_number: string | null;
-  country_code: string | null;
-  currency: string;
-  time_zone: string;
-  payment_terms_days: number;
-  address: unknown;
-  registration_number: string | null;
-  version: number;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-
-interface ContractRow {
-  id: string;
-  external_id: string;
-  customer_external_id: string;
-  price_plan: string | null;
-  discount_percent: string | null;
-  special_prices: unknown;
-  included_minutes: string;
-  minimum_commitment: string | null;
-  billing_cycle: string;
-  anchor_day: number;
-  valid_from: Date | string;
-  valid_to: Date | string | null;
-  signed_at: Date | string | null;
-  version: number;
-  updated_at: Date | string;
-  currency: string;
-}
-
-const CUSTOMER_COLUMNS = `id::text as id, external_id, name, email, vat_number, country_code, currency, time_zone,
-  payment_terms_days, address, registration_number, version, created_at, updated_at`;
-const CONTRACT_COLUMNS = `k.id::text as id, k.external_id, k.customer_external_id, k.price_plan, k.discount_percent::text as discount_percent,
-  k.special_prices, k.included_minutes::text as included_minutes, k.minimum_commitment::text as minimum_commitment, k.billing_cycle,
-  k.anchor_day, k.valid_from, k.valid_to, k.signed_at, k.version, k.updated_at, c.currency`;
-
-export function customerFromRow(row: CustomerRow): Customer {
-  const address = json<Partial<PostalAddress>>(row.address) ?? {};
-  return {
-    externalId: row.external_id,
-    name: row.name,
-    billingAddress: {
-      lines: address.lines ?? [],
-      postalCode: address.postalCode ?? '',
-      city: address.city ?? '',
-      countryCode: address.countryCode ?? '',
-    },
-    email: row.email ?? '',
-    vatNumber: row.vat_number ?? '',
-    countryCode: row.country_code ?? '',
-    currencyCode: row.currency,
-    timeZone: row.time_zone,
-    paymentTermsDays: row.payment_terms_days,
-    registrationNumber: row.registration_number ?? '',
-    version: row.version,
-    createdAt: toDate(row.created_at),
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-/** The customer as JSON (camelCase keys as in the Customer proto, ISO instants). */
-export function customerToJson(c: Customer) {
-  return { ...c, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
-}
-
-export function customerFromJson(j: ReturnType<typeof customerToJson>): Customer {
-  return { ...j, createdAt: new Date(j.createdAt), updatedAt: new Date(j.updatedAt) };
-}
-
-function contractFromRow(row: ContractRow): Contract {
-  const prices =
-    json<{ accessType: AccessType; zone?: string | null; ratePerMinute: string }[]>(row.special_prices) ?? [];
-  return {
-    externalId: row.external_id,
-    customerExternalId: row.customer_external_id,
-    pricePlan: row.price_plan ?? undefined,
-    discountPercent: row.discount_percent ?? undefined,
-    specialPrices: prices.map((p): SpecialPrice => ({
-      accessType: p.accessType,
-      zone: p.zone ?? undefined,
-      ratePerMinute: p.ratePerMinute,
-      currency: row.currency,
-    })),
-    includedMinutes: row.included_minutes,
-    minimumCommitment:
-      row.minimum_commitment === null
-        ? undefined
-        : { currency: row.currency, amount: row.minimum_commitment },
-    billingCycle: row.billing_cycle as BillingCycle,
-    anchorDay: row.anchor_day,
-    validFrom: toDate(row.valid_from),
-    validTo: optionalDate(row.valid_to),
-    signedAt: optionalDate(row.signed_at),
-    version: row.version,
-    updatedAt: toDate(row.updated_at),
-  };
-}
-
-function contractToJson(c: Contract) {
-  return {
-    ...c,
-    validFrom: c.validFrom.toISOString(),
-    validTo: c.validTo?.toISOString(),
-    signedAt: c.signedAt?.toISOString(),
-    updatedAt: c.updatedAt.toISOString(),
-  };
-}
-
-function contractFromJson(j: ReturnType<typeof contractToJson>): Contract {
-  return {
-    ...j,
-    validFrom: new Date(j.validFrom),
-    validTo: optionalDate(j.validTo),
-    signedAt: optionalDate(j.signedAt),
-    updatedAt: new Date(j.updatedAt),
-  };
-}
+import { ContractRecordSchema } from './entities/contract-record';
+import { CustomerRecordSchema } from './entities/customer-record';
+import { json, likePattern, once, rowsOf } from './sql-helpers';
 
 function resultCodec<T, J>(encode: (v: T) => J, decode: (j: J) => T) {
   return {
@@ -197,6 +76,20 @@ export class PostgresCustomerStore implements CustomerStore {
     return this.database.orm.em.getKnex();
   }
 
+  /** A fresh EntityManager: nothing cached across calls (allowGlobalContext is off). */
+  private em(): EntityManager {
+    return this.database.orm.em.fork();
+  }
+
+  /** Raw rows of the SQL upserts as domain values, through the same entities as the reads. */
+  private customerOf(row: Record<string, unknown>): Customer {
+    return customerFromRecord(this.em().map(CustomerRecordSchema, row));
+  }
+
+  private contractOf(row: Record<string, unknown>, currency: string): Contract {
+    return contractFromRecord(this.em().map(ContractRecordSchema, row), currency);
+  }
+
   upsertCustomer(
     input: CustomerInput,
     expectedVersion: number,
@@ -218,48 +111,41 @@ export class PostgresCustomerStore implements CustomerStore {
     expectedVersion: number,
   ): Promise<UpsertResult<Customer>> {
     const what = `customer ${quoteForMessage(input.externalId)}`;
-    let [row] = rowsOf<CustomerRow>(
-      await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [
-        input.externalId,
-      ]),
-    );
+    const lock = `select * from customers where external_id = ? for update`;
+    let [row] = rowsOf<Record<string, unknown>>(await trx.raw(lock, [input.externalId]));
     if (!row) {
       checkExpectedVersion(what, expectedVersion, undefined);
-      [row] = rowsOf<CustomerRow>(
+      [row] = rowsOf<Record<string, unknown>>(
         await trx.raw(
           `insert into customers (external_id, name, email, vat_number, country_code, currency, time_zone, payment_terms_days, address, registration_number)
            values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
            on conflict (external_id) do nothing
-           returning ${CUSTOMER_COLUMNS}`,
+           returning *`,
           [input.externalId, ...customerBindings(input)],
         ),
       );
       if (row) {
-        const created = customerFromRow(row);
-        await this.recordVersion(trx, row.id, created);
+        const created = this.customerOf(row);
+        await this.recordVersion(trx, String(row.id), created);
         return { value: created, created: true, changed: true };
       }
       // Created by a concurrent request between our read and insert: treat it as an update.
-      [row] = rowsOf<CustomerRow>(
-        await trx.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ? for update`, [
-          input.externalId,
-        ]),
-      );
+      [row] = rowsOf<Record<string, unknown>>(await trx.raw(lock, [input.externalId]));
       if (!row) throw new Error(`customer ${input.externalId} neither inserted nor found`);
     }
-    const stored = customerFromRow(row);
+    const stored = this.customerOf(row);
     checkExpectedVersion(what, expectedVersion, stored.version);
     if (sameContent(stored, input)) return { value: stored, created: false, changed: false };
-    const [updated] = rowsOf<CustomerRow>(
+    const [updated] = rowsOf<Record<string, unknown>>(
       await trx.raw(
         `update customers set name = ?, email = ?, vat_number = ?, country_code = ?, currency = ?, time_zone = ?,
            payment_terms_days = ?, address = ?::jsonb, registration_number = ?, version = version + 1, updated_at = now()
-         where id = ?::bigint returning ${CUSTOMER_COLUMNS}`,
-        [...customerBindings(input), row.id],
+         where id = ?::bigint returning *`,
+        [...customerBindings(input), String(row.id)],
       ),
     );
-    const changed = customerFromRow(updated!);
-    await this.recordVersion(trx, row.id, changed);
+    const changed = this.customerOf(updated!);
+    await this.recordVersion(trx, String(row.id), changed);
     return { value: changed, created: false, changed: true };
   }
 
@@ -271,13 +157,12 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   async getCustomer(externalId: string): Promise<Customer | undefined> {
-    const [row] = rowsOf<CustomerRow>(
-      await this.knex.raw(`select ${CUSTOMER_COLUMNS} from customers where external_id = ?`, [externalId]),
-    );
-    return row && customerFromRow(row);
+    const record = await this.em().findOne(CustomerRecordSchema, { externalId });
+    return record ? customerFromRecord(record) : undefined;
   }
 
   async customerAsOf(externalId: string, at: Date): Promise<Customer | undefined> {
+    // SQL: the snapshot is JSON of the domain value, not an entity.
     const [row] = rowsOf<{ snapshot: unknown }>(
       await this.knex.raw(
         `select v.snapshot from customer_versions v join customers c on c.id = v.customer_id
@@ -289,29 +174,24 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   async listCustomers(query: string, size: number, pageToken?: string): Promise<Page<Customer>> {
-    const after = decodePageToken(pageToken) as [string, string] | undefined;
-    const where: string[] = [];
-    const bindings: (string | number)[] = [];
-    if (query) {
-      where.push(`(name ilike ? escape '\\' or external_id ilike ? escape '\\')`);
-      bindings.push(likePattern(query), likePattern(query));
-    }
-    if (after) {
-      where.push(`(name, id) > (?, ?::bigint)`);
-      bindings.push(String(after[0]), String(after[1]));
-    }
-    // Ordered by the bigint column, not the text alias `id`, so the order matches the keyset compare.
-    const rows = rowsOf<CustomerRow>(
-      await this.knex.raw(
-        `select ${CUSTOMER_COLUMNS} from customers ${where.length ? `where ${where.join(' and ')}` : ''} order by customers.name, customers.id limit ?`,
-        [...bindings, size + 1],
-      ),
+    const after = decodePageToken(pageToken, [isText, isNumericId]) as [string, string] | undefined;
+    const pattern = query ? likePattern(query) : undefined;
+    const records = await this.em().find(
+      CustomerRecordSchema,
+      {
+        ...(pattern && { $or: [{ name: { $ilike: pattern } }, { externalId: { $ilike: pattern } }] }),
+        // Keyset: after (name, id) of the last row shown.
+        ...(after && {
+          $and: [{ $or: [{ name: { $gt: after[0] } }, { name: after[0], id: { $gt: after[1] } }] }],
+        }),
+      },
+      { orderBy: [{ name: 'asc' }, { id: 'asc' }], limit: size + 1 },
     );
-    const shown = rows.slice(0, size);
+    const shown = records.slice(0, size);
     const last = shown[shown.length - 1];
     return {
-      rows: shown.map(customerFromRow),
-      nextPageToken: rows.length > size && last ? encodePageToken([last.name, last.id]) : '',
+      rows: shown.map(customerFromRecord),
+      nextPageToken: records.length > size && last ? encodePageToken([last.name, last.id]) : '',
     };
   }
 
@@ -319,12 +199,13 @@ export class PostgresCustomerStore implements CustomerStore {
     input: ContractInput,
     expectedVersion: number,
     key: RequestKey,
+    check: ContractCustomerCheck,
   ): Promise<UpsertResult<Contract>> {
     return this.knex.transaction((trx) =>
       once(
         trx,
         key,
-        () => this.upsertContractIn(trx, input, expectedVersion),
+        () => this.upsertContractIn(trx, input, expectedVersion, check),
         resultCodec(contractToJson, contractFromJson),
       ),
     );
@@ -334,6 +215,7 @@ export class PostgresCustomerStore implements CustomerStore {
     trx: Knex.Transaction,
     input: ContractInput,
     expectedVersion: number,
+    check: ContractCustomerCheck,
   ): Promise<UpsertResult<Contract>> {
     const [customer] = rowsOf<{ currency: string }>(
       await trx.raw(`select currency from customers where external_id = ? for share`, [
@@ -345,31 +227,29 @@ export class PostgresCustomerStore implements CustomerStore {
         `customer ${quoteForMessage(input.customerExternalId)} does not exist; upsert the customer before its contracts`,
       );
     }
-    const violations = validateContractCurrency(input, customer.currency);
+    const violations = check(customer);
     if (violations.length) throw new ValidationError(violations);
     const what = `contract ${quoteForMessage(input.externalId)}`;
-    const select = `select ${CONTRACT_COLUMNS} from contracts k join customers c on c.external_id = k.customer_external_id where k.external_id = ?`;
-    let [row] = rowsOf<ContractRow>(await trx.raw(`${select} for update of k`, [input.externalId]));
+    const lock = `select * from contracts where external_id = ? for update`;
+    let [row] = rowsOf<Record<string, unknown>>(await trx.raw(lock, [input.externalId]));
     if (!row) {
       checkExpectedVersion(what, expectedVersion, undefined);
-      const [inserted] = rowsOf<{ id: string }>(
+      const [inserted] = rowsOf<Record<string, unknown>>(
         await trx.raw(
           `insert into contracts (external_id, customer_external_id, price_plan, discount_percent, special_prices, included_minutes,
              minimum_commitment, billing_cycle, anchor_day, valid_from, valid_to, signed_at)
            values (?, ?, ?, ?::numeric, ?::jsonb, ?::numeric, ?::numeric, ?, ?, ?, ?, ?)
-           on conflict (external_id) do nothing returning id::text as id`,
+           on conflict (external_id) do nothing returning *`,
           [input.externalId, input.customerExternalId, ...contractBindings(input)],
         ),
       );
-      if (inserted) {
-        const [created] = rowsOf<ContractRow>(await trx.raw(select, [input.externalId]));
-        return { value: contractFromRow(created!), created: true, changed: true };
-      }
+      if (inserted)
+        return { value: this.contractOf(inserted, customer.currency), created: true, changed: true };
       // Created by a concurrent request between our read and insert: treat it as an update.
-      [row] = rowsOf<ContractRow>(await trx.raw(`${select} for update of k`, [input.externalId]));
+      [row] = rowsOf<Record<string, unknown>>(await trx.raw(lock, [input.externalId]));
       if (!row) throw new Error(`contract ${input.externalId} neither inserted nor found`);
     }
-    const stored = contractFromRow(row);
+    const stored = this.contractOf(row, customer.currency);
     if (stored.customerExternalId !== input.customerExternalId) {
       throw new FailedPreconditionError(
         `${what} belongs to customer ${quoteForMessage(stored.customerExternalId)}; a contract cannot move to another customer`,
@@ -377,33 +257,43 @@ export class PostgresCustomerStore implements CustomerStore {
     }
     checkExpectedVersion(what, expectedVersion, stored.version);
     if (sameContract(stored, input)) return { value: stored, created: false, changed: false };
-    await trx.raw(
-      `update contracts set price_plan = ?, discount_percent = ?::numeric, special_prices = ?::jsonb, included_minutes = ?::numeric,
-         minimum_commitment = ?::numeric, billing_cycle = ?, anchor_day = ?, valid_from = ?, valid_to = ?, signed_at = ?,
-         version = version + 1, updated_at = now()
-       where id = ?::bigint`,
-      [...contractBindings(input), row.id],
+    const [updated] = rowsOf<Record<string, unknown>>(
+      await trx.raw(
+        `update contracts set price_plan = ?, discount_percent = ?::numeric, special_prices = ?::jsonb, included_minutes = ?::numeric,
+           minimum_commitment = ?::numeric, billing_cycle = ?, anchor_day = ?, valid_from = ?, valid_to = ?, signed_at = ?,
+           version = version + 1, updated_at = now()
+         where id = ?::bigint returning *`,
+        [...contractBindings(input), String(row.id)],
+      ),
     );
-    const [updated] = rowsOf<ContractRow>(await trx.raw(select, [input.externalId]));
-    return { value: contractFromRow(updated!), created: false, changed: true };
+    return { value: this.contractOf(updated!, customer.currency), created: false, changed: true };
   }
 
   async listContracts(customerExternalId: string, size: number, pageToken?: string): Promise<Page<Contract>> {
-    const after = decodePageToken(pageToken) as [string, string] | undefined;
-    const rows = rowsOf<ContractRow>(
-      await this.knex.raw(
-        `select ${CONTRACT_COLUMNS} from contracts k join customers c on c.external_id = k.customer_external_id
-         where k.customer_external_id = ? ${after ? 'and (k.valid_from, k.id) < (?::timestamptz, ?::bigint)' : ''}
-         order by k.valid_from desc, k.id desc limit ?`,
-        [customerExternalId, ...(after ? [String(after[0]), String(after[1])] : []), size + 1],
-      ),
+    const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
+    const em = this.em();
+    const customer = await em.findOne(CustomerRecordSchema, { externalId: customerExternalId });
+    if (!customer) return { rows: [], nextPageToken: '' };
+    const records = await em.find(
+      ContractRecordSchema,
+      {
+        customerExternalId,
+        // Keyset: before (valid_from, id) of the last row shown, latest first.
+        ...(after && {
+          $or: [
+            { validFrom: { $lt: new Date(after[0]) } },
+            { validFrom: new Date(after[0]), id: { $lt: after[1] } },
+          ],
+        }),
+      },
+      { orderBy: [{ validFrom: 'desc' }, { id: 'desc' }], limit: size + 1 },
     );
-    const shown = rows.slice(0, size);
+    const shown = records.slice(0, size);
     const last = shown[shown.length - 1];
     return {
-      rows: shown.map(contractFromRow),
+      rows: shown.map((r) => contractFromRecord(r, customer.currency)),
       nextPageToken:
-        rows.length > size && last ? encodePageToken([toDate(last.valid_from).toISOString(), last.id]) : '',
+        records.length > size && last ? encodePageToken([last.validFrom.toISOString(), last.id]) : '',
     };
   }
 }

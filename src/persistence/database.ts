@@ -1,6 +1,8 @@
 /**
  * One ORM init for the process: the PostgreSQL server named by DATABASE_URL, or the embedded
  * PostgreSQL (PGlite) kept in the data directory. Same entities and migrations in both modes.
+ * Customers, contracts and bookings are read (and bookings written) through MikroORM entities with
+ * an EntityManager fork per call; hot paths and locking writes are SQL through the same connection.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -50,8 +52,7 @@ const common: Options = {
     snapshot: false,
     silent: true,
   },
-  // Entities are declared with EntitySchema; nothing needs to be discovered by reflection.
-  discovery: { warnWhenNoEntities: false },
+  // The entities are EntitySchema objects listed here: no decorators, no reflection, no folder scan.
   debug: false,
   allowGlobalContext: false,
 };

@@ -1,6 +1,7 @@
 /**
  * The customers to invoice for a month: those with current charges whose call started in that month
- * in the customer's own time zone, with name, address and e-mail.
+ * in the customer's own time zone, with name, address and e-mail. SQL: it filters on charges, which
+ * has no entity, in each customer's zone.
  */
 import type { Database } from './database';
 import { json, rowsOf } from './sql-helpers';

@@ -1,11 +1,12 @@
 /**
  * Request keys of mutations that span several transactions (see RequestLedger), in the same
  * `idempotency_keys` table as the one-transaction `once`: one row per (RPC, request id), so a key
- * holds across replicas and restarts. Each method is its own short transaction.
+ * holds across replicas and restarts. Each method is its own short transaction. SQL, not entities:
+ * insert-or-find under concurrency needs `on conflict` and the row lock it takes.
  */
 import { requestIdReused, type RequestKey, type RequestLedger } from '../app/mutations';
 import type { Database } from './database';
-import { json, rowsOf } from './sql-helpers';
+import { rowsOf } from './sql-helpers';
 
 export class PostgresRequestLedger implements RequestLedger {
   constructor(private readonly database: Database) {}
@@ -24,16 +25,17 @@ export class PostgresRequestLedger implements RequestLedger {
       ),
     );
     if (claimed.length) return {};
-    const [stored] = rowsOf<{ request_hash: string; response: unknown }>(
+    // As text, parsed here: a driver's own jsonb parsing cannot tell a stored JSON string from text.
+    const [stored] = rowsOf<{ request_hash: string; response: string | null }>(
       await this.knex.raw(
-        `select request_hash, response from idempotency_keys where scope = ? and request_id = ?`,
+        `select request_hash, response::text as response from idempotency_keys where scope = ? and request_id = ?`,
         [key.scope, key.requestId],
       ),
     );
     // Released by a failed twin in between: the key is free again, and this call runs.
     if (!stored) return this.claim(key);
     if (stored.request_hash !== key.requestHash) throw requestIdReused(key);
-    return stored.response === null ? {} : { response: json(stored.response) };
+    return stored.response === null ? {} : { response: JSON.parse(stored.response) as unknown };
   }
 
   async complete(key: RequestKey, response: unknown): Promise<void> {

@@ -110,12 +110,12 @@ describe('UpsertCustomer', () => {
       customer: { version: 2, billingAddress: { lines: ['Kungsgatan 5'] } },
     });
     const knex = t.service.database.orm.em.getKnex();
-    const versions = (
-      (await knex.raw(
-        `select v.version, v.snapshot from customer_versions v join customers c on c.id = v.customer_id where c.external_id = ? order by v.version`,
-        ['C2'],
-      )) as { rows: { version: number; snapshot: { billingAddress: { lines: string[] } } }[] }
-    ).rows;
+    const { rows: versions } = await knex.raw<{
+      rows: { version: number; snapshot: { billingAddress: { lines: string[] } } }[];
+    }>(
+      `select v.version, v.snapshot from customer_versions v join customers c on c.id = v.customer_id where c.external_id = ? order by v.version`,
+      ['C2'],
+    );
     expect(versions.map((v) => [v.version, v.snapshot.billingAddress.lines[0]])).toEqual([
       [1, 'Sveavägen 1'],
       [2, 'Kungsgatan 5'],

@@ -1,34 +1,16 @@
-/** A customer as sales keeps it, and the checks its fields must pass. */
+/** The checks a customer's fields must pass (the Customer type itself is in the domain). */
 import { IANAZone } from 'luxon';
-import { quoteForMessage } from '../quote-value';
+import type { CustomerInput } from '../../domain/customers/customer';
 import type { FieldViolation } from '../../domain/errors';
+import { quoteForMessage } from '../../domain/quote-value';
 
-export interface PostalAddress {
-  lines: string[];
-  postalCode: string;
-  city: string;
-  countryCode: string;
-}
-
-/** What the sales system sends (no output-only fields). Empty strings mean "none". */
-export interface CustomerInput {
-  externalId: string;
-  name: string;
-  billingAddress: PostalAddress;
-  email: string;
-  vatNumber: string;
-  countryCode: string;
-  currencyCode: string;
-  timeZone: string;
-  paymentTermsDays: number;
-  registrationNumber: string;
-}
-
-export interface Customer extends CustomerInput {
-  version: number;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export {
+  contentOf,
+  sameContent,
+  type Customer,
+  type CustomerInput,
+  type PostalAddress,
+} from '../../domain/customers/customer';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -90,29 +72,4 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
   if (c.email && !EMAIL.test(c.email))
     v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
   return v;
-}
-
-/** The fields a change is judged by: equal content means no new version. */
-export function sameContent(a: CustomerInput, b: CustomerInput): boolean {
-  return JSON.stringify(contentOf(a)) === JSON.stringify(contentOf(b));
-}
-
-export function contentOf(c: CustomerInput): CustomerInput {
-  return {
-    externalId: c.externalId,
-    name: c.name,
-    billingAddress: {
-      lines: [...c.billingAddress.lines],
-      postalCode: c.billingAddress.postalCode,
-      city: c.billingAddress.city,
-      countryCode: c.billingAddress.countryCode,
-    },
-    email: c.email,
-    vatNumber: c.vatNumber,
-    countryCode: c.countryCode,
-    currencyCode: c.currencyCode,
-    timeZone: c.timeZone,
-    paymentTermsDays: c.paymentTermsDays,
-    registrationNumber: c.registrationNumber,
-  };
 }

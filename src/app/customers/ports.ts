@@ -1,7 +1,14 @@
 /** What the customer use cases need from storage. */
+import type { Contract, ContractInput } from '../../domain/contracts/contract';
+import type { Customer, CustomerInput } from '../../domain/customers/customer';
+import type { FieldViolation } from '../../domain/errors';
 import type { RequestKey } from '../mutations';
-import type { Contract, ContractInput } from './contract';
-import type { Customer, CustomerInput } from './customer';
+
+/**
+ * The checks of a contract that need its customer (every amount in the customer's currency), run by
+ * the store inside its transaction while the customer row is locked; validation itself stays in app.
+ */
+export type ContractCustomerCheck = (customer: { currency: string }) => FieldViolation[];
 
 export interface UpsertResult<T> {
   value: T;
@@ -29,11 +36,15 @@ export interface CustomerStore {
   /** The customer as it was at an instant (the version valid then), for documents issued then. */
   customerAsOf(externalId: string, at: Date): Promise<Customer | undefined>;
   listCustomers(query: string, size: number, pageToken?: string): Promise<Page<Customer>>;
-  /** FailedPreconditionError when the customer does not exist. */
+  /**
+   * FailedPreconditionError when the customer does not exist or the contract belongs to another
+   * customer; ValidationError with what `check` found against the customer.
+   */
   upsertContract(
     input: ContractInput,
     expectedVersion: number,
     key: RequestKey,
+    check: ContractCustomerCheck,
   ): Promise<UpsertResult<Contract>>;
   /** Latest valid_from first. */
   listContracts(customerExternalId: string, size: number, pageToken?: string): Promise<Page<Contract>>;

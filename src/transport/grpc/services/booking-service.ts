@@ -6,7 +6,13 @@
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import type { Booking } from '../../../app/bookings/booking';
-import * as useCases from '../../../app/bookings/booking-use-cases';
+import { cancelBooking } from '../../../app/bookings/cancel-booking';
+import { createBooking } from '../../../app/bookings/create-booking';
+import { getBooking } from '../../../app/bookings/get-booking';
+import { listUpcomingBookings } from '../../../app/bookings/list-upcoming-bookings';
+import { reconciliationReport } from '../../../app/bookings/reconciliation-report';
+import { updateBooking } from '../../../app/bookings/update-booking';
+import { ServiceDrainingError, watchBookings } from '../../../app/bookings/watch-bookings';
 import type { BookingStore } from '../../../app/bookings/ports';
 import type { Clock } from '../../../app/clock';
 import { seesAccessCodes } from '../../../auth/tenancy';
@@ -54,14 +60,14 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
   const app = { bookings: deps.bookings, pollMs: deps.watchPollMs, now: () => deps.clock.now() };
   const implemented: BookingServiceImplementation<AuthContext> = {
     async createBooking(request, context) {
-      const booking = await useCases.createBooking(app, {
+      const booking = await createBooking(app, {
         requestId: request.requestId,
         booking: request.booking && bookingInputFromProto(request.booking),
       });
       return { booking: viewFor(context)(booking) };
     },
     async updateBooking(request, context) {
-      const booking = await useCases.updateBooking(app, {
+      const booking = await updateBooking(app, {
         requestId: request.requestId,
         id: request.booking?.id ?? '',
         booking: request.booking && bookingInputFromProto(request.booking),
@@ -70,17 +76,17 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       return { booking: viewFor(context)(booking) };
     },
     async cancelBooking(request, context) {
-      const booking = await useCases.cancelBooking(app, request);
+      const booking = await cancelBooking(app, request);
       return { booking: viewFor(context)(booking) };
     },
     async getBooking(request, context) {
-      const booking = await useCases.getBooking(app, request.bookingId);
+      const booking = await getBooking(app, request.bookingId);
       requireBridgeAccess(principalOf(context), booking.bridgeId, `booking ${booking.id}`);
       return { booking: viewFor(context)(booking) };
     },
     async listUpcomingBookings(request, context) {
       requireOwnBridge(principalOf(context), request.bridgeId);
-      const page = await useCases.listUpcomingBookings(app, {
+      const page = await listUpcomingBookings(app, {
         bridgeId: request.bridgeId,
         customerAccount: request.customerAccount,
         from: request.fromTime,
@@ -99,19 +105,18 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       // An empty bridge_id is INVALID_ARGUMENT from the use case; any other must be the caller's own.
       if (request.bridgeId) requireBridgeAccess(principal, request.bridgeId, 'bridge_id');
       try {
-        for await (const event of useCases.watchBookings(app, request, context.signal, deps.draining)) {
+        for await (const event of watchBookings(app, request, context.signal, deps.draining)) {
           // A booking moved away is sent to its old bridge once more: without the new bridge's codes.
           yield { event: bookingEventToProto(event, seesAccessCodes(principal, event.booking.bridgeId)) };
         }
       } catch (error) {
-        if (error instanceof useCases.ServiceDrainingError)
-          throw new ServerError(Status.UNAVAILABLE, error.message);
+        if (error instanceof ServiceDrainingError) throw new ServerError(Status.UNAVAILABLE, error.message);
         throw error;
       }
     },
     async getReconciliationReport(request, context) {
       const view = viewFor(context);
-      const report = await useCases.reconciliationReport(app, {
+      const report = await reconciliationReport(app, {
         start: request.period?.startTime,
         end: request.period?.endTime,
         customerAccount: request.customerAccount,

@@ -1,5 +1,9 @@
 /** CustomerService: the sales system keeps customers and contracts here, keyed by its own ids. */
-import * as useCases from '../../../app/customers/customer-use-cases';
+import { getCustomer } from '../../../app/customers/get-customer';
+import { listContracts } from '../../../app/customers/list-contracts';
+import { listCustomers } from '../../../app/customers/list-customers';
+import { upsertContract } from '../../../app/customers/upsert-contract';
+import { upsertCustomer } from '../../../app/customers/upsert-customer';
 import type { CustomerStore } from '../../../app/customers/ports';
 import type { PricePlanCatalog } from '../../../app/customers/price-plans';
 import {
@@ -22,10 +26,9 @@ export interface CustomerServiceDeps {
 }
 
 export function customerService(deps: CustomerServiceDeps): ServiceBinding {
-  const store = deps.customers;
   const implemented: CustomerServiceImplementation = {
     async upsertCustomer(request) {
-      const result = await useCases.upsertCustomer(store, {
+      const result = await upsertCustomer(deps, {
         requestId: request.requestId,
         customer: request.customer && customerInputFromProto(request.customer),
         expectedVersion: request.expectedVersion,
@@ -33,26 +36,22 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
       return { customer: customerToProto(result.value), created: result.created, changed: result.changed };
     },
     async getCustomer(request) {
-      return { customer: customerToProto(await useCases.getCustomer(store, request.externalId)) };
+      return { customer: customerToProto(await getCustomer(deps, request.externalId)) };
     },
     async listCustomers(request) {
-      const page = await useCases.listCustomers(store, request);
+      const page = await listCustomers(deps, request);
       return { customers: page.rows.map(customerToProto), nextPageToken: page.nextPageToken };
     },
     async upsertContract(request) {
-      const result = await useCases.upsertContract(
-        store,
-        {
-          requestId: request.requestId,
-          contract: request.contract && contractInputFromProto(request.contract),
-          expectedVersion: request.expectedVersion,
-        },
-        deps.pricePlans,
-      );
+      const result = await upsertContract(deps, {
+        requestId: request.requestId,
+        contract: request.contract && contractInputFromProto(request.contract),
+        expectedVersion: request.expectedVersion,
+      });
       return { contract: contractToProto(result.value), created: result.created, changed: result.changed };
     },
     async listContracts(request) {
-      const page = await useCases.listContracts(store, request);
+      const page = await listContracts(deps, request);
       return { contracts: page.rows.map(contractToProto), nextPageToken: page.nextPageToken };
     },
   };
