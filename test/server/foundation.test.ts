@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { Status } from 'nice-grpc';
+import { Metadata, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { BookingServiceDefinition } from '../../src/gen/billing/v1/booking_service';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
-import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { InvoiceServiceDefinition, RerateChargesRequest } from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { unimplementedMethods } from '../../src/transport/grpc/unimplemented';
 import { startTestService, type TestService } from '../support/test-service';
@@ -166,11 +166,21 @@ describe('the contract is built', () => {
   });
 
   it('would answer UNIMPLEMENTED for a method nobody built, never a made-up result', async () => {
-    const fallback = unimplementedMethods(InvoiceServiceDefinition) as Record<string, () => Promise<unknown>>;
-    await expect(fallback.rerateCharges!()).rejects.toMatchObject({
-      code: Status.UNIMPLEMENTED,
-      details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet',
-    });
+    const fallback = unimplementedMethods(InvoiceServiceDefinition);
+    const context = {
+      metadata: Metadata(),
+      peer: 'test',
+      header: Metadata(),
+      sendHeader: () => {},
+      trailer: Metadata(),
+      signal: new AbortController().signal,
+    };
+    await expect(fallback.rerateCharges(RerateChargesRequest.fromPartial({}), context)).rejects.toMatchObject(
+      {
+        code: Status.UNIMPLEMENTED,
+        details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet',
+      },
+    );
   });
 });
 

@@ -2,14 +2,12 @@
  * An implementation of every method of a service that answers UNIMPLEMENTED. Services spread it
  * under the methods they do implement, so a method nobody has built yet never gives a fake answer.
  */
-import { ServerError, Status } from 'nice-grpc';
+import { ServerError, Status, type ServiceImplementation, type TsProtoServiceDefinition } from 'nice-grpc';
+import type { AuthContext } from './middleware/authentication';
 
-interface MethodShape {
-  name: string;
-  responseStream: boolean;
-}
-
-export function unimplementedMethods(definition: { fullName: string; methods: Record<string, MethodShape> }) {
+export function unimplementedMethods<D extends TsProtoServiceDefinition>(
+  definition: D,
+): ServiceImplementation<D, AuthContext> {
   const methods: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
     const error = () =>
@@ -23,5 +21,7 @@ export function unimplementedMethods(definition: { fullName: string; methods: Re
           throw error();
         };
   }
-  return methods;
+  // Built by walking the definition's methods, one handler of the right kind (unary or streaming)
+  // each: exactly the shape ServiceImplementation<D> describes, which TypeScript cannot follow.
+  return methods as ServiceImplementation<D, AuthContext>;
 }
