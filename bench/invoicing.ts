@@ -14,7 +14,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { adminQuery, percentile } from './bench-support';
 import { FixedClock } from '../src/app/clock';
 import { openBillingCore } from '../src/compose/billing-core';
@@ -22,6 +21,7 @@ import { loadConfig } from '../src/config/config';
 import { loadInvoicingConfig } from '../src/config/invoicing-config';
 import { createLogger } from '../src/observability/logger';
 import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
+import { rowsOf } from '../src/persistence/sql-helpers';
 
 const charges = Number(process.argv[2] ?? 1_000_000);
 const customers = Number(process.argv[3] ?? 10_000);
@@ -125,26 +125,28 @@ async function main() {
       select 1`);
     const totalsMs = performance.now() - t0;
     await knex.raw('analyze');
-    const totalRows = await knex.raw(`select count(*)::int as n from charge_daily_totals`);
+    const [totalRows] = rowsOf<{ n: number }>(
+      await knex.raw(`select count(*)::int as n from charge_daily_totals`),
+    );
     console.log(
-      `load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`,
+      `load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows?.n} rows) in ${seconds(totalsMs)}`,
     );
 
     t0 = performance.now();
     const closed = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
     const closeMs = performance.now() - t0;
-    const invoiceCount = (
-      await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)
-    ).rows[0];
-    const lineCount = (await knex.raw(`select count(*)::int as n from invoice_lines`)).rows[0].n;
-    const uninvoiced = (
+    const [invoiceCount = { n: 0, net: '0' }] = rowsOf<{ n: number; net: string }>(
+      await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`),
+    );
+    const [lines] = rowsOf<{ n: number }>(await knex.raw(`select count(*)::int as n from invoice_lines`));
+    const [uninvoiced] = rowsOf<{ n: number }>(
       await knex.raw(
         `select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`,
-      )
-    ).rows[0].n;
+      ),
+    );
     console.log(
-      `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
-        `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
+      `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lines?.n} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
+        `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced?.n}`,
     );
     t0 = performance.now();
     const again = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });

@@ -87,7 +87,7 @@ async function prepareBatch(
   drafts: CdrDraft[],
 ): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
   const now = deps.now();
-  const results: CdrResult[] = new Array(drafts.length);
+  const results = new Array<CdrResult>(drafts.length);
   const toStore: CdrToStore[] = [];
   const storeIndex: number[] = [];
   const firstInBatch = new Map<string, Omit<CdrToStore, 'rating'>>();

@@ -113,7 +113,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   server.add(ServerReflectionService, reflection);
   // Older clients (Python's grpcio-reflection, older grpcurl) speak v1alpha, which is the same
   // protocol under another service name.
-  server.add(v1alphaOf(ServerReflectionService) as typeof ServerReflectionService, reflection);
+  server.add(v1alphaOf(ServerReflectionService), reflection);
 
   return {
     listen: (address) => server.listen(address, credentials(options.tls)),
@@ -142,11 +142,11 @@ function requestDescriptors(descriptorSet: Uint8Array): (service: string, method
   };
 }
 
-function v1alphaOf<T extends object>(definition: T): T {
+function v1alphaOf<T extends Record<string, { path: string }>>(definition: T): T {
   return Object.fromEntries(
     Object.entries(definition).map(([key, method]) => [
       key,
-      { ...method, path: String(method.path).replace('/grpc.reflection.v1.', '/grpc.reflection.v1alpha.') },
+      { ...method, path: method.path.replace('/grpc.reflection.v1.', '/grpc.reflection.v1alpha.') },
     ]),
   ) as T;
 }

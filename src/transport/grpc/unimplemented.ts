@@ -10,16 +10,15 @@ export function unimplementedMethods<D extends TsProtoServiceDefinition>(
 ): ServiceImplementation<D, AuthContext> {
   const methods: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
-    const error = () =>
-      new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`);
+    const fail = () =>
+      Promise.reject(
+        new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`),
+      );
     methods[key] = method.responseStream
       ? async function* () {
-          yield* [];
-          throw error();
+          yield await fail(); // rejects before anything is yielded
         }
-      : async () => {
-          throw error();
-        };
+      : fail;
   }
   // Built by walking the definition's methods, one handler of the right kind (unary or streaming)
   // each: exactly the shape ServiceImplementation<D> describes, which TypeScript cannot follow.
