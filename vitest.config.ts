@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that spawn `billing` run the compiled dist/; build it from the current sources first.
+    globalSetup: ['test/support/build-dist.ts'],
     // Server and database tests start real processes and sockets; give them room on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -19,7 +19,7 @@ import { createChannel, createClient, Metadata } from 'nice-grpc';
 import pg from 'pg';
 import { adminQuery, percentile } from './bench-support';
 import { CdrIngestServiceDefinition } from '../src/gen/billing/v1/cdr_ingest_service';
-import type { Cdr } from '../src/gen/billing/v1/cdr';
+import { CdrOutcome, type Cdr } from '../src/gen/billing/v1/cdr';
 import { BridgeSimulator } from '../src/simulator/bridge-simulator';
 import { generateCdrs } from '../src/simulator/cdr-generator';
 import { spawnService } from '../test/support/service-process';
@@ -121,7 +121,7 @@ async function main() {
             ),
           ];
           const report = await simulator.sendAll(cdrs, { batchSize: 500, window: 4 });
-          accepted += report.results.filter((r) => r.outcome === 1).length;
+          accepted += report.results.filter((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED).length;
         }
       }),
     );

@@ -12,13 +12,16 @@
  * 1000 calls.
  */
 import crypto from 'node:crypto';
-import pg from 'pg';
+import os from 'node:os';
+import path from 'node:path';
 import { adminQuery, percentile } from './bench-support';
-import { Invoicing } from '../src/app/invoicing/invoicing';
+import { FixedClock } from '../src/app/clock';
+import { openBillingCore } from '../src/compose/billing-core';
+import { loadConfig } from '../src/config/config';
 import { loadInvoicingConfig } from '../src/config/invoicing-config';
+import { createLogger } from '../src/observability/logger';
 import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
-import { openDatabase } from '../src/persistence/database';
-import { PostgresInvoiceStore } from '../src/persistence/invoice-store';
+import { rowsOf } from '../src/persistence/sql-helpers';
 
 const charges = Number(process.argv[2] ?? 1_000_000);
 const customers = Number(process.argv[3] ?? 10_000);
@@ -63,9 +66,21 @@ async function main() {
   await admin(`create database ${dbName}`);
   const url = new URL(serverUrl);
   url.pathname = `/${dbName}`;
-  const database = await openDatabase({ databaseUrl: url.toString(), dataDir: '/tmp', poolSize: 4 });
+  const config = loadInvoicingConfig({ BILLING_CLOSE_PARALLELISM: process.env.BILLING_CLOSE_PARALLELISM });
+  // Invoicing as the service builds it (billing core), with the shipped rule book for period pricing.
+  const core = await openBillingCore({
+    config: loadConfig({
+      DATABASE_URL: url.toString(),
+      BILLING_DATA_DIR: os.tmpdir(),
+      BILLING_RULES_DIR: path.resolve(import.meta.dirname, '../rules'),
+    }),
+    logger: createLogger('warn'),
+    clock: new FixedClock('2026-11-29T12:00:00Z'),
+    invoicingConfig: config,
+    poolSize: 4,
+  });
+  const { database, invoicing } = core;
   try {
-    await database.migrate();
     const knex = database.orm.em.getKnex();
     console.log(
       `bench:invoicing on ${serverUrl.replace(/\/\/[^@]*@/, '//')}: ${charges} charges over ${customers} customers, ${big} for one customer in the open period`,
@@ -110,32 +125,28 @@ async function main() {
       select 1`);
     const totalsMs = performance.now() - t0;
     await knex.raw('analyze');
-    const totalRows = await knex.raw(`select count(*)::int as n from charge_daily_totals`);
+    const [totalRows] = rowsOf<{ n: number }>(
+      await knex.raw(`select count(*)::int as n from charge_daily_totals`),
+    );
     console.log(
-      `load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows.rows[0].n} rows) in ${seconds(totalsMs)}`,
+      `load: ${charges + big} CDRs + charges in ${seconds(loadMs)}; daily totals (${totalRows?.n} rows) in ${seconds(totalsMs)}`,
     );
 
-    const config = loadInvoicingConfig({ BILLING_CLOSE_PARALLELISM: process.env.BILLING_CLOSE_PARALLELISM });
-    const invoicing = new Invoicing({
-      store: new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism }),
-      config,
-      now: () => new Date('2026-11-29T12:00:00Z'),
-    });
     t0 = performance.now();
     const closed = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
     const closeMs = performance.now() - t0;
-    const invoiceCount = (
-      await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)
-    ).rows[0];
-    const lineCount = (await knex.raw(`select count(*)::int as n from invoice_lines`)).rows[0].n;
-    const uninvoiced = (
+    const [invoiceCount = { n: 0, net: '0' }] = rowsOf<{ n: number; net: string }>(
+      await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`),
+    );
+    const [lines] = rowsOf<{ n: number }>(await knex.raw(`select count(*)::int as n from invoice_lines`));
+    const [uninvoiced] = rowsOf<{ n: number }>(
       await knex.raw(
         `select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`,
-      )
-    ).rows[0].n;
+      ),
+    );
     console.log(
-      `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lineCount} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
-        `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
+      `close October (${config.closeParallelism} transactions at a time): ${invoiceCount.n} invoices (${lines?.n} lines, net ${invoiceCount.net} SEK) in ${seconds(closeMs)} = ${Math.round(invoiceCount.n / (closeMs / 1000))} invoices/s, ` +
+        `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced?.n}`,
     );
     t0 = performance.now();
     const again = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
@@ -162,7 +173,7 @@ async function main() {
         `p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (use case: customer + daily totals + unrated count)`,
     );
   } finally {
-    await database.close();
+    await core.close();
     if (process.env.BENCH_KEEP_DB) console.log(`kept database ${dbName}`);
     else await admin(`drop database if exists ${dbName} with (force)`);
   }

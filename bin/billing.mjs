@@ -1,6 +1,16 @@
 #!/usr/bin/env node
-// The `billing` command. The service runs from its TypeScript sources through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// The `billing` command: runs the compiled service in dist/ (`npm run build`; `npm install` builds it).
+// Plain Node, no TypeScript loader at run time; source maps point stack traces at src/.
+import fs from 'node:fs';
+import process from 'node:process';
+import { URL } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+const compiled = new URL('../dist/billing.mjs', import.meta.url);
+if (!fs.existsSync(compiled)) {
+  process.stderr.write(
+    'billing: dist/billing.mjs is missing; run `npm run build` (or `npm install`) first\n',
+  );
+  process.exit(1);
+}
+process.setSourceMapsEnabled(true);
+await import(compiled.href);

@@ -1,6 +1,6 @@
 /**
- * The composition root: the one place that builds the parts and wires them together.
- * Domain and use-case code never reach for configuration, the ORM or gRPC themselves.
+ * `billing serve`: the billing core (src/compose/billing-core.ts: database, rule book, stores, use
+ * cases) with the gRPC transport, health, metrics and the period-close scheduler on top.
  */
 import fs from 'node:fs';
 import { HealthState } from 'nice-grpc-server-health';
@@ -8,27 +8,18 @@ import { ensureAdminToken, TokenStore } from './auth/token-store';
 import type { Config } from './config/config';
 import type { Logger } from './observability/logger';
 import { Metrics, serveMetrics } from './observability/metrics';
-import { openDatabase, type Database } from './persistence/database';
-import { DatabaseUnreachableError } from './persistence/wait-for-database';
+import type { Database } from './persistence/database';
 import { sharedSecret } from './persistence/service-secrets';
-import { PostgresRequestLedger } from './persistence/request-ledger';
 import { usePageTokenKey } from './app/paging';
-import { PostgresCdrStore } from './persistence/cdr-store';
-import { PostgresCustomerDirectory } from './persistence/customer-directory';
-import { PostgresBookingDirectory } from './persistence/booking-directory';
-import { PostgresRuleSetArchive } from './persistence/rule-set-archive';
-import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
-import { PostgresCustomerStore } from './persistence/customer-store';
-import { PostgresBookingStore } from './persistence/booking-store';
-import { RatingRuntime } from './app/rating/rating-runtime';
+import { livePricePlans } from './app/customers/price-plans';
+import type { RatingRuntime } from './app/rating/rating-runtime';
 import { systemClock, type Clock } from './app/clock';
-import { loadInvoicingConfig } from './config/invoicing-config';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
-import { composeInvoicing } from './compose/invoicing';
+import { openBillingCore, type BillingCore } from './compose/billing-core';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
-import { billingServices } from './transport/grpc/services/index';
+import { billingServices, type ServicesDeps } from './transport/grpc/services/index';
 
 const DESCRIPTOR_SET = new URL('./gen/billing.binpb', import.meta.url);
 const HEALTH_PROBE_MS = 1_000;
@@ -56,27 +47,22 @@ export async function startService(
 ): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
-  const database = await openDatabaseOrGiveUp(config, logger);
-  const applied = await database.migrate();
-  logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
-  usePageTokenKey(await sharedSecret(database, 'page_token_key'));
-
-  const rating = new RatingRuntime(
-    config.rulesDir,
-    new PostgresRuleSetArchive(database),
+  const core = await openBillingCore({
+    config,
     logger,
-    (result) => metrics.ruleReloads.inc({ result }),
     clock,
-  );
-  await rating.reload();
+    databaseWaitMs: config.databaseWaitMs,
+    onRuleReload: (result) => metrics.ruleReloads.inc({ result }),
+  });
+  const { database, rating } = core;
+  usePageTokenKey(await sharedSecret(database, 'page_token_key'));
   metrics.observeRuleSets(() => rating.liveView);
   const stopWatchingRules = rating.watch();
-
-  const invoicingConfig = loadInvoicingConfig(process.env);
-  const { invoicing, rerating } = composeInvoicing(database, rating, invoicingConfig, clock);
-  const customerDirectory = new PostgresCustomerDirectory(database);
-  const bookingDirectory = new PostgresBookingDirectory(database);
-  const closeScheduler = new PeriodCloseScheduler(invoicing, invoicingConfig.closeIntervalMs, logger);
+  const closeScheduler = new PeriodCloseScheduler(
+    core.invoicing,
+    core.invoicingConfig.closeIntervalMs,
+    logger,
+  );
 
   const tokens = loadTokens(config, logger);
   const health = HealthState();
@@ -91,27 +77,7 @@ export async function startService(
     policy: accessPolicy,
     health,
     descriptorSet: fs.readFileSync(DESCRIPTOR_SET),
-    services: billingServices({
-      logger,
-      metrics,
-      clock,
-      ingest: {
-        now: () => clock.now(),
-        store: new PostgresCdrStore(database),
-        rater: rating,
-        customers: customerDirectory,
-        bookings: bookingDirectory,
-      },
-      rating,
-      unrated: new PostgresUnratedQueue(database),
-      database,
-      draining: draining.signal,
-      invoicing,
-      rerating,
-      customers: new PostgresCustomerStore(database),
-      bookings: new PostgresBookingStore(database),
-      requests: new PostgresRequestLedger(database),
-    }),
+    services: billingServices(servicesDeps(core, metrics, draining.signal)),
     authorize: (path, authorization) => {
       const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
       return verdict.kind === 'refused'
@@ -156,28 +122,20 @@ export async function startService(
   };
 }
 
-/**
- * Start-up waits for an unreachable PostgreSQL server (BILLING_DATABASE_WAIT_MS, with backoff and
- * one warn line per attempt) instead of crashing; past the budget it logs why and fails, and
- * `billing serve` exits non-zero.
- */
-async function openDatabaseOrGiveUp(config: Config, logger: Logger): Promise<Database> {
-  try {
-    return await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      waitMs: config.databaseWaitMs,
-      logger,
-    });
-  } catch (error) {
-    if (error instanceof DatabaseUnreachableError) {
-      logger.fatal(
-        { reason: error.message, waitMs: config.databaseWaitMs },
-        `giving up: ${error.message} (waited BILLING_DATABASE_WAIT_MS=${config.databaseWaitMs})`,
-      );
-    }
-    throw error;
-  }
+/** What each gRPC service is built from: the core's ports, the metrics and the drain signal. */
+function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal): ServicesDeps {
+  return {
+    cdrIngest: { ingest: core.ingest, unrated: core.unrated, metrics, draining },
+    rating: {
+      rating: core.rating,
+      database: core.database,
+      customers: core.customerDirectory,
+      clock: core.clock,
+    },
+    invoices: { invoicing: core.invoicing, rerating: core.rerating, requests: core.requests },
+    customers: { customers: core.customers, pricePlans: livePricePlans(core.rating) },
+    bookings: { bookings: core.bookings, draining, clock: core.clock },
+  };
 }
 
 /**

@@ -48,7 +48,7 @@ export class TokenStore {
     try {
       return TokenStore.fromEntries(parsed.tokens as never);
     } catch (error) {
-      throw new Error(`${file}: ${(error as Error).message}`);
+      throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
     }
   }
 

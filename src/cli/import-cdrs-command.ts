@@ -124,8 +124,8 @@ async function importFile(
   for (let i = 0; deps && i < result.drafts.length; i += BATCH) {
     const chunk = result.drafts.slice(i, i + BATCH);
     const outcomes = await ingestCdrs(
-      chunk.map((d) => d.draft),
       deps,
+      chunk.map((d) => d.draft),
     );
     outcomes.forEach((r, j) => {
       totals[r.outcome] += 1;

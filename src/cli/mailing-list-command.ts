@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { csvLine, parseMonth } from '../app/csv';
-import { loadConfig } from '../config/config';
-import { openDatabase, type Database } from '../persistence/database';
+import type { Database } from '../persistence/database';
 import { mailingList } from '../persistence/mailing-list';
+import { openBilling } from './open-billing';
 
 const HEADER = ['external_id', 'name', 'email', 'address', 'postal_code', 'city', 'country_code'];
 
@@ -42,13 +42,14 @@ export function registerMailingListCommand(program: Command): void {
     .requiredOption('--period <YYYY-MM>', "the month; calls are counted in each customer's time zone")
     .action(async (options: { period: string }) => {
       parseMonth(options.period);
-      const config = loadConfig();
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const core = await openBilling({ loadRules: false });
       try {
-        const count = await mailingListCsv(database, options.period, (chunk) => process.stdout.write(chunk));
+        const count = await mailingListCsv(core.database, options.period, (chunk) =>
+          process.stdout.write(chunk),
+        );
         console.error(`${count} customer(s) with charges in ${options.period}`);
       } finally {
-        await database.close();
+        await core.close();
       }
     });
 }

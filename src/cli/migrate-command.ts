@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/config';
-import { openDatabase } from '../persistence/database';
+import { openBillingDatabaseOnly } from './open-billing';
 
 /** `billing migrate`: applies pending migrations and exits (the service also does this at start). */
 export function registerMigrateCommand(program: Command): void {
@@ -8,8 +7,7 @@ export function registerMigrateCommand(program: Command): void {
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {
-      const config = loadConfig();
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openBillingDatabaseOnly();
       try {
         const applied = await database.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');

@@ -1,55 +1,27 @@
 /**
- * What CLI commands that work on stored data need: the database (migrated), the live rule book
- * and the ingest dependencies, built the same way the service builds them.
+ * How a CLI command opens the billing core (src/compose/billing-core.ts): configuration from the
+ * environment, warnings and errors logged to stderr (stdout is the command's output), no waiting
+ * for an unreachable database (a one-shot command fails at once and says so).
  */
-import type { Invoicing } from '../app/invoicing/invoicing';
-import type { Rerating } from '../app/invoicing/rerate-charges';
-import { RatingRuntime } from '../app/rating/rating-runtime';
-import { systemClock } from '../app/clock';
-import { composeInvoicing } from '../compose/invoicing';
-import { loadInvoicingConfig } from '../config/invoicing-config';
-import type { IngestDeps } from '../app/ingest/ingest-cdrs';
-import { loadConfig, type Config } from '../config/config';
-import { createLogger } from '../observability/logger';
-import { PostgresCdrStore } from '../persistence/cdr-store';
-import { PostgresCustomerDirectory } from '../persistence/customer-directory';
-import { PostgresBookingDirectory } from '../persistence/booking-directory';
-import { openDatabase, type Database } from '../persistence/database';
-import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+import { loadConfig } from '../config/config';
+import { openBillingCore, openBillingDatabase, type BillingCore } from '../compose/billing-core';
+import type { Database } from '../persistence/database';
+import { createLogger, type Logger } from '../observability/logger';
 
-export interface BillingCore {
-  config: Config;
-  database: Database;
-  rating: RatingRuntime;
-  ingest: IngestDeps;
-  invoicing: Invoicing;
-  rerating: Rerating;
-  close(): Promise<void>;
+export type { BillingCore };
+
+function cliLogger(): Logger {
+  return createLogger(process.env.BILLING_LOG_LEVEL ?? 'warn', 'stderr');
 }
 
-export async function openBilling(options: { rulesDir?: string } = {}): Promise<BillingCore> {
-  const config = loadConfig();
-  const logger = createLogger(process.env.BILLING_LOG_LEVEL ?? 'warn');
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await database.migrate();
-  const rating = new RatingRuntime(
-    options.rulesDir ?? config.rulesDir,
-    new PostgresRuleSetArchive(database),
-    logger,
-  );
-  await rating.reload();
-  return {
-    config,
-    database,
-    rating,
-    ...composeInvoicing(database, rating, loadInvoicingConfig(process.env), systemClock),
-    ingest: {
-      now: () => systemClock.now(),
-      store: new PostgresCdrStore(database),
-      rater: rating,
-      customers: new PostgresCustomerDirectory(database),
-      bookings: new PostgresBookingDirectory(database),
-    },
-    close: () => database.close(),
-  };
+/** The migrated database, the live rule book (or `rulesDir`'s) and every use case. */
+export async function openBilling(
+  options: { rulesDir?: string; loadRules?: boolean } = {},
+): Promise<BillingCore> {
+  return openBillingCore({ config: loadConfig(), logger: cliLogger(), ...options });
+}
+
+/** The database alone, not migrated: `billing migrate` applies the migrations itself and reports them. */
+export async function openBillingDatabaseOnly(): Promise<Database> {
+  return openBillingDatabase(loadConfig(), cliLogger());
 }

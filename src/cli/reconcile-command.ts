@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { reconciliationReport } from '../app/bookings/reconciliation-report';
 import { csvLine, parseMonth } from '../app/csv';
-import { loadConfig } from '../config/config';
 import { PostgresBookingStore } from '../persistence/booking-store';
-import { openDatabase, type Database } from '../persistence/database';
+import type { Database } from '../persistence/database';
+import { openBilling } from './open-billing';
 
 const HEADER = [
   'kind',
@@ -117,11 +117,10 @@ export function registerReconcileCommand(program: Command): void {
       const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
       if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0))
         throw new RangeError('--threshold must be a whole number of seconds');
-      const config = loadConfig();
-      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const core = await openBilling({ loadRules: false });
       try {
         const result = await reconcileCsv(
-          database,
+          core.database,
           { period: options.period, customer: options.customer, thresholdSeconds: threshold },
           (chunk) => process.stdout.write(chunk),
         );
@@ -130,7 +129,7 @@ export function registerReconcileCommand(program: Command): void {
         );
         if (result.truncated) process.exitCode = 2;
       } finally {
-        await database.close();
+        await core.close();
       }
     });
 }

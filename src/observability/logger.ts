@@ -3,11 +3,16 @@ import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * `to: 'stderr'` for the command line, whose stdout is the command's output (a CSV, a report) and
+ * must not get a log line mixed in.
+ */
+export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'): Logger {
+  const options = {
     level,
     base: { service: 'billing' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['authorization', '*.authorization', 'token', '*.token'], censor: '[redacted]' },
-  });
+  };
+  return to === 'stderr' ? pino(options, pino.destination({ dest: 2, sync: true })) : pino(options);
 }

@@ -34,7 +34,7 @@ const cdrs = [
 let server: Server | undefined;
 let channel: Channel | undefined;
 
-afterEach(async () => {
+afterEach(() => {
   channel?.close();
   server?.forceShutdown();
   server = undefined;
@@ -67,7 +67,7 @@ async function misbehavingService(behaviours: Behaviour[]) {
           throw new ServerError(Status.UNAVAILABLE, 'the database is unavailable; retry with backoff');
       }
     },
-  } as never);
+  });
   const port = await server.listen('127.0.0.1:0');
   channel = createChannel(`127.0.0.1:${port}`);
   return { client: createClient(CdrIngestServiceDefinition, channel), received };

@@ -105,8 +105,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while bookings are wr
       new Promise<void>((resolve) => (done >= at ? resolve() : waiters.push({ at, resolve })));
     const wrote = () => {
       done += 1;
-      for (const w of waiters.filter((w) => done >= w.at))
-        (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of waiters.filter((w) => done >= w.at)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     };
     const writer = (async () => {
       const firstStart = Date.now() + 7 * 24 * 3600_000;

@@ -57,8 +57,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('SIGKILL while two bridges str
       new Promise<void>((resolve) => (acknowledged >= at ? resolve() : waiters.push({ at, resolve })));
     const onAck = (results: CdrResult[]) => {
       acknowledged += results.length;
-      for (const w of waiters.filter((w) => acknowledged >= w.at))
-        (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of waiters.filter((w) => acknowledged >= w.at)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     };
     const broken = new Map<string, number>();
     const onDisconnect = (error: unknown) => {

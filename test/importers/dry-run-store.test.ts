@@ -22,11 +22,11 @@ const clock = new FixedClock('2026-12-01T00:00:00Z');
 describe('dry-run ingest', () => {
   it('validates with validateCdr and tells accepted, duplicate, conflict and rejected apart across batches', async () => {
     const deps = dryRunIngestDeps(clock);
-    const first = await ingestCdrs([leg('r1'), { ...leg('r2'), customerAccount: '' }], deps);
+    const first = await ingestCdrs(deps, [leg('r1'), { ...leg('r2'), customerAccount: '' }]);
     expect(first.map((r) => r.outcome)).toEqual(['accepted', 'rejected']);
     expect(first[1]!.violations).toEqual([{ field: 'customer_account', reason: expect.any(String) }]);
     expect(first[0]!.rating).toEqual({ rated: false, reason: 'dry run: not priced' });
-    const second = await ingestCdrs([leg('r1'), leg('r1', 30)], deps);
+    const second = await ingestCdrs(deps, [leg('r1'), leg('r1', 30)]);
     expect(second.map((r) => r.outcome)).toEqual(['duplicate', 'conflict']);
   });
 });

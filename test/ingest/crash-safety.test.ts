@@ -89,12 +89,14 @@ describe('crash safety', () => {
 
     const database = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     try {
-      const rows = (await database.orm.em.getKnex().raw(
-        `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
+      const rows = await database.orm.em
+        .getKnex()
+        .raw<{ rows: { cdrs: number; ids: number; rated: number; charges: number }[] }>(
+          `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
                 count(*) filter (where rating_status = 'rated')::int as rated,
                 (select count(*)::int from charges where superseded_at is null) as charges
          from cdrs where bridge_id = 'crash-bridge'`,
-      )) as { rows: { cdrs: number; ids: number; rated: number; charges: number }[] };
+        );
       const counts = rows.rows[0]!;
       expect(counts.cdrs).toBe(cdrs.length);
       expect(counts.ids).toBe(cdrs.length);

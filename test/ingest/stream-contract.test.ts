@@ -22,6 +22,7 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
+import { streamOf } from '../support/stream-of';
 
 const BRIDGE = 'contract-bridge';
 
@@ -74,9 +75,10 @@ function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
 
 async function stored(prefix: string): Promise<string[]> {
   const knex = t.service.database.orm.em.getKnex();
-  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [
-    `${prefix}%`,
-  ])) as { rows: { record_id: string }[] };
+  const result = await knex.raw<{ rows: { record_id: string }[] }>(
+    `select record_id from cdrs where record_id like ? order by record_id`,
+    [`${prefix}%`],
+  );
   return result.rows.map((r) => r.record_id);
 }
 
@@ -84,12 +86,12 @@ async function stored(prefix: string): Promise<string[]> {
 async function stream(
   batches: { sequence: string; cdrs: Cdr[] }[],
 ): Promise<{ acks: string[]; error?: ClientError }> {
-  async function* requests(): AsyncIterable<StreamCdrsRequest> {
+  function* requests(): Iterable<StreamCdrsRequest> {
     for (const batch of batches) yield { batch };
   }
   const acks: string[] = [];
   try {
-    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(requests()))
+    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(streamOf(requests())))
       acks.push(ack.sequence);
     return { acks };
   } catch (error) {

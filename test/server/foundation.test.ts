@@ -4,20 +4,24 @@
  */
 import http from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { Status } from 'nice-grpc';
+import { Metadata, Status } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
 import { HealthCheckResponse_ServingStatus } from 'nice-grpc-server-health/lib/proto/grpc/health/v1/health';
 import { ServerReflectionService } from 'nice-grpc-server-reflection';
-import { ServerReflectionRequest } from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
+import {
+  ServerReflectionRequest,
+  type ServerReflectionResponse,
+} from 'nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { BookingServiceDefinition } from '../../src/gen/billing/v1/booking_service';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
-import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { InvoiceServiceDefinition, RerateChargesRequest } from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { unimplementedMethods } from '../../src/transport/grpc/unimplemented';
 import { startTestService, type TestService } from '../support/test-service';
 import { expectStatus } from '../support/expect-status';
+import { methodsOf } from '../support/service-methods';
 
 let t: TestService;
 beforeAll(async () => {
@@ -37,13 +41,11 @@ function reflect(version: 'v1' | 'v1alpha', fill: (req: ServerReflectionRequest)
   ) as typeof ServerReflectionService;
   const Client = grpc.makeGenericClientConstructor(definition, 'ServerReflection');
   const client = new Client(t.address, grpc.credentials.createInsecure());
-  return new Promise<
-    import('nice-grpc-server-reflection/lib/proto/grpc/reflection/v1/reflection_pb').ServerReflectionResponse
-  >((resolve, reject) => {
+  return new Promise<ServerReflectionResponse>((resolve, reject) => {
     const call = (
       client as unknown as { serverReflectionInfo(): grpc.ClientDuplexStream<ServerReflectionRequest, never> }
     ).serverReflectionInfo();
-    call.on('data', (response) => {
+    call.on('data', (response: ServerReflectionResponse) => {
       resolve(response);
       call.end();
       client.close();
@@ -149,7 +151,7 @@ describe('the contract is built', () => {
         string,
         (request: object) => Promise<unknown>
       >;
-      for (const [key, method] of Object.entries(definition.methods)) {
+      for (const { key, ...method } of methodsOf(definition)) {
         if (method.requestStream || method.responseStream) continue;
         unary += 1;
         const code = await client[key]!({}).then(
@@ -166,11 +168,21 @@ describe('the contract is built', () => {
   });
 
   it('would answer UNIMPLEMENTED for a method nobody built, never a made-up result', async () => {
-    const fallback = unimplementedMethods(InvoiceServiceDefinition) as Record<string, () => Promise<unknown>>;
-    await expect(fallback.rerateCharges!()).rejects.toMatchObject({
-      code: Status.UNIMPLEMENTED,
-      details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet',
-    });
+    const fallback = unimplementedMethods(InvoiceServiceDefinition);
+    const context = {
+      metadata: Metadata(),
+      peer: 'test',
+      header: Metadata(),
+      sendHeader: () => {},
+      trailer: Metadata(),
+      signal: new AbortController().signal,
+    };
+    await expect(fallback.rerateCharges(RerateChargesRequest.fromPartial({}), context)).rejects.toMatchObject(
+      {
+        code: Status.UNIMPLEMENTED,
+        details: 'billing.v1.InvoiceService/RerateCharges is not implemented yet',
+      },
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * a real socket; and the limits table covers every field of the contract.
  */
 import fs from 'node:fs';
-import { createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
+import { createFileRegistry, fromBinary, ScalarType, type DescMessage } from '@bufbuild/protobuf';
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import * as grpc from '@grpc/grpc-js';
@@ -50,7 +50,7 @@ describe('the limits table', () => {
       if (seen.has(m.typeName) || m.typeName === 'google.protobuf.Timestamp') return;
       seen.add(m.typeName);
       for (const f of m.fields) {
-        const scalarLike = f.fieldKind === 'scalar' && f.scalar !== 8; /* bool needs no limit */
+        const scalarLike = f.fieldKind === 'scalar' && f.scalar !== ScalarType.BOOL; // bool needs no limit
         if (f.fieldKind === 'list' || scalarLike) needed.add(`${m.typeName}.${f.name}`);
         if (f.fieldKind === 'message' || (f.fieldKind === 'list' && f.listKind === 'message'))
           walk(f.message);
@@ -95,10 +95,10 @@ describe('the wire guard', () => {
       violations: [{ field: 'as_of', reason: 'nanos must be from 0 to 999999999, got -1' }],
     });
     expect(check(1_790_000_000n, 2_000_000_000)).toMatchObject({
-      violations: [{ field: 'as_of', reason: expect.stringMatching(/^nanos/) }],
+      violations: [{ field: 'as_of', reason: expect.stringMatching(/^nanos/) as string }],
     });
     expect(check(253_402_300_800n, 0)).toMatchObject({
-      violations: [{ field: 'as_of', reason: expect.stringMatching(/^must be from 1970/) }],
+      violations: [{ field: 'as_of', reason: expect.stringMatching(/^must be from 1970/) as string }],
     });
     expect(check(-1n, 0)).toMatchObject({ ok: false });
     expect(check(1_790_000_000n, 999_999_999)).toEqual({ ok: true });

@@ -25,6 +25,7 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
+import { streamOf } from '../support/stream-of';
 
 /** The tokens test-service hands out per role; the `bridge` one is bound here to two bridges. */
 const roleToken = (role: Role) => `test-${role}-token-0123456789abcdef`;
@@ -55,7 +56,7 @@ function gbgClient<D extends CompatServiceDefinition>(definition: D): Client<D> 
   const metadata = new Metadata({ authorization: `Bearer ${GBG_TOKEN}` });
   return createClientFactory()
     .use(errorDetailsClientMiddleware)
-    .create(definition as never, t.channel, { '*': { metadata } }) as never;
+    .create(definition, t.channel, { '*': { metadata } });
 }
 
 const HOUR = 3600_000;
@@ -81,9 +82,10 @@ function cdr(bridgeId: string, recordId: string): Cdr {
 
 async function storedRecordIds(prefix: string): Promise<string[]> {
   const knex = t.service.database.orm.em.getKnex();
-  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [
-    `${prefix}%`,
-  ])) as { rows: { record_id: string }[] };
+  const result = await knex.raw<{ rows: { record_id: string }[] }>(
+    `select record_id from cdrs where record_id like ? order by record_id`,
+    [`${prefix}%`],
+  );
   return result.rows.map((r) => r.record_id);
 }
 
@@ -204,12 +206,12 @@ describe('CDRs from a bridge token', () => {
 
   it('StreamCdrs ends with PERMISSION_DENIED at a batch holding a foreign CDR; earlier batches stay, that batch stores nothing', async () => {
     const acks: string[] = [];
-    async function* batches() {
+    function* batches() {
       yield { batch: { sequence: '1', cdrs: [cdr('sto-1', 'stream-a')] } };
       yield { batch: { sequence: '2', cdrs: [cdr('sto-2', 'stream-b'), cdr('sto-9', 'stream-c')] } };
     }
     const error = await (async () => {
-      for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(batches()))
+      for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(streamOf(batches())))
         acks.push(ack.sequence);
     })().catch((e: unknown) => e);
     expect(acks).toEqual(['1']);

@@ -23,7 +23,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     return {
       env: { BILLING_DATA_DIR: dataDir },
       dataDir,
-      drop: async () => fs.rmSync(dataDir, { recursive: true, force: true }),
+      drop: () => {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        return Promise.resolve();
+      },
     };
   }
   const name = `billing_test_${crypto.randomBytes(6).toString('hex')}`;

@@ -118,7 +118,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       if (role) metadata.set('authorization', `Bearer ${tokens[role]}`);
       return createClientFactory()
         .use(errorDetailsClientMiddleware)
-        .create(definition as never, channel, { '*': { metadata } }) as never;
+        .create(definition, channel, { '*': { metadata } });
     },
     async stop() {
       channel.close();

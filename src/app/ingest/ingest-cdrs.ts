@@ -7,19 +7,18 @@
 import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
 import type { RequestKey } from '../mutations';
+import { loadBatchFacts, priceCdr } from './price-batch';
 import type {
   BookingDirectory,
   CdrRater,
   CdrStore,
   CdrToStore,
   CustomerDirectory,
-  CustomerPricingFacts,
   IdempotentCdrStore,
   PricedCharge,
   RatingDecision,
   StoreOutcome,
 } from './ports';
-import type { Cdr, Feature } from '../../domain/cdr';
 
 export type CdrOutcome = 'accepted' | 'duplicate' | 'conflict' | 'rejected';
 
@@ -57,8 +56,8 @@ export interface KeyedIngestDeps extends IngestDeps {
   store: IdempotentCdrStore;
 }
 
-export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<CdrResult[]> {
-  const batch = await prepareBatch(drafts, deps);
+export async function ingestCdrs(deps: IngestDeps, drafts: CdrDraft[]): Promise<CdrResult[]> {
+  const batch = await prepareBatch(deps, drafts);
   return batch.complete(batch.toStore.length ? await deps.store.insertBatch(batch.toStore) : []);
 }
 
@@ -69,11 +68,11 @@ export async function ingestCdrs(drafts: CdrDraft[], deps: IngestDeps): Promise<
  * nothing and answered the first call's results.
  */
 export async function ingestCdrsOnce(
+  deps: KeyedIngestDeps,
   key: RequestKey,
   drafts: CdrDraft[],
-  deps: KeyedIngestDeps,
 ): Promise<{ results: CdrResult[]; replayed: boolean }> {
-  const batch = await prepareBatch(drafts, deps);
+  const batch = await prepareBatch(deps, drafts);
   let replayed = true;
   const results = await deps.store.insertBatchOnce(key, batch.toStore, (stored) => {
     replayed = false;
@@ -84,11 +83,11 @@ export async function ingestCdrsOnce(
 
 /** Validates and prices a batch; `complete` turns the store's outcomes into one result per draft. */
 async function prepareBatch(
-  drafts: CdrDraft[],
   deps: IngestDeps,
+  drafts: CdrDraft[],
 ): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
   const now = deps.now();
-  const results: CdrResult[] = new Array(drafts.length);
+  const results = new Array<CdrResult>(drafts.length);
   const toStore: CdrToStore[] = [];
   const storeIndex: number[] = [];
   const firstInBatch = new Map<string, Omit<CdrToStore, 'rating'>>();
@@ -120,10 +119,10 @@ async function prepareBatch(
 
   // Price with what is known of each customer and booking (one lookup each for the whole batch).
   const facts = await loadBatchFacts(
-    toStore.map((r) => r.cdr),
     deps,
+    toStore.map((r) => r.cdr),
   );
-  for (const row of toStore) row.rating = rate(row.cdr, deps, facts);
+  for (const row of toStore) row.rating = priceCdr(deps, row.cdr, facts);
 
   const complete = (stored: StoreOutcome[]): CdrResult[] => {
     stored.forEach((outcome, j) => {
@@ -148,38 +147,4 @@ function summarize(decision: RatingDecision): RatingSummary {
   if (!decision.rated) return decision;
   const { amount, currency, ruleSetHash } = decision.charge;
   return { rated: true, charge: { amount, currency, ruleSetHash } };
-}
-
-/** What pricing a batch needs from outside the CDRs, fetched once per batch. */
-export interface BatchFacts {
-  customers?: Map<string, CustomerPricingFacts>;
-  bookedFeatures?: Map<string, Feature[]>;
-}
-
-export async function loadBatchFacts(
-  cdrs: Cdr[],
-  deps: Pick<IngestDeps, 'customers' | 'bookings'>,
-): Promise<BatchFacts> {
-  const bookingIds = [...new Set(cdrs.flatMap((c) => (c.bookingId ? [c.bookingId] : [])))];
-  const [customers, bookedFeatures] = await Promise.all([
-    deps.customers?.pricingFacts([...new Set(cdrs.map((c) => c.customerAccount))]),
-    deps.bookings && bookingIds.length ? deps.bookings.bookedFeatures(bookingIds) : undefined,
-  ]);
-  return { customers, bookedFeatures };
-}
-
-/**
- * Prices one CDR. With a customer directory, an account it does not know is "unknown customer";
- * features of the CDR's booking count as used (the stored CDR keeps what the bridge sent).
- */
-export function rate(cdr: Cdr, deps: Pick<IngestDeps, 'rater'>, facts: BatchFacts): RatingDecision {
-  const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
-  const priced = booked?.some((f) => !cdr.features.includes(f))
-    ? { ...cdr, features: [...new Set([...cdr.features, ...booked])].sort() }
-    : cdr;
-  if (!facts.customers) return deps.rater.rate(priced);
-  const customer = facts.customers.get(cdr.customerAccount);
-  if (!customer)
-    return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
-  return deps.rater.rate(priced, customer);
 }

@@ -5,7 +5,8 @@
  */
 import type { Cdr } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
-import { loadBatchFacts, rate, type IngestDeps } from './ingest-cdrs';
+import type { IngestDeps } from './ingest-cdrs';
+import { loadBatchFacts, priceCdr } from './price-batch';
 import type { RatingDecision } from './ports';
 
 export interface UnratedFilter {
@@ -46,18 +47,17 @@ export interface RetryReport {
   stillUnrated: { cdr: Cdr; reason: string }[];
 }
 
-export async function retryUnrated(
-  filter: UnratedFilter,
-  deps: Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue },
-): Promise<RetryReport> {
+export type RetryUnratedDeps = Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue };
+
+export async function retryUnrated(deps: RetryUnratedDeps, filter: UnratedFilter): Promise<RetryReport> {
   if (filter.keys && filter.keys.length > 1000)
     throw new ValidationError([{ field: 'cdr_keys', reason: 'at most 1000 keys a request' }]);
   const rows = await deps.queue.take(filter, MAX_RETRY);
   const facts = await loadBatchFacts(
-    rows.map((r) => r.cdr),
     deps,
+    rows.map((r) => r.cdr),
   );
-  const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: rate(r.cdr, deps, facts) }));
+  const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: priceCdr(deps, r.cdr, facts) }));
   const nowRated = await deps.queue.record(decisions);
   return {
     retried: rows.length,

@@ -25,7 +25,7 @@ import {
 import type { InvoiceDraft, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
-import { rate, type BatchFacts } from '../ingest/ingest-cdrs';
+import { priceCdr, type BatchFacts } from '../ingest/price-batch';
 import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
 import type { RequestKey } from '../mutations';
 import { periodOptionsAt, type PeriodPricingSource } from './build';
@@ -152,7 +152,7 @@ export class Rerating {
       const replacements: ChargeReplacement[] = [];
       const amountChanged = new Set<string>();
       for (const call of page) {
-        const decision = rate(call.cdr, { rater }, facts);
+        const decision = priceCdr({ rater }, call.cdr, facts);
         const old = call.charge;
         if (!decision.rated) {
           if (old) unpriceable.push(`${call.cdr.bridgeId}/${call.cdr.recordId}: ${decision.reason}`);

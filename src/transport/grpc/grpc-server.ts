@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { createFileRegistry, fromBinary, type DescMessage } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { createServer, type Server } from 'nice-grpc';
+import { createServer, type ServiceImplementation, type TsProtoServiceDefinition } from 'nice-grpc';
 import { errorDetailsServerMiddleware } from 'nice-grpc-error-details';
 import { HealthDefinition, HealthServiceImpl, type HealthState } from 'nice-grpc-server-health';
 import { ServerReflection, ServerReflectionService } from 'nice-grpc-server-reflection';
@@ -18,16 +18,39 @@ import type { TlsConfig } from '../../config/config';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { AccessPolicy } from './access-policy';
-import { authenticationMiddleware } from './middleware/authentication';
+import { authenticationMiddleware, type AuthContext } from './middleware/authentication';
 import { errorMapperMiddleware } from './middleware/error-mapper';
 import { observabilityMiddleware, recordRpc } from './middleware/observability';
 import { inputGuardMiddleware } from './middleware/input-guard';
 import { authorizeBeforeRead, type CallAuthorizer } from './interceptors/authorize-before-read';
 import { guardedDefinition, type GuardableDefinition } from './input-limits/guarded-definition';
 
+/** A generated service definition the server can guard (its request decoders) and serve. */
+export type BillingServiceDefinition = TsProtoServiceDefinition & GuardableDefinition;
+
+/**
+ * A service ready to be added to the server: its definition and handlers stay paired under one
+ * type parameter (bindService), so each handler is checked against its own definition and the
+ * server's call context, yet services of different definitions share one list.
+ */
 export interface ServiceBinding {
-  definition: GuardableDefinition & { name: string };
-  implementation: object;
+  readonly fullName: string;
+  addTo(server: ServiceRegistry): void;
+}
+
+/** What a binding needs of the server: add a definition (guarded on the way) with its handlers. */
+export interface ServiceRegistry {
+  add<D extends BillingServiceDefinition>(
+    definition: D,
+    implementation: ServiceImplementation<D, AuthContext>,
+  ): void;
+}
+
+export function bindService<D extends BillingServiceDefinition>(
+  definition: D,
+  implementation: ServiceImplementation<D, AuthContext>,
+): ServiceBinding {
+  return { fullName: definition.fullName, addTo: (server) => server.add(definition, implementation) };
 }
 
 export interface GrpcServerOptions {
@@ -55,7 +78,7 @@ export interface GrpcServer {
 }
 
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
-  const server: Server = createServer({
+  const server = createServer({
     'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
     'grpc.max_send_message_length': options.maxSendMessageBytes,
     'grpc.max_concurrent_streams': options.maxConcurrentStreams,
@@ -79,17 +102,18 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 
   server.add(HealthDefinition, HealthServiceImpl(options.health));
   const inputOf = requestDescriptors(options.descriptorSet);
-  for (const { definition, implementation } of options.services) {
-    server.add(guardedDefinition(definition, inputOf) as never, implementation as never);
-  }
+  const registry: ServiceRegistry = {
+    add: (definition, implementation) => server.add(guardedDefinition(definition, inputOf), implementation),
+  };
+  for (const service of options.services) service.addTo(registry);
   const reflection = ServerReflection(
     Buffer.from(options.descriptorSet),
-    options.services.map((s) => s.definition.fullName).concat('grpc.health.v1.Health'),
+    options.services.map((s) => s.fullName).concat('grpc.health.v1.Health'),
   );
   server.add(ServerReflectionService, reflection);
   // Older clients (Python's grpcio-reflection, older grpcurl) speak v1alpha, which is the same
   // protocol under another service name.
-  server.add(v1alphaOf(ServerReflectionService) as typeof ServerReflectionService, reflection);
+  server.add(v1alphaOf(ServerReflectionService), reflection);
 
   return {
     listen: (address) => server.listen(address, credentials(options.tls)),
@@ -118,11 +142,11 @@ function requestDescriptors(descriptorSet: Uint8Array): (service: string, method
   };
 }
 
-function v1alphaOf<T extends object>(definition: T): T {
+function v1alphaOf<T extends Record<string, { path: string }>>(definition: T): T {
   return Object.fromEntries(
     Object.entries(definition).map(([key, method]) => [
       key,
-      { ...method, path: String(method.path).replace('/grpc.reflection.v1.', '/grpc.reflection.v1alpha.') },
+      { ...method, path: method.path.replace('/grpc.reflection.v1.', '/grpc.reflection.v1alpha.') },
     ]),
   ) as T;
 }

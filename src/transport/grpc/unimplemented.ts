@@ -2,24 +2,25 @@
  * An implementation of every method of a service that answers UNIMPLEMENTED. Services spread it
  * under the methods they do implement, so a method nobody has built yet never gives a fake answer.
  */
-import { ServerError, Status } from 'nice-grpc';
+import { ServerError, Status, type ServiceImplementation, type TsProtoServiceDefinition } from 'nice-grpc';
+import type { AuthContext } from './middleware/authentication';
 
-interface MethodShape {
-  name: string;
-  responseStream: boolean;
-}
-
-export function unimplementedMethods(definition: { fullName: string; methods: Record<string, MethodShape> }) {
+export function unimplementedMethods<D extends TsProtoServiceDefinition>(
+  definition: D,
+): ServiceImplementation<D, AuthContext> {
   const methods: Record<string, unknown> = {};
   for (const [key, method] of Object.entries(definition.methods)) {
-    const error = () =>
-      new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`);
-    // A rejected promise (or a stream whose first read rejects), never a synchronous throw.
+    const fail = () =>
+      Promise.reject(
+        new ServerError(Status.UNIMPLEMENTED, `${definition.fullName}/${method.name} is not implemented yet`),
+      );
     methods[key] = method.responseStream
-      ? (): AsyncIterable<never> => ({
-          [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(error()) }),
-        })
-      : () => Promise.reject(error());
+      ? async function* () {
+          yield await fail(); // rejects before anything is yielded
+        }
+      : fail;
   }
-  return methods;
+  // Built by walking the definition's methods, one handler of the right kind (unary or streaming)
+  // each: exactly the shape ServiceImplementation<D> describes, which TypeScript cannot follow.
+  return methods as ServiceImplementation<D, AuthContext>;
 }

@@ -176,7 +176,8 @@ export async function checkInvariants(databaseUrl: string): Promise<InvariantRep
   await client.connect();
   try {
     await client.query('begin transaction isolation level repeatable read read only');
-    const q: Query = async (sql, params) => (await client.query(sql, params)).rows;
+    const q: Query = async <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) =>
+      (await client.query<R>(sql, params)).rows;
     const violations: string[] = [];
     for (const [key, check] of Object.entries(CHECKS) as [
       keyof typeof INVARIANTS,

@@ -122,7 +122,7 @@ export async function startKillableService(options: KillableServiceOptions): Pro
       metadata.set('authorization', `Bearer ${options.tokens.tokenFor(role)}`);
       return createClientFactory()
         .use(errorDetailsClientMiddleware)
-        .create(definition as never, channel, { '*': { metadata } }) as never;
+        .create(definition, channel, { '*': { metadata } });
     },
     async kill() {
       const victim = current!;

@@ -5,7 +5,7 @@
 import type { Database } from '../../../src/persistence/database';
 
 async function rows(db: Database, sql: string): Promise<Record<string, unknown>[]> {
-  const result = (await db.orm.em.getKnex().raw(sql)) as { rows: Record<string, unknown>[] };
+  const result = await db.orm.em.getKnex().raw<{ rows: Record<string, unknown>[] }>(sql);
   return result.rows;
 }
 

@@ -414,12 +414,15 @@ export interface Frame {
 const NASTY_BYTES: [string, Uint8Array][] = [
   ['field 1 claims a 4 GiB length', Uint8Array.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])],
   ['cut varint', Uint8Array.from([0x08])],
-  ['11-byte varint', Uint8Array.from([0x08, ...Array(10).fill(0xff), 0x01])],
+  ['11-byte varint', Uint8Array.from([0x08, ...Array<number>(10).fill(0xff), 0x01])],
   ['wire type 7', Uint8Array.from([0x0f, 0x00])],
   ['end-group without start', Uint8Array.from([0x0c])],
   ['field number 0', Uint8Array.from([0x02, 0x00])],
-  ['20,000 nested groups', Uint8Array.from([...Array(20_000).fill(0x0b), ...Array(20_000).fill(0x0c)])],
-  ['field 1 as a varint of 2^64-1', Uint8Array.from([0x08, ...Array(9).fill(0xff), 0x01])],
+  [
+    '20,000 nested groups',
+    Uint8Array.from([...Array<number>(20_000).fill(0x0b), ...Array<number>(20_000).fill(0x0c)]),
+  ],
+  ['field 1 as a varint of 2^64-1', Uint8Array.from([0x08, ...Array<number>(9).fill(0xff), 0x01])],
 ];
 
 export function frameArb(desc: DescMessage, options: GenerationOptions): fc.Arbitrary<Frame> {
@@ -493,7 +496,7 @@ export function describeValue(value: unknown): string {
         .replaceAll(LONE_SURROGATE_MARK, '<lone surrogate>')
         .replaceAll(INVALID_UTF8_MARK, '<invalid UTF-8>');
     }
-    if (Array.isArray(v) && v.length > 4) return [...v.slice(0, 2), `…×${v.length}`];
+    if (Array.isArray(v) && v.length > 4) return [...(v as unknown[]).slice(0, 2), `…×${v.length}`];
     return v;
   });
 }

@@ -35,7 +35,11 @@ export interface Rpc {
   serverDecode(bytes: Uint8Array): unknown;
 }
 
-const GENERATED = [
+/** The generated definitions, seen only as far as the catalog needs them: names and request decoders. */
+const GENERATED: {
+  fullName: string;
+  methods: Record<string, { name: string; requestType: { decode(bytes: Uint8Array): unknown } }>;
+}[] = [
   CdrIngestServiceDefinition,
   RatingServiceDefinition,
   InvoiceServiceDefinition,

@@ -31,7 +31,15 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
 
 class TooManyViolations extends Error {}
-class Malformed extends Error {}
+/** Thrown inside the scan; `path` names the field that broke the wire format. */
+class Malformed extends Error {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+  }
+}
 
 export function checkWire(message: DescMessage, bytes: Uint8Array): WireCheck {
   const violations: FieldViolation[] = [];
@@ -47,7 +55,7 @@ export function checkWire(message: DescMessage, bytes: Uint8Array): WireCheck {
 }
 
 function violationPath(error: unknown, fallback: string): string {
-  return error instanceof Malformed && error.cause ? String(error.cause) : fallback || 'request';
+  return error instanceof Malformed && error.path ? error.path : fallback || 'request';
 }
 
 function report(violations: FieldViolation[], field: string, reason: string): void {
@@ -330,5 +338,5 @@ function wireTypeOf(scalar: ScalarType): WireType {
 
 function expectWire(actual: WireType, expected: WireType, name: string): void {
   if (actual !== expected)
-    throw new Malformed(`malformed: wire type ${actual} where ${expected} was expected`, { cause: name });
+    throw new Malformed(`malformed: wire type ${actual} where ${expected} was expected`, name);
 }

@@ -63,7 +63,7 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
     (EXACT_MESSAGES.has(message) || MESSAGES.some((m) => message.includes(m)))
   )
     return true;
-  const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
+  const wrapped: unknown[] = [cause, previous, ...(Array.isArray(errors) ? (errors as unknown[]) : [])];
   return wrapped.some((inner) => inner !== error && isDatabaseUnavailable(inner, depth + 1));
 }
 
@@ -83,6 +83,6 @@ export function isDiskFull(error: unknown, depth = 0): boolean {
     errors?: unknown;
   };
   if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
-  const wrapped = [cause, previous, ...(Array.isArray(errors) ? errors : [])];
+  const wrapped: unknown[] = [cause, previous, ...(Array.isArray(errors) ? (errors as unknown[]) : [])];
   return wrapped.some((inner) => inner !== error && isDiskFull(inner, depth + 1));
 }

@@ -24,7 +24,7 @@ import {
   type WatchBookingsRequest,
   type WatchBookingsResponse,
 } from '../../../gen/billing/v1/booking_service';
-import type { ServiceBinding } from '../grpc-server';
+import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { bookingEventToProto, bookingInputFromProto, bookingToProto } from '../mappers/booking-mapper';
 import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
@@ -145,8 +145,8 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       };
     },
   };
-  return {
-    definition: BookingServiceDefinition,
-    implementation: { ...unimplementedMethods(BookingServiceDefinition), ...implemented },
-  };
+  return bindService(BookingServiceDefinition, {
+    ...unimplementedMethods(BookingServiceDefinition),
+    ...implemented,
+  });
 }

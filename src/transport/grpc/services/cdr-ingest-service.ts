@@ -28,7 +28,7 @@ import {
 } from '../../../gen/billing/v1/cdr_ingest_service';
 import type { Cdr as ProtoCdr } from '../../../gen/billing/v1/cdr';
 import type { Metrics } from '../../../observability/metrics';
-import type { ServiceBinding } from '../grpc-server';
+import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 import { cdrDraftFromProto, cdrResultToProto, cdrToProto, countOutcomes } from '../mappers/cdr-mapper';
@@ -89,7 +89,7 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         checkBridges(principal, batch.cdrs, 'batch.cdrs');
         // Committed before the acknowledgement exists; a cancelled call simply gets no ack and the
         // bridge resends, which the database turns into duplicates.
-        const acked = acknowledge(await ingestCdrs(batch.cdrs.map(cdrDraftFromProto), deps.ingest));
+        const acked = acknowledge(await ingestCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto)));
         if (context.signal.aborted) return;
         yield { sequence: batch.sequence, ...acked };
         if (deps.draining.aborted) {
@@ -107,9 +107,9 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
       // The request id makes a retry answer the first result instead of DUPLICATE for every CDR.
       const key = requestKey('CdrIngestService.SubmitCdrs', request.requestId, request.cdrs);
       const { results, replayed } = await ingestCdrsOnce(
+        deps.ingest,
         key,
         request.cdrs.map(cdrDraftFromProto),
-        deps.ingest,
       );
       return acknowledge(results, replayed);
     },
@@ -129,11 +129,8 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     },
     async retryUnratedCdrs(request) {
       const report = await retryUnrated(
+        { ...deps.ingest, queue: deps.unrated },
         { ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined },
-        {
-          ...deps.ingest,
-          queue: deps.unrated,
-        },
       );
       return {
         retriedCount: report.retried,
@@ -153,10 +150,10 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     },
   };
 
-  return {
-    definition: CdrIngestServiceDefinition,
-    implementation: { ...unimplementedMethods(CdrIngestServiceDefinition), ...implemented },
-  };
+  return bindService(CdrIngestServiceDefinition, {
+    ...unimplementedMethods(CdrIngestServiceDefinition),
+    ...implemented,
+  });
 }
 
 function filterOf(request: {

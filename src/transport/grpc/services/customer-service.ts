@@ -10,7 +10,7 @@ import {
   CustomerServiceDefinition,
   type CustomerServiceImplementation,
 } from '../../../gen/billing/v1/customer_service';
-import type { ServiceBinding } from '../grpc-server';
+import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import {
   contractInputFromProto,
@@ -55,8 +55,8 @@ export function customerService(deps: CustomerServiceDeps): ServiceBinding {
       return { contracts: page.rows.map(contractToProto), nextPageToken: page.nextPageToken };
     },
   };
-  return {
-    definition: CustomerServiceDefinition,
-    implementation: { ...unimplementedMethods(CustomerServiceDefinition), ...implemented },
-  };
+  return bindService(CustomerServiceDefinition, {
+    ...unimplementedMethods(CustomerServiceDefinition),
+    ...implemented,
+  });
 }

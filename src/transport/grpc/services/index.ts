@@ -1,56 +1,29 @@
-/** Every billing.v1 service the server exposes, built from the use cases it is handed. */
-import type { Clock } from '../../../app/clock';
-import type { RequestLedger } from '../../../app/mutations';
-import { livePricePlans } from '../../../app/customers/price-plans';
-import type { Logger } from '../../../observability/logger';
-import type { Metrics } from '../../../observability/metrics';
-import type { KeyedIngestDeps } from '../../../app/ingest/ingest-cdrs';
-import type { BookingStore } from '../../../app/bookings/ports';
-import type { CustomerStore } from '../../../app/customers/ports';
+/**
+ * Every billing.v1 service the server exposes, each built from the ports its own deps interface
+ * names. The composition root (src/service.ts) fills them in; this module never sees the database
+ * or any other adapter, only what the services declare they need.
+ */
 import type { ServiceBinding } from '../grpc-server';
-import { cdrIngestService } from './cdr-ingest-service';
-import { ratingService } from './rating-service';
-import { customerService } from './customer-service';
-import { bookingService } from './booking-service';
-import { invoiceService } from './invoice-service';
-import type { Invoicing } from '../../../app/invoicing/invoicing';
-import type { Rerating } from '../../../app/invoicing/rerate-charges';
-import type { RatingRuntime } from '../../../app/rating/rating-runtime';
-import type { Database } from '../../../persistence/database';
-import type { UnratedQueue } from '../../../app/ingest/retry-unrated';
+import { bookingService, type BookingServiceDeps } from './booking-service';
+import { cdrIngestService, type CdrIngestServiceDeps } from './cdr-ingest-service';
+import { customerService, type CustomerServiceDeps } from './customer-service';
+import { invoiceService, type InvoiceServiceDeps } from './invoice-service';
+import { ratingService, type RatingServiceDeps } from './rating-service';
 
 export interface ServicesDeps {
-  logger: Logger;
-  clock: Clock;
-  metrics: Metrics;
-  ingest: KeyedIngestDeps;
-  rating: RatingRuntime;
-  unrated: UnratedQueue;
-  database: Database;
-  draining: AbortSignal;
-  invoicing: Invoicing;
-  rerating: Rerating;
-  customers: CustomerStore;
-  bookings: BookingStore;
-  requests: RequestLedger;
+  cdrIngest: CdrIngestServiceDeps;
+  rating: RatingServiceDeps;
+  invoices: InvoiceServiceDeps;
+  customers: CustomerServiceDeps;
+  bookings: BookingServiceDeps;
 }
 
 export function billingServices(deps: ServicesDeps): ServiceBinding[] {
   return [
-    cdrIngestService({
-      ingest: deps.ingest,
-      unrated: deps.unrated,
-      metrics: deps.metrics,
-      draining: deps.draining,
-    }),
-    ratingService({
-      rating: deps.rating,
-      database: deps.database,
-      customers: deps.ingest.customers,
-      clock: deps.clock,
-    }),
-    invoiceService({ invoicing: deps.invoicing, rerating: deps.rerating, requests: deps.requests }),
-    customerService({ customers: deps.customers, pricePlans: livePricePlans(deps.rating) }),
-    bookingService({ bookings: deps.bookings, draining: deps.draining, clock: deps.clock }),
+    cdrIngestService(deps.cdrIngest),
+    ratingService(deps.rating),
+    invoiceService(deps.invoices),
+    customerService(deps.customers),
+    bookingService(deps.bookings),
   ];
 }

@@ -9,7 +9,7 @@ import {
   InvoiceServiceDefinition,
   type InvoiceServiceImplementation,
 } from '../../../gen/billing/v1/invoice_service';
-import type { ServiceBinding } from '../grpc-server';
+import { bindService, type ServiceBinding } from '../grpc-server';
 import { accessTypeToProto } from '../mappers/cdr-mapper';
 import { invoiceFilterFromProto, invoiceToProto } from '../mappers/invoice-mapper';
 import { unimplementedMethods } from '../unimplemented';
@@ -171,8 +171,8 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       return invoicing.renderPdf(request.invoiceId);
     },
   };
-  return {
-    definition: InvoiceServiceDefinition,
-    implementation: { ...unimplementedMethods(InvoiceServiceDefinition), ...implemented },
-  };
+  return bindService(InvoiceServiceDefinition, {
+    ...unimplementedMethods(InvoiceServiceDefinition),
+    ...implemented,
+  });
 }

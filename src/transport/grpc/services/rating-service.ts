@@ -12,7 +12,7 @@ import {
 } from '../../../gen/billing/v1/rating_service';
 import type { Database } from '../../../persistence/database';
 import { listRuleSetUsage } from '../../../persistence/rule-set-archive';
-import type { ServiceBinding } from '../grpc-server';
+import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { accessTypeFromProto, featureFromProto } from '../mappers/cdr-mapper';
 import { explanationToProto } from '../mappers/explanation-mapper';
@@ -101,8 +101,8 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
       return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
     },
   };
-  return {
-    definition: RatingServiceDefinition,
-    implementation: { ...unimplementedMethods(RatingServiceDefinition), ...implemented },
-  };
+  return bindService(RatingServiceDefinition, {
+    ...unimplementedMethods(RatingServiceDefinition),
+    ...implemented,
+  });
 }

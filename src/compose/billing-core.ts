@@ -1,0 +1,148 @@
+/**
+ * The composition root of everything but the transport: the database, the live rule book, the
+ * stores and directories, and the use cases' deps, each built once. `billing serve`
+ * (src/service.ts adds gRPC on top), every CLI command and the benchmarks open the same core, so
+ * a CDR ingested, an invoice closed or a rule book loaded from any of them is built the same way.
+ */
+import type { BookingStore } from '../app/bookings/ports';
+import { systemClock, type Clock } from '../app/clock';
+import type { CustomerStore } from '../app/customers/ports';
+import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
+import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
+import type { UnratedQueue } from '../app/ingest/retry-unrated';
+import type { Invoicing } from '../app/invoicing/invoicing';
+import type { Rerating } from '../app/invoicing/rerate-charges';
+import type { RequestLedger } from '../app/mutations';
+import { RatingRuntime } from '../app/rating/rating-runtime';
+import type { Config } from '../config/config';
+import { loadInvoicingConfig, type InvoicingConfig } from '../config/invoicing-config';
+import type { Logger } from '../observability/logger';
+import { PostgresBookingDirectory } from '../persistence/booking-directory';
+import { PostgresBookingStore } from '../persistence/booking-store';
+import { PostgresCdrStore } from '../persistence/cdr-store';
+import { PostgresCustomerDirectory } from '../persistence/customer-directory';
+import { PostgresCustomerStore } from '../persistence/customer-store';
+import { openDatabase, type Database } from '../persistence/database';
+import { PostgresRequestLedger } from '../persistence/request-ledger';
+import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+import { PostgresUnratedQueue } from '../persistence/unrated-cdr-queue';
+import { DatabaseUnreachableError } from '../persistence/wait-for-database';
+import { composeInvoicing } from './invoicing';
+
+export interface BillingCore {
+  config: Config;
+  clock: Clock;
+  database: Database;
+  /** The live rule book; loaded unless the core was opened with `loadRules: false`. */
+  rating: RatingRuntime;
+  invoicingConfig: InvoicingConfig;
+  customerDirectory: CustomerDirectory;
+  bookingDirectory: BookingDirectory;
+  customers: CustomerStore;
+  bookings: BookingStore;
+  unrated: UnratedQueue;
+  requests: RequestLedger;
+  /** ingestCdrs' deps: the gRPC stream, SubmitCdrs and `billing import-cdrs` price and store alike. */
+  ingest: KeyedIngestDeps;
+  invoicing: Invoicing;
+  rerating: Rerating;
+  close(): Promise<void>;
+}
+
+export interface BillingCoreOptions {
+  config: Config;
+  logger: Logger;
+  /** Where "now" comes from for every use case (tests and benchmarks pin it); default the system clock. */
+  clock?: Clock;
+  /** Rule files to load instead of config.rulesDir. */
+  rulesDir?: string;
+  /** False for commands that never price (no rule files read, nothing validated). Default true. */
+  loadRules?: boolean;
+  /** Told of every rule reload (the service counts them in its metrics). */
+  onRuleReload?: (result: 'applied' | 'refused') => void;
+  /** Default: read from the environment (BILLING_CLOSE_*, see src/config/invoicing-config.ts). */
+  invoicingConfig?: InvoicingConfig;
+  /** How long opening waits for an unreachable PostgreSQL server: the service waits, one-shot commands do not (0). */
+  databaseWaitMs?: number;
+  /** PostgreSQL pool size (default in src/persistence/database.ts). */
+  poolSize?: number;
+}
+
+/** Opens the database (PostgreSQL or embedded, as configured) without migrating it. */
+export async function openBillingDatabase(
+  config: Config,
+  logger: Logger,
+  options: { waitMs?: number; poolSize?: number } = {},
+): Promise<Database> {
+  try {
+    return await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      waitMs: options.waitMs ?? 0,
+      poolSize: options.poolSize,
+      logger,
+    });
+  } catch (error) {
+    // Past the start-up wait: say why, once, before the caller fails (`billing serve` exits non-zero).
+    if (error instanceof DatabaseUnreachableError && options.waitMs !== undefined) {
+      logger.fatal(
+        { reason: error.message, waitMs: options.waitMs },
+        `giving up: ${error.message} (waited BILLING_DATABASE_WAIT_MS=${options.waitMs})`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** Opens and migrates the database, loads the rule book and builds every store and use case once. */
+export async function openBillingCore(options: BillingCoreOptions): Promise<BillingCore> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const database = await openBillingDatabase(config, logger, {
+    waitMs: options.databaseWaitMs,
+    poolSize: options.poolSize,
+  });
+  try {
+    const applied = await database.migrate();
+    logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
+
+    // The one place the rating runtime is built: the rule-file source it reads is chosen here.
+    const rating = new RatingRuntime(
+      options.rulesDir ?? config.rulesDir,
+      new PostgresRuleSetArchive(database),
+      logger,
+      options.onRuleReload,
+      clock,
+    );
+    if (options.loadRules ?? true) await rating.reload();
+
+    const invoicingConfig = options.invoicingConfig ?? loadInvoicingConfig(process.env);
+    const customerDirectory = new PostgresCustomerDirectory(database);
+    const bookingDirectory = new PostgresBookingDirectory(database);
+    return {
+      config,
+      clock,
+      database,
+      rating,
+      invoicingConfig,
+      customerDirectory,
+      bookingDirectory,
+      customers: new PostgresCustomerStore(database),
+      bookings: new PostgresBookingStore(database),
+      unrated: new PostgresUnratedQueue(database),
+      requests: new PostgresRequestLedger(database),
+      ingest: {
+        now: () => clock.now(),
+        store: new PostgresCdrStore(database),
+        rater: rating,
+        customers: customerDirectory,
+        bookings: bookingDirectory,
+      },
+      ...composeInvoicing(database, rating, invoicingConfig, clock),
+      close: () => database.close(),
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
