@@ -14,10 +14,12 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { adminQuery, percentile } from './bench-support';
-import { Invoicing } from '../src/app/invoicing/invoicing';
+import { closePeriod } from '../src/app/invoicing/close-period';
+import { getRunningCharges } from '../src/app/invoicing/running-charges';
 import { loadInvoicingConfig } from '../src/config/invoicing-config';
 import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
 import { openDatabase } from '../src/persistence/database';
+import { PostgresCloseUnitOfWork } from '../src/persistence/close-unit-of-work';
 import { PostgresInvoiceStore } from '../src/persistence/invoice-store';
 
 const charges = Number(process.argv[2] ?? 1_000_000);
@@ -116,13 +118,14 @@ async function main() {
     );
 
     const config = loadInvoicingConfig({ BILLING_CLOSE_PARALLELISM: process.env.BILLING_CLOSE_PARALLELISM });
-    const invoicing = new Invoicing({
-      store: new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism }),
-      config,
+    const deps = {
+      store: new PostgresInvoiceStore(database),
+      closing: new PostgresCloseUnitOfWork(database, { parallelism: config.closeParallelism }),
+      settings: config,
       now: () => new Date('2026-11-29T12:00:00Z'),
-    });
+    };
     t0 = performance.now();
-    const closed = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
+    const closed = await closePeriod(deps, { periodContaining: new Date('2026-10-15T12:00:00Z') });
     const closeMs = performance.now() - t0;
     const invoiceCount = (
       await knex.raw(`select count(*)::int as n, sum(net_total)::text as net from invoices`)
@@ -138,7 +141,7 @@ async function main() {
         `${Math.round(charges / (closeMs / 1000))} charges/s; skipped ${closed.skipped.length}; uninvoiced October charges left: ${uninvoiced}`,
     );
     t0 = performance.now();
-    const again = await invoicing.closePeriod({ periodContaining: new Date('2026-10-15T12:00:00Z') });
+    const again = await closePeriod(deps, { periodContaining: new Date('2026-10-15T12:00:00Z') });
     console.log(
       `close October again (idempotent): ${again.invoices.length} invoices, in ${seconds(performance.now() - t0)}`,
     );
@@ -147,12 +150,12 @@ async function main() {
     await knex.raw('checkpoint');
     await knex.raw('vacuum analyze');
     const asOf = new Date('2026-11-28T23:00:00Z');
-    const first = await invoicing.runningCharges('BIG', asOf);
-    for (let i = 0; i < 100; i++) await invoicing.runningCharges('BIG', asOf);
+    const first = await getRunningCharges(deps, { customerAccount: 'BIG', asOf });
+    for (let i = 0; i < 100; i++) await getRunningCharges(deps, { customerAccount: 'BIG', asOf });
     const times: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const s = performance.now();
-      await invoicing.runningCharges('BIG', asOf);
+      await getRunningCharges(deps, { customerAccount: 'BIG', asOf });
       times.push(performance.now() - s);
     }
     times.sort((a, b) => a - b);

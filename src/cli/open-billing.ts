@@ -2,8 +2,7 @@
  * What CLI commands that work on stored data need: the database (migrated), the live rule book
  * and the ingest dependencies, built the same way the service builds them.
  */
-import type { Invoicing } from '../app/invoicing/invoicing';
-import type { Rerating } from '../app/invoicing/rerate-charges';
+import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import { RatingRuntime } from '../app/rating/rating-runtime';
 import { systemClock } from '../app/clock';
 import { composeInvoicing } from '../compose/invoicing';
@@ -22,8 +21,8 @@ export interface BillingCore {
   database: Database;
   rating: RatingRuntime;
   ingest: IngestDeps;
-  invoicing: Invoicing;
-  rerating: Rerating;
+  invoicing: InvoicingUseCases;
+  rerating: ReratingUseCases;
   close(): Promise<void>;
 }
 

@@ -3,9 +3,10 @@
  * when two schedulers run at the same time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Invoicing } from '../../src/app/invoicing/invoicing';
+import { closeDuePeriods, type DueCloseReport } from '../../src/app/invoicing/close-due-periods';
 import { PeriodCloseScheduler } from '../../src/app/invoicing/period-close-scheduler';
 import { loadInvoicingConfig } from '../../src/config/invoicing-config';
+import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf } from './support';
@@ -33,13 +34,15 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function invoicingAt(now: string): Invoicing {
-  const config = { ...loadInvoicingConfig({}), closeGraceHours: 72 };
-  return new Invoicing({
+function invoicingAt(now: string): { closeDuePeriods: () => Promise<DueCloseReport> } {
+  const settings = { ...loadInvoicingConfig({}), closeGraceHours: 72 };
+  const deps = {
     store: new PostgresInvoiceStore(t.service.database),
-    config,
+    closing: new PostgresCloseUnitOfWork(t.service.database),
+    settings,
     now: () => new Date(now),
-  });
+  };
+  return { closeDuePeriods: () => closeDuePeriods(deps, {}) };
 }
 
 async function invoices(): Promise<{ customer_account: string; period_key: string; net_total: string }[]> {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FailedPreconditionError, ValidationError } from '../../src/domain/errors.js';
 import {
   buildCreditNote,
   buildInvoiceDraft,
@@ -55,10 +56,21 @@ describe('credit notes', () => {
         lines: [...invoice.lines, ...invoice.lines],
         issueDate: '2026-12-10',
       }),
+    ).toThrow(FailedPreconditionError);
+    expect(() =>
+      buildCreditNote(invoice, {
+        reason: 'x',
+        lines: [...invoice.lines, ...invoice.lines],
+        issueDate: '2026-12-10',
+      }),
     ).toThrow(/exceeds/);
     const cn = issue(buildCreditNote(invoice, { reason: 'x', issueDate: '2026-12-10' }), 'CN-2026-000001');
     expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(/only an invoice/);
+    expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(
+      FailedPreconditionError,
+    );
     expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(/reason/);
+    expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(ValidationError);
   });
 
   it('property: a full credit cancels any invoice to the cent', () => {
