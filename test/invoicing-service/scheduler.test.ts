@@ -9,7 +9,7 @@ import { loadInvoicingConfig } from '../../src/config/invoicing-config';
 import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf } from './support';
+import { insertCharges, insertCustomers, knexOf, rowsOf } from './support';
 
 let t: TestService;
 
@@ -46,10 +46,11 @@ function invoicingAt(now: string): { closeDuePeriods: () => Promise<DueCloseRepo
 }
 
 async function invoices(): Promise<{ customer_account: string; period_key: string; net_total: string }[]> {
-  const r = await knexOf(t.service.database).raw(
-    `select customer_account, period_key, net_total::text from invoices where kind = 'INVOICE' order by customer_account, period_key`,
+  return rowsOf(
+    knexOf(t.service.database).raw(
+      `select customer_account, period_key, net_total::text from invoices where kind = 'INVOICE' order by customer_account, period_key`,
+    ),
   );
-  return r.rows;
 }
 
 describe('the period-close scheduler', () => {
@@ -79,14 +80,18 @@ describe('the period-close scheduler', () => {
     // b's October had no charges: closed without an invoice; a run again changes nothing.
     const again = await invoicingAt('2026-11-05T00:00:00Z').closeDuePeriods();
     expect(again).toEqual({ periodsClosed: 0, invoicesCreated: 0, skipped: [] });
-    const closings = await knexOf(t.service.database).raw(
-      `select customer_account, period_key from period_closings order by 1, 2`,
-    );
-    expect(
-      closings.rows.map(
-        (r: { customer_account: string; period_key: string }) => `${r.customer_account} ${r.period_key}`,
+    const closings = await rowsOf<{ customer_account: string; period_key: string }>(
+      knexOf(t.service.database).raw(
+        `select customer_account, period_key from period_closings order by 1, 2`,
       ),
-    ).toEqual(['a 2026-08', 'a 2026-09', 'a 2026-10', 'b 2026-09', 'b 2026-10']);
+    );
+    expect(closings.map((r) => `${r.customer_account} ${r.period_key}`)).toEqual([
+      'a 2026-08',
+      'a 2026-09',
+      'a 2026-10',
+      'b 2026-09',
+      'b 2026-10',
+    ]);
   });
 
   it('runs on its interval, never overlapping, and stops cleanly', async () => {
