@@ -158,12 +158,12 @@ async function main() {
     await knex.raw('checkpoint');
     await knex.raw('vacuum analyze');
     const asOf = new Date('2026-11-28T23:00:00Z');
-    const first = await invoicing.runningCharges('BIG', asOf);
-    for (let i = 0; i < 100; i++) await invoicing.runningCharges('BIG', asOf);
+    const first = await invoicing.getRunningCharges({ customerAccount: 'BIG', asOf });
+    for (let i = 0; i < 100; i++) await invoicing.getRunningCharges({ customerAccount: 'BIG', asOf });
     const times: number[] = [];
     for (let i = 0; i < 1000; i++) {
       const s = performance.now();
-      await invoicing.runningCharges('BIG', asOf);
+      await invoicing.getRunningCharges({ customerAccount: 'BIG', asOf });
       times.push(performance.now() - s);
     }
     times.sort((a, b) => a - b);

@@ -6,20 +6,22 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import type { Invoicing } from '../app/invoicing/invoicing';
+import type { InvoicingUseCases } from '../app/invoicing/invoicing-use-cases';
 import type { InvoiceStatus, StoredInvoice } from '../app/invoicing/ports';
 import { requestKey } from '../app/mutations';
 import { DomainError, ValidationError } from '../domain/errors';
 import { openBilling, type BillingCore } from './open-billing';
 
 /** Runs with invoicing built as the service builds it (the live rule files price period-level items). */
-async function withInvoicing(run: (invoicing: Invoicing, core: BillingCore) => Promise<void>): Promise<void> {
+async function withInvoicing(
+  run: (invoicing: InvoicingUseCases, core: BillingCore) => Promise<void>,
+): Promise<void> {
   let core: BillingCore | undefined;
   try {
     core = await openBilling();
     await run(core.invoicing, core);
   } catch (error) {
-    if (error instanceof DomainError || error instanceof RangeError) {
+    if (error instanceof DomainError) {
       console.error(`error: ${error.message}`);
       process.exitCode = 1;
     } else throw error;
@@ -142,7 +144,7 @@ export function registerInvoicesCommands(program: Command): Command {
             ruleSetHash: opts.ruleSet,
             reason: opts.reason,
           };
-          const r = await core.rerating.rerate({
+          const r = await core.rerating.rerateCharges({
             key: requestKey('InvoiceService.RerateCharges', opts.requestId, request),
             customerAccount: request.customerAccount,
             from: request.from,
@@ -181,14 +183,14 @@ export function registerInvoicesCommands(program: Command): Command {
         let token: string | undefined;
         let shown = 0;
         do {
-          const page = await invoicing.list(
-            {
+          const page = await invoicing.listInvoices({
+            filter: {
               ...(opts.customer ? { customerAccount: opts.customer } : {}),
               ...(status ? { status: status as InvoiceStatus } : {}),
             },
-            Math.min(500, limit - shown),
-            token,
-          );
+            pageSize: Math.min(500, limit - shown),
+            pageToken: token,
+          });
           for (const i of page.invoices) console.log(summary(i));
           shown += page.invoices.length;
           token = page.nextPageToken || undefined;
@@ -201,7 +203,7 @@ export function registerInvoicesCommands(program: Command): Command {
     .description('show an invoice or credit note by number (or by id for a draft)')
     .action(async (number: string) => {
       await withInvoicing(async (invoicing) =>
-        show(await invoicing.get(/^\d+$/.test(number) ? { id: number } : { number })),
+        show(await invoicing.getInvoice(/^\d+$/.test(number) ? { id: number } : { number })),
       );
     });
 
@@ -211,8 +213,8 @@ export function registerInvoicesCommands(program: Command): Command {
     .option('-o, --output <file>', 'output file (default: <kind>-<number>.pdf)')
     .action(async (number: string, opts: { output?: string }) => {
       await withInvoicing(async (invoicing) => {
-        const invoice = await invoicing.get(/^\d+$/.test(number) ? { id: number } : { number });
-        const pdf = await invoicing.renderPdf(invoice.id);
+        const invoice = await invoicing.getInvoice(/^\d+$/.test(number) ? { id: number } : { number });
+        const pdf = await invoicing.renderInvoiceDocument({ invoiceId: invoice.id });
         const file = opts.output ?? pdf.fileName;
         fs.writeFileSync(file, pdf.content);
         console.log(`wrote ${file} (${pdf.content.length} bytes)`);

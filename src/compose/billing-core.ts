@@ -10,8 +10,7 @@ import type { CustomerStore } from '../app/customers/ports';
 import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { UnratedQueue } from '../app/ingest/retry-unrated';
-import type { Invoicing } from '../app/invoicing/invoicing';
-import type { Rerating } from '../app/invoicing/rerate-charges';
+import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import type { RequestLedger } from '../app/mutations';
 import { RatingRuntime } from '../app/rating/rating-runtime';
 import type { Config } from '../config/config';
@@ -44,8 +43,8 @@ export interface BillingCore {
   requests: RequestLedger;
   /** ingestCdrs' deps: the gRPC stream, SubmitCdrs and `billing import-cdrs` price and store alike. */
   ingest: KeyedIngestDeps;
-  invoicing: Invoicing;
-  rerating: Rerating;
+  invoicing: InvoicingUseCases;
+  rerating: ReratingUseCases;
   close(): Promise<void>;
 }
 

@@ -1,15 +1,27 @@
 /**
- * Invoicing and re-rating wired to the database and the live rule book: built the same way for the
- * service (src/service.ts) and the command line (src/cli), so an invoice closed from either is the same.
+ * Invoicing and re-rating wired to the database, the live rule book and the PDF renderer: built the
+ * same way for the service (src/service.ts) and the command line (src/cli), so an invoice closed
+ * from either is the same. Each use case is bound to its dependencies here.
  */
-import { Invoicing } from '../app/invoicing/invoicing';
-import { Rerating } from '../app/invoicing/rerate-charges';
+import type { Clock } from '../app/clock';
+import type { PeriodPricingSource } from '../app/invoicing/build';
+import { closeDuePeriods } from '../app/invoicing/close-due-periods';
+import { closePeriod, type ClosingDeps } from '../app/invoicing/close-period';
+import { createCreditNote } from '../app/invoicing/create-credit-note';
+import { getInvoice } from '../app/invoicing/get-invoice';
+import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
+import { issueInvoice } from '../app/invoicing/issue-invoice';
+import { listInvoices } from '../app/invoicing/list-invoices';
+import { renderInvoiceDocument } from '../app/invoicing/render-invoice-document';
+import { rerateCharges, type RerateDeps } from '../app/invoicing/rerate-charges';
+import { getRunningCharges } from '../app/invoicing/running-charges';
 import type { RatingRuntime } from '../app/rating/rating-runtime';
 import { RuleSetRater } from '../app/rating/rule-set-rater';
-import type { Clock } from '../app/clock';
 import type { InvoicingConfig } from '../config/invoicing-config';
+import { renderInvoicePdf } from '../documents/invoice-pdf';
 import { CompiledRuleSet } from '../domain/rating/index';
 import { PostgresBookingDirectory } from '../persistence/booking-directory';
+import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
 import { PostgresCustomerDirectory } from '../persistence/customer-directory';
 import type { Database } from '../persistence/database';
 import { PostgresInvoiceStore } from '../persistence/invoice-store';
@@ -21,27 +33,42 @@ export function composeInvoicing(
   rating: RatingRuntime,
   config: InvoicingConfig,
   clock: Clock,
-): { invoicing: Invoicing; rerating: Rerating } {
-  const invoiceStore = new PostgresInvoiceStore(database, { closeParallelism: config.closeParallelism });
+): { invoicing: InvoicingUseCases; rerating: ReratingUseCases } {
+  const store = new PostgresInvoiceStore(database);
   const archive = new PostgresRuleSetArchive(database);
-  const invoicing = new Invoicing({
-    store: invoiceStore,
-    config,
-    now: () => clock.now(),
-    periodPricing: (instant, plan) => {
-      // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
-      // customer with this reason (and closes it on a later run) rather than invoice it without them.
-      const live = rating.current;
-      if (!live)
-        throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
-      return live.book.periodPricingAt(instant, plan);
-    },
-  });
-  const rerating = new Rerating({
+  const now = () => clock.now();
+  const periodPricing: PeriodPricingSource = (instant, plan) => {
+    // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
+    // customer with this reason (and closes it on a later run) rather than invoice it without them.
+    const live = rating.current;
+    if (!live)
+      throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
+    return live.book.periodPricingAt(instant, plan);
+  };
+  const closing: ClosingDeps = {
+    store,
+    closing: new PostgresCloseUnitOfWork(database, { parallelism: config.closeParallelism }),
+    settings: config,
+    periodPricing,
+    now,
+  };
+  const reads = { store };
+  const invoicing: InvoicingUseCases = {
+    closePeriod: (input) => closePeriod(closing, input),
+    closeDuePeriods: (input) => closeDuePeriods(closing, input),
+    issueInvoice: (input) => issueInvoice({ store, settings: config, now }, input),
+    createCreditNote: (input) => createCreditNote({ store, settings: config, now }, input),
+    getInvoice: (input) => getInvoice(reads, input),
+    listInvoices: (input) => listInvoices(reads, input),
+    getRunningCharges: (input) => getRunningCharges({ store, now }, input),
+    renderInvoiceDocument: (input) => renderInvoiceDocument({ store, renderPdf: renderInvoicePdf }, input),
+  };
+  const rerateDeps: RerateDeps = {
     store: new PostgresRerateStore(database),
-    invoices: invoiceStore,
-    invoicing,
-    config,
+    invoices: store,
+    settings: config,
+    periodPricing,
+    now,
     liveRater: rating,
     archivedRater: async (hash) => {
       const source = await archive.load(hash);
@@ -49,6 +76,6 @@ export function composeInvoicing(
     },
     customers: new PostgresCustomerDirectory(database),
     bookings: new PostgresBookingDirectory(database),
-  });
-  return { invoicing, rerating };
+  };
+  return { invoicing, rerating: { rerateCharges: (input) => rerateCharges(rerateDeps, input) } };
 }

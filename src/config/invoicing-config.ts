@@ -5,24 +5,14 @@
  */
 import fs from 'node:fs';
 import { DateTime } from 'luxon';
+import type { InvoicingSettings } from '../app/invoicing/invoicing-settings';
 import type { SellerParty } from '../domain/invoicing/types';
 import { ConfigError } from './config';
 
-export interface InvoicingConfig {
-  seller: SellerParty;
-  /** VAT rate in percent for domestic (and EU non-business) buyers, e.g. "25". */
-  vatRate: string;
-  /** Number series of invoices and of credit notes (separate, each unbroken per year). */
-  invoiceSeries: string;
-  creditNoteSeries: string;
-  /** IANA zone of the seller: "today" for issue dates. */
-  timeZone: string;
-  /** The scheduler issues the invoices it closes (else they stay drafts for a specialist to issue). */
-  closeIssues: boolean;
+/** The use cases' settings (src/app/invoicing/invoicing-settings.ts), and how the service runs closing. */
+export interface InvoicingConfig extends InvoicingSettings {
   /** How often the scheduler looks for periods to close, ms; 0 disables it. */
   closeIntervalMs: number;
-  /** A period closes this long after its end, for late CDRs. */
-  closeGraceHours: number;
   /**
    * Closing transactions (1000 customers each) run side by side on a PostgreSQL server. Measured on a
    * 2-core machine (1M charges, `npm run bench:invoicing`): 1 → 40.5 s, 2 → 20.3-23.7 s, 3 → 27.2 s;

@@ -11,7 +11,8 @@
  * Amounts are printed from the document's decimal strings (never through a JS number).
  */
 import PDFDocument from 'pdfkit';
-import type { InvoiceLine, IssuedInvoiceDocument, Party } from '../domain/invoicing/types.js';
+import type { IssuedInvoiceDocument } from '../domain/invoicing/types.js';
+import { formatDecimalText, partyLines, UNIT_LABEL, vatRateLabel } from './invoice-text.js';
 
 const PAGE = { width: 595.28, height: 841.89, margin: 48 };
 const CONTENT_W = PAGE.width - 2 * PAGE.margin;
@@ -23,77 +24,6 @@ const MUTED = '#616e7c';
 const RULE = '#cbd2d9';
 const ACCENT = '#1d4e89';
 const SHADE = '#f0f4f8';
-
-/** "1234567.5" -> "1,234,567.50" from the string, with `decimals` places (ROUND_HALF_UP on the text). */
-export function formatDecimalText(text: string, decimals = 2): string {
-  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!m) throw new RangeError(`not a decimal: ${text}`);
-  const sign = m[1]!;
-  let int = m[2]!;
-  let frac = m[3] ?? '';
-  if (frac.length > decimals) {
-    const roundUp = frac.charCodeAt(decimals) >= 53; // '5'
-    frac = frac.slice(0, decimals);
-    if (roundUp) {
-      const digits = (int + frac).split('').map(Number);
-      let i = digits.length - 1;
-      while (i >= 0) {
-        if (digits[i] === 9) {
-          digits[i] = 0;
-          i--;
-        } else {
-          digits[i]!++;
-          break;
-        }
-      }
-      let joined = digits.join('');
-      if (i < 0) joined = `1${joined}`;
-      int = joined.slice(0, joined.length - decimals) || '0';
-      frac = joined.slice(joined.length - decimals);
-    }
-  }
-  frac = frac.padEnd(decimals, '0');
-  int = int.replace(/^0+(?=\d)/, '');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const isZero = /^[0,]*$/.test(grouped) && /^0*$/.test(frac);
-  return `${isZero ? '' : sign}${grouped}${decimals > 0 ? `.${frac}` : ''}`;
-}
-
-function partyLines(p: Party): string[] {
-  const lines = [...p.addressLines];
-  const cityLine = [p.postalCode, p.city].filter(Boolean).join(' ');
-  if (cityLine) lines.push(cityLine);
-  lines.push(countryName(p.countryCode));
-  return lines;
-}
-
-const COUNTRIES: Record<string, string> = {
-  SE: 'Sweden',
-  NO: 'Norway',
-  DK: 'Denmark',
-  FI: 'Finland',
-  DE: 'Germany',
-  GB: 'United Kingdom',
-  US: 'United States',
-  NL: 'Netherlands',
-  FR: 'France',
-  ES: 'Spain',
-  IT: 'Italy',
-  PL: 'Poland',
-  IE: 'Ireland',
-  BE: 'Belgium',
-  AT: 'Austria',
-  CH: 'Switzerland',
-};
-function countryName(code: string): string {
-  return COUNTRIES[code] ?? code;
-}
-
-const UNIT_LABEL: Record<InvoiceLine['unitCode'], string> = { MIN: 'min', C62: 'pcs' };
-
-function vatRateLabel(rate: string): string {
-  return `${rate}%`;
-}
 
 interface Column {
   key: 'description' | 'quantity' | 'unit' | 'unitPrice' | 'vat' | 'net';

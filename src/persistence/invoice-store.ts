@@ -2,25 +2,15 @@
  * Invoices on PostgreSQL (and the embedded PGlite): raw SQL through knex, rows travelling as one
  * JSON parameter (jsonb_to_recordset), money as `numeric` read back as text.
  *
- * Correctness with several replicas lives in the database:
- * - closing: period_closings' primary key (customer, period) is claimed with INSERT ... ON CONFLICT
- *   DO NOTHING; a concurrent closer of the same period blocks on the uncommitted row and then skips
- *   it. Targets are claimed in key order, so two closers never deadlock on each other. The unique
- *   index invoices_one_per_period backs it up.
- * - charges are claimed by UPDATE ... RETURNING in the same statement that sums them, so exactly the
- *   charges on the invoice are marked (a charge stored meanwhile stays uninvoiced and becomes a late
- *   line of the next period);
- * - numbers come from the invoice_counters row of (series, year), locked FOR UPDATE in the issuing
- *   transaction: no gaps (a rollback returns the number), no duplicates (UNIQUE (series, number)).
+ * Correctness with several replicas lives in the database: numbers come from the invoice_counters
+ * row of (series, year), locked FOR UPDATE in the issuing transaction: no gaps (a rollback returns
+ * the number), no duplicates (UNIQUE (series, number)). Closing runs in its own unit of work
+ * (./close-unit-of-work.ts).
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type {
   BillingContract,
   BillingCustomer,
-  BuildDecision,
-  ChargeGroup,
-  CloseOutcome,
-  CloseTarget,
   CreditedSoFar,
   InvoiceFilter,
   InvoicePage,
@@ -33,11 +23,9 @@ import type {
 } from '../app/invoicing/ports';
 import type { RequestKey } from '../app/mutations';
 import type { AccessType } from '../domain/cdr';
-import type { InvoiceDraft } from '../domain/invoicing/types';
 import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
 import { billedSecondsSql } from './daily-totals-sql';
-import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
 import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
@@ -61,56 +49,8 @@ select cu.external_id,
          where c.customer_account = cu.external_id and c.invoice_id is null and c.superseded_at is null) as first_open
 from customers cu`;
 
-const CLAIM_PERIODS = `
-insert into period_closings (customer_account, period_key, period_start, period_end)
-select account, period_key, period_start, period_end
-from jsonb_to_recordset(?::jsonb) as x(account text, period_key text, period_start timestamptz, period_end timestamptz)
-order by account, period_key
-on conflict (customer_account, period_key) do nothing
-returning customer_account, period_key`;
-
-/**
- * The charges of each won target: those of the period, plus uninvoiced charges before the end of the
- * latest earlier closed period (late CDRs). CLAIM_CHARGES marks them with the target's invoice id and
- * sums the marked rows in one statement, so exactly the summed charges are claimed, reading each row
- * once (a charge committed meanwhile is not in the REPEATABLE READ snapshot, and becomes a late line
- * of the next period).
- */
-const TARGETS = `
-t as (
-  select x.*, coalesce((select max(pc.period_end) from period_closings pc
-                         where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
-  from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
-)`;
-const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
-    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)`;
-
-const CLAIM_CHARGES = `
-with ${TARGETS},
-claimed as (
-  update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
-  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.explanation, t.period_start
-)
-select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
-from claimed c join cdrs d on d.id = c.cdr_id
-group by c.customer_account, ${CHARGE_GROUP_BY}`;
-
-/** Gives the charges of targets that were claimed but not invoiced after all back (a rare path). */
-const UNCLAIM_CHARGES = `
-update charges c set invoice_id = null
-from jsonb_to_recordset(?::jsonb) as x(account text, invoice_id bigint)
-where c.customer_account = x.account and c.invoice_id = x.invoice_id`;
-
 export class PostgresInvoiceStore implements InvoiceStore {
-  /** Chunks of different customers close side by side on a server (one commits while another builds). */
-  readonly closeParallelism: number;
-
-  constructor(
-    private readonly database: Database,
-    options: { closeParallelism?: number } = {},
-  ) {
-    this.closeParallelism = database.kind === 'postgresql' ? (options.closeParallelism ?? 2) : 1;
-  }
+  constructor(private readonly database: Database) {}
 
   private get knex(): Knex {
     return this.database.orm.em.getKnex();
@@ -175,145 +115,6 @@ export class PostgresInvoiceStore implements InvoiceStore {
     );
   }
 
-  async closeTargets(
-    targets: CloseTarget[],
-    build: (target: CloseTarget, charges: ChargeGroup[]) => BuildDecision,
-    options: { series: string; issueDate?: string },
-  ): Promise<CloseOutcome[]> {
-    if (!targets.length) return [];
-    const accounts = new Set<string>();
-    for (const t of targets) {
-      if (accounts.has(t.customer.account))
-        throw new Error(`closeTargets: two periods of ${t.customer.account} in one call`);
-      accounts.add(t.customer.account);
-    }
-    const sorted = [...targets].sort((a, b) => cmp(a.customer.account, b.customer.account));
-    const outcomes = await this.retrying(() =>
-      this.knex.transaction(async (trx) => {
-        if (this.database.kind === 'postgresql')
-          await trx.raw('set transaction isolation level repeatable read');
-        const won = new Set(
-          rowsOf<{ customer_account: string; period_key: string }>(
-            await trx.raw(CLAIM_PERIODS, [
-              JSON.stringify(
-                sorted.map((t) => ({
-                  account: t.customer.account,
-                  period_key: t.period.key,
-                  period_start: t.period.start.toISOString(),
-                  period_end: t.period.end.toISOString(),
-                })),
-              ),
-            ]),
-          ).map((r) => r.customer_account),
-        );
-        const mine = sorted.filter((t) => won.has(t.customer.account));
-        const outcomes = new Map<string, CloseOutcome>();
-        // Lost: closed before (or by a concurrent closer that has committed by now).
-        const lost = sorted.filter((t) => !won.has(t.customer.account));
-        if (lost.length) {
-          const existing = await existingInvoices(
-            trx,
-            lost.map((t) => [t.customer.account, t.period.key]),
-          );
-          for (const t of lost) {
-            outcomes.set(t.customer.account, {
-              account: t.customer.account,
-              periodKey: t.period.key,
-              result: 'already_closed',
-              invoiceId: existing.get(`${t.customer.account}\u0000${t.period.key}`),
-            });
-          }
-        }
-        if (mine.length) {
-          const ids = await allocateInvoiceIds(trx, mine.length);
-          const idOf = new Map(mine.map((t, i) => [t.customer.account, ids[i]!]));
-          const groups = new Map<string, ChargeGroup[]>();
-          const claimed = rowsOf<ChargeGroupRow & { account: string }>(
-            await trx.raw(CLAIM_CHARGES, [targetsJson(mine, (a) => idOf.get(a)!)]),
-          );
-          for (const r of claimed) {
-            const list = groups.get(r.account) ?? [];
-            list.push(toChargeGroup(r));
-            groups.set(r.account, list);
-          }
-          const toInsert: { id: string; target: CloseTarget; draft: InvoiceDraft }[] = [];
-          const release: string[] = [];
-          for (const t of mine) {
-            const account = t.customer.account;
-            const charges = groups.get(account) ?? [];
-            let decision: BuildDecision;
-            try {
-              decision = charges.length ? build(t, charges) : { kind: 'empty' };
-            } catch (error) {
-              decision = { kind: 'skip', reason: (error as Error).message };
-            }
-            if (decision.kind === 'invoice') {
-              toInsert.push({ id: idOf.get(account)!, target: t, draft: decision.draft });
-              outcomes.set(account, {
-                account,
-                periodKey: t.period.key,
-                result: 'closed',
-                invoiceId: idOf.get(account),
-              });
-            } else if (decision.kind === 'empty') {
-              outcomes.set(account, { account, periodKey: t.period.key, result: 'closed' });
-            } else {
-              // Not closed after all: give the period and its charges back, to close once fixed.
-              release.push(account);
-              outcomes.set(account, {
-                account,
-                periodKey: t.period.key,
-                result: 'skipped',
-                reason: decision.reason,
-              });
-            }
-          }
-          if (release.length) {
-            await trx.raw(UNCLAIM_CHARGES, [
-              JSON.stringify(release.map((account) => ({ account, invoice_id: idOf.get(account)! }))),
-            ]);
-            await trx.raw(
-              `delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)
-               where p.customer_account = x.account and p.period_key = x.period_key`,
-              [
-                JSON.stringify(
-                  mine
-                    .filter((t) => release.includes(t.customer.account))
-                    .map((t) => ({ account: t.customer.account, period_key: t.period.key })),
-                ),
-              ],
-            );
-          }
-          await insertDocuments(
-            trx,
-            toInsert.map(({ id, target, draft }) => ({
-              id,
-              kind: 'INVOICE' as const,
-              customerAccount: target.customer.account,
-              periodKey: target.period.key,
-              periodStart: target.period.start,
-              periodEnd: target.period.end,
-              series: options.series,
-              draft,
-            })),
-          );
-        }
-        return targets.map((t) => outcomes.get(t.customer.account)!);
-      }),
-    );
-    // Numbering in its own READ COMMITTED transaction: under REPEATABLE READ the locked counter row
-    // would fail with a serialization error whenever another issuer committed meanwhile. Drafts left
-    // by a crash in between are issued by the next close with `issue` (see Invoicing.closePeriod).
-    const created = outcomes.flatMap((o) => (o.result === 'closed' && o.invoiceId ? [o.invoiceId] : []));
-    if (options.issueDate && created.length) {
-      const issueDate = options.issueDate;
-      await this.retrying(() =>
-        this.knex.transaction((trx) => issueIn(trx, created, { series: options.series, issueDate })),
-      );
-    }
-    return outcomes;
-  }
-
   async getInvoices(ids: string[]): Promise<StoredInvoice[]> {
     return loadInvoices(this.knex, ids);
   }
@@ -325,10 +126,6 @@ export class PostgresInvoiceStore implements InvoiceStore {
           await this.knex.raw(`select id::text from invoices where number = ?`, [key.number ?? '']),
         );
     return rows[0]?.id;
-  }
-
-  async invoiceOfPeriod(account: string, periodKey: string): Promise<string | undefined> {
-    return (await existingInvoices(this.knex, [[account, periodKey]])).get(`${account}\u0000${periodKey}`);
   }
 
   async listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage> {
@@ -487,34 +284,4 @@ export class PostgresInvoiceStore implements InvoiceStore {
   private retrying<T>(run: () => Promise<T>): Promise<T> {
     return retryOnConflict(8, run);
   }
-}
-
-function targetsJson(targets: CloseTarget[], invoiceId: (account: string) => string): string {
-  return JSON.stringify(
-    targets.map((t) => ({
-      account: t.customer.account,
-      period_start: t.period.start.toISOString(),
-      period_end: t.period.end.toISOString(),
-      invoice_id: invoiceId(t.customer.account),
-    })),
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-async function existingInvoices(
-  db: Knex | Knex.Transaction,
-  keys: [string, string][],
-): Promise<Map<string, string>> {
-  const rows = rowsOf<{ customer_account: string; period_key: string; id: string }>(
-    await db.raw(
-      `select i.customer_account, i.period_key, i.id::text from invoices i
-       join jsonb_to_recordset(?::jsonb) as x(account text, period_key text) on i.customer_account = x.account and i.period_key = x.period_key
-       where i.kind = 'INVOICE' and i.supplements_invoice_id is null`,
-      [JSON.stringify(keys.map(([account, period_key]) => ({ account, period_key })))],
-    ),
-  );
-  return new Map(rows.map((r) => [`${r.customer_account}\u0000${r.period_key}`, r.id]));
 }

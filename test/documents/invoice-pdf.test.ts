@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDecimalText, renderInvoicePdf } from '../../src/documents/invoice-pdf.js';
+import { renderInvoicePdf } from '../../src/documents/invoice-pdf.js';
+import { formatDecimalText } from '../../src/documents/invoice-text.js';
 import { buildCreditNote, buildInvoiceDraft, formatInvoiceNumber } from '../../src/domain/invoicing/index.js';
 import { baseInput, charge, issue, sampleCharges } from '../invoicing/fixtures.js';
 

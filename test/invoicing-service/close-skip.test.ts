@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, uuid } from './support';
+import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
 
 let t: TestService;
 beforeAll(async () => {
@@ -38,10 +38,12 @@ describe('closing a period that cannot be invoiced', () => {
       { customerAccount: 'mixed', reason: "charges in EUR but the customer's currency is SEK" },
     ]);
     const knex = knexOf(t.service.database);
-    const claimed = await knex.raw(
-      `select count(*)::int as n from charges where customer_account = 'mixed' and invoice_id is not null`,
+    const claimed = await rowsOf<{ n: number }>(
+      knex.raw(
+        `select count(*)::int as n from charges where customer_account = 'mixed' and invoice_id is not null`,
+      ),
     );
-    expect(claimed.rows[0].n).toBe(0);
+    expect(claimed[0]!.n).toBe(0);
 
     // Fixed: the EUR charge was a mistake and is superseded; the next close invoices the rest.
     await knex.raw(

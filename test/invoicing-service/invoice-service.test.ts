@@ -19,7 +19,7 @@ import { REBUILD_DAILY_TOTALS } from '../../src/persistence/daily-totals-sql';
 import { FixedClock } from '../../src/app/clock';
 import { expectStatus } from '../support/expect-status';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, uuid } from './support';
+import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
 
 let t: TestService;
 let billing: ReturnType<typeof client>;
@@ -194,10 +194,12 @@ describe('closing a billing period', () => {
     });
     expect(again.invoices[0]!.id).toBe(late.id);
     expect(again.invoices[0]!.netTotal!.amount).toBe(late.netTotal!.amount);
-    const open = await knexOf(t.service.database).raw(
-      `select count(*)::int as n from charges where customer_account = 'late' and invoice_id is null`,
+    const open = await rowsOf<{ n: number }>(
+      knexOf(t.service.database).raw(
+        `select count(*)::int as n from charges where customer_account = 'late' and invoice_id is null`,
+      ),
     );
-    expect(open.rows[0].n).toBe(1);
+    expect(open[0]!.n).toBe(1);
   });
 
   it('is idempotent: closing again, and twice at once, returns the same invoices', async () => {
@@ -215,10 +217,12 @@ describe('closing a billing period', () => {
     expect(ids(a)).toEqual(october.map((i) => i.id).sort());
     expect(ids(b)).toEqual(ids(a));
     expect(ids(c)).toEqual([byAccount(october, 'acme').id]);
-    const rows = await knexOf(t.service.database).raw(
-      `select customer_account, period_key, count(*)::int as n from invoices where kind = 'INVOICE' group by 1, 2 having count(*) > 1`,
+    const rows = await rowsOf(
+      knexOf(t.service.database).raw(
+        `select customer_account, period_key, count(*)::int as n from invoices where kind = 'INVOICE' group by 1, 2 having count(*) > 1`,
+      ),
     );
-    expect(rows.rows).toEqual([]);
+    expect(rows).toEqual([]);
   });
 
   it('skips a period that has not ended, and says why', async () => {

@@ -13,6 +13,7 @@ import {
   insertCharges,
   insertCustomers,
   knexOf,
+  rowsOf,
   startSecondInstance,
   uuid,
   type SecondInstance,
@@ -84,32 +85,27 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
     expect(rerates.every((r) => r.reratedCount >= 20)).toBe(true);
 
     const knex = knexOf(t.service.database);
-    const unbilled = await knex.raw(
-      `select count(*)::int as n from charges where superseded_at is null and invoice_id is null`,
+    const unbilled = await rowsOf<{ n: number }>(
+      knex.raw(`select count(*)::int as n from charges where superseded_at is null and invoice_id is null`),
     );
-    expect(unbilled.rows[0].n).toBe(0);
+    expect(unbilled[0]!.n).toBe(0);
     // What the documents bill per customer (invoice + credit notes + supplementary invoices), and what
     // an invoice of the current charges bills: per line (access type, zone) the rounded sum.
-    const billed = await knex.raw(
-      `select customer_account, sum(net_total)::text as net from invoices group by 1 order by 1`,
+    type Net = { customer_account: string; net: string };
+    const billed = await rowsOf<Net>(
+      knex.raw(`select customer_account, sum(net_total)::text as net from invoices group by 1 order by 1`),
     );
-    const due = await knex.raw(
-      `select customer_account, sum(line)::text as net from (
+    const due = await rowsOf<Net>(
+      knex.raw(
+        `select customer_account, sum(line)::text as net from (
          select c.customer_account, round(sum(c.amount), 2) as line from charges c join cdrs d on d.id = c.cdr_id
          where c.superseded_at is null group by c.customer_account, d.access_type, coalesce(c.explanation->>'zone', '')
        ) lines group by 1 order by 1`,
+      ),
     );
-    expect(billed.rows).toHaveLength(CUSTOMERS);
-    expect(
-      billed.rows.map((r: { customer_account: string; net: string }) => [
-        r.customer_account,
-        Number(r.net).toFixed(2),
-      ]),
-    ).toEqual(
-      due.rows.map((r: { customer_account: string; net: string }) => [
-        r.customer_account,
-        Number(r.net).toFixed(2),
-      ]),
+    expect(billed).toHaveLength(CUSTOMERS);
+    expect(billed.map((r) => [r.customer_account, Number(r.net).toFixed(2)])).toEqual(
+      due.map((r) => [r.customer_account, Number(r.net).toFixed(2)]),
     );
   }, 120_000);
 });

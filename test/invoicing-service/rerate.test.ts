@@ -31,7 +31,7 @@ import { REPO_ROOT, startTestService, type TestService } from '../support/test-s
 
 // The service's "now": invoices issued in this test are numbered in 2026, whatever day the suite runs on.
 const NOW = new Date('2026-11-28T12:00:00Z');
-import { knexOf } from './support';
+import { knexOf, rowsOf } from './support';
 
 let t: TestService;
 let rulesDir: string;
@@ -84,8 +84,10 @@ async function submit(cdrs: Cdr[]) {
 /** Edits a peak rate of a rate card of standard-2026 on disk and reloads the rules. */
 async function setPeakRate(card: string, rate: string) {
   const file = path.join(rulesDir, 'standard-2026', 'rates.json');
-  const rates = JSON.parse(fs.readFileSync(file, 'utf8'));
-  rates.rateCards[card].rates.peak[0].rate = rate;
+  const rates = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    rateCards: Record<string, { rates: { peak: { rate: string }[] } }>;
+  };
+  rates.rateCards[card]!.rates.peak[0]!.rate = rate;
   fs.writeFileSync(file, JSON.stringify(rates, null, 2));
   expect(await t.service.rating.reload()).toBe(true);
 }
@@ -100,11 +102,13 @@ const lineView = (i: Invoice) =>
   i.lines.map((l) => [l.description, l.quantity, l.unit, l.unitPrice!.amount, l.netAmount!.amount]);
 
 async function currentChargeSum(account: string): Promise<string> {
-  const rows = (await knexOf(t.service.database).raw(
-    `select coalesce(sum(amount), 0)::text as s, count(*)::int as n from charges where customer_account = ? and superseded_at is null`,
-    [account],
-  )) as { rows: { s: string; n: number }[] };
-  return `${rows.rows[0]!.n} charges, ${rows.rows[0]!.s}`;
+  const rows = await rowsOf<{ s: string; n: number }>(
+    knexOf(t.service.database).raw(
+      `select coalesce(sum(amount), 0)::text as s, count(*)::int as n from charges where customer_account = ? and superseded_at is null`,
+      [account],
+    ),
+  );
+  return `${rows[0]!.n} charges, ${rows[0]!.s}`;
 }
 
 describe('RerateCharges', () => {
@@ -315,10 +319,12 @@ describe('RerateCharges', () => {
   it('changes nothing when the rules cannot price a charged call', async () => {
     const before = await currentChargeSum('RERATE');
     const file = path.join(rulesDir, 'standard-2026', 'ruleset.json');
-    const ruleset = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const ruleset = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+      rules: { name: string; event: unknown }[];
+    };
     const saved = JSON.stringify(ruleset, null, 2);
     // SE mobiles are no longer priced: their calls would be rejected.
-    ruleset.rules.find((rule: { name: string }) => rule.name === 'dial-out SE_MOBILE').event = {
+    ruleset.rules.find((rule) => rule.name === 'dial-out SE_MOBILE')!.event = {
       type: 'reject',
       params: { reason: 'SE mobiles withdrawn' },
     };

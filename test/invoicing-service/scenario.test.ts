@@ -102,7 +102,7 @@ describe('from streamed CDRs to an issued invoice', () => {
       // 37 x 7 s + 2 x 600 s = 1459 s = 24.3167 min; 0.37 + 0.80 = 1.17
       {
         zone: 'SE',
-        quantity: expect.stringMatching(/^24\.316/),
+        quantity: expect.stringMatching(/^24\.316/) as string,
         unit: 'min',
         net: '1.17',
         vat: '25',

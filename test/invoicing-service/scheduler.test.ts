@@ -3,12 +3,13 @@
  * when two schedulers run at the same time.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Invoicing } from '../../src/app/invoicing/invoicing';
+import { closeDuePeriods, type DueCloseReport } from '../../src/app/invoicing/close-due-periods';
 import { PeriodCloseScheduler } from '../../src/app/invoicing/period-close-scheduler';
 import { loadInvoicingConfig } from '../../src/config/invoicing-config';
+import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf } from './support';
+import { insertCharges, insertCustomers, knexOf, rowsOf } from './support';
 
 let t: TestService;
 
@@ -33,20 +34,23 @@ afterAll(async () => {
   await t?.stop();
 });
 
-function invoicingAt(now: string): Invoicing {
-  const config = { ...loadInvoicingConfig({}), closeGraceHours: 72 };
-  return new Invoicing({
+function invoicingAt(now: string): { closeDuePeriods: () => Promise<DueCloseReport> } {
+  const settings = { ...loadInvoicingConfig({}), closeGraceHours: 72 };
+  const deps = {
     store: new PostgresInvoiceStore(t.service.database),
-    config,
+    closing: new PostgresCloseUnitOfWork(t.service.database),
+    settings,
     now: () => new Date(now),
-  });
+  };
+  return { closeDuePeriods: () => closeDuePeriods(deps, {}) };
 }
 
 async function invoices(): Promise<{ customer_account: string; period_key: string; net_total: string }[]> {
-  const r = await knexOf(t.service.database).raw(
-    `select customer_account, period_key, net_total::text from invoices where kind = 'INVOICE' order by customer_account, period_key`,
+  return rowsOf(
+    knexOf(t.service.database).raw(
+      `select customer_account, period_key, net_total::text from invoices where kind = 'INVOICE' order by customer_account, period_key`,
+    ),
   );
-  return r.rows;
 }
 
 describe('the period-close scheduler', () => {
@@ -76,14 +80,18 @@ describe('the period-close scheduler', () => {
     // b's October had no charges: closed without an invoice; a run again changes nothing.
     const again = await invoicingAt('2026-11-05T00:00:00Z').closeDuePeriods();
     expect(again).toEqual({ periodsClosed: 0, invoicesCreated: 0, skipped: [] });
-    const closings = await knexOf(t.service.database).raw(
-      `select customer_account, period_key from period_closings order by 1, 2`,
-    );
-    expect(
-      closings.rows.map(
-        (r: { customer_account: string; period_key: string }) => `${r.customer_account} ${r.period_key}`,
+    const closings = await rowsOf<{ customer_account: string; period_key: string }>(
+      knexOf(t.service.database).raw(
+        `select customer_account, period_key from period_closings order by 1, 2`,
       ),
-    ).toEqual(['a 2026-08', 'a 2026-09', 'a 2026-10', 'b 2026-09', 'b 2026-10']);
+    );
+    expect(closings.map((r) => `${r.customer_account} ${r.period_key}`)).toEqual([
+      'a 2026-08',
+      'a 2026-09',
+      'a 2026-10',
+      'b 2026-09',
+      'b 2026-10',
+    ]);
   });
 
   it('runs on its interval, never overlapping, and stops cleanly', async () => {

@@ -22,6 +22,11 @@ export function knexOf(db: Database) {
   return db.orm.em.getKnex();
 }
 
+/** The rows of a `knex.raw` query, of the type the query selects. */
+export async function rowsOf<T>(query: Promise<unknown>): Promise<T[]> {
+  return ((await query) as { rows: T[] }).rows;
+}
+
 export interface CustomerRow {
   account: string;
   name?: string;
@@ -158,7 +163,7 @@ export async function startSecondInstance(t: TestService): Promise<SecondInstanc
       if (role) metadata.set('authorization', `Bearer ${t.tokenFor(role)}`);
       return createClientFactory()
         .use(errorDetailsClientMiddleware)
-        .create(definition as never, channel, { '*': { metadata } }) as never;
+        .create<never>(definition as never, channel, { '*': { metadata } });
     },
     async stop() {
       channel.close();

@@ -14,6 +14,7 @@ import {
   insertCharges,
   insertCustomers,
   knexOf,
+  rowsOf,
   startSecondInstance,
   uuid,
   type SecondInstance,
@@ -58,10 +59,12 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
     [t.client(InvoiceServiceDefinition, 'billing'), r2.client(InvoiceServiceDefinition, 'billing')] as const;
 
   async function onePerCustomerAndPeriod(): Promise<void> {
-    const dup = await knexOf(t.service.database).raw(
-      `select customer_account, period_key, count(*)::int from invoices where kind = 'INVOICE' group by 1, 2 having count(*) > 1`,
+    const dup = await rowsOf(
+      knexOf(t.service.database).raw(
+        `select customer_account, period_key, count(*)::int from invoices where kind = 'INVOICE' group by 1, 2 having count(*) > 1`,
+      ),
     );
-    expect(dup.rows).toEqual([]);
+    expect(dup).toEqual([]);
   }
 
   it('closing the same period from both replicas at once gives one invoice per customer', async () => {
@@ -140,11 +143,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('two replicas on one database'
     );
     // Issued today (the replicas run on the real clock), these continue the series of today's year,
     // which is the 2026 series above when the suite runs in 2026 and a new one in any later year.
-    const numbers = await knexOf(t.service.database).raw(
-      `select number from invoices where series = 'INV' and number is not null`,
+    const numbers = await rowsOf<{ number: string }>(
+      knexOf(t.service.database).raw(
+        `select number from invoices where series = 'INV' and number is not null`,
+      ),
     );
     const byYear = new Map<number, number[]>();
-    for (const { number } of numbers.rows as { number: string }[]) {
+    for (const { number } of numbers) {
       const { year, seq } = parseInvoiceNumber(number);
       byYear.set(year, [...(byYear.get(year) ?? []), seq]);
     }

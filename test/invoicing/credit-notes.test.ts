@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FailedPreconditionError, ValidationError } from '../../src/domain/errors.js';
 import {
   buildCreditNote,
   buildInvoiceDraft,
   formatInvoiceNumber,
+  linesToCredit,
   parseInvoiceNumber,
   rerateDelta,
   type ChargeSummary,
@@ -55,10 +57,21 @@ describe('credit notes', () => {
         lines: [...invoice.lines, ...invoice.lines],
         issueDate: '2026-12-10',
       }),
+    ).toThrow(FailedPreconditionError);
+    expect(() =>
+      buildCreditNote(invoice, {
+        reason: 'x',
+        lines: [...invoice.lines, ...invoice.lines],
+        issueDate: '2026-12-10',
+      }),
     ).toThrow(/exceeds/);
     const cn = issue(buildCreditNote(invoice, { reason: 'x', issueDate: '2026-12-10' }), 'CN-2026-000001');
     expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(/only an invoice/);
+    expect(() => buildCreditNote(cn, { reason: 'x', issueDate: '2026-12-10' })).toThrow(
+      FailedPreconditionError,
+    );
     expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(/reason/);
+    expect(() => buildCreditNote(invoice, { reason: ' ', issueDate: '2026-12-10' })).toThrow(ValidationError);
   });
 
   it('property: a full credit cancels any invoice to the cent', () => {
@@ -94,6 +107,52 @@ describe('credit notes', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('what a credit note takes back (linesToCredit)', () => {
+  const none = new Map<number, { netAmount: string; quantity: string }>();
+  const view = (lines: ReturnType<typeof linesToCredit>) =>
+    lines.map((l) => [l.lineNo, l.input.quantity, l.input.netAmount]);
+
+  it('all of every line when no line is named', () => {
+    expect(view(linesToCredit(invoice, none, []))).toEqual([
+      [1, '150.5', '13.55'],
+      [2, '45', '11.25'],
+      [3, '10.25', '1.54'],
+      [4, '60', '0.60'],
+    ]);
+  });
+
+  it('a part of a line priced pro rata, and later the rest of it exactly', () => {
+    // 13.55 x 50 / 150.5 = 4.5016... -> 4.50
+    expect(view(linesToCredit(invoice, none, [{ lineNumber: 1, quantity: '50' }]))).toEqual([
+      [1, '50', '4.50'],
+    ]);
+    const partly = new Map([[1, { netAmount: '-4.50', quantity: '-50' }]]);
+    expect(view(linesToCredit(invoice, partly, [{ lineNumber: 1 }]))).toEqual([[1, '100.5', '9.05']]);
+    expect(() => linesToCredit(invoice, partly, [{ lineNumber: 1, quantity: '100.6' }])).toThrow(
+      FailedPreconditionError,
+    );
+  });
+
+  it('leaves out fully credited lines, and refuses when nothing remains', () => {
+    const first = new Map([[1, { netAmount: '-13.55', quantity: '-150.5' }]]);
+    expect(view(linesToCredit(invoice, first, [])).map(([lineNo]) => lineNo)).toEqual([2, 3, 4]);
+    expect(() => linesToCredit(invoice, first, [{ lineNumber: 1 }])).toThrow(/remains uncredited/);
+    const all = new Map(
+      invoice.lines.map((l) => [l.lineNo, { netAmount: `-${l.netAmount}`, quantity: `-${l.quantity}` }]),
+    );
+    expect(() => linesToCredit(invoice, all, [])).toThrow(FailedPreconditionError);
+    expect(() => linesToCredit(invoice, all, [])).toThrow(/already fully credited/);
+  });
+
+  it('refuses a line the invoice does not have, naming the request field', () => {
+    expect(() => linesToCredit(invoice, none, [{ lineNumber: 2 }, { lineNumber: 9 }])).toThrow(
+      expect.objectContaining({
+        violations: [{ field: 'lines[1].line_number', reason: 'invoice INV-2026-000042 has no line 9' }],
+      }) as Error,
     );
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FailedPreconditionError, ValidationError } from '../../src/domain/errors.js';
 import {
   nextPeriod,
   periodContaining,
@@ -109,10 +110,11 @@ describe('cycles and anchors', () => {
     ).toBe('2025-04-10/2026-04-10');
   });
 
-  it('refuses anchor days 29..31 and unknown zones', () => {
-    expect(() => periodContaining(new Date(), { ...STO, anchorDay: 29 })).toThrow(RangeError);
-    expect(() => periodContaining(new Date(), { ...STO, anchorDay: 0 })).toThrow(RangeError);
-    expect(() => periodContaining(new Date(), { timeZone: 'Mars/Olympus' })).toThrow(RangeError);
+  it('refuses anchor days 29..31 and unknown zones (a contract that lays out no periods)', () => {
+    expect(() => periodContaining(new Date(), { ...STO, anchorDay: 29 })).toThrow(FailedPreconditionError);
+    expect(() => periodContaining(new Date(), { ...STO, anchorDay: 0 })).toThrow(FailedPreconditionError);
+    expect(() => periodContaining(new Date(), { timeZone: 'Mars/Olympus' })).toThrow(FailedPreconditionError);
+    expect(() => periodContaining(new Date(Number.NaN), STO)).toThrow(ValidationError);
   });
 
   it('parses keys back', () => {
@@ -120,8 +122,9 @@ describe('cycles and anchors', () => {
     expect(periodFromKey('2026-Q4', { ...STO, cycle: 'QUARTERLY' }).key).toBe('2026-Q4');
     expect(periodFromKey('2026', { ...STO, cycle: 'YEARLY' }).endDate).toBe('2027-01-01');
     expect(periodFromKey('2026-11-15/2026-12-15', { ...STO, anchorDay: 15 }).startDate).toBe('2026-11-15');
-    expect(() => periodFromKey('2026-11', { ...STO, anchorDay: 15 })).toThrow(RangeError);
-    expect(() => periodFromKey('2026-13', STO)).toThrow(RangeError);
+    expect(() => periodFromKey('2026-11', { ...STO, anchorDay: 15 })).toThrow(ValidationError);
+    expect(() => periodFromKey('2026-13', STO)).toThrow(ValidationError);
+    expect(() => periodFromKey('2026-11', { ...STO, anchorDay: 31 })).toThrow(FailedPreconditionError);
   });
 });
 

@@ -4,7 +4,8 @@
  * what (period_closings' primary key, claimed in key order; the loser waits and then skips), so each
  * period is closed exactly once. Runs never overlap within one process.
  */
-import type { DueCloseReport, Invoicing } from './invoicing';
+import type { DueCloseReport } from './close-due-periods';
+import type { InvoicingUseCases } from './invoicing-use-cases';
 
 export interface SchedulerLog {
   info(obj: object, msg: string): void;
@@ -18,7 +19,7 @@ export class PeriodCloseScheduler {
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly invoicing: Pick<Invoicing, 'closeDuePeriods'>,
+    private readonly invoicing: Pick<InvoicingUseCases, 'closeDuePeriods'>,
     private readonly intervalMs: number,
     private readonly log: SchedulerLog,
   ) {}
@@ -37,7 +38,7 @@ export class PeriodCloseScheduler {
     this.running = (async () => {
       const started = Date.now();
       try {
-        report = await this.invoicing.closeDuePeriods(this.abort.signal);
+        report = await this.invoicing.closeDuePeriods({ signal: this.abort.signal });
         if (report.periodsClosed || report.skipped.length) {
           this.log.info(
             {

@@ -1,9 +1,10 @@
 /**
  * What the invoicing use cases need from storage, as interfaces. The persistence layer implements
- * them on PostgreSQL (src/persistence/invoice-store.ts); the rules (periods, lines, totals, credit
+ * them on PostgreSQL (src/persistence/invoice-store.ts; closing's unit of work: ./close-ports.ts); the rules (periods, lines, totals, credit
  * notes) stay in the pure domain (src/domain/invoicing, src/domain/periods).
  */
 import type { AccessType } from '../../domain/cdr';
+import type { CreditedSoFar } from '../../domain/invoicing/credit-note';
 import type { InvoiceDraft, InvoiceLine, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import type { BillingCycle, BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
@@ -61,7 +62,7 @@ export interface CloseTarget {
   period: BillingPeriod;
 }
 
-/** What the builder decides for one target from its charges. */
+/** What building decides for one target from its charges (./build-invoice.ts). */
 export type BuildDecision =
   { kind: 'invoice'; draft: InvoiceDraft } | { kind: 'empty' } | { kind: 'skip'; reason: string };
 
@@ -149,9 +150,6 @@ export interface RunningSpan {
   until: Date;
 }
 
-/** Amount already credited per invoice line (sums over the credit notes of an invoice; negative). */
-export type CreditedSoFar = Map<number, { netAmount: string; quantity: string }>;
-
 export interface InvoiceTx {
   /** The invoice, locked against concurrent credit notes and issuing (SELECT ... FOR UPDATE). */
   lockInvoice(id: string): Promise<StoredInvoice | undefined>;
@@ -164,32 +162,19 @@ export interface InvoiceTx {
 }
 
 export interface InvoiceStore {
-  /** How many closeTargets calls (of different customers) may run at once: 1 on the embedded database. */
-  readonly closeParallelism: number;
   /** Customers by account, or all when `accounts` is undefined. */
   customers(accounts?: string[]): Promise<BillingCustomer[]>;
   /**
    * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge.
    */
   closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>>;
-  /**
-   * Closes these targets (at most one period per customer) in ONE transaction: claims each period
-   * (period_closings, unique per customer and period: a concurrent closer waits, then sees it closed),
-   * claims its uninvoiced charges (and the late charges of earlier closed periods), asks `build` for
-   * the invoice, stores it and optionally issues it.
-   */
-  closeTargets(
-    targets: CloseTarget[],
-    build: (target: CloseTarget, charges: ChargeGroup[]) => BuildDecision,
-    options: { series: string; /** Issue the new invoices at once with this date. */ issueDate?: string },
-  ): Promise<CloseOutcome[]>;
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;
   findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined>;
-  invoiceOfPeriod(account: string, periodKey: string): Promise<string | undefined>;
   listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
   runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]>;
   unratedCount(account: string, from: Date, to: Date): Promise<number>;
+  /** One READ COMMITTED transaction, retried on a serialization conflict (so `fn` acts only through `tx`). */
   transaction<T>(fn: (tx: InvoiceTx) => Promise<T>): Promise<T>;
 }
 
-export type { InvoiceLine };
+export type { CreditedSoFar, InvoiceLine };

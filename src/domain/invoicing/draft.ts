@@ -1,19 +1,15 @@
 /**
- * Invoice drafts, credit notes and rerate deltas: pure functions from plain data to plain data.
+ * Invoice drafts and rerate deltas: pure functions from plain data to plain data (credit notes:
+ * ./credit-note.ts).
  * Rounding and totals: see ./totals.ts (EN 16931 style; VAT per rate, rounded once per rate).
  * Amounts assume a currency with 2 minor units (SEK, EUR, USD, ...).
  */
 import { DateTime } from 'luxon';
 import type { BillingPeriod } from '../periods/index.js';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import {
-  groupChargeLines,
-  periodPricingLines,
-  type DraftLine,
-  type LineGrouping,
-  type PeriodPricingRules,
-} from './lines.js';
-import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
+import { groupChargeLines, periodPricingLines, type LineGrouping, type PeriodPricingRules } from './lines.js';
+import { normalizeVatRate } from './totals.js';
+import { assembleDocument, checkIsoDate } from './assemble.js';
 import type {
   BuyerParty,
   ChargeSummary,
@@ -53,20 +49,11 @@ export interface InvoiceDraftInput {
   precedingInvoiceDate?: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function checkDate(date: string, what: string): DateTime {
-  const d = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!ISO_DATE.test(date) || !d.isValid)
-    throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
-  return d;
-}
-
 /** issueDate + days, calendar days, YYYY-MM-DD. */
 export function dueDateFor(issueDate: string, paymentTermsDays: number): string {
   if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0)
     throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
-  return checkDate(issueDate, 'issueDate').plus({ days: paymentTermsDays }).toISODate()!;
+  return checkIsoDate(issueDate, 'issueDate').plus({ days: paymentTermsDays }).toISODate()!;
 }
 
 export function invoicePeriodOf(period: BillingPeriod): InvoicePeriod {
@@ -80,45 +67,13 @@ export function invoicePeriodOf(period: BillingPeriod): InvoicePeriod {
   };
 }
 
-const ZERO_RATED: VatCategory[] = ['Z', 'E', 'AE', 'K', 'G', 'O'];
-
-function finishLine(
-  line: InvoiceLineInput | DraftLine,
-  lineNo: number,
-  category: VatCategory | undefined,
-): InvoiceLine {
-  const vatRate = normalizeVatRate(line.vatRate);
-  const vatCategory = ('vatCategory' in line && line.vatCategory) || category || defaultVatCategory(vatRate);
-  if (ZERO_RATED.includes(vatCategory) && !parseAmount(vatRate).isZero()) {
-    throw new RangeError(
-      `VAT category ${vatCategory} needs rate 0, line "${line.description}" has ${vatRate}`,
-    );
-  }
-  const net = parseAmount(line.netAmount);
-  if (net.decimalPlaces() > 2)
-    throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
-  parseAmount(line.quantity);
-  parseAmount(line.unitPrice);
-  return { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
-}
-
-function assemble(
-  base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'>,
-  lines: readonly (InvoiceLineInput | DraftLine)[],
-  category?: VatCategory,
-): InvoiceDraft {
-  const numbered = lines.map((l, i) => finishLine(l, i + 1, category));
-  const vatBreakdown = computeVatBreakdown(numbered);
-  return { ...base, lines: numbered, vatBreakdown, totals: computeTotals(numbered, vatBreakdown) };
-}
-
 /**
  * The draft invoice of one customer and period: usage lines, period-level pricing lines (included
  * minutes, volume tiers, minimum commitment), extra lines, VAT breakdown and totals.
  */
 export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
   if (!/^[A-Z]{3}$/.test(input.currency)) throw new RangeError(`bad currency ${input.currency}`);
-  checkDate(input.issueDate, 'issueDate');
+  checkIsoDate(input.issueDate, 'issueDate');
   const defaultVatRate = normalizeVatRate(input.defaultVatRate);
   const groupOptions = {
     currency: input.currency,
@@ -150,70 +105,7 @@ export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
   if (input.notes) base.notes = input.notes;
   if (input.precedingInvoiceNumber) base.precedingInvoiceNumber = input.precedingInvoiceNumber;
   if (input.precedingInvoiceDate) base.precedingInvoiceDate = input.precedingInvoiceDate;
-  return assemble(base, [...usage, ...period, ...(input.extraLines ?? [])], input.vatCategory);
-}
-
-function negate(text: string): string {
-  const d = parseAmount(text);
-  return d.isZero() ? text.replace(/^-/, '') : d.negated().toFixed();
-}
-
-export interface CreditNoteOptions {
-  reason: string;
-  /**
-   * Lines to credit, with the amounts as they appear (or would appear) on an invoice: the credit note
-   * negates them. All of the invoice's lines when absent (a full credit).
-   */
-  lines?: readonly (InvoiceLine | InvoiceLineInput)[];
-  /** YYYY-MM-DD; today (UTC) when absent. */
-  /** YYYY-MM-DD, the seller's "today" from the caller's clock (the domain never reads one). */
-  issueDate: string;
-  notes?: string[];
-  /**
-   * Net billed so far for the invoice (its own, plus supplementary invoices, minus credit notes); the
-   * credit may not exceed it. The invoice's own net when absent.
-   */
-  billedNet?: string;
-}
-
-/**
- * A credit note correcting an issued invoice: negative quantities and amounts (unit prices stay
- * positive), its own VAT breakdown and totals by the same rules, and a reference to the invoice's
- * number. A full credit negates every total of the invoice exactly.
- */
-export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditNoteOptions): InvoiceDraft {
-  if (invoice.documentType !== 'invoice') throw new RangeError('only an invoice can be credited');
-  if (!options.reason.trim()) throw new RangeError('a credit note needs a reason');
-  const issueDate = options.issueDate;
-  checkDate(issueDate, 'issueDate');
-  const source = options.lines ?? invoice.lines;
-  const lines = source.map((l) => {
-    const { lineNo: _ignored, ...rest } = l as InvoiceLine;
-    return { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
-  });
-  const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
-  const invoiced = parseAmount(options.billedNet ?? invoice.totals.netTotal);
-  if (invoiced.greaterThanOrEqualTo(0) && credited.greaterThan(invoiced)) {
-    throw new RangeError(
-      `credit of ${credited.toFixed(2)} exceeds the net ${invoiced.toFixed(2)} billed for invoice ${invoice.number}`,
-    );
-  }
-  const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
-    documentType: 'credit_note',
-    status: 'draft',
-    currency: invoice.currency,
-    seller: invoice.seller,
-    buyer: invoice.buyer,
-    period: invoice.period,
-    issueDate,
-    dueDate: issueDate,
-    paymentTermsDays: 0,
-    precedingInvoiceNumber: invoice.number,
-    precedingInvoiceDate: invoice.issueDate,
-    reason: options.reason,
-  };
-  if (options.notes) base.notes = options.notes;
-  return assemble(base, lines);
+  return assembleDocument(base, [...usage, ...period, ...(input.extraLines ?? [])], input.vatCategory);
 }
 
 export interface RerateDelta {

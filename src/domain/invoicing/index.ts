@@ -4,4 +4,6 @@ export * from './totals.js';
 export * from './tiers.js';
 export * from './lines.js';
 export * from './draft.js';
+export * from './assemble.js';
+export * from './credit-note.js';
 export * from './numbering.js';

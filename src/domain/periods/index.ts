@@ -10,7 +10,8 @@
  * - Cycles: MONTHLY (1 month), QUARTERLY (3 months), YEARLY (12 months). Quarters and years are
  *   aligned on `anchorMonth` (1..12, default 1 = January): QUARTERLY with anchorMonth 1 starts
  *   periods in January, April, July and October; YEARLY with anchorMonth 4 runs April to March.
- * - `anchorDay` is 1..28 (default 1). Days 29–31 are refused with a RangeError: they do not exist in
+ * - `anchorDay` is 1..28 (default 1). Days 29–31 are refused (FailedPreconditionError: a customer's
+ *   contract cannot be laid out in periods): they do not exist in
  *   every month, and clamping them would make periods of different anchors collide (Jan 31 -> Feb 28
  *   -> Mar 28 drifts). Contracts that start on the 29th–31st should anchor on the 1st or the 28th.
  * - If local midnight does not exist in the zone on that day (a DST gap at midnight, as in some
@@ -24,6 +25,7 @@
  * - anything else: local start and end dates, "2026-11-15/2026-12-15" (end exclusive).
  */
 import { DateTime } from 'luxon';
+import { FailedPreconditionError, ValidationError } from '../errors';
 
 export const BILLING_CYCLES = ['MONTHLY', 'QUARTERLY', 'YEARLY'] as const;
 export type BillingCycle = (typeof BILLING_CYCLES)[number];
@@ -65,19 +67,26 @@ interface NormalizedOptions {
   anchorMonth: number;
 }
 
+/** A period key or instant in a request that names no period. */
+function badPeriod(reason: string): ValidationError {
+  return new ValidationError([{ field: 'period', reason }]);
+}
+
+/** Options that lay out no periods come from a stored contract: the request is fine, the state is not. */
 function normalize(options: PeriodOptions): NormalizedOptions {
   const cycle = options.cycle ?? 'MONTHLY';
-  if (!BILLING_CYCLES.includes(cycle)) throw new RangeError(`unknown billing cycle: ${String(cycle)}`);
+  if (!BILLING_CYCLES.includes(cycle))
+    throw new FailedPreconditionError(`unknown billing cycle: ${String(cycle)}`);
   const anchorDay = options.anchorDay ?? 1;
   if (!Number.isInteger(anchorDay) || anchorDay < 1 || anchorDay > 28) {
-    throw new RangeError(`anchorDay must be an integer 1..28, got ${anchorDay}`);
+    throw new FailedPreconditionError(`anchorDay must be an integer 1..28, got ${anchorDay}`);
   }
   const anchorMonth = cycle === 'MONTHLY' ? 1 : (options.anchorMonth ?? 1);
   if (!Number.isInteger(anchorMonth) || anchorMonth < 1 || anchorMonth > 12) {
-    throw new RangeError(`anchorMonth must be an integer 1..12, got ${anchorMonth}`);
+    throw new FailedPreconditionError(`anchorMonth must be an integer 1..12, got ${anchorMonth}`);
   }
   if (!DateTime.local().setZone(options.timeZone).isValid) {
-    throw new RangeError(`unknown time zone: ${options.timeZone}`);
+    throw new FailedPreconditionError(`unknown time zone: ${options.timeZone}`);
   }
   return { timeZone: options.timeZone, cycle, anchorDay, anchorMonth };
 }
@@ -124,7 +133,7 @@ function build(startIndex: number, o: NormalizedOptions): BillingPeriod {
 export function periodContaining(instant: Date, options: PeriodOptions): BillingPeriod {
   const o = normalize(options);
   const t = instant.getTime();
-  if (Number.isNaN(t)) throw new RangeError('invalid instant');
+  if (Number.isNaN(t)) throw badPeriod('invalid instant');
   const local = DateTime.fromMillis(t, { zone: o.timeZone });
   const n = CYCLE_MONTHS[o.cycle];
   const monthIndex = local.year * 12 + (local.month - 1);
@@ -166,8 +175,8 @@ export function periodContains(period: BillingPeriod, instant: Date): boolean {
 
 /**
  * The period a key names under these options ("2026-11", "2026-Q4", "2026", "2026-11-15/2026-12-15"),
- * for `billing invoices close --period`. Throws a RangeError when the key does not name a period of
- * this cycle and anchor.
+ * for `billing invoices close --period`. Throws a ValidationError (field `period`) when the key does
+ * not name a period of this cycle and anchor.
  */
 export function periodFromKey(key: string, options: PeriodOptions): BillingPeriod {
   const o = normalize(options);
@@ -189,13 +198,13 @@ export function periodFromKey(key: string, options: PeriodOptions): BillingPerio
     month = Number(m[2]);
     day = Number(m[3]);
   } else {
-    throw new RangeError(`not a period key: ${JSON.stringify(key)}`);
+    throw badPeriod(`not a period key: ${JSON.stringify(key)}`);
   }
   const local = DateTime.fromObject({ year, month, day }, { zone: o.timeZone });
-  if (!local.isValid) throw new RangeError(`not a period key: ${JSON.stringify(key)}`);
+  if (!local.isValid) throw badPeriod(`not a period key: ${JSON.stringify(key)}`);
   const period = periodContaining(local.toJSDate(), o);
   if (period.key !== key) {
-    throw new RangeError(
+    throw badPeriod(
       `period key ${JSON.stringify(key)} does not match a ${o.cycle} period anchored on day ${o.anchorDay}`,
     );
   }

@@ -1,6 +1,6 @@
 /** InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). */
-import type { CloseResult, Invoicing } from '../../../app/invoicing/invoicing';
-import type { Rerating } from '../../../app/invoicing/rerate-charges';
+import type { CloseResult } from '../../../app/invoicing/close-period';
+import type { InvoicingUseCases, ReratingUseCases } from '../../../app/invoicing/invoicing-use-cases';
 import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
@@ -15,8 +15,8 @@ import { invoiceFilterFromProto, invoiceToProto } from '../mappers/invoice-mappe
 import { unimplementedMethods } from '../unimplemented';
 
 export interface InvoiceServiceDeps {
-  invoicing: Invoicing;
-  rerating: Rerating;
+  invoicing: InvoicingUseCases;
+  rerating: ReratingUseCases;
   /**
    * Keeps CloseBillingPeriod's request ids (the other mutations keep theirs in their own
    * transaction). Without it a reused request id is not detected there.
@@ -29,14 +29,14 @@ export interface InvoiceServiceDeps {
  * retry answers those invoices as they are now (an invoice issued since is shown issued), as a
  * retried IssueInvoice does.
  */
-function closeResultCodec(invoicing: Invoicing) {
+function closeResultCodec(invoicing: Pick<InvoicingUseCases, 'getInvoice'>) {
   return {
     encode: (r: CloseResult) => ({ invoiceIds: r.invoices.map((i) => i.id), skipped: r.skipped }),
     decode: async (stored: unknown): Promise<CloseResult> => {
       const s = stored as { invoiceIds: string[]; skipped: CloseResult['skipped'] };
       const invoices = [];
       // One at a time: only a retry pays this, and the embedded database has a single connection.
-      for (const id of s.invoiceIds) invoices.push(await invoicing.get({ id }));
+      for (const id of s.invoiceIds) invoices.push(await invoicing.getInvoice({ id }));
       return { invoices, skipped: s.skipped };
     },
   };
@@ -51,21 +51,24 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
           { field: 'key', reason: 'one of invoice_id or invoice_number is required' },
         ]);
       }
-      const invoice = await invoicing.get(
+      const invoice = await invoicing.getInvoice(
         request.invoiceId ? { id: request.invoiceId } : { number: request.invoiceNumber },
       );
       return { invoice: invoiceToProto(invoice) };
     },
     async listInvoices(request) {
-      const page = await invoicing.list(
-        invoiceFilterFromProto(request),
-        pageSize(request.pageSize),
-        request.pageToken || undefined,
-      );
+      const page = await invoicing.listInvoices({
+        filter: invoiceFilterFromProto(request),
+        pageSize: pageSize(request.pageSize),
+        pageToken: request.pageToken || undefined,
+      });
       return { invoices: page.invoices.map(invoiceToProto), nextPageToken: page.nextPageToken };
     },
     async getRunningCharges(request) {
-      const r = await invoicing.runningCharges(request.customerAccount, request.asOf);
+      const r = await invoicing.getRunningCharges({
+        customerAccount: request.customerAccount,
+        asOf: request.asOf,
+      });
       return {
         customerAccount: r.customerAccount,
         periodStart: r.period.start,
@@ -112,7 +115,11 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
       return {
         invoice: invoiceToProto(
-          await invoicing.issue(key, request.invoiceId, request.issueDate || undefined),
+          await invoicing.issueInvoice({
+            key,
+            invoiceId: request.invoiceId,
+            issueDate: request.issueDate || undefined,
+          }),
         ),
       };
     },
@@ -137,7 +144,7 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
     },
     async rerateCharges(request) {
       const key = requestKey('InvoiceService.RerateCharges', request.requestId, request);
-      const r = await rerating.rerate({
+      const r = await rerating.rerateCharges({
         key,
         customerAccount: request.customerAccount,
         from: request.period?.startTime,
@@ -168,7 +175,7 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       ) {
         throw new ValidationError([{ field: 'format', reason: 'only PDF is supported' }]);
       }
-      return invoicing.renderPdf(request.invoiceId);
+      return invoicing.renderInvoiceDocument({ invoiceId: request.invoiceId });
     },
   };
   return bindService(InvoiceServiceDefinition, {

@@ -1,0 +1,76 @@
+/**
+ * What the scheduler runs (./period-close-scheduler.ts): for every customer, closes every period
+ * whose end + grace has passed, from the end of its last closed period (or its first uninvoiced
+ * charge) on, in order.
+ */
+import { DomainError } from '../../domain/errors';
+import { nextPeriod, periodContaining } from '../../domain/periods/index';
+import { periodOptionsAt } from './build';
+import { buildInvoice } from './build-invoice';
+import type { ClosingDeps } from './close-period';
+import { closeTargets } from './close-targets';
+import type { ChargeGroup, CloseTarget } from './ports';
+import { todayIn } from './today';
+
+export interface CloseDuePeriodsInput {
+  /** Stops between closing transactions (the service is shutting down). */
+  signal?: AbortSignal;
+}
+
+export interface DueCloseReport {
+  periodsClosed: number;
+  invoicesCreated: number;
+  skipped: { customerAccount: string; periodKey: string; reason: string }[];
+}
+
+/** At most this many periods per customer in one scheduler run (a long outage catches up over runs). */
+const MAX_PERIODS_PER_RUN = 24;
+
+export async function closeDuePeriods(
+  deps: ClosingDeps,
+  input: CloseDuePeriodsInput = {},
+): Promise<DueCloseReport> {
+  const now = deps.now();
+  const graceMs = deps.settings.closeGraceHours * 3_600_000;
+  const [customers, state] = await Promise.all([deps.store.customers(), deps.store.closingState()]);
+  const rounds: CloseTarget[][] = [];
+  const report: DueCloseReport = { periodsClosed: 0, invoicesCreated: 0, skipped: [] };
+  for (const customer of customers) {
+    const s = state.get(customer.account);
+    const from = s?.closedUntil ?? s?.firstOpenCharge;
+    if (!from) continue;
+    try {
+      let period = periodContaining(from, periodOptionsAt(customer, from));
+      for (let k = 0; k < MAX_PERIODS_PER_RUN && period.end.getTime() + graceMs <= now.getTime(); k++) {
+        (rounds[k] ??= []).push({ customer, period });
+        period = nextPeriod(period);
+      }
+    } catch (error) {
+      // One customer's unusable contract does not stop the others: it is reported and skipped.
+      if (!(error instanceof DomainError)) throw error;
+      report.skipped.push({ customerAccount: customer.account, periodKey: '', reason: error.message });
+    }
+  }
+  const issueDate = deps.settings.closeIssues ? todayIn(deps.settings.timeZone, now) : undefined;
+  const closing = {
+    closing: deps.closing,
+    store: deps.store,
+    build: (target: CloseTarget, charges: ChargeGroup[]) => buildInvoice(deps, { target, charges }),
+  };
+  for (const round of rounds) {
+    const outcomes = await closeTargets(closing, {
+      targets: round,
+      series: deps.settings.invoiceSeries,
+      ...(issueDate ? { issueDate } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+    for (const o of outcomes) {
+      if (o.result === 'closed') {
+        report.periodsClosed++;
+        if (o.invoiceId) report.invoicesCreated++;
+      } else if (o.result === 'skipped')
+        report.skipped.push({ customerAccount: o.account, periodKey: o.periodKey, reason: o.reason });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,103 @@
+/**
+ * Closing one billing period on demand, for one customer or for all: idempotent (a closed period
+ * answers its invoice), and with `issue` it also issues drafts an earlier close left, so a retry
+ * converges.
+ */
+import { DomainError, NotFoundError, ValidationError } from '../../domain/errors';
+import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
+import { periodOptionsAt } from './build';
+import { buildInvoice, type BuildInvoiceDeps } from './build-invoice';
+import type { CloseUnitOfWork } from './close-ports';
+import { closeTargets } from './close-targets';
+import type { InvoicingSettings } from './invoicing-settings';
+import type { CloseTarget, InvoiceStore, StoredInvoice } from './ports';
+import { todayIn } from './today';
+
+export interface ClosingDeps extends BuildInvoiceDeps {
+  store: Pick<InvoiceStore, 'customers' | 'closingState' | 'getInvoices' | 'transaction'>;
+  closing: CloseUnitOfWork;
+  settings: Pick<
+    InvoicingSettings,
+    'seller' | 'vatRate' | 'timeZone' | 'invoiceSeries' | 'closeIssues' | 'closeGraceHours'
+  >;
+}
+
+export interface ClosePeriodInput {
+  /** One customer; all customers when absent. */
+  customerAccount?: string;
+  /** The period containing this instant (per customer), or the one starting exactly at periodStart. */
+  periodContaining?: Date;
+  periodStart?: Date;
+  issue?: boolean;
+}
+
+export interface CloseResult {
+  invoices: StoredInvoice[];
+  skipped: { customerAccount: string; reason: string }[];
+}
+
+export async function closePeriod(deps: ClosingDeps, input: ClosePeriodInput): Promise<CloseResult> {
+  const reference = input.periodContaining ?? input.periodStart;
+  if (!reference)
+    throw new ValidationError([
+      { field: 'period', reason: 'one of period_containing or period_start is required' },
+    ]);
+  const customers = await deps.store.customers(input.customerAccount ? [input.customerAccount] : undefined);
+  if (input.customerAccount && !customers.length)
+    throw new NotFoundError(`no customer ${JSON.stringify(input.customerAccount)}`);
+  const now = deps.now();
+  const skipped: CloseResult['skipped'] = [];
+  const targets: CloseTarget[] = [];
+  for (const customer of customers) {
+    let period: BillingPeriod;
+    try {
+      period = periodContaining(reference, periodOptionsAt(customer, reference));
+    } catch (error) {
+      // One customer's unusable contract does not stop the others: it is skipped, with the reason.
+      if (!(error instanceof DomainError)) throw error;
+      skipped.push({
+        customerAccount: customer.account,
+        reason: `cannot lay out its periods: ${error.message}`,
+      });
+      continue;
+    }
+    if (input.periodStart && period.start.getTime() !== input.periodStart.getTime()) {
+      skipped.push({
+        customerAccount: customer.account,
+        reason: `no billing period starts at ${input.periodStart.toISOString()}; the period containing it starts at ${period.start.toISOString()}`,
+      });
+      continue;
+    }
+    if (period.end.getTime() > now.getTime()) {
+      skipped.push({
+        customerAccount: customer.account,
+        reason: `period ${period.key} ends ${period.end.toISOString()}, in the future`,
+      });
+      continue;
+    }
+    targets.push({ customer, period });
+  }
+  const issueDate = input.issue ? todayIn(deps.settings.timeZone, now) : undefined;
+  const series = deps.settings.invoiceSeries;
+  const outcomes = await closeTargets(
+    {
+      closing: deps.closing,
+      store: deps.store,
+      build: (target, charges) => buildInvoice(deps, { target, charges }),
+    },
+    { targets, series, ...(issueDate ? { issueDate } : {}) },
+  );
+  for (const o of outcomes)
+    if (o.result === 'skipped') skipped.push({ customerAccount: o.account, reason: o.reason });
+  const ids = outcomes.flatMap((o) => (o.result !== 'skipped' && o.invoiceId ? [o.invoiceId] : []));
+  let invoices = await deps.store.getInvoices(ids);
+  if (issueDate) {
+    // Drafts from an earlier close without `issue`: issue them now, so a retry converges.
+    const drafts = invoices.filter((i) => i.status === 'DRAFT').map((i) => i.id);
+    if (drafts.length) {
+      await deps.store.transaction((tx) => tx.issue(drafts, { series, issueDate }));
+      invoices = await deps.store.getInvoices(ids);
+    }
+  }
+  return { invoices, skipped };
+}

@@ -1,0 +1,74 @@
+/**
+ * The correction documents a rerate issues for an issued invoice (which never changes itself): a
+ * credit note for the lines that went down and a supplementary invoice for those that went up, both
+ * referring to the invoice, issued at once.
+ */
+import { buildCreditNote } from '../../domain/invoicing/credit-note';
+import { buildInvoiceDraft, invoiceLineKey, type RerateDelta } from '../../domain/invoicing/draft';
+import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import type { BillingPeriod } from '../../domain/periods/index';
+import type { InvoicingSettings } from './invoicing-settings';
+import type { StoredInvoice } from './ports';
+import type { RerateTx } from './rerate-ports';
+
+export interface CorrectionInput {
+  invoice: StoredInvoice;
+  period: BillingPeriod;
+  delta: RerateDelta;
+  reason: string;
+  /** YYYY-MM-DD: the seller's today. */
+  issueDate: string;
+}
+
+/** Issues the difference for an issued invoice; the ids of the documents issued. */
+export async function issueCorrections(
+  settings: Pick<InvoicingSettings, 'vatRate' | 'invoiceSeries' | 'creditNoteSeries'>,
+  tx: RerateTx,
+  input: CorrectionInput,
+): Promise<string[]> {
+  const { invoice, period, delta, reason, issueDate } = input;
+  const original = invoice.document as IssuedInvoiceDocument;
+  const ids: string[] = [];
+  if (delta.toCredit.length) {
+    // Bounded by what was billed for the invoice so far, supplementary invoices included.
+    const draft = buildCreditNote(original, {
+      reason,
+      lines: delta.toCredit,
+      issueDate,
+      billedNet: await tx.billedNet(invoice.id),
+    });
+    const creditedLineNos = delta.toCredit.map(
+      (l) => original.lines.find((o) => invoiceLineKey(o) === l.adjustsKey)?.lineNo,
+    );
+    const id = await tx.insertCorrection({
+      kind: 'CREDIT_NOTE',
+      invoice,
+      draft,
+      series: settings.creditNoteSeries,
+      reason,
+      creditedLineNos,
+    });
+    await tx.issue([id], { series: settings.creditNoteSeries, issueDate });
+    ids.push(id);
+  }
+  if (delta.toInvoice.length) {
+    const draft = buildInvoiceDraft({
+      seller: original.seller,
+      buyer: original.buyer,
+      currency: original.currency,
+      period,
+      issueDate,
+      paymentTermsDays: original.paymentTermsDays,
+      charges: [],
+      defaultVatRate: settings.vatRate,
+      extraLines: delta.toInvoice,
+      notes: [`Supplementary invoice to ${invoice.number}: ${reason}`],
+      precedingInvoiceNumber: invoice.number!,
+      precedingInvoiceDate: original.issueDate,
+    });
+    const id = await tx.insertCorrection({ kind: 'INVOICE', invoice, draft, series: settings.invoiceSeries });
+    await tx.issue([id], { series: settings.invoiceSeries, issueDate });
+    ids.push(id);
+  }
+  return ids;
+}

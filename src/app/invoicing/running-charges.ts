@@ -1,0 +1,80 @@
+/**
+ * A customer's running charges: the charges of its open period of calls started before `asOf`,
+ * exactly: whole local days from the daily totals, the day of `asOf` up to the instant from its
+ * charges (see RunningSpan in ./ports.ts).
+ */
+import { DateTime } from 'luxon';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import { Decimal, ZERO } from '../../domain/money';
+import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
+import { quoteForMessage } from '../quote-value';
+import { minutesOf, periodOptionsAt } from './build';
+import type { InvoiceStore } from './ports';
+
+export interface RunningChargesDeps {
+  store: Pick<InvoiceStore, 'customers' | 'runningTotals' | 'unratedCount'>;
+  now: () => Date;
+}
+
+export interface RunningChargesInput {
+  customerAccount: string;
+  /** Now when absent. */
+  asOf?: Date | undefined;
+}
+
+export interface RunningCharges {
+  customerAccount: string;
+  period: BillingPeriod;
+  asOf: Date;
+  totals: { currency: string; amount: string }[];
+  breakdown: {
+    accessType: string;
+    zone: string;
+    minutes: string;
+    calls: number;
+    currency: string;
+    amount: string;
+  }[];
+  unratedCount: number;
+}
+
+export async function getRunningCharges(
+  deps: RunningChargesDeps,
+  input: RunningChargesInput,
+): Promise<RunningCharges> {
+  const { customerAccount } = input;
+  if (!customerAccount) throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
+  const [customer] = await deps.store.customers([customerAccount]);
+  if (!customer) throw new NotFoundError(`no customer ${quoteForMessage(customerAccount)}`);
+  const at = input.asOf ?? deps.now();
+  const period = periodContaining(at, periodOptionsAt(customer, at));
+  const day = DateTime.fromJSDate(at, { zone: customer.timeZone });
+  // A period starts at a local midnight; the later of the two bounds keeps a stray layout safe.
+  const dayStart = new Date(Math.max(day.startOf('day').toMillis(), period.start.getTime()));
+  const [rows, unrated] = await Promise.all([
+    deps.store.runningTotals(customerAccount, {
+      fromLocalDate: period.startDate,
+      untilLocalDate: day.toISODate()!,
+      untilDayStart: dayStart,
+      until: at,
+    }),
+    deps.store.unratedCount(customerAccount, period.start, at),
+  ]);
+  const totals = new Map<string, Decimal>();
+  for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? ZERO).plus(r.amount));
+  return {
+    customerAccount,
+    period,
+    asOf: at,
+    totals: [...totals].map(([currency, amount]) => ({ currency, amount: amount.toFixed() })),
+    breakdown: rows.map((r) => ({
+      accessType: r.accessType,
+      zone: r.zone,
+      minutes: new Decimal(minutesOf(r.billedSeconds)).toDecimalPlaces(4).toFixed(),
+      calls: r.calls,
+      currency: r.currency,
+      amount: r.amount,
+    })),
+    unratedCount: unrated,
+  };
+}

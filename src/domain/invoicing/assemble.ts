@@ -1,0 +1,52 @@
+/**
+ * The last step of every invoice document (invoice, credit note, supplementary invoice): number the
+ * lines, settle each line's VAT category, and compute the VAT breakdown and totals (./totals.ts).
+ */
+import { DateTime } from 'luxon';
+import { formatAmount, parseAmount } from '../money.js';
+import type { DraftLine } from './lines.js';
+import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
+import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, VatCategory } from './types.js';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A YYYY-MM-DD date; a RangeError names `what` otherwise (a caller's bug: dates come from clocks). */
+export function checkIsoDate(date: string, what: string): DateTime {
+  const d = DateTime.fromISO(date, { zone: 'UTC' });
+  if (!ISO_DATE.test(date) || !d.isValid)
+    throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  return d;
+}
+
+const ZERO_RATED: VatCategory[] = ['Z', 'E', 'AE', 'K', 'G', 'O'];
+
+function finishLine(
+  line: InvoiceLineInput | DraftLine,
+  lineNo: number,
+  category: VatCategory | undefined,
+): InvoiceLine {
+  const vatRate = normalizeVatRate(line.vatRate);
+  const vatCategory = ('vatCategory' in line && line.vatCategory) || category || defaultVatCategory(vatRate);
+  if (ZERO_RATED.includes(vatCategory) && !parseAmount(vatRate).isZero()) {
+    throw new RangeError(
+      `VAT category ${vatCategory} needs rate 0, line "${line.description}" has ${vatRate}`,
+    );
+  }
+  const net = parseAmount(line.netAmount);
+  if (net.decimalPlaces() > 2)
+    throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
+  parseAmount(line.quantity);
+  parseAmount(line.unitPrice);
+  return { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
+}
+
+/** The document from its header and lines: lines numbered from 1, VAT breakdown and totals. */
+export function assembleDocument(
+  base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'>,
+  lines: readonly (InvoiceLineInput | DraftLine)[],
+  category?: VatCategory,
+): InvoiceDraft {
+  const numbered = lines.map((l, i) => finishLine(l, i + 1, category));
+  const vatBreakdown = computeVatBreakdown(numbered);
+  return { ...base, lines: numbered, vatBreakdown, totals: computeTotals(numbered, vatBreakdown) };
+}

@@ -1,0 +1,153 @@
+/**
+ * Credit notes: which amounts of an issued invoice's lines a credit note takes back, and the credit
+ * note document itself (negative quantities and amounts, its own VAT breakdown and totals).
+ */
+import { FailedPreconditionError, ValidationError } from '../errors.js';
+import { Decimal, formatAmount, parseAmount, ZERO } from '../money.js';
+import { assembleDocument, checkIsoDate } from './assemble.js';
+import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, IssuedInvoiceDocument } from './types.js';
+
+export interface CreditNoteOptions {
+  reason: string;
+  /**
+   * Lines to credit, with the amounts as they appear (or would appear) on an invoice: the credit note
+   * negates them. All of the invoice's lines when absent (a full credit).
+   */
+  lines?: readonly (InvoiceLine | InvoiceLineInput)[];
+  /** YYYY-MM-DD, the seller's "today" from the caller's clock (the domain never reads one). */
+  issueDate: string;
+  notes?: string[];
+  /**
+   * Net billed so far for the invoice (its own, plus supplementary invoices, minus credit notes); the
+   * credit may not exceed it. The invoice's own net when absent.
+   */
+  billedNet?: string;
+}
+
+function negate(text: string): string {
+  const d = parseAmount(text);
+  return d.isZero() ? text.replace(/^-/, '') : d.negated().toFixed();
+}
+
+/**
+ * A credit note correcting an issued invoice: negative quantities and amounts (unit prices stay
+ * positive), its own VAT breakdown and totals by the same rules, and a reference to the invoice's
+ * number. A full credit negates every total of the invoice exactly.
+ */
+export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditNoteOptions): InvoiceDraft {
+  if (invoice.documentType !== 'invoice')
+    throw new FailedPreconditionError('only an invoice can be credited, not a credit note');
+  if (!options.reason.trim())
+    throw new ValidationError([{ field: 'reason', reason: 'required: printed on the credit note' }]);
+  const issueDate = options.issueDate;
+  checkIsoDate(issueDate, 'issueDate');
+  const source = options.lines ?? invoice.lines;
+  const lines = source.map((l) => {
+    const { lineNo: _ignored, ...rest } = l as InvoiceLine;
+    return { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
+  });
+  const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
+  const invoiced = parseAmount(options.billedNet ?? invoice.totals.netTotal);
+  if (invoiced.greaterThanOrEqualTo(0) && credited.greaterThan(invoiced)) {
+    throw new FailedPreconditionError(
+      `credit of ${credited.toFixed(2)} exceeds the net ${invoiced.toFixed(2)} billed for invoice ${invoice.number}`,
+    );
+  }
+  const base: Omit<InvoiceDraft, 'lines' | 'vatBreakdown' | 'totals'> = {
+    documentType: 'credit_note',
+    status: 'draft',
+    currency: invoice.currency,
+    seller: invoice.seller,
+    buyer: invoice.buyer,
+    period: invoice.period,
+    issueDate,
+    dueDate: issueDate,
+    paymentTermsDays: 0,
+    precedingInvoiceNumber: invoice.number,
+    precedingInvoiceDate: invoice.issueDate,
+    reason: options.reason,
+  };
+  if (options.notes) base.notes = options.notes;
+  return assembleDocument(base, lines);
+}
+
+/** Amount already credited per invoice line (sums over the credit notes of an invoice; negative). */
+export type CreditedSoFar = ReadonlyMap<number, { netAmount: string; quantity: string }>;
+
+/** One line of a credit request: an invoice line number, and a part of its quantity (all when absent). */
+export interface LineToCredit {
+  lineNumber: number;
+  quantity?: string;
+}
+
+/** A line for buildCreditNote, and the invoice line it credits. */
+export interface CreditedLine {
+  input: InvoiceLineInput;
+  lineNo: number;
+}
+
+/**
+ * What a credit note takes back of an invoice: with no lines requested, what remains uncredited of
+ * every line; otherwise the requested lines, a part of a line's quantity priced pro rata. Refuses a
+ * line the invoice does not have, and more than remains uncredited.
+ */
+export function linesToCredit(
+  invoice: IssuedInvoiceDocument,
+  credited: CreditedSoFar,
+  requested: readonly LineToCredit[],
+): CreditedLine[] {
+  const lines = invoice.lines;
+  const chosen: CreditedLine[] = [];
+  const remaining = (lineNo: number) => {
+    const line = lines.find((l) => l.lineNo === lineNo)!;
+    const done = credited.get(lineNo);
+    // Credit note amounts are negated: what remains = invoiced + credited (credited < 0 for positive lines).
+    return {
+      line,
+      net: new Decimal(line.netAmount).plus(done?.netAmount ?? '0'),
+      quantity: new Decimal(line.quantity).plus(done?.quantity ?? '0'),
+    };
+  };
+  if (!requested.length) {
+    for (const line of lines) {
+      const r = remaining(line.lineNo);
+      if (r.net.isZero()) continue;
+      chosen.push({
+        input: { ...line, quantity: r.quantity.toFixed(), netAmount: formatAmount(r.net, 2) },
+        lineNo: line.lineNo,
+      });
+    }
+    if (!chosen.length)
+      throw new FailedPreconditionError(`invoice ${invoice.number} is already fully credited`);
+    return chosen;
+  }
+  for (const [i, want] of requested.entries()) {
+    if (!lines.some((l) => l.lineNo === want.lineNumber)) {
+      throw new ValidationError([
+        {
+          field: `lines[${i}].line_number`,
+          reason: `invoice ${invoice.number} has no line ${want.lineNumber}`,
+        },
+      ]);
+    }
+    const r = remaining(want.lineNumber);
+    const lineQty = new Decimal(r.line.quantity).abs();
+    const left = r.quantity.abs();
+    const q = want.quantity ? new Decimal(want.quantity) : left;
+    if (r.net.isZero() || q.greaterThan(left)) {
+      throw new FailedPreconditionError(
+        `line ${want.lineNumber}: crediting ${q.toFixed()} but only ${left.toFixed()} remains uncredited`,
+      );
+    }
+    const sign = new Decimal(r.line.quantity).isNegative() ? -1 : 1;
+    const net =
+      q.equals(left) || lineQty.isZero()
+        ? r.net
+        : new Decimal(r.line.netAmount).times(q).dividedBy(lineQty).toDecimalPlaces(2);
+    chosen.push({
+      input: { ...r.line, quantity: q.times(sign).toFixed(), netAmount: formatAmount(net, 2) },
+      lineNo: want.lineNumber,
+    });
+  }
+  return chosen;
+}

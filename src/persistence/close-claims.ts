@@ -1,0 +1,109 @@
+/**
+ * What a closing transaction claims (hand-written SQL: closing claims the charges of 1000 customers
+ * per statement, which an ORM's unit of work cannot do in bulk):
+ * - periods: period_closings' primary key (customer, period) is claimed with INSERT ... ON CONFLICT
+ *   DO NOTHING; a concurrent closer of the same period blocks on the uncommitted row and then skips
+ *   it. The unique index invoices_one_per_period backs it up.
+ * - charges: claimed by UPDATE ... RETURNING in the same statement that sums them, so exactly the
+ *   charges on the invoice are marked (a charge stored meanwhile stays uninvoiced and becomes a late
+ *   line of the next period).
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import type { ClaimedTarget } from '../app/invoicing/close-ports';
+import type { ChargeGroup, CloseTarget } from '../app/invoicing/ports';
+import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
+import { rowsOf } from './sql-helpers';
+
+const CLAIM_PERIODS = `
+insert into period_closings (customer_account, period_key, period_start, period_end)
+select account, period_key, period_start, period_end
+from jsonb_to_recordset(?::jsonb) as x(account text, period_key text, period_start timestamptz, period_end timestamptz)
+order by account, period_key
+on conflict (customer_account, period_key) do nothing
+returning customer_account, period_key`;
+
+/**
+ * The charges of each won target: those of the period, plus uninvoiced charges before the end of the
+ * latest earlier closed period (late CDRs). CLAIM_CHARGES marks them with the target's invoice id and
+ * sums the marked rows in one statement, so exactly the summed charges are claimed, reading each row
+ * once (a charge committed meanwhile is not in the REPEATABLE READ snapshot, and becomes a late line
+ * of the next period).
+ */
+const TARGETS = `
+t as (
+  select x.*, coalesce((select max(pc.period_end) from period_closings pc
+                         where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
+  from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
+)`;
+const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
+    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)`;
+
+const CLAIM_CHARGES = `
+with ${TARGETS},
+claimed as (
+  update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
+  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.explanation, t.period_start
+)
+select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
+from claimed c join cdrs d on d.id = c.cdr_id
+group by c.customer_account, ${CHARGE_GROUP_BY}`;
+
+/** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
+export async function claimPeriods(trx: Knex.Transaction, targets: CloseTarget[]): Promise<Set<string>> {
+  const rows = rowsOf<{ customer_account: string; period_key: string }>(
+    await trx.raw(CLAIM_PERIODS, [
+      JSON.stringify(
+        targets.map((t) => ({
+          account: t.customer.account,
+          period_key: t.period.key,
+          period_start: t.period.start.toISOString(),
+          period_end: t.period.end.toISOString(),
+        })),
+      ),
+    ]),
+  );
+  return new Set(rows.map((r) => r.customer_account));
+}
+
+/** Marks and sums the claimed targets' charges, by account. */
+export async function claimCharges(
+  trx: Knex.Transaction,
+  claims: ClaimedTarget[],
+): Promise<Map<string, ChargeGroup[]>> {
+  const groups = new Map<string, ChargeGroup[]>();
+  if (!claims.length) return groups;
+  const rows = rowsOf<ChargeGroupRow & { account: string }>(
+    await trx.raw(CLAIM_CHARGES, [
+      JSON.stringify(
+        claims.map(({ target, invoiceId }) => ({
+          account: target.customer.account,
+          period_start: target.period.start.toISOString(),
+          period_end: target.period.end.toISOString(),
+          invoice_id: invoiceId,
+        })),
+      ),
+    ]),
+  );
+  for (const r of rows) {
+    const list = groups.get(r.account) ?? [];
+    list.push(toChargeGroup(r));
+    groups.set(r.account, list);
+  }
+  return groups;
+}
+
+/** The invoice of each of these (already closed) periods that has one, by account. */
+export async function invoicesOfPeriods(
+  trx: Knex.Transaction,
+  targets: CloseTarget[],
+): Promise<Map<string, string>> {
+  const rows = rowsOf<{ customer_account: string; period_key: string; id: string }>(
+    await trx.raw(
+      `select i.customer_account, i.period_key, i.id::text from invoices i
+       join jsonb_to_recordset(?::jsonb) as x(account text, period_key text) on i.customer_account = x.account and i.period_key = x.period_key
+       where i.kind = 'INVOICE' and i.supplements_invoice_id is null`,
+      [JSON.stringify(targets.map((t) => ({ account: t.customer.account, period_key: t.period.key })))],
+    ),
+  );
+  return new Map(rows.map((r) => [r.customer_account, r.id]));
+}

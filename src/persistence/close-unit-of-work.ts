@@ -1,0 +1,60 @@
+/**
+ * The closing transaction on PostgreSQL (and the embedded PGlite): REPEATABLE READ on a server,
+ * retried whole on a deadlock or serialization failure. It only claims, loads, inserts and releases
+ * (./close-claims.ts, ./close-release.ts, ./invoice-documents.ts); what goes on an invoice is decided
+ * by the use case running in it (src/app/invoicing/close-targets.ts).
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import type { CloseTransaction, CloseUnitOfWork } from '../app/invoicing/close-ports';
+import { claimCharges, claimPeriods, invoicesOfPeriods } from './close-claims';
+import { releaseClaims } from './close-release';
+import type { Database } from './database';
+import { allocateInvoiceIds, insertDocuments } from './invoice-documents';
+import { retryOnConflict } from './sql-helpers';
+
+export class PostgresCloseUnitOfWork implements CloseUnitOfWork {
+  /** Chunks of different customers close side by side on a server (one commits while another builds). */
+  readonly parallelism: number;
+
+  constructor(
+    private readonly database: Database,
+    options: { parallelism?: number } = {},
+  ) {
+    this.parallelism = database.kind === 'postgresql' ? (options.parallelism ?? 2) : 1;
+  }
+
+  withTransaction<T>(work: (tx: CloseTransaction) => Promise<T>): Promise<T> {
+    const knex: Knex = this.database.orm.em.getKnex();
+    return retryOnConflict(8, () =>
+      knex.transaction(async (trx) => {
+        if (this.database.kind === 'postgresql')
+          await trx.raw('set transaction isolation level repeatable read');
+        return work(closeTransaction(trx));
+      }),
+    );
+  }
+}
+
+function closeTransaction(trx: Knex.Transaction): CloseTransaction {
+  return {
+    claimPeriods: (targets) => claimPeriods(trx, targets),
+    invoicesOfPeriods: (targets) => invoicesOfPeriods(trx, targets),
+    allocateInvoiceIds: (count) => allocateInvoiceIds(trx, count),
+    claimCharges: (claims) => claimCharges(trx, claims),
+    release: (claims) => releaseClaims(trx, claims),
+    insertInvoices: (invoices) =>
+      insertDocuments(
+        trx,
+        invoices.map(({ invoiceId, target, draft, series }) => ({
+          id: invoiceId,
+          kind: 'INVOICE' as const,
+          customerAccount: target.customer.account,
+          periodKey: target.period.key,
+          periodStart: target.period.start,
+          periodEnd: target.period.end,
+          series,
+          draft,
+        })),
+      ),
+  };
+}
