@@ -21,6 +21,8 @@ import { PostgresUnratedQueue } from './persistence/unrated-cdr-queue';
 import { PostgresCustomerStore } from './persistence/customer-store';
 import { PostgresBookingStore } from './persistence/booking-store';
 import { RatingRuntime } from './app/rating/rating-runtime';
+import { candidateRuleFiles } from './rules-files/candidate';
+import { ruleDirectory } from './rules-files/rule-directory';
 import { systemClock, type Clock } from './app/clock';
 import { loadInvoicingConfig } from './config/invoicing-config';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
@@ -62,7 +64,7 @@ export async function startService(
   usePageTokenKey(await sharedSecret(database, 'page_token_key'));
 
   const rating = new RatingRuntime(
-    config.rulesDir,
+    ruleDirectory(config.rulesDir),
     new PostgresRuleSetArchive(database),
     logger,
     (result) => metrics.ruleReloads.inc({ result }),
@@ -103,6 +105,8 @@ export async function startService(
         bookings: bookingDirectory,
       },
       rating,
+      ruleSets: new PostgresRuleSetArchive(database),
+      candidates: candidateRuleFiles,
       unrated: new PostgresUnratedQueue(database),
       database,
       draining: draining.signal,

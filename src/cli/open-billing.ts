@@ -16,6 +16,7 @@ import { PostgresCustomerDirectory } from '../persistence/customer-directory';
 import { PostgresBookingDirectory } from '../persistence/booking-directory';
 import { openDatabase, type Database } from '../persistence/database';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+import { ruleDirectory } from '../rules-files/rule-directory';
 
 export interface BillingCore {
   config: Config;
@@ -33,7 +34,7 @@ export async function openBilling(options: { rulesDir?: string } = {}): Promise<
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
   const rating = new RatingRuntime(
-    options.rulesDir ?? config.rulesDir,
+    ruleDirectory(options.rulesDir ?? config.rulesDir),
     new PostgresRuleSetArchive(database),
     logger,
   );

@@ -1,5 +1,5 @@
 /** Stored CDRs of a period with their current charges, read in keyset pages for a backtest. */
-import type { BacktestSource, StoredCharge } from '../app/rating/backtest';
+import type { BacktestSource, StoredCharge } from '../app/rating/ports';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 

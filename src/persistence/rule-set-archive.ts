@@ -1,11 +1,11 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
-import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
+import type { RuleSetArchive, RuleSetHistory, RuleSetSnapshot, RuleSetUsageRow } from '../app/rating/ports';
 import { decodePageToken, encodePageToken, isText } from '../app/paging';
 import type { RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
 
-export class PostgresRuleSetArchive implements RuleSetArchive {
+export class PostgresRuleSetArchive implements RuleSetArchive, RuleSetHistory {
   private readonly known = new Set<string>();
 
   constructor(private readonly database: Database) {}
@@ -33,6 +33,10 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
     for (const r of fresh) this.known.add(r.hash);
   }
 
+  usage(size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
+    return listRuleSetUsage(this.database, size, pageToken);
+  }
+
   /** An archived rule set's source, as it was when it went live; undefined for an unknown hash. */
   async load(hash: string): Promise<RuleSetSource | undefined> {
     const rows = rowsOf<{ hash: string; files: RuleSetSnapshot['files'] }>(
@@ -56,18 +60,6 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
       calendar: JSON.parse(part(3).content),
     };
   }
-}
-
-export interface RuleSetUsageRow {
-  hash: string;
-  name: string;
-  version: string;
-  effectiveFrom: Date;
-  firstLoadedAt: Date;
-  files: { path: string; sha256: string }[];
-  chargeCount: string;
-  firstChargeAt?: Date;
-  lastChargeAt?: Date;
 }
 
 /** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */

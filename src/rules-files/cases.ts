@@ -5,7 +5,8 @@ import type { RuleBook } from '../domain/rating/ruleset.js';
 import type { AccessType, Cdr, Feature } from '../domain/cdr.js';
 import type { PricingContext, RatingOutcome, RuleViolation } from '../domain/rating/types.js';
 import { formatAmount, parseAmount } from '../domain/money.js';
-import { parseJsonFile, schemaValidator, schemaViolations } from './load.js';
+import { parseJsonFile } from './json-file.js';
+import { schemaValidator, schemaViolations } from './schema-violations.js';
 
 export interface CaseFile {
   description: string;

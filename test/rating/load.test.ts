@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
 import { RatingRuntime } from '../../src/app/rating/rating-runtime';
+import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import { SCHEMAS } from '../../src/rules-files/schemas.js';
 import { rulesCheck, rulesTest } from '../../src/cli/rules-commands.js';
 import { cdr } from './fixture.js';
@@ -168,7 +169,7 @@ describe('loadRuleBook', () => {
   it('keeps pricing with the last good set when a new one is bad (live reload)', async () => {
     const archived: string[] = [];
     const live = new RatingRuntime(
-      dir,
+      ruleDirectory(dir),
       { save: async (sets) => void archived.push(...sets.map((s) => s.hash)) },
       { info() {}, error() {} },
     );

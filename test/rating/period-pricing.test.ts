@@ -8,7 +8,9 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
-import { RatingRuntime, type RuleSetSnapshot } from '../../src/app/rating/rating-runtime';
+import { RatingRuntime } from '../../src/app/rating/rating-runtime';
+import type { RuleSetSnapshot } from '../../src/app/rating/ports';
+import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import { rulesCheck } from '../../src/cli/rules-commands.js';
 import { validateRuleSet } from '../../src/domain/rating/validate.js';
 import type { RuleBook } from '../../src/domain/rating/ruleset.js';
@@ -456,7 +458,7 @@ describe('versioned and archived with the rule set', () => {
     await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].minimumCommitment.amount = '120.00'));
     const saved: RuleSetSnapshot[] = [];
     const live = new RatingRuntime(
-      dir,
+      ruleDirectory(dir),
       { save: async (sets) => void saved.push(...sets) },
       { info() {}, error() {} },
     );

@@ -6,18 +6,8 @@ import type { Cdr } from '../../domain/cdr';
 import { type Decimal, formatAmount, ZERO } from '../../domain/money';
 import type { RuleBook } from '../../domain/rating/index';
 import type { CustomerDirectory } from '../ingest/ports';
+import type { BacktestSource } from './ports';
 import { pricingContext } from './rating-runtime';
-
-export interface StoredCharge {
-  cdr: Cdr;
-  /** What the CDR was charged (current charge), if it was rated. */
-  charged?: { amount: string; currency: string };
-}
-
-export interface BacktestSource {
-  /** Calls with start in [from, to), optionally of one customer, in pages. */
-  pages(filter: { from: Date; to: Date; customerAccount?: string }): AsyncIterable<StoredCharge[]>;
-}
 
 export interface BacktestLine {
   customerAccount: string;

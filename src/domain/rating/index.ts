@@ -14,10 +14,11 @@ export type {
   RuleEventJson,
   RuleJson,
   RuleSetFileJson,
+  RuleSetPart,
   RuleSetSource,
   RuleViolation,
 } from './types.js';
-export { BANDS } from './types.js';
+export { BANDS, RULE_SET_PARTS } from './types.js';
 export { FACTS, FACT_NAMES, OPERATORS, EVENT_TYPES, type Facts, type FactName } from './facts.js';
 export { compileCondition, OPERATOR_IMPL, type Predicate } from './compile.js';
 export {

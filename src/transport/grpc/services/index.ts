@@ -16,6 +16,7 @@ import { invoiceService } from './invoice-service';
 import type { Invoicing } from '../../../app/invoicing/invoicing';
 import type { Rerating } from '../../../app/invoicing/rerate-charges';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
+import type { CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import type { Database } from '../../../persistence/database';
 import type { UnratedQueue } from '../../../app/ingest/retry-unrated';
 
@@ -25,6 +26,8 @@ export interface ServicesDeps {
   metrics: Metrics;
   ingest: KeyedIngestDeps;
   rating: RatingRuntime;
+  ruleSets: RuleSetHistory;
+  candidates: CandidateRuleFiles;
   unrated: UnratedQueue;
   database: Database;
   draining: AbortSignal;
@@ -45,7 +48,8 @@ export function billingServices(deps: ServicesDeps): ServiceBinding[] {
     }),
     ratingService({
       rating: deps.rating,
-      database: deps.database,
+      ruleSets: deps.ruleSets,
+      candidates: deps.candidates,
       customers: deps.ingest.customers,
       clock: deps.clock,
     }),

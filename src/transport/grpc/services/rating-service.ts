@@ -5,13 +5,12 @@ import type { Clock } from '../../../app/clock';
 import { validateCandidate } from '../../../app/rating/validate-candidate';
 import { pageSize } from '../../../app/paging';
 import type { CustomerDirectory } from '../../../app/ingest/ports';
+import type { CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import { FailedPreconditionError } from '../../../domain/errors';
 import {
   RatingServiceDefinition,
   type RatingServiceImplementation,
 } from '../../../gen/billing/v1/rating_service';
-import type { Database } from '../../../persistence/database';
-import { listRuleSetUsage } from '../../../persistence/rule-set-archive';
 import type { ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { accessTypeFromProto, featureFromProto } from '../mappers/cdr-mapper';
@@ -19,7 +18,9 @@ import { explanationToProto } from '../mappers/explanation-mapper';
 
 export interface RatingServiceDeps {
   rating: RatingRuntime;
-  database: Database;
+  /** Every rule set that went live, with the charges it priced. */
+  ruleSets: RuleSetHistory;
+  candidates: CandidateRuleFiles;
   customers?: CustomerDirectory;
   clock: Clock;
 }
@@ -77,7 +78,7 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
     },
 
     async listRuleSets(request) {
-      const page = await listRuleSetUsage(deps.database, pageSize(request.pageSize), request.pageToken);
+      const page = await deps.ruleSets.usage(pageSize(request.pageSize), request.pageToken);
       return {
         ruleSets: page.rows.map((r) => ({
           ruleSet: {
@@ -96,6 +97,7 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
 
     async validateRuleSet(request) {
       const result = await validateCandidate(
+        deps,
         request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })),
       );
       return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
