@@ -13,7 +13,7 @@ import type { RuleSetSnapshot } from '../../src/app/rating/ports';
 import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import { rulesCheck } from '../../src/cli/rules-commands.js';
 import { validateRuleSet } from '../../src/domain/rating/validate.js';
-import type { RuleBook } from '../../src/domain/rating/ruleset.js';
+import type { RuleBook } from '../../src/domain/rating/rule-book.js';
 import { priceTiers } from '../../src/domain/invoicing/tiers.js';
 import { periodPricingLines } from '../../src/domain/invoicing/lines.js';
 import { cdr, fixtureSource } from './fixture.js';
