@@ -63,8 +63,8 @@ describe('rules backtest', () => {
       ).rows[0]!.d;
     const before = await digest();
     const report = await backtest(
-      { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
       { source: new PostgresBacktestSource(t.service.database), candidate: loaded.book },
+      { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
     );
     expect(await digest()).toBe(before);
 

@@ -20,14 +20,26 @@ export interface BacktestLine {
   unpriceable: number;
 }
 
-export async function backtest(
-  filter: { from: Date; to: Date; customerAccount?: string },
-  deps: { source: BacktestSource; candidate: RuleBook; customers?: CustomerDirectory },
-): Promise<{
+export interface BacktestDeps {
+  source: BacktestSource;
+  /** The rule book to try: what the stored calls would cost with it. */
+  candidate: RuleBook;
+  customers?: CustomerDirectory;
+}
+
+export interface BacktestInput {
+  from: Date;
+  to: Date;
+  customerAccount?: string;
+}
+
+export interface BacktestReport {
   lines: BacktestLine[];
   totals: BacktestLine[];
   firstUnpriceable: { cdr: Cdr; reason: string }[];
-}> {
+}
+
+export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promise<BacktestReport> {
   const byCustomer = new Map<
     string,
     { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }

@@ -28,19 +28,16 @@ export interface RatingServiceDeps {
 export function ratingService(deps: RatingServiceDeps): ServiceBinding {
   const implemented: RatingServiceImplementation = {
     async quoteCall(request) {
-      const quote = await quoteCall(
-        {
-          customerAccount: request.customerAccount || undefined,
-          accessType: accessTypeFromProto(request.accessType),
-          calledNumber: request.calledNumber || undefined,
-          startTime: request.startTime,
-          durationSeconds: request.durationSeconds,
-          features: request.features.map(featureFromProto),
-          participants: request.participants,
-          ruleSetHash: request.ruleSetHash || undefined,
-        },
-        deps,
-      );
+      const quote = await quoteCall(deps, {
+        customerAccount: request.customerAccount || undefined,
+        accessType: accessTypeFromProto(request.accessType),
+        calledNumber: request.calledNumber || undefined,
+        startTime: request.startTime,
+        durationSeconds: request.durationSeconds,
+        features: request.features.map(featureFromProto),
+        participants: request.participants,
+        ruleSetHash: request.ruleSetHash || undefined,
+      });
       return {
         price: { currencyCode: quote.currency, amount: quote.total },
         pricePerParticipant: { currencyCode: quote.currency, amount: quote.perParticipant },
@@ -48,34 +45,8 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
       };
     },
 
-    async getActiveRuleSet(request) {
-      const current = deps.rating.current;
-      const refused = deps.rating.lastRefused;
-      const lastRefusedReload = refused && {
-        attemptedAt: refused.at,
-        contentHash: '',
-        violations: refused.violations,
-      };
-      if (!current) {
-        if (refused) return { ruleSet: undefined, lastRefusedReload };
-        throw new FailedPreconditionError('no rule set is loaded');
-      }
-      const at = request.at ?? deps.clock.now();
-      const set = current.book.ruleSetAt(at);
-      if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
-      return {
-        ruleSet: {
-          ref: { name: set.name, version: set.version, contentHash: set.hash },
-          effectiveFrom: set.effectiveFrom,
-          loadedAt: current.loadedAt,
-          files: Object.values(set.source.files).map((path) => ({
-            path,
-            sha256: current.fileDigests.get(path) ?? '',
-          })),
-        },
-        lastRefusedReload,
-      };
-    },
+    // Nothing to await; a promise all the same, so a refusal is a rejection like every handler's.
+    getActiveRuleSet: (request) => Promise.resolve().then(() => activeRuleSet(deps, request.at)),
 
     async listRuleSets(request) {
       const page = await deps.ruleSets.usage(pageSize(request.pageSize), request.pageToken);
@@ -106,5 +77,35 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
   return {
     definition: RatingServiceDefinition,
     implementation: { ...unimplementedMethods(RatingServiceDefinition), ...implemented },
+  };
+}
+
+/** The rule set in force at `at` (default: now), as GetActiveRuleSet reports it, with the last refused reload. */
+function activeRuleSet(deps: RatingServiceDeps, requestedAt: Date | undefined) {
+  const current = deps.rating.current;
+  const refused = deps.rating.lastRefused;
+  const lastRefusedReload = refused && {
+    attemptedAt: refused.at,
+    contentHash: '',
+    violations: refused.violations,
+  };
+  if (!current) {
+    if (refused) return { ruleSet: undefined, lastRefusedReload };
+    throw new FailedPreconditionError('no rule set is loaded');
+  }
+  const at = requestedAt ?? deps.clock.now();
+  const set = current.book.ruleSetAt(at);
+  if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
+  return {
+    ruleSet: {
+      ref: { name: set.name, version: set.version, contentHash: set.hash },
+      effectiveFrom: set.effectiveFrom,
+      loadedAt: current.loadedAt,
+      files: Object.values(set.source.files).map((path) => ({
+        path,
+        sha256: current.fileDigests.get(path) ?? '',
+      })),
+    },
+    lastRefusedReload,
   };
 }
