@@ -1,5 +1,5 @@
 /** Steps 1-2 of the defined order (see compiled-rule-set.ts) for one call: its facts, zone and contract terms. */
-import { type Decimal, parseAmount } from '../money.js';
+import { type Decimal, isDecimalText, parseAmount } from '../money.js';
 import type { Cdr } from '../cdr.js';
 import { ACCESS_TYPES } from '../cdr.js';
 import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar.js';
@@ -80,33 +80,27 @@ export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): P
   if (Number.isFinite(ans)) prep.windowStartMs = ans;
   else if (Number.isFinite(endMs)) prep.windowStartMs = endMs - d * 1000;
   if (contract) {
-    try {
-      if (contract.specialPrices?.length) {
-        let best: { ratePerMinute: string; zone?: string } | undefined;
-        for (const sp of contract.specialPrices) {
-          if (sp.accessType !== cdr.accessType) continue;
-          if (sp.zone === undefined || sp.zone === '') best ??= sp;
-          else if (sp.zone === zone) {
-            best = sp;
-            break;
-          }
-        }
-        if (best)
-          prep.special = {
-            ratePerMinute: parseAmount(best.ratePerMinute),
-            text: best.ratePerMinute,
-            zone: best.zone,
-          };
+    let best: { ratePerMinute: string; zone?: string } | undefined;
+    for (const sp of contract.specialPrices ?? []) {
+      if (sp.accessType !== cdr.accessType) continue;
+      if (sp.zone === undefined || sp.zone === '') best ??= sp;
+      else if (sp.zone === zone) {
+        best = sp;
+        break;
       }
-      if (contract.discountPercent !== undefined && contract.discountPercent !== '') {
-        prep.contractDiscount = {
-          percent: parseAmount(contract.discountPercent),
-          text: contract.discountPercent,
-        };
-      }
-    } catch (e) {
-      return `contract ${contract.id}: ${(e as Error).message}`;
     }
+    const discount = contract.discountPercent !== '' ? contract.discountPercent : undefined;
+    // Contract terms are checked when stored; one that is not a decimal still fails only this call.
+    for (const text of [best?.ratePerMinute, discount])
+      if (text !== undefined && !isDecimalText(text))
+        return `contract ${contract.id}: not a decimal amount: ${JSON.stringify(text)}`;
+    if (best)
+      prep.special = {
+        ratePerMinute: parseAmount(best.ratePerMinute),
+        text: best.ratePerMinute,
+        zone: best.zone,
+      };
+    if (discount !== undefined) prep.contractDiscount = { percent: parseAmount(discount), text: discount };
   }
   return prep;
 }
