@@ -54,10 +54,11 @@ export class PostgresRuleSetArchive implements RuleSetArchive, RuleSetHistory {
         rates: part(2).path,
         calendar: part(3).path,
       },
-      ruleset: JSON.parse(part(0).content),
-      destinations: JSON.parse(part(1).content),
-      rates: JSON.parse(part(2).content),
-      calendar: JSON.parse(part(3).content),
+      // Archived only after they passed every check, so they are these files' types.
+      ruleset: JSON.parse(part(0).content) as RuleSetSource['ruleset'],
+      destinations: JSON.parse(part(1).content) as RuleSetSource['destinations'],
+      rates: JSON.parse(part(2).content) as RuleSetSource['rates'],
+      calendar: JSON.parse(part(3).content) as RuleSetSource['calendar'],
     };
   }
 }
@@ -71,14 +72,14 @@ export async function listRuleSetUsage(
   // The key carries first_loaded_at as PostgreSQL's own text, to the microsecond: a JS Date would
   // cut it to milliseconds and page 2 would start again at the first row.
   const after = decodePageToken(pageToken, [isText, isText]) as [string, string] | undefined;
-  const result = (await database.orm.em.getKnex().raw(
+  const result = await database.orm.em.getKnex().raw<{ rows: Record<string, unknown>[] }>(
     `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.first_loaded_at::text as loaded_key, r.files,
             count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at
      from rule_sets r left join charges c on c.rule_set_hash = r.hash and c.superseded_at is null
      where ?::timestamptz is null or (r.first_loaded_at, r.hash) > (?::timestamptz, ?)
      group by r.hash order by r.first_loaded_at, r.hash limit ?`,
     [after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, size + 1],
-  )) as { rows: Record<string, unknown>[] };
+  );
   const date = (v: unknown) => (v == null ? undefined : new Date(v as string));
   const rows = result.rows.slice(0, size).map((r) => ({
     hash: r.hash as string,

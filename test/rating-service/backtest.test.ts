@@ -57,9 +57,9 @@ describe('rules backtest', () => {
     const knex = t.service.database.orm.em.getKnex();
     const digest = async () =>
       (
-        (await knex.raw(
+        await knex.raw<{ rows: { d: string }[] }>(
           `select md5(string_agg(c.id || ':' || ch.amount, ',' order by c.id)) as d from cdrs c join charges ch on ch.cdr_id = c.id`,
-        )) as { rows: { d: string }[] }
+        )
       ).rows[0]!.d;
     const before = await digest();
     const report = await backtest(

@@ -8,6 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
+import type { RuleSetFileJson } from '../../src/domain/rating/index';
 import { RatingRuntime } from '../../src/app/rating/rating-runtime';
 import type { RuleSetSnapshot } from '../../src/app/rating/ports';
 import { ruleDirectory } from '../../src/rules-files/rule-directory';
@@ -46,9 +47,20 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function edit(set: string, f: (doc: any) => void) {
+/**
+ * A JSON object as these tests edit it: loosely typed, because many edits write what the file's
+ * type forbids, on purpose (it is what the checks must refuse).
+ */
+type Loose = Record<string, unknown>;
+const section = (d: Loose) => d.periodPricing as Loose;
+const plansOf = (pp: Loose) => pp.plans as Record<string, Loose>;
+const plan = (pp: Loose) => plansOf(pp)['volume-2026']!;
+const item = (pp: Loose, name: 'volumeTiers' | 'minimumCommitment') => plan(pp)[name] as Loose;
+const tier = (pp: Loose, i: number) => (item(pp, 'volumeTiers').tiers as Loose[])[i]!;
+
+async function edit(set: string, f: (doc: Loose) => void) {
   const p = path.join(dir, set, 'ruleset.json');
-  const doc = JSON.parse(await readFile(p, 'utf8'));
+  const doc = JSON.parse(await readFile(p, 'utf8')) as Loose;
   f(doc);
   await writeFile(p, JSON.stringify(doc, null, 2));
 }
@@ -201,7 +213,7 @@ describe('the "*" fallback and the set in force', () => {
     await edit(
       SET,
       (d) =>
-        (d.periodPricing.plans['*'] = {
+        (plansOf(section(d))['*'] = {
           minimumCommitment: { amount: '10.00', description: 'Monthly minimum' },
         }),
     );
@@ -218,8 +230,8 @@ describe('the "*" fallback and the set in force', () => {
 
   it('an empty plan opts that plan out of "*"', async () => {
     await edit(SET, (d) => {
-      d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } };
-      d.periodPricing.plans.enterprise = {};
+      plansOf(section(d))['*'] = { minimumCommitment: { amount: '10.00' } };
+      plansOf(section(d)).enterprise = {};
     });
     const b = await book(dir);
     expect(b.periodPricingAt(at('2026-05-01T00:00:00+02:00'), 'enterprise')).toMatchObject({
@@ -233,7 +245,7 @@ describe('the "*" fallback and the set in force', () => {
       'standard-2025',
       (d) => (d.periodPricing = { plans: { '*': { minimumCommitment: { amount: '50.00' } } } }),
     );
-    await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } }));
+    await edit(SET, (d) => (plansOf(section(d))['*'] = { minimumCommitment: { amount: '10.00' } }));
     const b = await book(dir);
     const [s2025, s2026] = b.sets;
     expect(b.periodPricingAt(at('2024-12-01T00:00:00+01:00'), 'x')).toBeUndefined(); // before any set
@@ -262,81 +274,81 @@ describe('the "*" fallback and the set in force', () => {
 });
 
 describe('a mistake in periodPricing is refused with file, JSON path and reason', () => {
-  const cases: { name: string; change: (pp: any) => void; jsonPath: string; reason: string | RegExp }[] = [
+  const cases: { name: string; change: (pp: Loose) => void; jsonPath: string; reason: string | RegExp }[] = [
     {
       name: 'a non-decimal price',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[0].unitPrice = '0,10'),
+      change: (pp) => (tier(pp, 0).unitPrice = '0,10'),
       jsonPath: `${VOL}.volumeTiers.tiers[0].unitPrice`,
       reason: '"0,10": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
     },
     {
       name: 'a JSON number instead of a decimal string',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = 100),
+      change: (pp) => (item(pp, 'minimumCommitment').amount = 100),
       jsonPath: `${VOL}.minimumCommitment.amount`,
       reason: '100: must be string',
     },
     {
       name: 'a negative amount',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = '-100.00'),
+      change: (pp) => (item(pp, 'minimumCommitment').amount = '-100.00'),
       jsonPath: `${VOL}.minimumCommitment.amount`,
       reason: '"-100.00": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
     },
     {
       name: 'tiers not ascending',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = '1000'),
+      change: (pp) => (tier(pp, 1).upTo = '1000'),
       jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
       reason:
         "tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)",
     },
     {
       name: 'a last tier with an upper bound',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[2].upTo = '50000'),
+      change: (pp) => (tier(pp, 2).upTo = '50000'),
       jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
       reason: 'the last tier must have "upTo": null (no upper bound), got "50000"',
     },
     {
       name: 'an open tier before the last',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = null),
+      change: (pp) => (tier(pp, 1).upTo = null),
       jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
       reason: 'only the last tier may have "upTo": null; tier 1 of 3 has it',
     },
     {
       name: 'a tier without upTo',
-      change: (pp) => delete pp.plans['volume-2026'].volumeTiers.tiers[2].upTo,
+      change: (pp) => delete tier(pp, 2).upTo,
       jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
       reason: 'missing required property "upTo"',
     },
     {
       name: 'an unknown access type',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes[1] = 'tollfree_dial_in'),
+      change: (pp) => ((item(pp, 'volumeTiers').accessTypes as unknown[])[1] = 'tollfree_dial_in'),
       jsonPath: `${VOL}.volumeTiers.accessTypes[1]`,
       reason:
         'not allowed: "tollfree_dial_in" (did you mean "toll_free_dial_in"?); allowed: local_dial_in, toll_free_dial_in, dial_out, web',
     },
     {
       name: 'an empty access type list',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes = []),
+      change: (pp) => (item(pp, 'volumeTiers').accessTypes = []),
       jsonPath: `${VOL}.volumeTiers.accessTypes`,
       reason: 'must NOT have fewer than 1 items',
     },
     {
       name: 'an unknown model',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.model = 'graduate'),
+      change: (pp) => (item(pp, 'volumeTiers').model = 'graduate'),
       jsonPath: `${VOL}.volumeTiers.model`,
       reason: 'not allowed: "graduate" (did you mean "graduated"?); allowed: graduated, volume',
     },
     {
       name: 'a misspelt item of a plan',
       change: (pp) => {
-        pp.plans['volume-2026'].volumeTier = pp.plans['volume-2026'].volumeTiers;
-        delete pp.plans['volume-2026'].volumeTiers;
+        plan(pp).volumeTier = plan(pp).volumeTiers;
+        delete plan(pp).volumeTiers;
       },
       jsonPath: `${VOL}.volumeTier`,
       reason: 'unknown property "volumeTier" (did you mean "volumeTiers"?)',
     },
     {
       name: 'a misspelt key inside an item',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.vatrate = '25'),
+      change: (pp) => (item(pp, 'minimumCommitment').vatrate = '25'),
       jsonPath: `${VOL}.minimumCommitment.vatrate`,
       reason: 'unknown property "vatrate" (did you mean "vatRate"?)',
     },
@@ -354,14 +366,14 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
     },
     {
       name: 'a plan name with a stray space',
-      change: (pp) => (pp.plans['volume-2026 '] = pp.plans['volume-2026']),
+      change: (pp) => (plansOf(pp)['volume-2026 '] = plan(pp)),
       jsonPath: '$.periodPricing.plans["volume-2026 "]',
       reason: /^bad name "volume-2026 ": must match pattern/,
     },
   ];
   for (const c of cases) {
     it(c.name, async () => {
-      await edit(SET, (d) => c.change(d.periodPricing));
+      await edit(SET, (d) => c.change(section(d)));
       const r = await loadRuleBook(dir);
       expect(r.ok).toBe(false);
       if (r.ok) return;
@@ -369,14 +381,14 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
         {
           file: FILE,
           jsonPath: c.jsonPath,
-          reason: typeof c.reason === 'string' ? c.reason : expect.stringMatching(c.reason),
+          reason: typeof c.reason === 'string' ? c.reason : (expect.stringMatching(c.reason) as string),
         },
       ]);
     });
   }
 
   it('`rules check` prints it as file: path: reason and exits 1', async () => {
-    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].volumeTiers.tiers[1].upTo = '999'));
+    await edit(SET, (d) => (tier(section(d), 1).upTo = '999'));
     const err: string[] = [];
     expect(
       await rulesCheck(
@@ -392,7 +404,7 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
 
   it('the domain check alone (without the JSON Schema) finds them too, all at once', () => {
     const src = fixtureSource();
-    (src.ruleset as any).periodPricing = {
+    (src.ruleset as { periodPricing?: unknown }).periodPricing = {
       description: 3,
       plans: {
         gold: {
@@ -439,7 +451,7 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
       'fx/ruleset.json: $.periodPricing.plans[" "]: bad plan name " ": a contract price plan, or "*", without leading or trailing spaces',
       'fx/ruleset.json: $.periodPricing.plans[" "]: plan " " must be an object, got "none"',
     ]);
-    (src.ruleset as any).periodPricing = { plans: {} };
+    (src.ruleset as { periodPricing?: unknown }).periodPricing = { plans: {} };
     expect(validateRuleSet(src)).toEqual([
       {
         file: 'fx/ruleset.json',
@@ -447,7 +459,9 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
         reason: 'no plans: add a price plan (or "*" for every customer) or remove periodPricing',
       },
     ]);
-    (src.ruleset as any).periodPricing = { plans: { '*': { minimumCommitment: { amount: '10' } } } };
+    (src.ruleset as { periodPricing?: unknown }).periodPricing = {
+      plans: { '*': { minimumCommitment: { amount: '10' } } },
+    };
     expect(validateRuleSet(src)).toEqual([]);
   });
 });
@@ -455,18 +469,18 @@ describe('a mistake in periodPricing is refused with file, JSON path and reason'
 describe('versioned and archived with the rule set', () => {
   it('is part of the content hash and of the archived snapshot', async () => {
     const before = (await book(dir)).sets.find((s) => s.name === SET)!.hash;
-    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].minimumCommitment.amount = '120.00'));
+    await edit(SET, (d) => (item(section(d), 'minimumCommitment').amount = '120.00'));
     const saved: RuleSetSnapshot[] = [];
     const live = new RatingRuntime(
       ruleDirectory(dir),
-      { save: async (sets) => void saved.push(...sets) },
+      { save: (sets) => Promise.resolve(void saved.push(...sets)) },
       { info() {}, error() {} },
     );
     expect(await live.reload()).toBe(true);
     const snap = saved.find((s) => s.name === SET)!;
     expect(snap.hash).not.toBe(before);
-    const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content);
-    expect(ruleset.periodPricing.plans['volume-2026']).toEqual({
+    const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content) as RuleSetFileJson;
+    expect(ruleset.periodPricing?.plans['volume-2026']).toEqual({
       ...VOLUME_2026,
       minimumCommitment: { amount: '120.00' },
     });

@@ -17,7 +17,7 @@ export function engineFor(rules: RuleJson[]): Engine {
       priority: r.priority ?? 1,
       // Our JSON types are json-rules-engine's input, written out (see types.ts).
       conditions: r.conditions as unknown as RuleProperties['conditions'],
-      event: r.event as RuleProperties['event'],
+      event: r.event,
     })),
     { allowUndefinedFacts: false },
   );
