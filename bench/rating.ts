@@ -51,7 +51,7 @@ const contexts: PricingContext[] = [
 const from = Date.parse('2025-01-01T00:00:00Z');
 const span = Date.parse('2026-12-31T00:00:00Z') - from;
 
-const work: { cdr: Cdr; ctx: PricingContext }[] = new Array(N);
+const work = new Array<{ cdr: Cdr; ctx: PricingContext }>(N);
 for (let i = 0; i < N; i++) {
   const accessType = pick(ACCESS_TYPES);
   const number = pick(prefixes) + String(Math.floor(rnd() * 1e7)).padStart(7, '0');
@@ -95,7 +95,7 @@ for (let i = 0; i < Math.min(N, 50_000); i++) book.rate(work[i]!.cdr, work[i]!.c
 let rated = 0;
 let checksum = 0;
 const t0 = process.hrtime.bigint();
-const fastAmounts: string[] = new Array(SAMPLE);
+const fastAmounts = new Array<string>(SAMPLE);
 for (let i = 0; i < N; i++) {
   const o = book.rate(work[i]!.cdr, work[i]!.ctx);
   if (o.rated) {

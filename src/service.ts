@@ -11,6 +11,7 @@ import { Metrics, serveMetrics } from './observability/metrics';
 import type { Database } from './persistence/database';
 import { sharedSecret } from './persistence/service-secrets';
 import { usePageTokenKey } from './app/paging';
+import { candidateRuleFiles } from './rules-files/candidate';
 import { livePricePlans } from './app/customers/price-plans';
 import type { RatingRuntime } from './app/rating/rating-runtime';
 import { systemClock, type Clock } from './app/clock';
@@ -128,7 +129,8 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
     cdrIngest: { ingest: core.ingest, unrated: core.unrated, metrics, draining },
     rating: {
       rating: core.rating,
-      database: core.database,
+      ruleSets: core.ruleSets,
+      candidates: candidateRuleFiles,
       customers: core.customerDirectory,
       clock: core.clock,
     },

@@ -35,12 +35,12 @@ export function registerBacktestCommand(rules: Command): void {
           return;
         }
         const report = await backtest(
-          { from: date(opts.from, '--from'), to: date(opts.to, '--to'), customerAccount: opts.customer },
           {
             source: new PostgresBacktestSource(core.database),
             candidate: loaded.book,
             customers: core.ingest.customers,
           },
+          { from: date(opts.from, '--from'), to: date(opts.to, '--to'), customerAccount: opts.customer },
         );
         console.log(
           ['customer', 'currency', 'calls', 'charged', 'candidate', 'difference', 'unpriceable'].join('\t'),

@@ -12,6 +12,7 @@ import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { UnratedQueue } from '../app/ingest/retry-unrated';
 import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import type { RequestLedger } from '../app/mutations';
+import type { RuleSetHistory } from '../app/rating/ports';
 import { RatingRuntime } from '../app/rating/rating-runtime';
 import type { Config } from '../config/config';
 import { loadInvoicingConfig, type InvoicingConfig } from '../config/invoicing-config';
@@ -26,6 +27,7 @@ import { PostgresRequestLedger } from '../persistence/request-ledger';
 import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 import { PostgresUnratedQueue } from '../persistence/unrated-cdr-queue';
 import { DatabaseUnreachableError } from '../persistence/wait-for-database';
+import { ruleDirectory } from '../rules-files/rule-directory';
 import { composeInvoicing } from './invoicing';
 
 export interface BillingCore {
@@ -34,6 +36,8 @@ export interface BillingCore {
   database: Database;
   /** The live rule book; loaded unless the core was opened with `loadRules: false`. */
   rating: RatingRuntime;
+  /** Every rule set that ever went live, kept so old charges can be explained and re-rated. */
+  ruleSets: RuleSetHistory;
   invoicingConfig: InvoicingConfig;
   customerDirectory: CustomerDirectory;
   bookingDirectory: BookingDirectory;
@@ -106,9 +110,10 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
     logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
 
     // The one place the rating runtime is built: the rule-file source it reads is chosen here.
+    const ruleSets = new PostgresRuleSetArchive(database);
     const rating = new RatingRuntime(
-      options.rulesDir ?? config.rulesDir,
-      new PostgresRuleSetArchive(database),
+      ruleDirectory(options.rulesDir ?? config.rulesDir),
+      ruleSets,
       logger,
       options.onRuleReload,
       clock,
@@ -123,6 +128,7 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
       clock,
       database,
       rating,
+      ruleSets,
       invoicingConfig,
       customerDirectory,
       bookingDirectory,
@@ -137,7 +143,15 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
         customers: customerDirectory,
         bookings: bookingDirectory,
       },
-      ...composeInvoicing(database, rating, invoicingConfig, clock),
+      ...composeInvoicing({
+        database,
+        rating,
+        archive: ruleSets,
+        customers: customerDirectory,
+        bookings: bookingDirectory,
+        config: invoicingConfig,
+        clock,
+      }),
       close: () => database.close(),
     };
   } catch (error) {

@@ -15,27 +15,35 @@ import { listInvoices } from '../app/invoicing/list-invoices';
 import { renderInvoiceDocument } from '../app/invoicing/render-invoice-document';
 import { rerateCharges, type RerateDeps } from '../app/invoicing/rerate-charges';
 import { getRunningCharges } from '../app/invoicing/running-charges';
+import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { RatingRuntime } from '../app/rating/rating-runtime';
 import { RuleSetRater } from '../app/rating/rule-set-rater';
 import type { InvoicingConfig } from '../config/invoicing-config';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
 import { CompiledRuleSet } from '../domain/rating/index';
-import { PostgresBookingDirectory } from '../persistence/booking-directory';
 import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
-import { PostgresCustomerDirectory } from '../persistence/customer-directory';
 import type { Database } from '../persistence/database';
 import { PostgresInvoiceStore } from '../persistence/invoice-store';
 import { PostgresRerateStore } from '../persistence/rerate-store';
-import { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+import type { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 
-export function composeInvoicing(
-  database: Database,
-  rating: RatingRuntime,
-  config: InvoicingConfig,
-  clock: Clock,
-): { invoicing: InvoicingUseCases; rerating: ReratingUseCases } {
+/** What invoicing shares with the rest of the core (built once there, in billing-core.ts). */
+export interface InvoicingParts {
+  database: Database;
+  rating: RatingRuntime;
+  archive: PostgresRuleSetArchive;
+  customers: CustomerDirectory;
+  bookings: BookingDirectory;
+  config: InvoicingConfig;
+  clock: Clock;
+}
+
+export function composeInvoicing(parts: InvoicingParts): {
+  invoicing: InvoicingUseCases;
+  rerating: ReratingUseCases;
+} {
+  const { database, rating, archive, config, clock } = parts;
   const store = new PostgresInvoiceStore(database);
-  const archive = new PostgresRuleSetArchive(database);
   const now = () => clock.now();
   const periodPricing: PeriodPricingSource = (instant, plan) => {
     // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
@@ -74,8 +82,8 @@ export function composeInvoicing(
       const source = await archive.load(hash);
       return source && new RuleSetRater(new CompiledRuleSet(source));
     },
-    customers: new PostgresCustomerDirectory(database),
-    bookings: new PostgresBookingDirectory(database),
+    customers: parts.customers,
+    bookings: parts.bookings,
   };
   return { invoicing, rerating: { rerateCharges: (input) => rerateCharges(rerateDeps, input) } };
 }

@@ -1,5 +1,5 @@
 /** Stored CDRs of a period with their current charges, read in keyset pages for a backtest. */
-import type { BacktestSource, StoredCharge } from '../app/rating/backtest';
+import type { BacktestSource, StoredCharge } from '../app/rating/ports';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 
@@ -12,7 +12,9 @@ export class PostgresBacktestSource implements BacktestSource {
     const knex = this.database.orm.em.getKnex();
     let afterId = '0';
     for (;;) {
-      const result = (await knex.raw(
+      const result = await knex.raw<{
+        rows: (StoredRow & { id: string; charged_amount: string | null; charged_currency: string | null })[];
+      }>(
         `select c.*, ch.amount::text as charged_amount, ch.currency as charged_currency
          from cdrs c left join charges ch on ch.cdr_id = c.id and ch.superseded_at is null
          where c.start_time >= ? and c.start_time < ? and (?::text is null or c.customer_account = ?) and c.id > ?::bigint
@@ -25,9 +27,7 @@ export class PostgresBacktestSource implements BacktestSource {
           afterId,
           PAGE,
         ],
-      )) as {
-        rows: (StoredRow & { id: string; charged_amount: string | null; charged_currency: string | null })[];
-      };
+      );
       if (!result.rows.length) return;
       yield result.rows.map((r) => ({
         cdr: fromRow(r),

@@ -1,11 +1,11 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
-import type { RuleSetArchive, RuleSetSnapshot } from '../app/rating/rating-runtime';
+import type { RuleSetArchive, RuleSetHistory, RuleSetSnapshot, RuleSetUsageRow } from '../app/rating/ports';
 import { decodePageToken, encodePageToken, isText } from '../app/paging';
 import type { RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
 
-export class PostgresRuleSetArchive implements RuleSetArchive {
+export class PostgresRuleSetArchive implements RuleSetArchive, RuleSetHistory {
   private readonly known = new Set<string>();
 
   constructor(private readonly database: Database) {}
@@ -33,6 +33,10 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
     for (const r of fresh) this.known.add(r.hash);
   }
 
+  usage(size: number, pageToken?: string): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
+    return listRuleSetUsage(this.database, size, pageToken);
+  }
+
   /** An archived rule set's source, as it was when it went live; undefined for an unknown hash. */
   async load(hash: string): Promise<RuleSetSource | undefined> {
     const rows = rowsOf<{ hash: string; files: RuleSetSnapshot['files'] }>(
@@ -50,24 +54,13 @@ export class PostgresRuleSetArchive implements RuleSetArchive {
         rates: part(2).path,
         calendar: part(3).path,
       },
-      ruleset: JSON.parse(part(0).content),
-      destinations: JSON.parse(part(1).content),
-      rates: JSON.parse(part(2).content),
-      calendar: JSON.parse(part(3).content),
+      // Archived only after they passed every check, so they are these files' types.
+      ruleset: JSON.parse(part(0).content) as RuleSetSource['ruleset'],
+      destinations: JSON.parse(part(1).content) as RuleSetSource['destinations'],
+      rates: JSON.parse(part(2).content) as RuleSetSource['rates'],
+      calendar: JSON.parse(part(3).content) as RuleSetSource['calendar'],
     };
   }
-}
-
-export interface RuleSetUsageRow {
-  hash: string;
-  name: string;
-  version: string;
-  effectiveFrom: Date;
-  firstLoadedAt: Date;
-  files: { path: string; sha256: string }[];
-  chargeCount: string;
-  firstChargeAt?: Date;
-  lastChargeAt?: Date;
 }
 
 /** Every archived rule set with how many current charges it priced, oldest first, keyset-paged. */
@@ -79,14 +72,14 @@ export async function listRuleSetUsage(
   // The key carries first_loaded_at as PostgreSQL's own text, to the microsecond: a JS Date would
   // cut it to milliseconds and page 2 would start again at the first row.
   const after = decodePageToken(pageToken, [isText, isText]) as [string, string] | undefined;
-  const result = (await database.orm.em.getKnex().raw(
+  const result = await database.orm.em.getKnex().raw<{ rows: Record<string, unknown>[] }>(
     `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.first_loaded_at::text as loaded_key, r.files,
             count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at
      from rule_sets r left join charges c on c.rule_set_hash = r.hash and c.superseded_at is null
      where ?::timestamptz is null or (r.first_loaded_at, r.hash) > (?::timestamptz, ?)
      group by r.hash order by r.first_loaded_at, r.hash limit ?`,
     [after?.[0] ?? null, after?.[0] ?? null, after?.[1] ?? null, size + 1],
-  )) as { rows: Record<string, unknown>[] };
+  );
   const date = (v: unknown) => (v == null ? undefined : new Date(v as string));
   const rows = result.rows.slice(0, size).map((r) => ({
     hash: r.hash as string,

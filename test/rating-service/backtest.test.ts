@@ -57,14 +57,14 @@ describe('rules backtest', () => {
     const knex = t.service.database.orm.em.getKnex();
     const digest = async () =>
       (
-        (await knex.raw(
+        await knex.raw<{ rows: { d: string }[] }>(
           `select md5(string_agg(c.id || ':' || ch.amount, ',' order by c.id)) as d from cdrs c join charges ch on ch.cdr_id = c.id`,
-        )) as { rows: { d: string }[] }
+        )
       ).rows[0]!.d;
     const before = await digest();
     const report = await backtest(
-      { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
       { source: new PostgresBacktestSource(t.service.database), candidate: loaded.book },
+      { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') },
     );
     expect(await digest()).toBe(before);
 

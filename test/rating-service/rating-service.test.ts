@@ -233,11 +233,11 @@ describe('unrated CDRs', () => {
       bridgeId: '',
     });
     expect(after.totalCount).toBe(0);
-    const charges = (await t.service.database.orm.em
+    const charges = await t.service.database.orm.em
       .getKnex()
-      .raw(
+      .raw<{ rows: { n: number }[] }>(
         `select count(*)::int as n from charges ch join cdrs c on c.id = ch.cdr_id where c.record_id = 'old-1' and c.rating_status = 'rated'`,
-      )) as { rows: { n: number }[] };
+      );
     expect(charges.rows[0]!.n).toBe(1);
   });
 });

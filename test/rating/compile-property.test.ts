@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Engine } from 'json-rules-engine';
+import { Engine, type RuleProperties } from 'json-rules-engine';
 import {
   compileCondition,
   FACTS,
@@ -14,7 +14,7 @@ import {
   ReferenceRater,
   type ConditionJson,
 } from '../../src/domain/rating/index.js';
-import { operatorValueKind, type FactName, type OperatorName } from '../../src/domain/rating/facts.js';
+import { operatorValueKind, type FactName } from '../../src/domain/rating/facts.js';
 import { loadRuleBook } from '../../src/rules-files/load.js';
 import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr.js';
 
@@ -80,7 +80,7 @@ describe('compiled predicates = json-rules-engine', () => {
             conditions,
             event: { type: 'rate', params: { i } },
           }));
-          const engine = new Engine(rules as any, { allowUndefinedFacts: false });
+          const engine = new Engine(rules as unknown as RuleProperties[], { allowUndefinedFacts: false });
           const compiled = rules.map((r) => compileCondition(r.conditions));
           for (const facts of factsList) {
             const res = await engine.run({ ...facts });

@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
 import { RatingRuntime } from '../../src/app/rating/rating-runtime';
+import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import { SCHEMAS } from '../../src/rules-files/schemas.js';
 import { rulesCheck, rulesTest } from '../../src/cli/rules-commands.js';
+import type { RatesFileJson, RuleSetFileJson } from '../../src/domain/rating/index';
 import { cdr } from './fixture.js';
+import { condition, editJson, eventParams, ruleNamed, slot } from './rule-docs';
 
 let dir: string;
 beforeEach(async () => {
@@ -18,13 +21,9 @@ afterEach(async () => {
 });
 
 const SET = 'standard-2025';
-async function edit(file: string, f: (doc: any) => void) {
-  const p = path.join(dir, SET, file);
-  const doc = JSON.parse(await readFile(p, 'utf8'));
-  f(doc);
-  await writeFile(p, JSON.stringify(doc, null, 2));
-}
-const ruleIndex = (doc: any, name: string) => doc.rules.findIndex((r: any) => r.name === name);
+const editRules = (f: (doc: RuleSetFileJson) => void) => editJson(path.join(dir, SET, 'ruleset.json'), f);
+const editRates = (f: (doc: RatesFileJson) => void) => editJson(path.join(dir, SET, 'rates.json'), f);
+const ruleIndex = (doc: RuleSetFileJson, name: string) => doc.rules.findIndex((r) => r.name === name);
 
 describe('loadRuleBook', () => {
   it('loads the shipped rules, with file hashes', async () => {
@@ -42,9 +41,9 @@ describe('loadRuleBook', () => {
 
   it('refuses a typo in a fact name, naming file, path and the fix', async () => {
     let i = 0;
-    await edit('ruleset.json', (d) => {
+    await editRules((d) => {
       i = ruleIndex(d, 'dial-out EU');
-      d.rules[i].conditions.all[1].fact = 'zonee';
+      condition(d.rules[i]!, 1).fact = 'zonee';
     });
     const r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
@@ -59,9 +58,9 @@ describe('loadRuleBook', () => {
 
   it('refuses a bad operator', async () => {
     let i = 0;
-    await edit('ruleset.json', (d) => {
+    await editRules((d) => {
       i = ruleIndex(d, 'web');
-      d.rules[i].conditions.all[0].operator = 'equals';
+      condition(d.rules[i]!, 0).operator = 'equals';
     });
     const r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
@@ -74,7 +73,7 @@ describe('loadRuleBook', () => {
   });
 
   it('refuses a missing rate card, and a zone no rate covers', async () => {
-    await edit('rates.json', (d) => delete d.rateCards.do_UK);
+    await editRates((d) => delete d.rateCards.do_UK);
     let r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -82,7 +81,7 @@ describe('loadRuleBook', () => {
     expect(r.violations[0]!.reason).toContain('missing rate: no rate card "do_UK"');
 
     await cp('rules', dir, { recursive: true });
-    await edit('ruleset.json', (d) => d.rules.splice(ruleIndex(d, 'dial-out UK'), 1));
+    await editRules((d) => d.rules.splice(ruleIndex(d, 'dial-out UK'), 1));
     r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -90,17 +89,17 @@ describe('loadRuleBook', () => {
       {
         file: `${SET}/destinations.json`,
         jsonPath: '$.prefixes["+44"]',
-        reason: expect.stringContaining('missing rate: zone UK has no rate for dial_out'),
+        reason: expect.stringContaining('missing rate: zone UK has no rate for dial_out') as string,
       },
     ]);
   });
 
   it('refuses a value of the wrong type, an unknown zone, bad event parameters', async () => {
-    await edit('ruleset.json', (d) => {
-      d.rules[ruleIndex(d, 'dial-out WORLD_B over an hour')].conditions.all[2].value = '3600';
-      d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].value = 'EUROPE';
-      d.rules[ruleIndex(d, 'recording surcharge')].event.params.amount = '0,25';
-      d.rules[ruleIndex(d, 'nonprofit discount')].event.params.percentage = '15';
+    await editRules((d) => {
+      condition(ruleNamed(d, 'dial-out WORLD_B over an hour'), 2).value = '3600';
+      condition(ruleNamed(d, 'dial-out EU'), 1).value = 'EUROPE';
+      eventParams(ruleNamed(d, 'recording surcharge')).amount = '0,25';
+      eventParams(ruleNamed(d, 'nonprofit discount')).percentage = '15';
     });
     const r = await loadRuleBook(dir);
     expect(r.ok).toBe(false);
@@ -115,7 +114,7 @@ describe('loadRuleBook', () => {
   });
 
   it('refuses overlapping and unreachable rules', async () => {
-    await edit('ruleset.json', (d) => {
+    await editRules((d) => {
       d.rules.push({
         name: 'dial-out EU again',
         priority: 10,
@@ -168,25 +167,22 @@ describe('loadRuleBook', () => {
   it('keeps pricing with the last good set when a new one is bad (live reload)', async () => {
     const archived: string[] = [];
     const live = new RatingRuntime(
-      dir,
-      { save: async (sets) => void archived.push(...sets.map((s) => s.hash)) },
+      ruleDirectory(dir),
+      { save: (sets) => Promise.resolve(void archived.push(...sets.map((s) => s.hash))) },
       { info() {}, error() {} },
     );
     expect(await live.reload()).toBe(true);
     const good = live.current!.book;
     const call = cdr({ calledNumber: '+4930123456', start: '2025-03-12T10:00:00+01:00', seconds: 60 });
     expect(good.rate(call, { customerAccount: 'C' })).toMatchObject({ amount: '0.17' }); // 60 s x 0.12/60 + 0.05
-    await edit(
-      'ruleset.json',
-      (d) => (d.rules[ruleIndex(d, 'dial-out EU')].conditions.all[1].fact = 'zonee'),
-    );
+    await editRules((d) => (condition(ruleNamed(d, 'dial-out EU'), 1).fact = 'zonee'));
     expect(await live.reload()).toBe(false);
     expect(live.lastRefused!.violations[0]!.reason).toContain('unknown fact "zonee"');
     expect(live.current!.book).toBe(good);
     expect(live.rate(call)).toMatchObject({ rated: true, charge: { amount: '0.17' } });
     // a valid change goes live on the next reload, and is archived before it prices anything
     await cp('rules', dir, { recursive: true });
-    await edit('rates.json', (d) => (d.rateCards.do_EU.rates.peak[0].rate = '0.18'));
+    await editRates((d) => (slot(d, 'do_EU', 'peak').rate = '0.18'));
     expect(await live.reload()).toBe(true);
     expect(live.current!.book).not.toBe(good);
     expect(live.lastRefused).toBeUndefined();
@@ -214,7 +210,7 @@ describe('rules CLI', () => {
       ),
     ).toBe(0);
     expect(err).toEqual([]);
-    await edit('ruleset.json', (d) => (d.rules[0].conditions.all[0].operator = 'equals'));
+    await editRules((d) => (condition(d.rules[0]!, 0).operator = 'equals'));
     expect(
       await rulesCheck(
         dir,
@@ -228,7 +224,7 @@ describe('rules CLI', () => {
   });
 
   it('rules test shows the difference when a case fails', async () => {
-    await edit('rates.json', (d) => (d.rateCards.do_SE_MOBILE.rates.peak[0].rate = '0.15'));
+    await editRates((d) => (slot(d, 'do_SE_MOBILE', 'peak').rate = '0.15'));
     const err: string[] = [];
     expect(
       await rulesTest(

@@ -4,21 +4,22 @@
  * taken from the rule set in force at the period's start.
  */
 import { describe, expect, it, beforeEach, afterEach } from 'vitest';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadRuleBook } from '../../src/rules-files/load.js';
-import { RatingRuntime, type RuleSetSnapshot } from '../../src/app/rating/rating-runtime';
-import { rulesCheck } from '../../src/cli/rules-commands.js';
-import { validateRuleSet } from '../../src/domain/rating/validate.js';
-import type { RuleBook } from '../../src/domain/rating/ruleset.js';
+import type { RuleSetFileJson } from '../../src/domain/rating/index';
+import { RatingRuntime } from '../../src/app/rating/rating-runtime';
+import type { RuleSetSnapshot } from '../../src/app/rating/ports';
+import { ruleDirectory } from '../../src/rules-files/rule-directory';
+import type { RuleBook } from '../../src/domain/rating/rule-book.js';
 import { priceTiers } from '../../src/domain/invoicing/tiers.js';
 import { periodPricingLines } from '../../src/domain/invoicing/lines.js';
-import { cdr, fixtureSource } from './fixture.js';
+import { cdr } from './fixture.js';
+import { editRuleSet, item, plansOf, section, type Loose } from './period-pricing-docs';
 
 const SET = 'standard-2026';
 const FILE = `${SET}/ruleset.json`;
-const VOL = '$.periodPricing.plans["volume-2026"]';
 
 /** The example plan in rules/standard-2026/ruleset.json, written out by hand. */
 const VOLUME_2026 = {
@@ -44,12 +45,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function edit(set: string, f: (doc: any) => void) {
-  const p = path.join(dir, set, 'ruleset.json');
-  const doc = JSON.parse(await readFile(p, 'utf8'));
-  f(doc);
-  await writeFile(p, JSON.stringify(doc, null, 2));
-}
+const edit = (set: string, f: (doc: Loose) => void) => editRuleSet(dir, set, f);
 
 async function book(from: string): Promise<RuleBook> {
   const r = await loadRuleBook(from);
@@ -199,7 +195,7 @@ describe('the "*" fallback and the set in force', () => {
     await edit(
       SET,
       (d) =>
-        (d.periodPricing.plans['*'] = {
+        (plansOf(section(d))['*'] = {
           minimumCommitment: { amount: '10.00', description: 'Monthly minimum' },
         }),
     );
@@ -216,8 +212,8 @@ describe('the "*" fallback and the set in force', () => {
 
   it('an empty plan opts that plan out of "*"', async () => {
     await edit(SET, (d) => {
-      d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } };
-      d.periodPricing.plans.enterprise = {};
+      plansOf(section(d))['*'] = { minimumCommitment: { amount: '10.00' } };
+      plansOf(section(d)).enterprise = {};
     });
     const b = await book(dir);
     expect(b.periodPricingAt(at('2026-05-01T00:00:00+02:00'), 'enterprise')).toMatchObject({
@@ -231,7 +227,7 @@ describe('the "*" fallback and the set in force', () => {
       'standard-2025',
       (d) => (d.periodPricing = { plans: { '*': { minimumCommitment: { amount: '50.00' } } } }),
     );
-    await edit(SET, (d) => (d.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } }));
+    await edit(SET, (d) => (plansOf(section(d))['*'] = { minimumCommitment: { amount: '10.00' } }));
     const b = await book(dir);
     const [s2025, s2026] = b.sets;
     expect(b.periodPricingAt(at('2024-12-01T00:00:00+01:00'), 'x')).toBeUndefined(); // before any set
@@ -259,212 +255,21 @@ describe('the "*" fallback and the set in force', () => {
   });
 });
 
-describe('a mistake in periodPricing is refused with file, JSON path and reason', () => {
-  const cases: { name: string; change: (pp: any) => void; jsonPath: string; reason: string | RegExp }[] = [
-    {
-      name: 'a non-decimal price',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[0].unitPrice = '0,10'),
-      jsonPath: `${VOL}.volumeTiers.tiers[0].unitPrice`,
-      reason: '"0,10": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
-    },
-    {
-      name: 'a JSON number instead of a decimal string',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = 100),
-      jsonPath: `${VOL}.minimumCommitment.amount`,
-      reason: '100: must be string',
-    },
-    {
-      name: 'a negative amount',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.amount = '-100.00'),
-      jsonPath: `${VOL}.minimumCommitment.amount`,
-      reason: '"-100.00": must match pattern "^\\d{1,30}(\\.\\d{1,20})?$"',
-    },
-    {
-      name: 'tiers not ascending',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = '1000'),
-      jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
-      reason:
-        "tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)",
-    },
-    {
-      name: 'a last tier with an upper bound',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[2].upTo = '50000'),
-      jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
-      reason: 'the last tier must have "upTo": null (no upper bound), got "50000"',
-    },
-    {
-      name: 'an open tier before the last',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.tiers[1].upTo = null),
-      jsonPath: `${VOL}.volumeTiers.tiers[1].upTo`,
-      reason: 'only the last tier may have "upTo": null; tier 1 of 3 has it',
-    },
-    {
-      name: 'a tier without upTo',
-      change: (pp) => delete pp.plans['volume-2026'].volumeTiers.tiers[2].upTo,
-      jsonPath: `${VOL}.volumeTiers.tiers[2].upTo`,
-      reason: 'missing required property "upTo"',
-    },
-    {
-      name: 'an unknown access type',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes[1] = 'tollfree_dial_in'),
-      jsonPath: `${VOL}.volumeTiers.accessTypes[1]`,
-      reason:
-        'not allowed: "tollfree_dial_in" (did you mean "toll_free_dial_in"?); allowed: local_dial_in, toll_free_dial_in, dial_out, web',
-    },
-    {
-      name: 'an empty access type list',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.accessTypes = []),
-      jsonPath: `${VOL}.volumeTiers.accessTypes`,
-      reason: 'must NOT have fewer than 1 items',
-    },
-    {
-      name: 'an unknown model',
-      change: (pp) => (pp.plans['volume-2026'].volumeTiers.model = 'graduate'),
-      jsonPath: `${VOL}.volumeTiers.model`,
-      reason: 'not allowed: "graduate" (did you mean "graduated"?); allowed: graduated, volume',
-    },
-    {
-      name: 'a misspelt item of a plan',
-      change: (pp) => {
-        pp.plans['volume-2026'].volumeTier = pp.plans['volume-2026'].volumeTiers;
-        delete pp.plans['volume-2026'].volumeTiers;
-      },
-      jsonPath: `${VOL}.volumeTier`,
-      reason: 'unknown property "volumeTier" (did you mean "volumeTiers"?)',
-    },
-    {
-      name: 'a misspelt key inside an item',
-      change: (pp) => (pp.plans['volume-2026'].minimumCommitment.vatrate = '25'),
-      jsonPath: `${VOL}.minimumCommitment.vatrate`,
-      reason: 'unknown property "vatrate" (did you mean "vatRate"?)',
-    },
-    {
-      name: 'a misspelt key of the section',
-      change: (pp) => (pp.plan = pp.plans),
-      jsonPath: '$.periodPricing.plan',
-      reason: 'unknown property "plan" (did you mean "plans"?)',
-    },
-    {
-      name: 'an empty plans object',
-      change: (pp) => (pp.plans = {}),
-      jsonPath: '$.periodPricing.plans',
-      reason: 'must NOT have fewer than 1 properties',
-    },
-    {
-      name: 'a plan name with a stray space',
-      change: (pp) => (pp.plans['volume-2026 '] = pp.plans['volume-2026']),
-      jsonPath: '$.periodPricing.plans["volume-2026 "]',
-      reason: /^bad name "volume-2026 ": must match pattern/,
-    },
-  ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      await edit(SET, (d) => c.change(d.periodPricing));
-      const r = await loadRuleBook(dir);
-      expect(r.ok).toBe(false);
-      if (r.ok) return;
-      expect(r.violations).toEqual([
-        {
-          file: FILE,
-          jsonPath: c.jsonPath,
-          reason: typeof c.reason === 'string' ? c.reason : expect.stringMatching(c.reason),
-        },
-      ]);
-    });
-  }
-
-  it('`rules check` prints it as file: path: reason and exits 1', async () => {
-    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].volumeTiers.tiers[1].upTo = '999'));
-    const err: string[] = [];
-    expect(
-      await rulesCheck(
-        dir,
-        () => {},
-        (s) => err.push(s),
-      ),
-    ).toBe(1);
-    expect(err[0]).toBe(
-      `${FILE}: ${VOL}.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 1000 (the previous tier's upTo; upTo is inclusive)`,
-    );
-  });
-
-  it('the domain check alone (without the JSON Schema) finds them too, all at once', () => {
-    const src = fixtureSource();
-    (src.ruleset as any).periodPricing = {
-      description: 3,
-      plans: {
-        gold: {
-          includedMinutes: { minutes: '-5', accessTypes: ['local_dial_in', 'local_dial_in', 'voip'] },
-          volumeTiers: {
-            model: 'volume',
-            vatRate: '125',
-            tiers: [
-              { upTo: '10', unitPrice: '0.1' },
-              { upTo: '5', unitPrice: '1e-2' },
-              { upTo: null, unitPrice: '0.01', fee: '1' },
-            ],
-          },
-          minimumCommitment: { amount: 100 },
-          discount: {},
-        },
-        silver: {
-          volumeTiers: {
-            model: 'graduated',
-            tiers: [
-              { upTo: '10', unitPrice: '0.1' },
-              { upTo: '5', unitPrice: '0.2' },
-              { upTo: null, unitPrice: '0.01' },
-            ],
-          },
-        },
-        bronze: { volumeTiers: { model: 'graduated', tiers: [] } },
-        ' ': 'none',
-      },
-    };
-    const got = validateRuleSet(src).map((v) => `${v.file}: ${v.jsonPath}: ${v.reason}`);
-    expect(got).toEqual([
-      'fx/ruleset.json: $.periodPricing.description: description must be text, got 3',
-      'fx/ruleset.json: $.periodPricing.plans.gold.discount: unknown property "discount"; allowed: includedMinutes, volumeTiers, minimumCommitment',
-      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.minutes: minutes must not be negative, got "-5"',
-      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.accessTypes[1]: access type "local_dial_in" is listed twice',
-      'fx/ruleset.json: $.periodPricing.plans.gold.includedMinutes.accessTypes[2]: unknown access type "voip"; use local_dial_in, toll_free_dial_in, dial_out, web',
-      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.vatRate: vatRate must be at most 100, got "125"',
-      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.tiers[1].unitPrice: unitPrice must be a decimal string like "0.25", got "1e-2"',
-      'fx/ruleset.json: $.periodPricing.plans.gold.volumeTiers.tiers[2].fee: unknown property "fee"; allowed: upTo, unitPrice, flatFee',
-      'fx/ruleset.json: $.periodPricing.plans.gold.minimumCommitment.amount: amount must be a decimal string like "0.25", got 100',
-      "fx/ruleset.json: $.periodPricing.plans.silver.volumeTiers.tiers[1].upTo: tiers must ascend: tier 1 upTo must be above 10 (the previous tier's upTo; upTo is inclusive)",
-      'fx/ruleset.json: $.periodPricing.plans.bronze.volumeTiers.tiers: at least one tier is required (the last one with "upTo": null)',
-      'fx/ruleset.json: $.periodPricing.plans[" "]: bad plan name " ": a contract price plan, or "*", without leading or trailing spaces',
-      'fx/ruleset.json: $.periodPricing.plans[" "]: plan " " must be an object, got "none"',
-    ]);
-    (src.ruleset as any).periodPricing = { plans: {} };
-    expect(validateRuleSet(src)).toEqual([
-      {
-        file: 'fx/ruleset.json',
-        jsonPath: '$.periodPricing.plans',
-        reason: 'no plans: add a price plan (or "*" for every customer) or remove periodPricing',
-      },
-    ]);
-    (src.ruleset as any).periodPricing = { plans: { '*': { minimumCommitment: { amount: '10' } } } };
-    expect(validateRuleSet(src)).toEqual([]);
-  });
-});
-
 describe('versioned and archived with the rule set', () => {
   it('is part of the content hash and of the archived snapshot', async () => {
     const before = (await book(dir)).sets.find((s) => s.name === SET)!.hash;
-    await edit(SET, (d) => (d.periodPricing.plans['volume-2026'].minimumCommitment.amount = '120.00'));
+    await edit(SET, (d) => (item(section(d), 'minimumCommitment').amount = '120.00'));
     const saved: RuleSetSnapshot[] = [];
     const live = new RatingRuntime(
-      dir,
-      { save: async (sets) => void saved.push(...sets) },
+      ruleDirectory(dir),
+      { save: (sets) => Promise.resolve(void saved.push(...sets)) },
       { info() {}, error() {} },
     );
     expect(await live.reload()).toBe(true);
     const snap = saved.find((s) => s.name === SET)!;
     expect(snap.hash).not.toBe(before);
-    const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content);
-    expect(ruleset.periodPricing.plans['volume-2026']).toEqual({
+    const ruleset = JSON.parse(snap.files.find((f) => f.path === FILE)!.content) as RuleSetFileJson;
+    expect(ruleset.periodPricing?.plans['volume-2026']).toEqual({
       ...VOLUME_2026,
       minimumCommitment: { amount: '120.00' },
     });

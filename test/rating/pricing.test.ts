@@ -1,3 +1,4 @@
+import type { Explanation } from '../../src/domain/rating/index';
 import { describe, expect, it } from 'vitest';
 import {
   buildRuleBook,
@@ -319,7 +320,7 @@ describe('rating (hand-computed amounts)', () => {
     const o = rated(
       B.rate(cdr({ calledNumber: '+49301234', start: '2025-03-12T10:00:00+01:00', seconds: 410 }), ctx),
     );
-    const json = JSON.parse(JSON.stringify(o));
+    const json = JSON.parse(JSON.stringify(o)) as { explanation: Explanation };
     expect(json.explanation.summary).toBe(
       'dial_out to zone DE, 410 s peak (billed 420 s) on card de: 7.30 EUR',
     );

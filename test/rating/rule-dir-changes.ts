@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, readFile, realpath, rename, rm, symlink, writeFile 
 import os from 'node:os';
 import path from 'node:path';
 import { readRuleSetSource } from '../../src/rules-files/load';
+import { condition, ruleNamed, slot, type RuleSetDocs } from './rule-docs';
 
 export const WAYS = [
   'rename-save', // an editor writes a temp file and renames it over the original
@@ -18,7 +19,7 @@ export const WAYS = [
 export type Way = (typeof WAYS)[number];
 
 const PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
-export type RuleSetDocs = Record<(typeof PARTS)[number], any>;
+export type { RuleSetDocs };
 
 export class RulesTree {
   private releases = 0;
@@ -110,13 +111,12 @@ export class RulesTree {
 
 /** Sets the peak rate of dial-out to Swedish fixed lines (card do_SE of the shipped rules). */
 export const setSePeak = (rate: string) => (docs: RuleSetDocs) => {
-  docs.rates.rateCards.do_SE.rates.peak[0].rate = rate;
+  slot(docs.rates, 'do_SE', 'peak').rate = rate;
 };
 
 /** A typo in a fact name of the rule "dial-out SE", which the checks refuse (or its repair). */
 export const misspellFact = (typo: boolean) => (docs: RuleSetDocs) => {
-  const rule = docs.ruleset.rules.find((r: { name: string }) => r.name === 'dial-out SE');
-  rule.conditions.all[0].fact = typo ? 'acessType' : 'accessType';
+  condition(ruleNamed(docs.ruleset, 'dial-out SE'), 0).fact = typo ? 'acessType' : 'accessType';
 };
 
 /** Polls `probe` until `ok`: a bound on waiting for a reload on a loaded machine, not a speed requirement. */

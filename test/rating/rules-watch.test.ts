@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RatingRuntime, type WatchOptions } from '../../src/app/rating/rating-runtime';
+import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import { cdr } from './fixture.js';
 import { RulesTree, WAYS, setSePeak, until } from './rule-dir-changes';
 
@@ -26,7 +27,11 @@ const priced = (live: RatingRuntime) => {
 
 async function everyWay(options: WatchOptions, rounds: number) {
   tree = await RulesTree.create('rules');
-  const live = new RatingRuntime(tree.dir, { save: async () => {} }, { info() {}, error() {} });
+  const live = new RatingRuntime(
+    ruleDirectory(tree.dir),
+    { save: async () => {} },
+    { info() {}, error() {} },
+  );
   expect(await live.reload()).toBe(true);
   expect(priced(live)?.amount).toBe(amountAt('0.06'));
   stop = live.watch(options);

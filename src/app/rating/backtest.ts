@@ -6,18 +6,8 @@ import type { Cdr } from '../../domain/cdr';
 import { type Decimal, formatAmount, ZERO } from '../../domain/money';
 import type { RuleBook } from '../../domain/rating/index';
 import type { CustomerDirectory } from '../ingest/ports';
+import type { BacktestSource } from './ports';
 import { pricingContext } from './rating-runtime';
-
-export interface StoredCharge {
-  cdr: Cdr;
-  /** What the CDR was charged (current charge), if it was rated. */
-  charged?: { amount: string; currency: string };
-}
-
-export interface BacktestSource {
-  /** Calls with start in [from, to), optionally of one customer, in pages. */
-  pages(filter: { from: Date; to: Date; customerAccount?: string }): AsyncIterable<StoredCharge[]>;
-}
 
 export interface BacktestLine {
   customerAccount: string;
@@ -30,14 +20,26 @@ export interface BacktestLine {
   unpriceable: number;
 }
 
-export async function backtest(
-  filter: { from: Date; to: Date; customerAccount?: string },
-  deps: { source: BacktestSource; candidate: RuleBook; customers?: CustomerDirectory },
-): Promise<{
+export interface BacktestDeps {
+  source: BacktestSource;
+  /** The rule book to try: what the stored calls would cost with it. */
+  candidate: RuleBook;
+  customers?: CustomerDirectory;
+}
+
+export interface BacktestInput {
+  from: Date;
+  to: Date;
+  customerAccount?: string;
+}
+
+export interface BacktestReport {
   lines: BacktestLine[];
   totals: BacktestLine[];
   firstUnpriceable: { cdr: Cdr; reason: string }[];
-}> {
+}
+
+export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promise<BacktestReport> {
   const byCustomer = new Map<
     string,
     { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }

@@ -41,7 +41,7 @@ export interface QuoteDeps {
   clock: Clock;
 }
 
-export async function quoteCall(input: QuoteInput, deps: QuoteDeps): Promise<Quote> {
+export async function quoteCall(deps: QuoteDeps, input: QuoteInput): Promise<Quote> {
   if (input.participants < 0 || input.participants > 10_000) {
     throw new ValidationError([{ field: 'participants', reason: 'must be between 1 and 10000 (0 means 1)' }]);
   }

@@ -8,28 +8,15 @@
 import { contractAt } from '../../domain/contracts/contract-at';
 import { systemClock, type Clock } from '../clock';
 import type { Cdr } from '../../domain/cdr';
-import type { RuleBook } from '../../domain/rating/index';
-import { loadRuleBook, type LoadResult, type RuleViolation } from '../../rules-files/load';
+import {
+  RULE_SET_PARTS,
+  type PricingContext,
+  type RatingOutcome,
+  type RuleBook,
+  type RuleViolation,
+} from '../../domain/rating/index';
 import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
-import type { PricingContext, RatingOutcome } from '../../domain/rating/index';
-import { RULE_SET_PARTS, ruleFilesDigest } from './rule-files-digest';
-import { RulesWatcher } from './rules-watcher';
-
-export { RULE_SET_PARTS };
-
-export interface RuleSetSnapshot {
-  hash: string;
-  name: string;
-  version: string;
-  effectiveFrom: Date;
-  currency: string;
-  files: { path: string; sha256: string; content: string }[];
-}
-
-export interface RuleSetArchive {
-  /** Stores rule sets not seen before (idempotent). */
-  save(ruleSets: RuleSetSnapshot[]): Promise<void>;
-}
+import type { RuleBookLoad, RuleBookSource, RuleFilesWatch, RuleSetArchive, RuleSetSnapshot } from './ports';
 
 export interface RefusedReload {
   at: Date;
@@ -66,7 +53,7 @@ export class RatingRuntime implements CdrRater {
   private digests = new Map<string, string>();
   private refused: RefusedReload | undefined;
   private reloading: Promise<boolean> = Promise.resolve(true);
-  /** ruleFilesDigest of the files at the last finished reload (applied or refused), of the live book, and of the last look. */
+  /** The source's digest of the files at the last finished reload (applied or refused), of the live book, and of the last look. */
   private attemptedDigest: string | undefined;
   private liveDigest: string | undefined;
   private diskDigest: string | undefined;
@@ -75,7 +62,7 @@ export class RatingRuntime implements CdrRater {
   private checkAgain = false;
 
   constructor(
-    private readonly dir: string,
+    private readonly source: RuleBookSource,
     private readonly archive: RuleSetArchive,
     private readonly log: ReloadLog,
     private readonly onReload: (result: 'applied' | 'refused') => void = () => {},
@@ -105,7 +92,7 @@ export class RatingRuntime implements CdrRater {
     };
   }
 
-  /** Loads the directory; true when it went live. Reloads never overlap, and one that threw does not stop the next. */
+  /** Loads the rule files; true when it went live. Reloads never overlap, and one that threw does not stop the next. */
   reload(): Promise<boolean> {
     const next = this.reloading.catch(() => false).then(() => this.loadOnce());
     this.reloading = next;
@@ -131,7 +118,7 @@ export class RatingRuntime implements CdrRater {
           // A reload that throws (the archive is unreachable) leaves attemptedDigest alone, so the next look retries it.
           await this.reload().catch((e: Error) =>
             this.log.error(
-              { dir: this.dir, err: e.message },
+              { dir: this.source.location, err: e.message },
               'rule set reload failed; retrying at the next change or rescan',
             ),
           );
@@ -144,7 +131,7 @@ export class RatingRuntime implements CdrRater {
   }
 
   private async look(): Promise<string> {
-    const digest = await ruleFilesDigest(this.dir);
+    const digest = await this.source.digest();
     this.diskDigest = digest;
     this.checkedAt = this.clock.now();
     return digest;
@@ -153,12 +140,12 @@ export class RatingRuntime implements CdrRater {
   private async loadOnce(): Promise<boolean> {
     // Taken before reading: a change made while loading makes the next look differ, so it is loaded too.
     const digest = await this.look();
-    const result = await loadRuleBook(this.dir);
+    const result = await this.source.load();
     if (!result.ok) {
       this.attemptedDigest = digest;
       this.refused = { at: this.clock.now(), violations: result.violations };
       this.log.error(
-        { dir: this.dir, violations: result.violations },
+        { dir: this.source.location, violations: result.violations },
         'rule files refused; the last good rule set keeps pricing',
       );
       this.onReload('refused');
@@ -172,7 +159,10 @@ export class RatingRuntime implements CdrRater {
     this.refused = undefined;
     this.attemptedDigest = this.liveDigest = digest;
     this.log.info(
-      { dir: this.dir, ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`) },
+      {
+        dir: this.source.location,
+        ruleSets: snapshots.map((s) => `${s.name}@${s.version} ${s.hash.slice(0, 12)}`),
+      },
       'rule set live',
     );
     this.onReload('applied');
@@ -192,22 +182,18 @@ export class RatingRuntime implements CdrRater {
     } = typeof options === 'number' ? { debounceMs: options } : options;
     let stopped = false;
     let settle: NodeJS.Timeout | undefined;
-    let watcher: RulesWatcher | undefined;
+    let watcher: RuleFilesWatch | undefined;
     const compare = async () => {
       // Re-open watches first (cheap), so what changes after this look is reported by an event.
       await watcher?.resync();
       if (!stopped) await this.reloadIfChanged();
     };
     if (events) {
-      watcher = new RulesWatcher(
-        this.dir,
-        () => {
-          clearTimeout(settle);
-          settle = setTimeout(() => void compare(), debounceMs);
-          settle.unref();
-        },
-        this.log,
-      );
+      watcher = this.source.watch(() => {
+        clearTimeout(settle);
+        settle = setTimeout(() => void compare(), debounceMs);
+        settle.unref();
+      }, this.log);
     }
     const rescan = rescanMs > 0 ? setInterval(() => void compare(), rescanMs) : undefined;
     rescan?.unref();
@@ -259,7 +245,7 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
  * What is archived of each rule set: its identity and its files' parsed content (sha256 is of the
  * file text as read, which is what the rule set's content hash is made of).
  */
-function snapshotsOf(result: Extract<LoadResult, { ok: true }>): RuleSetSnapshot[] {
+function snapshotsOf(result: Extract<RuleBookLoad, { ok: true }>): RuleSetSnapshot[] {
   const sha = new Map(result.files.map((f) => [f.path, f.sha256]));
   return result.book.sets.map((set) => ({
     hash: set.hash,

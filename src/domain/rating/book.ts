@@ -1,5 +1,6 @@
 /** Checks and compiles rule sets into a RuleBook (all or nothing). */
-import { CompiledRuleSet, RuleBook } from './ruleset.js';
+import { CompiledRuleSet } from './compiled-rule-set.js';
+import { RuleBook } from './rule-book.js';
 import { validateRuleSet } from './validate.js';
 import type { RuleSetSource, RuleViolation } from './types.js';
 

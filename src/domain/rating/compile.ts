@@ -14,18 +14,26 @@ function numberValidator(factValue: unknown): boolean {
   return Number.parseFloat(factValue as string).toString() !== 'NaN';
 }
 
+/** `list.indexOf(x)` exactly as json-rules-engine calls it (validation makes `list` an array). */
+function indexOf(list: unknown, x: unknown): number {
+  return (list as { indexOf(x: unknown): number }).indexOf(x);
+}
+
+/** json-rules-engine compares with JS's < and >, whatever the operands' types (numbers, by validation). */
+const num = (x: unknown) => x as number;
+
 /** The operator callbacks of json-rules-engine, verbatim (validator && callback). */
-export const OPERATOR_IMPL: Record<OperatorName, (a: any, b: any) => boolean> = {
+export const OPERATOR_IMPL: Record<OperatorName, (a: unknown, b: unknown) => boolean> = {
   equal: (a, b) => a === b,
   notEqual: (a, b) => a !== b,
-  in: (a, b) => b.indexOf(a) > -1,
-  notIn: (a, b) => b.indexOf(a) === -1,
+  in: (a, b) => indexOf(b, a) > -1,
+  notIn: (a, b) => indexOf(b, a) === -1,
   contains: (a, b) => Array.isArray(a) && a.indexOf(b) > -1,
   doesNotContain: (a, b) => Array.isArray(a) && a.indexOf(b) === -1,
-  lessThan: (a, b) => numberValidator(a) && a < b,
-  lessThanInclusive: (a, b) => numberValidator(a) && a <= b,
-  greaterThan: (a, b) => numberValidator(a) && a > b,
-  greaterThanInclusive: (a, b) => numberValidator(a) && a >= b,
+  lessThan: (a, b) => numberValidator(a) && num(a) < num(b),
+  lessThanInclusive: (a, b) => numberValidator(a) && num(a) <= num(b),
+  greaterThan: (a, b) => numberValidator(a) && num(a) > num(b),
+  greaterThanInclusive: (a, b) => numberValidator(a) && num(a) >= num(b),
 };
 
 export function compileCondition(c: ConditionJson): Predicate {
@@ -51,7 +59,7 @@ export function compileCondition(c: ConditionJson): Predicate {
     return (f) => !sub(f);
   }
   const fact = c.fact;
-  const value = c.value as any;
+  const value = c.value;
   switch (c.operator as OperatorName) {
     case 'equal':
       return (f) => f[fact] === value;

@@ -10,7 +10,7 @@ export class PrefixTable {
     for (const [prefix, zone] of Object.entries(prefixes)) {
       const p = normalizeNumber(prefix);
       let m = this.byLength.get(p.length);
-      if (!m) this.byLength.set(p.length, (m = new Map()));
+      if (!m) this.byLength.set(p.length, (m = new Map<string, string>()));
       m.set(p, zone);
     }
     this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);

@@ -3,9 +3,10 @@
  * choice of fired rules differs from the fast path; everything after is the same code. Used by the
  * property tests and the benchmark to show the compiled predicates give identical results.
  */
-import { Engine } from 'json-rules-engine';
+import { Engine, type RuleProperties } from 'json-rules-engine';
 import type { Cdr } from '../cdr.js';
-import type { CompiledRuleSet, RuleBook } from './ruleset.js';
+import type { CompiledRuleSet } from './compiled-rule-set.js';
+import type { RuleBook } from './rule-book.js';
 import type { Facts } from './facts.js';
 import type { PricingContext, RatingOutcome, RuleJson } from './types.js';
 
@@ -14,8 +15,9 @@ export function engineFor(rules: RuleJson[]): Engine {
     rules.map((r) => ({
       name: r.name,
       priority: r.priority ?? 1,
-      conditions: r.conditions as any,
-      event: r.event as any,
+      // Our JSON types are json-rules-engine's input, written out (see types.ts).
+      conditions: r.conditions as unknown as RuleProperties['conditions'],
+      event: r.event,
     })),
     { allowUndefinedFacts: false },
   );

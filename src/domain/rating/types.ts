@@ -125,6 +125,10 @@ export interface CalendarFileJson {
   holidays: string[];
 }
 
+/** The files of a rule set (each `<part>.json`), in the order the archive keeps them. */
+export const RULE_SET_PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
+export type RuleSetPart = (typeof RULE_SET_PARTS)[number];
+
 /** One rule set as read from disk (by src/rules-files), before checking and compiling. */
 export interface RuleSetSource {
   /** File names as they should appear in error messages, e.g. "standard-2025/ruleset.json". */

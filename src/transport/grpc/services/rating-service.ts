@@ -5,13 +5,12 @@ import type { Clock } from '../../../app/clock';
 import { validateCandidate } from '../../../app/rating/validate-candidate';
 import { pageSize } from '../../../app/paging';
 import type { CustomerDirectory } from '../../../app/ingest/ports';
+import type { CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import { FailedPreconditionError } from '../../../domain/errors';
 import {
   RatingServiceDefinition,
   type RatingServiceImplementation,
 } from '../../../gen/billing/v1/rating_service';
-import type { Database } from '../../../persistence/database';
-import { listRuleSetUsage } from '../../../persistence/rule-set-archive';
 import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { accessTypeFromProto, featureFromProto } from '../mappers/cdr-mapper';
@@ -19,7 +18,9 @@ import { explanationToProto } from '../mappers/explanation-mapper';
 
 export interface RatingServiceDeps {
   rating: RatingRuntime;
-  database: Database;
+  /** Every rule set that went live, with the charges it priced. */
+  ruleSets: RuleSetHistory;
+  candidates: CandidateRuleFiles;
   customers?: CustomerDirectory;
   clock: Clock;
 }
@@ -27,19 +28,16 @@ export interface RatingServiceDeps {
 export function ratingService(deps: RatingServiceDeps): ServiceBinding {
   const implemented: RatingServiceImplementation = {
     async quoteCall(request) {
-      const quote = await quoteCall(
-        {
-          customerAccount: request.customerAccount || undefined,
-          accessType: accessTypeFromProto(request.accessType),
-          calledNumber: request.calledNumber || undefined,
-          startTime: request.startTime,
-          durationSeconds: request.durationSeconds,
-          features: request.features.map(featureFromProto),
-          participants: request.participants,
-          ruleSetHash: request.ruleSetHash || undefined,
-        },
-        deps,
-      );
+      const quote = await quoteCall(deps, {
+        customerAccount: request.customerAccount || undefined,
+        accessType: accessTypeFromProto(request.accessType),
+        calledNumber: request.calledNumber || undefined,
+        startTime: request.startTime,
+        durationSeconds: request.durationSeconds,
+        features: request.features.map(featureFromProto),
+        participants: request.participants,
+        ruleSetHash: request.ruleSetHash || undefined,
+      });
       return {
         price: { currencyCode: quote.currency, amount: quote.total },
         pricePerParticipant: { currencyCode: quote.currency, amount: quote.perParticipant },
@@ -47,37 +45,11 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
       };
     },
 
-    async getActiveRuleSet(request) {
-      const current = deps.rating.current;
-      const refused = deps.rating.lastRefused;
-      const lastRefusedReload = refused && {
-        attemptedAt: refused.at,
-        contentHash: '',
-        violations: refused.violations,
-      };
-      if (!current) {
-        if (refused) return { ruleSet: undefined, lastRefusedReload };
-        throw new FailedPreconditionError('no rule set is loaded');
-      }
-      const at = request.at ?? deps.clock.now();
-      const set = current.book.ruleSetAt(at);
-      if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
-      return {
-        ruleSet: {
-          ref: { name: set.name, version: set.version, contentHash: set.hash },
-          effectiveFrom: set.effectiveFrom,
-          loadedAt: current.loadedAt,
-          files: Object.values(set.source.files).map((path) => ({
-            path,
-            sha256: current.fileDigests.get(path) ?? '',
-          })),
-        },
-        lastRefusedReload,
-      };
-    },
+    // Nothing to await; a promise all the same, so a refusal is a rejection like every handler's.
+    getActiveRuleSet: (request) => Promise.resolve().then(() => activeRuleSet(deps, request.at)),
 
     async listRuleSets(request) {
-      const page = await listRuleSetUsage(deps.database, pageSize(request.pageSize), request.pageToken);
+      const page = await deps.ruleSets.usage(pageSize(request.pageSize), request.pageToken);
       return {
         ruleSets: page.rows.map((r) => ({
           ruleSet: {
@@ -96,6 +68,7 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
 
     async validateRuleSet(request) {
       const result = await validateCandidate(
+        deps,
         request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })),
       );
       return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
@@ -105,4 +78,34 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
     ...unimplementedMethods(RatingServiceDefinition),
     ...implemented,
   });
+}
+
+/** The rule set in force at `at` (default: now), as GetActiveRuleSet reports it, with the last refused reload. */
+function activeRuleSet(deps: RatingServiceDeps, requestedAt: Date | undefined) {
+  const current = deps.rating.current;
+  const refused = deps.rating.lastRefused;
+  const lastRefusedReload = refused && {
+    attemptedAt: refused.at,
+    contentHash: '',
+    violations: refused.violations,
+  };
+  if (!current) {
+    if (refused) return { ruleSet: undefined, lastRefusedReload };
+    throw new FailedPreconditionError('no rule set is loaded');
+  }
+  const at = requestedAt ?? deps.clock.now();
+  const set = current.book.ruleSetAt(at);
+  if (!set) throw new FailedPreconditionError(`no rule set is in force at ${at.toISOString()}`);
+  return {
+    ruleSet: {
+      ref: { name: set.name, version: set.version, contentHash: set.hash },
+      effectiveFrom: set.effectiveFrom,
+      loadedAt: current.loadedAt,
+      files: Object.values(set.source.files).map((path) => ({
+        path,
+        sha256: current.fileDigests.get(path) ?? '',
+      })),
+    },
+    lastRefusedReload,
+  };
 }

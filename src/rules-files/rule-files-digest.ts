@@ -6,10 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { findRuleSetDirs, sha256 } from '../../rules-files/load';
-
-/** The files of a rule set, in the order the archive keeps them. */
-export const RULE_SET_PARTS = ['ruleset', 'destinations', 'rates', 'calendar'] as const;
+import { RULE_SET_PARTS } from '../domain/rating/types';
+import { sha256 } from './content-hash';
+import { findRuleSetDirs } from './load';
 
 /** Never throws: an unreadable directory or a missing file is part of the digest, so it changes when they come back. */
 export async function ruleFilesDigest(dir: string): Promise<string> {

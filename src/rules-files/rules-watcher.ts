@@ -14,6 +14,7 @@
 import fs, { type Dirent, type FSWatcher } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { RuleFilesWatch, WatcherLog } from '../app/rating/ports';
 
 type Kind = 'parent' | 'root' | 'set';
 
@@ -24,18 +25,14 @@ interface Watch {
   watcher: FSWatcher;
 }
 
-export interface WatcherLog {
-  error(obj: object, msg: string): void;
-}
-
-/** The subdirectories findRuleSetDirs (rules-files/load.ts) may read a rule set from. */
+/** The subdirectories findRuleSetDirs (load.ts) may read a rule set from. */
 function mayHoldRuleSet(entry: Dirent): boolean {
   return (
     entry.isDirectory() && entry.name !== 'schema' && entry.name !== 'cases' && !entry.name.startsWith('.')
   );
 }
 
-export class RulesWatcher {
+export class RulesWatcher implements RuleFilesWatch {
   private readonly link: string;
   private readonly watches = new Map<string, Watch>();
   /** Paths that could not be watched, logged once each until they can be. */

@@ -1,0 +1,173 @@
+/**
+ * A rule set compiled for pricing, and THE ONE PLACE where the order of combination is defined
+ * (docs/rules.md repeats it for finance):
+ *
+ *  1. The rule set in force at the call's start time prices it (RuleBook.ruleSetAt).
+ *  2. Zone: longest prefix of the number named by `zoneBy` for the access type (destinations.json).
+ *  3. Rules are evaluated on the facts. Of the fired `rate` and `reject` rules, the one with the highest
+ *     priority decides (same priority: the first in the file; `rules check` refuses such overlaps).
+ *     A `reject` means the call is not rated. No `rate` or `reject` fired: not rated ("no rate for ...").
+ *  4. A contract special price for the access type and zone (exact zone before zone-less) replaces every
+ *     rate of the chosen rate card; increments, connect fee, minimum and maximum stay the card's.
+ *  5. Billed seconds: the whole call, first increment then next increments, rounded up.
+ *  6. The billed seconds are split at time-band boundaries in the customer's time zone (increment
+ *     round-up goes to the last part) and at the card's rate slots ("rate after N seconds"); each part
+ *     costs billedSeconds x rate / rateUnit.
+ *  7. + connect fee.  8. Minimum, then maximum per call, on usage + connect fee.
+ *  9. Discount: the contract's discountPercent; without one, the highest-priority fired `discount` rule.
+ * 10. + surcharges of every fired `surcharge` rule (one per name, highest priority), not discounted.
+ * 11. Rounded once, with the rule set's method and decimals.
+ * A call with 0 billable seconds costs 0 (no connect fee, minimum or surcharge).
+ *
+ * Steps 1-2 are prepare.ts, 3 is evaluate below, 4-11 are price.ts.
+ */
+import type DecimalJs from 'decimal.js';
+import type { Cdr } from '../cdr.js';
+import { ACCESS_TYPES } from '../cdr.js';
+import { compileCalendar, type CompiledCalendar } from './calendar.js';
+import { compileRule, requiredValues, type CompiledRule } from './compiled-rule.js';
+import type { Facts } from './facts.js';
+import { prepareCall, type PreparedCall } from './prepare.js';
+import { PrefixTable } from './prefixes.js';
+import { priceCall } from './price.js';
+import { compileRateCard, type CompiledRateCard } from './rate-card.js';
+import { ROUNDING_MODES } from './rounding.js';
+import { PERIOD_PRICING_FALLBACK_PLAN } from './types.js';
+import type {
+  PeriodPricingRules,
+  PricingContext,
+  RatingOutcome,
+  RoundingMethod,
+  RuleJson,
+  RuleSetSource,
+} from './types.js';
+
+/** Which `periodPricing.plans` entry applies to a price plan: `plan` is the matching key (the plan or "*"). */
+export interface PeriodPricingMatch {
+  plan: string;
+  rules: PeriodPricingRules;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+export class CompiledRuleSet {
+  readonly name: string;
+  readonly version: string;
+  readonly hash: string;
+  readonly effectiveFrom: Date;
+  readonly currency: string;
+  readonly defaultTimeZone: string;
+  readonly rounding: { method: RoundingMethod; decimals: number };
+  readonly roundingMode: DecimalJs.Rounding;
+  readonly rules: CompiledRule[]; // sorted: priority desc, then file order
+  readonly rateCards: Map<string, CompiledRateCard>;
+  readonly prefixes: PrefixTable;
+  readonly calendar: CompiledCalendar;
+  readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
+  readonly source: RuleSetSource;
+  private readonly byAccessType = new Map<string, number[]>();
+  /** periodPricing.plans, as deep-frozen copies of the file's entries. */
+  private readonly periodPlans = new Map<string, PeriodPricingRules>();
+
+  /** Compiles a rule set that passed validateRuleSet; throws on one that did not. */
+  constructor(src: RuleSetSource) {
+    const r = src.ruleset;
+    this.source = src;
+    this.name = r.name;
+    this.version = r.version;
+    this.hash = src.hash;
+    this.effectiveFrom = new Date(r.effectiveFrom);
+    this.currency = r.currency;
+    this.defaultTimeZone = r.defaultTimeZone;
+    this.rounding = r.rounding;
+    this.roundingMode = ROUNDING_MODES[r.rounding.method];
+    this.zoneBy = r.zoneBy ?? { dial_out: 'calledNumber', toll_free_dial_in: 'callerNumber' };
+    this.prefixes = new PrefixTable(src.destinations.prefixes);
+    this.calendar = compileCalendar(src.calendar);
+    this.rateCards = new Map(Object.entries(src.rates.rateCards).map(([n, c]) => [n, compileRateCard(n, c)]));
+    this.rules = r.rules
+      .map((rule, index) => compileRule(rule, index, this.rateCards))
+      .sort((a, b) => b.priority - a.priority || a.index - b.index);
+    for (const at of ACCESS_TYPES) {
+      const list: number[] = [];
+      this.rules.forEach((rule, i) => {
+        const req = requiredValues(rule.json.conditions, 'accessType');
+        if (req === undefined || req.includes(at)) list.push(i);
+      });
+      this.byAccessType.set(at, list);
+    }
+    for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {}))
+      this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
+  }
+
+  /**
+   * The `periodPricing` entry for a contract price plan: the plan's own entry, else "*", else undefined
+   * (no plan or an empty plan "" also falls back to "*"). `rules` is a fresh copy the caller may change.
+   */
+  periodPricingMatch(plan: string | undefined): PeriodPricingMatch | undefined {
+    const key =
+      plan !== undefined && plan !== '' && this.periodPlans.has(plan) ? plan : PERIOD_PRICING_FALLBACK_PLAN;
+    const rules = this.periodPlans.get(key);
+    return rules === undefined ? undefined : { plan: key, rules: structuredClone(rules) };
+  }
+
+  /** The period pricing for a contract price plan (exact plan, else "*", else undefined); a fresh copy. */
+  periodPricingFor(plan: string | undefined): PeriodPricingRules | undefined {
+    return this.periodPricingMatch(plan)?.rules;
+  }
+
+  /** The json-rules-engine rules, as in the file (for the reference engine). */
+  engineRules(): RuleJson[] {
+    return this.source.ruleset.rules;
+  }
+
+  /** Facts and context for one call; a string is the reason the call cannot be rated. */
+  prepare(cdr: Cdr, ctx: PricingContext): PreparedCall | string {
+    return prepareCall(this, cdr, ctx);
+  }
+
+  /** Indexes (into this.rules, i.e. in priority order) of the rules whose conditions hold. */
+  evaluate(facts: Facts): number[] {
+    const out: number[] = [];
+    const f = facts as unknown as Record<string, unknown>;
+    const rules = this.rules;
+    // only the rules that can fire for this access type (a rule whose top-level "all" requires another
+    // access type cannot); the others are skipped without changing the result
+    const candidates = this.byAccessType.get(facts.accessType);
+    if (candidates === undefined) {
+      for (let i = 0; i < rules.length; i++) if (rules[i]!.predicate(f)) out.push(i);
+      return out;
+    }
+    for (let k = 0; k < candidates.length; k++) {
+      const i = candidates[k]!;
+      if (rules[i]!.predicate(f)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Rule names -> indexes in this.rules (for the reference engine's results). */
+  indexesOfNames(names: Iterable<string>): number[] {
+    const set = new Set(names);
+    const out: number[] = [];
+    this.rules.forEach((r, i) => set.has(r.name) && out.push(i));
+    return out;
+  }
+
+  /** Steps 3-11 of the defined order, given the fired rules (indexes into this.rules, ascending). */
+  price(cdr: Cdr, prep: PreparedCall, fired: number[]): RatingOutcome {
+    return priceCall(this, cdr, prep, fired);
+  }
+
+  /** Prices a call with the compiled rules (the fast path). */
+  rate(cdr: Cdr, ctx: PricingContext): RatingOutcome {
+    const prep = this.prepare(cdr, ctx);
+    if (typeof prep === 'string') return { rated: false, reason: prep };
+    return this.price(cdr, prep, this.evaluate(prep.facts));
+  }
+}

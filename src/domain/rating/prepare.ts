@@ -1,0 +1,106 @@
+/** Steps 1-2 of the defined order (see compiled-rule-set.ts) for one call: its facts, zone and contract terms. */
+import { type Decimal, isDecimalText, parseAmount } from '../money.js';
+import type { Cdr } from '../cdr.js';
+import { ACCESS_TYPES } from '../cdr.js';
+import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar.js';
+import type { Facts } from './facts.js';
+import type { PrefixTable } from './prefixes.js';
+import type { PricingContext } from './types.js';
+
+const DAY_MS = 86_400_000;
+
+/** What the rules see of one call, and what pricing needs besides the fired rules. */
+export interface PreparedCall {
+  facts: Facts;
+  tz: TimeZoneOffsets;
+  windowStartMs: number;
+  zone?: string;
+  matchedPrefix?: string;
+  special?: { ratePerMinute: Decimal; text: string; zone?: string };
+  contractDiscount?: { percent: Decimal; text: string };
+}
+
+/** What of a compiled rule set preparing a call reads. */
+export interface PreparingSet {
+  readonly defaultTimeZone: string;
+  readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
+  readonly prefixes: PrefixTable;
+  readonly calendar: CompiledCalendar;
+}
+
+/** Facts and context for one call; a string is the reason the call cannot be rated. */
+export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): PreparedCall | string {
+  const startMs = cdr.startTime instanceof Date ? cdr.startTime.getTime() : NaN;
+  if (!Number.isFinite(startMs)) return 'invalid start time';
+  const d = cdr.durationSeconds;
+  if (!Number.isInteger(d) || d < 0)
+    return `invalid duration ${String(d)}: must be a whole number of seconds >= 0`;
+  if (!(ACCESS_TYPES as readonly string[]).includes(cdr.accessType))
+    return `unknown access type ${String(cdr.accessType)}`;
+  const tzName = ctx.timeZone || set.defaultTimeZone;
+  const tz = TimeZoneOffsets.get(tzName);
+  if (!tz) return `unknown time zone ${tzName}`;
+
+  let zone: string | undefined;
+  let matchedPrefix: string | undefined;
+  const by = set.zoneBy[cdr.accessType];
+  if (by) {
+    const hit = set.prefixes.lookup(cdr[by]);
+    if (hit) {
+      zone = hit.zone;
+      matchedPrefix = hit.prefix;
+    }
+  }
+  const off = tz.offsetMs(startMs);
+  const local = startMs + off;
+  const dayNum = Math.floor(local / DAY_MS);
+  const startHour = Math.floor((local - dayNum * DAY_MS) / 3_600_000);
+  const contract = ctx.contract;
+  const facts: Facts = {
+    accessType: cdr.accessType,
+    zone: zone ?? '',
+    matchedPrefix: matchedPrefix ?? '',
+    customerAccount: ctx.customerAccount || cdr.customerAccount,
+    contractId: contract?.id ?? '',
+    pricePlan: contract?.pricePlan ?? '',
+    features: cdr.features ?? [],
+    durationSeconds: d,
+    startHour,
+    startWeekday: ((((dayNum + 3) % 7) + 7) % 7) + 1,
+    startBand: bandAt(set.calendar, local).band,
+    calledNumber: cdr.calledNumber ?? '',
+    callerNumber: cdr.callerNumber ?? '',
+    conferenceId: cdr.conferenceId,
+    bridgeId: cdr.bridgeId,
+    hasBooking: cdr.bookingId !== undefined && cdr.bookingId !== '',
+  };
+  const prep: PreparedCall = { facts, tz, windowStartMs: startMs, zone, matchedPrefix };
+  const endMs = cdr.endTime instanceof Date ? cdr.endTime.getTime() : NaN;
+  const ans = cdr.answerTime instanceof Date ? cdr.answerTime.getTime() : NaN;
+  if (Number.isFinite(ans)) prep.windowStartMs = ans;
+  else if (Number.isFinite(endMs)) prep.windowStartMs = endMs - d * 1000;
+  if (contract) {
+    let best: { ratePerMinute: string; zone?: string } | undefined;
+    for (const sp of contract.specialPrices ?? []) {
+      if (sp.accessType !== cdr.accessType) continue;
+      if (sp.zone === undefined || sp.zone === '') best ??= sp;
+      else if (sp.zone === zone) {
+        best = sp;
+        break;
+      }
+    }
+    const discount = contract.discountPercent !== '' ? contract.discountPercent : undefined;
+    // Contract terms are checked when stored; one that is not a decimal still fails only this call.
+    for (const text of [best?.ratePerMinute, discount])
+      if (text !== undefined && !isDecimalText(text))
+        return `contract ${contract.id}: not a decimal amount: ${JSON.stringify(text)}`;
+    if (best)
+      prep.special = {
+        ratePerMinute: parseAmount(best.ratePerMinute),
+        text: best.ratePerMinute,
+        zone: best.zone,
+      };
+    if (discount !== undefined) prep.contractDiscount = { percent: parseAmount(discount), text: discount };
+  }
+  return prep;
+}

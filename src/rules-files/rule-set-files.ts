@@ -1,0 +1,101 @@
+/**
+ * A rule set's four files, wherever their text came from (a rules directory, or a candidate sent
+ * by finance): JSON Schema (ajv) first, then the domain's semantic checks, then compile.
+ */
+import path from 'node:path';
+import type { RuleBookLoad } from '../app/rating/ports.js';
+import { buildRuleBook } from '../domain/rating/book.js';
+import {
+  RULE_SET_PARTS,
+  type RuleSetPart,
+  type RuleSetSource,
+  type RuleViolation,
+} from '../domain/rating/types.js';
+import { validateRuleSet } from '../domain/rating/validate.js';
+import { sha256 } from './content-hash.js';
+import { parseJsonFile } from './json-file.js';
+import { schemaValidator, schemaViolations } from './schema-violations.js';
+
+/** Each part's file name as reported (relative to the rules directory), and its text (undefined: missing). */
+export type RuleSetTexts = Record<RuleSetPart, { path: string; text: string | undefined }>;
+
+export type RuleSetRead =
+  | { ok: true; source: RuleSetSource; files: { path: string; sha256: string }[] }
+  | { ok: false; violations: RuleViolation[] };
+
+/** The directories of a rules tree that are never rule sets. */
+export function mayHoldRuleSet(name: string): boolean {
+  return name !== 'schema' && name !== 'cases' && !name.startsWith('.');
+}
+
+export function parseRuleSetFiles(texts: RuleSetTexts): RuleSetRead {
+  const violations: RuleViolation[] = [];
+  const docs: Partial<Record<RuleSetPart, unknown>> = {};
+  const files: { path: string; sha256: string }[] = [];
+  const names = {} as RuleSetSource['files'];
+  for (const part of RULE_SET_PARTS) {
+    const { path: rel, text } = texts[part];
+    names[part] = rel;
+    if (text === undefined) {
+      violations.push({
+        file: rel,
+        jsonPath: '$',
+        reason: `missing file (a rule set has ${RULE_SET_PARTS.map((p) => p + '.json').join(', ')})`,
+      });
+      continue;
+    }
+    files.push({ path: rel, sha256: sha256(text) });
+    const parsed = parseJsonFile(rel, text);
+    if (!parsed.ok) {
+      violations.push(parsed.violation);
+      continue;
+    }
+    const validate = schemaValidator(`${part}.schema.json`);
+    if (!validate(parsed.doc)) violations.push(...schemaViolations(rel, parsed.doc, validate.errors));
+    docs[part] = parsed.doc;
+  }
+  const hash = sha256(files.map((f) => `${path.basename(f.path)}\u0000${f.sha256}\n`).join(''));
+  // Only the schema vouches for these shapes; until it has, they are what the semantic checks may try.
+  const source = { files: names, hash, ...docs } as RuleSetSource;
+  if (violations.length) {
+    // the files parsed but break the schema: still report the semantic problems we can find, all at once
+    if (RULE_SET_PARTS.every((p) => docs[p] !== undefined && typeof docs[p] === 'object')) {
+      try {
+        const more = validateRuleSet(source);
+        const reported = new Set(violations.map((v) => `${v.file}|${v.jsonPath}`));
+        for (const v of more) {
+          const k = `${v.file}|${v.jsonPath}`;
+          if (![...reported].some((r) => k.startsWith(r) || r.startsWith(k))) violations.push(v);
+        }
+      } catch {
+        /* the structure is too broken for the semantic checks; the schema errors say why */
+      }
+    }
+    return { ok: false, violations };
+  }
+  return { ok: true, files, source };
+}
+
+/** The rule book of every rule set read, or every violation found in any of them. */
+export function ruleBookOf(reads: RuleSetRead[], where: string): RuleBookLoad {
+  const violations: RuleViolation[] = [];
+  const sources: RuleSetSource[] = [];
+  const files: { path: string; sha256: string }[] = [];
+  for (const r of reads) {
+    if (!r.ok) violations.push(...r.violations);
+    else {
+      sources.push(r.source);
+      files.push(...r.files);
+    }
+  }
+  if (reads.length === 0)
+    violations.push({
+      file: where,
+      jsonPath: '$',
+      reason: 'no rule set found (a rule set is a directory with ruleset.json)',
+    });
+  if (violations.length) return { ok: false, violations };
+  const built = buildRuleBook(sources);
+  if (!built.ok) return built;
+  return { ok: true, book: built.book, files };
+}
