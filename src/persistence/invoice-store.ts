@@ -36,7 +36,6 @@ import type { AccessType } from '../domain/cdr';
 import type { InvoiceDraft } from '../domain/invoicing/types';
 import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
-import { billedSecondsSql } from './daily-totals-sql';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
 import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
@@ -89,7 +88,7 @@ const CLAIM_CHARGES = `
 with ${TARGETS},
 claimed as (
   update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
-  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.explanation, t.period_start
+  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, t.period_start
 )
 select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
 from claimed c join cdrs d on d.id = c.cdr_id
@@ -393,8 +392,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
            from charge_daily_totals
            where customer_account = ? and local_date >= ?::date and local_date < ?::date
            union all
-           select d.access_type, coalesce(c.explanation->>'zone', ''), trim(c.currency), count(*),
-                  sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::bigint, sum(c.amount)
+           select d.access_type, c.zone, trim(c.currency), count(*),
+                  sum(c.billed_seconds)::bigint, sum(c.amount)
            from charges c join cdrs d on d.id = c.cdr_id
            where c.customer_account = ? and c.superseded_at is null and c.call_start >= ? and c.call_start < ?
            group by 1, 2, 3

@@ -2,6 +2,7 @@
 import type { UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { Cdr } from '../domain/cdr';
 import type { RatingDecision } from '../app/ingest/ports';
+import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
@@ -97,6 +98,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
         const payload = JSON.stringify(
           rated.map(({ id, cdr, decision }) => {
             const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
+            const { zone, billedSeconds } = chargeQuantities(charge.explanation, cdr.durationSeconds);
             return {
               id,
               customer_account: cdr.customerAccount,
@@ -104,6 +106,8 @@ export class PostgresUnratedQueue implements UnratedQueue {
               ...charge,
               rule_set_hash: charge.ruleSetHash,
               fired_rules: charge.firedRules,
+              zone,
+              billed_seconds: billedSeconds,
             };
           }),
         );
@@ -111,17 +115,17 @@ export class PostgresUnratedQueue implements UnratedQueue {
         const flipped = (await trx.raw(
           `with input as (
              select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
-               currency text, rule_set_hash text, fired_rules text[], explanation jsonb)
+               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer)
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
              returning cdrs.id
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
              from input join flipped using (id)
            ), fresh as (
-             select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.explanation, c.duration_seconds
+             select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds
              from input join flipped using (id) join cdrs c on c.id = input.id
            ),
            ${dailyTotalsUpsertCte('fresh')}

@@ -54,8 +54,9 @@ beforeAll(async () => {
     )
   ).rows;
   await knex.raw(
-    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation from charges where id = ?`,
+    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
+     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
+     from charges where id = ?`,
     [old.id],
   );
   // The daily totals as ingest and rerating keep them: from the current charges.
