@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 import { openDatabase } from '../../src/persistence/database';
 import { createCustomers } from '../support/customers';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import { rowsOf } from '../../src/persistence/sql-helpers';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -89,13 +90,15 @@ describe('crash safety', () => {
 
     const database = await openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir });
     try {
-      const rows = (await database.orm.em.getKnex().raw(
-        `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
-                count(*) filter (where rating_status = 'rated')::int as rated,
-                (select count(*)::int from charges where superseded_at is null) as charges
-         from cdrs where bridge_id = 'crash-bridge'`,
-      )) as { rows: { cdrs: number; ids: number; rated: number; charges: number }[] };
-      const counts = rows.rows[0]!;
+      const rows = rowsOf<{ cdrs: number; ids: number; rated: number; charges: number }>(
+        await database.orm.em.getKnex().raw(
+          `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
+                  count(*) filter (where rating_status = 'rated')::int as rated,
+                  (select count(*)::int from charges where superseded_at is null) as charges
+           from cdrs where bridge_id = 'crash-bridge'`,
+        ),
+      );
+      const counts = rows[0]!;
       expect(counts.cdrs).toBe(cdrs.length);
       expect(counts.ids).toBe(cdrs.length);
       expect(counts.charges).toBe(counts.rated); // every rated CDR has exactly one current charge

@@ -15,6 +15,7 @@ import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { startTestService, type TestService } from '../support/test-service';
 import { createCustomers } from '../support/customers';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import { lazyStream } from './lazy-stream';
 
 const onServer = Boolean(process.env.DATABASE_URL);
 let t: TestService;
@@ -44,7 +45,7 @@ describe.runIf(onServer)('flow control', () => {
       ),
     ];
     let pulled = 0; // batches the transport has taken from the bridge
-    async function* requests(): AsyncIterable<StreamCdrsRequest> {
+    function* requests(): Iterable<StreamCdrsRequest> {
       for (let i = 0; i < batches; i++) {
         pulled += 1;
         yield { batch: { sequence: String(i + 1), cdrs: cdrs.slice(i * batchSize, (i + 1) * batchSize) } };
@@ -53,7 +54,7 @@ describe.runIf(onServer)('flow control', () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
     const acks: string[] = [];
     const done = (async () => {
-      for await (const ack of client.streamCdrs(requests())) {
+      for await (const ack of client.streamCdrs(lazyStream(requests()))) {
         acks.push(ack.sequence);
         expect(ack.results.every((r) => r.outcome === CdrOutcome.CDR_OUTCOME_ACCEPTED)).toBe(true);
       }

@@ -22,6 +22,8 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
+import { lazyStream } from './lazy-stream';
+import { rowsOf } from '../../src/persistence/sql-helpers';
 
 const BRIDGE = 'contract-bridge';
 
@@ -74,22 +76,22 @@ function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
 
 async function stored(prefix: string): Promise<string[]> {
   const knex = t.service.database.orm.em.getKnex();
-  const result = (await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [
-    `${prefix}%`,
-  ])) as { rows: { record_id: string }[] };
-  return result.rows.map((r) => r.record_id);
+  const rows = rowsOf<{ record_id: string }>(
+    await knex.raw(`select record_id from cdrs where record_id like ? order by record_id`, [`${prefix}%`]),
+  );
+  return rows.map((r) => r.record_id);
 }
 
 /** Sends the batches on one stream; returns the acknowledged sequences and the error that ended it, if any. */
 async function stream(
   batches: { sequence: string; cdrs: Cdr[] }[],
 ): Promise<{ acks: string[]; error?: ClientError }> {
-  async function* requests(): AsyncIterable<StreamCdrsRequest> {
+  function* requests(): Iterable<StreamCdrsRequest> {
     for (const batch of batches) yield { batch };
   }
   const acks: string[] = [];
   try {
-    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(requests()))
+    for await (const ack of t.client(CdrIngestServiceDefinition, 'bridge').streamCdrs(lazyStream(requests())))
       acks.push(ack.sequence);
     return { acks };
   } catch (error) {

@@ -12,6 +12,8 @@ import { generateCdrs } from '../../src/simulator/cdr-generator';
 import { startTestService, type TestService } from '../support/test-service';
 import { createCustomers } from '../support/customers';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import { lazyStream } from './lazy-stream';
+import { rowsOf } from '../../src/persistence/sql-helpers';
 
 let t: TestService;
 beforeAll(async () => {
@@ -43,17 +45,19 @@ function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
 
 async function tableCounts() {
   const knex = t.service.database.orm.em.getKnex();
-  const rows = await knex.raw(
-    `select (select count(*) from cdrs)::int as cdrs, (select count(*) from charges)::int as charges,
-            (select coalesce(md5(string_agg(fingerprint || rating_status, ',' order by id)), '') from cdrs) as digest`,
+  const rows = rowsOf<{ cdrs: number; charges: number; digest: string }>(
+    await knex.raw(
+      `select (select count(*) from cdrs)::int as cdrs, (select count(*) from charges)::int as charges,
+              (select coalesce(md5(string_agg(fingerprint || rating_status, ',' order by id)), '') from cdrs) as digest`,
+    ),
   );
-  return (rows as { rows: { cdrs: number; charges: number; digest: string }[] }).rows[0]!;
+  return rows[0]!;
 }
 
 describe('StreamCdrs', () => {
   it('answers each batch after commit with an exact result per record', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
-    async function* batches() {
+    function* batches() {
       yield { batch: { sequence: '1', cdrs: [cdr('a-1'), cdr('a-2')] } };
       yield {
         batch: {
@@ -70,7 +74,7 @@ describe('StreamCdrs', () => {
       };
     }
     const acks = [];
-    for await (const ack of client.streamCdrs(batches())) acks.push(ack);
+    for await (const ack of client.streamCdrs(lazyStream(batches()))) acks.push(ack);
 
     expect(acks.map((a) => a.sequence)).toEqual(['1', '2']);
     expect(acks[0]!.results.map((r) => r.outcome)).toEqual([
@@ -99,23 +103,25 @@ describe('StreamCdrs', () => {
       expect(accepted.ruleSetHash).toMatch(/^[0-9a-f]{64}$/);
     }
     const knex = t.service.database.orm.em.getKnex();
-    const stored = (await knex.raw(
-      `select c.record_id, c.duration_seconds, ch.amount::text as amount from cdrs c join charges ch on ch.cdr_id = c.id
-       where c.bridge_id = 'sto-bridge-1' and c.record_id like 'a-%' order by c.record_id`,
-    )) as { rows: { record_id: string; duration_seconds: number; amount: string }[] };
-    expect(stored.rows.map((r) => r.record_id)).toEqual(['a-1', 'a-2', 'a-5']);
+    const stored = rowsOf<{ record_id: string; duration_seconds: number; amount: string }>(
+      await knex.raw(
+        `select c.record_id, c.duration_seconds, ch.amount::text as amount from cdrs c join charges ch on ch.cdr_id = c.id
+         where c.bridge_id = 'sto-bridge-1' and c.record_id like 'a-%' order by c.record_id`,
+      ),
+    );
+    expect(stored.map((r) => r.record_id)).toEqual(['a-1', 'a-2', 'a-5']);
     // The conflicting resend did not overwrite what was stored.
-    expect(stored.rows[1]!.duration_seconds).toBe(300);
-    expect(stored.rows[0]!.amount).toBe(acks[0]!.results[0]!.charge!.amount);
+    expect(stored[1]!.duration_seconds).toBe(300);
+    expect(stored[0]!.amount).toBe(acks[0]!.results[0]!.charge!.amount);
   });
 
   it('fails a stream whose batch is empty or too large with INVALID_ARGUMENT naming the field', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
-    async function* tooLarge() {
+    function* tooLarge() {
       yield { batch: { sequence: '1', cdrs: Array.from({ length: 1001 }, (_, i) => cdr(`big-${i}`)) } };
     }
     const error = await (async () => {
-      for await (const _ of client.streamCdrs(tooLarge())) void _;
+      for await (const _ of client.streamCdrs(lazyStream(tooLarge()))) void _;
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect((error as ClientError).code).toBe(Status.INVALID_ARGUMENT);
@@ -166,13 +172,15 @@ describe('StreamCdrs', () => {
     expect(accepted).toHaveLength(3000);
     expect(duplicates).toHaveLength(3000);
     const knex = t.service.database.orm.em.getKnex();
-    const counts = (await knex.raw(
-      `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
-              (select count(*)::int from charges ch join cdrs c2 on c2.id = ch.cdr_id where c2.bridge_id = 'race-bridge') as charges
-       from cdrs where bridge_id = 'race-bridge'`,
-    )) as { rows: { cdrs: number; ids: number; charges: number }[] };
-    expect(counts.rows[0]).toEqual({ cdrs: 3000, ids: 3000, charges: counts.rows[0]!.charges });
-    expect(counts.rows[0]!.charges).toBe(
+    const [counts] = rowsOf<{ cdrs: number; ids: number; charges: number }>(
+      await knex.raw(
+        `select count(*)::int as cdrs, count(distinct record_id)::int as ids,
+                (select count(*)::int from charges ch join cdrs c2 on c2.id = ch.cdr_id where c2.bridge_id = 'race-bridge') as charges
+         from cdrs where bridge_id = 'race-bridge'`,
+      ),
+    );
+    expect(counts).toEqual({ cdrs: 3000, ids: 3000, charges: counts!.charges });
+    expect(counts!.charges).toBe(
       accepted.filter((r) => r.ratingStatus === RatingStatus.RATING_STATUS_RATED).length,
     );
   });
@@ -181,16 +189,22 @@ describe('StreamCdrs', () => {
 describe('running totals', () => {
   it('keeps daily totals per customer equal to the sum of its current charges, in the same transaction', async () => {
     const knex = t.service.database.orm.em.getKnex();
-    const rows = (await knex.raw(
-      `select coalesce(c.customer_account, d.customer_account) as account, c.calls, c.amount::text as charged, d.calls as total_calls, d.amount::text as totalled
-       from (select customer_account, count(*)::int as calls, sum(amount) as amount from charges where superseded_at is null group by 1) c
-       full join (select customer_account, sum(calls)::int as calls, sum(amount) as amount from charge_daily_totals group by 1) d using (customer_account)
-       order by 1`,
-    )) as {
-      rows: { account: string; calls: number; charged: string; total_calls: number; totalled: string }[];
-    };
-    expect(rows.rows.length).toBeGreaterThanOrEqual(3);
-    for (const r of rows.rows) {
+    const rows = rowsOf<{
+      account: string;
+      calls: number;
+      charged: string;
+      total_calls: number;
+      totalled: string;
+    }>(
+      await knex.raw(
+        `select coalesce(c.customer_account, d.customer_account) as account, c.calls, c.amount::text as charged, d.calls as total_calls, d.amount::text as totalled
+         from (select customer_account, count(*)::int as calls, sum(amount) as amount from charges where superseded_at is null group by 1) c
+         full join (select customer_account, sum(calls)::int as calls, sum(amount) as amount from charge_daily_totals group by 1) d using (customer_account)
+         order by 1`,
+      ),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) {
       expect({ account: r.account, calls: r.total_calls, amount: r.totalled }).toEqual({
         account: r.account,
         calls: r.calls,
