@@ -54,8 +54,9 @@ with ins as (
   from generate_series(1, ${count}) g
   returning id, customer_account, access_type, start_time, duration_seconds
 )
-insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
+insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, zone, billed_seconds, explanation)
 select id, customer_account, start_time, round(duration_seconds * 0.0015, 6), 'SEK', 'bench', '{}',
+       case when access_type = 'dial_out' then 'SE-mobile' else '' end, duration_seconds,
        jsonb_build_object('zone', case when access_type = 'dial_out' then 'SE-mobile' else '' end,
                           'bands', jsonb_build_array(jsonb_build_object('name', 'peak', 'seconds', duration_seconds,
                                                                         'billedSeconds', duration_seconds, 'rate', '0.09', 'amount', '0')))
@@ -118,7 +119,7 @@ async function main() {
     t0 = performance.now();
     await knex.raw(`
       with fresh as (
-        select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
+        select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.zone, c.billed_seconds
         from charges c join cdrs d on d.id = c.cdr_id
       ),
       ${dailyTotalsUpsertCte('fresh')}

@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * Money is `numeric` (never float); identities are NOT NULL unique keys so dedup lives in the database.
  */
 export class Migration20261129000000Foundation extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table rule_sets (
         hash text primary key,
@@ -61,7 +61,7 @@ export class Migration20261129000000Foundation extends Migration {
     this.addSql(`create index charges_customer_start_idx on charges (customer_account, call_start)`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop table charges');
     this.addSql('drop table cdrs');
     this.addSql('drop table rule_sets');

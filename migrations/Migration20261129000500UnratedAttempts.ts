@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /** Unrated CDRs are priced again later; keep how often and when that was tried. */
 export class Migration20261129000500UnratedAttempts extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table cdrs add column rating_attempts integer not null default 1`);
     this.addSql(`alter table cdrs add column last_rating_attempt_at timestamptz`);
     this.addSql(
@@ -10,7 +10,7 @@ export class Migration20261129000500UnratedAttempts extends Migration {
     );
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop index cdrs_unrated_customer_idx');
     this.addSql('alter table cdrs drop column last_rating_attempt_at');
     this.addSql('alter table cdrs drop column rating_attempts');

@@ -6,7 +6,7 @@ import { Migration } from '@mikro-orm/migrations';
  * follow docs/schema-contract.md; extra columns are additions only.
  */
 export class Migration20261129010000Customers extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table customers (
         id bigint generated always as identity primary key,
@@ -103,7 +103,7 @@ export class Migration20261129010000Customers extends Migration {
       )`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop table idempotency_keys');
     this.addSql('drop index cdrs_booking_idx');
     this.addSql('drop table booking_events');

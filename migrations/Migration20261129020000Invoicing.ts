@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  * lines of an issued invoice, whoever runs the statement (the service's own role included).
  */
 export class Migration20261129020000Invoicing extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`
       create table invoices (
         id bigint generated always as identity primary key,
@@ -156,7 +156,7 @@ export class Migration20261129020000Invoicing extends Migration {
       for each row execute function invoice_lines_refuse_change_when_issued()`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop table charge_daily_totals');
     this.addSql('drop index charges_uninvoiced_idx');
     this.addSql('alter table charges drop column invoice_id');

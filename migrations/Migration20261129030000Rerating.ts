@@ -11,7 +11,7 @@ import { Migration } from '@mikro-orm/migrations';
  *   a supplementary invoice's line corrects has no line number on the credited invoice to point at).
  */
 export class Migration20261129030000Rerating extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table invoices add column supplements_invoice_id bigint references invoices (id)`);
     this.addSql(
       `alter table invoices add constraint invoices_supplement_is_invoice check (supplements_invoice_id is null or kind = 'INVOICE')`,
@@ -26,7 +26,7 @@ export class Migration20261129030000Rerating extends Migration {
     this.addSql(`alter table invoice_lines add column adjusts_key text`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('alter table invoice_lines drop column adjusts_key');
     this.addSql('drop index invoices_supplements_idx');
     this.addSql('drop index invoices_one_per_period');

@@ -6,13 +6,13 @@ import { Migration } from '@mikro-orm/migrations';
  * start (src/persistence/service-secrets.ts), never by a migration, so it is not in any source file.
  */
 export class Migration20261201000000ServiceSecrets extends Migration {
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(
       `create table service_secrets (name text primary key, value bytea not null, created_at timestamptz not null default now())`,
     );
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql('drop table service_secrets');
   }
 }

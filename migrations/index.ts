@@ -9,6 +9,7 @@ import { Migration20261129010000Customers } from './Migration20261129010000Custo
 import { Migration20261129020000Invoicing } from './Migration20261129020000Invoicing';
 import { Migration20261129030000Rerating } from './Migration20261129030000Rerating';
 import { Migration20261201000000ServiceSecrets } from './Migration20261201000000ServiceSecrets';
+import { Migration20261202000000ChargeColumns } from './Migration20261202000000ChargeColumns';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -17,4 +18,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129020000Invoicing', class: Migration20261129020000Invoicing },
   { name: 'Migration20261129030000Rerating', class: Migration20261129030000Rerating },
   { name: 'Migration20261201000000ServiceSecrets', class: Migration20261201000000ServiceSecrets },
+  { name: 'Migration20261202000000ChargeColumns', class: Migration20261202000000ChargeColumns },
 ];

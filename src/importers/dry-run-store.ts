@@ -13,14 +13,15 @@ import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports.js'
 export class DryRunCdrStore implements CdrStore {
   private readonly seen = new Map<string, { fingerprint: string; cdr: Cdr }>();
 
-  async insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
-    return rows.map(({ cdr, fingerprint }) => {
+  insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
+    const outcomes = rows.map(({ cdr, fingerprint }): StoreOutcome => {
       const key = `${cdr.bridgeId}\u0000${cdr.recordId}`;
       const earlier = this.seen.get(key);
       if (earlier) return { inserted: false, storedFingerprint: earlier.fingerprint, stored: earlier.cdr };
       this.seen.set(key, { fingerprint, cdr });
       return { inserted: true };
     });
+    return Promise.resolve(outcomes);
   }
 }
 

@@ -103,7 +103,7 @@ export function parseJsonWithDuplicates(text: string): JsonWithDuplicates {
         const v = value();
         if (Object.hasOwn(obj, key)) {
           let m = duplicates.get(obj);
-          if (!m) duplicates.set(obj, (m = new Map()));
+          if (!m) duplicates.set(obj, (m = new Map<string, unknown[]>()));
           if (!m.has(key)) m.set(key, [obj[key]]);
           m.get(key)!.push(v);
         }

@@ -6,6 +6,7 @@
  * on the embedded PGlite and avoids thousands of bind parameters.
  */
 import type { Cdr, AccessType, Feature } from '../domain/cdr';
+import { chargeQuantities } from '../domain/rating/charge-quantities';
 import type { CdrToStore, IdempotentCdrStore, StoreOutcome } from '../app/ingest/ports';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
@@ -20,7 +21,8 @@ with input as (
     customer_account text, access_type text, caller_number text, called_number text,
     start_time timestamptz, answer_time timestamptz, end_time timestamptz, duration_seconds integer,
     features text[], rating_status text, unrated_reason text,
-    amount numeric, currency text, rule_set_hash text, fired_rules text[], explanation jsonb)
+    amount numeric, currency text, rule_set_hash text, fired_rules text[], explanation jsonb,
+    zone text, billed_seconds integer)
 ),
 inserted as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
@@ -35,15 +37,16 @@ inserted as (
   returning id, bridge_id, record_id
 ),
 charged as (
-  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
+  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
+                       zone, billed_seconds)
   select inserted.id, input.customer_account, input.start_time, input.amount, input.currency,
-         input.rule_set_hash, input.fired_rules, input.explanation
+         input.rule_set_hash, input.fired_rules, input.explanation, input.zone, input.billed_seconds
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
 ),
 fresh as (
   select input.customer_account, input.start_time as call_start, input.access_type, input.amount,
-         input.currency, input.explanation, input.duration_seconds
+         input.currency, input.zone, input.billed_seconds
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
 ),
@@ -132,6 +135,9 @@ function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
 }
 
 function toRow({ cdr, fingerprint, rating }: CdrToStore) {
+  const quantities = rating.rated
+    ? chargeQuantities(rating.charge.explanation, cdr.durationSeconds)
+    : undefined;
   return {
     bridge_id: cdr.bridgeId,
     record_id: cdr.recordId,
@@ -154,6 +160,8 @@ function toRow({ cdr, fingerprint, rating }: CdrToStore) {
     rule_set_hash: rating.rated ? rating.charge.ruleSetHash : null,
     fired_rules: rating.rated ? rating.charge.firedRules : null,
     explanation: rating.rated ? rating.charge.explanation : null,
+    zone: quantities?.zone ?? null,
+    billed_seconds: quantities?.billedSeconds ?? null,
   };
 }
 

@@ -5,7 +5,6 @@
  */
 import type { ChargeGroup } from '../app/invoicing/ports';
 import type { AccessType } from '../domain/cdr';
-import { billedSecondsSql } from './daily-totals-sql';
 import { toDate } from './sql-helpers';
 
 /**
@@ -13,15 +12,15 @@ import { toDate } from './sql-helpers';
  * `periodStart`; group by it with `CHARGE_GROUP_BY` (positions after any leading columns).
  */
 export function chargeGroupColumns(periodStart: string): string {
-  return `'' as conference_id, d.access_type, coalesce(c.explanation->>'zone', '') as zone, trim(c.currency) as currency,
+  return `'' as conference_id, d.access_type, c.zone, trim(c.currency) as currency,
        case when c.call_start < ${periodStart} then c.call_start end as late_start,
        count(*)::integer as calls,
-       sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::text as billed_seconds,
+       sum(c.billed_seconds)::text as billed_seconds,
        sum(c.amount)::text as amount`;
 }
 
 /** The grouping expressions of chargeGroupColumns (not positions: callers may add leading columns). */
-export const CHARGE_GROUP_BY = `d.access_type, coalesce(c.explanation->>'zone', ''), trim(c.currency), late_start`;
+export const CHARGE_GROUP_BY = `d.access_type, c.zone, trim(c.currency), late_start`;
 
 export interface ChargeGroupRow {
   conference_id: string;

@@ -42,7 +42,7 @@ const CLAIM_CHARGES = `
 with ${TARGETS},
 claimed as (
   update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
-  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.explanation, t.period_start
+  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, t.period_start
 )
 select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
 from claimed c join cdrs d on d.id = c.cdr_id

@@ -1,21 +1,14 @@
 /**
  * SQL shared by ingest (which keeps `charge_daily_totals` up to date) and invoicing (which reads it
- * for running charges and uses the same billed-seconds rule for invoice quantities).
- *
- * Billed seconds of a charge = the sum of `billedSeconds` over its explanation's time bands (the
- * seconds after billing increments), or the CDR's duration when the explanation has no bands.
+ * for running charges). Zone and billed seconds come from the charges' own columns (filled by the
+ * writers from the rating result), never from the explanation, which is text for people.
  */
-
-/** SQL expression: billed seconds of one charge, from its explanation (jsonb) and the CDR duration. */
-export function billedSecondsSql(explanation: string, durationSeconds: string): string {
-  return `coalesce((select sum((b->>'billedSeconds')::numeric) from jsonb_array_elements(${explanation}->'bands') b), ${durationSeconds}::numeric)`;
-}
 
 /**
  * A data-modifying CTE (without the leading comma) that adds freshly stored charges to
  * `charge_daily_totals`. `source` names a CTE or relation with one row per NEW current charge and the
  * columns: customer_account, call_start (timestamptz), access_type, amount (numeric), currency,
- * explanation (jsonb), duration_seconds (integer).
+ * zone (text), billed_seconds (integer).
  *
  * The local date is the call's start date in the customer's time zone (customers.time_zone; UTC for an
  * account without a customer row). Rows are upserted in key order so that concurrent batches take
@@ -28,7 +21,7 @@ export function billedSecondsSql(explanation: string, durationSeconds: string): 
  *   with input as (...), inserted as (... returning id, bridge_id, record_id),
  *   charged as (insert into charges ... returning cdr_id),
  *   fresh as (select input.customer_account, input.start_time as call_start, input.access_type,
- *                    input.amount, input.currency, input.explanation, input.duration_seconds
+ *                    input.amount, input.currency, input.zone, input.billed_seconds
  *             from inserted join input using (bridge_id, record_id) where input.rating_status = 'rated'),
  *   ${dailyTotalsUpsertCte('fresh')}
  *   select ...
@@ -52,10 +45,10 @@ function upsertCte(source: string, name: string, sums: { calls: string; weight: 
   select s.customer_account,
          (s.call_start at time zone coalesce(cu.time_zone, 'UTC'))::date,
          s.access_type,
-         coalesce(s.explanation->>'zone', ''),
+         s.zone,
          s.currency,
          ${sums.calls},
-         sum(${sums.weight}${billedSecondsSql('s.explanation', 's.duration_seconds')})::bigint,
+         sum(${sums.weight}s.billed_seconds)::bigint,
          sum(${sums.weight}s.amount)
   from ${source} s
   left join customers cu on cu.external_id = s.customer_account
@@ -76,7 +69,7 @@ function upsertCte(source: string, name: string, sums: { calls: string; weight: 
 export const REBUILD_DAILY_TOTALS: readonly [string, string] = [
   `delete from charge_daily_totals t where t.customer_account in (select jsonb_array_elements_text(?::jsonb))`,
   `with fresh as (
-  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds
+  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.zone, c.billed_seconds
   from charges c join cdrs d on d.id = c.cdr_id
   where c.superseded_at is null and c.customer_account in (select jsonb_array_elements_text(?::jsonb))
 ),

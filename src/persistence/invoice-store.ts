@@ -25,7 +25,6 @@ import type { RequestKey } from '../app/mutations';
 import type { AccessType } from '../domain/cdr';
 import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
-import { billedSecondsSql } from './daily-totals-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
 import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
@@ -190,8 +189,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
            from charge_daily_totals
            where customer_account = ? and local_date >= ?::date and local_date < ?::date
            union all
-           select d.access_type, coalesce(c.explanation->>'zone', ''), trim(c.currency), count(*),
-                  sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::bigint, sum(c.amount)
+           select d.access_type, c.zone, trim(c.currency), count(*),
+                  sum(c.billed_seconds)::bigint, sum(c.amount)
            from charges c join cdrs d on d.id = c.cdr_id
            where c.customer_account = ? and c.superseded_at is null and c.call_start >= ? and c.call_start < ?
            group by 1, 2, 3

@@ -25,6 +25,7 @@ import type {
   RerateTx,
 } from '../app/invoicing/rerate-ports';
 import type { InvoiceDraft } from '../domain/invoicing/types';
+import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
@@ -72,10 +73,13 @@ returning cdrs.id::text as id`;
 
 const INSERT_CHARGES = `
 with inserted as (
-  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id)
-  select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, invoice_id
+  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
+                       zone, billed_seconds, invoice_id)
+  select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
+         zone, billed_seconds, invoice_id
   from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, invoice_id bigint, old_id bigint)
+    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer,
+    invoice_id bigint, old_id bigint)
   returning id, cdr_id
 )
 insert into rerate_replaced (old_id, new_id)
@@ -84,7 +88,7 @@ select x.old_id, inserted.id from inserted join jsonb_to_recordset(?::jsonb) as 
 /** Minus every charge this transaction superseded, plus every charge it stored. */
 const TOTALS_DELTA = `
 with delta as (
-  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.explanation, d.duration_seconds,
+  select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.zone, c.billed_seconds,
          case when c.id = r.new_id then 1 else -1 end as sign
   from rerate_replaced r join charges c on c.id = r.new_id or c.id = r.old_id
   join cdrs d on d.id = c.cdr_id
@@ -116,6 +120,12 @@ export class PostgresRerateStore implements RerateStore {
   async transaction<T>(fn: (tx: RerateTx) => Promise<T>): Promise<T> {
     return retryOnConflict(5, () => this.knex.transaction((trx) => fn(rerateTx(trx))));
   }
+}
+
+/** The new charge's zone and billed seconds, from the rating result (never read back from the explanation). */
+function quantityColumns(r: ChargeReplacement): { zone: string; billed_seconds: number } {
+  const q = chargeQuantities(r.charge.explanation, r.cdr.durationSeconds);
+  return { zone: q.zone, billed_seconds: q.billedSeconds };
 }
 
 function rerateTx(trx: Knex.Transaction): RerateTx {
@@ -179,6 +189,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       );
       const stored = rows.filter((r) => r.oldChargeId || flipped.has(r.cdrId));
       const payload = stored.map((r) => ({
+        ...quantityColumns(r),
         cdr_id: r.cdrId,
         customer_account: r.cdr.customerAccount,
         call_start: r.cdr.startTime.toISOString(),

@@ -2,10 +2,12 @@
 import type { UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { Cdr } from '../domain/cdr';
 import type { RatingDecision } from '../app/ingest/ports';
+import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
+import { rowsOf } from './sql-helpers';
 
 type Row = StoredRow & {
   id: string;
@@ -20,10 +22,14 @@ type Binding = string | number;
 function where(filter: UnratedFilter): { sql: string; bindings: Binding[] } {
   const parts = [`rating_status = 'unrated'`];
   const bindings: Binding[] = [];
-  if (filter.customerAccount) (parts.push('customer_account = ?'), bindings.push(filter.customerAccount));
-  if (filter.bridgeId) (parts.push('bridge_id = ?'), bindings.push(filter.bridgeId));
-  if (filter.startFrom) (parts.push('start_time >= ?'), bindings.push(filter.startFrom.toISOString()));
-  if (filter.startTo) (parts.push('start_time < ?'), bindings.push(filter.startTo.toISOString()));
+  const add = (sql: string, binding: Binding) => {
+    parts.push(sql);
+    bindings.push(binding);
+  };
+  if (filter.customerAccount) add('customer_account = ?', filter.customerAccount);
+  if (filter.bridgeId) add('bridge_id = ?', filter.bridgeId);
+  if (filter.startFrom) add('start_time >= ?', filter.startFrom.toISOString());
+  if (filter.startTo) add('start_time < ?', filter.startTo.toISOString());
   if (filter.keys?.length) {
     parts.push(
       `(bridge_id, record_id) in (select bridge_id, record_id from jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text))`,
@@ -55,18 +61,16 @@ export class PostgresUnratedQueue implements UnratedQueue {
     const w = where(filter);
     const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
     const page = after ? ` and (start_time, id) > (?::timestamptz, ?::bigint)` : '';
-    const rows = (
-      (await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
+    const rows = rowsOf<Row>(
+      await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
         ...w.bindings,
         ...(after ?? []),
         size + 1,
-      ])) as { rows: Row[] }
-    ).rows;
-    const total = (
-      (await this.knex.raw(`select count(*)::int as n from cdrs where ${w.sql}`, w.bindings)) as {
-        rows: { n: number }[];
-      }
-    ).rows[0]!.n;
+      ]),
+    );
+    const total = rowsOf<{ n: number }>(
+      await this.knex.raw(`select count(*)::int as n from cdrs where ${w.sql}`, w.bindings),
+    )[0]!.n;
     const shown = rows.slice(0, size).map(toUnrated);
     const last = shown[shown.length - 1];
     return {
@@ -79,12 +83,9 @@ export class PostgresUnratedQueue implements UnratedQueue {
 
   async take(filter: UnratedFilter, limit: number) {
     const w = where(filter);
-    const rows = (
-      (await this.knex.raw(`select * from cdrs where ${w.sql} order by id limit ?`, [
-        ...w.bindings,
-        limit,
-      ])) as { rows: Row[] }
-    ).rows;
+    const rows = rowsOf<Row>(
+      await this.knex.raw(`select * from cdrs where ${w.sql} order by id limit ?`, [...w.bindings, limit]),
+    );
     return rows.map(toUnrated);
   }
 
@@ -97,6 +98,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
         const payload = JSON.stringify(
           rated.map(({ id, cdr, decision }) => {
             const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
+            const { zone, billedSeconds } = chargeQuantities(charge.explanation, cdr.durationSeconds);
             return {
               id,
               customer_account: cdr.customerAccount,
@@ -104,31 +106,35 @@ export class PostgresUnratedQueue implements UnratedQueue {
               ...charge,
               rule_set_hash: charge.ruleSetHash,
               fired_rules: charge.firedRules,
+              zone,
+              billed_seconds: billedSeconds,
             };
           }),
         );
         // Only rows still unrated are flipped, so two racing retries charge a CDR once.
-        const flipped = (await trx.raw(
-          `with input as (
+        const flipped = rowsOf<{ id: string }>(
+          await trx.raw(
+            `with input as (
              select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
-               currency text, rule_set_hash text, fired_rules text[], explanation jsonb)
+               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer)
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
              returning cdrs.id
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
              from input join flipped using (id)
            ), fresh as (
-             select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.explanation, c.duration_seconds
+             select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds
              from input join flipped using (id) join cdrs c on c.id = input.id
            ),
            ${dailyTotalsUpsertCte('fresh')}
            select id from flipped`,
-          [payload],
-        )) as { rows: { id: string }[] };
-        for (const r of flipped.rows) done.add(String(r.id));
+            [payload],
+          ),
+        );
+        for (const r of flipped) done.add(String(r.id));
       }
       if (unrated.length) {
         await trx.raw(

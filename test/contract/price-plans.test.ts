@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
 import { createCustomers } from '../support/customers';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import type { RuleSetFileJson } from '../../src/domain/rating/index';
 
 let t: TestService;
 let withFallback: TestService;
@@ -24,8 +25,8 @@ beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'price-plan-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
   const file = path.join(rulesDir, 'standard-2026', 'ruleset.json');
-  const ruleset = JSON.parse(fs.readFileSync(file, 'utf8'));
-  ruleset.periodPricing.plans['*'] = { minimumCommitment: { amount: '10.00' } };
+  const ruleset = JSON.parse(fs.readFileSync(file, 'utf8')) as RuleSetFileJson;
+  ruleset.periodPricing!.plans['*'] = { minimumCommitment: { amount: '10.00' } };
   fs.writeFileSync(file, JSON.stringify(ruleset, null, 2));
   withFallback = await startTestService({ rulesDir });
   for (const s of [t, withFallback])

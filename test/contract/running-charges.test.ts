@@ -12,6 +12,7 @@ import { REBUILD_DAILY_TOTALS } from '../../src/persistence/daily-totals-sql';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 import { insertCharges, knexOf } from '../invoicing-service/support';
+import { rowsOf } from '../../src/persistence/sql-helpers';
 
 // Europe/Stockholm is UTC+1 in November: the local day 2026-11-20 is [2026-11-19T23:00Z, 2026-11-20T23:00Z).
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -48,15 +49,16 @@ beforeAll(async () => {
   ]);
   const knex = knexOf(db);
   // A rerate: the 08:00 charge is superseded by one of 0.45.
-  const [old] = (
+  const [old] = rowsOf<{ id: string }>(
     await knex.raw(
       `update charges set superseded_at = now() where customer_account = 'RC' and call_start = '2026-11-20T08:00:00Z' returning *`,
-    )
-  ).rows;
+    ),
+  );
   await knex.raw(
-    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation from charges where id = ?`,
-    [old.id],
+    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
+     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
+     from charges where id = ?`,
+    [old!.id],
   );
   // The daily totals as ingest and rerating keep them: from the current charges.
   const [drop, rebuild] = REBUILD_DAILY_TOTALS;

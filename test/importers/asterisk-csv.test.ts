@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAsteriskCsv, type AsteriskCsvOptions } from '../../src/importers/asterisk-csv';
 import { validateCdr } from '../../src/domain/cdr-validation';
 import { file, row } from './master-csv-row';
+import { stringMatching } from './matching';
 
 const base: AsteriskCsvOptions = { bridgeId: 'ast-1', timeZone: 'UTC', defaultAccessType: 'local_dial_in' };
 
@@ -29,7 +30,7 @@ describe('Asterisk Master.csv: time zone (trap 1)', () => {
     // channel created 2026-11-02T12:45:10Z, but the file says 13:45:10 and we claim UTC
     const r = parseAsteriskCsv(file(row({ uniqueid: 'pbx1-1793623510.7' })), base);
     expect(r.drafts).toHaveLength(1);
-    expect(r.warnings).toContainEqual({ line: 1, message: expect.stringMatching(/\+1 h .*timeZone 'UTC'/) });
+    expect(r.warnings).toContainEqual({ line: 1, message: stringMatching(/\+1 h .*timeZone 'UTC'/) });
   });
 
   it('ambiguous local times at the end of DST: earlier by default, later or reject on request', () => {
@@ -64,7 +65,7 @@ describe('Asterisk Master.csv: time zone (trap 1)', () => {
     );
     const r = parseAsteriskCsv(text, { ...base, timeZone: 'Europe/Stockholm' });
     expect(r.rejected).toEqual([
-      { line: 1, reason: expect.stringMatching(/start: '2026-03-29 02:30:00' does not exist/) },
+      { line: 1, reason: stringMatching(/start: '2026-03-29 02:30:00' does not exist/) },
     ]);
     expect(r.skipped).toEqual([]);
   });
@@ -161,7 +162,7 @@ describe('Asterisk Master.csv: CSV quoting', () => {
       '\ufeff' + row({ uniqueid: 'a' }) + '\r\n' + '"ACME","oops' + '\r\n' + row({ uniqueid: 'c' }) + '\r\n';
     const r = parseAsteriskCsv(text, base);
     expect(r.drafts.map((d) => d.line)).toEqual([1, 3]);
-    expect(r.rejected).toEqual([{ line: 2, reason: expect.stringMatching(/^malformed CSV/) }]);
+    expect(r.rejected).toEqual([{ line: 2, reason: stringMatching(/^malformed CSV/) }]);
     expect(parseAsteriskCsv(file(row({}), '"ACME","never closed'), base).rejected[0]).toEqual({
       line: 2,
       reason: 'malformed CSV: quoted field never closed',
@@ -352,11 +353,11 @@ describe('Asterisk Master.csv: ConfBridge pair rows (trap 5)', () => {
 
   it('turns pair rows into one record per participant by default (Party B only too)', () => {
     const r = parseAsteriskCsv(file(...rows), base);
-    const by = Object.fromEntries(r.drafts.map((d) => [d.draft.recordId, d.draft]));
-    expect(Object.keys(by).sort()).toEqual(
+    const by = new Map(r.drafts.map((d) => [d.draft.recordId, d.draft]));
+    expect([...by.keys()].sort()).toEqual(
       ['SIP/a-1', 'SIP/b-2', 'SIP/c-3', 'SIP/d-4'].map((c) => `conf:555@2026-11-02T10:00:00Z:${c}`).sort(),
     );
-    const d = (c: string) => by[`conf:555@2026-11-02T10:00:00Z:${c}`]!;
+    const d = (c: string) => by.get(`conf:555@2026-11-02T10:00:00Z:${c}`)!;
     expect(d('SIP/a-1').durationSeconds).toBe(29 * 60); // first pair 10:01 → last end 10:30
     expect(d('SIP/b-2').durationSeconds).toBe(19 * 60);
     expect(d('SIP/c-3').durationSeconds).toBe(38 * 60);

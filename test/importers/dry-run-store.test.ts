@@ -4,6 +4,7 @@ import { ingestCdrs } from '../../src/app/ingest/ingest-cdrs';
 import { FixedClock } from '../../src/app/clock';
 import { dryRunIngestDeps } from '../../src/importers/dry-run-store';
 import type { CdrDraft } from '../../src/domain/cdr-validation';
+import { anyString } from './matching';
 
 const leg = (recordId: string, durationSeconds = 60): CdrDraft => ({
   bridgeId: 'b',
@@ -24,7 +25,7 @@ describe('dry-run ingest', () => {
     const deps = dryRunIngestDeps(clock);
     const first = await ingestCdrs(deps, [leg('r1'), { ...leg('r2'), customerAccount: '' }]);
     expect(first.map((r) => r.outcome)).toEqual(['accepted', 'rejected']);
-    expect(first[1]!.violations).toEqual([{ field: 'customer_account', reason: expect.any(String) }]);
+    expect(first[1]!.violations).toEqual([{ field: 'customer_account', reason: anyString() }]);
     expect(first[0]!.rating).toEqual({ rated: false, reason: 'dry run: not priced' });
     const second = await ingestCdrs(deps, [leg('r1'), leg('r1', 30)]);
     expect(second.map((r) => r.outcome)).toEqual(['duplicate', 'conflict']);

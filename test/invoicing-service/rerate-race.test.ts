@@ -99,7 +99,7 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
       knex.raw(
         `select customer_account, sum(line)::text as net from (
          select c.customer_account, round(sum(c.amount), 2) as line from charges c join cdrs d on d.id = c.cdr_id
-         where c.superseded_at is null group by c.customer_account, d.access_type, coalesce(c.explanation->>'zone', '')
+         where c.superseded_at is null group by c.customer_account, d.access_type, c.zone
        ) lines group by 1 order by 1`,
       ),
     );

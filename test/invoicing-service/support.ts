@@ -109,6 +109,7 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
     seconds: r.seconds,
     amount: r.amount,
     currency: r.currency ?? 'SEK',
+    zone: r.zone ?? '',
     explanation: {
       ...(r.zone ? { zone: r.zone } : {}),
       bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }],
@@ -117,7 +118,7 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
   await knex.raw(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb) as x(record_id text, account text, conference text, access_type text,
-         start timestamptz, seconds integer, amount numeric, currency text, explanation jsonb)
+         start timestamptz, seconds integer, amount numeric, currency text, zone text, explanation jsonb)
      ),
      ins as (
        insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
@@ -126,8 +127,10 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
               seconds, 'rated' from input
        returning id, record_id
      )
-     insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-     select ins.id, input.account, input.start, input.amount, input.currency, 'test-rules', '{}', input.explanation
+     insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
+                          zone, billed_seconds)
+     select ins.id, input.account, input.start, input.amount, input.currency, 'test-rules', '{}', input.explanation,
+            input.zone, input.seconds
      from ins join input using (record_id)`,
     [JSON.stringify(payload)],
   );

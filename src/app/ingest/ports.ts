@@ -3,6 +3,7 @@
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
 import type { AccessType, Cdr, Feature } from '../../domain/cdr';
+import type { Explanation } from '../../domain/rating/types';
 import type { RequestKey } from '../mutations';
 
 /** A charge computed for a CDR, ready to store beside it. */
@@ -11,7 +12,8 @@ export interface PricedCharge {
   currency: string;
   ruleSetHash: string;
   firedRules: string[];
-  explanation: unknown;
+  /** Typed, so storage derives the charge's quantities (zone, billed seconds) from it, not from JSON. */
+  explanation: Explanation;
 }
 
 export type RatingDecision = { rated: true; charge: PricedCharge } | { rated: false; reason: string };

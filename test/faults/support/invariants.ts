@@ -7,7 +7,6 @@
  */
 import pg from 'pg';
 import { parseInvoiceNumber } from '../../../src/domain/invoicing/numbering';
-import { billedSecondsSql } from '../../../src/persistence/daily-totals-sql';
 
 /** Each invariant in words, as the fault report shows it; the checks below say exactly what is compared. */
 export const INVARIANTS = {
@@ -46,8 +45,8 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
     const rows = await q<{ key: string; expected: string; stored: string }>(
       `with expected as (
          select c.customer_account, (c.call_start at time zone coalesce(cu.time_zone, 'UTC'))::date as local_date, d.access_type,
-                coalesce(c.explanation->>'zone', '') as zone, c.currency, count(*)::bigint as calls,
-                sum(${billedSecondsSql('c.explanation', 'd.duration_seconds')})::bigint as billed_seconds, sum(c.amount) as amount
+                c.zone, c.currency, count(*)::bigint as calls,
+                sum(c.billed_seconds)::bigint as billed_seconds, sum(c.amount) as amount
          from charges c join cdrs d on d.id = c.cdr_id left join customers cu on cu.external_id = c.customer_account
          where c.superseded_at is null
          group by 1, 2, 3, 4, 5
