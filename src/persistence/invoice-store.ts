@@ -23,23 +23,10 @@ import type {
 } from '../app/invoicing/ports';
 import type { RequestKey } from '../app/mutations';
 import type { AccessType } from '../domain/cdr';
-import type { BillingCycle } from '../domain/periods/index';
 import type { Database } from './database';
+import { loadCustomersWithContracts } from './customer-contracts-query';
 import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
-import { json, once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
-
-const CUSTOMERS = `
-select c.external_id, c.name, c.email, c.vat_number, c.country_code, c.currency, c.time_zone,
-       c.payment_terms_days, c.address, c.registration_number,
-       coalesce(jsonb_agg(jsonb_build_object(
-         'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day, 'pricePlan', k.price_plan,
-         'includedMinutes', k.included_minutes::text, 'minimumCommitment', k.minimum_commitment::text)
-         order by k.valid_from) filter (where k.id is not null), '[]'::jsonb) as contracts
-from customers c
-left join contracts k on k.customer_external_id = c.external_id
-%WHERE%
-group by c.id
-order by c.external_id`;
+import { once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
 const CLOSING_STATE = `
 select cu.external_id,
@@ -56,46 +43,32 @@ export class PostgresInvoiceStore implements InvoiceStore {
   }
 
   async customers(accounts?: string[]): Promise<BillingCustomer[]> {
-    const rows = rowsOf<Record<string, unknown>>(
-      accounts
-        ? await this.knex.raw(
-            CUSTOMERS.replace(
-              '%WHERE%',
-              'where c.external_id in (select jsonb_array_elements_text(?::jsonb))',
-            ),
-            [JSON.stringify(accounts)],
-          )
-        : await this.knex.raw(CUSTOMERS.replace('%WHERE%', '')),
-    );
-    return rows.map((r) => ({
-      account: r.external_id as string,
-      name: r.name as string,
-      email: (r.email as string | null) ?? undefined,
-      vatNumber: (r.vat_number as string | null) ?? undefined,
-      registrationNumber: (r.registration_number as string | null) ?? undefined,
-      countryCode: (r.country_code as string | null)?.trim() || undefined,
-      currency: (r.currency as string).trim(),
-      timeZone: r.time_zone as string,
-      paymentTermsDays: r.payment_terms_days as number,
-      address: json<BillingCustomer['address']>(r.address) ?? {},
-      contracts: json<
-        {
-          validFrom: string;
-          validTo: string | null;
-          cycle: BillingCycle;
-          anchorDay: number;
-          pricePlan: string | null;
-          includedMinutes: string | null;
-          minimumCommitment: string | null;
-        }[]
-      >(r.contracts).map((k): BillingContract => ({
-        validFrom: toDate(k.validFrom),
-        validTo: k.validTo ? toDate(k.validTo) : undefined,
-        cycle: k.cycle,
+    // The same loader ingest prices with (customer-contracts-query.ts): one idea of a customer's contracts.
+    const found = await loadCustomersWithContracts(this.database.orm.em.fork(), accounts);
+    return [...found.values()].map(({ customer: c, contracts }) => ({
+      account: c.externalId,
+      name: c.name,
+      email: c.email || undefined,
+      vatNumber: c.vatNumber || undefined,
+      registrationNumber: c.registrationNumber || undefined,
+      countryCode: c.countryCode.trim() || undefined,
+      currency: c.currencyCode.trim(),
+      timeZone: c.timeZone,
+      paymentTermsDays: c.paymentTermsDays,
+      address: {
+        lines: c.billingAddress.lines,
+        postalCode: c.billingAddress.postalCode || undefined,
+        city: c.billingAddress.city || undefined,
+        countryCode: c.billingAddress.countryCode || undefined,
+      },
+      contracts: contracts.map((k): BillingContract => ({
+        validFrom: k.validFrom,
+        validTo: k.validTo,
+        cycle: k.billingCycle,
         anchorDay: k.anchorDay,
-        pricePlan: k.pricePlan ?? undefined,
-        includedMinutes: k.includedMinutes ?? undefined,
-        minimumCommitment: k.minimumCommitment ?? undefined,
+        pricePlan: k.pricePlan,
+        includedMinutes: k.includedMinutes,
+        minimumCommitment: k.minimumCommitment?.amount,
       })),
     }));
   }

@@ -99,7 +99,7 @@ export async function quoteCall(deps: QuoteDeps, input: QuoteInput): Promise<Quo
     ruleSet: { name: set.name, version: set.version, hash: set.hash },
     firedRules: charge.firedRules,
     // The rating outcome's explanation, passed through decisionOf unchanged.
-    explanation: charge.explanation as Explanation,
+    explanation: charge.explanation,
     contractId: context.contract?.id,
   };
 }
