@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  cdrConflictFields,
-  cdrFingerprint,
-  validateCdr,
-  type CdrDraft,
-} from '../../src/domain/cdr-validation';
+import { cdrConflictFields, cdrFingerprint } from '../../src/domain/cdr-fingerprint';
+import { validateCdr, type CdrDraft } from '../../src/domain/cdr-validation';
 import type { Cdr } from '../../src/domain/cdr';
 
 const NOW = new Date('2026-11-28T12:00:00Z');

@@ -14,7 +14,7 @@ import type { RuleSetSnapshot } from '../../src/app/rating/ports';
 import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import type { RuleBook } from '../../src/domain/rating/rule-book.js';
 import { priceTiers } from '../../src/domain/invoicing/tiers.js';
-import { periodPricingLines } from '../../src/domain/invoicing/lines.js';
+import { periodPricingLines } from '../../src/domain/invoicing/period-pricing.js';
 import { cdr } from './fixture.js';
 import { editRuleSet, item, plansOf, section, type Loose } from './period-pricing-docs';
 

@@ -1,6 +1,6 @@
 /** A booked conference, its events for the bridge, and the checks a booking must pass. */
 import crypto from 'node:crypto';
-import { E164 } from '../../domain/cdr-validation';
+import { E164 } from '../../domain/cdr-limits';
 import { FEATURES, type Feature } from '../../domain/cdr';
 import type { FieldViolation } from '../../domain/errors';
 import { isTimeZone } from '../customers/customer';

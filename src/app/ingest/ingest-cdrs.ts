@@ -4,7 +4,8 @@
  * rejects its neighbours; a stored record is never overwritten. A batch sent with a request key
  * (SubmitCdrs' request_id) is stored at most once per key and answers a retry with its first result.
  */
-import { cdrConflictFields, cdrFingerprint, validateCdr, type CdrDraft } from '../../domain/cdr-validation';
+import { cdrConflictFields, cdrFingerprint } from '../../domain/cdr-fingerprint';
+import { validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
 import type { RequestKey } from '../mutations';
 import { loadBatchFacts, priceCdr } from './price-batch';

@@ -5,7 +5,7 @@
 import { contractAt } from '../../domain/contracts/contract-at';
 import { Decimal } from '../../domain/money';
 import { buildInvoiceDraft } from '../../domain/invoicing/draft';
-import type { PeriodPricingRules } from '../../domain/invoicing/lines';
+import type { PeriodPricingRules } from '../../domain/invoicing/period-pricing-rules';
 import type { BuyerParty, ChargeSummary, SellerParty, VatCategory } from '../../domain/invoicing/types';
 import { periodContaining, type PeriodOptions } from '../../domain/periods/index';
 import type { BillingContract, BillingCustomer, BuildDecision, ChargeGroup, CloseTarget } from './ports';

@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { formatAmount, parseAmount } from '../money.js';
-import type { DraftLine } from './lines.js';
+import type { DraftLine } from './usage-lines.js';
 import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
 import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, VatCategory } from './types.js';
 

@@ -7,7 +7,9 @@
 import { DateTime } from 'luxon';
 import type { BillingPeriod } from '../periods/index.js';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import { groupChargeLines, periodPricingLines, type LineGrouping, type PeriodPricingRules } from './lines.js';
+import { periodPricingLines } from './period-pricing.js';
+import type { PeriodPricingRules } from './period-pricing-rules.js';
+import { groupChargeLines, type LineGrouping } from './usage-lines.js';
 import { normalizeVatRate } from './totals.js';
 import { assembleDocument, checkIsoDate } from './assemble.js';
 import type {

@@ -3,7 +3,7 @@
  * about the customer, and what rating returns. Amounts are decimal strings at every boundary.
  */
 import type { AccessType } from '../cdr.js';
-import type { PeriodPricingRules } from '../invoicing/lines.js';
+import type { PeriodPricingRules } from '../invoicing/period-pricing-rules.js';
 
 export type { AccessType, PeriodPricingRules };
 
@@ -61,7 +61,7 @@ export interface RuleSetFileJson {
 
 /**
  * The `periodPricing` section of ruleset.json. Each plan maps 1:1 onto the invoicing domain's
- * PeriodPricingRules (src/domain/invoicing/lines.ts), so invoicing uses it as it stands.
+ * PeriodPricingRules (src/domain/invoicing/period-pricing-rules.ts), so invoicing uses it as it stands.
  */
 export interface PeriodPricingFileJson {
   /** Free text for finance. */

@@ -1,12 +1,5 @@
 /**
- * From charge summaries to invoice lines, and the period-level pricing that per-call rating cannot do.
- *
- * Usage lines: charge summaries are grouped by access type + zone (default) or by conference, and
- * always also by VAT rate and by service period (late charges of an earlier period get their own
- * lines, "(period 2026-10)"). Quantity = sum of minutes (shown with at most 4 decimals); unit price =
- * unrounded amount / unrounded minutes, rounded to 4 decimals (informative); net amount = unrounded
- * amount rounded to 2 decimals (ROUND_HALF_UP). Lines with zero minutes but an amount (connect fees of
- * unanswered legs, say) are counted in calls (unit C62) instead.
+ * The period-level pricing that per-call rating cannot do.
  *
  * Period-level pricing, applied in this order to the charges of the invoice's own period (late charges
  * of earlier periods are billed as rated and take no part in it):
@@ -25,175 +18,14 @@
  * 3. Minimum commitment: when the net of all lines so far (rounded line nets, this period only) is
  *    below the commitment, a "Minimum commitment top-up" line adds the difference.
  */
-import { ACCESS_TYPES, type AccessType } from '../cdr.js';
+import type { AccessType } from '../cdr.js';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import { priceTiers, type TierModel, type VolumeTier } from './tiers.js';
+import type { PeriodPricingRules } from './period-pricing-rules.js';
+import { priceTiers } from './tiers.js';
 import { roundLineAmount } from './totals.js';
-import type { ChargeSummary, InvoiceLineInput } from './types.js';
-
-export type LineGrouping = 'access_type_zone' | 'conference';
-
-export interface IncludedMinutesRule {
-  /** Free minutes per period, decimal string. */
-  minutes: string;
-  /** Access types the free minutes apply to; all when absent. */
-  accessTypes?: AccessType[];
-}
-
-export interface VolumeTierRule {
-  model: TierModel;
-  tiers: VolumeTier[];
-  /** Access types whose minutes count; all when absent. */
-  accessTypes?: AccessType[];
-  /** Line text, default "Volume minutes". */
-  description?: string;
-  /** VAT rate of the tier lines; the invoice default when absent. */
-  vatRate?: string;
-}
-
-export interface MinimumCommitmentRule {
-  /** Minimum net amount per period, decimal string in the invoice currency. */
-  amount: string;
-  vatRate?: string;
-  description?: string;
-}
-
-/** Period-level pricing from the contract / rule files. */
-export interface PeriodPricingRules {
-  includedMinutes?: IncludedMinutesRule;
-  volumeTiers?: VolumeTierRule;
-  minimumCommitment?: MinimumCommitmentRule;
-}
-
-export const ACCESS_TYPE_LABELS: Record<AccessType, string> = {
-  local_dial_in: 'Dial-in, local number',
-  toll_free_dial_in: 'Dial-in, toll-free number',
-  dial_out: 'Dial-out',
-  web: 'Web / VoIP',
-};
-
-/** A line before it has its VAT category and number; `amount` is the unrounded sum behind it. */
-export type DraftLine = Omit<InvoiceLineInput, 'vatCategory'>;
-
-interface UsageGroup {
-  accessType?: AccessType;
-  zone?: string;
-  conferenceId?: string;
-  servicePeriodKey?: string;
-  vatRate: string;
-  minutes: Decimal;
-  calls: number;
-  amount: Decimal;
-}
-
-function accessOrder(a?: AccessType): number {
-  return a === undefined ? -1 : ACCESS_TYPES.indexOf(a);
-}
-
-function cmpStr(a: string | undefined, b: string | undefined): number {
-  return (a ?? '').localeCompare(b ?? '');
-}
-
-/** Quantity for display: at most 4 decimals, no trailing zeros. */
-export function formatQuantity(q: Decimal): string {
-  return q.toDecimalPlaces(4).toFixed();
-}
-
-function groupSummaries(
-  charges: readonly ChargeSummary[],
-  keyOf: (c: ChargeSummary) => Omit<UsageGroup, 'minutes' | 'calls' | 'amount' | 'vatRate'>,
-  currency: string,
-  vatRateOf: (c: ChargeSummary) => string,
-): UsageGroup[] {
-  const groups = new Map<string, UsageGroup>();
-  for (const c of charges) {
-    if (c.currency !== currency)
-      throw new RangeError(`charge in ${c.currency} on a ${currency} invoice (conference ${c.conferenceId})`);
-    if (!Number.isInteger(c.calls) || c.calls < 0) throw new RangeError(`bad call count ${c.calls}`);
-    const minutes = parseAmount(c.minutes);
-    if (minutes.isNegative()) throw new RangeError(`negative minutes ${c.minutes}`);
-    const k = { ...keyOf(c), vatRate: vatRateOf(c) };
-    const id = JSON.stringify([k.accessType, k.zone, k.conferenceId, k.servicePeriodKey, k.vatRate]);
-    const g = groups.get(id) ?? { ...k, minutes: ZERO, calls: 0, amount: ZERO };
-    g.minutes = g.minutes.plus(minutes);
-    g.calls += c.calls;
-    g.amount = g.amount.plus(parseAmount(c.amount));
-    groups.set(id, g);
-  }
-  return [...groups.values()];
-}
-
-function describeUsage(g: UsageGroup): string {
-  let text =
-    g.conferenceId !== undefined ? `Conference ${g.conferenceId}` : ACCESS_TYPE_LABELS[g.accessType!];
-  if (g.zone !== undefined) text += `, zone ${g.zone}`;
-  if (g.servicePeriodKey !== undefined) text += ` (period ${g.servicePeriodKey})`;
-  return text;
-}
-
-function usageLine(g: UsageGroup): DraftLine {
-  const byMinutes = !g.minutes.isZero() || g.amount.isZero();
-  const quantity = byMinutes ? g.minutes : new Decimal(g.calls);
-  const unitPrice = quantity.isZero() ? ZERO : g.amount.dividedBy(quantity);
-  const line: DraftLine = {
-    kind: 'usage',
-    description: describeUsage(g),
-    calls: g.calls,
-    quantity: formatQuantity(quantity),
-    unitCode: byMinutes ? 'MIN' : 'C62',
-    unitPrice: formatAmount(unitPrice.toDecimalPlaces(4), 4),
-    netAmount: formatAmount(roundLineAmount(g.amount), 2),
-    vatRate: g.vatRate,
-  };
-  if (g.accessType !== undefined) line.accessType = g.accessType;
-  if (g.zone !== undefined) line.zone = g.zone;
-  if (g.conferenceId !== undefined) line.conferenceId = g.conferenceId;
-  if (g.servicePeriodKey !== undefined) line.servicePeriodKey = g.servicePeriodKey;
-  return line;
-}
-
-export interface GroupOptions {
-  currency: string;
-  /** VAT rate for summaries without one, percent. */
-  defaultVatRate: string;
-  grouping?: LineGrouping;
-  /** The invoice's own period: summaries whose servicePeriodKey equals it are not "late". */
-  periodKey?: string;
-}
-
-function lateKey(c: ChargeSummary, periodKey?: string): string | undefined {
-  return c.servicePeriodKey !== undefined && c.servicePeriodKey !== periodKey
-    ? c.servicePeriodKey
-    : undefined;
-}
-
-/** Usage lines from charge summaries (see the module comment). Deterministic order. */
-export function groupChargeLines(charges: readonly ChargeSummary[], options: GroupOptions): DraftLine[] {
-  const vatRateOf = (c: ChargeSummary) => parseAmount(c.vatRate ?? options.defaultVatRate).toFixed();
-  const byConference = options.grouping === 'conference';
-  const groups = groupSummaries(
-    charges,
-    (c) => {
-      const late = lateKey(c, options.periodKey);
-      const k: Omit<UsageGroup, 'minutes' | 'calls' | 'amount' | 'vatRate'> = byConference
-        ? { conferenceId: c.conferenceId }
-        : { accessType: c.accessType, ...(c.zone !== undefined ? { zone: c.zone } : {}) };
-      if (late !== undefined) k.servicePeriodKey = late;
-      return k;
-    },
-    options.currency,
-    vatRateOf,
-  );
-  groups.sort(
-    (a, b) =>
-      cmpStr(a.servicePeriodKey, b.servicePeriodKey) ||
-      cmpStr(a.conferenceId, b.conferenceId) ||
-      accessOrder(a.accessType) - accessOrder(b.accessType) ||
-      cmpStr(a.zone, b.zone) ||
-      new Decimal(b.vatRate).comparedTo(a.vatRate),
-  );
-  return groups.map(usageLine);
-}
+import type { ChargeSummary } from './types.js';
+import { accessOrder, cmpStr, groupSummaries, lateKey, type UsageGroup } from './usage-groups.js';
+import { ACCESS_TYPE_LABELS, formatQuantity, type DraftLine, type GroupOptions } from './usage-lines.js';
 
 export interface PeriodPricingResult {
   lines: DraftLine[];

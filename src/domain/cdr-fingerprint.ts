@@ -1,0 +1,55 @@
+/**
+ * The content fingerprint of a CDR, and the fields in which two CDRs with the same key differ.
+ * Pure: no I/O besides hashing.
+ */
+import { createHash } from 'node:crypto';
+import type { Cdr } from './cdr.js';
+import type { FieldViolation } from './errors.js';
+
+/** The canonical content of a CDR: fixed field order, ISO times in UTC (ms), sorted unique features. */
+function canonical(cdr: Cdr): Record<string, string | number | string[] | null> {
+  const iso = (d: Date | undefined) => (d === undefined ? null : d.toISOString());
+  return {
+    bridge_id: cdr.bridgeId,
+    record_id: cdr.recordId,
+    conference_id: cdr.conferenceId,
+    booking_id: cdr.bookingId || null,
+    customer_account: cdr.customerAccount,
+    access_type: cdr.accessType,
+    caller_number: cdr.callerNumber || null,
+    called_number: cdr.calledNumber || null,
+    start_time: iso(cdr.startTime),
+    answer_time: iso(cdr.answerTime),
+    end_time: iso(cdr.endTime),
+    duration_seconds: cdr.durationSeconds,
+    features: [...new Set(cdr.features)].sort(),
+  };
+}
+
+/**
+ * Stable sha256 (lower-case hex) of a CDR's canonical content. Equal for two CDRs that mean the same
+ * (whatever their object key order, feature order, or empty-vs-absent optional strings), different
+ * otherwise. Used to tell an identical resend (duplicate) from a conflicting one.
+ */
+export function cdrFingerprint(cdr: Cdr): string {
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(cdr)))
+    .digest('hex');
+}
+
+/**
+ * The fields (proto names) in which two CDRs with the same key differ, as violations suitable for a
+ * CONFLICT result: `{ field: 'end_time', reason: 'stored 2026-…Z, received 2026-…Z' }`.
+ */
+export function cdrConflictFields(stored: Cdr, received: Cdr): FieldViolation[] {
+  const a = canonical(stored);
+  const b = canonical(received);
+  const out: FieldViolation[] = [];
+  for (const key of Object.keys(a)) {
+    const x = JSON.stringify(a[key]);
+    const y = JSON.stringify(b[key]);
+    if (x !== y)
+      out.push({ field: key, reason: `conflicts with the stored record: stored ${x}, received ${y}` });
+  }
+  return out;
+}
