@@ -72,6 +72,7 @@ export function runCdrStoreConformance(
       const fresh = [1, 2].map(() => toStore(cdr(account, '2026-10-07T10:00:00.000Z'), rated(hash, '1')));
       const outcomes = await cdrs.insertBatch([fresh[0]!, old, fresh[1]!]);
       expect(outcomes.map((o) => o.inserted)).toEqual([true, false, true]);
+      expect(await cdrs.insertBatch([])).toEqual([]);
       const shared = [1, 2, 3].map(() => toStore(cdr(account, '2026-10-07T11:00:00.000Z'), rated(hash, '1')));
       const [a, b] = await Promise.all([cdrs.insertBatch(shared), cdrs.insertBatch([...shared].reverse())]);
       const reversed = [...b].reverse();

@@ -129,6 +129,7 @@ export function runUnratedQueueConformance(
         lastAttemptAt: expect.any(Date) as Date,
       });
       expect(await queue.record([priced(first!)])).toEqual(new Set());
+      expect(await queue.record([])).toEqual(new Set());
       const raced = await Promise.all([queue.record([priced(third!)]), queue.record([priced(third!)])]);
       expect(raced.map((s) => s.size).sort()).toEqual([0, 1]);
       expect((await queue.list({ bridgeId }, 10)).rows.map((r) => r.id)).toEqual([second!.id]);
