@@ -5,9 +5,9 @@
  * sample of the same CDRs with a plain json-rules-engine `engine.run` per CDR over the same rules
  * (followed by the same pricing code), checks the results are identical and prints the ratio.
  */
-import { loadRuleBook } from '../src/rules-files/load.js';
-import { ReferenceRater, type PricingContext } from '../src/domain/rating/index.js';
-import { ACCESS_TYPES, FEATURES, type Cdr, type Feature } from '../src/domain/cdr.js';
+import { loadRuleBook } from '../src/rules-files/load';
+import { ReferenceRater, type PricingContext } from '../src/domain/rating/index';
+import { ACCESS_TYPES, FEATURES, type Cdr, type Feature } from '../src/domain/cdr';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const SAMPLE = Math.min(N, Number(process.argv[3] ?? 20_000));

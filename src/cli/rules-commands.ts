@@ -1,8 +1,8 @@
 /** `billing rules check [DIR]` and `billing rules test [DIR]`. Exit code 1 on any error. */
 import type { Command } from 'commander';
-import { loadRuleBook } from '../rules-files/load.js';
-import { loadCases, runCase } from '../rules-files/cases.js';
-import type { RuleViolation } from '../domain/rating/types.js';
+import { loadRuleBook } from '../rules-files/load';
+import { loadCases, runCase } from '../rules-files/cases';
+import type { RuleViolation } from '../domain/rating/types';
 
 const defaultDir = () => process.env.BILLING_RULES_DIR ?? './rules';
 const line = (v: RuleViolation) => `${v.file}: ${v.jsonPath}: ${v.reason}`;

@@ -1,6 +1,6 @@
 /** The invoice PDF's footer: seller identity and page numbers, drawn on every page at the end. */
-import { partyLines } from './invoice-text.js';
-import { CONTENT_W, FOOTER_Y, LEFT, MUTED, RIGHT, RULE, type InvoiceSheet } from './invoice-pdf-sheet.js';
+import { partyLines } from './invoice-text';
+import { CONTENT_W, FOOTER_Y, LEFT, MUTED, RIGHT, RULE, type InvoiceSheet } from './invoice-pdf-sheet';
 
 /** Draws the footer on every buffered page. */
 export function drawFooters(sheet: InvoiceSheet): void {

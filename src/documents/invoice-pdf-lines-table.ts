@@ -1,5 +1,5 @@
 /** The invoice PDF's lines table: one row per invoice line, its header repeated on every page. */
-import { formatDecimalText, UNIT_LABEL, vatRateLabel } from './invoice-text.js';
+import { formatDecimalText, UNIT_LABEL, vatRateLabel } from './invoice-text';
 import {
   ACCENT,
   BODY_BOTTOM,
@@ -9,7 +9,7 @@ import {
   RIGHT,
   RULE,
   type InvoiceSheet,
-} from './invoice-pdf-sheet.js';
+} from './invoice-pdf-sheet';
 
 interface Column {
   key: 'description' | 'quantity' | 'unit' | 'unitPrice' | 'vat' | 'net';

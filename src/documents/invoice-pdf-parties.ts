@@ -2,8 +2,8 @@
  * The top of the invoice PDF: seller (left), document title and facts (right), the buyer box, and
  * the seller's tax identity next to it.
  */
-import { partyLines } from './invoice-text.js';
-import { ACCENT, INK, MUTED, PAGE, RIGHT, LEFT, SHADE, type InvoiceSheet } from './invoice-pdf-sheet.js';
+import { partyLines } from './invoice-text';
+import { ACCENT, INK, MUTED, PAGE, RIGHT, LEFT, SHADE, type InvoiceSheet } from './invoice-pdf-sheet';
 
 /** Draws the header and parties block; returns the y below it. */
 export function drawParties(sheet: InvoiceSheet): number {

@@ -1,5 +1,5 @@
 /** The invoice PDF's payment box (settlement wording on a credit note) with the document's notes. */
-import { BODY_BOTTOM, CONTENT_W, LEFT, money, MUTED, RULE, type InvoiceSheet } from './invoice-pdf-sheet.js';
+import { BODY_BOTTOM, CONTENT_W, LEFT, money, MUTED, RULE, type InvoiceSheet } from './invoice-pdf-sheet';
 
 /** Draws the payment box from y (on a new page if it does not fit). */
 export function drawPayment(sheet: InvoiceSheet, y: number): void {

@@ -2,8 +2,8 @@
  * The drawing surface the invoice PDF's sections share: A4 geometry, the colours, and a sheet that
  * holds the document being drawn with its text and continuation-page helpers.
  */
-import type { IssuedInvoiceDocument } from '../domain/invoicing/types.js';
-import { formatDecimalText } from './invoice-text.js';
+import type { IssuedInvoiceDocument } from '../domain/invoicing/types';
+import { formatDecimalText } from './invoice-text';
 
 export const PAGE = { width: 595.28, height: 841.89, margin: 48 };
 export const CONTENT_W = PAGE.width - 2 * PAGE.margin;

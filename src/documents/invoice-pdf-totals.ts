@@ -1,5 +1,5 @@
 /** The invoice PDF's VAT breakdown (left), totals (right) and the VAT exemption wording below them. */
-import { vatRateLabel } from './invoice-text.js';
+import { vatRateLabel } from './invoice-text';
 import {
   BODY_BOTTOM,
   CONTENT_W,
@@ -11,7 +11,7 @@ import {
   RULE,
   SHADE,
   type InvoiceSheet,
-} from './invoice-pdf-sheet.js';
+} from './invoice-pdf-sheet';
 
 /** Draws the VAT and totals block from y (on a new page if it does not fit); returns the y below it. */
 export function drawVatAndTotals(sheet: InvoiceSheet, y: number): number {

@@ -2,7 +2,7 @@
  * How the PDF prints an invoice's values: amounts from their decimal strings (never through a JS
  * number), parties' address lines, countries, units and VAT rates.
  */
-import type { InvoiceLine, Party } from '../domain/invoicing/types.js';
+import type { InvoiceLine, Party } from '../domain/invoicing/types';
 
 /** "1234567.5" -> "1,234,567.50" from the string, with `decimals` places (ROUND_HALF_UP on the text). */
 export function formatDecimalText(text: string, decimals = 2): string {

@@ -3,8 +3,8 @@
  * its violations, named by the field's proto (snake_case) name, and returns the accepted value or
  * undefined.
  */
-import type { FieldViolation } from './errors.js';
-import { E164, MAX_FUTURE_MS, MAX_ID_LENGTH, MIN_CDR_TIME } from './cdr-limits.js';
+import type { FieldViolation } from './errors';
+import { E164, MAX_FUTURE_MS, MAX_ID_LENGTH, MIN_CDR_TIME } from './cdr-limits';
 
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators.
 // eslint-disable-next-line no-control-regex

@@ -3,8 +3,8 @@
  * Pure: no I/O besides hashing.
  */
 import { createHash } from 'node:crypto';
-import type { Cdr } from './cdr.js';
-import type { FieldViolation } from './errors.js';
+import type { Cdr } from './cdr';
+import type { FieldViolation } from './errors';
 
 /** The canonical content of a CDR: fixed field order, ISO times in UTC (ms), sorted unique features. */
 function canonical(cdr: Cdr): Record<string, string | number | string[] | null> {

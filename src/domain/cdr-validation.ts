@@ -5,9 +5,9 @@
  * Every violation names the field by its proto (snake_case) name, e.g. `bridge_id`, `start_time`,
  * `features[1]`, and all violations of a record are collected, not just the first.
  */
-import { ACCESS_TYPES, FEATURES, type AccessType, type Cdr, type Feature } from './cdr.js';
-import { checkId, checkPhone, checkTime, describe } from './cdr-field-checks.js';
-import { DURATION_TOLERANCE_SECONDS, MAX_DURATION_SECONDS, MAX_FEATURES } from './cdr-limits.js';
+import { ACCESS_TYPES, FEATURES, type AccessType, type Cdr, type Feature } from './cdr';
+import { checkId, checkPhone, checkTime, describe } from './cdr-field-checks';
+import { DURATION_TOLERANCE_SECONDS, MAX_DURATION_SECONDS, MAX_FEATURES } from './cdr-limits';
 
 /** A CDR as received, before validation: everything optional, enums as plain strings. */
 export interface CdrDraft {

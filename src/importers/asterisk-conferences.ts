@@ -2,7 +2,7 @@
  * Conference instances in a Master.csv: ConfBridge rows of the same room that overlap in time
  * (transitively) are one conference, named `room@first start` (UTC, to the second).
  */
-import type { AsteriskRow } from './asterisk-row.js';
+import type { AsteriskRow } from './asterisk-row';
 
 function conferenceRoom(lastdata: string): string {
   // ConfBridge(conference[,bridge_profile[,user_profile[,menu]]]); Asterisk 1.8 used `|`.

@@ -5,7 +5,7 @@
  * asterisk-row.ts); here they become drafts: one per row (record ids and dedup: asterisk-dedup.ts),
  * or one per conference participant (asterisk-conferences.ts, asterisk-participants.ts).
  */
-import type { CdrDraft } from '../domain/cdr-validation.js';
+import type { CdrDraft } from '../domain/cdr-validation';
 import {
   accessTypeFor,
   assertZone,
@@ -13,15 +13,15 @@ import {
   type AmbiguousTimePolicy,
   type CommonImportOptions,
   type ImportResult,
-} from './common.js';
-import type { AsteriskLayoutOptions } from './asterisk-layout.js';
-import { CdrFileError } from './cdr-file-error.js';
-import { conferenceInstances } from './asterisk-conferences.js';
-import { recordIdOf, SeenRecordIds, type RecordIdMode } from './asterisk-dedup.js';
-import { accountOf, callerOf } from './asterisk-parties.js';
-import { participantDrafts } from './asterisk-participants.js';
-import type { AsteriskRow } from './asterisk-row.js';
-import { readAsteriskRows } from './asterisk-rows.js';
+} from './common';
+import type { AsteriskLayoutOptions } from './asterisk-layout';
+import { CdrFileError } from './cdr-file-error';
+import { conferenceInstances } from './asterisk-conferences';
+import { recordIdOf, SeenRecordIds, type RecordIdMode } from './asterisk-dedup';
+import { accountOf, callerOf } from './asterisk-parties';
+import { participantDrafts } from './asterisk-participants';
+import type { AsteriskRow } from './asterisk-row';
+import { readAsteriskRows } from './asterisk-rows';
 
 /**
  * `logUniqueId`, `logUserField`, `newCdrColumns` (from AsteriskLayoutOptions) are the `cdr.conf`

@@ -3,8 +3,8 @@
  * (transfers, parallel dials and conference pairs repeat it; 16-column files have none), so the id
  * is built as AsteriskCsvOptions.recordId says, stable across re-imports of the same file.
  */
-import { sha256Hex } from './common.js';
-import type { AsteriskRow } from './asterisk-row.js';
+import { sha256Hex } from './common';
+import type { AsteriskRow } from './asterisk-row';
 
 export type RecordIdMode = 'auto' | 'uniqueid-sequence' | 'uniqueid' | 'row-hash';
 

@@ -4,7 +4,7 @@
  * guessing per row read a 19-column row of an 18-column file as newcdrcolumns and stored its
  * userfield as the conference id. Rows that do not fit the file's layout are rejected, never re-read.
  */
-import { CdrFileError } from './cdr-file-error.js';
+import { CdrFileError } from './cdr-file-error';
 
 export interface AsteriskLayout {
   uniqueid: boolean;

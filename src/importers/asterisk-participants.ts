@@ -5,7 +5,7 @@
  * pair answer), answer = earliest pair answer, end = latest end, duration = end - answer (pair
  * billsecs cannot be summed). A participant seen only as Party B has no caller number.
  */
-import type { CdrDraft } from '../domain/cdr-validation.js';
+import type { CdrDraft } from '../domain/cdr-validation';
 import {
   accessTypeFor,
   numberField,
@@ -13,9 +13,9 @@ import {
   type CommonImportOptions,
   type ImportedDraft,
   type ImportWarning,
-} from './common.js';
-import { accountOf, callerOf, type PartyOptions } from './asterisk-parties.js';
-import type { AsteriskRow } from './asterisk-row.js';
+} from './common';
+import { accountOf, callerOf, type PartyOptions } from './asterisk-parties';
+import type { AsteriskRow } from './asterisk-row';
 
 interface Participant {
   conference: string;

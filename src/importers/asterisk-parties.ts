@@ -2,7 +2,7 @@
  * Who a Master.csv row bills and who called: the customer account (from the column the options
  * name) and the caller number (from `src` or the number inside `clid`).
  */
-import type { AsteriskRow } from './asterisk-row.js';
+import type { AsteriskRow } from './asterisk-row';
 
 export interface PartyOptions {
   customerAccountFrom?: 'accountcode' | 'userfield' | 'peeraccount';

@@ -3,8 +3,8 @@
  * the fields the importer uses, with `start`/`answer`/`end` turned into instants in the zone the
  * file was written in, or the reasons the row cannot be read.
  */
-import { parseNaiveLocal, type AmbiguousTimePolicy } from './common.js';
-import type { AsteriskLayout } from './asterisk-layout.js';
+import { parseNaiveLocal, type AmbiguousTimePolicy } from './common';
+import type { AsteriskLayout } from './asterisk-layout';
 
 export interface AsteriskRow {
   line: number;

@@ -3,8 +3,8 @@
  * column layout decided once (from the options, else a header, else the first row; see
  * asterisk-layout.ts), and every data row that fits it read into an AsteriskRow.
  */
-import type { AmbiguousTimePolicy, ImportResult } from './common.js';
-import { isCsvError, parseCsv } from './csv.js';
+import type { AmbiguousTimePolicy, ImportResult } from './common';
+import { isCsvError, parseCsv } from './csv';
 import {
   checkAgainstOptions,
   columnCount,
@@ -14,9 +14,9 @@ import {
   layoutFromOptions,
   type AsteriskLayout,
   type AsteriskLayoutOptions,
-} from './asterisk-layout.js';
-import { isCelEventRow, readRow, type AsteriskRow } from './asterisk-row.js';
-import { ZoneCheck } from './asterisk-zone-check.js';
+} from './asterisk-layout';
+import { isCelEventRow, readRow, type AsteriskRow } from './asterisk-row';
+import { ZoneCheck } from './asterisk-zone-check';
 
 export interface ReadRowsOptions extends AsteriskLayoutOptions {
   /** The zone the file's times were written in. */

@@ -4,7 +4,7 @@
  * times that differ from it by a whole number of half-hours (within 2 minutes, at most 14 h) were
  * probably written in another zone than the one given.
  */
-import type { ImportWarning } from './common.js';
+import type { ImportWarning } from './common';
 
 function uniqueIdEpoch(uniqueid: string | undefined): number | undefined {
   if (!uniqueid) return undefined;

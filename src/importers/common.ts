@@ -1,9 +1,9 @@
 /** Types and helpers shared by the CDR file importers. Pure: no file system access. */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { AccessType } from '../domain/cdr.js';
-import type { CdrDraft } from '../domain/cdr-validation.js';
-import { CdrFileError } from './cdr-file-error.js';
+import type { AccessType } from '../domain/cdr';
+import type { CdrDraft } from '../domain/cdr-validation';
+import { CdrFileError } from './cdr-file-error';
 
 /** One record read from a file, with the (1-based) line where it starts. */
 export interface ImportedDraft {

@@ -8,9 +8,9 @@
  * Anything else must be valid UTF-8. Latin-1 cannot be told from other 8-bit encodings by looking,
  * so invalid UTF-8 is refused with a hint to say `latin1` rather than guessed.
  */
-import { CdrFileError } from './cdr-file-error.js';
-import { SUPPORTED_FORMATS_TEXT } from './detect-format.js';
-import { describeBinary } from './sniff-binary.js';
+import { CdrFileError } from './cdr-file-error';
+import { SUPPORTED_FORMATS_TEXT } from './detect-format';
+import { describeBinary } from './sniff-binary';
 
 export const TEXT_ENCODINGS = ['utf8', 'latin1', 'utf16le', 'utf16be'] as const;
 export type TextEncodingName = (typeof TEXT_ENCODINGS)[number];

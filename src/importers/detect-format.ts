@@ -3,7 +3,7 @@
  * their extension: `Master.csv.1`). Files we do not import get a reason instead of a format, so the
  * operator learns why: conference XML and CEL logs are deliberately not billed from.
  */
-import { isCsvError, parseCsv } from './csv.js';
+import { isCsvError, parseCsv } from './csv';
 
 export const CDR_FILE_FORMATS = ['asterisk-csv', 'freeswitch-json'] as const;
 export type CdrFileFormat = (typeof CDR_FILE_FORMATS)[number];

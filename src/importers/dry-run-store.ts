@@ -5,9 +5,9 @@
  * none of these records) while storing nothing.
  */
 import type { Clock } from '../app/clock';
-import type { IngestDeps } from '../app/ingest/ingest-cdrs.js';
-import type { Cdr } from '../domain/cdr.js';
-import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports.js';
+import type { IngestDeps } from '../app/ingest/ingest-cdrs';
+import type { Cdr } from '../domain/cdr';
+import type { CdrStore, CdrToStore, StoreOutcome } from '../app/ingest/ports';
 
 /** Remembers the records of this run only, like a fresh table with the (bridge id, record id) key. */
 export class DryRunCdrStore implements CdrStore {

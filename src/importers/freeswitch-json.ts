@@ -5,8 +5,8 @@
  * Input text: one document (pretty-printed or not), several documents one per line (NDJSON, e.g.
  * files concatenated with `cat`), or a JSON array of documents.
  */
-import type { Feature } from '../domain/cdr.js';
-import type { CdrDraft } from '../domain/cdr-validation.js';
+import type { Feature } from '../domain/cdr';
+import type { CdrDraft } from '../domain/cdr-validation';
 import {
   accessTypeFor,
   assertZone,
@@ -15,8 +15,8 @@ import {
   type AmbiguousTimePolicy,
   type CommonImportOptions,
   type ImportResult,
-} from './common.js';
-import { parseJsonWithDuplicates } from './json-dupkeys.js';
+} from './common';
+import { parseJsonWithDuplicates } from './json-dupkeys';
 
 export interface FreeSwitchJsonOptions extends CommonImportOptions {
   /**

@@ -9,19 +9,19 @@ export type {
   RejectedRow,
   ImportWarning,
   CommonImportOptions,
-} from './common.js';
-export type { AsteriskCsvOptions } from './asterisk-csv.js';
-export type { FreeSwitchJsonOptions } from './freeswitch-json.js';
-export { parseAsteriskCsv } from './asterisk-csv.js';
-export { parseFreeSwitchJson } from './freeswitch-json.js';
-export { parseCdrFile, type CdrImportOptions } from './parse-cdr-file.js';
+} from './common';
+export type { AsteriskCsvOptions } from './asterisk-csv';
+export type { FreeSwitchJsonOptions } from './freeswitch-json';
+export { parseAsteriskCsv } from './asterisk-csv';
+export { parseFreeSwitchJson } from './freeswitch-json';
+export { parseCdrFile, type CdrImportOptions } from './parse-cdr-file';
 export {
   CDR_FILE_FORMATS,
   SUPPORTED_FORMATS_TEXT,
   detectFormat,
   identifyFormat,
   type CdrFileFormat,
-} from './detect-format.js';
-export { TEXT_ENCODINGS, decodeCdrText, type TextEncodingName } from './decode-text.js';
-export { CdrFileError, isCdrFileError } from './cdr-file-error.js';
-export { readCdrFile, type CdrFileRead, type ReadCdrFileOptions } from './read-cdr-file.js';
+} from './detect-format';
+export { TEXT_ENCODINGS, decodeCdrText, type TextEncodingName } from './decode-text';
+export { CdrFileError, isCdrFileError } from './cdr-file-error';
+export { readCdrFile, type CdrFileRead, type ReadCdrFileOptions } from './read-cdr-file';

@@ -7,8 +7,8 @@
  * name commander gives back. Maps and lists use one syntax, in the docs and on the command line:
  * `key=value,key=value` and `a,b,c`. No commander here: the CLI turns these into commander options.
  */
-import { ACCESS_TYPES, FEATURES } from '../domain/cdr.js';
-import type { CdrImportOptions } from './parse-cdr-file.js';
+import { ACCESS_TYPES, FEATURES } from '../domain/cdr';
+import type { CdrImportOptions } from './parse-cdr-file';
 
 export interface OptionFlag {
   /** Placeholder of the value, e.g. `<zone>`; none for a boolean flag. */

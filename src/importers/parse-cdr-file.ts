@@ -1,9 +1,9 @@
 /** Parses decoded text with the importer of its format. */
-import { parseAsteriskCsv, type AsteriskCsvOptions } from './asterisk-csv.js';
-import { parseFreeSwitchJson, type FreeSwitchJsonOptions } from './freeswitch-json.js';
-import { CdrFileError } from './cdr-file-error.js';
-import { CDR_FILE_FORMATS, type CdrFileFormat } from './detect-format.js';
-import type { ImportResult } from './common.js';
+import { parseAsteriskCsv, type AsteriskCsvOptions } from './asterisk-csv';
+import { parseFreeSwitchJson, type FreeSwitchJsonOptions } from './freeswitch-json';
+import { CdrFileError } from './cdr-file-error';
+import { CDR_FILE_FORMATS, type CdrFileFormat } from './detect-format';
+import type { ImportResult } from './common';
 
 /** Options for any format; each importer reads the ones that concern it. */
 export type CdrImportOptions = AsteriskCsvOptions & FreeSwitchJsonOptions;

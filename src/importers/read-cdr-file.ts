@@ -3,11 +3,11 @@
  * empty, pick the format, parse. Everything the command line needs besides storing, so a dry run
  * and a real run read a file identically.
  */
-import { decodeCdrText, type TextEncodingName } from './decode-text.js';
-import { SUPPORTED_FORMATS_TEXT, identifyFormat, type CdrFileFormat } from './detect-format.js';
-import { CdrFileError } from './cdr-file-error.js';
-import { parseCdrFile, type CdrImportOptions } from './parse-cdr-file.js';
-import type { ImportResult } from './common.js';
+import { decodeCdrText, type TextEncodingName } from './decode-text';
+import { SUPPORTED_FORMATS_TEXT, identifyFormat, type CdrFileFormat } from './detect-format';
+import { CdrFileError } from './cdr-file-error';
+import { parseCdrFile, type CdrImportOptions } from './parse-cdr-file';
+import type { ImportResult } from './common';
 
 export interface ReadCdrFileOptions {
   /** Skip detection (e.g. a rotated file without its extension). */

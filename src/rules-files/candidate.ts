@@ -3,10 +3,10 @@
  * files in hand: the same rule-set discovery as findRuleSetDirs, the same checks, nothing written.
  */
 import path from 'node:path';
-import type { CandidateFile, CandidateRuleFiles, RuleBookLoad } from '../app/rating/ports.js';
-import { ValidationError } from '../domain/errors.js';
-import { RULE_SET_PARTS } from '../domain/rating/types.js';
-import { mayHoldRuleSet, parseRuleSetFiles, ruleBookOf, type RuleSetTexts } from './rule-set-files.js';
+import type { CandidateFile, CandidateRuleFiles, RuleBookLoad } from '../app/rating/ports';
+import { ValidationError } from '../domain/errors';
+import { RULE_SET_PARTS } from '../domain/rating/types';
+import { mayHoldRuleSet, parseRuleSetFiles, ruleBookOf, type RuleSetTexts } from './rule-set-files';
 
 /** The files by normalized path; throws ValidationError for a path that cannot be a rule file. */
 function candidateTree(files: CandidateFile[]): Map<string, string> {

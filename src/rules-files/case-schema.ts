@@ -1,6 +1,6 @@
 /** The JSON Schema of an example case (rules/cases/*.json), which `rules test` prices. */
-import { DRAFT, decimal } from './schema-parts.js';
-import { ACCESS_TYPES, FEATURES } from '../domain/cdr.js';
+import { DRAFT, decimal } from './schema-parts';
+import { ACCESS_TYPES, FEATURES } from '../domain/cdr';
 
 export const caseSchema = {
   $schema: DRAFT,

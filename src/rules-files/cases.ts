@@ -1,12 +1,12 @@
 /** Finance's example cases: a call and the price it must get. `billing rules test` runs them. */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RuleBook } from '../domain/rating/rule-book.js';
-import type { AccessType, Cdr, Feature } from '../domain/cdr.js';
-import type { PricingContext, RatingOutcome, RuleViolation } from '../domain/rating/types.js';
-import { formatAmount, parseAmount } from '../domain/money.js';
-import { parseJsonFile } from './json-file.js';
-import { schemaValidator, schemaViolations } from './schema-violations.js';
+import type { RuleBook } from '../domain/rating/rule-book';
+import type { AccessType, Cdr, Feature } from '../domain/cdr';
+import type { PricingContext, RatingOutcome, RuleViolation } from '../domain/rating/types';
+import { formatAmount, parseAmount } from '../domain/money';
+import { parseJsonFile } from './json-file';
+import { schemaValidator, schemaViolations } from './schema-violations';
 
 export interface CaseFile {
   description: string;

@@ -1,4 +1,4 @@
-import type { RuleViolation } from '../domain/rating/types.js';
+import type { RuleViolation } from '../domain/rating/types';
 
 /** Parses JSON, reporting the line and column of a syntax error. */
 export function parseJsonFile(

@@ -5,16 +5,16 @@
  */
 import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { RuleBookLoad } from '../app/rating/ports.js';
-import { RULE_SET_PARTS, type RuleViolation } from '../domain/rating/types.js';
+import type { RuleBookLoad } from '../app/rating/ports';
+import { RULE_SET_PARTS, type RuleViolation } from '../domain/rating/types';
 import {
   mayHoldRuleSet,
   parseRuleSetFiles,
   ruleBookOf,
   type RuleSetRead,
   type RuleSetTexts,
-} from './rule-set-files.js';
-import { SCHEMAS } from './schemas.js';
+} from './rule-set-files';
+import { SCHEMAS } from './schemas';
 
 export type { RuleViolation };
 export type LoadResult = RuleBookLoad;

@@ -1,8 +1,8 @@
 /** A rules directory as the source of the live rule book (RatingRuntime). */
-import type { RuleBookSource } from '../app/rating/ports.js';
-import { loadRuleBook } from './load.js';
-import { ruleFilesDigest } from './rule-files-digest.js';
-import { RulesWatcher } from './rules-watcher.js';
+import type { RuleBookSource } from '../app/rating/ports';
+import { loadRuleBook } from './load';
+import { ruleFilesDigest } from './rule-files-digest';
+import { RulesWatcher } from './rules-watcher';
 
 export function ruleDirectory(dir: string): RuleBookSource {
   return {

@@ -3,18 +3,18 @@
  * by finance): JSON Schema (ajv) first, then the domain's semantic checks, then compile.
  */
 import path from 'node:path';
-import type { RuleBookLoad } from '../app/rating/ports.js';
-import { buildRuleBook } from '../domain/rating/book.js';
+import type { RuleBookLoad } from '../app/rating/ports';
+import { buildRuleBook } from '../domain/rating/book';
 import {
   RULE_SET_PARTS,
   type RuleSetPart,
   type RuleSetSource,
   type RuleViolation,
-} from '../domain/rating/types.js';
-import { validateRuleSet } from '../domain/rating/validate.js';
-import { sha256 } from './content-hash.js';
-import { parseJsonFile } from './json-file.js';
-import { schemaValidator, schemaViolations } from './schema-violations.js';
+} from '../domain/rating/types';
+import { validateRuleSet } from '../domain/rating/validate';
+import { sha256 } from './content-hash';
+import { parseJsonFile } from './json-file';
+import { schemaValidator, schemaViolations } from './schema-violations';
 
 /** Each part's file name as reported (relative to the rules directory), and its text (undefined: missing). */
 export type RuleSetTexts = Record<RuleSetPart, { path: string; text: string | undefined }>;

@@ -1,7 +1,7 @@
 /** The JSON Schema of ruleset.json: the envelope, the json-rules-engine rules and period pricing. */
-import { DRAFT, decimal } from './schema-parts.js';
-import { ACCESS_TYPES } from '../domain/cdr.js';
-import { FACT_NAMES, OPERATORS, EVENT_TYPES } from '../domain/rating/facts.js';
+import { DRAFT, decimal } from './schema-parts';
+import { ACCESS_TYPES } from '../domain/cdr';
+import { FACT_NAMES, OPERATORS, EVENT_TYPES } from '../domain/rating/facts';
 
 export const rulesetSchema = {
   $schema: DRAFT,

@@ -1,8 +1,8 @@
 /** The rule files' JSON Schemas (ajv), and their errors as violations a rule author can act on. */
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import { closest } from '../domain/rating/facts.js';
-import type { RuleViolation } from '../domain/rating/types.js';
-import { SCHEMAS } from './schemas.js';
+import { closest } from '../domain/rating/facts';
+import type { RuleViolation } from '../domain/rating/types';
+import { SCHEMAS } from './schemas';
 
 const Ajv = (AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule;
 const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });

@@ -2,9 +2,9 @@
  * JSON Schemas of the rule files. These objects are the source; rules/schema/*.schema.json are
  * copies for editors (test/rating/schemas.test.ts keeps them equal; `writeSchemaFiles` rewrites them).
  */
-import { caseSchema } from './case-schema.js';
-import { rulesetSchema } from './ruleset-schema.js';
-import { calendarSchema, destinationsSchema, ratesSchema } from './table-schemas.js';
+import { caseSchema } from './case-schema';
+import { rulesetSchema } from './ruleset-schema';
+import { calendarSchema, destinationsSchema, ratesSchema } from './table-schemas';
 
 export const SCHEMAS = {
   'ruleset.schema.json': rulesetSchema,

@@ -1,5 +1,5 @@
 /** The JSON Schemas of destinations.json, rates.json and calendar.json. */
-import { DRAFT, decimal, weekday } from './schema-parts.js';
+import { DRAFT, decimal, weekday } from './schema-parts';
 
 export const destinationsSchema = {
   $schema: DRAFT,

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderInvoicePdf } from '../../src/documents/invoice-pdf.js';
-import { formatDecimalText } from '../../src/documents/invoice-text.js';
-import { buildCreditNote, buildInvoiceDraft, formatInvoiceNumber } from '../../src/domain/invoicing/index.js';
-import { baseInput, charge, issue, sampleCharges } from '../invoicing/fixtures.js';
+import { renderInvoicePdf } from '../../src/documents/invoice-pdf';
+import { formatDecimalText } from '../../src/documents/invoice-text';
+import { buildCreditNote, buildInvoiceDraft, formatInvoiceNumber } from '../../src/domain/invoicing/index';
+import { baseInput, charge, issue, sampleCharges } from '../invoicing/fixtures';
 
 const OUT = join(process.cwd(), 'test-output');
 

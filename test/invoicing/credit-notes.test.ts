@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FailedPreconditionError, ValidationError } from '../../src/domain/errors.js';
+import { FailedPreconditionError, ValidationError } from '../../src/domain/errors';
 import {
   buildCreditNote,
   buildInvoiceDraft,
@@ -9,8 +9,8 @@ import {
   parseInvoiceNumber,
   rerateDelta,
   type ChargeSummary,
-} from '../../src/domain/invoicing/index.js';
-import { baseInput, charge, issue, sampleCharges } from './fixtures.js';
+} from '../../src/domain/invoicing/index';
+import { baseInput, charge, issue, sampleCharges } from './fixtures';
 
 const invoice = issue(buildInvoiceDraft({ ...baseInput, charges: sampleCharges }), 'INV-2026-000042');
 

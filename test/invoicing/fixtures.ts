@@ -1,12 +1,12 @@
-import { issueDraft } from '../../src/domain/invoicing/index.js';
+import { issueDraft } from '../../src/domain/invoicing/index';
 import type {
   BuyerParty,
   ChargeSummary,
   InvoiceDraft,
   IssuedInvoiceDocument,
   SellerParty,
-} from '../../src/domain/invoicing/index.js';
-import { periodFromKey } from '../../src/domain/periods/index.js';
+} from '../../src/domain/invoicing/index';
+import { periodFromKey } from '../../src/domain/periods/index';
 
 export const seller: SellerParty = {
   name: 'Nordkonferens AB',

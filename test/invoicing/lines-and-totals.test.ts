@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildInvoiceDraft, computeTotals, type ChargeSummary } from '../../src/domain/invoicing/index.js';
-import { Decimal, roundMoney } from '../../src/domain/money.js';
-import { baseInput, charge, sampleCharges } from './fixtures.js';
+import { buildInvoiceDraft, computeTotals, type ChargeSummary } from '../../src/domain/invoicing/index';
+import { Decimal, roundMoney } from '../../src/domain/money';
+import { baseInput, charge, sampleCharges } from './fixtures';
 
 describe('line grouping', () => {
   it('groups by access type + zone with rounded nets and 4-decimal unit prices', () => {

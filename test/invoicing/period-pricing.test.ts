@@ -4,8 +4,8 @@ import {
   priceTiers,
   validateTiers,
   type VolumeTier,
-} from '../../src/domain/invoicing/index.js';
-import { baseInput, charge, sampleCharges } from './fixtures.js';
+} from '../../src/domain/invoicing/index';
+import { baseInput, charge, sampleCharges } from './fixtures';
 
 const tiers: VolumeTier[] = [
   { upTo: '1000', unitPrice: '0.10' },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FailedPreconditionError, ValidationError } from '../../src/domain/errors.js';
+import { FailedPreconditionError, ValidationError } from '../../src/domain/errors';
 import {
   nextPeriod,
   periodContaining,
@@ -8,7 +8,7 @@ import {
   periodFromKey,
   periodKey,
   previousPeriod,
-} from '../../src/domain/periods/index.js';
+} from '../../src/domain/periods/index';
 
 const STO = { timeZone: 'Europe/Stockholm' };
 const HOUR = 3_600_000;

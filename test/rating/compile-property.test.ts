@@ -13,10 +13,10 @@ import {
   OPERATORS,
   ReferenceRater,
   type ConditionJson,
-} from '../../src/domain/rating/index.js';
-import { operatorValueKind, type FactName } from '../../src/domain/rating/facts.js';
-import { loadRuleBook } from '../../src/rules-files/load.js';
-import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr.js';
+} from '../../src/domain/rating/index';
+import { operatorValueKind, type FactName } from '../../src/domain/rating/facts';
+import { loadRuleBook } from '../../src/rules-files/load';
+import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr';
 
 const STR = ['dial_out', 'web', 'SE', 'EU', '', 'ACME-001', 'peak', 'offpeak', 'x'];
 const NUM = [-1, 0, 1, 7, 23, 60, 60.5, 3600];

@@ -1,6 +1,6 @@
 /** A small rule set with round numbers, so test amounts can be computed by hand. */
-import type { Cdr } from '../../src/domain/cdr.js';
-import type { RuleJson, RuleSetSource } from '../../src/domain/rating/index.js';
+import type { Cdr } from '../../src/domain/cdr';
+import type { RuleJson, RuleSetSource } from '../../src/domain/rating/index';
 
 const f = (fact: string, operator: string, value: unknown) => ({ fact, operator, value });
 const rate = (name: string, rateCard: string, conds: object[], priority = 10): RuleJson =>

@@ -2,13 +2,13 @@ import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { cp, mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRuleBook } from '../../src/rules-files/load.js';
+import { loadRuleBook } from '../../src/rules-files/load';
 import { RatingRuntime } from '../../src/app/rating/rating-runtime';
 import { ruleDirectory } from '../../src/rules-files/rule-directory';
-import { SCHEMAS } from '../../src/rules-files/schemas.js';
-import { rulesCheck, rulesTest } from '../../src/cli/rules-commands.js';
+import { SCHEMAS } from '../../src/rules-files/schemas';
+import { rulesCheck, rulesTest } from '../../src/cli/rules-commands';
 import type { RatesFileJson, RuleSetFileJson } from '../../src/domain/rating/index';
-import { cdr } from './fixture.js';
+import { cdr } from './fixture';
 import { condition, editJson, eventParams, ruleNamed, slot } from './rule-docs';
 
 let dir: string;

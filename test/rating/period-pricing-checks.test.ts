@@ -6,10 +6,10 @@ import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadRuleBook } from '../../src/rules-files/load.js';
-import { rulesCheck } from '../../src/cli/rules-commands.js';
-import { validateRuleSet } from '../../src/domain/rating/validate.js';
-import { fixtureSource } from './fixture.js';
+import { loadRuleBook } from '../../src/rules-files/load';
+import { rulesCheck } from '../../src/cli/rules-commands';
+import { validateRuleSet } from '../../src/domain/rating/validate';
+import { fixtureSource } from './fixture';
 import { editRuleSet, item, plan, plansOf, section, tier, type Loose } from './period-pricing-docs';
 
 const SET = 'standard-2026';

@@ -5,8 +5,8 @@ import {
   type RuleBook,
   type RatingOutcome,
   type PricingContext,
-} from '../../src/domain/rating/index.js';
-import { cdr, fixtureSource } from './fixture.js';
+} from '../../src/domain/rating/index';
+import { cdr, fixtureSource } from './fixture';
 
 function book(...srcs: ReturnType<typeof fixtureSource>[]): RuleBook {
   const r = buildRuleBook(srcs.length ? srcs : [fixtureSource()]);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RatingRuntime, type WatchOptions } from '../../src/app/rating/rating-runtime';
 import { ruleDirectory } from '../../src/rules-files/rule-directory';
-import { cdr } from './fixture.js';
+import { cdr } from './fixture';
 import { RulesTree, WAYS, setSePeak, until } from './rule-dir-changes';
 
 // Tuesday 10:00 in Stockholm: peak; per-second card do_SE, no connect fee, so 300 s cost 5 x the rate.

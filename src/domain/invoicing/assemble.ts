@@ -3,10 +3,10 @@
  * lines, settle each line's VAT category, and compute the VAT breakdown and totals (./totals.ts).
  */
 import { DateTime } from 'luxon';
-import { formatAmount, parseAmount } from '../money.js';
-import type { DraftLine } from './usage-lines.js';
-import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals.js';
-import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, VatCategory } from './types.js';
+import { formatAmount, parseAmount } from '../money';
+import type { DraftLine } from './usage-lines';
+import { computeTotals, computeVatBreakdown, defaultVatCategory, normalizeVatRate } from './totals';
+import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, VatCategory } from './types';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

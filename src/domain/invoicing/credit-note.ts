@@ -2,10 +2,10 @@
  * Credit notes: which amounts of an issued invoice's lines a credit note takes back, and the credit
  * note document itself (negative quantities and amounts, its own VAT breakdown and totals).
  */
-import { FailedPreconditionError, ValidationError } from '../errors.js';
-import { Decimal, formatAmount, parseAmount, ZERO } from '../money.js';
-import { assembleDocument, checkIsoDate } from './assemble.js';
-import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, IssuedInvoiceDocument } from './types.js';
+import { FailedPreconditionError, ValidationError } from '../errors';
+import { Decimal, formatAmount, parseAmount, ZERO } from '../money';
+import { assembleDocument, checkIsoDate } from './assemble';
+import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, IssuedInvoiceDocument } from './types';
 
 export interface CreditNoteOptions {
   reason: string;

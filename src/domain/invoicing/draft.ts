@@ -5,13 +5,13 @@
  * Amounts assume a currency with 2 minor units (SEK, EUR, USD, ...).
  */
 import { DateTime } from 'luxon';
-import type { BillingPeriod } from '../periods/index.js';
-import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import { periodPricingLines } from './period-pricing.js';
-import type { PeriodPricingRules } from './period-pricing-rules.js';
-import { groupChargeLines, type LineGrouping } from './usage-lines.js';
-import { normalizeVatRate } from './totals.js';
-import { assembleDocument, checkIsoDate } from './assemble.js';
+import type { BillingPeriod } from '../periods/index';
+import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
+import { periodPricingLines } from './period-pricing';
+import type { PeriodPricingRules } from './period-pricing-rules';
+import { groupChargeLines, type LineGrouping } from './usage-lines';
+import { normalizeVatRate } from './totals';
+import { assembleDocument, checkIsoDate } from './assemble';
 import type {
   BuyerParty,
   ChargeSummary,
@@ -22,7 +22,7 @@ import type {
   IssuedInvoiceDocument,
   SellerParty,
   VatCategory,
-} from './types.js';
+} from './types';
 
 export interface InvoiceDraftInput {
   seller: SellerParty;

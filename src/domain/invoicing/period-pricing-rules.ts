@@ -2,8 +2,8 @@
  * Period-level pricing rules from the contract / rule files: included minutes, volume tiers and a
  * minimum commitment (priced by periodPricingLines, see period-pricing.ts).
  */
-import type { AccessType } from '../cdr.js';
-import type { TierModel, VolumeTier } from './tiers.js';
+import type { AccessType } from '../cdr';
+import type { TierModel, VolumeTier } from './tiers';
 
 export interface IncludedMinutesRule {
   /** Free minutes per period, decimal string. */

@@ -18,14 +18,14 @@
  * 3. Minimum commitment: when the net of all lines so far (rounded line nets, this period only) is
  *    below the commitment, a "Minimum commitment top-up" line adds the difference.
  */
-import type { AccessType } from '../cdr.js';
-import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import type { PeriodPricingRules } from './period-pricing-rules.js';
-import { priceTiers } from './tiers.js';
-import { roundLineAmount } from './totals.js';
-import type { ChargeSummary } from './types.js';
-import { accessOrder, cmpStr, groupSummaries, lateKey, type UsageGroup } from './usage-groups.js';
-import { ACCESS_TYPE_LABELS, formatQuantity, type DraftLine, type GroupOptions } from './usage-lines.js';
+import type { AccessType } from '../cdr';
+import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
+import type { PeriodPricingRules } from './period-pricing-rules';
+import { priceTiers } from './tiers';
+import { roundLineAmount } from './totals';
+import type { ChargeSummary } from './types';
+import { accessOrder, cmpStr, groupSummaries, lateKey, type UsageGroup } from './usage-groups';
+import { ACCESS_TYPE_LABELS, formatQuantity, type DraftLine, type GroupOptions } from './usage-lines';
 
 export interface PeriodPricingResult {
   lines: DraftLine[];

@@ -12,7 +12,7 @@
  * A zero quantity costs nothing under both models (no flat fee either).
  * Amounts returned are unrounded; invoice lines round them (see ./totals.ts).
  */
-import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
+import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
 
 export type TierModel = 'graduated' | 'volume';
 

@@ -14,8 +14,8 @@
  * Because ROUND_HALF_UP is symmetric around zero, negating every line negates every total exactly:
  * a credit note that credits a whole invoice cancels it to the cent.
  */
-import { Decimal, ZERO, formatAmount, parseAmount, roundMoney } from '../money.js';
-import type { InvoiceLine, InvoiceTotals, VatBreakdownEntry, VatCategory } from './types.js';
+import { Decimal, ZERO, formatAmount, parseAmount, roundMoney } from '../money';
+import type { InvoiceLine, InvoiceTotals, VatBreakdownEntry, VatCategory } from './types';
 
 /** Rounds a line amount to 2 decimals, the one place line money is rounded. */
 export function roundLineAmount(amount: Decimal): Decimal {

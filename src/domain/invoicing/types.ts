@@ -2,7 +2,7 @@
  * Plain data shapes of the invoicing domain. Every amount, quantity and rate is a decimal string
  * (never a JS number); see ./totals.ts for the rounding rules.
  */
-import type { AccessType } from '../cdr.js';
+import type { AccessType } from '../cdr';
 
 export type { AccessType };
 

@@ -2,9 +2,9 @@
  * Charge summaries gathered into usage groups: the grouping shared by the usage lines and the
  * included-minutes pricing, and the sort helpers both use.
  */
-import { ACCESS_TYPES, type AccessType } from '../cdr.js';
-import { type Decimal, ZERO, parseAmount } from '../money.js';
-import type { ChargeSummary } from './types.js';
+import { ACCESS_TYPES, type AccessType } from '../cdr';
+import { type Decimal, ZERO, parseAmount } from '../money';
+import type { ChargeSummary } from './types';
 
 export interface UsageGroup {
   accessType?: AccessType;

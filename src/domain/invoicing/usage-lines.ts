@@ -8,11 +8,11 @@
  * amount rounded to 2 decimals (ROUND_HALF_UP). Lines with zero minutes but an amount (connect fees of
  * unanswered legs, say) are counted in calls (unit C62) instead.
  */
-import type { AccessType } from '../cdr.js';
-import { Decimal, ZERO, formatAmount, parseAmount } from '../money.js';
-import { roundLineAmount } from './totals.js';
-import type { ChargeSummary, InvoiceLineInput } from './types.js';
-import { accessOrder, cmpStr, groupSummaries, lateKey, type UsageGroup } from './usage-groups.js';
+import type { AccessType } from '../cdr';
+import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
+import { roundLineAmount } from './totals';
+import type { ChargeSummary, InvoiceLineInput } from './types';
+import { accessOrder, cmpStr, groupSummaries, lateKey, type UsageGroup } from './usage-groups';
 
 export type LineGrouping = 'access_type_zone' | 'conference';
 

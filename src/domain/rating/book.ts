@@ -1,8 +1,8 @@
 /** Checks and compiles rule sets into a RuleBook (all or nothing). */
-import { CompiledRuleSet } from './compiled-rule-set.js';
-import { RuleBook } from './rule-book.js';
-import { validateRuleSet } from './validate.js';
-import type { RuleSetSource, RuleViolation } from './types.js';
+import { CompiledRuleSet } from './compiled-rule-set';
+import { RuleBook } from './rule-book';
+import { validateRuleSet } from './validate';
+import type { RuleSetSource, RuleViolation } from './types';
 
 export type BuildResult = { ok: true; book: RuleBook } | { ok: false; violations: RuleViolation[] };
 

@@ -7,7 +7,7 @@
  * that spans a change is cut there and each part is walked with its own offset.
  */
 import { IANAZone } from 'luxon';
-import type { Band, CalendarFileJson } from './types.js';
+import type { Band, CalendarFileJson } from './types';
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;

@@ -1,9 +1,9 @@
 /** Checks of the `periodPricing` section of ruleset.json (tiers, included minutes, commitments). */
-import { isDecimalText, parseAmount } from '../money.js';
-import { ACCESS_TYPES } from '../cdr.js';
-import { validateTiers, type VolumeTier } from '../invoicing/tiers.js';
-import { closest } from './facts.js';
-import type { RuleViolation } from './types.js';
+import { isDecimalText, parseAmount } from '../money';
+import { ACCESS_TYPES } from '../cdr';
+import { validateTiers, type VolumeTier } from '../invoicing/tiers';
+import { closest } from './facts';
+import type { RuleViolation } from './types';
 
 const TIER_MODELS = ['graduated', 'volume'] as const;
 

@@ -9,9 +9,9 @@ import {
   type FactName,
   type FactSpec,
   type OperatorName,
-} from './facts.js';
-import type { DecimalCheck, Report } from './check-tables.js';
-import type { ConditionJson, RuleJson } from './types.js';
+} from './facts';
+import type { DecimalCheck, Report } from './check-tables';
+import type { ConditionJson, RuleJson } from './types';
 
 interface Ctx {
   file: string;

@@ -3,13 +3,13 @@
  * rate cards. Each reports through `err`; what later checks need of them is returned.
  */
 import { IANAZone, DateTime } from 'luxon';
-import { isDecimalText, parseAmount } from '../money.js';
-import { ACCESS_TYPES } from '../cdr.js';
-import { dayNumberOfDate, parseHhMm } from './calendar.js';
-import { normalizeNumber } from './prefixes.js';
-import { RATE_KEY_FALLBACK } from './rate-card.js';
-import { ROUNDING_MODES } from './rounding.js';
-import { BANDS, type Band, type RateKey, type RuleSetSource } from './types.js';
+import { isDecimalText, parseAmount } from '../money';
+import { ACCESS_TYPES } from '../cdr';
+import { dayNumberOfDate, parseHhMm } from './calendar';
+import { normalizeNumber } from './prefixes';
+import { RATE_KEY_FALLBACK } from './rate-card';
+import { ROUNDING_MODES } from './rounding';
+import { BANDS, type Band, type RateKey, type RuleSetSource } from './types';
 
 export type Report = (file: string, jsonPath: string, reason: string) => void;
 /** Checks a decimal text (non-negative, at most `max`); false when it is not one. */

@@ -5,8 +5,8 @@
  * `=== true`. Condition priorities only change evaluation order, never the result, because our facts
  * are plain values. test/rating/compile-property.test.ts proves equality on random rule sets.
  */
-import type { ConditionJson } from './types.js';
-import type { OperatorName } from './facts.js';
+import type { ConditionJson } from './types';
+import type { OperatorName } from './facts';
 
 export type Predicate = (facts: Record<string, unknown>) => boolean;
 

@@ -22,17 +22,17 @@
  * Steps 1-2 are prepare.ts, 3 is evaluate below, 4-11 are price.ts.
  */
 import type DecimalJs from 'decimal.js';
-import type { Cdr } from '../cdr.js';
-import { ACCESS_TYPES } from '../cdr.js';
-import { compileCalendar, type CompiledCalendar } from './calendar.js';
-import { compileRule, requiredValues, type CompiledRule } from './compiled-rule.js';
-import type { Facts } from './facts.js';
-import { prepareCall, type PreparedCall } from './prepare.js';
-import { PrefixTable } from './prefixes.js';
-import { priceCall } from './price.js';
-import { compileRateCard, type CompiledRateCard } from './rate-card.js';
-import { ROUNDING_MODES } from './rounding.js';
-import { PERIOD_PRICING_FALLBACK_PLAN } from './types.js';
+import type { Cdr } from '../cdr';
+import { ACCESS_TYPES } from '../cdr';
+import { compileCalendar, type CompiledCalendar } from './calendar';
+import { compileRule, requiredValues, type CompiledRule } from './compiled-rule';
+import type { Facts } from './facts';
+import { prepareCall, type PreparedCall } from './prepare';
+import { PrefixTable } from './prefixes';
+import { priceCall } from './price';
+import { compileRateCard, type CompiledRateCard } from './rate-card';
+import { ROUNDING_MODES } from './rounding';
+import { PERIOD_PRICING_FALLBACK_PLAN } from './types';
 import type {
   PeriodPricingRules,
   PricingContext,
@@ -40,7 +40,7 @@ import type {
   RoundingMethod,
   RuleJson,
   RuleSetSource,
-} from './types.js';
+} from './types';
 
 /** Which `periodPricing.plans` entry applies to a price plan: `plan` is the matching key (the plan or "*"). */
 export interface PeriodPricingMatch {

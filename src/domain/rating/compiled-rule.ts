@@ -1,8 +1,8 @@
 /** A rule of ruleset.json, compiled: its condition as a predicate, its event resolved. */
-import { type Decimal, parseAmount } from '../money.js';
-import { compileCondition, type Predicate } from './compile.js';
-import type { CompiledRateCard } from './rate-card.js';
-import type { ConditionJson, RuleJson } from './types.js';
+import { type Decimal, parseAmount } from '../money';
+import { compileCondition, type Predicate } from './compile';
+import type { CompiledRateCard } from './rate-card';
+import type { ConditionJson, RuleJson } from './types';
 
 export type CompiledEvent =
   | { type: 'rate'; card: CompiledRateCard; rateCard: string }

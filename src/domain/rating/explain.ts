@@ -1,12 +1,12 @@
 /** The explanation of a price in words, step by step, as finance reads it (built only when asked for). */
 import type DecimalJs from 'decimal.js';
-import { type Decimal, formatAmount } from '../money.js';
-import type { Cdr } from '../cdr.js';
-import type { BandSegment } from './calendar.js';
-import type { CompiledRule } from './compiled-rule.js';
-import type { PreparedCall } from './prepare.js';
-import type { CompiledRateCard } from './rate-card.js';
-import type { Band, Explanation } from './types.js';
+import { type Decimal, formatAmount } from '../money';
+import type { Cdr } from '../cdr';
+import type { BandSegment } from './calendar';
+import type { CompiledRule } from './compiled-rule';
+import type { PreparedCall } from './prepare';
+import type { CompiledRateCard } from './rate-card';
+import type { Band, Explanation } from './types';
 
 /** What of a compiled rule set an explanation names. */
 export interface ExplainingSet {

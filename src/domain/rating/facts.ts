@@ -2,8 +2,8 @@
  * The facts a rule may test, with their types, and the operators it may use. Anything else in a rule
  * file is an error (a typo'd fact name must never silently not fire).
  */
-import { ACCESS_TYPES, FEATURES } from '../cdr.js';
-import { BANDS } from './types.js';
+import { ACCESS_TYPES, FEATURES } from '../cdr';
+import { BANDS } from './types';
 
 export type FactType = 'string' | 'number' | 'boolean' | 'string[]';
 

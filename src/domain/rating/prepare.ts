@@ -1,11 +1,11 @@
 /** Steps 1-2 of the defined order (see compiled-rule-set.ts) for one call: its facts, zone and contract terms. */
-import { type Decimal, isDecimalText, parseAmount } from '../money.js';
-import type { Cdr } from '../cdr.js';
-import { ACCESS_TYPES } from '../cdr.js';
-import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar.js';
-import type { Facts } from './facts.js';
-import type { PrefixTable } from './prefixes.js';
-import type { PricingContext } from './types.js';
+import { type Decimal, isDecimalText, parseAmount } from '../money';
+import type { Cdr } from '../cdr';
+import { ACCESS_TYPES } from '../cdr';
+import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar';
+import type { Facts } from './facts';
+import type { PrefixTable } from './prefixes';
+import type { PricingContext } from './types';
 
 const DAY_MS = 86_400_000;
 

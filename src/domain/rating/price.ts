@@ -1,12 +1,12 @@
 /** Steps 3-11 of the defined order (see compiled-rule-set.ts): one prepared call's price, given the fired rules. */
-import { type Decimal, formatAmount, ZERO } from '../money.js';
-import type { Cdr } from '../cdr.js';
-import { splitIntoBands, type CompiledCalendar } from './calendar.js';
-import type { CompiledRule } from './compiled-rule.js';
-import { explainPrice, explainZero, type ExplainingSet, type Piece } from './explain.js';
-import type { PreparedCall } from './prepare.js';
-import { billedSeconds } from './rate-card.js';
-import type { Explanation, RatingOutcome } from './types.js';
+import { type Decimal, formatAmount, ZERO } from '../money';
+import type { Cdr } from '../cdr';
+import { splitIntoBands, type CompiledCalendar } from './calendar';
+import type { CompiledRule } from './compiled-rule';
+import { explainPrice, explainZero, type ExplainingSet, type Piece } from './explain';
+import type { PreparedCall } from './prepare';
+import { billedSeconds } from './rate-card';
+import type { Explanation, RatingOutcome } from './types';
 
 /** What of a compiled rule set pricing reads. */
 export interface PricingSet extends ExplainingSet {

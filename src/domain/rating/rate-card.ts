@@ -1,6 +1,6 @@
 /** A rate card of rates.json, compiled: amounts as decimals, each band's rate slots resolved. */
-import { type Decimal, parseAmount } from '../money.js';
-import type { Band, RateCardJson, RateKey } from './types.js';
+import { type Decimal, parseAmount } from '../money';
+import type { Band, RateCardJson, RateKey } from './types';
 
 /** Band -> rate key fallbacks: a card without `holiday` rates uses its `weekend`, then `offpeak`, then `any`. */
 export const RATE_KEY_FALLBACK: Record<Band, RateKey[]> = {

@@ -4,11 +4,11 @@
  * property tests and the benchmark to show the compiled predicates give identical results.
  */
 import { Engine, type RuleProperties } from 'json-rules-engine';
-import type { Cdr } from '../cdr.js';
-import type { CompiledRuleSet } from './compiled-rule-set.js';
-import type { RuleBook } from './rule-book.js';
-import type { Facts } from './facts.js';
-import type { PricingContext, RatingOutcome, RuleJson } from './types.js';
+import type { Cdr } from '../cdr';
+import type { CompiledRuleSet } from './compiled-rule-set';
+import type { RuleBook } from './rule-book';
+import type { Facts } from './facts';
+import type { PricingContext, RatingOutcome, RuleJson } from './types';
 
 export function engineFor(rules: RuleJson[]): Engine {
   return new Engine(

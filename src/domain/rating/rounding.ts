@@ -1,5 +1,5 @@
 import DecimalJs from 'decimal.js';
-import type { RoundingMethod } from './types.js';
+import type { RoundingMethod } from './types';
 
 /** A rule set's `rounding.method` as decimal.js rounding modes. */
 export const ROUNDING_MODES: Record<RoundingMethod, DecimalJs.Rounding> = {

@@ -2,11 +2,11 @@
  * What the rules do together, found by enumerating the facts on small finite domains: rules that
  * overlap at the same priority, rules that can never fire, and zones or access types no rule prices.
  */
-import { ACCESS_TYPES } from '../cdr.js';
-import { compileCondition, type Predicate } from './compile.js';
-import { FACT_NAMES, FACTS, type FactName, type FactSpec } from './facts.js';
-import type { Report } from './check-tables.js';
-import type { ConditionJson, RuleJson, RuleSetSource } from './types.js';
+import { ACCESS_TYPES } from '../cdr';
+import { compileCondition, type Predicate } from './compile';
+import { FACT_NAMES, FACTS, type FactName, type FactSpec } from './facts';
+import type { Report } from './check-tables';
+import type { ConditionJson, RuleJson, RuleSetSource } from './types';
 
 const MAX_ENUMERATION = 50_000;
 const OTHER = '\u0000other';

@@ -1,7 +1,7 @@
 /** All loaded rule sets; the one in force at a call's start time prices it. */
-import type { Cdr } from '../cdr.js';
-import type { CompiledRuleSet, PeriodPricingMatch } from './compiled-rule-set.js';
-import type { PricingContext, RatingOutcome } from './types.js';
+import type { Cdr } from '../cdr';
+import type { CompiledRuleSet, PeriodPricingMatch } from './compiled-rule-set';
+import type { PricingContext, RatingOutcome } from './types';
 
 /** The period pricing of the rule set in force at an instant (RuleBook.periodPricingAt). */
 export interface PeriodPricingInForce extends PeriodPricingMatch {

@@ -2,8 +2,8 @@
  * The rating domain's types: what a rule set is made of (as read from files), what the service knows
  * about the customer, and what rating returns. Amounts are decimal strings at every boundary.
  */
-import type { AccessType } from '../cdr.js';
-import type { PeriodPricingRules } from '../invoicing/period-pricing-rules.js';
+import type { AccessType } from '../cdr';
+import type { PeriodPricingRules } from '../invoicing/period-pricing-rules';
 
 export type { AccessType, PeriodPricingRules };
 

@@ -2,18 +2,18 @@
  * Semantic checks of a rule set (the JSON Schema in src/rules-files checks the shapes first).
  * Every problem names the file, the JSON path and the reason. Nothing here throws.
  */
-import type { FactName } from './facts.js';
-import { checkCondition, checkEvent } from './check-rule.js';
-import { checkPeriodPricing } from './check-period-pricing.js';
+import type { FactName } from './facts';
+import { checkCondition, checkEvent } from './check-rule';
+import { checkPeriodPricing } from './check-period-pricing';
 import {
   checkCalendar,
   checkDestinations,
   checkEnvelope,
   checkRateCards,
   decimalCheck,
-} from './check-tables.js';
-import { analyseRules } from './rule-analysis.js';
-import type { RuleSetSource, RuleViolation } from './types.js';
+} from './check-tables';
+import { analyseRules } from './rule-analysis';
+import type { RuleSetSource, RuleViolation } from './types';
 
 export function validateRuleSet(src: RuleSetSource): RuleViolation[] {
   const v: RuleViolation[] = [];
