@@ -10,17 +10,18 @@
  *
  * Amounts are printed from the document's decimal strings (never through a JS number).
  */
-import PDFDocument from 'pdfkit';
-import type { IssuedInvoiceDocument } from '../domain/invoicing/types.js';
-import { drawFooters } from './invoice-pdf-footer.js';
-import { drawLinesTable } from './invoice-pdf-lines-table.js';
-import { drawParties } from './invoice-pdf-parties.js';
-import { drawPayment } from './invoice-pdf-payment.js';
-import { CONTENT_W, documentTitle, LEFT, PAGE, openSheet, type InvoiceSheet } from './invoice-pdf-sheet.js';
-import { drawVatAndTotals } from './invoice-pdf-totals.js';
+import type { IssuedInvoiceDocument } from '../domain/invoicing/types';
+import { drawFooters } from './invoice-pdf-footer';
+import { drawLinesTable } from './invoice-pdf-lines-table';
+import { drawParties } from './invoice-pdf-parties';
+import { drawPayment } from './invoice-pdf-payment';
+import { CONTENT_W, documentTitle, LEFT, PAGE, openSheet, type InvoiceSheet } from './invoice-pdf-sheet';
+import { drawVatAndTotals } from './invoice-pdf-totals';
 
 /** Renders an issued invoice or credit note to PDF bytes. */
-export function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer> {
+export async function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer> {
+  // pdfkit takes about 0.2 s to load: paid by the first rendering, not by every start-up.
+  const { default: PDFDocument } = await import('pdfkit');
   const title = documentTitle(invoice);
   const doc = new PDFDocument({
     size: 'A4',

@@ -3,6 +3,7 @@
  * their explanation) get the columns filled with what invoices counted for them until then: the
  * explanation's zone or "", and its bands' billed seconds, or the CDR's duration without bands.
  */
+import { Migrator } from '@mikro-orm/migrations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/persistence/database';
 import { rowsOf } from '../../src/persistence/sql-helpers';
@@ -47,7 +48,7 @@ async function insertOldCharge(
 
 describe('the charge columns migration', () => {
   it('backfills zone and billed seconds of charges stored before it from their explanation', async () => {
-    const applied = await db.orm.getMigrator().up({ to: BEFORE });
+    const applied = await new Migrator(db.orm.em).up({ to: BEFORE });
     expect(applied.map((m) => m.name)).toContain(BEFORE);
     await knex().raw(
       `insert into rule_sets (hash, name, version, effective_from, currency, files)
