@@ -15,8 +15,13 @@
  * esbuild is a devDependency: an install without them (`npm ci --omit=dev` of an already built
  * tree) keeps the dist/ it has instead of failing, so `npm start` still runs there.
  */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -46,7 +51,63 @@ export async function build({ outDir = path.join(ROOT, 'dist'), logLevel = 'warn
   });
   fs.mkdirSync(path.join(outDir, 'gen'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'src/gen/billing.binpb'), path.join(outDir, 'gen/billing.binpb'));
+  await ensureEmbeddedTemplate(outDir);
   return outDir;
+}
+
+/**
+ * The template a fresh embedded database starts from (src/persistence/embedded-template.ts): the
+ * cluster `billing migrate` leaves in an empty directory, dumped by PGlite. Made again only when the
+ * PGlite version or the migrations changed, so a build usually skips it. Optional: when it cannot be
+ * made the service runs initdb at first start, as without it, so a failure is a warning only.
+ */
+async function ensureEmbeddedTemplate(outDir) {
+  const tarball = path.join(outDir, 'embedded-template.tar.gz');
+  const infoFile = path.join(outDir, 'embedded-template.json');
+  const { PGlite } = await import('@electric-sql/pglite');
+  const info = { pgliteVersion: pgliteVersion(), migrationsDigest: migrationsDigest() };
+  try {
+    const made = JSON.parse(fs.readFileSync(infoFile, 'utf8'));
+    if (fs.existsSync(tarball) && JSON.stringify(made) === JSON.stringify(info)) return;
+  } catch {
+    // none yet: make it
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'billing-template-'));
+  try {
+    const env = { ...process.env, BILLING_DATA_DIR: work, BILLING_LOG_LEVEL: 'warn' };
+    delete env.DATABASE_URL;
+    const migrate = spawnSync(process.execPath, [path.join(outDir, 'billing.mjs'), 'migrate'], {
+      env,
+      encoding: 'utf8',
+    });
+    if (migrate.status !== 0) throw new Error(`billing migrate failed: ${migrate.stderr || migrate.stdout}`);
+    const pglite = new PGlite(path.join(work, 'pgdata'));
+    const dump = await pglite.dumpDataDir('gzip');
+    await pglite.close();
+    // Written beside and renamed: a concurrent build or a starting service never reads half a file.
+    fs.writeFileSync(`${tarball}.${process.pid}`, Buffer.from(await dump.arrayBuffer()));
+    fs.renameSync(`${tarball}.${process.pid}`, tarball);
+    fs.writeFileSync(`${infoFile}.${process.pid}`, JSON.stringify(info));
+    fs.renameSync(`${infoFile}.${process.pid}`, infoFile);
+  } catch (error) {
+    console.warn(`build: no embedded database template (${error.message}); fresh starts will run initdb`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function pgliteVersion() {
+  let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+}
+
+function migrationsDigest() {
+  const hash = crypto.createHash('sha256');
+  for (const file of fs.readdirSync(path.join(ROOT, 'migrations')).sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(ROOT, 'migrations', file)));
+  }
+  return hash.digest('hex');
 }
 
 async function loadEsbuild() {
