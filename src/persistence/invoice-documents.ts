@@ -219,6 +219,3 @@ export async function issueIn(
   ]);
   return ids;
 }
-
-/** Re-exported for the stores that read back what they wrote. */
-export { loadInvoices } from './invoice-reads';

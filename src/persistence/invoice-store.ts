@@ -25,7 +25,8 @@ import type { RequestKey } from '../app/mutations';
 import type { AccessType } from '../domain/cdr';
 import type { Database } from './database';
 import { loadCustomersWithContracts } from './customer-contracts-query';
-import { allocateInvoiceIds, insertDocuments, issueIn, loadInvoices } from './invoice-documents';
+import { allocateInvoiceIds, insertDocuments, issueIn } from './invoice-documents';
+import { loadInvoices } from './invoice-reads';
 import { once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
 const CLOSING_STATE = `

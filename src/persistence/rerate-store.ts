@@ -30,13 +30,8 @@ import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsDeltaCte } from './daily-totals-sql';
-import {
-  allocateInvoiceIds,
-  insertDocuments,
-  issueIn,
-  loadInvoices,
-  replaceDraftContent,
-} from './invoice-documents';
+import { allocateInvoiceIds, insertDocuments, issueIn, replaceDraftContent } from './invoice-documents';
+import { loadInvoices } from './invoice-reads';
 import { once, retryOnConflict, rowsOf } from './sql-helpers';
 
 const CALLS = `

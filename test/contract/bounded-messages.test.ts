@@ -1,6 +1,6 @@
 /**
  * Error messages never echo unbounded client input: at most 64 characters of a client value are
- * quoted (src/app/quote-value.ts), whatever its size, and the rest is only counted.
+ * quoted (src/domain/quote-value.ts), whatever its size, and the rest is only counted.
  */
 import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

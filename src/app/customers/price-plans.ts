@@ -6,7 +6,7 @@ import type { FieldViolation } from '../../domain/errors';
 import { FailedPreconditionError } from '../../domain/errors';
 import type { ConditionJson, RuleBook } from '../../domain/rating/index';
 import { PERIOD_PRICING_FALLBACK_PLAN } from '../../domain/rating/types';
-import { quoteForMessage } from '../quote-value';
+import { quoteForMessage } from '../../domain/quote-value';
 
 export interface PricePlanCatalog {
   /** The plan names the live rule book knows, sorted; undefined while no rule book is live. */

@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { Decimal, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
-import { quoteForMessage } from '../quote-value';
+import { quoteForMessage } from '../../domain/quote-value';
 import { minutesOf, periodOptionsAt } from './build';
 import type { InvoiceStore } from './ports';
 

@@ -9,7 +9,7 @@ import { Decimal, formatAmount } from '../../domain/money';
 import type { Explanation } from '../../domain/rating/index';
 import type { Clock } from '../clock';
 import type { CustomerDirectory } from '../ingest/ports';
-import { quoteForMessage } from '../quote-value';
+import { quoteForMessage } from '../../domain/quote-value';
 import { decisionOf, pricingContext, type RatingRuntime } from './rating-runtime';
 
 export interface QuoteInput {
