@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { csvLine, parseMonth } from '../app/csv';
+import { csvLine, monthOption, parseMonth } from './csv';
 import type { Database } from '../persistence/database';
 import { mailingList } from '../persistence/mailing-list';
 import { openBilling } from './open-billing';
@@ -39,9 +39,12 @@ export function registerMailingListCommand(program: Command): void {
     .description(
       'CSV of the customers with charges in a month (name, address, e-mail), for a letter or e-mail run',
     )
-    .requiredOption('--period <YYYY-MM>', "the month; calls are counted in each customer's time zone")
+    .requiredOption(
+      '--period <YYYY-MM>',
+      "the month; calls are counted in each customer's time zone",
+      monthOption,
+    )
     .action(async (options: { period: string }) => {
-      parseMonth(options.period);
       const core = await openBilling({ loadRules: false });
       try {
         const count = await mailingListCsv(core.database, options.period, (chunk) =>

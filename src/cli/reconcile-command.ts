@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { reconciliationReport } from '../app/bookings/reconciliation-report';
-import { csvLine, parseMonth } from '../app/csv';
+import { csvLine, monthOption, parseMonth, secondsOption } from './csv';
 import { PostgresBookingStore } from '../persistence/booking-store';
 import type { Database } from '../persistence/database';
 import { openBilling } from './open-billing';
@@ -109,14 +109,11 @@ export function registerReconcileCommand(program: Command): void {
     .description(
       'compare bookings with the calls of a month (UTC): no-shows, calls without a booking, overruns; CSV on stdout',
     )
-    .requiredOption('--period <YYYY-MM>', 'the month (UTC)')
+    .requiredOption('--period <YYYY-MM>', 'the month (UTC)', monthOption)
     .option('--customer <external_id>', 'only this customer account')
-    .option('--threshold <seconds>', 'overrun tolerance in seconds (default 900)')
-    .action(async (options: { period: string; customer?: string; threshold?: string }) => {
-      parseMonth(options.period);
-      const threshold = options.threshold === undefined ? undefined : Number(options.threshold);
-      if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 0))
-        throw new RangeError('--threshold must be a whole number of seconds');
+    .option('--threshold <seconds>', 'overrun tolerance in seconds (default 900)', secondsOption)
+    .action(async (options: { period: string; customer?: string; threshold?: number }) => {
+      const threshold = options.threshold;
       const core = await openBilling({ loadRules: false });
       try {
         const result = await reconcileCsv(

@@ -1,6 +1,6 @@
 /** `billing mailing-list`: customers with charges in a month (in their own time zone), as RFC 4180 CSV. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvLine } from '../../src/app/csv';
+import { csvLine } from '../../src/cli/csv';
 import { mailingListCsv } from '../../src/cli/mailing-list-command';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';

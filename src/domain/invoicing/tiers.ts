@@ -48,24 +48,46 @@ export interface TierPricing {
   tiers: TierCharge[];
 }
 
-/** Throws a RangeError unless the tiers are well formed (ascending bounds, last unbounded, prices >= 0). */
-export function validateTiers(tiers: readonly VolumeTier[]): void {
-  if (tiers.length === 0) throw new RangeError('at least one tier is required');
+/** What is wrong with a tier list: the tier (absent for the list as a whole), the field and why. */
+export interface TierProblem {
+  tier?: number;
+  field?: 'upTo' | 'unitPrice' | 'flatFee';
+  reason: string;
+}
+
+/** The first problem of the tiers (ascending bounds, last unbounded, prices >= 0), if any. */
+export function tierProblem(tiers: readonly VolumeTier[]): TierProblem | undefined {
+  if (tiers.length === 0) return { reason: 'at least one tier is required' };
   let previous = ZERO;
-  tiers.forEach((tier, i) => {
+  for (const [i, tier] of tiers.entries()) {
     const last = i === tiers.length - 1;
     if (last !== (tier.upTo === null))
-      throw new RangeError('only the last tier, and always the last tier, has upTo null');
+      return {
+        tier: i,
+        field: 'upTo',
+        reason: 'only the last tier, and always the last tier, has upTo null',
+      };
     if (tier.upTo !== null) {
       const upTo = parseAmount(tier.upTo);
       if (!upTo.greaterThan(previous))
-        throw new RangeError(`tier ${i} upTo must be above ${previous.toFixed()}`);
+        return { tier: i, field: 'upTo', reason: `tier ${i} upTo must be above ${previous.toFixed()}` };
       previous = upTo;
     }
-    if (parseAmount(tier.unitPrice).isNegative()) throw new RangeError(`tier ${i} has a negative unit price`);
+    if (parseAmount(tier.unitPrice).isNegative())
+      return { tier: i, field: 'unitPrice', reason: `tier ${i} has a negative unit price` };
     if (tier.flatFee !== undefined && parseAmount(tier.flatFee).isNegative())
-      throw new RangeError(`tier ${i} has a negative flat fee`);
-  });
+      return { tier: i, field: 'flatFee', reason: `tier ${i} has a negative flat fee` };
+  }
+  return undefined;
+}
+
+/**
+ * Asserts well-formed tiers. Rule files are checked with tierProblem before they go live, so a
+ * problem here is a bug, not bad input: a plain Error, never translated into a user-facing one.
+ */
+export function validateTiers(tiers: readonly VolumeTier[]): void {
+  const problem = tierProblem(tiers);
+  if (problem) throw new Error(`invalid volume tiers: ${problem.reason}`);
 }
 
 /** Prices `quantity` minutes on the tiers with the given model. */

@@ -1,7 +1,7 @@
 /** Checks of the `periodPricing` section of ruleset.json (tiers, included minutes, commitments). */
 import { isDecimalText, parseAmount } from '../money';
 import { ACCESS_TYPES } from '../cdr';
-import { validateTiers, type VolumeTier } from '../invoicing/tiers';
+import { tierProblem, type VolumeTier } from '../invoicing/tiers';
 import { closest } from './facts';
 import type { RuleViolation } from './types';
 
@@ -201,30 +201,24 @@ function checkTiers(
     if (!x.dec(`${tp}.flatFee`, t.flatFee, 'flatFee')) wellFormed = false;
   });
   if (!wellFormed) return;
-  // the order and the open last tier: the invoicing domain's own check, its RangeError placed at its path
+  // the order and the open last tier: the invoicing domain's own check, placed at its path
   const list = tiers as VolumeTier[];
-  try {
-    validateTiers(list);
-  } catch (e) {
-    const message = (e as Error).message;
-    const nullAt = list.findIndex((t, i) => (i === list.length - 1) !== (t.upTo === null));
-    const m = /^tier (\d+) (upTo|has a negative unit price|has a negative flat fee)/.exec(message);
-    if (/upTo null/.test(message) && nullAt >= 0) {
-      const last = nullAt === list.length - 1;
-      x.err(
-        `${p}[${nullAt}].upTo`,
-        last
-          ? `the last tier must have "upTo": null (no upper bound), got ${JSON.stringify(list[nullAt]!.upTo)}`
-          : `only the last tier may have "upTo": null; tier ${nullAt} of ${list.length} has it`,
-      );
-    } else if (m) {
-      const field = m[2] === 'upTo' ? 'upTo' : m[2] === 'has a negative unit price' ? 'unitPrice' : 'flatFee';
-      x.err(
-        `${p}[${m[1]}].${field}`,
-        m[2] === 'upTo'
-          ? `tiers must ascend: ${message} (the previous tier's upTo; upTo is inclusive)`
-          : message,
-      );
-    } else x.err(p, message);
-  }
+  const problem = tierProblem(list);
+  if (!problem) return;
+  if (problem.field === 'upTo' && /upTo null/.test(problem.reason) && problem.tier !== undefined) {
+    const last = problem.tier === list.length - 1;
+    x.err(
+      `${p}[${problem.tier}].upTo`,
+      last
+        ? `the last tier must have "upTo": null (no upper bound), got ${JSON.stringify(list[problem.tier]!.upTo)}`
+        : `only the last tier may have "upTo": null; tier ${problem.tier} of ${list.length} has it`,
+    );
+  } else if (problem.field && problem.tier !== undefined) {
+    x.err(
+      `${p}[${problem.tier}].${problem.field}`,
+      problem.field === 'upTo'
+        ? `tiers must ascend: ${problem.reason} (the previous tier's upTo; upTo is inclusive)`
+        : problem.reason,
+    );
+  } else x.err(p, problem.reason);
 }
