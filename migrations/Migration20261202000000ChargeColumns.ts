@@ -28,6 +28,8 @@ export class Migration20261202000000ChargeColumns extends Migration {
       from cdrs d
       where d.id = c.cdr_id and c.billed_seconds is null`);
     this.addSql(`alter table charges alter column billed_seconds set not null`);
+    // The default only filled the rows that existed; a writer must now name the zone ('' for none).
+    this.addSql(`alter table charges alter column zone drop default`);
   }
 
   override down(): void {

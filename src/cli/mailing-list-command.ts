@@ -45,7 +45,7 @@ export function registerMailingListCommand(program: Command): void {
       monthOption,
     )
     .action(async (options: { period: string }) => {
-      const core = await openBilling({ loadRules: false });
+      const core = await openBilling({ loadRules: false, migrate: false });
       try {
         const count = await mailingListCsv(core.database, options.period, (chunk) =>
           process.stdout.write(chunk),

@@ -16,7 +16,7 @@ function cliLogger(): Logger {
 
 /** The migrated database, the live rule book (or `rulesDir`'s) and every use case. */
 export async function openBilling(
-  options: { rulesDir?: string; loadRules?: boolean } = {},
+  options: { rulesDir?: string; loadRules?: boolean; migrate?: boolean } = {},
 ): Promise<BillingCore> {
   return openBillingCore({ config: loadConfig(), logger: cliLogger(), ...options });
 }

@@ -114,7 +114,7 @@ export function registerReconcileCommand(program: Command): void {
     .option('--threshold <seconds>', 'overrun tolerance in seconds (default 900)', secondsOption)
     .action(async (options: { period: string; customer?: string; threshold?: number }) => {
       const threshold = options.threshold;
-      const core = await openBilling({ loadRules: false });
+      const core = await openBilling({ loadRules: false, migrate: false });
       try {
         const result = await reconcileCsv(
           core.database,

@@ -61,6 +61,11 @@ export interface BillingCoreOptions {
   rulesDir?: string;
   /** False for commands that never price (no rule files read, nothing validated). Default true. */
   loadRules?: boolean;
+  /**
+   * False for read-only reports (reconcile, mailing-list): they read the schema as it is and never
+   * change it as a side effect. Default true: the service and commands that write migrate first.
+   */
+  migrate?: boolean;
   /** Told of every rule reload (the service counts them in its metrics). */
   onRuleReload?: (result: 'applied' | 'refused') => void;
   /** Default: read from the environment (BILLING_CLOSE_*, see src/config/invoicing-config.ts). */
@@ -106,7 +111,7 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
     poolSize: options.poolSize,
   });
   try {
-    const applied = await database.migrate();
+    const applied = options.migrate === false ? [] : await database.migrate();
     logger.info({ database: database.kind, migrationsApplied: applied }, 'database ready');
 
     // The one place the rating runtime is built: the rule-file source it reads is chosen here.

@@ -81,14 +81,15 @@ describe('the charge columns migration', () => {
     ]);
   });
 
-  it('makes billed seconds required, so a writer that forgets it fails instead of billing 0 s', async () => {
-    await expect(
+  it('makes zone and billed seconds required, so a writer that forgets one fails instead of billing it empty', async () => {
+    const copy = (column: 'zone' | 'billed_seconds') =>
       knex().raw(
-        `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation)
-         select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation
+        `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, ${column})
+         select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, ${column}
          from charges limit 1`,
-      ),
-    ).rejects.toThrow(/billed_seconds/);
+      );
+    await expect(copy('zone')).rejects.toThrow(/billed_seconds/);
+    await expect(copy('billed_seconds')).rejects.toThrow(/zone/);
   });
 
   it('is pending no more once applied', async () => {
