@@ -69,7 +69,7 @@ export function countryName(code: string): string {
   return COUNTRIES[code] ?? code;
 }
 
-export const UNIT_LABEL: Record<InvoiceLine['unitCode'], string> = { MIN: 'min', C62: 'pcs' };
+export const UNIT_LABEL: Record<InvoiceLine['unitCode'], string> = { SEC: 's', MIN: 'min', C62: 'pcs' };
 
 export function vatRateLabel(rate: string): string {
   return `${rate}%`;

@@ -32,10 +32,41 @@ export interface ChargeSummary {
 /** EN 16931 VAT category codes (UNCL5305 subset). S standard, Z zero rated, E exempt, AE reverse charge, K intra-EU, G export, O outside scope. */
 export type VatCategory = 'S' | 'Z' | 'E' | 'AE' | 'K' | 'G' | 'O';
 
-export type LineKind = 'usage' | 'included_minutes' | 'volume_tier' | 'minimum_commitment' | 'adjustment';
+export type LineKind =
+  | 'usage'
+  | 'connect_fee'
+  | 'surcharge'
+  | 'minimum_charge'
+  | 'maximum_charge'
+  | 'rounding'
+  | 'included_minutes'
+  | 'volume_tier'
+  | 'minimum_commitment'
+  | 'adjustment';
 
-/** UN/ECE Recommendation 20 unit codes: MIN minute, C62 one (piece). */
-export type UnitCode = 'MIN' | 'C62';
+/** UN/ECE Recommendation 20 unit codes: SEC second, MIN minute, C62 one (piece). */
+export type UnitCode = 'SEC' | 'MIN' | 'C62';
+
+/**
+ * A percentage allowance on one line (EN 16931 BG-27): a contract or rule discount. The line's net
+ * amount is quantity × unit price / base quantity (the base amount, rounded to 2 decimals) minus it.
+ */
+export interface LineAllowance {
+  /** Percent, e.g. "5". */
+  percent: string;
+  /** The amount the percent applies to (quantity × unit price / base quantity), 2 decimals. */
+  baseAmount: string;
+  /** baseAmount × percent / 100, 2 decimals (ROUND_HALF_UP). */
+  amount: string;
+  /** Why, printed and sent as the allowance reason, e.g. "Contract discount 5 %". */
+  reason: string;
+}
+
+/** A Peppol participant identifier: an ICD scheme ("0007" Swedish org. number, "0088" GLN, ...) and an id. */
+export interface ElectronicAddress {
+  scheme: string;
+  id: string;
+}
 
 export interface InvoiceLine {
   /** 1-based position on the document. */
@@ -51,8 +82,15 @@ export interface InvoiceLine {
   /** Quantity, decimal string with at most 4 decimals (minutes or pieces). Negative on credit notes. */
   quantity: string;
   unitCode: UnitCode;
-  /** Net price per unit, rounded to 4 decimals, informative: netAmount is NOT recomputed from it. */
+  /**
+   * Price per `baseQuantity` units, exact (as in the rate card): quantity × unitPrice / baseQuantity,
+   * rounded to 2 decimals, minus the allowance, is the net amount (to the cent).
+   */
   unitPrice: string;
+  /** How many units unitPrice is for, e.g. "60" for a per-minute rate on a quantity in seconds; default "1". */
+  baseQuantity?: string;
+  /** A percentage discount on this line. */
+  allowance?: LineAllowance;
   /** Line net amount, rounded to 2 decimals (ROUND_HALF_UP). The unit of truth for all totals. */
   netAmount: string;
   /** VAT rate in percent, normalized ("25", "12.5", "0"). */
@@ -107,6 +145,8 @@ export interface Party {
 }
 
 export interface SellerParty extends Party {
+  /** Peppol endpoint (BT-34), e.g. 0007:5560000000. */
+  electronicAddress?: ElectronicAddress;
   /** Payment details printed on the invoice. */
   bankAccount?: { iban?: string; bic?: string; bankgiro?: string; plusgiro?: string };
   /** E.g. "Godkänd för F-skatt" in Sweden. */
@@ -117,8 +157,32 @@ export interface SellerParty extends Party {
 export interface BuyerParty extends Party {
   /** The customer's id in this service. */
   customerId: string;
-  /** The buyer's reference (BT-10), e.g. a purchase order or a contact name. */
+  /** The buyer's reference (BT-10), e.g. a purchase order or a contact name; Swedish public buyers require it. */
   reference?: string;
+  /** Peppol endpoint (BT-49), e.g. 0007:2120000000. */
+  electronicAddress?: ElectronicAddress;
+  /** The buyer's order number (BT-13). */
+  orderReference?: string;
+  /** The contract the invoice bills under (BT-12). */
+  contractReference?: string;
+}
+
+/**
+ * The VAT in the seller's accounting currency (SEK in Sweden) when the invoice is in another one
+ * (EN 16931 BT-6 and BT-111): at the rate finance set for the issue date, recorded at issue and
+ * never looked up again.
+ */
+export interface AccountingCurrencyVat {
+  /** ISO 4217, e.g. "SEK". */
+  currency: string;
+  /** Units of `currency` per one unit of the invoice currency, e.g. "11.0245". */
+  rate: string;
+  /** The date the rate is for, YYYY-MM-DD. */
+  rateDate: string;
+  /** Where the rate comes from, e.g. "Riksbanken". */
+  rateSource?: string;
+  /** The invoice's VAT total × rate, 2 decimals (ROUND_HALF_UP). */
+  vatTotal: string;
 }
 
 export interface InvoicePeriod {
@@ -159,6 +223,8 @@ export interface InvoiceDraft {
   precedingInvoiceDate?: string;
   /** Credit notes: why. */
   reason?: string;
+  /** VAT in the accounting currency when the invoice currency differs from it (set at issue). */
+  accountingCurrencyVat?: AccountingCurrencyVat;
 }
 
 /** An issued (numbered, immutable) invoice or credit note: what the PDF renders. */
