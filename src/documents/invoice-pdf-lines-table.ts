@@ -1,5 +1,5 @@
 /** The invoice PDF's lines table: one row per invoice line, its header repeated on every page. */
-import { formatDecimalText, UNIT_LABEL, vatRateLabel } from './invoice-text';
+import { allowanceText, basisLabel, formatExactDecimal, UNIT_LABEL, vatRateLabel } from './invoice-text';
 import {
   ACCENT,
   BODY_BOTTOM,
@@ -53,19 +53,20 @@ export function drawLinesTable(sheet: InvoiceSheet, y: number): number {
   y = drawHeader(y);
   invoice.lines.forEach((line, i) => {
     const cells: Record<Column['key'], string> = {
-      description: line.description,
-      quantity: formatDecimalText(
-        line.quantity,
-        line.unitCode === 'C62' && /^-?\d+$/.test(line.quantity) ? 0 : 2,
-      ),
+      // Exact figures, never rounded for print: quantity × unit price / basis − discount = net.
+      description: line.allowance
+        ? `${line.description}\n${allowanceText(line.allowance)}`
+        : line.description,
+      quantity: formatExactDecimal(line.quantity, 0),
       unit: UNIT_LABEL[line.unitCode],
-      unitPrice: formatDecimalText(line.unitPrice, 4),
+      unitPrice: [formatExactDecimal(line.unitPrice, 2), basisLabel(line)].filter(Boolean).join('\n'),
       vat: vatRateLabel(line.vatRate),
       net: money(line.netAmount),
     };
     doc.font('Helvetica').fontSize(9);
     const descH = doc.heightOfString(cells.description, { width: COLUMNS[0]!.width - padLeft(COLUMNS[0]!) });
-    const rowH = Math.max(descH, 11) + 9;
+    const priceH = doc.heightOfString(cells.unitPrice, { width: COLUMNS[3]!.width });
+    const rowH = Math.max(descH, priceH, 11) + 9;
     if (y + rowH > BODY_BOTTOM) y = drawHeader(newPage());
     if (i % 2 === 1) doc.rect(LEFT, y, CONTENT_W, rowH).fill('#f7f9fb');
     let x = LEFT;

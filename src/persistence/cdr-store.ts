@@ -22,7 +22,7 @@ with input as (
     start_time timestamptz, answer_time timestamptz, end_time timestamptz, duration_seconds integer,
     features text[], rating_status text, unrated_reason text,
     amount numeric, currency text, rule_set_hash text, fired_rules text[], explanation jsonb,
-    zone text, billed_seconds integer)
+    zone text, billed_seconds integer, parts jsonb)
 ),
 inserted as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
@@ -38,9 +38,9 @@ inserted as (
 ),
 charged as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                       zone, billed_seconds)
+                       zone, billed_seconds, parts)
   select inserted.id, input.customer_account, input.start_time, input.amount, input.currency,
-         input.rule_set_hash, input.fired_rules, input.explanation, input.zone, input.billed_seconds
+         input.rule_set_hash, input.fired_rules, input.explanation, input.zone, input.billed_seconds, input.parts
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
 ),
@@ -162,6 +162,7 @@ function toRow({ cdr, fingerprint, rating }: CdrToStore) {
     explanation: rating.rated ? rating.charge.explanation : null,
     zone: quantities?.zone ?? null,
     billed_seconds: quantities?.billedSeconds ?? null,
+    parts: rating.rated ? rating.charge.parts : null,
   };
 }
 

@@ -1,28 +1,71 @@
 /**
  * How charges are summed into the groups an invoice is built from (one per access type, zone,
- * currency, and late call), shared by closing a period and by rebuilding an invoice after a rerate,
- * so that both build from exactly the same figures.
+ * currency, and late call), each with its priced parts summed per exact price, shared by closing a
+ * period and by rebuilding an invoice after a rerate, so that both build from exactly the same
+ * figures.
  */
-import type { ChargeGroup } from '../app/invoicing/ports';
+import type { ChargeGroup, ChargeGroupPart } from '../app/invoicing/ports';
 import type { AccessType } from '../domain/cdr';
+import type { ChargePartKind } from '../domain/rating/charge-parts';
 import { toDate } from './sql-helpers';
 
 /**
- * The select list over `charges c join cdrs d`, for a period starting at the SQL expression
- * `periodStart`; group by it with `CHARGE_GROUP_BY` (positions after any leading columns).
+ * The statement's tail that sums the rows of the CTE `source` into charge groups. `source` must have
+ * the columns `account`, `access_type`, `zone`, `currency`, `late_start`, `amount`, `billed_seconds`
+ * and `parts` (one row per charge). Each result row is one group with its parts as a JSON array.
  */
-export function chargeGroupColumns(periodStart: string): string {
-  return `'' as conference_id, d.access_type, c.zone, trim(c.currency) as currency,
-       case when c.call_start < ${periodStart} then c.call_start end as late_start,
-       count(*)::integer as calls,
-       sum(c.billed_seconds)::text as billed_seconds,
-       sum(c.amount)::text as amount`;
+export function chargeGroupsFrom(source: string): string {
+  return `
+groups as (
+  select account, access_type, zone, currency, late_start,
+         count(*)::integer as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
+  from ${source}
+  group by account, access_type, zone, currency, late_start
+),
+parts as (
+  select s.account, s.access_type, s.zone, s.currency, s.late_start, e.kind, e."unitCode" as unit_code,
+         e.price::numeric as price, e."baseQuantity"::numeric as base_quantity,
+         e."discountPercent"::numeric as discount_percent, e."discountReason" as discount_reason, e.feature,
+         sum(e.quantity::numeric) as quantity
+  from ${source} s,
+       jsonb_to_recordset(s.parts) as e(kind text, quantity text, "unitCode" text, price text, "baseQuantity" text,
+                                        "discountPercent" text, "discountReason" text, feature text)
+  group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+)
+select g.account, '' as conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount,
+       coalesce(jsonb_agg(jsonb_build_object(
+         'kind', p.kind, 'unitCode', p.unit_code, 'price', p.price::text, 'baseQuantity', p.base_quantity::text,
+         'discountPercent', p.discount_percent::text, 'discountReason', p.discount_reason, 'feature', p.feature,
+         'quantity', p.quantity::text)) filter (where p.kind is not null), '[]'::jsonb) as parts
+from groups g
+left join parts p on p.account = g.account and p.access_type = g.access_type and p.zone = g.zone
+  and p.currency = g.currency and p.late_start is not distinct from g.late_start
+group by g.account, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount`;
 }
 
-/** The grouping expressions of chargeGroupColumns (not positions: callers may add leading columns). */
-export const CHARGE_GROUP_BY = `d.access_type, c.zone, trim(c.currency), late_start`;
+/**
+ * The columns of one charge row for chargeGroupsFrom, over `charges c join cdrs d`, for a period
+ * starting at the SQL expression `periodStart`.
+ */
+export function chargeRowColumns(periodStart: string): string {
+  return `d.access_type, c.zone, trim(c.currency) as currency,
+       case when c.call_start < ${periodStart} then c.call_start end as late_start,
+       c.amount, c.billed_seconds, c.parts`;
+}
+
+interface PartRow {
+  kind: ChargePartKind;
+  unitCode: 'SEC' | 'C62';
+  price: string;
+  baseQuantity: string;
+  discountPercent: string | null;
+  discountReason: string | null;
+  feature: string | null;
+  quantity: string;
+}
 
 export interface ChargeGroupRow {
+  account: string;
   conference_id: string;
   access_type: AccessType;
   zone: string;
@@ -31,9 +74,25 @@ export interface ChargeGroupRow {
   calls: number;
   billed_seconds: string;
   amount: string;
+  parts: PartRow[] | string;
+}
+
+function toPart(p: PartRow): ChargeGroupPart {
+  const part: ChargeGroupPart = {
+    kind: p.kind,
+    unitCode: p.unitCode,
+    price: p.price,
+    baseQuantity: p.baseQuantity,
+    quantity: p.quantity,
+  };
+  if (p.discountPercent !== null) part.discountPercent = p.discountPercent;
+  if (p.discountReason !== null) part.discountReason = p.discountReason;
+  if (p.feature !== null) part.feature = p.feature;
+  return part;
 }
 
 export function toChargeGroup(r: ChargeGroupRow): ChargeGroup {
+  const parts = (typeof r.parts === 'string' ? JSON.parse(r.parts) : r.parts) as PartRow[];
   return {
     conferenceId: r.conference_id,
     accessType: r.access_type,
@@ -42,6 +101,7 @@ export function toChargeGroup(r: ChargeGroupRow): ChargeGroup {
     calls: r.calls,
     billedSeconds: r.billed_seconds,
     amount: r.amount,
+    parts: parts.map(toPart),
     ...(r.late_start ? { lateStart: toDate(r.late_start) } : {}),
   };
 }

@@ -11,7 +11,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ClaimedTarget } from '../app/invoicing/close-ports';
 import type { ChargeGroup, CloseTarget } from '../app/invoicing/ports';
-import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
+import { chargeGroupsFrom, chargeRowColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { rowsOf } from './sql-helpers';
 
 const CLAIM_PERIODS = `
@@ -42,11 +42,14 @@ const CLAIM_CHARGES = `
 with ${TARGETS},
 claimed as (
   update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
-  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, t.period_start
-)
-select c.customer_account as account, ${chargeGroupColumns('c.period_start')}
-from claimed c join cdrs d on d.id = c.cdr_id
-group by c.customer_account, ${CHARGE_GROUP_BY}`;
+  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, c.parts,
+            t.period_start
+),
+rows as (
+  select c.customer_account as account, ${chargeRowColumns('c.period_start')}
+  from claimed c join cdrs d on d.id = c.cdr_id
+),
+${chargeGroupsFrom('rows')}`;
 
 /** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
 export async function claimPeriods(trx: Knex.Transaction, targets: CloseTarget[]): Promise<Set<string>> {
@@ -72,7 +75,7 @@ export async function claimCharges(
 ): Promise<Map<string, ChargeGroup[]>> {
   const groups = new Map<string, ChargeGroup[]>();
   if (!claims.length) return groups;
-  const rows = rowsOf<ChargeGroupRow & { account: string }>(
+  const rows = rowsOf<ChargeGroupRow>(
     await trx.raw(CLAIM_CHARGES, [
       JSON.stringify(
         claims.map(({ target, invoiceId }) => ({

@@ -26,12 +26,14 @@ from jsonb_to_recordset(?::jsonb) as x(id bigint, kind text, customer_account te
 
 const INSERT_LINES = `
 insert into invoice_lines (invoice_id, line_no, kind, description, access_type, zone, conference_id, service_period_key,
-                           calls, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category, credited_line_no, adjusts_key)
+                           calls, quantity, unit_code, unit_price, base_quantity, allowance, net_amount, vat_rate, vat_category,
+                           credited_line_no, adjusts_key)
 select invoice_id, line_no, kind, description, access_type, zone, conference_id, service_period_key,
-       calls, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category, credited_line_no, adjusts_key
+       calls, quantity, unit_code, unit_price, base_quantity, allowance, net_amount, vat_rate, vat_category,
+       credited_line_no, adjusts_key
 from jsonb_to_recordset(?::jsonb) as x(invoice_id bigint, line_no integer, kind text, description text, access_type text,
   zone text, conference_id text, service_period_key text, calls integer, quantity numeric, unit_code text,
-  unit_price numeric, net_amount numeric, vat_rate numeric, vat_category text, credited_line_no integer, adjusts_key text)`;
+  unit_price numeric, base_quantity numeric, allowance jsonb, net_amount numeric, vat_rate numeric, vat_category text, credited_line_no integer, adjusts_key text)`;
 
 export async function allocateInvoiceIds(trx: Knex | Knex.Transaction, n: number): Promise<string[]> {
   const rows = rowsOf<{ id: string }>(
@@ -120,6 +122,8 @@ async function insertLines(
       quantity: l.quantity,
       unit_code: l.unitCode,
       unit_price: l.unitPrice,
+      base_quantity: l.baseQuantity ?? '1',
+      allowance: l.allowance ?? null,
       net_amount: l.netAmount,
       vat_rate: l.vatRate,
       vat_category: l.vatCategory,

@@ -10,6 +10,7 @@ import type {
   InvoiceLine,
   InvoicePeriod,
   IssuedInvoiceDocument,
+  LineAllowance,
   VatCategory,
 } from '../domain/invoicing/types';
 import { json, optionalDate, rowsOf, toDate } from './sql-helpers';
@@ -39,7 +40,10 @@ where i.id in (select (jsonb_array_elements_text(?::jsonb))::bigint)`;
 
 const SELECT_LINES = `
 select invoice_id::text, line_no, kind, description, access_type, zone, conference_id, service_period_key, calls,
-       quantity::text, unit_code, unit_price::text, net_amount::text, vat_rate::text, vat_category, credited_line_no, adjusts_key
+       quantity::text, unit_code, unit_price::text,
+       -- lines priced per one unit (all lines issued before base quantities) print as they did
+       case when base_quantity = 1 then null else base_quantity::text end as base_quantity, allowance, net_amount::text, vat_rate::text,
+       vat_category, credited_line_no, adjusts_key
 from invoice_lines where invoice_id in (select (jsonb_array_elements_text(?::jsonb))::bigint)
 order by invoice_id, line_no`;
 
@@ -90,6 +94,8 @@ interface LineRow {
   quantity: string;
   unit_code: InvoiceLine['unitCode'];
   unit_price: string;
+  base_quantity: string | null;
+  allowance: LineAllowance | string | null;
   net_amount: string;
   vat_rate: string;
   vat_category: VatCategory;
@@ -132,6 +138,8 @@ function toStored(r: InvoiceRow, lineRows: LineRow[]): StoredInvoice {
     if (l.service_period_key) line.servicePeriodKey = l.service_period_key;
     if (l.calls !== null) line.calls = l.calls;
     if (l.adjusts_key) line.adjustsKey = l.adjusts_key;
+    if (l.base_quantity !== null) line.baseQuantity = l.base_quantity;
+    if (l.allowance) line.allowance = json<LineAllowance>(l.allowance);
     return line;
   });
   const issued = r.status === 'ISSUED';

@@ -26,7 +26,7 @@ import type {
 } from '../app/invoicing/rerate-ports';
 import type { InvoiceDraft } from '../domain/invoicing/types';
 import { chargeQuantities } from '../domain/rating/charge-quantities';
-import { CHARGE_GROUP_BY, chargeGroupColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
+import { chargeGroupsFrom, chargeRowColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsDeltaCte } from './daily-totals-sql';
@@ -69,11 +69,11 @@ returning cdrs.id::text as id`;
 const INSERT_CHARGES = `
 with inserted as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                       zone, billed_seconds, invoice_id)
+                       zone, billed_seconds, parts, invoice_id)
   select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-         zone, billed_seconds, invoice_id
+         zone, billed_seconds, parts, invoice_id
   from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer,
+    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb,
     invoice_id bigint, old_id bigint)
   returning id, cdr_id
 )
@@ -193,6 +193,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
         rule_set_hash: r.charge.ruleSetHash,
         fired_rules: r.charge.firedRules,
         explanation: r.charge.explanation,
+        parts: r.charge.parts,
         invoice_id: superseded.get(r.cdrId)?.invoice_id ?? null,
         old_id: superseded.get(r.cdrId)?.id ?? null,
       }));
@@ -227,11 +228,13 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
     async invoiceCharges(invoice, when): Promise<ChargeGroup[]> {
       const rows = rowsOf<ChargeGroupRow>(
         await trx.raw(
-          `select ${chargeGroupColumns('?::timestamptz')}
-           from charges c join cdrs d on d.id = c.cdr_id
-           where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint
-             and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
-           group by ${CHARGE_GROUP_BY}`,
+          `with rows as (
+             select c.customer_account as account, ${chargeRowColumns('?::timestamptz')}
+             from charges c join cdrs d on d.id = c.cdr_id
+             where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint
+               and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
+           ),
+           ${chargeGroupsFrom('rows')}`,
           [
             invoice.periodStart.toISOString(),
             invoice.customerAccount,

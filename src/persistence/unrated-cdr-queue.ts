@@ -116,14 +116,14 @@ export class PostgresUnratedQueue implements UnratedQueue {
           await trx.raw(
             `with input as (
              select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
-               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer)
+               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb)
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
              returning cdrs.id
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts
              from input join flipped using (id)
            ), fresh as (
              select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds

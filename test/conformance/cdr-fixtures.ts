@@ -59,6 +59,7 @@ export function rated(
       ruleSetHash,
       firedRules: ['conformance-rule'],
       explanation: explanation(options.zone, options.billedSeconds ?? [], amount),
+      parts: [{ kind: 'usage', quantity: '1', unitCode: 'C62', price: amount, baseQuantity: '1' }],
     },
   };
 }

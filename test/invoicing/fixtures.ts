@@ -1,3 +1,4 @@
+import { Decimal } from '../../src/domain/money';
 import { issueDraft } from '../../src/domain/invoicing/index';
 import type {
   BuyerParty,
@@ -45,14 +46,26 @@ export function charge(
   amount: string,
   extra: Partial<ChargeSummary> = {},
 ): ChargeSummary {
+  // The calls' time at one exact per-minute rate (amount / minutes), as rating records it.
+  const rate = new Decimal(amount).dividedBy(minutes);
+  if (rate.decimalPlaces() > 8) throw new RangeError(`fixture: ${amount} / ${minutes} is not an exact rate`);
   return {
     accessType,
     ...(zone !== undefined ? { zone } : {}),
     conferenceId,
-    minutes,
+    seconds: new Decimal(minutes).times(60).toFixed(),
     calls,
     amount,
     currency: 'SEK',
+    parts: [
+      {
+        kind: 'usage',
+        unitCode: 'SEC',
+        quantity: new Decimal(minutes).times(60).toFixed(),
+        price: rate.toFixed(),
+        baseQuantity: '60',
+      },
+    ],
     ...extra,
   };
 }

@@ -3,6 +3,7 @@
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
 import type { AccessType, Cdr, Feature } from '../../domain/cdr';
+import type { ChargePart } from '../../domain/rating/charge-parts';
 import type { Explanation } from '../../domain/rating/types';
 import type { RequestKey } from '../mutations';
 
@@ -14,6 +15,8 @@ export interface PricedCharge {
   firedRules: string[];
   /** Typed, so storage derives the charge's quantities (zone, billed seconds) from it, not from JSON. */
   explanation: Explanation;
+  /** What the price is made of, for invoice lines (src/domain/rating/charge-parts.ts). */
+  parts: ChargePart[];
 }
 
 export type RatingDecision = { rated: true; charge: PricedCharge } | { rated: false; reason: string };

@@ -6,6 +6,7 @@ import { contractAt } from '../../domain/contracts/contract-at';
 import { Decimal } from '../../domain/money';
 import { buildInvoiceDraft } from '../../domain/invoicing/draft';
 import type { PeriodPricingRules } from '../../domain/invoicing/period-pricing-rules';
+import type { LineNames } from '../../domain/invoicing/usage-lines';
 import type { BuyerParty, ChargeSummary, SellerParty, VatCategory } from '../../domain/invoicing/types';
 import { periodContaining, type PeriodOptions } from '../../domain/periods/index';
 import type { BillingContract, BillingCustomer, BuildDecision, ChargeGroup, CloseTarget } from './ports';
@@ -87,11 +88,6 @@ export function periodPricingOf(
     : { rules };
 }
 
-/** Minutes from billed seconds, kept to 10 decimals (the invoice shows 4). */
-export function minutesOf(billedSeconds: string): string {
-  return new Decimal(billedSeconds).dividedBy(60).toDecimalPlaces(10).toFixed();
-}
-
 export interface BuildSettings {
   seller: SellerParty;
   vatRate: string;
@@ -101,7 +97,12 @@ export interface BuildSettings {
   periodPricing?: PeriodPricingSource;
   /** The buyer as printed; from the customer when absent. */
   buyer?: BuyerParty;
+  /** Display names of zones and access types from the rule files in force at an instant, for a currency. */
+  lineNames?: LineNamesSource;
 }
+
+/** The names finance gives zones and access types, from the rule set in force (see RuleBook). */
+export type LineNamesSource = (instant: Date, currency: string) => LineNames | undefined;
 
 /** The invoice draft of one customer's period from its claimed charges (pure). */
 export function buildPeriodInvoice(
@@ -124,10 +125,11 @@ export function buildPeriodInvoice(
     const s: ChargeSummary = {
       accessType: c.accessType,
       conferenceId: c.conferenceId,
-      minutes: minutesOf(c.billedSeconds),
+      seconds: c.billedSeconds,
       calls: c.calls,
       amount: c.amount,
       currency: c.currency,
+      parts: c.parts,
     };
     if (c.zone) s.zone = c.zone;
     if (c.lateStart) {
@@ -140,6 +142,7 @@ export function buildPeriodInvoice(
   const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
   const contract = contractAt(customer.contracts, period.start);
   const pricing = periodPricingOf(contract, settings.periodPricing?.(period.start, contract?.pricePlan));
+  const names = settings.lineNames?.(period.start, customer.currency);
   const draft = buildInvoiceDraft({
     seller: settings.seller,
     buyer,
@@ -152,6 +155,7 @@ export function buildPeriodInvoice(
     ...(vat.category ? { vatCategory: vat.category } : {}),
     ...(pricing ? { periodPricing: pricing.rules } : {}),
     ...(pricing?.source ? { notes: [pricing.source] } : {}),
+    ...(names ? { names } : {}),
   });
   return { kind: 'invoice', draft };
 }

@@ -5,6 +5,7 @@
  */
 import type { AccessType } from '../../domain/cdr';
 import type { CreditedSoFar } from '../../domain/invoicing/credit-note';
+import type { ChargePart } from '../../domain/rating/charge-parts';
 import type { InvoiceDraft, InvoiceLine, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import type { BillingCycle, BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
@@ -55,7 +56,12 @@ export interface ChargeGroup {
   amount: string;
   /** For a late charge of an earlier, already closed period: its call's start. */
   lateStart?: Date;
+  /** The charges' priced parts, summed per kind, exact price, discount and feature. */
+  parts: ChargeGroupPart[];
 }
+
+/** Priced parts of equal price summed over a group's charges: `quantity` is the sum. */
+export type ChargeGroupPart = ChargePart;
 
 export interface CloseTarget {
   customer: BillingCustomer;

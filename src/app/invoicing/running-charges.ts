@@ -8,7 +8,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors';
 import { Decimal, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
 import { quoteForMessage } from '../../domain/quote-value';
-import { minutesOf, periodOptionsAt } from './build';
+import { periodOptionsAt } from './build';
 import type { InvoiceStore } from './ports';
 
 export interface RunningChargesDeps {
@@ -70,7 +70,7 @@ export async function getRunningCharges(
     breakdown: rows.map((r) => ({
       accessType: r.accessType,
       zone: r.zone,
-      minutes: new Decimal(minutesOf(r.billedSeconds)).toDecimalPlaces(4).toFixed(),
+      minutes: new Decimal(r.billedSeconds).dividedBy(60).toDecimalPlaces(4).toFixed(),
       calls: r.calls,
       currency: r.currency,
       amount: r.amount,

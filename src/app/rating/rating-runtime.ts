@@ -237,6 +237,7 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
       ruleSetHash: outcome.ruleSetHash,
       firedRules: outcome.firedRules,
       explanation: outcome.explanation,
+      parts: outcome.parts,
     },
   };
 }

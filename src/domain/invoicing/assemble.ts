@@ -37,7 +37,11 @@ function finishLine(
     throw new RangeError(`line net amount must have at most 2 decimals: ${line.netAmount}`);
   parseAmount(line.quantity);
   parseAmount(line.unitPrice);
-  return { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
+  const finished: InvoiceLine = { ...line, lineNo, netAmount: formatAmount(net, 2), vatRate, vatCategory };
+  // One spelling: a price per one unit has no base quantity.
+  if (finished.baseQuantity !== undefined && parseAmount(finished.baseQuantity).equals(1))
+    delete finished.baseQuantity;
+  return finished;
 }
 
 /** The document from its header and lines: lines numbered from 1, VAT breakdown and totals. */

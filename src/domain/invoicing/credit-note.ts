@@ -5,6 +5,7 @@
 import { FailedPreconditionError, ValidationError } from '../errors';
 import { Decimal, formatAmount, parseAmount, ZERO } from '../money';
 import { assembleDocument, checkIsoDate } from './assemble';
+import { discountOf, priceLine } from './line-price';
 import type { InvoiceDraft, InvoiceLine, InvoiceLineInput, IssuedInvoiceDocument } from './types';
 
 export interface CreditNoteOptions {
@@ -44,7 +45,14 @@ export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditN
   const source = options.lines ?? invoice.lines;
   const lines = source.map((l) => {
     const { lineNo: _ignored, ...rest } = l as InvoiceLine;
-    return { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
+    const line: InvoiceLineInput = { ...rest, quantity: negate(l.quantity), netAmount: negate(l.netAmount) };
+    if (l.allowance)
+      line.allowance = {
+        ...l.allowance,
+        baseAmount: negate(l.allowance.baseAmount),
+        amount: negate(l.allowance.amount),
+      };
+    return line;
   });
   const credited = lines.reduce((s, l) => s.plus(parseAmount(l.netAmount)), ZERO).negated();
   const invoiced = parseAmount(options.billedNet ?? invoice.totals.netTotal);
@@ -140,14 +148,25 @@ export function linesToCredit(
       );
     }
     const sign = new Decimal(r.line.quantity).isNegative() ? -1 : 1;
-    const net =
+    // A part of a line is priced like the line (quantity × unit price, less its discount); what
+    // remains of a line is credited at what remains of its amount, so a line is never over-credited.
+    const part =
       q.equals(left) || lineQty.isZero()
-        ? r.net
-        : new Decimal(r.line.netAmount).times(q).dividedBy(lineQty).toDecimalPlaces(2);
-    chosen.push({
-      input: { ...r.line, quantity: q.times(sign).toFixed(), netAmount: formatAmount(net, 2) },
-      lineNo: want.lineNumber,
-    });
+        ? { netAmount: formatAmount(r.net, 2), allowance: r.line.allowance }
+        : priceLine({
+            quantity: q.times(sign),
+            unitPrice: r.line.unitPrice,
+            baseQuantity: r.line.baseQuantity,
+            discount: discountOf(r.line),
+          });
+    const input: InvoiceLineInput = {
+      ...r.line,
+      quantity: q.times(sign).toFixed(),
+      netAmount: part.netAmount,
+    };
+    if (part.allowance) input.allowance = part.allowance;
+    else delete input.allowance;
+    chosen.push({ input, lineNo: want.lineNumber });
   }
   return chosen;
 }

@@ -9,7 +9,8 @@ import type { BillingPeriod } from '../periods/index';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
 import { periodPricingLines } from './period-pricing';
 import type { PeriodPricingRules } from './period-pricing-rules';
-import { groupChargeLines, type LineGrouping } from './usage-lines';
+import { discountOf, priceLine } from './line-price';
+import { groupChargeLines, type LineGrouping, type LineNames } from './usage-lines';
 import { normalizeVatRate } from './totals';
 import { assembleDocument, checkIsoDate } from './assemble';
 import type {
@@ -43,6 +44,8 @@ export interface InvoiceDraftInput {
    */
   vatCategory?: VatCategory;
   grouping?: LineGrouping;
+  /** Display names of zones and access types from the rule files. */
+  names?: LineNames;
   periodPricing?: PeriodPricingRules;
   /** Ready-made lines appended after the generated ones (rerate extra invoices, manual adjustments). */
   extraLines?: readonly InvoiceLineInput[];
@@ -82,6 +85,7 @@ export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
     defaultVatRate,
     periodKey: input.period.key,
     grouping: input.grouping ?? 'access_type_zone',
+    ...(input.names ? { names: input.names } : {}),
   } as const;
   const usage = groupChargeLines(input.charges, groupOptions);
   const netSoFar = usage
@@ -122,10 +126,14 @@ export interface RerateDelta {
 /** The prefix rerateDelta puts on correction lines (stripped before a new one is added). */
 const CORRECTION_PREFIX = /^(Rerated|Price adjustment): /;
 
+/** Lines of an amount (quantity 1 at whatever it comes to): their price is not what identifies them. */
+const AMOUNT_LINES: readonly InvoiceLine['kind'][] = ['rounding', 'minimum_commitment', 'adjustment'];
+
 /**
  * What makes two lines "the same line" across an invoice and its corrections: kind, access type,
- * zone, conference, service period, unit, VAT rate and category (and the text of tier lines, which
- * names the tier).
+ * zone, conference, service period, unit, VAT rate and category, the text of tier and surcharge
+ * lines (which names the tier or feature), and for priced lines the unit price, base quantity and
+ * discount.
  * A correction line issued by a rerate carries the key of the line it adjusts.
  */
 export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
@@ -140,7 +148,14 @@ export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
       l.unitCode,
       normalizeVatRate(l.vatRate),
       l.vatCategory ?? null,
-      l.kind === 'volume_tier' ? l.description : null,
+      l.kind === 'volume_tier' || l.kind === 'surcharge' ? l.description : null,
+      ...(AMOUNT_LINES.includes(l.kind)
+        ? []
+        : [
+            parseAmount(l.unitPrice).toFixed(),
+            parseAmount(l.baseQuantity ?? '1').toFixed(),
+            l.allowance ? parseAmount(l.allowance.percent).toFixed() : null,
+          ]),
     ])
   );
 }
@@ -149,10 +164,11 @@ export function invoiceLineKey(l: InvoiceLine | InvoiceLineInput): string {
  * What a rerate changes on an issued invoice. Lines are matched by (kind, access type, zone,
  * conference, service period, unit, VAT rate and category; description too for tier lines). For
  * each key, the difference of the rounded net amounts (new − old) goes to `toCredit` when negative and
- * to `toInvoice` when positive, as a line of the difference: quantity = the difference in quantity
- * when it has the same sign as the amount difference, unit price = amount difference / quantity;
- * otherwise a price adjustment (kind "adjustment", quantity 1, C62; it adds to its line's amount, not
- * its quantity). Unchanged keys produce nothing.
+ * to `toInvoice` when positive, as a line of the difference: the difference in quantity at the
+ * line's own unit price and discount when that prices to exactly the difference in amount;
+ * otherwise a price adjustment (kind "adjustment", quantity 1 at the amount, C62; it adds to its
+ * line's amount, not its quantity). Either way quantity × unit price is the line's net amount.
+ * Unchanged keys produce nothing.
  *
  * Note: the VAT of a credit note plus that of an extra invoice can differ by a cent from the
  * difference of the two invoices' VAT (each document rounds VAT per rate once). Where that matters,
@@ -196,19 +212,39 @@ export function rerateDelta(
     if (dN.isZero()) continue;
     const dQ = a.newQ.minus(a.oldQ);
     const magnitude = dN.abs();
-    const byQuantity = !dQ.isZero() && dQ.isNegative() === dN.isNegative();
-    const quantity = byQuantity ? dQ.abs() : new Decimal(1);
     const { lineNo: _ignored, ...sample } = a.sample as InvoiceLine;
-    const line: InvoiceLineInput = {
-      ...sample,
-      kind: byQuantity ? sample.kind : 'adjustment',
-      description: `${byQuantity ? 'Rerated' : 'Price adjustment'}: ${sample.description.replace(CORRECTION_PREFIX, '')}`,
-      quantity: quantity.toDecimalPlaces(4).toFixed(),
-      unitCode: byQuantity ? sample.unitCode : 'C62',
-      unitPrice: formatAmount(magnitude.dividedBy(quantity).toDecimalPlaces(4), 4),
-      netAmount: formatAmount(magnitude, 2),
-      adjustsKey: key,
-    };
+    const repriced =
+      !dQ.isZero() && dQ.isNegative() === dN.isNegative() && sample.kind !== 'adjustment'
+        ? priceLine({
+            quantity: dQ.abs(),
+            unitPrice: sample.unitPrice,
+            baseQuantity: sample.baseQuantity,
+            discount: discountOf(sample),
+          })
+        : undefined;
+    const byQuantity = repriced !== undefined && new Decimal(repriced.netAmount).equals(magnitude);
+    const text = sample.description.replace(CORRECTION_PREFIX, '');
+    const line: InvoiceLineInput = byQuantity
+      ? {
+          ...sample,
+          description: `Rerated: ${text}`,
+          quantity: dQ.abs().toFixed(),
+          netAmount: formatAmount(magnitude, 2),
+          adjustsKey: key,
+        }
+      : {
+          ...sample,
+          kind: 'adjustment',
+          description: `Price adjustment: ${text}`,
+          quantity: '1',
+          unitCode: 'C62',
+          unitPrice: formatAmount(magnitude, 2),
+          baseQuantity: '1',
+          netAmount: formatAmount(magnitude, 2),
+          adjustsKey: key,
+        };
+    if (byQuantity && repriced.allowance) line.allowance = repriced.allowance;
+    else if (!byQuantity) delete line.allowance;
     delete line.calls;
     (dN.isNegative() ? toCredit : toInvoice).push(line);
   }

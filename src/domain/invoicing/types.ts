@@ -3,6 +3,7 @@
  * (never a JS number); see ./totals.ts for the rounding rules.
  */
 import type { AccessType } from '../cdr';
+import type { ChargePart } from '../rating/charge-parts';
 
 export type { AccessType };
 
@@ -12,12 +13,14 @@ export interface ChargeSummary {
   /** Destination zone ("SE", "US-TF", ...) when the price depends on one. */
   zone?: string;
   conferenceId: string;
-  /** Billable minutes, decimal string (may have a fraction: seconds / 60). */
-  minutes: string;
+  /** Billed seconds, summed: a whole number, decimal string. */
+  seconds: string;
   /** Number of call legs. */
   calls: number;
-  /** Sum of the charges' amounts, unrounded decimal string. */
+  /** Sum of the charges' amounts, each as its rule set rounded it (to the cent). */
   amount: string;
+  /** What those amounts are made of, summed per exact price (../rating/charge-parts.ts). */
+  parts: readonly SummaryPart[];
   /** ISO 4217; must equal the invoice currency. */
   currency: string;
   /** VAT rate in percent ("25", "12.5", "0"); defaults to the invoice's default rate. */
@@ -28,6 +31,9 @@ export interface ChargeSummary {
    */
   servicePeriodKey?: string;
 }
+
+/** Priced parts of equal kind, price, discount and feature, with their quantities summed. */
+export type SummaryPart = ChargePart;
 
 /** EN 16931 VAT category codes (UNCL5305 subset). S standard, Z zero rated, E exempt, AE reverse charge, K intra-EU, G export, O outside scope. */
 export type VatCategory = 'S' | 'Z' | 'E' | 'AE' | 'K' | 'G' | 'O';

@@ -3,6 +3,7 @@ import { type Decimal, formatAmount, ZERO } from '../money';
 import type { Cdr } from '../cdr';
 import { splitIntoBands, type CompiledCalendar } from './calendar';
 import type { CompiledRule } from './compiled-rule';
+import { chargeParts, type ChargePart, type PartsWorking } from './charge-parts';
 import { explainPrice, explainZero, type ExplainingSet, type Piece } from './explain';
 import type { PreparedCall } from './prepare';
 import { billedSeconds } from './rate-card';
@@ -49,8 +50,9 @@ export function priceCall(set: PricingSet, cdr: Cdr, prep: PreparedCall, fired: 
   const card = ev.card;
   const d = prep.facts.durationSeconds;
   const decimals = set.rounding.decimals;
-  const rated = (amount: string, explain: () => Explanation): RatingOutcome => {
+  const rated = (amount: string, explain: () => Explanation, partsOf?: () => ChargePart[]): RatingOutcome => {
     let cached: Explanation | undefined;
+    let cachedParts: ChargePart[] | undefined;
     return {
       rated: true,
       amount,
@@ -61,6 +63,9 @@ export function priceCall(set: PricingSet, cdr: Cdr, prep: PreparedCall, fired: 
       // Built on first read only: ingest prices millions of calls and reads few explanations.
       get explanation() {
         return (cached ??= explain());
+      },
+      get parts() {
+        return (cachedParts ??= partsOf ? partsOf() : []);
       },
     };
   };
@@ -144,36 +149,51 @@ export function priceCall(set: PricingSet, cdr: Cdr, prep: PreparedCall, fired: 
   }
   // 10. surcharges
   const surcharges: { feature: string; amount: Decimal; rule: string }[] = [];
+  const surchargeParts: PartsWorking['surcharges'] = [];
   for (const r of surchargeRules ?? []) {
     const e = r.event;
     if (e.type !== 'surcharge') continue;
     let a = e.amount ?? ZERO;
     if (e.perMinute) a = a.plus(e.perMinute.times(billed).div(60));
     surcharges.push({ feature: e.name, amount: a, rule: r.name });
+    surchargeParts.push({ feature: e.name, fixed: e.amount, perMinute: e.perMinute });
     total = total.plus(a);
   }
   // 11. rounding, once
   const amount = total.toFixed(decimals, set.roundingMode); // rounds with the set's method, plain notation
-  return rated(amount, () =>
-    explainPrice(set, {
-      cdr,
-      prep,
-      decision,
-      card,
-      billed,
-      segments,
-      pieces,
-      unit,
-      usage,
-      beforeLimits,
-      minimumApplied,
-      capApplied,
-      beforeDiscount,
-      discountPct,
-      discountAmount,
-      surcharges,
-      total,
-      amount,
-    }),
+  return rated(
+    amount,
+    () =>
+      explainPrice(set, {
+        cdr,
+        prep,
+        decision,
+        card,
+        billed,
+        segments,
+        pieces,
+        unit,
+        usage,
+        beforeLimits,
+        minimumApplied,
+        capApplied,
+        beforeDiscount,
+        discountPct,
+        discountAmount,
+        surcharges,
+        total,
+        amount,
+      }),
+    () =>
+      chargeParts({
+        pieces,
+        unit,
+        card,
+        billed,
+        minimumApplied,
+        capApplied,
+        discountPct,
+        surcharges: surchargeParts,
+      }),
   );
 }

@@ -4,6 +4,7 @@
  */
 import type { AccessType } from '../cdr';
 import type { PeriodPricingRules } from '../invoicing/period-pricing-rules';
+import type { ChargePart } from './charge-parts';
 
 export type { AccessType, PeriodPricingRules };
 
@@ -194,5 +195,7 @@ export type RatingOutcome =
       ruleSetVersion: string;
       firedRules: string[];
       explanation: Explanation;
+      /** What the price is made of, typed, for invoice lines (./charge-parts.ts). */
+      parts: ChargePart[];
     }
   | { rated: false; reason: string };

@@ -221,9 +221,12 @@ export interface InvoiceLine {
   accessType: AccessType;
   /** Zone of the usage on this line; empty if not usage by zone. */
   zone: string;
-  /** Quantity as a decimal string, e.g. "1234.5" (minutes). Negative on credit notes. */
+  /**
+   * Quantity as a decimal string, exact, e.g. "893191" (seconds). Negative on
+   * credit notes.
+   */
   quantity: string;
-  /** Unit of the quantity, e.g. "min", "call", "month". */
+  /** Unit of the quantity, e.g. "s", "min", "call", "unit". */
   unit: string;
   /** Price per unit (may have more decimals than the currency). */
   unitPrice?:
@@ -241,6 +244,34 @@ export interface InvoiceLine {
   creditedLineNumber: number;
   /** Number of charges (CDR legs) summed into this line; 0 for non-usage lines. */
   chargeCount: number;
+  /**
+   * How many units unit_price is for, as a decimal string: "60" for a
+   * per-minute rate on a quantity in seconds; "1" for a price per unit.
+   * quantity x unit_price / base_quantity, rounded to the cent, minus the
+   * allowance, is net_amount.
+   */
+  baseQuantity: string;
+  /** A percentage discount on this line; unset if none. */
+  allowance?: LineAllowance | undefined;
+}
+
+/** A percentage discount on one invoice line (EN 16931 BG-27). */
+export interface LineAllowance {
+  /** Percent as a decimal string, e.g. "5". */
+  percent: string;
+  /**
+   * The amount the percent applies to: quantity x unit_price / base_quantity,
+   * rounded to the currency's minor unit.
+   */
+  baseAmount?:
+    | Money
+    | undefined;
+  /** base_amount x percent / 100, rounded to the currency's minor unit. */
+  amount?:
+    | Money
+    | undefined;
+  /** Why, e.g. "Contract discount". */
+  reason: string;
 }
 
 /** VAT totals for one VAT category and rate. */
@@ -618,6 +649,8 @@ function createBaseInvoiceLine(): InvoiceLine {
     vatCategory: 0,
     creditedLineNumber: 0,
     chargeCount: 0,
+    baseQuantity: "",
+    allowance: undefined,
   };
 }
 
@@ -661,6 +694,12 @@ export const InvoiceLine: MessageFns<InvoiceLine> = {
     }
     if (message.chargeCount !== 0) {
       writer.uint32(104).uint32(message.chargeCount);
+    }
+    if (message.baseQuantity !== "") {
+      writer.uint32(114).string(message.baseQuantity);
+    }
+    if (message.allowance !== undefined) {
+      LineAllowance.encode(message.allowance, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -782,6 +821,22 @@ export const InvoiceLine: MessageFns<InvoiceLine> = {
             message.chargeCount = reader.uint32();
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.baseQuantity = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.allowance = LineAllowance.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -841,6 +896,12 @@ export const InvoiceLine: MessageFns<InvoiceLine> = {
         : isSet(object.charge_count)
         ? globalThis.Number(object.charge_count)
         : 0,
+      baseQuantity: isSet(object.baseQuantity)
+        ? globalThis.String(object.baseQuantity)
+        : isSet(object.base_quantity)
+        ? globalThis.String(object.base_quantity)
+        : "",
+      allowance: isSet(object.allowance) ? LineAllowance.fromJSON(object.allowance) : undefined,
     };
   },
 
@@ -885,6 +946,12 @@ export const InvoiceLine: MessageFns<InvoiceLine> = {
     if (message.chargeCount !== 0) {
       obj.chargeCount = Math.round(message.chargeCount);
     }
+    if (message.baseQuantity !== "") {
+      obj.baseQuantity = message.baseQuantity;
+    }
+    if (message.allowance !== undefined) {
+      obj.allowance = LineAllowance.toJSON(message.allowance);
+    }
     return obj;
   },
 
@@ -910,6 +977,135 @@ export const InvoiceLine: MessageFns<InvoiceLine> = {
     message.vatCategory = object.vatCategory ?? 0;
     message.creditedLineNumber = object.creditedLineNumber ?? 0;
     message.chargeCount = object.chargeCount ?? 0;
+    message.baseQuantity = object.baseQuantity ?? "";
+    message.allowance = (object.allowance !== undefined && object.allowance !== null)
+      ? LineAllowance.fromPartial(object.allowance)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseLineAllowance(): LineAllowance {
+  return { percent: "", baseAmount: undefined, amount: undefined, reason: "" };
+}
+
+export const LineAllowance: MessageFns<LineAllowance> = {
+  encode(message: LineAllowance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.percent !== "") {
+      writer.uint32(10).string(message.percent);
+    }
+    if (message.baseAmount !== undefined) {
+      Money.encode(message.baseAmount, writer.uint32(18).fork()).join();
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(26).fork()).join();
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): LineAllowance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseLineAllowance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.percent = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.baseAmount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): LineAllowance {
+    return {
+      percent: isSet(object.percent) ? globalThis.String(object.percent) : "",
+      baseAmount: isSet(object.baseAmount)
+        ? Money.fromJSON(object.baseAmount)
+        : isSet(object.base_amount)
+        ? Money.fromJSON(object.base_amount)
+        : undefined,
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: LineAllowance): unknown {
+    const obj: any = {};
+    if (message.percent !== "") {
+      obj.percent = message.percent;
+    }
+    if (message.baseAmount !== undefined) {
+      obj.baseAmount = Money.toJSON(message.baseAmount);
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<LineAllowance>): LineAllowance {
+    return LineAllowance.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<LineAllowance>): LineAllowance {
+    const message = createBaseLineAllowance();
+    message.percent = object.percent ?? "";
+    message.baseAmount = (object.baseAmount !== undefined && object.baseAmount !== null)
+      ? Money.fromPartial(object.baseAmount)
+      : undefined;
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
+      : undefined;
+    message.reason = object.reason ?? "";
     return message;
   },
 };

@@ -38,6 +38,9 @@ function partyToProto(p: DomainParty): Party {
   };
 }
 
+/** The unit names on the wire; a count is a call on usage lines and a unit elsewhere. */
+const UNIT_NAMES: Partial<Record<string, string>> = { SEC: 's', MIN: 'min' };
+
 export function invoiceToProto(i: StoredInvoice): Invoice {
   const d = i.document;
   const money = (amount: string) => ({ currencyCode: i.currency, amount });
@@ -65,8 +68,15 @@ export function invoiceToProto(i: StoredInvoice): Invoice {
       accessType: l.accessType ? accessTypeToProto(l.accessType) : 0,
       zone: l.zone ?? '',
       quantity: l.quantity,
-      unit: l.unitCode === 'MIN' ? 'min' : l.kind === 'usage' ? 'call' : 'unit',
+      unit: UNIT_NAMES[l.unitCode] ?? (l.kind === 'usage' ? 'call' : 'unit'),
       unitPrice: money(l.unitPrice),
+      baseQuantity: l.baseQuantity ?? '1',
+      allowance: l.allowance && {
+        percent: l.allowance.percent,
+        baseAmount: money(l.allowance.baseAmount),
+        amount: money(l.allowance.amount),
+        reason: l.allowance.reason,
+      },
       netAmount: money(l.netAmount),
       vatRate: l.vatRate,
       vatCategory: VAT[l.vatCategory],
