@@ -8,6 +8,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildRuleBook, type RuleBook, type RuleSetSource } from '../../src/domain/rating/index';
+import { RuleSetRater } from '../../src/app/rating/rule-set-rater';
 import { loadRuleBook } from '../../src/rules-files/load';
 import { cdr, fixtureSource } from './fixture';
 import { editJson } from './rule-docs';
@@ -128,6 +129,12 @@ describe('the shipped price lists', () => {
     });
     expect(r.book.periodPricingAt(at, 'volume-2026')?.ruleSetName).toBe('standard-2026');
     expect(r.book.periodPricingAt(at, 'volume-2026', 'NOK')).toBeUndefined();
+    // one explicit set (a rerate by hash) never prices a period of a customer in another currency
+    const eurSet = new RuleSetRater(r.book.sets.find((s) => s.name === 'standard-2026')!);
+    expect(eurSet.periodPricing(at, 'volume-2026', 'EUR')?.ruleSetName).toBe('standard-2026');
+    expect(() => eurSet.periodPricing(at, 'volume-2026', 'SEK')).toThrow(
+      'rule set standard-2026 2026.1 prices in EUR, but the customer is billed in SEK',
+    );
   });
 
   it('name every zone and access type', async () => {
