@@ -23,7 +23,7 @@ export async function rulesCheck(
   if (r.ok) {
     for (const s of r.book.sets)
       out(
-        `ok  ${s.name} version ${s.version}, effective ${s.effectiveFrom.toISOString()}, ${s.rules.length} rules, ${s.rateCards.size} rate cards, sha256 ${s.hash}`,
+        `ok  ${s.name} version ${s.version}, ${s.currency} from ${s.effectiveFrom.toISOString()}, ${s.rules.length} rules, ${s.rateCards.size} rate cards, sha256 ${s.hash}`,
       );
   }
   out(`${cases.cases.length} example case file(s) well-formed`);

@@ -45,13 +45,13 @@ export function composeInvoicing(parts: InvoicingParts): {
   const { database, rating, archive, config, clock } = parts;
   const store = new PostgresInvoiceStore(database);
   const now = () => clock.now();
-  const periodPricing: PeriodPricingSource = (instant, plan) => {
+  const periodPricing: PeriodPricingSource = (instant, plan, currency) => {
     // Without a valid rule book the period's tiers and commitment are unknown: closing skips the
     // customer with this reason (and closes it on a later run) rather than invoice it without them.
     const live = rating.current;
     if (!live)
       throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
-    return live.book.periodPricingAt(instant, plan);
+    return live.book.periodPricingAt(instant, plan, currency);
   };
   const closing: ClosingDeps = {
     store,

@@ -35,6 +35,11 @@ export const caseSchema = {
       additionalProperties: false,
       properties: {
         customerAccount: { type: 'string' },
+        currency: {
+          type: 'string',
+          pattern: '^[A-Z]{3}$',
+          description: "the customer's currency: its price list prices the call (default: list prices)",
+        },
         timeZone: { type: 'string' },
         contract: {
           type: 'object',

@@ -1,5 +1,5 @@
 /** The JSON Schema of ruleset.json: the envelope, the json-rules-engine rules and period pricing. */
-import { DRAFT, decimal } from './schema-parts';
+import { DRAFT, decimal, displayName } from './schema-parts';
 import { ACCESS_TYPES } from '../domain/cdr';
 import { FACT_NAMES, OPERATORS, EVENT_TYPES } from '../domain/rating/facts';
 
@@ -42,6 +42,13 @@ export const rulesetSchema = {
     },
     rules: { type: 'array', items: { $ref: '#/definitions/rule' } },
     periodPricing: { $ref: '#/definitions/periodPricing' },
+    accessTypeNames: {
+      type: 'object',
+      additionalProperties: false,
+      description:
+        'display names of access types for invoices, e.g. "dial_out": "Dial-out"; built-in labels otherwise',
+      properties: Object.fromEntries(ACCESS_TYPES.map((a) => [a, displayName])),
+    },
   },
   definitions: {
     periodPricing: {

@@ -11,3 +11,10 @@ export const weekday = {
   maximum: 7,
   description: 'ISO weekday: 1 = Monday ... 7 = Sunday',
 };
+/** A name shown to people (invoice lines): one line, not blank, no surrounding spaces. */
+export const displayName = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 100,
+  pattern: '^\\S([^\\n\\r\\t]*\\S)?$',
+};

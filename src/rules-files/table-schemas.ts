@@ -1,5 +1,5 @@
 /** The JSON Schemas of destinations.json, rates.json and calendar.json. */
-import { DRAFT, decimal, weekday } from './schema-parts';
+import { DRAFT, decimal, displayName, weekday } from './schema-parts';
 
 export const destinationsSchema = {
   $schema: DRAFT,
@@ -14,6 +14,17 @@ export const destinationsSchema = {
       type: 'object',
       propertyNames: { pattern: '^\\+\\d{1,15}$' },
       additionalProperties: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' },
+    },
+    zones: {
+      type: 'object',
+      description:
+        'about the zones of "prefixes": a display name for invoices, e.g. "US_CA": { "displayName": "USA and Canada" }',
+      propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { displayName },
+      },
     },
   },
 } as const;

@@ -1,7 +1,8 @@
 /**
- * QuoteCall prices the way ingest does: a customer billed in a currency the rule set does not price
- * in gets no quote (FAILED_PRECONDITION) but the very reason ingest stores the same call unrated
- * with; and a quote without start_time is for "now" by the service's clock.
+ * QuoteCall prices the way ingest does: with the price list of the customer's currency; a customer
+ * billed in a currency without a price list in force gets no quote (FAILED_PRECONDITION) but the very
+ * reason ingest stores the same call unrated with; and a quote without start_time is for "now" by the
+ * service's clock.
  */
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
 
-// The 2026 rule set (EUR) is in force. NOW is a Saturday (weekend band), START a Tuesday at 11:00 in Stockholm (peak).
+// The 2026 rule sets (EUR and SEK) are in force, no NOK one. NOW is a Saturday (weekend band), START a Tuesday at 11:00 in Stockholm (peak).
 const NOW = new Date('2026-06-13T10:00:00Z');
 const START = new Date('2026-06-02T09:00:00Z');
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   t = await startTestService({ clock: new FixedClock(NOW) });
   const sales = t.client(CustomerServiceDefinition, 'sales');
   await createCustomers(sales, ['Q-SEK'], { currencyCode: 'SEK' });
+  await createCustomers(sales, ['Q-NOK'], { currencyCode: 'NOK' });
   await createCustomers(sales, ['Q-EUR'], { currencyCode: 'EUR' });
 }, 60_000);
 
@@ -42,16 +44,16 @@ const call = {
 };
 
 describe('QuoteCall', () => {
-  it('refuses a customer whose currency the rule set does not price in, with the reason ingest stores', async () => {
+  it('refuses a customer whose currency has no price list, with the reason ingest stores', async () => {
     const submitted = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
       requestId: 'quote-currency-1',
       cdrs: [
         {
           bridgeId: 'test-bridge',
-          recordId: 'q-sek-1',
+          recordId: 'q-nok-1',
           conferenceId: 'conf-q',
           bookingId: '',
-          customerAccount: 'Q-SEK',
+          customerAccount: 'Q-NOK',
           accessType: call.accessType,
           callerNumber: '+46701234567',
           calledNumber: call.calledNumber,
@@ -64,19 +66,21 @@ describe('QuoteCall', () => {
       ],
     });
     const stored = submitted.results[0]!.unratedReason;
-    expect(stored).toMatch(/EUR/);
-    expect(stored).toMatch(/SEK/);
+    expect(stored).toBe('no NOK price list in force at 2026-06-02T09:00:00.000Z');
 
     const error = await expectStatus(
-      rating().quoteCall({ ...call, customerAccount: 'Q-SEK', startTime: START }),
+      rating().quoteCall({ ...call, customerAccount: 'Q-NOK', startTime: START }),
       Status.FAILED_PRECONDITION,
     );
     expect(error.details).toContain(stored);
   });
 
-  it("quotes a customer in the rule set's currency", async () => {
+  it("quotes a customer with the price list of the customer's currency", async () => {
     const quote = await rating().quoteCall({ ...call, customerAccount: 'Q-EUR', startTime: START });
     expect(quote.price!.currencyCode).toBe('EUR');
+    const sek = await rating().quoteCall({ ...call, customerAccount: 'Q-SEK', startTime: START });
+    expect(sek.price).toEqual({ currencyCode: 'SEK', amount: '3.5' }); // 10 min x 0.35 SEK (peak)
+    expect(sek.explanation!.ruleSet!.name).toBe('standard-2026-sek');
   });
 
   it('without start_time quotes a call starting now by the service clock', async () => {

@@ -190,7 +190,7 @@ describe('unrated CDRs', () => {
     const [result] = (await ingest.submitCdrs({ requestId: 'u1', cdrs: [old] })).results;
     expect(result!.outcome).toBe(CdrOutcome.CDR_OUTCOME_ACCEPTED);
     expect(result!.ratingStatus).toBe(RatingStatus.RATING_STATUS_UNRATED);
-    expect(result!.unratedReason).toContain('no rule set in force');
+    expect(result!.unratedReason).toBe('no EUR price list in force at 2020-06-01T10:00:00.000Z');
 
     const billing = t.client(CdrIngestServiceDefinition, 'billing');
     const listed = await billing.listUnratedCdrs({

@@ -30,8 +30,14 @@ describe('loadRuleBook', () => {
     const r = await loadRuleBook('rules');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.book.sets.map((s) => s.version)).toEqual(['2025.1', '2026.1']);
-    expect(r.files).toHaveLength(8);
+    expect(r.book.sets.map((s) => `${s.name} ${s.version} ${s.currency}`)).toEqual([
+      'standard-2025 2025.1 EUR',
+      'standard-2026 2026.1 EUR',
+      'standard-2026-sek 2026.1 SEK',
+    ]);
+    expect(r.book.currencies).toEqual(['EUR', 'SEK']);
+    expect(r.book.listPriceCurrency).toBe('EUR');
+    expect(r.files).toHaveLength(12);
     expect(r.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     const set = r.book.sets[0]!;
     expect(set.hash).toMatch(/^[0-9a-f]{64}$/);

@@ -56,10 +56,14 @@ export function vatTreatment(
   return { rate: sellerRate };
 }
 
-/** The period pricing of the rule set in force at an instant for a price plan (see RuleBook.periodPricingAt). */
+/**
+ * The period pricing of the rule set of a currency (the customer's) in force at an instant for a price
+ * plan (see RuleBook.periodPricingAt).
+ */
 export type PeriodPricingSource = (
   instant: Date,
   plan: string | undefined,
+  currency?: string,
 ) => { rules: PeriodPricingRules; ruleSetName: string; ruleSetVersion: string; plan: string } | undefined;
 
 /**
@@ -141,7 +145,10 @@ export function buildPeriodInvoice(
   const buyer = settings.buyer ?? buyerParty(customer);
   const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
   const contract = contractAt(customer.contracts, period.start);
-  const pricing = periodPricingOf(contract, settings.periodPricing?.(period.start, contract?.pricePlan));
+  const pricing = periodPricingOf(
+    contract,
+    settings.periodPricing?.(period.start, contract?.pricePlan, customer.currency),
+  );
   const names = settings.lineNames?.(period.start, customer.currency);
   const draft = buildInvoiceDraft({
     seller: settings.seller,

@@ -6,7 +6,7 @@
 import { validateCdr } from '../../domain/cdr-validation';
 import { NotFoundError, ValidationError, FailedPreconditionError } from '../../domain/errors';
 import { Decimal, formatAmount } from '../../domain/money';
-import type { Explanation } from '../../domain/rating/index';
+import { noPriceListReason, type Explanation } from '../../domain/rating/index';
 import type { Clock } from '../clock';
 import type { CustomerDirectory } from '../ingest/ports';
 import { quoteForMessage } from '../../domain/quote-value';
@@ -79,13 +79,18 @@ export async function quoteCall(deps: QuoteDeps, input: QuoteInput): Promise<Quo
       throw new NotFoundError(`customer ${quoteForMessage(input.customerAccount)} does not exist`);
   }
   const context = pricingContext(cdr, customer);
+  // The price list of the customer's currency (list prices without a customer), as ingest picks it.
+  const currency = context.currency ?? current.book.listPriceCurrency;
   const set = input.ruleSetHash
     ? current.book.sets.find((s) => s.hash === input.ruleSetHash)
-    : current.book.ruleSetAt(cdr.startTime);
+    : current.book.ruleSetAt(cdr.startTime, currency);
   if (!set) {
+    // The words ingest stores with an unrated CDR, so a refused quote and the later CDR agree.
     throw input.ruleSetHash
       ? new NotFoundError(`rule set ${quoteForMessage(input.ruleSetHash)} is not loaded`)
-      : new FailedPreconditionError(`no rule set is in force at ${cdr.startTime.toISOString()}`);
+      : new FailedPreconditionError(
+          `the call cannot be priced: ${noPriceListReason(currency, cdr.startTime)}`,
+        );
   }
   // The guard ingest applies (decisionOf): never a price in another currency than the customer's.
   const decision = decisionOf(set.rate(cdr, context), customer);

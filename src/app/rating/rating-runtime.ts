@@ -219,7 +219,11 @@ export class RatingRuntime implements CdrRater {
   }
 }
 
-/** A rating outcome as the decision stored with a CDR, refusing a charge in another currency than the customer's. */
+/**
+ * A rating outcome as the decision stored with a CDR, refusing a charge in another currency than the
+ * customer's (the rule book picks the customer's price list, so this only happens with one explicit
+ * rule set of another currency: a rerate or quote by hash).
+ */
 export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFacts): RatingDecision {
   if (!outcome.rated) return { rated: false, reason: outcome.reason };
   if (customer && customer.currency !== outcome.currency) {
@@ -262,12 +266,16 @@ function snapshotsOf(result: Extract<RuleBookLoad, { ok: true }>): RuleSetSnapsh
   }));
 }
 
-/** The customer's time zone and the contract valid at the call's start (validFrom <= start < validTo). */
+/**
+ * The customer's currency (which picks the price list), time zone and the contract valid at the call's
+ * start (validFrom <= start < validTo). Without a customer: list prices.
+ */
 export function pricingContext(cdr: Cdr, customer?: CustomerPricingFacts): PricingContext {
   if (!customer) return { customerAccount: cdr.customerAccount };
   const contract = contractAt(customer.contracts, cdr.startTime);
   return {
     customerAccount: cdr.customerAccount,
+    currency: customer.currency,
     timeZone: customer.timeZone,
     contract: contract && {
       id: contract.id,

@@ -23,8 +23,15 @@ export class RuleSetRater implements CdrRater {
     return hash === this.set.hash ? `${this.set.name} ${this.set.version}` : undefined;
   }
 
-  /** This set's period pricing for a plan, whatever the period (as its call prices apply to every call). */
-  readonly periodPricing: PeriodPricingSource = (_instant, plan) => {
+  /**
+   * This set's period pricing for a plan, whatever the period (as its call prices apply to every call);
+   * refused for a customer of another currency, whose invoice it would price in the wrong money.
+   */
+  readonly periodPricing: PeriodPricingSource = (_instant, plan, currency) => {
+    if (currency !== undefined && currency !== this.set.currency)
+      throw new Error(
+        `rule set ${this.set.name} ${this.set.version} prices in ${this.set.currency}, but the customer is billed in ${currency}`,
+      );
     const match = this.set.periodPricingMatch(plan);
     return (
       match && {

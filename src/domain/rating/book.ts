@@ -9,7 +9,8 @@ export type BuildResult = { ok: true; book: RuleBook } | { ok: false; violations
 export function buildRuleBook(sources: RuleSetSource[]): BuildResult {
   const violations: RuleViolation[] = [];
   const sets: CompiledRuleSet[] = [];
-  const byStart = new Map<number, RuleSetSource>();
+  // Each currency has its own timeline: two price lists of one currency may not start at the same moment.
+  const byStart = new Map<string, RuleSetSource>();
   for (const src of sources) {
     const v = validateRuleSet(src);
     if (v.length) {
@@ -18,17 +19,17 @@ export function buildRuleBook(sources: RuleSetSource[]): BuildResult {
     }
     try {
       const set = new CompiledRuleSet(src);
-      const t = set.effectiveFrom.getTime();
-      const other = byStart.get(t);
+      const key = `${set.currency} ${set.effectiveFrom.getTime()}`;
+      const other = byStart.get(key);
       if (other) {
         violations.push({
           file: src.files.ruleset,
           jsonPath: '$.effectiveFrom',
-          reason: `same effectiveFrom as ${other.files.ruleset}: which set prices a call would be ambiguous`,
+          reason: `same effectiveFrom and currency (${set.currency}) as ${other.files.ruleset}: which set prices a call would be ambiguous`,
         });
         continue;
       }
-      byStart.set(t, src);
+      byStart.set(key, src);
       sets.push(set);
     } catch (e) {
       violations.push({

@@ -6,6 +6,7 @@ import { IANAZone, DateTime } from 'luxon';
 import { isDecimalText, parseAmount } from '../money';
 import { ACCESS_TYPES } from '../cdr';
 import { dayNumberOfDate, parseHhMm } from './calendar';
+import { closest } from './facts';
 import { normalizeNumber } from './prefixes';
 import { RATE_KEY_FALLBACK } from './rate-card';
 import { ROUNDING_MODES } from './rounding';
@@ -50,6 +51,16 @@ export function checkEnvelope(src: RuleSetSource, err: Report): void {
     r.rounding.decimals > 10
   )
     err(F.ruleset, '$.rounding.decimals', 'must be a whole number 0..10');
+  for (const [at, name] of Object.entries(r.accessTypeNames ?? {})) {
+    const p = `$.accessTypeNames.${at}`;
+    if (!(ACCESS_TYPES as readonly string[]).includes(at))
+      err(
+        F.ruleset,
+        p,
+        `unknown access type ${JSON.stringify(at)}${near(at, ACCESS_TYPES)}; use one of ${ACCESS_TYPES.join(', ')}`,
+      );
+    else checkDisplayName(F.ruleset, p, name, err);
+  }
   for (const [at, by] of Object.entries(r.zoneBy ?? {})) {
     if (!(ACCESS_TYPES as readonly string[]).includes(at))
       err(F.ruleset, `$.zoneBy.${at}`, `unknown access type ${at}`);
@@ -78,7 +89,36 @@ export function checkDestinations(
     zones.add(zone);
     if (!firstPrefixOfZone.has(zone)) firstPrefixOfZone.set(zone, prefix);
   }
+  for (const [zone, about] of Object.entries(src.destinations.zones ?? {})) {
+    const p = `$.zones[${JSON.stringify(zone)}]`;
+    if (!zones.has(zone))
+      err(
+        F.destinations,
+        p,
+        `unknown zone ${JSON.stringify(zone)}: no prefix in "prefixes" maps to it${near(zone, zones)}`,
+      );
+    else
+      checkDisplayName(
+        F.destinations,
+        `${p}.displayName`,
+        (about as { displayName?: unknown })?.displayName,
+        err,
+      );
+  }
   return { zones, firstPrefixOfZone };
+}
+
+/** A display name is one line of text, not blank (invoices print it). */
+function checkDisplayName(file: string, jsonPath: string, name: unknown, err: Report): void {
+  if (name === undefined) return;
+  if (typeof name !== 'string' || name.trim() === '' || name !== name.trim() || /[\n\r\t]/.test(name))
+    err(file, jsonPath, 'a display name is one line of text, not blank, without leading or trailing spaces');
+}
+
+/** " (did you mean "X"?)" for a near-miss of a known name, else "". */
+function near(name: string, known: Iterable<string>): string {
+  const hint = closest(name, [...known]);
+  return hint ? ` (did you mean "${hint}"?)` : '';
 }
 
 /** The bands the calendar has times for. */

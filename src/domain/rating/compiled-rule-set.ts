@@ -2,7 +2,7 @@
  * A rule set compiled for pricing, and THE ONE PLACE where the order of combination is defined
  * (docs/rules.md repeats it for finance):
  *
- *  1. The rule set in force at the call's start time prices it (RuleBook.ruleSetAt).
+ *  1. The rule set of the customer's currency in force at the call's start time prices it (RuleBook.ruleSetAt).
  *  2. Zone: longest prefix of the number named by `zoneBy` for the access type (destinations.json).
  *  3. Rules are evaluated on the facts. Of the fired `rate` and `reject` rules, the one with the highest
  *     priority decides (same priority: the first in the file; `rules check` refuses such overlaps).
@@ -26,6 +26,7 @@ import type { Cdr } from '../cdr';
 import { ACCESS_TYPES } from '../cdr';
 import { compileCalendar, type CompiledCalendar } from './calendar';
 import { compileRule, requiredValues, type CompiledRule } from './compiled-rule';
+import { displayNamesOf, type DisplayNames } from './display-names';
 import type { Facts } from './facts';
 import { prepareCall, type PreparedCall } from './prepare';
 import { PrefixTable } from './prefixes';
@@ -74,6 +75,7 @@ export class CompiledRuleSet {
   private readonly byAccessType = new Map<string, number[]>();
   /** periodPricing.plans, as deep-frozen copies of the file's entries. */
   private readonly periodPlans = new Map<string, PeriodPricingRules>();
+  private readonly names: DisplayNames;
 
   /** Compiles a rule set that passed validateRuleSet; throws on one that did not. */
   constructor(src: RuleSetSource) {
@@ -104,6 +106,12 @@ export class CompiledRuleSet {
     }
     for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {}))
       this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
+    this.names = deepFreeze(displayNamesOf(r, src.destinations));
+  }
+
+  /** Display names of this set's zones and the access types (see RuleBook.displayNamesAt); a fresh copy. */
+  displayNames(): DisplayNames {
+    return { zones: { ...this.names.zones }, accessTypes: { ...this.names.accessTypes } };
   }
 
   /**

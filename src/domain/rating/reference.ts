@@ -43,7 +43,7 @@ export class ReferenceRater {
   }
 
   async rate(cdr: Cdr, ctx: PricingContext): Promise<RatingOutcome> {
-    const set = cdr.startTime instanceof Date ? this.book.ruleSetAt(cdr.startTime) : undefined;
+    const set = cdr.startTime instanceof Date ? this.book.ruleSetAt(cdr.startTime, ctx.currency) : undefined;
     if (!set) return this.book.rate(cdr, ctx); // same "no rule set" outcome
     const prep = set.prepare(cdr, ctx);
     if (typeof prep === 'string') return { rated: false, reason: prep };

@@ -58,6 +58,8 @@ export interface RuleSetFileJson {
   rules: RuleJson[];
   /** Per-billing-period pricing (volume tiers, minimum commitment, included minutes) by contract price plan. */
   periodPricing?: PeriodPricingFileJson;
+  /** Display names of access types (e.g. "dial_out": "Dial-out"), for invoices; the built-in labels otherwise. */
+  accessTypeNames?: Partial<Record<AccessType, string>>;
 }
 
 /**
@@ -81,6 +83,8 @@ export const PERIOD_PRICING_FALLBACK_PLAN = '*';
 export interface DestinationsFileJson {
   $schema?: string;
   prefixes: Record<string, string>;
+  /** About the zones of `prefixes`: a display name for invoices ("Nordic mobile networks"). Optional. */
+  zones?: Record<string, { displayName?: string }>;
 }
 
 export const BANDS = ['peak', 'offpeak', 'weekend', 'holiday'] as const;
@@ -147,6 +151,11 @@ export interface RuleSetSource {
 /** What the service knows about the customer at the call's time. */
 export interface PricingContext {
   customerAccount: string;
+  /**
+   * The customer's currency (ISO 4217): the price list of this currency prices the call. Absent: list
+   * prices, in the rule book's list-price currency (RuleBook.listPriceCurrency).
+   */
+  currency?: string;
   /** IANA time zone; falls back to the rule set's default. */
   timeZone?: string;
   contract?: {
