@@ -4,7 +4,7 @@
  * from either is the same. Each use case is bound to its dependencies here.
  */
 import type { Clock } from '../app/clock';
-import type { PeriodPricingSource } from '../app/invoicing/build';
+import type { LineNamesSource, PeriodPricingSource } from '../app/invoicing/build';
 import { closeDuePeriods } from '../app/invoicing/close-due-periods';
 import { closePeriod, type ClosingDeps } from '../app/invoicing/close-period';
 import { createCreditNote } from '../app/invoicing/create-credit-note';
@@ -53,11 +53,14 @@ export function composeInvoicing(parts: InvoicingParts): {
       throw new Error('no valid rule set is loaded, so period pricing (tiers, commitments) is unknown');
     return live.book.periodPricingAt(instant, plan, currency);
   };
+  // The names finance gives zones and access types in the rule set in force; codes without one.
+  const lineNames: LineNamesSource = (instant, currency) => rating.current?.book.displayNamesAt(instant, currency);
   const closing: ClosingDeps = {
     store,
     closing: new PostgresCloseUnitOfWork(database, { parallelism: config.closeParallelism }),
     settings: config,
     periodPricing,
+    lineNames,
     now,
   };
   const reads = { store };
@@ -76,6 +79,7 @@ export function composeInvoicing(parts: InvoicingParts): {
     invoices: store,
     settings: config,
     periodPricing,
+    lineNames,
     now,
     liveRater: rating,
     archivedRater: async (hash) => {

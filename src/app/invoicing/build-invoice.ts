@@ -4,7 +4,7 @@
  * pricing, the configured seller and the customer as buyer.
  */
 import type { BuyerParty, SellerParty } from '../../domain/invoicing/types';
-import { buildPeriodInvoice, type PeriodPricingSource } from './build';
+import { buildPeriodInvoice, type LineNamesSource, type PeriodPricingSource } from './build';
 import type { InvoicingSettings } from './invoicing-settings';
 import type { BuildDecision, ChargeGroup, CloseTarget } from './ports';
 import { todayIn } from './today';
@@ -13,6 +13,8 @@ export interface BuildInvoiceDeps {
   settings: Pick<InvoicingSettings, 'seller' | 'vatRate' | 'timeZone'>;
   /** Period pricing (tiers, included minutes, minimum commitment) from the live rule files. */
   periodPricing?: PeriodPricingSource;
+  /** Display names of zones and access types from the live rule files. */
+  lineNames?: LineNamesSource;
   now: () => Date;
 }
 
@@ -31,6 +33,7 @@ export function buildInvoice(deps: BuildInvoiceDeps, input: BuildInvoiceInput): 
     vatRate: deps.settings.vatRate,
     issueDate: todayIn(deps.settings.timeZone, deps.now()),
     ...(periodPricing ? { periodPricing } : {}),
+    ...(deps.lineNames ? { lineNames: deps.lineNames } : {}),
     ...(input.buyer ? { buyer: input.buyer } : {}),
   });
 }
