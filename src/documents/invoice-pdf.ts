@@ -10,7 +10,9 @@
  *
  * Amounts are printed from the document's decimal strings (never through a JS number).
  */
+import type { CallSpecification } from '../domain/invoicing/call-specification';
 import type { IssuedInvoiceDocument } from '../domain/invoicing/types';
+import { drawCallSpecification } from './invoice-pdf-call-specification';
 import { drawFooters } from './invoice-pdf-footer';
 import { drawLinesTable } from './invoice-pdf-lines-table';
 import { drawParties } from './invoice-pdf-parties';
@@ -19,7 +21,10 @@ import { CONTENT_W, documentTitle, LEFT, PAGE, openSheet, type InvoiceSheet } fr
 import { drawVatAndTotals } from './invoice-pdf-totals';
 
 /** Renders an issued invoice or credit note to PDF bytes. */
-export async function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<Buffer> {
+export async function renderInvoicePdf(
+  invoice: IssuedInvoiceDocument,
+  options: { callSpecification?: CallSpecification } = {},
+): Promise<Buffer> {
   // pdfkit takes about 0.2 s to load: paid by the first rendering, not by every start-up.
   const { default: PDFDocument } = await import('pdfkit');
   const title = documentTitle(invoice);
@@ -48,6 +53,7 @@ export async function renderInvoicePdf(invoice: IssuedInvoiceDocument): Promise<
   y = drawLinesTable(sheet, y);
   y = drawVatAndTotals(sheet, y);
   drawPayment(sheet, y);
+  if (options.callSpecification) drawCallSpecification(sheet, options.callSpecification);
   drawFooters(sheet);
   doc.end();
   return done;
