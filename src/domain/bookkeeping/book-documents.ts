@@ -16,6 +16,9 @@ export interface BookedDocuments {
 
 const MAX_PROBLEMS_LISTED = 20;
 
+/** Within a day, invoices before the credit notes that may correct them. */
+const KIND_ORDER = { invoice: 0, credit_note: 1 } as const;
+
 export function bookDocuments(
   documents: readonly IssuedInvoiceDocument[],
   accounts: BookkeepingAccounts,
@@ -24,7 +27,7 @@ export function bookDocuments(
   const ordered = [...documents].sort(
     (a, b) =>
       a.issueDate.localeCompare(b.issueDate) ||
-      a.documentType.localeCompare(b.documentType) ||
+      KIND_ORDER[a.documentType] - KIND_ORDER[b.documentType] ||
       a.number.localeCompare(b.number),
   );
   const vouchers: Voucher[] = [];
