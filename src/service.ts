@@ -134,7 +134,12 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
       customers: core.customerDirectory,
       clock: core.clock,
     },
-    invoices: { invoicing: core.invoicing, rerating: core.rerating, requests: core.requests },
+    invoices: {
+      invoicing: core.invoicing,
+      rerating: core.rerating,
+      requests: core.requests,
+      bookkeeping: core.bookkeeping,
+    },
     customers: { customers: core.customers, pricePlans: livePricePlans(core.rating) },
     bookings: { bookings: core.bookings, draining, clock: core.clock },
   };

@@ -1,6 +1,7 @@
 /** Entry point of the `billing` command line. Each subcommand lives in its own file. */
 import { Command } from 'commander';
 import { registerBacktestCommand } from './backtest-command';
+import { registerExportCommands } from './export-command';
 import { registerImportCdrsCommand } from './import-cdrs-command';
 import { registerInvoicesCommands } from './invoices-command';
 import { registerMailingListCommand } from './mailing-list-command';
@@ -19,5 +20,6 @@ registerSimulateBridgeCommand(program);
 registerMailingListCommand(program);
 registerReconcileCommand(program);
 registerInvoicesCommands(program);
+registerExportCommands(program);
 
 await program.parseAsync(process.argv);

@@ -9,11 +9,13 @@ import { systemClock, type Clock } from '../app/clock';
 import type { CustomerStore } from '../app/customers/ports';
 import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
+import type { BookkeepingUseCases } from '../app/bookkeeping/bookkeeping-use-cases';
 import type { UnratedQueue } from '../app/ingest/retry-unrated';
 import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import type { RequestLedger } from '../app/mutations';
 import type { RuleSetHistory } from '../app/rating/ports';
 import { RatingRuntime } from '../app/rating/rating-runtime';
+import { loadBookkeepingConfig, type BookkeepingConfig } from '../config/bookkeeping-config';
 import type { Config } from '../config/config';
 import { loadInvoicingConfig, type InvoicingConfig } from '../config/invoicing-config';
 import type { Logger } from '../observability/logger';
@@ -49,6 +51,8 @@ export interface BillingCore {
   ingest: KeyedIngestDeps;
   invoicing: InvoicingUseCases;
   rerating: ReratingUseCases;
+  /** The SIE export of a month's issued documents. */
+  bookkeeping: BookkeepingUseCases;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export interface BillingCoreOptions {
   onRuleReload?: (result: 'applied' | 'refused') => void;
   /** Default: read from the environment (BILLING_CLOSE_*, see src/config/invoicing-config.ts). */
   invoicingConfig?: InvoicingConfig;
+  /** Default: read from the environment (BILLING_BOOKKEEPING_FILE, see src/config/bookkeeping-config.ts). */
+  bookkeepingConfig?: BookkeepingConfig;
   /** How long opening waits for an unreachable PostgreSQL server: the service waits, one-shot commands do not (0). */
   databaseWaitMs?: number;
   /** PostgreSQL pool size (default in src/persistence/database.ts). */
@@ -126,6 +132,7 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
     if (options.loadRules ?? true) await rating.reload();
 
     const invoicingConfig = options.invoicingConfig ?? loadInvoicingConfig(process.env);
+    const bookkeepingConfig = options.bookkeepingConfig ?? loadBookkeepingConfig(process.env);
     const customerDirectory = new PostgresCustomerDirectory(database);
     const bookingDirectory = new PostgresBookingDirectory(database);
     return {
@@ -155,6 +162,7 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
         customers: customerDirectory,
         bookings: bookingDirectory,
         config: invoicingConfig,
+        bookkeeping: bookkeepingConfig,
         clock,
       }),
       close: () => database.close(),

@@ -3,6 +3,8 @@
  * same way for the service (src/service.ts) and the command line (src/cli), so an invoice closed
  * from either is the same. Each use case is bound to its dependencies here.
  */
+import type { BookkeepingUseCases } from '../app/bookkeeping/bookkeeping-use-cases';
+import { exportBookkeeping } from '../app/bookkeeping/export-bookkeeping';
 import type { Clock } from '../app/clock';
 import type { LineNamesSource, PeriodPricingSource } from '../app/invoicing/build';
 import { closeDuePeriods } from '../app/invoicing/close-due-periods';
@@ -18,14 +20,18 @@ import { getRunningCharges } from '../app/invoicing/running-charges';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { RatingRuntime } from '../app/rating/rating-runtime';
 import { RuleSetRater } from '../app/rating/rule-set-rater';
+import type { BookkeepingConfig } from '../config/bookkeeping-config';
 import type { InvoicingConfig } from '../config/invoicing-config';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
+import { encodeSieText } from '../documents/sie-encoding';
 import { CompiledRuleSet } from '../domain/rating/index';
 import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
 import type { Database } from '../persistence/database';
 import { PostgresInvoiceStore } from '../persistence/invoice-store';
+import { PostgresIssuedDocuments } from '../persistence/issued-documents-by-month';
 import { PostgresRerateStore } from '../persistence/rerate-store';
 import type { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
+import { programVersion } from './program-version';
 
 /** What invoicing shares with the rest of the core (built once there, in billing-core.ts). */
 export interface InvoicingParts {
@@ -35,12 +41,14 @@ export interface InvoicingParts {
   customers: CustomerDirectory;
   bookings: BookingDirectory;
   config: InvoicingConfig;
+  bookkeeping: BookkeepingConfig;
   clock: Clock;
 }
 
 export function composeInvoicing(parts: InvoicingParts): {
   invoicing: InvoicingUseCases;
   rerating: ReratingUseCases;
+  bookkeeping: BookkeepingUseCases;
 } {
   const { database, rating, archive, config, clock } = parts;
   const store = new PostgresInvoiceStore(database);
@@ -89,5 +97,20 @@ export function composeInvoicing(parts: InvoicingParts): {
     customers: parts.customers,
     bookings: parts.bookings,
   };
-  return { invoicing, rerating: { rerateCharges: (input) => rerateCharges(rerateDeps, input) } };
+  const bookkeepingDeps = {
+    documents: new PostgresIssuedDocuments(database),
+    encode: encodeSieText,
+    settings: {
+      ...parts.bookkeeping,
+      company: { name: config.seller.name, registrationNumber: config.seller.registrationNumber },
+      timeZone: config.timeZone,
+      program: programVersion(),
+    },
+    now,
+  };
+  return {
+    invoicing,
+    rerating: { rerateCharges: (input) => rerateCharges(rerateDeps, input) },
+    bookkeeping: { exportBookkeeping: (input) => exportBookkeeping(bookkeepingDeps, input) },
+  };
 }

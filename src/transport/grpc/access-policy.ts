@@ -71,6 +71,10 @@ export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAcce
       roles: ['sales', 'billing', 'finance'],
       why: 'the PDF of an invoice the role may read',
     },
+    ExportBookkeeping: {
+      roles: ['sales', 'billing', 'finance'],
+      why: "the month's issued invoices as a bookkeeping file: the same documents these roles may read",
+    },
   },
   'billing.v1.CustomerService': {
     UpsertCustomer: { roles: ['sales'], why: 'the sales system owns customers' },

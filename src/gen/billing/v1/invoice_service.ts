@@ -209,6 +209,42 @@ export function documentFormatToJSON(object: DocumentFormat): string {
   }
 }
 
+/** The file format of a bookkeeping export. */
+export enum BookkeepingFormat {
+  /** BOOKKEEPING_FORMAT_UNSPECIFIED - Not set: SIE 4. */
+  BOOKKEEPING_FORMAT_UNSPECIFIED = 0,
+  /** BOOKKEEPING_FORMAT_SIE4 - SIE 4, type 4i (an import file of vouchers), code page 437 (#FORMAT PC8). */
+  BOOKKEEPING_FORMAT_SIE4 = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function bookkeepingFormatFromJSON(object: any): BookkeepingFormat {
+  switch (object) {
+    case 0:
+    case "BOOKKEEPING_FORMAT_UNSPECIFIED":
+      return BookkeepingFormat.BOOKKEEPING_FORMAT_UNSPECIFIED;
+    case 1:
+    case "BOOKKEEPING_FORMAT_SIE4":
+      return BookkeepingFormat.BOOKKEEPING_FORMAT_SIE4;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BookkeepingFormat.UNRECOGNIZED;
+  }
+}
+
+export function bookkeepingFormatToJSON(object: BookkeepingFormat): string {
+  switch (object) {
+    case BookkeepingFormat.BOOKKEEPING_FORMAT_UNSPECIFIED:
+      return "BOOKKEEPING_FORMAT_UNSPECIFIED";
+    case BookkeepingFormat.BOOKKEEPING_FORMAT_SIE4:
+      return "BOOKKEEPING_FORMAT_SIE4";
+    case BookkeepingFormat.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** One line of an invoice. */
 export interface InvoiceLine {
   /** Position on the invoice, from 1. */
@@ -631,6 +667,27 @@ export interface RenderInvoiceDocumentResponse {
   /** MIME type, e.g. "application/pdf". */
   contentType: string;
   /** Suggested file name, e.g. "invoice-2025-000123.pdf". */
+  fileName: string;
+}
+
+/** Which documents to export, and how. */
+export interface ExportBookkeepingRequest {
+  /**
+   * The month, "YYYY-MM": every invoice and credit note whose issue date (the
+   * seller's local date printed on it) falls in it. Required.
+   */
+  period: string;
+  /** File format; unset: SIE 4. */
+  format: BookkeepingFormat;
+}
+
+/** The bookkeeping file. */
+export interface ExportBookkeepingResponse {
+  /** The file's bytes (SIE 4: code page 437). */
+  content: Buffer;
+  /** MIME type, e.g. "text/plain; charset=IBM437". */
+  contentType: string;
+  /** Suggested file name, e.g. "bookkeeping-2026-10.si". */
   fileName: string;
 }
 
@@ -4066,6 +4123,200 @@ export const RenderInvoiceDocumentResponse: MessageFns<RenderInvoiceDocumentResp
   },
 };
 
+function createBaseExportBookkeepingRequest(): ExportBookkeepingRequest {
+  return { period: "", format: 0 };
+}
+
+export const ExportBookkeepingRequest: MessageFns<ExportBookkeepingRequest> = {
+  encode(message: ExportBookkeepingRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    if (message.format !== 0) {
+      writer.uint32(16).int32(message.format);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportBookkeepingRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportBookkeepingRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.format = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportBookkeepingRequest {
+    return {
+      period: isSet(object.period) ? globalThis.String(object.period) : "",
+      format: isSet(object.format) ? bookkeepingFormatFromJSON(object.format) : 0,
+    };
+  },
+
+  toJSON(message: ExportBookkeepingRequest): unknown {
+    const obj: any = {};
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    if (message.format !== 0) {
+      obj.format = bookkeepingFormatToJSON(message.format);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExportBookkeepingRequest>): ExportBookkeepingRequest {
+    return ExportBookkeepingRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExportBookkeepingRequest>): ExportBookkeepingRequest {
+    const message = createBaseExportBookkeepingRequest();
+    message.period = object.period ?? "";
+    message.format = object.format ?? 0;
+    return message;
+  },
+};
+
+function createBaseExportBookkeepingResponse(): ExportBookkeepingResponse {
+  return { content: Buffer.alloc(0), contentType: "", fileName: "" };
+}
+
+export const ExportBookkeepingResponse: MessageFns<ExportBookkeepingResponse> = {
+  encode(message: ExportBookkeepingResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.content.length !== 0) {
+      writer.uint32(10).bytes(message.content);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(18).string(message.contentType);
+    }
+    if (message.fileName !== "") {
+      writer.uint32(26).string(message.fileName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportBookkeepingResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportBookkeepingResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.content = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportBookkeepingResponse {
+    return {
+      content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      fileName: isSet(object.fileName)
+        ? globalThis.String(object.fileName)
+        : isSet(object.file_name)
+        ? globalThis.String(object.file_name)
+        : "",
+    };
+  },
+
+  toJSON(message: ExportBookkeepingResponse): unknown {
+    const obj: any = {};
+    if (message.content.length !== 0) {
+      obj.content = base64FromBytes(message.content);
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.fileName !== "") {
+      obj.fileName = message.fileName;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExportBookkeepingResponse>): ExportBookkeepingResponse {
+    return ExportBookkeepingResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExportBookkeepingResponse>): ExportBookkeepingResponse {
+    const message = createBaseExportBookkeepingResponse();
+    message.content = object.content ?? Buffer.alloc(0);
+    message.contentType = object.contentType ?? "";
+    message.fileName = object.fileName ?? "";
+    return message;
+  },
+};
+
 /**
  * Turns charges into invoices. A billing period (usually a calendar month in
  * the customer's time zone) is closed into at most one draft invoice per
@@ -4195,6 +4446,21 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Exports the invoices and credit notes issued in one month as a bookkeeping
+     * file: one voucher per document (receivables, revenue per account, output
+     * VAT per rate), amounts in SEK. A document in another currency without the
+     * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+     * Roles: sales, billing, finance.
+     */
+    exportBookkeeping: {
+      name: "ExportBookkeeping",
+      requestType: ExportBookkeepingRequest as typeof ExportBookkeepingRequest,
+      requestStream: false,
+      responseType: ExportBookkeepingResponse as typeof ExportBookkeepingResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -4276,6 +4542,17 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
     request: RenderInvoiceDocumentRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<RenderInvoiceDocumentResponse>>;
+  /**
+   * Exports the invoices and credit notes issued in one month as a bookkeeping
+   * file: one voucher per document (receivables, revenue per account, output
+   * VAT per rate), amounts in SEK. A document in another currency without the
+   * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+   * Roles: sales, billing, finance.
+   */
+  exportBookkeeping(
+    request: ExportBookkeepingRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ExportBookkeepingResponse>>;
 }
 
 export interface InvoiceServiceClient<CallOptionsExt = {}> {
@@ -4356,6 +4633,17 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<RenderInvoiceDocumentRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<RenderInvoiceDocumentResponse>;
+  /**
+   * Exports the invoices and credit notes issued in one month as a bookkeeping
+   * file: one voucher per document (receivables, revenue per account, output
+   * VAT per rate), amounts in SEK. A document in another currency without the
+   * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+   * Roles: sales, billing, finance.
+   */
+  exportBookkeeping(
+    request: DeepPartial<ExportBookkeepingRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ExportBookkeepingResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {

@@ -1,10 +1,12 @@
-/** InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing). */
+/** InvoiceService: a thin shell over the invoicing use cases (src/app/invoicing, src/app/bookkeeping). */
+import type { BookkeepingUseCases } from '../../../app/bookkeeping/bookkeeping-use-cases';
 import type { CloseResult } from '../../../app/invoicing/close-period';
 import type { InvoicingUseCases, ReratingUseCases } from '../../../app/invoicing/invoicing-use-cases';
 import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
 import {
+  BookkeepingFormat,
   DocumentFormat,
   InvoiceServiceDefinition,
   type InvoiceServiceImplementation,
@@ -22,6 +24,8 @@ export interface InvoiceServiceDeps {
    * transaction). Without it a reused request id is not detected there.
    */
   requests?: RequestLedger;
+  /** The SIE export (ExportBookkeeping); without it that RPC answers UNIMPLEMENTED. */
+  bookkeeping?: BookkeepingUseCases;
 }
 
 /**
@@ -43,7 +47,7 @@ function closeResultCodec(invoicing: Pick<InvoicingUseCases, 'getInvoice'>) {
 }
 
 export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
-  const { invoicing, rerating, requests } = deps;
+  const { invoicing, rerating, requests, bookkeeping } = deps;
   const implemented: Partial<InvoiceServiceImplementation> = {
     async getInvoice(request) {
       if (!request.invoiceId && !request.invoiceNumber) {
@@ -177,6 +181,22 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
       }
       return invoicing.renderInvoiceDocument({ invoiceId: request.invoiceId });
     },
+    ...(bookkeeping
+      ? {
+          async exportBookkeeping(request) {
+            if (!request.period)
+              throw new ValidationError([{ field: 'period', reason: 'required (YYYY-MM)' }]);
+            if (
+              request.format !== BookkeepingFormat.BOOKKEEPING_FORMAT_UNSPECIFIED &&
+              request.format !== BookkeepingFormat.BOOKKEEPING_FORMAT_SIE4
+            ) {
+              throw new ValidationError([{ field: 'format', reason: 'only SIE 4 is supported' }]);
+            }
+            const file = await bookkeeping.exportBookkeeping({ period: request.period });
+            return { content: file.content, contentType: file.contentType, fileName: file.fileName };
+          },
+        }
+      : {}),
   };
   return bindService(InvoiceServiceDefinition, {
     ...unimplementedMethods(InvoiceServiceDefinition),
