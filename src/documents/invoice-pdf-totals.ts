@@ -91,5 +91,17 @@ export function drawVatAndTotals(sheet: InvoiceSheet, y: number): number {
     }
     y += 6;
   }
+  const sek = invoice.accountingCurrencyVat;
+  if (sek) {
+    // Swedish VAT act: an invoice in a foreign currency states the VAT in SEK too (BT-111).
+    const source = sek.rateSource ? `, ${sek.rateSource}` : '';
+    text(
+      `VAT in ${sek.currency}: ${money(sek.vatTotal)} ${sek.currency} (1 ${invoice.currency} = ${sek.rate} ${sek.currency}, rate of ${sek.rateDate}${source})`,
+      LEFT,
+      y,
+      { size: 9, font: 'Helvetica-Bold', width: CONTENT_W },
+    );
+    y += 18;
+  }
   return y;
 }
