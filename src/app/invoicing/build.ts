@@ -40,8 +40,11 @@ const EU = new Set(
 /**
  * VAT treatment (services, B2B place-of-supply rules, simplified): a buyer in the seller's country, or
  * in another EU member state without a VAT number, pays the seller's rate; an EU business buyer in
- * another member state (with a VAT number) gets reverse charge (AE, 0 %); a buyer outside the EU is
- * outside the scope of EU VAT (O, 0 %). A buyer without a country pays the seller's rate.
+ * another member state (with a VAT number) gets reverse charge (AE, 0 %); a business outside the EU
+ * is not subject to the seller's VAT (the place of supply is the buyer's country, Article 44 of
+ * Directive 2006/112/EC): category G, 0 %. G rather than O ("outside the scope of VAT"), because
+ * EN 16931 rule BR-O-02 forbids the seller's VAT number on an O invoice, and a VAT-registered
+ * Swedish seller states it. A buyer without a country pays the seller's rate.
  */
 export function vatTreatment(
   seller: SellerParty,
@@ -52,7 +55,7 @@ export function vatTreatment(
   if (!country || country === seller.countryCode) return { rate: sellerRate };
   if (EU.has(seller.countryCode) && EU.has(country))
     return buyer.vatNumber ? { rate: '0', category: 'AE' } : { rate: sellerRate };
-  if (EU.has(seller.countryCode)) return { rate: '0', category: 'O' };
+  if (EU.has(seller.countryCode)) return { rate: '0', category: 'G' };
   return { rate: sellerRate };
 }
 

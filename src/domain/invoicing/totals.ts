@@ -34,9 +34,10 @@ export function defaultVatCategory(rate: string): VatCategory {
 }
 
 const EXEMPTION_REASONS: Partial<Record<VatCategory, string>> = {
-  AE: 'Reverse charge: VAT to be accounted for by the buyer (Article 196 of Directive 2006/112/EC)',
+  // Swedish VAT act (mervärdesskattelagen): the invoice must say "Omvänd betalningsskyldighet".
+  AE: 'Omvänd betalningsskyldighet / Reverse charge: VAT to be accounted for by the buyer (Article 196 of Directive 2006/112/EC)',
   K: 'Intra-community supply, exempt (Article 138 of Directive 2006/112/EC)',
-  G: 'Export outside the EU, exempt',
+  G: 'Service to a business outside the EU: not subject to Swedish VAT (Article 44 of Directive 2006/112/EC)',
   E: 'Exempt from VAT',
   O: 'Not subject to VAT',
 };
