@@ -19,6 +19,12 @@ export interface BillingCustomer {
   email?: string;
   vatNumber?: string;
   registrationNumber?: string;
+  /** Peppol address for e-invoices (BT-49). */
+  electronicAddress?: { scheme: string; id: string };
+  /** The buyer's reference (BT-10). */
+  buyerReference?: string;
+  /** The buyer's order number (BT-13). */
+  orderReference?: string;
   countryCode?: string;
   currency: string;
   timeZone: string;
