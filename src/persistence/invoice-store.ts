@@ -66,6 +66,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
         countryCode: c.billingAddress.countryCode || undefined,
       },
       contracts: contracts.map((k): BillingContract => ({
+        externalId: k.externalId,
         validFrom: k.validFrom,
         validTo: k.validTo,
         cycle: k.billingCycle,

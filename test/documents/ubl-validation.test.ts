@@ -5,6 +5,7 @@
  * validator really looks.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { renderInvoicePdf } from '../../src/documents/invoice-pdf';
 import { renderUbl } from '../../src/documents/ubl/render-ubl';
 import type { IssuedInvoiceDocument } from '../../src/domain/invoicing/index';
 import {
@@ -18,8 +19,9 @@ import { ublDocuments } from './ubl-fixtures';
 const env = einvoiceEnvironment();
 if (env.status === 'absent') console.warn(env.message);
 
-// A small stand-in for the PDF: the validators check the attachment's attributes, not its bytes.
-const pdf = { pdf: Buffer.from('%PDF-1.3\n%%EOF\n'), fileName: 'invoice.pdf' };
+// A small stand-in for the PDF where the real one is not the point: the validators check the
+// attachment's attributes, not its bytes.
+const stubPdf = { pdf: Buffer.from('%PDF-1.3\n%%EOF\n'), fileName: 'invoice.pdf' };
 
 describe.skipIf(env.status === 'absent')('Peppol BIS 3.0 validation of the UBL output', () => {
   const docs: Record<string, IssuedInvoiceDocument> = ublDocuments();
@@ -28,9 +30,13 @@ describe.skipIf(env.status === 'absent')('Peppol BIS 3.0 validation of the UBL o
 
   beforeAll(async () => {
     if (env.status === 'broken') throw new Error(env.message);
-    for (const [name, doc] of Object.entries(docs)) xml[name] = renderUbl(doc, pdf);
+    for (const [name, doc] of Object.entries(docs)) xml[name] = renderUbl(doc, stubPdf);
+    // The real thing once: the domestic invoice with its own PDF embedded, as the service sends it.
+    const pdf = await renderInvoicePdf(docs.domestic!);
+    xml.domestic = renderUbl(docs.domestic!, { pdf, fileName: `invoice-${docs.domestic!.number}.pdf` });
+    expect(xml.domestic).toContain(pdf.toString('base64'));
     // BR-CO-15: VAT inclusive amount = VAT exclusive amount + VAT total.
-    xml.mutatedTotal = xml.domestic!.replace(
+    xml.mutatedTotal = xml.domestic.replace(
       /<cbc:TaxInclusiveAmount currencyID="SEK">[^<]*</,
       '<cbc:TaxInclusiveAmount currencyID="SEK">9999.00<',
     );

@@ -34,6 +34,8 @@ export interface BillingCustomer {
 }
 
 export interface BillingContract {
+  /** The sales system's contract id: the contract reference (BT-12) on invoices billed under it. */
+  externalId?: string;
   validFrom: Date;
   /** Exclusive; undefined = open-ended. */
   validTo?: Date;
