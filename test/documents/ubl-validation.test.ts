@@ -40,6 +40,8 @@ describe.skipIf(env.status === 'absent')('Peppol BIS 3.0 validation of the UBL o
       /<cbc:TaxInclusiveAmount currencyID="SEK">[^<]*</,
       '<cbc:TaxInclusiveAmount currencyID="SEK">9999.00<',
     );
+    // An element the schema does not know, before IssueDate: the XSD must refuse it.
+    xml.mutatedSchema = xml.credit!.replace('<cbc:IssueDate>', '<cbc:Unknown>x</cbc:Unknown><cbc:IssueDate>');
     reports = await validateEinvoices(xml);
   }, 120_000);
 
@@ -52,5 +54,11 @@ describe.skipIf(env.status === 'absent')('Peppol BIS 3.0 validation of the UBL o
     expect(xml.mutatedTotal).not.toBe(xml.domestic);
     expect(reports.mutatedTotal!.fatal.map((f) => f.id)).toContain('BR-CO-15');
     expect(reports.mutatedTotal!.schemaErrors).toEqual([]);
+  });
+
+  it('an unknown element fails the XSD, for that document only', () => {
+    expect(xml.mutatedSchema).not.toBe(xml.credit);
+    expect(reports.mutatedSchema!.schemaErrors.join('\n')).toMatch(/Unknown/);
+    expect(reports.credit!.schemaErrors).toEqual([]);
   });
 });
