@@ -10,6 +10,7 @@ import { Migration20261129020000Invoicing } from './Migration20261129020000Invoi
 import { Migration20261129030000Rerating } from './Migration20261129030000Rerating';
 import { Migration20261201000000ServiceSecrets } from './Migration20261201000000ServiceSecrets';
 import { Migration20261202000000ChargeColumns } from './Migration20261202000000ChargeColumns';
+import { Migration20261203000000CustomerPeppol } from './Migration20261203000000CustomerPeppol';
 import { Migration20261203000000PricedParts } from './Migration20261203000000PricedParts';
 
 export const migrationsList: MigrationObject[] = [
@@ -20,5 +21,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129030000Rerating', class: Migration20261129030000Rerating },
   { name: 'Migration20261201000000ServiceSecrets', class: Migration20261201000000ServiceSecrets },
   { name: 'Migration20261202000000ChargeColumns', class: Migration20261202000000ChargeColumns },
+  { name: 'Migration20261203000000CustomerPeppol', class: Migration20261203000000CustomerPeppol },
   { name: 'Migration20261203000000PricedParts', class: Migration20261203000000PricedParts },
 ];

@@ -1,5 +1,5 @@
 /**
- * `billing invoices close|list|show|pdf`: invoicing from the command line, straight on the database
+ * `billing invoices close|list|show|pdf|ubl`: invoicing from the command line, straight on the database
  * named by DATABASE_URL (or the embedded one in BILLING_DATA_DIR, which only one process may open at
  * a time: stop the service first, or use a PostgreSQL server).
  */
@@ -218,6 +218,20 @@ export function registerInvoicesCommands(program: Command): Command {
         const file = opts.output ?? pdf.fileName;
         fs.writeFileSync(file, pdf.content);
         console.log(`wrote ${file} (${pdf.content.length} bytes)`);
+      });
+    });
+
+  invoices
+    .command('ubl <number>')
+    .description('write the Peppol BIS 3.0 e-invoice (UBL XML, PDF embedded) of an issued document')
+    .option('-o, --out <file>', 'output file (default: <kind>-<number>.xml)')
+    .action(async (number: string, opts: { out?: string }) => {
+      await withInvoicing(async (invoicing) => {
+        const invoice = await invoicing.getInvoice(/^\d+$/.test(number) ? { id: number } : { number });
+        const ubl = await invoicing.renderInvoiceDocument({ invoiceId: invoice.id, format: 'ubl' });
+        const file = opts.out ?? ubl.fileName;
+        fs.writeFileSync(file, ubl.content);
+        console.log(`wrote ${file} (${ubl.content.length} bytes)`);
       });
     });
   return invoices;

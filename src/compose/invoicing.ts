@@ -24,6 +24,7 @@ import type { BookkeepingConfig } from '../config/bookkeeping-config';
 import type { InvoicingConfig } from '../config/invoicing-config';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
 import { encodeSieText } from '../documents/sie-encoding';
+import { renderUbl } from '../documents/ubl/render-ubl';
 import { CompiledRuleSet } from '../domain/rating/index';
 import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
 import type { Database } from '../persistence/database';
@@ -80,7 +81,8 @@ export function composeInvoicing(parts: InvoicingParts): {
     getInvoice: (input) => getInvoice(reads, input),
     listInvoices: (input) => listInvoices(reads, input),
     getRunningCharges: (input) => getRunningCharges({ store, now }, input),
-    renderInvoiceDocument: (input) => renderInvoiceDocument({ store, renderPdf: renderInvoicePdf }, input),
+    renderInvoiceDocument: (input) =>
+      renderInvoiceDocument({ store, renderPdf: renderInvoicePdf, renderUbl }, input),
   };
   const rerateDeps: RerateDeps = {
     store: new PostgresRerateStore(database),

@@ -25,6 +25,11 @@ export function customerFromRecord(r: CustomerRecord): Customer {
     timeZone: r.timeZone,
     paymentTermsDays: r.paymentTermsDays,
     registrationNumber: r.registrationNumber ?? '',
+    ...(r.electronicAddressScheme && r.electronicAddressId
+      ? { electronicAddress: { scheme: r.electronicAddressScheme, id: r.electronicAddressId } }
+      : {}),
+    ...(r.buyerReference ? { buyerReference: r.buyerReference } : {}),
+    ...(r.orderReference ? { orderReference: r.orderReference } : {}),
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

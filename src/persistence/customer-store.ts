@@ -45,6 +45,10 @@ function customerBindings(c: CustomerInput) {
     c.paymentTermsDays,
     JSON.stringify(c.billingAddress),
     c.registrationNumber || null,
+    c.electronicAddress?.scheme || null,
+    c.electronicAddress?.id || null,
+    c.buyerReference || null,
+    c.orderReference || null,
   ];
 }
 
@@ -117,8 +121,9 @@ export class PostgresCustomerStore implements CustomerStore {
       checkExpectedVersion(what, expectedVersion, undefined);
       [row] = rowsOf<Record<string, unknown>>(
         await trx.raw(
-          `insert into customers (external_id, name, email, vat_number, country_code, currency, time_zone, payment_terms_days, address, registration_number)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)
+          `insert into customers (external_id, name, email, vat_number, country_code, currency, time_zone, payment_terms_days, address, registration_number,
+             electronic_address_scheme, electronic_address_id, buyer_reference, order_reference)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
            on conflict (external_id) do nothing
            returning *`,
           [input.externalId, ...customerBindings(input)],
@@ -139,7 +144,9 @@ export class PostgresCustomerStore implements CustomerStore {
     const [updated] = rowsOf<Record<string, unknown>>(
       await trx.raw(
         `update customers set name = ?, email = ?, vat_number = ?, country_code = ?, currency = ?, time_zone = ?,
-           payment_terms_days = ?, address = ?::jsonb, registration_number = ?, version = version + 1, updated_at = now()
+           payment_terms_days = ?, address = ?::jsonb, registration_number = ?,
+           electronic_address_scheme = ?, electronic_address_id = ?, buyer_reference = ?, order_reference = ?,
+           version = version + 1, updated_at = now()
          where id = ?::bigint returning *`,
         [...customerBindings(input), String(row.id)],
       ),

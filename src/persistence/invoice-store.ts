@@ -52,6 +52,9 @@ export class PostgresInvoiceStore implements InvoiceStore {
       email: c.email || undefined,
       vatNumber: c.vatNumber || undefined,
       registrationNumber: c.registrationNumber || undefined,
+      electronicAddress: c.electronicAddress,
+      buyerReference: c.buyerReference || undefined,
+      orderReference: c.orderReference || undefined,
       countryCode: c.countryCode.trim() || undefined,
       currency: c.currencyCode.trim(),
       timeZone: c.timeZone,
@@ -63,6 +66,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
         countryCode: c.billingAddress.countryCode || undefined,
       },
       contracts: contracts.map((k): BillingContract => ({
+        externalId: k.externalId,
         validFrom: k.validFrom,
         validTo: k.validTo,
         cycle: k.billingCycle,

@@ -87,7 +87,11 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
 
     it('answers customers as invoicing sees them, with their contracts', async () => {
       const { invoices, customers } = make();
-      const c = customerInput();
+      const c = customerInput(undefined, {
+        electronicAddress: { scheme: '0007', id: '5566778899' },
+        buyerReference: 'Ref 17',
+        orderReference: 'PO-9',
+      });
       await customers.upsertCustomer(c, 0, key());
       const k = contractInput(c.externalId, '2026-01-01T00:00:00.000Z', {
         validTo: new Date('2027-01-01T00:00:00.000Z'),
@@ -99,6 +103,9 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
         email: c.email,
         vatNumber: c.vatNumber,
         registrationNumber: c.registrationNumber,
+        electronicAddress: { scheme: '0007', id: '5566778899' },
+        buyerReference: 'Ref 17',
+        orderReference: 'PO-9',
         countryCode: 'SE',
         currency: 'SEK',
         timeZone: 'Europe/Stockholm',
@@ -106,6 +113,7 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
         address: { lines: ['Sveavägen 1'], postalCode: '111 57', city: 'Stockholm', countryCode: 'SE' },
         contracts: [
           {
+            externalId: k.externalId,
             validFrom: k.validFrom,
             validTo: k.validTo,
             cycle: 'MONTHLY',

@@ -37,6 +37,8 @@ function customer(externalId: string, overrides: Partial<Customer> = {}): Custom
     timeZone: 'Europe/Stockholm',
     paymentTermsDays: 30,
     registrationNumber: '556677-8899',
+    buyerReference: '',
+    orderReference: '',
     version: 0,
     ...overrides,
   };
@@ -146,6 +148,44 @@ describe('UpsertCustomer', () => {
       sales().upsertCustomer({ requestId: '', customer: customer('BAD') }),
       Status.INVALID_ARGUMENT,
     );
+  });
+
+  it('stores the Peppol address and the buyer and order references, and checks them', async () => {
+    const peppol = {
+      electronicAddress: { scheme: '0007', id: '5561234567' },
+      buyerReference: 'Kostnadsställe 4711',
+      orderReference: 'PO-2026-17',
+    };
+    const stored = await sales().upsertCustomer({ requestId: 'p1-a', customer: customer('P1', peppol) });
+    expect(stored.customer).toMatchObject({ ...peppol, version: 1 });
+    const again = await sales().upsertCustomer({ requestId: 'p1-b', customer: customer('P1', peppol) });
+    expect(again).toMatchObject({ changed: false, customer: { version: 1 } });
+    const got = await t.client(CustomerServiceDefinition, 'billing').getCustomer({ externalId: 'P1' });
+    expect(got.customer).toMatchObject(peppol);
+    const cleared = await sales().upsertCustomer({ requestId: 'p1-c', customer: customer('P1') });
+    expect(cleared.customer).toMatchObject({ version: 2, buyerReference: '', orderReference: '' });
+    expect(cleared.customer!.electronicAddress).toBeUndefined();
+
+    const bad = async (overrides: Partial<Customer>, field: string) => {
+      const error = await expectStatus(
+        sales().upsertCustomer({
+          requestId: `bad-${field}-${JSON.stringify(overrides)}`,
+          customer: customer('P2', overrides),
+        }),
+        Status.INVALID_ARGUMENT,
+      );
+      expect(error.details).toContain(field);
+    };
+    await bad({ electronicAddress: { scheme: '7', id: '5561234567' } }, 'customer.electronic_address.scheme');
+    await bad({ electronicAddress: { scheme: '0007', id: '556123-4567' } }, 'customer.electronic_address.id');
+    await bad({ electronicAddress: { scheme: '0007', id: '5561234568' } }, 'customer.electronic_address.id');
+    await bad({ electronicAddress: { scheme: '0088', id: '' } }, 'customer.electronic_address.id');
+    await bad(
+      { electronicAddress: { scheme: '0088', id: 'x'.repeat(51) } },
+      'customer.electronic_address.id',
+    );
+    await bad({ buyerReference: 'r'.repeat(101) }, 'customer.buyer_reference');
+    await bad({ orderReference: ' PO-1' }, 'customer.order_reference');
   });
 
   it('answers a retried request id with the first result, and refuses it for a different request', async () => {

@@ -28,6 +28,8 @@ function customer(externalId: string, name: string, timeZone: string, lines: str
     timeZone,
     paymentTermsDays: 30,
     registrationNumber: '',
+    buyerReference: '',
+    orderReference: '',
     version: 0,
   };
 }

@@ -9,6 +9,7 @@ import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import {
+  DocumentFormat,
   InvoiceKind,
   InvoiceServiceDefinition,
   InvoiceStatus,
@@ -492,6 +493,27 @@ describe('issuing, immutability and credit notes', () => {
     const doc = await billing.renderInvoiceDocument({ invoiceId: note.id, format: 0 });
     fs.writeFileSync(path.join(out, `service-${doc.fileName}`), doc.content);
     expect(doc.fileName).toMatch(/^credit-note-CN-/);
+  });
+
+  it('refuses an e-invoice for a draft and for a customer without a Peppol address', async () => {
+    const draft = (await billing.listInvoices({ customerAccount: 'acme' })).invoices.find(
+      (i) => i.status === InvoiceStatus.INVOICE_STATUS_DRAFT,
+    );
+    if (draft) {
+      await expectStatus(
+        billing.renderInvoiceDocument({ invoiceId: draft.id, format: DocumentFormat.DOCUMENT_FORMAT_UBL }),
+        Status.FAILED_PRECONDITION,
+      );
+    }
+    const error = await expectStatus(
+      billing.renderInvoiceDocument({ invoiceId: issued.id, format: DocumentFormat.DOCUMENT_FORMAT_UBL }),
+      Status.FAILED_PRECONDITION,
+    );
+    expect(error.details).toMatch(/electronic_address/);
+    await expectStatus(
+      billing.renderInvoiceDocument({ invoiceId: issued.id, format: 99 as DocumentFormat }),
+      Status.INVALID_ARGUMENT,
+    );
   });
 
   it('sales may read running charges but not close periods', async () => {

@@ -16,6 +16,10 @@ const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const MAX_EXTERNAL_ID_LENGTH = 128;
+/** Peppol participant ids are at most 50 characters (Peppol Policy for use of identifiers). */
+export const MAX_ELECTRONIC_ADDRESS_ID_LENGTH = 50;
+/** Buyer and order references (BT-10, BT-13): what Swedish public buyers' systems accept. */
+export const MAX_REFERENCE_LENGTH = 100;
 
 export function isCurrencyCode(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
@@ -71,5 +75,52 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
   }
   if (c.email && !EMAIL.test(c.email))
     v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
+  if (c.electronicAddress) validateElectronicAddress(c.electronicAddress, `${prefix}electronic_address`, v);
+  validateReference(c.buyerReference, `${prefix}buyer_reference`, v);
+  validateReference(c.orderReference, `${prefix}order_reference`, v);
   return v;
+}
+
+/** Luhn check digit of a Swedish organisation number (as PEPPOL-COMMON-R049 checks it). */
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+function validateElectronicAddress(
+  a: { scheme: string; id: string },
+  field: string,
+  out: FieldViolation[],
+): void {
+  if (!a.scheme && !a.id) return; // an empty message is "none"
+  if (!/^\d{4}$/.test(a.scheme)) {
+    out.push({
+      field: `${field}.scheme`,
+      reason: `${quoteForMessage(a.scheme)} is not an ICD scheme code (four digits, e.g. "0007")`,
+    });
+  }
+  if (!a.id || a.id.length > MAX_ELECTRONIC_ADDRESS_ID_LENGTH || /\s/.test(a.id)) {
+    out.push({
+      field: `${field}.id`,
+      reason: `required: 1 to ${MAX_ELECTRONIC_ADDRESS_ID_LENGTH} characters without white space`,
+    });
+  } else if (a.scheme === '0007' && !(/^\d{10}$/.test(a.id) && luhnValid(a.id))) {
+    out.push({
+      field: `${field}.id`,
+      reason: `${quoteForMessage(a.id)} is not a Swedish organisation number (ten digits without hyphen, valid check digit)`,
+    });
+  }
+}
+
+function validateReference(value: string | undefined, field: string, out: FieldViolation[]): void {
+  if (!value) return;
+  if (value.length > MAX_REFERENCE_LENGTH)
+    out.push({ field, reason: `at most ${MAX_REFERENCE_LENGTH} characters` });
+  else if (!value.trim() || value !== value.trim())
+    out.push({ field, reason: 'must not be blank or begin or end with white space' });
 }

@@ -8,7 +8,7 @@ import type { CreateCreditNoteInput } from './create-credit-note';
 import type { IssueInvoiceInput } from './issue-invoice';
 import type { ListInvoicesInput } from './list-invoices';
 import type { StoredInvoice } from './ports';
-import type { RenderedDocument } from './render-invoice-document';
+import type { DocumentFormat, RenderedDocument } from './render-invoice-document';
 import type { RerateRequest, RerateResult } from './rerate-charges';
 import type { RunningCharges, RunningChargesInput } from './running-charges';
 
@@ -20,7 +20,7 @@ export interface InvoicingUseCases {
   getInvoice(input: { id?: string; number?: string }): Promise<StoredInvoice>;
   listInvoices(input: ListInvoicesInput): Promise<{ invoices: StoredInvoice[]; nextPageToken: string }>;
   getRunningCharges(input: RunningChargesInput): Promise<RunningCharges>;
-  renderInvoiceDocument(input: { invoiceId: string }): Promise<RenderedDocument>;
+  renderInvoiceDocument(input: { invoiceId: string; format?: DocumentFormat }): Promise<RenderedDocument>;
 }
 
 export interface ReratingUseCases {

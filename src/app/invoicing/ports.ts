@@ -20,6 +20,12 @@ export interface BillingCustomer {
   email?: string;
   vatNumber?: string;
   registrationNumber?: string;
+  /** Peppol address for e-invoices (BT-49). */
+  electronicAddress?: { scheme: string; id: string };
+  /** The buyer's reference (BT-10). */
+  buyerReference?: string;
+  /** The buyer's order number (BT-13). */
+  orderReference?: string;
   countryCode?: string;
   currency: string;
   timeZone: string;
@@ -29,6 +35,8 @@ export interface BillingCustomer {
 }
 
 export interface BillingContract {
+  /** The sales system's contract id: the contract reference (BT-12) on invoices billed under it. */
+  externalId?: string;
   validFrom: Date;
   /** Exclusive; undefined = open-ended. */
   validTo?: Date;

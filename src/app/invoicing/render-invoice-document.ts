@@ -1,11 +1,15 @@
+import { FailedPreconditionError } from '../../domain/errors';
 import { issueDraft } from '../../domain/invoicing/draft';
 import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { getInvoice, type GetInvoiceDeps } from './get-invoice';
-import type { RenderInvoicePdf } from './invoice-renderer-ports';
+import type { RenderInvoicePdf, RenderInvoiceUbl } from './invoice-renderer-ports';
 
 export interface RenderInvoiceDocumentDeps extends GetInvoiceDeps {
   renderPdf: RenderInvoicePdf;
+  renderUbl: RenderInvoiceUbl;
 }
+
+export type DocumentFormat = 'pdf' | 'ubl';
 
 export interface RenderedDocument {
   content: Buffer;
@@ -13,19 +17,28 @@ export interface RenderedDocument {
   contentType: string;
 }
 
-/** The PDF of an invoice or credit note; a draft renders as a preview numbered "DRAFT". */
+/**
+ * The PDF of an invoice or credit note (a draft renders as a preview numbered "DRAFT"), or its
+ * Peppol e-invoice with that PDF embedded. An e-invoice is a legal document sent to the buyer's
+ * system: only issued documents have one.
+ */
 export async function renderInvoiceDocument(
   deps: RenderInvoiceDocumentDeps,
-  input: { invoiceId: string },
+  input: { invoiceId: string; format?: DocumentFormat },
 ): Promise<RenderedDocument> {
   const invoice = await getInvoice(deps, { id: input.invoiceId });
+  const format = input.format ?? 'pdf';
+  if (format === 'ubl' && invoice.document.status !== 'issued') {
+    throw new FailedPreconditionError(
+      `invoice ${invoice.id} is a draft: only issued invoices and credit notes have an e-invoice`,
+    );
+  }
   const doc: IssuedInvoiceDocument =
     invoice.document.status === 'issued' ? invoice.document : issueDraft(invoice.document, 'DRAFT');
-  const content = await deps.renderPdf(doc);
+  const pdf = await deps.renderPdf(doc);
   const kind = invoice.kind === 'INVOICE' ? 'invoice' : 'credit-note';
-  return {
-    content,
-    fileName: `${kind}-${invoice.number ?? `draft-${invoice.id}`}.pdf`,
-    contentType: 'application/pdf',
-  };
+  const baseName = `${kind}-${invoice.number ?? `draft-${invoice.id}`}`;
+  if (format === 'pdf') return { content: pdf, fileName: `${baseName}.pdf`, contentType: 'application/pdf' };
+  const xml = deps.renderUbl(doc, { pdf, fileName: `${baseName}.pdf` });
+  return { content: Buffer.from(xml, 'utf8'), fileName: `${baseName}.xml`, contentType: 'application/xml' };
 }

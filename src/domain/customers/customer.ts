@@ -6,6 +6,12 @@ export interface PostalAddress {
   countryCode: string;
 }
 
+/** A Peppol participant identifier: ICD scheme ("0007") and id ("5560000000"). */
+export interface ElectronicAddress {
+  scheme: string;
+  id: string;
+}
+
 /** What the sales system sends (no output-only fields). Empty strings mean "none". */
 export interface CustomerInput {
   externalId: string;
@@ -18,6 +24,12 @@ export interface CustomerInput {
   timeZone: string;
   paymentTermsDays: number;
   registrationNumber: string;
+  /** Peppol address for e-invoices (BT-49); absent if none. */
+  electronicAddress?: ElectronicAddress;
+  /** The buyer's reference (BT-10); absent or empty if none. */
+  buyerReference?: string;
+  /** The buyer's order number (BT-13); absent or empty if none. */
+  orderReference?: string;
 }
 
 export interface Customer extends CustomerInput {
@@ -48,5 +60,12 @@ export function contentOf(c: CustomerInput): CustomerInput {
     timeZone: c.timeZone,
     paymentTermsDays: c.paymentTermsDays,
     registrationNumber: c.registrationNumber,
+    // Absent and empty are the same "none" (so a customer stored before these fields existed has the
+    // same content as the same customer sent again without them).
+    ...(c.electronicAddress && (c.electronicAddress.scheme || c.electronicAddress.id)
+      ? { electronicAddress: { scheme: c.electronicAddress.scheme, id: c.electronicAddress.id } }
+      : {}),
+    ...(c.buyerReference ? { buyerReference: c.buyerReference } : {}),
+    ...(c.orderReference ? { orderReference: c.orderReference } : {}),
   };
 }

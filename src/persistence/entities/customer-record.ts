@@ -13,6 +13,10 @@ export interface CustomerRecord {
   paymentTermsDays: number;
   address: { lines?: string[]; postalCode?: string; city?: string; countryCode?: string };
   registrationNumber?: string | null;
+  electronicAddressScheme?: string | null;
+  electronicAddressId?: string | null;
+  buyerReference?: string | null;
+  orderReference?: string | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -34,6 +38,10 @@ export const CustomerRecordSchema = new EntitySchema<CustomerRecord>({
     paymentTermsDays: { type: 'integer' },
     address: { type: 'json', columnType: 'jsonb' },
     registrationNumber: { type: 'text', nullable: true },
+    electronicAddressScheme: { type: 'text', nullable: true },
+    electronicAddressId: { type: 'text', nullable: true },
+    buyerReference: { type: 'text', nullable: true },
+    orderReference: { type: 'text', nullable: true },
     version: { type: 'integer' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },

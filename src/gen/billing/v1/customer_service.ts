@@ -103,7 +103,45 @@ export interface Customer {
     | Date
     | undefined;
   /** Output only. When it last changed. */
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /**
+   * Peppol address the customer receives e-invoices at (EN 16931 BT-49);
+   * unset if none. Required for RenderInvoiceDocument's UBL format.
+   */
+  electronicAddress?:
+    | ElectronicAddress
+    | undefined;
+  /**
+   * The buyer's reference (EN 16931 BT-10), 1-100 characters, printed on
+   * invoices and sent in e-invoices: a purchase order, cost centre or
+   * contact the buyer routes invoices by; Swedish public-sector buyers
+   * require one. Empty if none.
+   */
+  buyerReference: string;
+  /**
+   * The buyer's order number (EN 16931 BT-13), 1-100 characters. Empty if
+   * none.
+   */
+  orderReference: string;
+}
+
+/**
+ * A Peppol participant identifier: an ICD scheme and an id in it, e.g.
+ * scheme "0007" (Swedish organisation number) and id "5560000000".
+ */
+export interface ElectronicAddress {
+  /**
+   * ICD scheme code, four digits: "0007" Swedish organisation number,
+   * "0088" GLN, "9930" German VAT number, ... (Peppol EAS code list).
+   */
+  scheme: string;
+  /**
+   * The id within the scheme, 1-50 characters; for 0007 the ten-digit
+   * organisation number without hyphen.
+   */
+  id: string;
 }
 
 /** A customer to store. */
@@ -270,6 +308,9 @@ function createBaseCustomer(): Customer {
     version: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    electronicAddress: undefined,
+    buyerReference: "",
+    orderReference: "",
   };
 }
 
@@ -313,6 +354,15 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(106).fork()).join();
+    }
+    if (message.electronicAddress !== undefined) {
+      ElectronicAddress.encode(message.electronicAddress, writer.uint32(114).fork()).join();
+    }
+    if (message.buyerReference !== "") {
+      writer.uint32(122).string(message.buyerReference);
+    }
+    if (message.orderReference !== "") {
+      writer.uint32(130).string(message.orderReference);
     }
     return writer;
   },
@@ -434,6 +484,30 @@ export const Customer: MessageFns<Customer> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.electronicAddress = ElectronicAddress.decode(reader, reader.uint32());
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.buyerReference = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.orderReference = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -501,6 +575,21 @@ export const Customer: MessageFns<Customer> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      electronicAddress: isSet(object.electronicAddress)
+        ? ElectronicAddress.fromJSON(object.electronicAddress)
+        : isSet(object.electronic_address)
+        ? ElectronicAddress.fromJSON(object.electronic_address)
+        : undefined,
+      buyerReference: isSet(object.buyerReference)
+        ? globalThis.String(object.buyerReference)
+        : isSet(object.buyer_reference)
+        ? globalThis.String(object.buyer_reference)
+        : "",
+      orderReference: isSet(object.orderReference)
+        ? globalThis.String(object.orderReference)
+        : isSet(object.order_reference)
+        ? globalThis.String(object.order_reference)
+        : "",
     };
   },
 
@@ -545,6 +634,15 @@ export const Customer: MessageFns<Customer> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.electronicAddress !== undefined) {
+      obj.electronicAddress = ElectronicAddress.toJSON(message.electronicAddress);
+    }
+    if (message.buyerReference !== "") {
+      obj.buyerReference = message.buyerReference;
+    }
+    if (message.orderReference !== "") {
+      obj.orderReference = message.orderReference;
+    }
     return obj;
   },
 
@@ -568,6 +666,96 @@ export const Customer: MessageFns<Customer> = {
     message.version = object.version ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.electronicAddress = (object.electronicAddress !== undefined && object.electronicAddress !== null)
+      ? ElectronicAddress.fromPartial(object.electronicAddress)
+      : undefined;
+    message.buyerReference = object.buyerReference ?? "";
+    message.orderReference = object.orderReference ?? "";
+    return message;
+  },
+};
+
+function createBaseElectronicAddress(): ElectronicAddress {
+  return { scheme: "", id: "" };
+}
+
+export const ElectronicAddress: MessageFns<ElectronicAddress> = {
+  encode(message: ElectronicAddress, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.scheme !== "") {
+      writer.uint32(10).string(message.scheme);
+    }
+    if (message.id !== "") {
+      writer.uint32(18).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ElectronicAddress {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseElectronicAddress();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.scheme = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ElectronicAddress {
+    return {
+      scheme: isSet(object.scheme) ? globalThis.String(object.scheme) : "",
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+    };
+  },
+
+  toJSON(message: ElectronicAddress): unknown {
+    const obj: any = {};
+    if (message.scheme !== "") {
+      obj.scheme = message.scheme;
+    }
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ElectronicAddress>): ElectronicAddress {
+    return ElectronicAddress.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ElectronicAddress>): ElectronicAddress {
+    const message = createBaseElectronicAddress();
+    message.scheme = object.scheme ?? "";
+    message.id = object.id ?? "";
     return message;
   },
 };

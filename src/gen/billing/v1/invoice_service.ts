@@ -179,6 +179,13 @@ export enum DocumentFormat {
   DOCUMENT_FORMAT_UNSPECIFIED = 0,
   /** DOCUMENT_FORMAT_PDF - PDF. */
   DOCUMENT_FORMAT_PDF = 1,
+  /**
+   * DOCUMENT_FORMAT_UBL - Peppol BIS Billing 3.0 e-invoice (EN 16931, UBL 2.1 XML), content type
+   * "application/xml", file name like the PDF's with ".xml"; embeds the PDF.
+   * Only for issued documents whose customer has an electronic address
+   * (Customer.electronic_address), else FAILED_PRECONDITION.
+   */
+  DOCUMENT_FORMAT_UBL = 2,
   UNRECOGNIZED = -1,
 }
 
@@ -190,6 +197,9 @@ export function documentFormatFromJSON(object: any): DocumentFormat {
     case 1:
     case "DOCUMENT_FORMAT_PDF":
       return DocumentFormat.DOCUMENT_FORMAT_PDF;
+    case 2:
+    case "DOCUMENT_FORMAT_UBL":
+      return DocumentFormat.DOCUMENT_FORMAT_UBL;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -203,6 +213,8 @@ export function documentFormatToJSON(object: DocumentFormat): string {
       return "DOCUMENT_FORMAT_UNSPECIFIED";
     case DocumentFormat.DOCUMENT_FORMAT_PDF:
       return "DOCUMENT_FORMAT_PDF";
+    case DocumentFormat.DOCUMENT_FORMAT_UBL:
+      return "DOCUMENT_FORMAT_UBL";
     case DocumentFormat.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

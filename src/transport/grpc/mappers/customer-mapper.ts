@@ -36,11 +36,20 @@ export function customerInputFromProto(c: ProtoCustomer): CustomerInput {
     timeZone: c.timeZone,
     paymentTermsDays: c.paymentTermsDays,
     registrationNumber: c.registrationNumber,
+    ...(c.electronicAddress ? { electronicAddress: { ...c.electronicAddress } } : {}),
+    buyerReference: c.buyerReference,
+    orderReference: c.orderReference,
   };
 }
 
 export function customerToProto(c: Customer): ProtoCustomer {
-  return { ...c, billingAddress: { ...c.billingAddress, lines: [...c.billingAddress.lines] } };
+  return {
+    ...c,
+    billingAddress: { ...c.billingAddress, lines: [...c.billingAddress.lines] },
+    electronicAddress: c.electronicAddress ? { ...c.electronicAddress } : undefined,
+    buyerReference: c.buyerReference ?? '',
+    orderReference: c.orderReference ?? '',
+  };
 }
 
 export function contractInputFromProto(c: ProtoContract): ContractInput {

@@ -2,6 +2,7 @@
 import type { BookkeepingUseCases } from '../../../app/bookkeeping/bookkeeping-use-cases';
 import type { CloseResult } from '../../../app/invoicing/close-period';
 import type { InvoicingUseCases, ReratingUseCases } from '../../../app/invoicing/invoicing-use-cases';
+import type { DocumentFormat as RenderFormat } from '../../../app/invoicing/render-invoice-document';
 import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
 import { ValidationError } from '../../../domain/errors';
@@ -15,6 +16,13 @@ import { bindService, type ServiceBinding } from '../grpc-server';
 import { accessTypeToProto } from '../mappers/cdr-mapper';
 import { invoiceFilterFromProto, invoiceToProto } from '../mappers/invoice-mapper';
 import { unimplementedMethods } from '../unimplemented';
+
+/** RenderInvoiceDocument's formats; unset is PDF. */
+const DOCUMENT_FORMATS = new Map<DocumentFormat, RenderFormat>([
+  [DocumentFormat.DOCUMENT_FORMAT_UNSPECIFIED, 'pdf'],
+  [DocumentFormat.DOCUMENT_FORMAT_PDF, 'pdf'],
+  [DocumentFormat.DOCUMENT_FORMAT_UBL, 'ubl'],
+]);
 
 export interface InvoiceServiceDeps {
   invoicing: InvoicingUseCases;
@@ -173,13 +181,9 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
     },
     async renderInvoiceDocument(request) {
       if (!request.invoiceId) throw new ValidationError([{ field: 'invoice_id', reason: 'required' }]);
-      if (
-        request.format !== DocumentFormat.DOCUMENT_FORMAT_UNSPECIFIED &&
-        request.format !== DocumentFormat.DOCUMENT_FORMAT_PDF
-      ) {
-        throw new ValidationError([{ field: 'format', reason: 'only PDF is supported' }]);
-      }
-      return invoicing.renderInvoiceDocument({ invoiceId: request.invoiceId });
+      const format = DOCUMENT_FORMATS.get(request.format);
+      if (!format) throw new ValidationError([{ field: 'format', reason: 'PDF or UBL' }]);
+      return invoicing.renderInvoiceDocument({ invoiceId: request.invoiceId, format });
     },
     ...(bookkeeping
       ? {
