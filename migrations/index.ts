@@ -12,6 +12,7 @@ import { Migration20261201000000ServiceSecrets } from './Migration20261201000000
 import { Migration20261202000000ChargeColumns } from './Migration20261202000000ChargeColumns';
 import { Migration20261203000000CustomerPeppol } from './Migration20261203000000CustomerPeppol';
 import { Migration20261203000000PricedParts } from './Migration20261203000000PricedParts';
+import { Migration20261203000100CustomerInvoiceOptions } from './Migration20261203000100CustomerInvoiceOptions';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -23,4 +24,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261202000000ChargeColumns', class: Migration20261202000000ChargeColumns },
   { name: 'Migration20261203000000CustomerPeppol', class: Migration20261203000000CustomerPeppol },
   { name: 'Migration20261203000000PricedParts', class: Migration20261203000000PricedParts },
+  {
+    name: 'Migration20261203000100CustomerInvoiceOptions',
+    class: Migration20261203000100CustomerInvoiceOptions,
+  },
 ];

@@ -1,7 +1,6 @@
 /**
  * The calls behind one invoice, for its call specification: the current charges claimed by the
- * invoice (not those a rerate superseded), oldest first, with the other party's number masked (by
- * the caller's rule) before it leaves this module.
+ * invoice (not those a rerate superseded), oldest first; the use case masks the numbers.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { AccessType } from '../domain/cdr';
@@ -31,7 +30,6 @@ export async function loadCallSpecification(
   db: Knex,
   invoiceId: string,
   limit: number,
-  mask: (n: string | undefined) => string,
 ): Promise<CallSpecification> {
   const rows = rowsOf<CallRow>(await db.raw(CALLS, [invoiceId, limit]));
   return {
@@ -39,7 +37,7 @@ export async function loadCallSpecification(
     rows: rows.map((r) => ({
       start: (r.start_time instanceof Date ? r.start_time : new Date(r.start_time)).toISOString(),
       accessType: r.access_type,
-      number: r.access_type === 'web' ? '' : mask(r.other_number ?? undefined),
+      number: r.access_type === 'web' ? '' : (r.other_number ?? ''),
       durationSeconds: r.duration_seconds,
       amount: r.amount,
     })),

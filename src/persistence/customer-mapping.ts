@@ -30,6 +30,8 @@ export function customerFromRecord(r: CustomerRecord): Customer {
       : {}),
     ...(r.buyerReference ? { buyerReference: r.buyerReference } : {}),
     ...(r.orderReference ? { orderReference: r.orderReference } : {}),
+    ...(r.invoiceLineGrouping === 'conference' ? { invoiceLineGrouping: 'conference' as const } : {}),
+    ...(r.callSpecification ? { callSpecification: true } : {}),
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

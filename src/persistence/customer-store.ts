@@ -49,6 +49,8 @@ function customerBindings(c: CustomerInput) {
     c.electronicAddress?.id || null,
     c.buyerReference || null,
     c.orderReference || null,
+    c.invoiceLineGrouping === 'conference' ? 'conference' : null,
+    c.callSpecification === true,
   ];
 }
 
@@ -122,8 +124,9 @@ export class PostgresCustomerStore implements CustomerStore {
       [row] = rowsOf<Record<string, unknown>>(
         await trx.raw(
           `insert into customers (external_id, name, email, vat_number, country_code, currency, time_zone, payment_terms_days, address, registration_number,
-             electronic_address_scheme, electronic_address_id, buyer_reference, order_reference)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+             electronic_address_scheme, electronic_address_id, buyer_reference, order_reference,
+             invoice_line_grouping, call_specification)
+           values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)
            on conflict (external_id) do nothing
            returning *`,
           [input.externalId, ...customerBindings(input)],
@@ -146,6 +149,7 @@ export class PostgresCustomerStore implements CustomerStore {
         `update customers set name = ?, email = ?, vat_number = ?, country_code = ?, currency = ?, time_zone = ?,
            payment_terms_days = ?, address = ?::jsonb, registration_number = ?,
            electronic_address_scheme = ?, electronic_address_id = ?, buyer_reference = ?, order_reference = ?,
+           invoice_line_grouping = ?, call_specification = ?,
            version = version + 1, updated_at = now()
          where id = ?::bigint returning *`,
         [...customerBindings(input), String(row.id)],

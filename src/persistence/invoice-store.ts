@@ -7,6 +7,8 @@
  * the number), no duplicates (UNIQUE (series, number)). Closing runs in its own unit of work
  * (./close-unit-of-work.ts).
  */
+import type { CallSpecification } from '../domain/invoicing/call-specification';
+import { loadCallSpecification } from './call-specification-query';
 import type { Knex } from '@mikro-orm/postgresql';
 import type {
   BillingContract,
@@ -43,6 +45,10 @@ export class PostgresInvoiceStore implements InvoiceStore {
     return this.database.orm.em.getKnex();
   }
 
+  invoiceCalls(invoiceId: string, limit: number): Promise<CallSpecification> {
+    return loadCallSpecification(this.knex, invoiceId, limit);
+  }
+
   async customers(accounts?: string[]): Promise<BillingCustomer[]> {
     // The same loader ingest prices with (customer-contracts-query.ts): one idea of a customer's contracts.
     const found = await loadCustomersWithContracts(this.database.orm.em.fork(), accounts);
@@ -55,6 +61,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
       electronicAddress: c.electronicAddress,
       buyerReference: c.buyerReference || undefined,
       orderReference: c.orderReference || undefined,
+      ...(c.invoiceLineGrouping ? { lineGrouping: c.invoiceLineGrouping } : {}),
+      callSpecification: c.callSpecification === true,
       countryCode: c.countryCode.trim() || undefined,
       currency: c.currencyCode.trim(),
       timeZone: c.timeZone,

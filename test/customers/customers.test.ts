@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import {
   CustomerServiceDefinition,
+  InvoiceLineGrouping,
   type Contract,
   type Customer,
 } from '../../src/gen/billing/v1/customer_service';
@@ -38,6 +39,8 @@ function customer(externalId: string, overrides: Partial<Customer> = {}): Custom
     paymentTermsDays: 30,
     registrationNumber: '556677-8899',
     buyerReference: '',
+    invoiceLineGrouping: InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED,
+    callSpecification: false,
     orderReference: '',
     version: 0,
     ...overrides,

@@ -5,7 +5,11 @@ import { mailingListCsv } from '../../src/cli/mailing-list-command';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { AccessType } from '../../src/gen/billing/v1/common';
-import { CustomerServiceDefinition, type Customer } from '../../src/gen/billing/v1/customer_service';
+import {
+  CustomerServiceDefinition,
+  InvoiceLineGrouping,
+  type Customer,
+} from '../../src/gen/billing/v1/customer_service';
 import { startTestService, type TestService } from '../support/test-service';
 
 let t: TestService;
@@ -29,6 +33,8 @@ function customer(externalId: string, name: string, timeZone: string, lines: str
     paymentTermsDays: 30,
     registrationNumber: '',
     buyerReference: '',
+    invoiceLineGrouping: InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED,
+    callSpecification: false,
     orderReference: '',
     version: 0,
   };

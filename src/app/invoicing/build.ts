@@ -30,6 +30,9 @@ export function buyerParty(customer: BillingCustomer): BuyerParty {
   if (customer.vatNumber) party.vatNumber = customer.vatNumber;
   if (customer.registrationNumber) party.registrationNumber = customer.registrationNumber;
   if (customer.email) party.email = customer.email;
+  if (customer.electronicAddress) party.electronicAddress = { ...customer.electronicAddress };
+  if (customer.buyerReference) party.reference = customer.buyerReference;
+  if (customer.orderReference) party.orderReference = customer.orderReference;
   return party;
 }
 
@@ -145,9 +148,11 @@ export function buildPeriodInvoice(
     }
     return s;
   });
-  const buyer = settings.buyer ?? buyerParty(customer);
-  const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
   const contract = contractAt(customer.contracts, period.start);
+  const buyer = settings.buyer ?? buyerParty(customer);
+  // The contract the period is billed under (BT-12), when sales keeps one.
+  if (!settings.buyer && contract?.externalId) buyer.contractReference = contract.externalId;
+  const vat = vatTreatment(settings.seller, buyer, settings.vatRate);
   const pricing = periodPricingOf(
     contract,
     settings.periodPricing?.(period.start, contract?.pricePlan, customer.currency),
@@ -166,6 +171,7 @@ export function buildPeriodInvoice(
     ...(pricing ? { periodPricing: pricing.rules } : {}),
     ...(pricing?.source ? { notes: [pricing.source] } : {}),
     ...(names ? { names } : {}),
+    ...(customer.lineGrouping ? { grouping: customer.lineGrouping } : {}),
   });
   return { kind: 'invoice', draft };
 }

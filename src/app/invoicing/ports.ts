@@ -4,6 +4,7 @@
  * notes) stay in the pure domain (src/domain/invoicing, src/domain/periods).
  */
 import type { AccessType } from '../../domain/cdr';
+import type { CallSpecification } from '../../domain/invoicing/call-specification';
 import type { CreditedSoFar } from '../../domain/invoicing/credit-note';
 import type { ChargePart } from '../../domain/rating/charge-parts';
 import type { InvoiceDraft, InvoiceLine, IssuedInvoiceDocument } from '../../domain/invoicing/types';
@@ -26,6 +27,10 @@ export interface BillingCustomer {
   buyerReference?: string;
   /** The buyer's order number (BT-13). */
   orderReference?: string;
+  /** Usage lines by conference instead of by access type and zone. */
+  lineGrouping?: 'access_type_zone' | 'conference';
+  /** Invoices carry an appendix listing each call. */
+  callSpecification?: boolean;
   countryCode?: string;
   currency: string;
   timeZone: string;
@@ -187,6 +192,8 @@ export interface InvoiceStore {
   listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
   runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]>;
   unratedCount(account: string, from: Date, to: Date): Promise<number>;
+  /** The calls an invoice bills, oldest first, at most `limit`, with the other party's number in full. */
+  invoiceCalls(invoiceId: string, limit: number): Promise<CallSpecification>;
   /** One READ COMMITTED transaction, retried on a serialization conflict (so `fn` acts only through `tx`). */
   transaction<T>(fn: (tx: InvoiceTx) => Promise<T>): Promise<T>;
 }

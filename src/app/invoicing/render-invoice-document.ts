@@ -1,15 +1,35 @@
 import { FailedPreconditionError } from '../../domain/errors';
+import { maskNumber, type CallSpecification } from '../../domain/invoicing/call-specification';
+import type { InvoiceStore, StoredInvoice } from './ports';
 import { issueDraft } from '../../domain/invoicing/draft';
 import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { getInvoice, type GetInvoiceDeps } from './get-invoice';
 import type { RenderInvoicePdf, RenderInvoiceUbl } from './invoice-renderer-ports';
 
 export interface RenderInvoiceDocumentDeps extends GetInvoiceDeps {
+  store: GetInvoiceDeps['store'] & Pick<InvoiceStore, 'customers' | 'invoiceCalls'>;
   renderPdf: RenderInvoicePdf;
   renderUbl: RenderInvoiceUbl;
 }
 
 export type DocumentFormat = 'pdf' | 'ubl';
+
+/** The most calls a call specification lists (about 1,000 pages); the appendix says when it stops. */
+export const CALL_SPECIFICATION_LIMIT = 50_000;
+
+/** The call specification of an invoice whose customer asked for one (none on credit notes). */
+async function callSpecificationOf(
+  deps: RenderInvoiceDocumentDeps,
+  invoice: StoredInvoice,
+): Promise<{ callSpecification?: CallSpecification }> {
+  if (invoice.kind !== 'INVOICE') return {};
+  const [customer] = await deps.store.customers([invoice.customerAccount]);
+  if (!customer?.callSpecification) return {};
+  const spec = await deps.store.invoiceCalls(invoice.id, CALL_SPECIFICATION_LIMIT);
+  return {
+    callSpecification: { ...spec, rows: spec.rows.map((r) => ({ ...r, number: maskNumber(r.number) })) },
+  };
+}
 
 export interface RenderedDocument {
   content: Buffer;
@@ -35,7 +55,7 @@ export async function renderInvoiceDocument(
   }
   const doc: IssuedInvoiceDocument =
     invoice.document.status === 'issued' ? invoice.document : issueDraft(invoice.document, 'DRAFT');
-  const pdf = await deps.renderPdf(doc);
+  const pdf = await deps.renderPdf(doc, await callSpecificationOf(deps, invoice));
   const kind = invoice.kind === 'INVOICE' ? 'invoice' : 'credit-note';
   const baseName = `${kind}-${invoice.number ?? `draft-${invoice.id}`}`;
   if (format === 'pdf') return { content: pdf, fileName: `${baseName}.pdf`, contentType: 'application/pdf' };

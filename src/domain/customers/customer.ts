@@ -30,6 +30,10 @@ export interface CustomerInput {
   buyerReference?: string;
   /** The buyer's order number (BT-13); absent or empty if none. */
   orderReference?: string;
+  /** How usage lines are grouped on invoices; absent: by access type and zone. */
+  invoiceLineGrouping?: 'access_type_zone' | 'conference';
+  /** Whether invoices carry a call specification (an appendix listing each call). */
+  callSpecification?: boolean;
 }
 
 export interface Customer extends CustomerInput {
@@ -67,5 +71,7 @@ export function contentOf(c: CustomerInput): CustomerInput {
       : {}),
     ...(c.buyerReference ? { buyerReference: c.buyerReference } : {}),
     ...(c.orderReference ? { orderReference: c.orderReference } : {}),
+    ...(c.invoiceLineGrouping === 'conference' ? { invoiceLineGrouping: 'conference' as const } : {}),
+    ...(c.callSpecification ? { callSpecification: true } : {}),
   };
 }

@@ -17,6 +17,8 @@ export interface CustomerRecord {
   electronicAddressId?: string | null;
   buyerReference?: string | null;
   orderReference?: string | null;
+  invoiceLineGrouping?: string | null;
+  callSpecification?: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -42,6 +44,8 @@ export const CustomerRecordSchema = new EntitySchema<CustomerRecord>({
     electronicAddressId: { type: 'text', nullable: true },
     buyerReference: { type: 'text', nullable: true },
     orderReference: { type: 'text', nullable: true },
+    invoiceLineGrouping: { type: 'text', nullable: true },
+    callSpecification: { type: 'boolean', default: false },
     version: { type: 'integer' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },

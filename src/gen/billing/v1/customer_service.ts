@@ -66,6 +66,49 @@ export function billingCycleToJSON(object: BillingCycle): string {
   }
 }
 
+/** How usage lines on an invoice are grouped. */
+export enum InvoiceLineGrouping {
+  /** INVOICE_LINE_GROUPING_UNSPECIFIED - Not set: by access type and zone. */
+  INVOICE_LINE_GROUPING_UNSPECIFIED = 0,
+  /** INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE - One set of lines per access type and destination zone. */
+  INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE = 1,
+  /** INVOICE_LINE_GROUPING_CONFERENCE - One set of lines per conference. */
+  INVOICE_LINE_GROUPING_CONFERENCE = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function invoiceLineGroupingFromJSON(object: any): InvoiceLineGrouping {
+  switch (object) {
+    case 0:
+    case "INVOICE_LINE_GROUPING_UNSPECIFIED":
+      return InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED;
+    case 1:
+    case "INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE":
+      return InvoiceLineGrouping.INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE;
+    case 2:
+    case "INVOICE_LINE_GROUPING_CONFERENCE":
+      return InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return InvoiceLineGrouping.UNRECOGNIZED;
+  }
+}
+
+export function invoiceLineGroupingToJSON(object: InvoiceLineGrouping): string {
+  switch (object) {
+    case InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED:
+      return "INVOICE_LINE_GROUPING_UNSPECIFIED";
+    case InvoiceLineGrouping.INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE:
+      return "INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE";
+    case InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE:
+      return "INVOICE_LINE_GROUPING_CONFERENCE";
+    case InvoiceLineGrouping.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A customer: who is billed and how. */
 export interface Customer {
   /**
@@ -125,6 +168,16 @@ export interface Customer {
    * none.
    */
   orderReference: string;
+  /**
+   * How usage lines on the customer's invoices are grouped; unset: by access
+   * type and zone.
+   */
+  invoiceLineGrouping: InvoiceLineGrouping;
+  /**
+   * True: every invoice carries a call specification, an appendix listing
+   * each call (start, masked number, duration, price) in the PDF.
+   */
+  callSpecification: boolean;
 }
 
 /**
@@ -311,6 +364,8 @@ function createBaseCustomer(): Customer {
     electronicAddress: undefined,
     buyerReference: "",
     orderReference: "",
+    invoiceLineGrouping: 0,
+    callSpecification: false,
   };
 }
 
@@ -363,6 +418,12 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.orderReference !== "") {
       writer.uint32(130).string(message.orderReference);
+    }
+    if (message.invoiceLineGrouping !== 0) {
+      writer.uint32(136).int32(message.invoiceLineGrouping);
+    }
+    if (message.callSpecification !== false) {
+      writer.uint32(144).bool(message.callSpecification);
     }
     return writer;
   },
@@ -508,6 +569,22 @@ export const Customer: MessageFns<Customer> = {
             message.orderReference = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.invoiceLineGrouping = reader.int32() as any;
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.callSpecification = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -590,6 +667,16 @@ export const Customer: MessageFns<Customer> = {
         : isSet(object.order_reference)
         ? globalThis.String(object.order_reference)
         : "",
+      invoiceLineGrouping: isSet(object.invoiceLineGrouping)
+        ? invoiceLineGroupingFromJSON(object.invoiceLineGrouping)
+        : isSet(object.invoice_line_grouping)
+        ? invoiceLineGroupingFromJSON(object.invoice_line_grouping)
+        : 0,
+      callSpecification: isSet(object.callSpecification)
+        ? globalThis.Boolean(object.callSpecification)
+        : isSet(object.call_specification)
+        ? globalThis.Boolean(object.call_specification)
+        : false,
     };
   },
 
@@ -643,6 +730,12 @@ export const Customer: MessageFns<Customer> = {
     if (message.orderReference !== "") {
       obj.orderReference = message.orderReference;
     }
+    if (message.invoiceLineGrouping !== 0) {
+      obj.invoiceLineGrouping = invoiceLineGroupingToJSON(message.invoiceLineGrouping);
+    }
+    if (message.callSpecification !== false) {
+      obj.callSpecification = message.callSpecification;
+    }
     return obj;
   },
 
@@ -671,6 +764,8 @@ export const Customer: MessageFns<Customer> = {
       : undefined;
     message.buyerReference = object.buyerReference ?? "";
     message.orderReference = object.orderReference ?? "";
+    message.invoiceLineGrouping = object.invoiceLineGrouping ?? 0;
+    message.callSpecification = object.callSpecification ?? false;
     return message;
   },
 };

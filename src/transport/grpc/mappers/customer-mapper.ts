@@ -5,6 +5,7 @@ import type { AccessType } from '../../../domain/cdr';
 import type { BillingCycle as DomainCycle } from '../../../domain/periods';
 import {
   BillingCycle,
+  InvoiceLineGrouping,
   type Contract as ProtoContract,
   type Customer as ProtoCustomer,
 } from '../../../gen/billing/v1/customer_service';
@@ -39,6 +40,10 @@ export function customerInputFromProto(c: ProtoCustomer): CustomerInput {
     ...(c.electronicAddress ? { electronicAddress: { ...c.electronicAddress } } : {}),
     buyerReference: c.buyerReference,
     orderReference: c.orderReference,
+    ...(c.invoiceLineGrouping === InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE
+      ? { invoiceLineGrouping: 'conference' as const }
+      : {}),
+    callSpecification: c.callSpecification,
   };
 }
 
@@ -49,6 +54,11 @@ export function customerToProto(c: Customer): ProtoCustomer {
     electronicAddress: c.electronicAddress ? { ...c.electronicAddress } : undefined,
     buyerReference: c.buyerReference ?? '',
     orderReference: c.orderReference ?? '',
+    invoiceLineGrouping:
+      c.invoiceLineGrouping === 'conference'
+        ? InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE
+        : InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED,
+    callSpecification: c.callSpecification === true,
   };
 }
 
