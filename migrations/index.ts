@@ -11,6 +11,7 @@ import { Migration20261129030000Rerating } from './Migration20261129030000Rerati
 import { Migration20261201000000ServiceSecrets } from './Migration20261201000000ServiceSecrets';
 import { Migration20261202000000ChargeColumns } from './Migration20261202000000ChargeColumns';
 import { Migration20261203000000PricedParts } from './Migration20261203000000PricedParts';
+import { Migration20261203010000DocumentOutbox } from './Migration20261203010000DocumentOutbox';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261201000000ServiceSecrets', class: Migration20261201000000ServiceSecrets },
   { name: 'Migration20261202000000ChargeColumns', class: Migration20261202000000ChargeColumns },
   { name: 'Migration20261203000000PricedParts', class: Migration20261203000000PricedParts },
+  { name: 'Migration20261203010000DocumentOutbox', class: Migration20261203010000DocumentOutbox },
 ];
