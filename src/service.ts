@@ -1,6 +1,7 @@
 /**
  * `billing serve`: the billing core (src/compose/billing-core.ts: database, rule book, stores, use
- * cases) with the gRPC transport, health, metrics and the period-close scheduler on top.
+ * cases) with the gRPC transport, health, metrics, the period-close scheduler and the document
+ * delivery worker on top.
  */
 import fs from 'node:fs';
 import { HealthState } from 'nice-grpc-server-health';
