@@ -6,6 +6,7 @@
  *   app           use cases and the ports they need: domain, app; no node builtins, files or adapters
  *   transport     gRPC: app, domain, generated code, auth, observability; never persistence
  *   persistence   implements app ports; never calls a use case
+ *   adapters      implement app ports on the outside world (files, networks): like persistence
  *   composition   src/compose, src/service.ts and src/cli wire everything together
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -32,7 +33,9 @@ module.exports = {
       comment: 'gRPC handlers call use cases; storage is wired in by the composition root.',
       severity: 'error',
       from: { path: '^src/transport/' },
-      to: { path: '^src/(persistence|cli|compose|importers|rules-files|documents)/|^src/service\\.ts$' },
+      to: {
+        path: '^src/(persistence|adapters|cli|compose|importers|rules-files|documents)/|^src/service\\.ts$',
+      },
     },
     {
       name: 'persistence-never-calls-use-cases',
@@ -46,9 +49,21 @@ module.exports = {
       },
     },
     {
+      name: 'adapters-never-call-use-cases',
+      comment:
+        'An adapter (src/adapters) implements a port; it may use its types, never run a use case or touch the database.',
+      severity: 'error',
+      from: { path: '^src/adapters/' },
+      to: {
+        path: '^src/app/|^src/persistence/',
+        pathNot: 'ports\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'adapters-never-import-transport-or-composition',
       severity: 'error',
-      from: { path: '^src/(persistence|rules-files|documents|importers|domain|app)/' },
+      from: { path: '^src/(persistence|adapters|rules-files|documents|importers|domain|app)/' },
       to: { path: '^src/(transport|cli|compose)/|^src/service\\.ts$' },
     },
     {

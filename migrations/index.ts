@@ -13,6 +13,7 @@ import { Migration20261202000000ChargeColumns } from './Migration20261202000000C
 import { Migration20261203000000CustomerPeppol } from './Migration20261203000000CustomerPeppol';
 import { Migration20261203000000PricedParts } from './Migration20261203000000PricedParts';
 import { Migration20261203000100CustomerInvoiceOptions } from './Migration20261203000100CustomerInvoiceOptions';
+import { Migration20261203010000DocumentOutbox } from './Migration20261203010000DocumentOutbox';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261203000100CustomerInvoiceOptions',
     class: Migration20261203000100CustomerInvoiceOptions,
   },
+  { name: 'Migration20261203010000DocumentOutbox', class: Migration20261203010000DocumentOutbox },
 ];

@@ -1,6 +1,7 @@
 /**
  * `billing serve`: the billing core (src/compose/billing-core.ts: database, rule book, stores, use
- * cases) with the gRPC transport, health, metrics and the period-close scheduler on top.
+ * cases) with the gRPC transport, health, metrics, the period-close scheduler and the document
+ * delivery worker on top.
  */
 import fs from 'node:fs';
 import { HealthState } from 'nice-grpc-server-health';
@@ -17,6 +18,8 @@ import type { RatingRuntime } from './app/rating/rating-runtime';
 import { systemClock, type Clock } from './app/clock';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
 import { openBillingCore, type BillingCore } from './compose/billing-core';
+import { composeDeliveryWorker } from './compose/delivery';
+import { PostgresOutboxStore } from './persistence/document-outbox';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
@@ -58,6 +61,23 @@ export async function startService(
   const { database, rating } = core;
   usePageTokenKey(await sharedSecret(database, 'page_token_key'));
   metrics.observeRuleSets(() => rating.liveView);
+  // Issued documents are queued by the database; without BILLING_OUTBOX_DIR they wait as 'pending'.
+  const outbox = new PostgresOutboxStore(database);
+  metrics.observeOutbox(() => outbox.counts());
+  const deliveryWorker = await composeDeliveryWorker({
+    outbox,
+    invoicing: core.invoicing,
+    clock,
+    log: logger,
+    outboxDir: config.outboxDir,
+    intervalMs: config.outboxIntervalMs,
+    onOutcome: (outcome) => metrics.outboxDeliveries.inc({ outcome }),
+  }).catch(async (error: unknown) => {
+    await core.close();
+    throw error;
+  });
+  if (!deliveryWorker) logger.info('no BILLING_OUTBOX_DIR: issued documents stay pending in the outbox');
+
   const stopWatchingRules = rating.watch();
   const closeScheduler = new PeriodCloseScheduler(
     core.invoicing,
@@ -92,6 +112,7 @@ export async function startService(
   });
   const port = await server.listen(config.listenAddr);
   closeScheduler.start();
+  deliveryWorker?.start();
   const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
   logger.info(
     { listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) },
@@ -112,6 +133,7 @@ export async function startService(
         health.setStatus('unhealthy');
         draining.abort();
         await closeScheduler.stop();
+        await deliveryWorker?.stop();
         const how = await server.shutdown(config.shutdownTimeoutMs);
         logger.info({ how }, 'gRPC server stopped');
         await metricsServer?.close();

@@ -6,6 +6,7 @@ import { registerImportCdrsCommand } from './import-cdrs-command';
 import { registerInvoicesCommands } from './invoices-command';
 import { registerMailingListCommand } from './mailing-list-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerOutboxCommands } from './outbox-command';
 import { registerReconcileCommand } from './reconcile-command';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
@@ -21,5 +22,6 @@ registerMailingListCommand(program);
 registerReconcileCommand(program);
 registerInvoicesCommands(program);
 registerExportCommands(program);
+registerOutboxCommands(program);
 
 await program.parseAsync(process.argv);

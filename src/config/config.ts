@@ -36,6 +36,13 @@ export interface Config {
   /** How long start-up waits (with backoff) for an unreachable PostgreSQL server before exiting; 0 = no wait. */
   databaseWaitMs: number;
   logLevel: string;
+  /**
+   * The directory an access point's client picks issued documents up from; unset: no delivery
+   * worker runs and issued documents wait in the outbox as 'pending'.
+   */
+  outboxDir?: string;
+  /** How often the delivery worker looks for due documents. */
+  outboxIntervalMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -89,5 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxConcurrentStreams: positiveInt(env, 'BILLING_MAX_CONCURRENT_STREAMS', 100),
     databaseWaitMs: nonNegativeInt(env, 'BILLING_DATABASE_WAIT_MS', 60_000),
     logLevel: env.BILLING_LOG_LEVEL || 'info',
+    outboxDir: env.BILLING_OUTBOX_DIR ? path.resolve(env.BILLING_OUTBOX_DIR) : undefined,
+    outboxIntervalMs: positiveInt(env, 'BILLING_OUTBOX_INTERVAL_MS', 10_000),
   };
 }

@@ -101,8 +101,39 @@ export class Metrics {
     },
   });
 
+  /** Read at each scrape (one cheap count of the outbox); unset until observeOutbox. */
+  private outboxCounts: () => Promise<{ pending: number; failed: number } | undefined> = () =>
+    Promise.resolve(undefined);
+
+  readonly outboxDocuments = new Gauge({
+    name: 'billing_outbox_documents',
+    help: 'Issued documents waiting for delivery (pending) and given up on after the maximum attempts (failed: see `billing outbox list --status failed`).',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+    collect: async () => {
+      // A database that does not answer leaves the series out rather than failing the scrape.
+      const counts = await this.outboxCounts().catch(() => undefined);
+      this.outboxDocuments.reset();
+      if (!counts) return;
+      this.outboxDocuments.set({ status: 'pending' }, counts.pending);
+      this.outboxDocuments.set({ status: 'failed' }, counts.failed);
+    },
+  });
+
+  readonly outboxDeliveries = new Counter({
+    name: 'billing_outbox_deliveries_total',
+    help: 'Delivery attempts of issued documents by this process, by outcome (delivered; retry: failed, tried again later; failed: failed for good).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Where the outbox gauge reads its counts from (the outbox store). */
+  observeOutbox(counts: () => Promise<{ pending: number; failed: number }>): void {
+    this.outboxCounts = counts;
   }
 
   /** Where the rule-set gauges read the live rule book from, e.g. () => rating.liveView. */
