@@ -114,11 +114,13 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
       ...(r.zone ? { zone: r.zone } : {}),
       bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }],
     },
+    // The call priced as a whole: one part at its own amount.
+    parts: [{ kind: 'usage', quantity: '1', unitCode: 'C62', price: String(r.amount), baseQuantity: '1' }],
   }));
   await knex.raw(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb) as x(record_id text, account text, conference text, access_type text,
-         start timestamptz, seconds integer, amount numeric, currency text, zone text, explanation jsonb)
+         start timestamptz, seconds integer, amount numeric, currency text, zone text, explanation jsonb, parts jsonb)
      ),
      ins as (
        insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
@@ -128,9 +130,9 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
        returning id, record_id
      )
      insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                          zone, billed_seconds)
+                          zone, billed_seconds, parts)
      select ins.id, input.account, input.start, input.amount, input.currency, 'test-rules', '{}', input.explanation,
-            input.zone, input.seconds
+            input.zone, input.seconds, input.parts
      from ins join input using (record_id)`,
     [JSON.stringify(payload)],
   );
