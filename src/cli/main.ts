@@ -5,6 +5,7 @@ import { registerImportCdrsCommand } from './import-cdrs-command';
 import { registerInvoicesCommands } from './invoices-command';
 import { registerMailingListCommand } from './mailing-list-command';
 import { registerMigrateCommand } from './migrate-command';
+import { registerRatesCommands } from './rates-command';
 import { registerReconcileCommand } from './reconcile-command';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
@@ -19,5 +20,6 @@ registerSimulateBridgeCommand(program);
 registerMailingListCommand(program);
 registerReconcileCommand(program);
 registerInvoicesCommands(program);
+registerRatesCommands(program);
 
 await program.parseAsync(process.argv);

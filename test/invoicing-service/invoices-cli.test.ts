@@ -26,7 +26,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
       [path.join(REPO_ROOT, 'bin/billing.mjs'), 'invoices', ...args],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...t.database.env, BILLING_RULES_DIR: rulesDir, BILLING_LOG_LEVEL: 'error' },
+        env: {
+          ...process.env,
+          ...t.database.env,
+          BILLING_RULES_DIR: rulesDir,
+          BILLING_LOG_LEVEL: 'error',
+          BILLING_DEMO: 'true',
+        },
       },
     );
     return stdout;

@@ -105,7 +105,7 @@ describe('the period-close scheduler', () => {
         runs++;
         await new Promise((r) => setTimeout(r, 30));
         running--;
-        return { periodsClosed: 0, invoicesCreated: 0, skipped: [] };
+        return { periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [] };
       },
     };
     const scheduler = new PeriodCloseScheduler(fake, 10, { info() {}, error() {} });
