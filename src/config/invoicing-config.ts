@@ -48,7 +48,8 @@ export const DEFAULT_SELLER: SellerParty = {
   vatNumber: 'SE556000000101',
   registrationNumber: '556000-0001',
   email: 'billing@example.com',
-  bankAccount: { bankgiro: '123-4566' },
+  // ISO 13616's example IBAN: demo invoices in EUR need an IBAN and BIC too.
+  bankAccount: { bankgiro: '123-4566', iban: 'SE45 5000 0000 0583 9825 7466', bic: 'ESSESESS' },
   taxRegistrationNote: 'Godkänd för F-skatt',
   electronicAddress: { scheme: '0007', id: '5560000001' },
 };
