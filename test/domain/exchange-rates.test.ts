@@ -49,8 +49,9 @@ describe('accountingCurrencyVat', () => {
       rateSource: 'Riksbanken',
       vatTotal: '275.61', // 275.6125
     });
-    expect(accountingCurrencyVat('-10.00', 'SEK', { currency: 'EUR', date: '2026-11-01', rate: '11.0005' }))
-      .toEqual({ currency: 'SEK', rate: '11.0005', rateDate: '2026-11-01', vatTotal: '-110.01' });
+    expect(
+      accountingCurrencyVat('-10.00', 'SEK', { currency: 'EUR', date: '2026-11-01', rate: '11.0005' }),
+    ).toEqual({ currency: 'SEK', rate: '11.0005', rateDate: '2026-11-01', vatTotal: '-110.01' });
     expect(accountingCurrencyVat('0.00', 'SEK', table.rates[1]!).vatTotal).toBe('0.00');
   });
 });
