@@ -17,6 +17,7 @@ import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { readExchangeRates } from '../../src/rules-files/exchange-rates-file';
 import { expectStatus } from '../support/expect-status';
 import { VALID_SELLER } from '../support/sellers';
+import { spawnService } from '../support/service-process';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
 
@@ -186,7 +187,28 @@ describe('with a valid seller file', () => {
   });
 });
 
-describe('a bad seller file', () => {
+describe('start-up', () => {
+  it('logs a warning in demo mode', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-demo-'));
+    const service = await spawnService({
+      BILLING_DEMO: 'true',
+      BILLING_DATA_DIR: dir,
+      BILLING_CLOSE_INTERVAL_MS: '0',
+    });
+    try {
+      expect(service.logs).toContainEqual(
+        expect.objectContaining({
+          level: 40,
+          msg: expect.stringMatching(/^demo mode \(BILLING_DEMO=true\)/),
+        }),
+      );
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops `billing serve` before it serves, naming the field and the reason', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-bad-'));
     const sellerFile = path.join(dir, 'seller.json');
