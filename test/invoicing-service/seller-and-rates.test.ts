@@ -11,13 +11,15 @@ import path from 'node:path';
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
+import { closeDuePeriods } from '../../src/app/invoicing/close-due-periods';
+import { loadInvoicingConfig } from '../../src/config/invoicing-config';
+import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
 import { rateOn } from '../../src/domain/exchange-rates/rate-on';
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { readExchangeRates } from '../../src/rules-files/exchange-rates-file';
 import { expectStatus } from '../support/expect-status';
 import { VALID_SELLER } from '../support/sellers';
-import { spawnService } from '../support/service-process';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
 
@@ -93,9 +95,10 @@ describe('with the example seller and demo mode off', () => {
 describe('with a valid seller file', () => {
   let t: TestService;
   let dir: string;
+  let sellerFile: string;
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-'));
-    const sellerFile = path.join(dir, 'seller.json');
+    sellerFile = path.join(dir, 'seller.json');
     fs.writeFileSync(sellerFile, JSON.stringify(VALID_SELLER));
     t = await startTestService({
       clock: new FixedClock(NOW),
@@ -185,51 +188,84 @@ describe('with a valid seller file', () => {
     );
     expect(await numbersTaken(t)).toBe(before);
   });
+
+  it('scheduled closing with issue numbers the rest and leaves a document without a rate a draft, reported', async () => {
+    await seed(t, [
+      { account: 'due-sek', currency: 'SEK' },
+      { account: 'due-gbp', currency: 'GBP' },
+    ]);
+    const settings = {
+      ...loadInvoicingConfig({
+        BILLING_SELLER_FILE: sellerFile,
+        BILLING_RULES_DIR: path.join(REPO_ROOT, 'rules'),
+      }),
+      closeIssues: true,
+    };
+    const store = new PostgresInvoiceStore(t.service.database);
+    const report = await closeDuePeriods(
+      {
+        store,
+        closing: new PostgresCloseUnitOfWork(t.service.database),
+        settings,
+        now: () => NOW,
+      },
+      {},
+    );
+    expect(report.notIssued).toHaveLength(1);
+    expect(report.notIssued[0]!.reason).toMatch(/no exchange rate for GBP on 2026-11-28/);
+    const [gbp] = await store.getInvoices([report.notIssued[0]!.invoiceId]);
+    expect([gbp!.customerAccount, gbp!.status]).toEqual(['due-gbp', 'DRAFT']);
+    const sek = (await store.listInvoices({ customerAccount: 'due-sek' }, 10)).invoices;
+    expect(sek.map((i) => i.status)).toEqual(['ISSUED']);
+  });
 });
 
-describe('start-up', () => {
-  it('logs a warning in demo mode', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-demo-'));
-    const service = await spawnService({
-      BILLING_DEMO: 'true',
-      BILLING_DATA_DIR: dir,
-      BILLING_CLOSE_INTERVAL_MS: '0',
-    });
-    try {
-      expect(service.logs).toContainEqual(
-        expect.objectContaining({
-          level: 40,
-          msg: expect.stringMatching(/^demo mode \(BILLING_DEMO=true\)/),
-        }),
-      );
-    } finally {
-      service.child.kill('SIGTERM');
-      await service.exited;
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+/** `billing serve` in its own process until it exits: its exit code and everything it wrote. */
+async function serve(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      BILLING_LISTEN_ADDR: '127.0.0.1:0',
+      BILLING_METRICS_ADDR: '',
+      BILLING_LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, out };
+}
+
+describe('start-up', () => {
+  it('logs a warning in demo mode before it opens the database', async () => {
+    // An unreachable database and no wait: the warning comes first, then the process gives up.
+    const { code, out } = await serve({
+      BILLING_DEMO: 'true',
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+      BILLING_DATABASE_WAIT_MS: '0',
+    });
+    expect(code).toBe(1);
+    const warning = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string })
+      .find((l) => l.msg.startsWith('demo mode (BILLING_DEMO=true)'));
+    expect(warning?.level).toBe(40);
+  }, 60_000);
 
   it('stops `billing serve` before it serves, naming the field and the reason', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seller-bad-'));
     const sellerFile = path.join(dir, 'seller.json');
     fs.writeFileSync(sellerFile, JSON.stringify({ ...VALID_SELLER, vatNumber: 'SE556677889801' }));
     try {
-      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'], {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          BILLING_SELLER_FILE: sellerFile,
-          BILLING_DATA_DIR: path.join(dir, 'data'),
-          BILLING_LISTEN_ADDR: '127.0.0.1:0',
-          BILLING_METRICS_ADDR: '',
-          BILLING_LOG_LEVEL: 'info',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { code, out } = await serve({
+        BILLING_SELLER_FILE: sellerFile,
+        BILLING_DATA_DIR: path.join(dir, 'data'),
       });
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(out).toMatch(
         /billing serve could not start: BILLING_SELLER_FILE .*seller\.json: \\"vatNumber\\": .*Luhn/,

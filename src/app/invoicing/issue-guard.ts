@@ -28,15 +28,15 @@ export function assertSellerConfigured(settings: Pick<InvoicingSettings, 'exampl
 }
 
 /**
- * The options numbering takes, after the seller check: the series, the issue date and what to
- * record on each document as it is numbered.
+ * The options numbering takes (the caller adds the series), after the seller check: the issue date
+ * and what to record on each document as it is numbered, or why it may not be.
  */
 export async function issueOptions(
   settings: IssueGuardSettings,
   issueDate: string,
 ): Promise<Omit<IssueOptions, 'series'>> {
   assertSellerConfigured(settings);
-  // Read before the transaction (a stat when unchanged); a broken file matters only to a document that needs a rate.
+  // Read before the transaction; a broken file matters only to a document that needs a rate.
   let table: ExchangeRateTable | undefined;
   let unreadable: string | undefined;
   try {
@@ -51,13 +51,13 @@ export async function issueOptions(
       const bank = doc.seller.bankAccount;
       if (!bank?.iban || !bank.bic)
         throw new FailedPreconditionError(
-          `invoice ${doc.id} is in ${doc.currency}, not ${settings.accountingCurrency}: a foreign-currency invoice needs ` +
+          `document ${doc.id} is in ${doc.currency}, not ${settings.accountingCurrency}: a foreign-currency invoice needs ` +
             'an IBAN and BIC to be paid, and the seller has none (bankAccount.iban and bankAccount.bic in BILLING_SELLER_FILE)',
         );
       const where = settings.exchangeRates.location;
       if (!table)
         throw new FailedPreconditionError(
-          `invoice ${doc.id} is in ${doc.currency}: its VAT must be stated in ${settings.accountingCurrency}, but the exchange rates file ${where} cannot be used: ${unreadable ?? 'not read'}`,
+          `document ${doc.id} is in ${doc.currency}: its VAT must be stated in ${settings.accountingCurrency}, but the exchange rates file ${where} cannot be used: ${unreadable ?? 'not read'}`,
         );
       if (table.accountingCurrency !== settings.accountingCurrency)
         throw new FailedPreconditionError(
@@ -66,7 +66,7 @@ export async function issueOptions(
       const found = rateOn(table, doc.currency, issueDate);
       if (!found.ok)
         throw new FailedPreconditionError(
-          `no exchange rate for ${doc.currency} on ${issueDate} in ${where} (${found.reason}): add one dated on or before ${issueDate} to issue invoice ${doc.id}`,
+          `no exchange rate for ${doc.currency} on ${issueDate} in ${where} (${found.reason}): add one dated on or before ${issueDate} to issue document ${doc.id}`,
         );
       return {
         accountingCurrencyVat: accountingCurrencyVat(doc.vatTotal, settings.accountingCurrency, found.rate),
