@@ -21,7 +21,6 @@ import { status as grpcStatus, type Client, type Metadata } from '@grpc/grpc-js'
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/roles';
-import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
 import {
   cdrsWithoutExactlyOneCurrentCharge,
@@ -58,8 +57,7 @@ let before: Awaited<ReturnType<typeof storedCounts>>;
 const inFlight = new Set<string>();
 
 beforeAll(async () => {
-  // A pinned clock: the seed issues an EUR invoice, which takes the exchange rate of its issue date.
-  t = await startTestService({ clock: new FixedClock(new Date('2026-11-28T12:00:00Z')) });
+  t = await startTestService();
   const seed = await seedBillingData(t);
   const plausible = plausibleStrings(seed);
   generation = {

@@ -1,12 +1,14 @@
 /**
- * For `billing` processes a test starts on the real clock (no FixedClock reaches another process):
- * the shipped exchange rates plus a rate for yesterday and today in each currency, so an invoice in
- * EUR issued "today" finds a rate whatever day the suite runs on (CI also runs it years ahead).
+ * For services a test runs on the real clock (a process it starts, the CLI, or an in-process service
+ * without a FixedClock): the shipped exchange rates plus a rate for yesterday and today in each
+ * currency, so an invoice in EUR issued "today" finds a rate whatever day the suite runs on (CI also
+ * runs it years ahead). Tests on a pinned clock see the shipped rates unchanged.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from './test-service';
+
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
 let written: string | undefined;
 

@@ -17,6 +17,7 @@ import type { Role } from '../../src/auth/roles';
 import { ROLES } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config/config';
 import { loadInvoicingConfig } from '../../src/config/invoicing-config';
+import { ratesFileForToday } from './exchange-rates';
 import { createLogger } from '../../src/observability/logger';
 import { systemClock, type Clock } from '../../src/app/clock';
 import { startService, type RunningService } from '../../src/service';
@@ -108,6 +109,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const invoicingConfig = loadInvoicingConfig({
     BILLING_DEMO: 'true',
     BILLING_RULES_DIR: config.rulesDir,
+    BILLING_EXCHANGE_RATES_FILE: ratesFileForToday(),
     ...options.env,
   });
   const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
