@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Tests issue numbered invoices with the built-in example seller, which only demo mode allows
+    // (README: BILLING_DEMO); every process a test starts inherits it. Tests of the refusal unset it.
+    env: { BILLING_DEMO: 'true' },
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { HealthState } from 'nice-grpc-server-health';
 import { ensureAdminToken, TokenStore } from './auth/token-store';
 import type { Config } from './config/config';
+import { loadInvoicingConfig, type InvoicingConfig } from './config/invoicing-config';
 import type { Logger } from './observability/logger';
 import { Metrics, serveMetrics } from './observability/metrics';
 import type { Database } from './persistence/database';
@@ -42,6 +43,8 @@ export interface RunningService {
 export interface ServiceOptions {
   /** Where "now" comes from for every use case, the scheduler and the server; tests pin it. */
   clock?: Clock;
+  /** The invoicing configuration; read from the environment when absent. */
+  invoicingConfig?: InvoicingConfig;
 }
 
 export async function startService(
@@ -51,7 +54,11 @@ export async function startService(
 ): Promise<RunningService> {
   const clock = options.clock ?? systemClock;
   const metrics = new Metrics();
+  // Read before the database opens: a bad seller file stops start-up at once, naming the field.
+  const invoicingConfig = options.invoicingConfig ?? loadInvoicingConfig(process.env);
+  for (const warning of invoicingConfig.warnings) logger.warn({ invoicing: true }, warning);
   const core = await openBillingCore({
+    invoicingConfig,
     config,
     logger,
     clock,

@@ -7,6 +7,7 @@ import { registerInvoicesCommands } from './invoices-command';
 import { registerMailingListCommand } from './mailing-list-command';
 import { registerMigrateCommand } from './migrate-command';
 import { registerOutboxCommands } from './outbox-command';
+import { registerRatesCommands } from './rates-command';
 import { registerReconcileCommand } from './reconcile-command';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
@@ -23,5 +24,6 @@ registerReconcileCommand(program);
 registerInvoicesCommands(program);
 registerExportCommands(program);
 registerOutboxCommands(program);
+registerRatesCommands(program);
 
 await program.parseAsync(process.argv);

@@ -5,11 +5,12 @@
  * inserts thousands of documents per statement.
  */
 import type { Knex } from '@mikro-orm/postgresql';
-import type { InvoiceKind, IssueOptions } from '../app/invoicing/ports';
+import type { InvoiceKind, IssueOptions, IssueStamp } from '../app/invoicing/ports';
+import { FailedPreconditionError } from '../domain/errors';
 import { formatInvoiceNumber } from '../domain/invoicing/numbering';
-import type { InvoiceDraft } from '../domain/invoicing/types';
+import type { InvoiceDraft, SellerParty } from '../domain/invoicing/types';
 import type { DocumentExtras } from './invoice-reads';
-import { rowsOf } from './sql-helpers';
+import { json, rowsOf } from './sql-helpers';
 
 const INSERT_INVOICES = `
 insert into invoices (id, kind, status, customer_account, period_key, period_start, period_end, series, currency,
@@ -101,6 +102,7 @@ function extrasOf(draft: InvoiceDraft): DocumentExtras {
   const extras: DocumentExtras = { period: draft.period, issueDate: draft.issueDate };
   if (draft.notes) extras.notes = draft.notes;
   if (draft.reason) extras.reason = draft.reason;
+  if (draft.accountingCurrencyVat) extras.accountingCurrencyVat = draft.accountingCurrencyVat;
   return extras;
 }
 
@@ -180,16 +182,16 @@ export async function issueIn(
   if (!ids.length) return [];
   // Lock the drafts first (in id order, then the counter: one lock order for every issuer). A draft a
   // concurrent issuer has issued meanwhile is no longer a draft once its lock is granted: skipped.
-  const drafts = new Set(
-    rowsOf<{ id: string }>(
-      await trx.raw(
-        `select id::text from invoices where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and status = 'DRAFT'
-         order by id for update`,
-        [JSON.stringify(ids)],
-      ),
-    ).map((r) => r.id),
+  const locked = rowsOf<LockedDraft>(
+    await trx.raw(
+      `select id::text, trim(currency) as currency, vat_total::text, seller from invoices
+       where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and status = 'DRAFT'
+       order by id for update`,
+      [JSON.stringify(ids)],
+    ),
   );
-  ids = ids.filter((id) => drafts.has(id));
+  const stamps = stampDrafts(locked, options);
+  ids = ids.filter((id) => stamps.has(id));
   if (!ids.length) return [];
   const year = Number(options.issueDate.slice(0, 4));
   await trx.raw(
@@ -203,12 +205,19 @@ export async function issueIn(
     ]),
   );
   const first = Number(counter!.last_number) + 1;
-  const numbered = ids.map((id, i) => ({ id, number: formatInvoiceNumber(options.series, year, first + i) }));
+  const numbered = ids.map((id, i) => ({
+    id,
+    number: formatInvoiceNumber(options.series, year, first + i),
+    stamp: stamps.get(id),
+  }));
+  // What the issue guard recorded (the VAT in the accounting currency) joins the document's extras in
+  // this same statement: one transaction, one update, before the immutability trigger locks the row.
   const updated = rowsOf<{ id: string }>(
     await trx.raw(
       `update invoices i set status = 'ISSUED', series = ?, number = x.number, issue_date = ?::date,
-              due_date = ?::date + i.payment_terms_days, issued_at = now()
-       from jsonb_to_recordset(?::jsonb) as x(id bigint, number text)
+              due_date = ?::date + i.payment_terms_days, issued_at = now(),
+              document = i.document || coalesce(x.stamp, '{}'::jsonb)
+       from jsonb_to_recordset(?::jsonb) as x(id bigint, number text, stamp jsonb)
        where i.id = x.id and i.status = 'DRAFT'
        returning i.id::text`,
       [options.series, options.issueDate, options.issueDate, JSON.stringify(numbered)],
@@ -222,4 +231,40 @@ export async function issueIn(
     year,
   ]);
   return ids;
+}
+
+interface LockedDraft {
+  id: string;
+  currency: string;
+  vat_total: string;
+  seller: unknown;
+}
+
+/**
+ * The issue guard's stamp of each locked draft (see IssueOptions.stamp); a draft it refuses is
+ * left out when the caller takes refusals (onRefused), else the refusal ends the transaction.
+ */
+function stampDrafts(locked: LockedDraft[], options: IssueOptions): Map<string, IssueStamp> {
+  const stamps = new Map<string, IssueStamp>();
+  for (const row of locked) {
+    if (!options.stamp) {
+      stamps.set(row.id, {});
+      continue;
+    }
+    try {
+      stamps.set(
+        row.id,
+        options.stamp({
+          id: row.id,
+          currency: row.currency,
+          vatTotal: row.vat_total,
+          seller: json<SellerParty>(row.seller),
+        }),
+      );
+    } catch (error) {
+      if (!options.onRefused || !(error instanceof FailedPreconditionError)) throw error;
+      options.onRefused(row.id, error.message);
+    }
+  }
+  return stamps;
 }

@@ -6,6 +6,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { InvoiceKind, InvoiceStatus, StoredInvoice } from '../app/invoicing/ports';
 import type { AccessType } from '../domain/cdr';
 import type {
+  AccountingCurrencyVat,
   InvoiceDraft,
   InvoiceLine,
   InvoicePeriod,
@@ -21,6 +22,8 @@ export interface DocumentExtras {
   issueDate: string;
   notes?: string[];
   reason?: string;
+  /** Recorded at issue (src/persistence/invoice-documents.ts issueIn), never on a draft. */
+  accountingCurrencyVat?: AccountingCurrencyVat;
 }
 
 const SELECT_INVOICES = `
@@ -169,6 +172,7 @@ function toStored(r: InvoiceRow, lineRows: LineRow[]): StoredInvoice {
       ? { precedingInvoiceDate: (r.credited_issue_date ?? r.supplemented_issue_date)! }
       : {}),
     ...(r.credit_reason ? { reason: r.credit_reason } : {}),
+    ...(extras.accountingCurrencyVat ? { accountingCurrencyVat: extras.accountingCurrencyVat } : {}),
   };
   const document: InvoiceDraft | IssuedInvoiceDocument = issued
     ? { ...base, status: 'issued', number: r.number! }

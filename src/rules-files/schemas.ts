@@ -3,6 +3,7 @@
  * copies for editors (test/rating/schemas.test.ts keeps them equal; `writeSchemaFiles` rewrites them).
  */
 import { caseSchema } from './case-schema';
+import { exchangeRatesSchema } from './exchange-rates-schema';
 import { rulesetSchema } from './ruleset-schema';
 import { calendarSchema, destinationsSchema, ratesSchema } from './table-schemas';
 
@@ -12,4 +13,5 @@ export const SCHEMAS = {
   'rates.schema.json': ratesSchema,
   'calendar.schema.json': calendarSchema,
   'case.schema.json': caseSchema,
+  'exchange-rates.schema.json': exchangeRatesSchema,
 } as const;

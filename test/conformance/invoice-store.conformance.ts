@@ -29,7 +29,8 @@ type Deps = {
   archive: RuleSetArchive;
 };
 
-const SETTINGS = loadInvoicingConfig({});
+// Demo mode: these tests issue numbers with the example seller (see README, BILLING_DEMO).
+const SETTINGS = loadInvoicingConfig({ BILLING_DEMO: 'true' });
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 const UNKNOWN_ID = '999999999999999';
 

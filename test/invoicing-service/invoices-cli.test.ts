@@ -13,6 +13,7 @@ import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { createCustomers } from '../support/customers';
+import { ratesFileForToday } from '../support/exchange-rates';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 
 const run = promisify(execFile);
@@ -26,7 +27,15 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
       [path.join(REPO_ROOT, 'bin/billing.mjs'), 'invoices', ...args],
       {
         cwd: REPO_ROOT,
-        env: { ...process.env, ...t.database.env, BILLING_RULES_DIR: rulesDir, BILLING_LOG_LEVEL: 'error' },
+        env: {
+          ...process.env,
+          ...t.database.env,
+          BILLING_RULES_DIR: rulesDir,
+          BILLING_LOG_LEVEL: 'error',
+          BILLING_DEMO: 'true',
+          // The CLI issues on the real clock: its EUR invoice needs a rate for today.
+          BILLING_EXCHANGE_RATES_FILE: ratesFileForToday(),
+        },
       },
     );
     return stdout;

@@ -12,11 +12,16 @@ import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition, type Invoice } from '../../src/gen/billing/v1/invoice_service';
 import { createCustomers } from '../support/customers';
+import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
 
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService({ env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
+  // A pinned clock: issuing an EUR invoice takes the exchange rate of its issue date (rules/exchange-rates.json).
+  t = await startTestService({
+    clock: new FixedClock(new Date('2026-11-28T12:00:00Z')),
+    env: { BILLING_CLOSE_INTERVAL_MS: '0' },
+  });
   const sales = t.client(CustomerServiceDefinition, 'sales');
   await createCustomers(sales, ['TIERED', 'SMALL', 'COMMITTED']);
   const contract = (account: string, overrides: Partial<Contract> = {}): Contract => ({

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { ratesFileForToday } from './exchange-rates';
 import { REPO_ROOT } from './test-service';
 
 export interface ServiceProcess {
@@ -28,6 +29,10 @@ export async function spawnService(env: Record<string, string>): Promise<Service
         BILLING_LISTEN_ADDR: '127.0.0.1:0',
         BILLING_METRICS_ADDR: '',
         BILLING_LOG_LEVEL: 'info',
+        // The suite issues numbers with the example seller (README: BILLING_DEMO).
+        BILLING_DEMO: 'true',
+        // It runs on the real clock: EUR invoices issued "today" need a rate for today.
+        BILLING_EXCHANGE_RATES_FILE: ratesFileForToday(),
         ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -16,6 +16,8 @@ import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import type { Role } from '../../src/auth/roles';
 import { ROLES } from '../../src/auth/roles';
 import { loadConfig } from '../../src/config/config';
+import { loadInvoicingConfig } from '../../src/config/invoicing-config';
+import { ratesFileForToday } from './exchange-rates';
 import { createLogger } from '../../src/observability/logger';
 import { systemClock, type Clock } from '../../src/app/clock';
 import { startService, type RunningService } from '../../src/service';
@@ -102,8 +104,17 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',
     ...options.env,
   });
+  // Demo mode on purpose: the suite issues numbers with the example seller. A test of the refusal
+  // passes BILLING_DEMO: 'false' (or a BILLING_SELLER_FILE) in options.env.
+  const invoicingConfig = loadInvoicingConfig({
+    BILLING_DEMO: 'true',
+    BILLING_RULES_DIR: config.rulesDir,
+    BILLING_EXCHANGE_RATES_FILE: ratesFileForToday(),
+    ...options.env,
+  });
   const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
     clock: options.clock ?? systemClock,
+    invoicingConfig,
   });
   const address = `127.0.0.1:${service.port}`;
   const channel = createChannel(address);

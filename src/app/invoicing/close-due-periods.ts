@@ -9,6 +9,7 @@ import { periodOptionsAt } from './build';
 import { buildInvoice } from './build-invoice';
 import type { ClosingDeps } from './close-period';
 import { closeTargets } from './close-targets';
+import { issueOptions } from './issue-guard';
 import type { ChargeGroup, CloseTarget } from './ports';
 import { todayIn } from './today';
 
@@ -21,6 +22,8 @@ export interface DueCloseReport {
   periodsClosed: number;
   invoicesCreated: number;
   skipped: { customerAccount: string; periodKey: string; reason: string }[];
+  /** Closed, but left drafts: the issue guard refused them (e.g. no exchange rate for their currency). */
+  notIssued: { invoiceId: string; reason: string }[];
 }
 
 /** At most this many periods per customer in one scheduler run (a long outage catches up over runs). */
@@ -34,7 +37,7 @@ export async function closeDuePeriods(
   const graceMs = deps.settings.closeGraceHours * 3_600_000;
   const [customers, state] = await Promise.all([deps.store.customers(), deps.store.closingState()]);
   const rounds: CloseTarget[][] = [];
-  const report: DueCloseReport = { periodsClosed: 0, invoicesCreated: 0, skipped: [] };
+  const report: DueCloseReport = { periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [] };
   for (const customer of customers) {
     const s = state.get(customer.account);
     const from = s?.closedUntil ?? s?.firstOpenCharge;
@@ -51,7 +54,14 @@ export async function closeDuePeriods(
       report.skipped.push({ customerAccount: customer.account, periodKey: '', reason: error.message });
     }
   }
-  const issueDate = deps.settings.closeIssues ? todayIn(deps.settings.timeZone, now) : undefined;
+  // Refusals per draft are reported, not thrown: one invoice without an exchange rate must not keep
+  // the others of its chunk unnumbered (they would stay drafts: the scheduler does not come back to them).
+  const issue = deps.settings.closeIssues
+    ? {
+        ...(await issueOptions(deps.settings, todayIn(deps.settings.timeZone, now))),
+        onRefused: (invoiceId: string, reason: string) => report.notIssued.push({ invoiceId, reason }),
+      }
+    : undefined;
   const closing = {
     closing: deps.closing,
     store: deps.store,
@@ -61,7 +71,7 @@ export async function closeDuePeriods(
     const outcomes = await closeTargets(closing, {
       targets: round,
       series: deps.settings.invoiceSeries,
-      ...(issueDate ? { issueDate } : {}),
+      ...(issue ? { issue } : {}),
       ...(input.signal ? { signal: input.signal } : {}),
     });
     for (const o of outcomes) {

@@ -10,6 +10,7 @@ import { buildInvoice, type BuildInvoiceDeps } from './build-invoice';
 import type { CloseUnitOfWork } from './close-ports';
 import { closeTargets } from './close-targets';
 import type { InvoicingSettings } from './invoicing-settings';
+import { issueOptions, type IssueGuardSettings } from './issue-guard';
 import type { CloseTarget, InvoiceStore, StoredInvoice } from './ports';
 import { todayIn } from './today';
 
@@ -19,7 +20,8 @@ export interface ClosingDeps extends BuildInvoiceDeps {
   settings: Pick<
     InvoicingSettings,
     'seller' | 'vatRate' | 'timeZone' | 'invoiceSeries' | 'closeIssues' | 'closeGraceHours'
-  >;
+  > &
+    IssueGuardSettings;
 }
 
 export interface ClosePeriodInput {
@@ -77,7 +79,9 @@ export async function closePeriod(deps: ClosingDeps, input: ClosePeriodInput): P
     }
     targets.push({ customer, period });
   }
-  const issueDate = input.issue ? todayIn(deps.settings.timeZone, now) : undefined;
+  const issue = input.issue
+    ? await issueOptions(deps.settings, todayIn(deps.settings.timeZone, now))
+    : undefined;
   const series = deps.settings.invoiceSeries;
   const outcomes = await closeTargets(
     {
@@ -85,17 +89,17 @@ export async function closePeriod(deps: ClosingDeps, input: ClosePeriodInput): P
       store: deps.store,
       build: (target, charges) => buildInvoice(deps, { target, charges }),
     },
-    { targets, series, ...(issueDate ? { issueDate } : {}) },
+    { targets, series, ...(issue ? { issue } : {}) },
   );
   for (const o of outcomes)
     if (o.result === 'skipped') skipped.push({ customerAccount: o.account, reason: o.reason });
   const ids = outcomes.flatMap((o) => (o.result !== 'skipped' && o.invoiceId ? [o.invoiceId] : []));
   let invoices = await deps.store.getInvoices(ids);
-  if (issueDate) {
+  if (issue) {
     // Drafts from an earlier close without `issue`: issue them now, so a retry converges.
     const drafts = invoices.filter((i) => i.status === 'DRAFT').map((i) => i.id);
     if (drafts.length) {
-      await deps.store.transaction((tx) => tx.issue(drafts, { series, issueDate }));
+      await deps.store.transaction((tx) => tx.issue(drafts, { ...issue, series }));
       invoices = await deps.store.getInvoices(ids);
     }
   }

@@ -6,7 +6,14 @@
  * invoice, and numbers come from a locked counter row (gapless per series and year).
  */
 import type { ClaimedTarget, CloseTransaction, CloseUnitOfWork, NewPeriodInvoice } from './close-ports';
-import type { BuildDecision, ChargeGroup, CloseOutcome, CloseTarget, InvoiceStore } from './ports';
+import type {
+  BuildDecision,
+  ChargeGroup,
+  CloseOutcome,
+  CloseTarget,
+  InvoiceStore,
+  IssueOptions,
+} from './ports';
 
 export interface CloseTargetsDeps {
   closing: CloseUnitOfWork;
@@ -19,8 +26,8 @@ export interface CloseTargetsDeps {
 export interface CloseTargetsInput {
   targets: CloseTarget[];
   series: string;
-  /** Issue the new invoices at once with this date. */
-  issueDate?: string;
+  /** Issue the new invoices at once, with this date and guard (./issue-guard.ts). */
+  issue?: Omit<IssueOptions, 'series'>;
   /** Stops between chunks: each chunk commits or rolls back whole; the rest closes on the next run. */
   signal?: AbortSignal;
 }
@@ -54,7 +61,7 @@ export async function closeTargets(
 async function closeChunk(
   deps: CloseTargetsDeps,
   targets: CloseTarget[],
-  options: { series: string; issueDate?: string },
+  options: { series: string; issue?: Omit<IssueOptions, 'series'> },
 ): Promise<CloseOutcome[]> {
   if (!targets.length) return [];
   const accounts = new Set<string>();
@@ -73,9 +80,9 @@ async function closeChunk(
   // would fail with a serialization error whenever another issuer committed meanwhile. Drafts left
   // by a crash in between are issued by the next close with `issue` (see ./close-period.ts).
   const created = outcomes.flatMap((o) => (o.result === 'closed' && o.invoiceId ? [o.invoiceId] : []));
-  const issueDate = options.issueDate;
-  if (issueDate && created.length)
-    await deps.store.transaction((tx) => tx.issue(created, { series: options.series, issueDate }));
+  const issue = options.issue;
+  if (issue && created.length)
+    await deps.store.transaction((tx) => tx.issue(created, { ...issue, series: options.series }));
   return outcomes;
 }
 

@@ -9,13 +9,14 @@ import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { Decimal, isDecimalText } from '../../domain/money';
 import type { RequestKey } from '../mutations';
 import { mustGetInvoice, resolveInvoiceId } from './invoice-lookup';
+import { issueOptions, type IssueGuardSettings } from './issue-guard';
 import type { InvoicingSettings } from './invoicing-settings';
 import type { InvoiceStore, StoredInvoice } from './ports';
 import { todayIn } from './today';
 
 export interface CreateCreditNoteDeps {
   store: Pick<InvoiceStore, 'transaction' | 'getInvoices' | 'findInvoiceId'>;
-  settings: Pick<InvoicingSettings, 'creditNoteSeries' | 'timeZone'>;
+  settings: Pick<InvoicingSettings, 'creditNoteSeries' | 'timeZone'> & IssueGuardSettings;
   now: () => Date;
 }
 
@@ -37,6 +38,7 @@ export async function createCreditNote(
   const invoiceId = await resolveInvoiceId(deps.store, { id: input.invoiceId, number: input.invoiceNumber });
   const issueDate = todayIn(deps.settings.timeZone, deps.now());
   const series = deps.settings.creditNoteSeries;
+  const options = input.issue ? await issueOptions(deps.settings, issueDate) : undefined;
   const id = await deps.store.transaction((tx) =>
     tx.once(input.key, async () => {
       const invoice = await tx.lockInvoice(invoiceId);
@@ -61,7 +63,7 @@ export async function createCreditNote(
         reason: input.reason,
         creditedLineNos: chosen.map((c) => c.lineNo),
       });
-      if (input.issue) await tx.issue([noteId], { series, issueDate });
+      if (options) await tx.issue([noteId], { ...options, series });
       return noteId;
     }),
   );

@@ -4,6 +4,7 @@
  * configuration (src/config/invoicing-config.ts); the use cases never read configuration themselves.
  */
 import type { SellerParty } from '../../domain/invoicing/types';
+import type { ExchangeRateSource } from './exchange-rate-source';
 
 export interface InvoicingSettings {
   seller: SellerParty;
@@ -18,4 +19,12 @@ export interface InvoicingSettings {
   closeIssues: boolean;
   /** A period closes this long after its end, for late CDRs. */
   closeGraceHours: number;
+  /** ISO 4217 the seller keeps its books in ("SEK"): VAT of a document in another currency is stated in it too. */
+  accountingCurrency: string;
+  /** The seller is the built-in example (no BILLING_SELLER_FILE): numbers are not issued for it... */
+  exampleSeller: boolean;
+  /** ... unless this is a demo (BILLING_DEMO=true). See ./issue-guard.ts. */
+  demo: boolean;
+  /** The rates that restate VAT in the accounting currency at issue (rules/exchange-rates.json). */
+  exchangeRates: ExchangeRateSource;
 }

@@ -3,13 +3,14 @@ import { DateTime } from 'luxon';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { RequestKey } from '../mutations';
 import { checkInvoiceId, mustGetInvoice } from './invoice-lookup';
+import { issueOptions, type IssueGuardSettings } from './issue-guard';
 import type { InvoicingSettings } from './invoicing-settings';
 import type { InvoiceStore, StoredInvoice } from './ports';
 import { todayIn } from './today';
 
 export interface IssueInvoiceDeps {
   store: Pick<InvoiceStore, 'transaction' | 'getInvoices'>;
-  settings: Pick<InvoicingSettings, 'invoiceSeries' | 'creditNoteSeries' | 'timeZone'>;
+  settings: Pick<InvoicingSettings, 'invoiceSeries' | 'creditNoteSeries' | 'timeZone'> & IssueGuardSettings;
   now: () => Date;
 }
 
@@ -28,6 +29,7 @@ export async function issueInvoice(deps: IssueInvoiceDeps, input: IssueInvoiceIn
   if (issueDate && !validDate(issueDate))
     throw new ValidationError([{ field: 'issue_date', reason: 'must be YYYY-MM-DD' }]);
   const date = issueDate || todayIn(deps.settings.timeZone, deps.now());
+  const options = await issueOptions(deps.settings, date);
   const id = await deps.store.transaction((tx) =>
     tx.once(input.key, async () => {
       const invoice = await tx.lockInvoice(invoiceId);
@@ -36,7 +38,7 @@ export async function issueInvoice(deps: IssueInvoiceDeps, input: IssueInvoiceIn
         throw new FailedPreconditionError(`invoice ${invoiceId} is already issued as ${invoice.number}`);
       const series =
         invoice.kind === 'INVOICE' ? deps.settings.invoiceSeries : deps.settings.creditNoteSeries;
-      await tx.issue([invoice.id], { series, issueDate: date });
+      await tx.issue([invoice.id], { ...options, series });
       return invoice.id;
     }),
   );

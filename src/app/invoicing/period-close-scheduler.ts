@@ -39,12 +39,13 @@ export class PeriodCloseScheduler {
       const started = Date.now();
       try {
         report = await this.invoicing.closeDuePeriods({ signal: this.abort.signal });
-        if (report.periodsClosed || report.skipped.length) {
+        if (report.periodsClosed || report.skipped.length || report.notIssued.length) {
           this.log.info(
             {
               periodsClosed: report.periodsClosed,
               invoicesCreated: report.invoicesCreated,
               skipped: report.skipped.slice(0, 20),
+              notIssued: report.notIssued.slice(0, 20),
               ms: Date.now() - started,
             },
             'billing periods closed',

@@ -7,7 +7,13 @@ import type { AccessType } from '../../domain/cdr';
 import type { CallSpecification } from '../../domain/invoicing/call-specification';
 import type { CreditedSoFar } from '../../domain/invoicing/credit-note';
 import type { ChargePart } from '../../domain/rating/charge-parts';
-import type { InvoiceDraft, InvoiceLine, IssuedInvoiceDocument } from '../../domain/invoicing/types';
+import type {
+  AccountingCurrencyVat,
+  InvoiceDraft,
+  InvoiceLine,
+  IssuedInvoiceDocument,
+  SellerParty,
+} from '../../domain/invoicing/types';
 import type { BillingCycle, BillingPeriod } from '../../domain/periods/index';
 import type { RequestKey } from '../mutations';
 
@@ -94,6 +100,31 @@ export interface IssueOptions {
   series: string;
   /** YYYY-MM-DD; its year selects the counter. */
   issueDate: string;
+  /**
+   * Called for each draft as it is numbered, inside the numbering transaction: what to record on it
+   * (./issue-guard.ts). Throwing refuses the issue: the transaction rolls back, nothing is numbered.
+   */
+  stamp?: (doc: IssuingDocument) => IssueStamp;
+  /**
+   * When set, a draft whose stamp throws a FailedPreconditionError is left a draft and reported here
+   * while the others are numbered (the scheduler: one EUR invoice without a rate must not hold back
+   * the rest); when absent, the whole issue is refused.
+   */
+  onRefused?: (id: string, reason: string) => void;
+}
+
+/** A draft about to be numbered, as the issue guard sees it. */
+export interface IssuingDocument {
+  id: string;
+  currency: string;
+  /** The document's VAT total, decimal string. */
+  vatTotal: string;
+  seller: SellerParty;
+}
+
+/** Recorded on the document together with its number. */
+export interface IssueStamp {
+  accountingCurrencyVat?: AccountingCurrencyVat;
 }
 
 /** An invoice or credit note as stored, with its document. */

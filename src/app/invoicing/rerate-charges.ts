@@ -24,7 +24,8 @@ import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/po
 import { periodOptionsAt, type PeriodPricingSource } from './build';
 import { buildInvoice, type BuildInvoiceDeps, type BuildInvoiceInput } from './build-invoice';
 import type { InvoicingSettings } from './invoicing-settings';
-import type { BillingCustomer, InvoiceStore, StoredInvoice } from './ports';
+import type { BillingCustomer, InvoiceStore, IssueOptions, StoredInvoice } from './ports';
+import { issueOptions, type IssueGuardSettings } from './issue-guard';
 import { issueCorrections } from './rerate-corrections';
 import type { ChargeReplacement, RerateStore, RerateTx } from './rerate-ports';
 import { checkRerateRequest, type RerateRequest } from './rerate-request';
@@ -40,7 +41,11 @@ export interface DescribedRater extends CdrRater {
 export interface RerateDeps extends BuildInvoiceDeps {
   store: RerateStore;
   invoices: Pick<InvoiceStore, 'customers' | 'getInvoices'>;
-  settings: Pick<InvoicingSettings, 'seller' | 'vatRate' | 'timeZone' | 'invoiceSeries' | 'creditNoteSeries'>;
+  settings: Pick<
+    InvoicingSettings,
+    'seller' | 'vatRate' | 'timeZone' | 'invoiceSeries' | 'creditNoteSeries'
+  > &
+    IssueGuardSettings;
   /** The live rule book. */
   liveRater: DescribedRater;
   /** A rater for one archived rule set, by content hash; undefined when no such set was ever live. */
@@ -125,6 +130,8 @@ async function rerateIn(deps: RerateDeps, tx: RerateTx, job: RerateJob): Promise
   const rebuiltInvoiceIds: string[] = [];
   const correctionIds: string[] = [];
   let invoicedChangedCount = 0;
+  // Only corrections of issued invoices are numbered: the guard (configured seller, exchange rates) applies to them alone.
+  let issue: Omit<IssueOptions, 'series'> | undefined;
   for (const invoice of await tx.lockInvoices([...priced.changedPerInvoice.keys()])) {
     const period = periodOfInvoice(invoice, customer);
     // An archived rule set's period pricing applies to the periods it re-rated whole; others keep the live one.
@@ -152,14 +159,11 @@ async function rerateIn(deps: RerateDeps, tx: RerateTx, job: RerateJob): Promise
     const before = await rebuild('before', options);
     const after = await rebuild('after', options);
     invoicedChangedCount += priced.changedPerInvoice.get(invoice.id) ?? 0;
+    const delta = rerateDelta(before.lines, after.lines);
+    if (!delta.toCredit.length && !delta.toInvoice.length) continue;
+    issue ??= await issueOptions(deps.settings, todayIn(deps.settings.timeZone, deps.now()));
     correctionIds.push(
-      ...(await issueCorrections(deps.settings, tx, {
-        invoice,
-        period,
-        delta: rerateDelta(before.lines, after.lines),
-        reason,
-        issueDate: todayIn(deps.settings.timeZone, deps.now()),
-      })),
+      ...(await issueCorrections(deps.settings, tx, { invoice, period, delta, reason, issue })),
     );
   }
   return {

@@ -8,7 +8,7 @@ import { buildInvoiceDraft, invoiceLineKey, type RerateDelta } from '../../domai
 import type { IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import type { BillingPeriod } from '../../domain/periods/index';
 import type { InvoicingSettings } from './invoicing-settings';
-import type { StoredInvoice } from './ports';
+import type { IssueOptions, StoredInvoice } from './ports';
 import type { RerateTx } from './rerate-ports';
 
 export interface CorrectionInput {
@@ -16,8 +16,8 @@ export interface CorrectionInput {
   period: BillingPeriod;
   delta: RerateDelta;
   reason: string;
-  /** YYYY-MM-DD: the seller's today. */
-  issueDate: string;
+  /** The seller's today and the issue guard (./issue-guard.ts). */
+  issue: Omit<IssueOptions, 'series'>;
 }
 
 /** Issues the difference for an issued invoice; the ids of the documents issued. */
@@ -26,7 +26,8 @@ export async function issueCorrections(
   tx: RerateTx,
   input: CorrectionInput,
 ): Promise<string[]> {
-  const { invoice, period, delta, reason, issueDate } = input;
+  const { invoice, period, delta, reason, issue } = input;
+  const { issueDate } = issue;
   const original = invoice.document as IssuedInvoiceDocument;
   const ids: string[] = [];
   if (delta.toCredit.length) {
@@ -48,7 +49,7 @@ export async function issueCorrections(
       reason,
       creditedLineNos,
     });
-    await tx.issue([id], { series: settings.creditNoteSeries, issueDate });
+    await tx.issue([id], { ...issue, series: settings.creditNoteSeries });
     ids.push(id);
   }
   if (delta.toInvoice.length) {
@@ -67,7 +68,7 @@ export async function issueCorrections(
       precedingInvoiceDate: original.issueDate,
     });
     const id = await tx.insertCorrection({ kind: 'INVOICE', invoice, draft, series: settings.invoiceSeries });
-    await tx.issue([id], { series: settings.invoiceSeries, issueDate });
+    await tx.issue([id], { ...issue, series: settings.invoiceSeries });
     ids.push(id);
   }
   return ids;
