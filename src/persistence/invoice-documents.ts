@@ -205,19 +205,23 @@ export async function issueIn(
     ]),
   );
   const first = Number(counter!.last_number) + 1;
-  const numbered = ids.map((id, i) => ({
-    id,
-    number: formatInvoiceNumber(options.series, year, first + i),
-    stamp: stamps.get(id),
-  }));
+  const numbered = ids.map((id, i) => {
+    const { seller, ...stamp } = stamps.get(id) ?? {};
+    return {
+      id,
+      number: formatInvoiceNumber(options.series, year, first + i),
+      stamp,
+      seller: seller ?? null,
+    };
+  });
   // What the issue guard recorded (the VAT in the accounting currency) joins the document's extras in
   // this same statement: one transaction, one update, before the immutability trigger locks the row.
   const updated = rowsOf<{ id: string }>(
     await trx.raw(
       `update invoices i set status = 'ISSUED', series = ?, number = x.number, issue_date = ?::date,
               due_date = ?::date + i.payment_terms_days, issued_at = now(),
-              document = i.document || coalesce(x.stamp, '{}'::jsonb)
-       from jsonb_to_recordset(?::jsonb) as x(id bigint, number text, stamp jsonb)
+              document = i.document || coalesce(x.stamp, '{}'::jsonb), seller = coalesce(x.seller, i.seller)
+       from jsonb_to_recordset(?::jsonb) as x(id bigint, number text, stamp jsonb, seller jsonb)
        where i.id = x.id and i.status = 'DRAFT'
        returning i.id::text`,
       [options.series, options.issueDate, options.issueDate, JSON.stringify(numbered)],

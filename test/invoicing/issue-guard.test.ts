@@ -14,7 +14,13 @@ const rates: ExchangeRateSource = {
       rates: [{ currency: 'EUR', date: '2026-11-23', rate: '11.0245', source: 'Riksbanken' }],
     }),
 };
-const settings = { exampleSeller: false, demo: false, accountingCurrency: 'SEK', exchangeRates: rates };
+const settings = {
+  exampleSeller: false,
+  demo: false,
+  accountingCurrency: 'SEK',
+  exchangeRates: rates,
+  seller: DEFAULT_SELLER,
+};
 const doc = (over: Partial<IssuingDocument> = {}): IssuingDocument => ({
   id: '7',
   currency: 'EUR',
@@ -35,15 +41,22 @@ describe('assertSellerConfigured', () => {
 });
 
 describe('issueOptions', () => {
-  it('records nothing for a document in the accounting currency', async () => {
+  it('records only the configured seller for a document in the accounting currency', async () => {
     const options = await issueOptions(settings, '2026-11-28');
     expect(options.issueDate).toBe('2026-11-28');
-    expect(options.stamp!(doc({ currency: 'SEK' }))).toEqual({});
+    expect(options.stamp!(doc({ currency: 'SEK' }))).toEqual({ seller: DEFAULT_SELLER });
+  });
+
+  it('issues a draft closed under another seller with the seller configured now', async () => {
+    const configured = { ...DEFAULT_SELLER, name: 'Nordkonferens AB' };
+    const options = await issueOptions({ ...settings, seller: configured }, '2026-11-28');
+    expect(options.stamp!(doc({ currency: 'SEK', seller: DEFAULT_SELLER })).seller).toBe(configured);
   });
 
   it('records the VAT in SEK at the rate of the issue date', async () => {
     const options = await issueOptions(settings, '2026-11-28');
     expect(options.stamp!(doc())).toEqual({
+      seller: DEFAULT_SELLER,
       accountingCurrencyVat: {
         currency: 'SEK',
         rate: '11.0245',
@@ -63,9 +76,9 @@ describe('issueOptions', () => {
   });
 
   it('refuses a foreign currency when the seller has no IBAN and BIC', async () => {
-    const options = await issueOptions(settings, '2026-11-28');
     const seller = { ...DEFAULT_SELLER, bankAccount: { bankgiro: '123-4566' } };
-    expect(() => options.stamp!(doc({ seller }))).toThrow(/needs an IBAN and BIC to be paid/);
+    const options = await issueOptions({ ...settings, seller }, '2026-11-28');
+    expect(() => options.stamp!(doc())).toThrow(/needs an IBAN and BIC to be paid/);
   });
 
   it('refuses a foreign currency when the rates file cannot be read, with its reason', async () => {
@@ -74,7 +87,7 @@ describe('issueOptions', () => {
       table: () => Promise.reject(new Error('x.json $: not valid JSON')),
     };
     const options = await issueOptions({ ...settings, exchangeRates: broken }, '2026-11-28');
-    expect(options.stamp!(doc({ currency: 'SEK' }))).toEqual({});
+    expect(options.stamp!(doc({ currency: 'SEK' }))).toEqual({ seller: DEFAULT_SELLER });
     expect(() => options.stamp!(doc())).toThrow(
       /exchange rates file x\.json cannot be used: x\.json \$: not valid JSON/,
     );

@@ -16,7 +16,7 @@ import type { IssueOptions, IssuingDocument } from './ports';
 
 export type IssueGuardSettings = Pick<
   InvoicingSettings,
-  'exampleSeller' | 'demo' | 'accountingCurrency' | 'exchangeRates'
+  'exampleSeller' | 'demo' | 'accountingCurrency' | 'exchangeRates' | 'seller'
 >;
 
 export function assertSellerConfigured(settings: Pick<InvoicingSettings, 'exampleSeller' | 'demo'>): void {
@@ -47,8 +47,10 @@ export async function issueOptions(
   return {
     issueDate,
     stamp: (doc: IssuingDocument) => {
-      if (doc.currency === settings.accountingCurrency) return {};
-      const bank = doc.seller.bankAccount;
+      // Issued by the seller configured now, whatever the draft was closed under.
+      const seller = settings.seller;
+      if (doc.currency === settings.accountingCurrency) return { seller };
+      const bank = seller.bankAccount;
       if (!bank?.iban || !bank.bic)
         throw new FailedPreconditionError(
           `document ${doc.id} is in ${doc.currency}, not ${settings.accountingCurrency}: a foreign-currency invoice needs ` +
@@ -69,6 +71,7 @@ export async function issueOptions(
           `no exchange rate for ${doc.currency} on ${issueDate} in ${where} (${found.reason}): add one dated on or before ${issueDate} to issue document ${doc.id}`,
         );
       return {
+        seller,
         accountingCurrencyVat: accountingCurrencyVat(doc.vatTotal, settings.accountingCurrency, found.rate),
       };
     },

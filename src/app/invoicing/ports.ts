@@ -125,6 +125,11 @@ export interface IssuingDocument {
 /** Recorded on the document together with its number. */
 export interface IssueStamp {
   accountingCurrencyVat?: AccountingCurrencyVat;
+  /**
+   * The seller the document is issued by: the configured one, replacing the draft's snapshot (a
+   * draft closed before BILLING_SELLER_FILE was set must not be numbered under the example seller).
+   */
+  seller?: SellerParty;
 }
 
 /** An invoice or credit note as stored, with its document. */
