@@ -423,6 +423,29 @@ export interface Invoice {
    * part of the issued document.
    */
   supplementaryInvoiceNumbers: string[];
+  /**
+   * The VAT in the seller's accounting currency (SEK) when the invoice is in
+   * another currency, at the rate recorded at issue (EN 16931 BT-6, BT-111);
+   * unset otherwise and on drafts.
+   */
+  accountingCurrencyVat?: AccountingCurrencyVat | undefined;
+}
+
+/** The VAT of a foreign-currency invoice restated in the accounting currency. */
+export interface AccountingCurrencyVat {
+  /** ISO 4217 accounting currency, e.g. "SEK". */
+  currencyCode: string;
+  /**
+   * Units of the accounting currency per one unit of the invoice currency,
+   * as a decimal string, e.g. "11.0245".
+   */
+  rate: string;
+  /** The date the rate is for, YYYY-MM-DD. */
+  rateDate: string;
+  /** Where the rate comes from, e.g. "Riksbanken". */
+  rateSource: string;
+  /** The invoice's VAT total in the accounting currency. */
+  vatTotal?: Money | undefined;
 }
 
 /** Which invoice to get. */
@@ -1363,6 +1386,7 @@ function createBaseInvoice(): Invoice {
     creditNoteNumbers: [],
     supplementedInvoiceNumber: "",
     supplementaryInvoiceNumbers: [],
+    accountingCurrencyVat: undefined,
   };
 }
 
@@ -1442,6 +1466,9 @@ export const Invoice: MessageFns<Invoice> = {
     }
     for (const v of message.supplementaryInvoiceNumbers) {
       writer.uint32(202).string(v!);
+    }
+    if (message.accountingCurrencyVat !== undefined) {
+      AccountingCurrencyVat.encode(message.accountingCurrencyVat, writer.uint32(210).fork()).join();
     }
     return writer;
   },
@@ -1659,6 +1686,14 @@ export const Invoice: MessageFns<Invoice> = {
             message.supplementaryInvoiceNumbers.push(reader.string());
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.accountingCurrencyVat = AccountingCurrencyVat.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1766,6 +1801,11 @@ export const Invoice: MessageFns<Invoice> = {
         : globalThis.Array.isArray(object?.supplementary_invoice_numbers)
         ? object.supplementary_invoice_numbers.map((e: any) => globalThis.String(e))
         : [],
+      accountingCurrencyVat: isSet(object.accountingCurrencyVat)
+        ? AccountingCurrencyVat.fromJSON(object.accountingCurrencyVat)
+        : isSet(object.accounting_currency_vat)
+        ? AccountingCurrencyVat.fromJSON(object.accounting_currency_vat)
+        : undefined,
     };
   },
 
@@ -1846,6 +1886,9 @@ export const Invoice: MessageFns<Invoice> = {
     if (message.supplementaryInvoiceNumbers?.length) {
       obj.supplementaryInvoiceNumbers = message.supplementaryInvoiceNumbers;
     }
+    if (message.accountingCurrencyVat !== undefined) {
+      obj.accountingCurrencyVat = AccountingCurrencyVat.toJSON(message.accountingCurrencyVat);
+    }
     return obj;
   },
 
@@ -1887,6 +1930,161 @@ export const Invoice: MessageFns<Invoice> = {
     message.creditNoteNumbers = object.creditNoteNumbers?.map((e) => e) || [];
     message.supplementedInvoiceNumber = object.supplementedInvoiceNumber ?? "";
     message.supplementaryInvoiceNumbers = object.supplementaryInvoiceNumbers?.map((e) => e) || [];
+    message.accountingCurrencyVat =
+      (object.accountingCurrencyVat !== undefined && object.accountingCurrencyVat !== null)
+        ? AccountingCurrencyVat.fromPartial(object.accountingCurrencyVat)
+        : undefined;
+    return message;
+  },
+};
+
+function createBaseAccountingCurrencyVat(): AccountingCurrencyVat {
+  return { currencyCode: "", rate: "", rateDate: "", rateSource: "", vatTotal: undefined };
+}
+
+export const AccountingCurrencyVat: MessageFns<AccountingCurrencyVat> = {
+  encode(message: AccountingCurrencyVat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.currencyCode !== "") {
+      writer.uint32(10).string(message.currencyCode);
+    }
+    if (message.rate !== "") {
+      writer.uint32(18).string(message.rate);
+    }
+    if (message.rateDate !== "") {
+      writer.uint32(26).string(message.rateDate);
+    }
+    if (message.rateSource !== "") {
+      writer.uint32(34).string(message.rateSource);
+    }
+    if (message.vatTotal !== undefined) {
+      Money.encode(message.vatTotal, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AccountingCurrencyVat {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccountingCurrencyVat();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.currencyCode = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rate = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rateDate = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.rateSource = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.vatTotal = Money.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AccountingCurrencyVat {
+    return {
+      currencyCode: isSet(object.currencyCode)
+        ? globalThis.String(object.currencyCode)
+        : isSet(object.currency_code)
+        ? globalThis.String(object.currency_code)
+        : "",
+      rate: isSet(object.rate) ? globalThis.String(object.rate) : "",
+      rateDate: isSet(object.rateDate)
+        ? globalThis.String(object.rateDate)
+        : isSet(object.rate_date)
+        ? globalThis.String(object.rate_date)
+        : "",
+      rateSource: isSet(object.rateSource)
+        ? globalThis.String(object.rateSource)
+        : isSet(object.rate_source)
+        ? globalThis.String(object.rate_source)
+        : "",
+      vatTotal: isSet(object.vatTotal)
+        ? Money.fromJSON(object.vatTotal)
+        : isSet(object.vat_total)
+        ? Money.fromJSON(object.vat_total)
+        : undefined,
+    };
+  },
+
+  toJSON(message: AccountingCurrencyVat): unknown {
+    const obj: any = {};
+    if (message.currencyCode !== "") {
+      obj.currencyCode = message.currencyCode;
+    }
+    if (message.rate !== "") {
+      obj.rate = message.rate;
+    }
+    if (message.rateDate !== "") {
+      obj.rateDate = message.rateDate;
+    }
+    if (message.rateSource !== "") {
+      obj.rateSource = message.rateSource;
+    }
+    if (message.vatTotal !== undefined) {
+      obj.vatTotal = Money.toJSON(message.vatTotal);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<AccountingCurrencyVat>): AccountingCurrencyVat {
+    return AccountingCurrencyVat.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AccountingCurrencyVat>): AccountingCurrencyVat {
+    const message = createBaseAccountingCurrencyVat();
+    message.currencyCode = object.currencyCode ?? "";
+    message.rate = object.rate ?? "";
+    message.rateDate = object.rateDate ?? "";
+    message.rateSource = object.rateSource ?? "";
+    message.vatTotal = (object.vatTotal !== undefined && object.vatTotal !== null)
+      ? Money.fromPartial(object.vatTotal)
+      : undefined;
     return message;
   },
 };

@@ -90,6 +90,13 @@ export function invoiceToProto(i: StoredInvoice): Invoice {
       vatAmount: money(v.vatAmount),
       exemptionReason: v.exemptionReason ?? '',
     })),
+    accountingCurrencyVat: d.accountingCurrencyVat && {
+      currencyCode: d.accountingCurrencyVat.currency,
+      rate: d.accountingCurrencyVat.rate,
+      rateDate: d.accountingCurrencyVat.rateDate,
+      rateSource: d.accountingCurrencyVat.rateSource ?? '',
+      vatTotal: { currencyCode: d.accountingCurrencyVat.currency, amount: d.accountingCurrencyVat.vatTotal },
+    },
     netTotal: money(d.totals.netTotal),
     vatTotal: money(d.totals.vatTotal),
     grossTotal: money(d.totals.grossTotal),
