@@ -63,7 +63,8 @@ export function composeInvoicing(parts: InvoicingParts): {
     return live.book.periodPricingAt(instant, plan, currency);
   };
   // The names finance gives zones and access types in the rule set in force; codes without one.
-  const lineNames: LineNamesSource = (instant, currency) => rating.current?.book.displayNamesAt(instant, currency);
+  const lineNames: LineNamesSource = (instant, currency) =>
+    rating.current?.book.displayNamesAt(instant, currency);
   const closing: ClosingDeps = {
     store,
     closing: new PostgresCloseUnitOfWork(database, { parallelism: config.closeParallelism }),
