@@ -11,6 +11,7 @@ import { loadRuleBook } from '../../src/rules-files/load';
 import type { RuleBook } from '../../src/domain/rating/rule-book';
 import type { ChargePart } from '../../src/domain/rating/charge-parts';
 import type { PricingContext, RatingOutcome } from '../../src/domain/rating/index';
+import type { Feature } from '../../src/domain/cdr';
 import { Decimal } from '../../src/domain/money';
 import { cdr } from './fixture';
 
@@ -45,7 +46,7 @@ function rated(o: RatingOutcome) {
   return o;
 }
 
-function price(calledNumber: string, seconds: number, ctx: PricingContext, features: string[] = []) {
+function price(calledNumber: string, seconds: number, ctx: PricingContext, features: Feature[] = []) {
   return rated(
     book.rate(
       cdr({
