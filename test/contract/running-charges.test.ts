@@ -55,8 +55,10 @@ beforeAll(async () => {
     ),
   );
   await knex.raw(
-    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds)
-     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds
+    `insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds,
+                          parts)
+     select cdr_id, customer_account, call_start, 0.45, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds,
+            '[{"kind":"usage","quantity":"1","unitCode":"C62","price":"0.45","baseQuantity":"1"}]'::jsonb
      from charges where id = ?`,
     [old!.id],
   );

@@ -3,9 +3,15 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderInvoicePdf } from '../../src/documents/invoice-pdf';
-import { formatDecimalText } from '../../src/documents/invoice-text';
+import {
+  allowanceText,
+  basisLabel,
+  formatDecimalText,
+  formatExactDecimal,
+} from '../../src/documents/invoice-text';
 import { buildCreditNote, buildInvoiceDraft, formatInvoiceNumber } from '../../src/domain/invoicing/index';
-import { baseInput, charge, issue, sampleCharges } from '../invoicing/fixtures';
+import { lineAddsUp } from '../../src/domain/invoicing/line-price';
+import { baseInput, calls, issue, sampleCharges } from '../invoicing/fixtures';
 
 const OUT = join(process.cwd(), 'test-output');
 
@@ -31,10 +37,25 @@ const sample = issue(
     ...baseInput,
     charges: [
       ...sampleCharges,
-      charge('dial_out', 'NO', 'conf-C', '212.25', 14, '31.8375'),
-      charge('toll_free_dial_in', 'US', 'conf-C', '1310.5', 22, '458.675'),
-      charge('local_dial_in', 'DE', 'conf-D', '95', 6, '12.35'),
-      charge('dial_out', 'SE', 'conf-D', '18', 3, '3.60', { servicePeriodKey: '2026-10' }),
+      calls('dial_out', 'NO', 'conf-C', '0.15', Array<number>(14).fill(910)),
+      calls('toll_free_dial_in', 'US', 'conf-C', '0.35', Array<number>(22).fill(3574)),
+      calls('local_dial_in', 'DE', 'conf-D', '0.13', Array<number>(6).fill(950)),
+      // a discounted call: 893,191 s at 0.0246 per minute = 366.21, less 5 % (18.31) = 347.90
+      calls('dial_out', 'SE', 'conf-E', '0.0246', [893191], {
+        amount: '347.90',
+        parts: [
+          {
+            kind: 'usage',
+            quantity: '893191',
+            unitCode: 'SEC',
+            price: '0.0246',
+            baseQuantity: '60',
+            discountPercent: '5',
+            discountReason: 'Contract K-5',
+          },
+        ],
+      }),
+      calls('dial_out', 'SE', 'conf-D', '0.20', [360, 360, 360], { servicePeriodKey: '2026-10' }),
     ],
     periodPricing: {
       includedMinutes: { minutes: '100', accessTypes: ['local_dial_in'] },
@@ -53,6 +74,23 @@ describe('invoice PDF', () => {
     expect(formatDecimalText('999.995')).toBe('1,000.00');
     expect(formatDecimalText('0.09', 4)).toBe('0.0900');
     expect(formatDecimalText('12', 0)).toBe('12');
+  });
+
+  it('prints exact quantities and prices, their basis and the discount, never rounded', () => {
+    expect(formatExactDecimal('893191', 0)).toBe('893,191');
+    expect(formatExactDecimal('0.0246')).toBe('0.0246');
+    expect(formatExactDecimal('0.000123')).toBe('0.000123');
+    expect(formatExactDecimal('5')).toBe('5.00');
+    expect(basisLabel({ baseQuantity: '60', unitCode: 'SEC' })).toBe('per 60 s');
+    expect(basisLabel({ unitCode: 'C62' })).toBe('');
+    expect(
+      allowanceText({ percent: '5', baseAmount: '366.21', amount: '18.31', reason: 'Contract K-5' }),
+    ).toBe('Contract K-5: 5 % of 366.21 = -18.31');
+    // The sample's discounted line: 893191 x 0.0246 / 60 = 366.2083 -> 366.21, less 5 % = 18.3105 -> 18.31
+    const discounted = sample.lines.find((l) => l.allowance)!;
+    expect(discounted).toMatchObject({ quantity: '893191', unitPrice: '0.0246', netAmount: '347.90' });
+    expect(discounted.allowance).toMatchObject({ baseAmount: '366.21', amount: '18.31' });
+    expect(sample.lines.every((l) => lineAddsUp(l))).toBe(true);
   });
 
   it('renders the sample invoice', async () => {
@@ -104,7 +142,7 @@ describe('invoice PDF', () => {
 
   it('breaks long invoices over pages with the table header repeated', async () => {
     const charges = Array.from({ length: 70 }, (_, i) =>
-      charge('local_dial_in', 'SE', `conference-${String(i + 1).padStart(3, '0')}`, '37.5', 3, '3.375'),
+      calls('local_dial_in', 'SE', `conference-${String(i + 1).padStart(3, '0')}`, '0.09', [750, 750, 750]),
     );
     const inv = issue(
       buildInvoiceDraft({ ...baseInput, charges, grouping: 'conference' }),

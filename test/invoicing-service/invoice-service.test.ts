@@ -50,7 +50,7 @@ beforeAll(async () => {
     { account: 'tiny', contract: { minimumCommitment: '100' } },
   ]);
   await insertCharges(db, [
-    // acme, October: local dial-in 3 × 600 s at 0.90 = 2.70 (30 min)
+    // acme, October: local dial-in 3 × 600 s at 0.09/min = 0.90 each, 2.70
     ...[1, 2, 3].map((d) => ({
       account: 'acme',
       conference: 'conf-1',
@@ -58,7 +58,7 @@ beforeAll(async () => {
       seconds: 600,
       amount: '0.9',
     })),
-    // dial-out SE-mobile 125 s = 1.3125 -> 1.31
+    // dial-out SE-mobile 125 s at 0.63/min = 1.3125, billed 1.31
     {
       account: 'acme',
       conference: 'conf-1',
@@ -66,21 +66,39 @@ beforeAll(async () => {
       zone: 'SE-mobile',
       start: '2026-10-05T09:00:00Z',
       seconds: 125,
-      amount: '1.3125',
+      amount: '1.31',
+      parts: [{ kind: 'usage', quantity: '125', unitCode: 'SEC', price: '0.63', baseQuantity: '60' }],
     },
-    // web 10 × 60 s at 0.333 = 3.33 (VAT is computed on the rounded line sum, once)
+    // web 10 × 60 s at 0.333/min = 0.333, each billed 0.33: the line is 600 s x 0.333 / 60 = 3.33, the
+    // calls 3.30, so a rounding line of -0.03 (VAT is computed on the rounded line sum, once)
     ...Array.from({ length: 10 }, (_, i) => ({
       account: 'acme',
       conference: 'conf-2',
       accessType: 'web' as const,
       start: `2026-10-10T1${i}:00:00Z`,
       seconds: 60,
-      amount: '0.333',
+      amount: '0.33',
+      parts: [
+        {
+          kind: 'usage' as const,
+          quantity: '60',
+          unitCode: 'SEC' as const,
+          price: '0.333',
+          baseQuantity: '60',
+        },
+      ],
     })),
     // the first instant of October in Stockholm belongs to October, the last of September does not
     { account: 'acme', conference: 'conf-3', start: '2026-09-30T22:00:00Z', seconds: 60, amount: '0' },
-    // berlin: EUR, reverse charge, 1.005 -> 1.01
-    { account: 'berlin', start: '2026-10-20T10:00:00Z', seconds: 60, amount: '1.005', currency: 'EUR' },
+    // berlin: EUR, reverse charge, 60 s at 1.005/min = 1.005 -> 1.01
+    {
+      account: 'berlin',
+      start: '2026-10-20T10:00:00Z',
+      seconds: 60,
+      amount: '1.01',
+      currency: 'EUR',
+      parts: [{ kind: 'usage', quantity: '60', unitCode: 'SEC', price: '1.005', baseQuantity: '60' }],
+    },
     // late: one September charge now, one arriving after September closed
     { account: 'late', start: '2026-09-10T10:00:00Z', seconds: 120, amount: '2' },
     { account: 'late', start: '2026-10-10T10:00:00Z', seconds: 60, amount: '1' },
@@ -143,25 +161,27 @@ describe('closing a billing period', () => {
       l.vatRate,
       l.chargeCount,
     ]);
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        [AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '', '31', 'min', '0.0871', '2.70', '25', 4],
-        [AccessType.ACCESS_TYPE_DIAL_OUT, 'SE-mobile', '2.0833', 'min', '0.6300', '1.31', '25', 1],
-        [AccessType.ACCESS_TYPE_WEB, '', '10', 'min', '0.3330', '3.33', '25', 10],
-      ]),
-    );
-    expect(acme.lines).toHaveLength(3);
-    expect(acme.netTotal).toEqual({ currencyCode: 'SEK', amount: '7.34' });
+    // Seconds at each exact price; the first instant of October's free call is a line at 0 of its own.
+    // Lines no longer count calls (chargeCount 0).
+    expect(lines).toEqual([
+      [AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '', '1800', 's', '0.09', '2.70', '25', 0], // 1800 x 0.09 / 60
+      [AccessType.ACCESS_TYPE_LOCAL_DIAL_IN, '', '60', 's', '0', '0.00', '25', 0],
+      [AccessType.ACCESS_TYPE_DIAL_OUT, 'SE-mobile', '125', 's', '0.63', '1.31', '25', 0], // 1.3125 -> 1.31
+      [AccessType.ACCESS_TYPE_WEB, '', '600', 's', '0.333', '3.33', '25', 0], // 600 x 0.333 / 60
+      [AccessType.ACCESS_TYPE_UNSPECIFIED, '', '-1', 'unit', '0.03', '-0.03', '25', 0], // calls 3.30 - 3.33
+    ]);
+    // net 2.70 + 1.31 + 3.33 - 0.03 = 7.31 = the calls' charges; VAT 1.8275 -> 1.83; gross 9.14
+    expect(acme.netTotal).toEqual({ currencyCode: 'SEK', amount: '7.31' });
     expect(acme.vat).toEqual([
       {
         vatCategory: VatCategory.VAT_CATEGORY_STANDARD,
         vatRate: '25',
-        taxableAmount: { currencyCode: 'SEK', amount: '7.34' },
-        vatAmount: { currencyCode: 'SEK', amount: '1.84' },
+        taxableAmount: { currencyCode: 'SEK', amount: '7.31' },
+        vatAmount: { currencyCode: 'SEK', amount: '1.83' },
         exemptionReason: '',
       },
     ]);
-    expect(acme.grossTotal!.amount).toBe('9.18');
+    expect(acme.grossTotal!.amount).toBe('9.14');
     expect(acme.buyer!.name).toBe('Customer acme AB');
     expect(acme.seller!.vatNumber).toMatch(/^SE/);
 
@@ -374,14 +394,14 @@ describe('issuing, immutability and credit notes', () => {
       Status.FAILED_PRECONDITION,
     );
 
-    // One line in part first: 1 of the 10 web minutes.
+    // One line in part first: 60 of the 600 web seconds, 60 x 0.333 / 60 = 0.333 -> 0.33, VAT 0.0825 -> 0.08
     const web = issued.lines.find((l) => l.accessType === AccessType.ACCESS_TYPE_WEB)!;
     const part = (
       await billing.createCreditNote({
         requestId: uuid(),
         invoiceNumber: issued.number,
         reason: 'one web minute was a test call',
-        lines: [{ lineNumber: web.lineNumber, quantity: '1' }],
+        lines: [{ lineNumber: web.lineNumber, quantity: '60' }],
         issue: true,
       })
     ).creditNote!;
@@ -391,7 +411,7 @@ describe('issuing, immutability and credit notes', () => {
     expect(part.creditReason).toBe('one web minute was a test call');
     expect(part.lines).toHaveLength(1);
     expect(part.lines[0]!.creditedLineNumber).toBe(web.lineNumber);
-    expect(part.lines[0]!.quantity).toBe('-1');
+    expect(part.lines[0]!.quantity).toBe('-60');
     expect(part.netTotal!.amount).toBe('-0.33');
     expect(part.vatTotal!.amount).toBe('-0.08');
 
@@ -406,7 +426,7 @@ describe('issuing, immutability and credit notes', () => {
         issue: true,
       })
     ).creditNote!;
-    expect(rest.netTotal!.amount).toBe('-7.01');
+    expect(rest.netTotal!.amount).toBe('-6.98'); // 7.31 - 0.33
     const retry = (
       await billing.createCreditNote({
         requestId,
@@ -436,7 +456,7 @@ describe('issuing, immutability and credit notes', () => {
         requestId: uuid(),
         invoiceId: issued.id,
         reason: 'again',
-        lines: [{ lineNumber: web.lineNumber, quantity: '1' }],
+        lines: [{ lineNumber: web.lineNumber, quantity: '60' }],
         issue: true,
       }),
       Status.FAILED_PRECONDITION,

@@ -101,11 +101,13 @@ describe('period pricing from the rule files', () => {
     await send(legs('TIERED', 25, 60));
     const invoice = await closeOctober('TIERED');
     expect(view(invoice)).toEqual([
-      ['Dial-in, local number', '1500', '0.0000', '0.00'],
-      // 1000 x 0.10 = 100.00; 500 x 0.08 = 40.00; tier 2 flat fee 5.00
-      [expect.stringMatching(/tier 1 \(0–1000 min\)$/), '1000', '0.1000', '100.00'],
-      [expect.stringMatching(/tier 2 \(1000–10000 min\)$/), '500', '0.0800', '40.00'],
-      [expect.stringMatching(/tier 2 flat fee$/), '1', '5.0000', '5.00'],
+      // 25 legs of 3600 s at the plan's 0.00 per minute
+      ['Dial-in, local number', '90000', '0', '0.00'],
+      // in seconds at the tier's price per minute: 60000 x 0.10 / 60 = 100.00; 30000 x 0.08 / 60 = 40.00;
+      // tier 2 flat fee 5.00
+      [expect.stringMatching(/tier 1 \(0–1000 min\)$/), '60000', '0.1', '100.00'],
+      [expect.stringMatching(/tier 2 \(1000–10000 min\)$/), '30000', '0.08', '40.00'],
+      [expect.stringMatching(/tier 2 flat fee$/), '1', '5.00', '5.00'],
     ]);
     // 145.00 is above the 100.00 commitment; VAT 25 % = 36.25
     expect(totals(invoice)).toEqual(['145.00', '36.25', '181.25']);
@@ -114,10 +116,10 @@ describe('period pricing from the rule files', () => {
   it('tops a small month up to the plan minimum commitment, or to the contract own one', async () => {
     await send(legs('SMALL', 2, 50));
     const small = await closeOctober('SMALL');
-    // 100 min x 0.10 = 10.00, topped up by 90.00 to the plan's 100.00
+    // 6000 s (100 min) x 0.10 / 60 = 10.00, topped up by 90.00 to the plan's 100.00
     expect(view(small).slice(1)).toEqual([
-      [expect.stringMatching(/tier 1/), '100', '0.1000', '10.00'],
-      [expect.stringMatching(/^Minimum commitment top-up/), '1', '90.0000', '90.00'],
+      [expect.stringMatching(/tier 1/), '6000', '0.1', '10.00'],
+      [expect.stringMatching(/^Minimum commitment top-up/), '1', '90.00', '90.00'],
     ]);
     expect(totals(small)).toEqual(['100.00', '25.00', '125.00']);
 
@@ -125,7 +127,7 @@ describe('period pricing from the rule files', () => {
     const committed = await closeOctober('COMMITTED');
     // The contract's 30.00 replaces the plan's 100.00: 10.00 + 20.00
     expect(view(committed).slice(2)).toEqual([
-      [expect.stringMatching(/^Minimum commitment top-up/), '1', '20.0000', '20.00'],
+      [expect.stringMatching(/^Minimum commitment top-up/), '1', '20.00', '20.00'],
     ]);
     expect(totals(committed)).toEqual(['30.00', '7.50', '37.50']);
   });

@@ -167,21 +167,25 @@ describe('RerateCharges', () => {
     expect(credit!.number).toMatch(/^CN-2026-\d{6}$/);
     expect(credit!.creditedInvoiceNumber).toBe(original.number);
     expect(credit!.creditReason).toMatch(/^Re-rated with rule set standard-2026 2026\.1$/);
-    // SE fixed: same 30 minutes, 1.80 -> 1.50: a price adjustment of 0.30 on line 1; VAT -0.075 -> -0.08.
+    // A new price is another line: the lines at the old prices are credited whole (SE fixed 1800 s at
+    // 0.06 per minute = 1.80, SE mobile 180 s at 0.12 = 0.36), the lines at the new ones invoiced.
+    // -2.16; VAT -0.54.
     expect(lineView(credit!)).toEqual([
-      ['Price adjustment: Dial-out, zone SE', '-1', 'unit', '0.3000', '-0.30'],
+      ['Rerated: Dial-out, zone SE', '-1800', 's', '0.06', '-1.80'],
+      ['Rerated: Dial-out, zone SE_MOBILE', '-180', 's', '0.12', '-0.36'],
     ]);
-    expect(credit!.lines[0]!.creditedLineNumber).toBe(1);
-    expect(amounts(credit!)).toEqual(['-0.30', '-0.08', '-0.38']);
+    expect(credit!.lines.map((l) => l.creditedLineNumber)).toEqual([1, 2]);
+    expect(amounts(credit!)).toEqual(['-2.16', '-0.54', '-2.70']);
 
     expect(supplement!.kind).toBe(InvoiceKind.INVOICE_KIND_INVOICE);
     expect(supplement!.number).toMatch(/^INV-2026-\d{6}$/);
     expect(supplement!.supplementedInvoiceNumber).toBe(original.number);
-    // SE mobile: 0.36 -> 0.42: +0.06; VAT 0.015 -> 0.02.
+    // 1800 s x 0.05 / 60 = 1.50; 180 s x 0.14 / 60 = 0.42; 1.92, VAT 0.48. With the credit: 2.16 -> 1.92.
     expect(lineView(supplement!)).toEqual([
-      ['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '0.0600', '0.06'],
+      ['Rerated: Dial-out, zone SE', '1800', 's', '0.05', '1.50'],
+      ['Rerated: Dial-out, zone SE_MOBILE', '180', 's', '0.14', '0.42'],
     ]);
-    expect(amounts(supplement!)).toEqual(['0.06', '0.02', '0.08']);
+    expect(amounts(supplement!)).toEqual(['1.92', '0.48', '2.40']);
     expect([supplement!.periodStart, supplement!.periodEnd]).toEqual([
       original.periodStart,
       original.periodEnd,
@@ -247,16 +251,18 @@ describe('RerateCharges', () => {
     });
     expect([r.reratedCount, r.changedCount, r.invoicedChangedCount]).toEqual([5, 5, 5]);
     const [credit, supplement] = r.corrections;
-    // SE mobile: billed 0.36 + 0.06 = 0.42, now 0.36: credit 0.06. SE fixed: billed 1.80 - 0.30 = 1.50, now 1.80: +0.30.
+    // The lines at 0.05 and 0.14 (billed by the supplement) are credited whole; those at 0.06 and 0.12
+    // (credited before) are billed again.
     expect(credit!.creditReason).toBe('Price change withdrawn');
     expect(lineView(credit!)).toEqual([
-      ['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '0.0600', '-0.06'],
+      ['Rerated: Dial-out, zone SE', '-1800', 's', '0.05', '-1.50'],
+      ['Rerated: Dial-out, zone SE_MOBILE', '-180', 's', '0.14', '-0.42'],
     ]);
-    expect(credit!.lines[0]!.creditedLineNumber).toBe(2);
     expect(lineView(supplement!)).toEqual([
-      ['Price adjustment: Dial-out, zone SE', '1', 'unit', '0.3000', '0.30'],
+      ['Rerated: Dial-out, zone SE', '1800', 's', '0.06', '1.80'],
+      ['Rerated: Dial-out, zone SE_MOBILE', '180', 's', '0.12', '0.36'],
     ]);
-    // Net over all four documents: 2.16 - 0.30 + 0.06 - 0.06 + 0.30 = 2.16, the original again.
+    // Net over all five documents: 2.16 - 2.16 + 1.92 - 1.92 + 2.16 = 2.16, the original again.
     const all = await billing().listInvoices({
       customerAccount: 'RERATE',
       pageSize: 50,
@@ -377,7 +383,8 @@ describe('RerateCharges', () => {
       issue: true,
     });
 
-    // SE mobiles up tenfold (1.20/min): 90 s = 1.80. Only that line is corrected; the goodwill credit stays.
+    // SE mobiles up tenfold (1.20/min): 90 s = 1.80. Only that line is corrected (the line at 0.12
+    // credited, one at 1.20 invoiced); the goodwill credit of line 1 stays.
     await setPeakRate('do_SE_MOBILE', '1.20');
     const up = await finance().rerateCharges({
       requestId: 'goodwill-up',
@@ -387,10 +394,12 @@ describe('RerateCharges', () => {
       reason: '',
     });
     expect(up.corrections.map(lineView)).toEqual([
-      [['Price adjustment: Dial-out, zone SE_MOBILE', '1', 'unit', '1.6200', '1.62']],
+      [['Rerated: Dial-out, zone SE_MOBILE', '-90', 's', '0.12', '-0.18']],
+      [['Rerated: Dial-out, zone SE_MOBILE', '90', 's', '1.2', '1.80']],
     ]);
 
-    // Back to the rules before: a credit of 1.62, more than the invoice's own 0.78 but not more than was billed for it (1.80).
+    // Back to the rules before: a credit of 1.80, more than the invoice's own 0.78 but not more than was
+    // billed for it (0.78 - 0.60 goodwill - 0.18 + 1.80 = 1.80); the line at 0.12 is billed again.
     const back = await finance().rerateCharges({
       requestId: 'goodwill-back',
       customerAccount: 'GOODWILL',
@@ -399,7 +408,8 @@ describe('RerateCharges', () => {
       reason: 'Rate error',
     });
     expect(back.corrections.map(lineView)).toEqual([
-      [['Price adjustment: Dial-out, zone SE_MOBILE', '-1', 'unit', '1.6200', '-1.62']],
+      [['Rerated: Dial-out, zone SE_MOBILE', '-90', 's', '1.2', '-1.80']],
+      [['Rerated: Dial-out, zone SE_MOBILE', '90', 's', '0.12', '0.18']],
     ]);
     expect(back.corrections[0]!.kind).toBe(InvoiceKind.INVOICE_KIND_CREDIT_NOTE);
   });

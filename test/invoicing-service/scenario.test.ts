@@ -94,22 +94,20 @@ describe('from streamed CDRs to an issued invoice', () => {
       zone: l.zone,
       quantity: l.quantity,
       unit: l.unit,
+      price: l.unitPrice!.amount,
       net: l.netAmount!.amount,
       vat: l.vatRate,
-      calls: l.chargeCount,
     }));
+    // Seconds at each exact price per minute; the calls' rounding to the cent on a line of its own.
     expect(lines).toEqual([
-      // 37 x 7 s + 2 x 600 s = 1459 s = 24.3167 min; 0.37 + 0.80 = 1.17
-      {
-        zone: 'SE',
-        quantity: expect.stringMatching(/^24\.316/) as string,
-        unit: 'min',
-        net: '1.17',
-        vat: '25',
-        calls: 39,
-      },
-      // 3 x 90 s = 4.5 min; 0.54
-      { zone: 'SE_MOBILE', quantity: '4.5', unit: 'min', net: '0.54', vat: '25', calls: 3 },
+      // peak: 37 x 7 s = 259 s x 0.06 / 60 = 0.259 -> 0.26 (the calls were 37 x 0.01 = 0.37)
+      { zone: 'SE', quantity: '259', unit: 's', price: '0.06', net: '0.26', vat: '25' },
+      // off-peak: 2 x 600 s = 1200 s x 0.04 / 60 = 0.80
+      { zone: 'SE', quantity: '1200', unit: 's', price: '0.04', net: '0.80', vat: '25' },
+      // 3 x 90 s = 270 s x 0.12 / 60 = 0.54
+      { zone: 'SE_MOBILE', quantity: '270', unit: 's', price: '0.12', net: '0.54', vat: '25' },
+      // the calls 0.37 + 0.80 + 0.54 = 1.71, the lines 1.60: +0.11
+      { zone: '', quantity: '1', unit: 'unit', price: '0.11', net: '0.11', vat: '25' },
     ]);
     // Net 1.71; VAT 25 % of 1.71 = 0.4275 -> 0.43 (per charge it would be 0.0025 -> 0.00 for each short call); gross 2.14.
     expect(invoice.vat.map((v) => [v.vatRate, v.taxableAmount!.amount, v.vatAmount!.amount])).toEqual([

@@ -14,6 +14,8 @@ import {
 } from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
 import type { Role } from '../../src/auth/roles';
+import { Decimal } from '../../src/domain/money';
+import type { ChargePart } from '../../src/domain/rating/charge-parts';
 import type { Database } from '../../src/persistence/database';
 import { spawnService, type ServiceProcess } from '../support/service-process';
 import { REPO_ROOT, type TestService } from '../support/test-service';
@@ -89,6 +91,36 @@ export interface ChargeRow {
   seconds: number;
   amount: string;
   currency?: string;
+  /** What the amount is made of (charges.parts); by default the seconds at amount per seconds/60 min. */
+  parts?: ChargePart[];
+}
+
+/**
+ * The parts rating would record for a charge of `amount` for `seconds`: the seconds at the exact
+ * per-minute rate amount × 60 / seconds; when that rate is not exact (or there are no seconds), the
+ * call at its own amount, as the migration backfills charges stored before parts existed.
+ */
+export function partsOf(seconds: number, amount: string): ChargePart[] {
+  const rate = seconds > 0 ? new Decimal(amount).times(60).dividedBy(seconds) : undefined;
+  if (rate && rate.decimalPlaces() <= 8)
+    return [
+      {
+        kind: 'usage',
+        quantity: String(seconds),
+        unitCode: 'SEC',
+        price: rate.toFixed(),
+        baseQuantity: '60',
+      },
+    ];
+  return [
+    {
+      kind: 'usage',
+      quantity: '1',
+      unitCode: 'C62',
+      price: new Decimal(amount).toFixed(),
+      baseQuantity: '1',
+    },
+  ];
 }
 
 let recordSeq = 0;
@@ -110,17 +142,17 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
     amount: r.amount,
     currency: r.currency ?? 'SEK',
     zone: r.zone ?? '',
+    parts: r.parts ?? partsOf(r.seconds, r.amount),
     explanation: {
       ...(r.zone ? { zone: r.zone } : {}),
       bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }],
     },
-    // The call priced as a whole: one part at its own amount.
-    parts: [{ kind: 'usage', quantity: '1', unitCode: 'C62', price: String(r.amount), baseQuantity: '1' }],
   }));
   await knex.raw(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb) as x(record_id text, account text, conference text, access_type text,
-         start timestamptz, seconds integer, amount numeric, currency text, zone text, explanation jsonb, parts jsonb)
+         start timestamptz, seconds integer, amount numeric, currency text, zone text, explanation jsonb,
+         parts jsonb)
      ),
      ins as (
        insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,

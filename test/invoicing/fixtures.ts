@@ -1,4 +1,4 @@
-import { Decimal } from '../../src/domain/money';
+import { Decimal, roundMoney } from '../../src/domain/money';
 import { issueDraft } from '../../src/domain/invoicing/index';
 import type {
   BuyerParty,
@@ -71,19 +71,53 @@ export function charge(
 }
 
 /**
- * The usual sample month. Grouped by access type + zone:
- *   local_dial_in SE   120.5 + 30 = 150.5 min, 10.845 + 2.7 = 13.545 -> 13.55 (0.0900/min)
- *   toll_free SE       45 min, 11.25 -> 11.25 (0.2500/min)
- *   dial_out US        10.25 min, 1.5375 -> 1.54 (0.1500/min)
- *   web                60 min, 0.6 -> 0.60 (0.0100/min)
- *   net 26.94, VAT 25% 6.735 -> 6.74, gross 33.68
+ * The summary of calls at one per-minute rate, each call's charge rounded to the cent (half up) as
+ * rating rounds it: the amount is the sum of those cents, the part is all their seconds at the rate.
+ */
+export function calls(
+  accessType: ChargeSummary['accessType'],
+  zone: string | undefined,
+  conferenceId: string,
+  ratePerMinute: string,
+  seconds: readonly number[],
+  extra: Partial<ChargeSummary> = {},
+): ChargeSummary {
+  const total = seconds.reduce((s, x) => s + x, 0);
+  const amount = seconds.reduce(
+    (s, x) => s.plus(roundMoney(new Decimal(x).times(ratePerMinute).dividedBy(60), 2)),
+    new Decimal(0),
+  );
+  return {
+    accessType,
+    ...(zone !== undefined ? { zone } : {}),
+    conferenceId,
+    seconds: String(total),
+    calls: seconds.length,
+    amount: amount.toFixed(2),
+    currency: 'SEK',
+    parts: [
+      { kind: 'usage', unitCode: 'SEC', quantity: String(total), price: ratePerMinute, baseQuantity: '60' },
+    ],
+    ...extra,
+  };
+}
+
+/**
+ * The usual sample month: each call rounded to the cent by rating. Grouped by access type + zone:
+ *   local_dial_in SE   3 x 2410 s (each 3.615 -> 3.62) + 1800 s (2.70) = 9030 s, calls 10.86 + 2.70 = 13.56;
+ *                      line 9030 x 0.09 / 60 = 13.545 -> 13.55
+ *   toll_free SE       2700 s x 0.25 / 60 = 11.25
+ *   dial_out US        615 s x 0.15 / 60 = 1.5375 -> 1.54 (one call: 1.54 too)
+ *   web                2 x 1800 s x 0.01 / 60 = 0.30 each, 0.60
+ *   rounding           calls 26.95 - lines 26.94 = +0.01
+ *   net 26.95, VAT 25% 6.7375 -> 6.74, gross 33.69
  */
 export const sampleCharges: ChargeSummary[] = [
-  charge('local_dial_in', 'SE', 'conf-A', '120.5', 3, '10.845'),
-  charge('dial_out', 'US', 'conf-A', '10.25', 1, '1.5375'),
-  charge('web', undefined, 'conf-A', '60', 2, '0.6'),
-  charge('local_dial_in', 'SE', 'conf-B', '30', 1, '2.7'),
-  charge('toll_free_dial_in', 'SE', 'conf-B', '45', 1, '11.25'),
+  calls('local_dial_in', 'SE', 'conf-A', '0.09', [2410, 2410, 2410]),
+  calls('dial_out', 'US', 'conf-A', '0.15', [615]),
+  calls('web', undefined, 'conf-A', '0.01', [1800, 1800]),
+  calls('local_dial_in', 'SE', 'conf-B', '0.09', [1800]),
+  calls('toll_free_dial_in', 'SE', 'conf-B', '0.25', [2700]),
 ];
 
 export const baseInput = {

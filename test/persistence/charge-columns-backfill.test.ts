@@ -66,8 +66,10 @@ describe('the charge columns migration', () => {
     await insertOldCharge('no-bands', 0, { zone: 'SE-fixed', bands: [], summary: '0 s' });
     await insertOldCharge('bare', 45, { summary: 'an explanation without zone or bands' });
 
-    // Later migrations run too; this one must come first.
-    expect((await db.migrate())[0]).toBe('Migration20261202000000ChargeColumns');
+    // Later migrations run too; this one comes first, and the priced-parts backfill after it (below).
+    const ran = await db.migrate();
+    expect(ran[0]).toBe('Migration20261202000000ChargeColumns');
+    expect(ran).toContain('Migration20261203000000PricedParts');
 
     const rows = rowsOf<{ record_id: string; zone: string; billed_seconds: number }>(
       await knex().raw(
@@ -80,6 +82,13 @@ describe('the charge columns migration', () => {
       { record_id: 'no-zone', zone: '', billed_seconds: 60 },
       { record_id: 'zoned', zone: 'SE-mobile', billed_seconds: 126 },
     ]);
+    // Migration20261203000000PricedParts: each old charge becomes one part, the call at its own amount.
+    const parts = rowsOf<{ parts: unknown }>(await knex().raw(`select parts from charges`));
+    expect(parts).toHaveLength(4);
+    for (const p of parts)
+      expect(typeof p.parts === 'string' ? JSON.parse(p.parts) : p.parts).toEqual([
+        { kind: 'usage', quantity: '1', unitCode: 'C62', price: '1.25', baseQuantity: '1' },
+      ]);
   });
 
   it('makes zone and billed seconds required, so a writer that forgets one fails instead of billing it empty', async () => {

@@ -15,6 +15,8 @@ import { ruleDirectory } from '../../src/rules-files/rule-directory';
 import type { RuleBook } from '../../src/domain/rating/rule-book';
 import { priceTiers } from '../../src/domain/invoicing/tiers';
 import { periodPricingLines } from '../../src/domain/invoicing/period-pricing';
+import { lineAddsUp } from '../../src/domain/invoicing/line-price';
+import type { ChargeSummary } from '../../src/domain/invoicing/types';
 import { cdr } from './fixture';
 import { editRuleSet, item, plansOf, section, type Loose } from './period-pricing-docs';
 
@@ -123,48 +125,47 @@ describe('the shipped rules', () => {
 
   it('pass straight into the invoicing domain', async () => {
     const { rules } = (await book('rules')).periodPricingAt(at('2026-03-01T00:00:00+01:00'), 'volume-2026')!;
-    // 1,500 dial-in minutes rated at 0 (the zero-rate rule), 30 dial-out minutes at 3.60 (not tiered)
+    // 1,500 dial-in minutes rated at 0 (the zero-rate rule), 30 dial-out minutes at 0.12 = 3.60 (not tiered)
+    const summary = (
+      accessType: 'local_dial_in' | 'toll_free_dial_in' | 'dial_out',
+      zone: string | undefined,
+      seconds: number,
+      calls: number,
+      price: string,
+      amount: string,
+    ): ChargeSummary => ({
+      accessType,
+      ...(zone !== undefined ? { zone } : {}),
+      conferenceId: 'c1',
+      seconds: String(seconds),
+      calls,
+      amount,
+      currency: 'EUR',
+      parts: [{ kind: 'usage', quantity: String(seconds), unitCode: 'SEC', price, baseQuantity: '60' }],
+    });
     const charges = [
-      {
-        accessType: 'local_dial_in' as const,
-        conferenceId: 'c1',
-        minutes: '900',
-        calls: 10,
-        amount: '0',
-        currency: 'EUR',
-      },
-      {
-        accessType: 'toll_free_dial_in' as const,
-        zone: 'SE',
-        conferenceId: 'c1',
-        minutes: '600',
-        calls: 5,
-        amount: '0',
-        currency: 'EUR',
-      },
-      {
-        accessType: 'dial_out' as const,
-        zone: 'SE',
-        conferenceId: 'c1',
-        minutes: '30',
-        calls: 1,
-        amount: '3.60',
-        currency: 'EUR',
-      },
+      summary('local_dial_in', undefined, 54000, 10, '0.00', '0.00'),
+      summary('toll_free_dial_in', 'SE', 36000, 5, '0.00', '0.00'),
+      summary('dial_out', 'SE', 1800, 1, '0.12', '3.60'),
     ];
     const r = periodPricingLines(charges, rules, { currency: 'EUR', defaultVatRate: '25', netSoFar: '3.60' });
     expect(r.tieredMinutes).toBe('1500');
-    expect(r.lines.map((l) => [l.kind, l.quantity, l.netAmount])).toEqual([
-      ['volume_tier', '1000', '100.00'],
-      ['volume_tier', '500', '40.00'],
-      ['volume_tier', '1', '5.00'],
+    // in seconds at the per-minute tier prices: 60000 s x 0.10 / 60 = 100.00, 30000 s x 0.08 / 60 = 40.00,
+    // and tier 2's flat fee 5.00 as a line of its own (quantity 1)
+    expect(
+      r.lines.map((l) => [l.kind, l.quantity, l.unitCode, l.unitPrice, l.baseQuantity, l.netAmount]),
+    ).toEqual([
+      ['volume_tier', '60000', 'SEC', '0.1', '60', '100.00'],
+      ['volume_tier', '30000', 'SEC', '0.08', '60', '40.00'],
+      ['volume_tier', '1', 'C62', '5.00', undefined, '5.00'],
     ]); // 3.60 + 145 >= 100: no top-up
-    const small = periodPricingLines(
-      charges.slice(0, 1).map((c) => ({ ...c, minutes: '100' })),
-      rules,
-      { currency: 'EUR', defaultVatRate: '25', netSoFar: '0' },
-    );
-    // 100 min x 0.10 = 10.00; commitment 100.00 -> top-up 90.00
+    expect(r.lines.every((l) => lineAddsUp(l))).toBe(true);
+    const small = periodPricingLines([summary('local_dial_in', undefined, 6000, 10, '0.00', '0.00')], rules, {
+      currency: 'EUR',
+      defaultVatRate: '25',
+      netSoFar: '0',
+    });
+    // 6000 s (100 min) x 0.10 / 60 = 10.00; commitment 100.00 -> top-up 90.00
     expect(small.lines.map((l) => [l.kind, l.netAmount])).toEqual([
       ['volume_tier', '10.00'],
       ['minimum_commitment', '90.00'],

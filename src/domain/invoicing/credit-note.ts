@@ -49,8 +49,9 @@ export function buildCreditNote(invoice: IssuedInvoiceDocument, options: CreditN
     if (l.allowance)
       line.allowance = {
         ...l.allowance,
-        baseAmount: negate(l.allowance.baseAmount),
-        amount: negate(l.allowance.amount),
+        // Amounts keep their 2 decimals ("-0.50", not "-0.5"), as on the invoice.
+        baseAmount: formatAmount(parseAmount(negate(l.allowance.baseAmount)), 2),
+        amount: formatAmount(parseAmount(negate(l.allowance.amount)), 2),
       };
     return line;
   });
@@ -95,6 +96,33 @@ export interface CreditedLine {
 }
 
 /**
+ * What remains of a line (`quantity`, `net`) as a line to credit. Its allowance is that of the
+ * remaining quantity, not the whole line's (which a part credited before has reduced): priced like
+ * the line when that comes to exactly `net`; otherwise (a cent of rounding between the parts) the
+ * allowance of the remaining quantity over the base amount that `net` implies, so that the
+ * allowance still says base amount − allowance = net amount.
+ */
+function withAmount(line: InvoiceLine, quantity: Decimal, net: Decimal): InvoiceLineInput {
+  const input: InvoiceLineInput = { ...line, quantity: quantity.toFixed(), netAmount: formatAmount(net, 2) };
+  delete input.allowance;
+  if (!line.allowance) return input;
+  const priced = priceLine({
+    quantity,
+    unitPrice: line.unitPrice,
+    baseQuantity: line.baseQuantity,
+    discount: discountOf(line),
+  });
+  if (!priced.allowance) return input;
+  input.allowance = new Decimal(priced.netAmount).equals(net)
+    ? priced.allowance
+    : {
+        ...priced.allowance,
+        baseAmount: formatAmount(net.plus(priced.allowance.amount), 2),
+      };
+  return input;
+}
+
+/**
  * What a credit note takes back of an invoice: with no lines requested, what remains uncredited of
  * every line; otherwise the requested lines, a part of a line's quantity priced pro rata. Refuses a
  * line the invoice does not have, and more than remains uncredited.
@@ -120,10 +148,7 @@ export function linesToCredit(
     for (const line of lines) {
       const r = remaining(line.lineNo);
       if (r.net.isZero()) continue;
-      chosen.push({
-        input: { ...line, quantity: r.quantity.toFixed(), netAmount: formatAmount(r.net, 2) },
-        lineNo: line.lineNo,
-      });
+      chosen.push({ input: withAmount(line, r.quantity, r.net), lineNo: line.lineNo });
     }
     if (!chosen.length)
       throw new FailedPreconditionError(`invoice ${invoice.number} is already fully credited`);
@@ -150,15 +175,16 @@ export function linesToCredit(
     const sign = new Decimal(r.line.quantity).isNegative() ? -1 : 1;
     // A part of a line is priced like the line (quantity × unit price, less its discount); what
     // remains of a line is credited at what remains of its amount, so a line is never over-credited.
-    const part =
-      q.equals(left) || lineQty.isZero()
-        ? { netAmount: formatAmount(r.net, 2), allowance: r.line.allowance }
-        : priceLine({
-            quantity: q.times(sign),
-            unitPrice: r.line.unitPrice,
-            baseQuantity: r.line.baseQuantity,
-            discount: discountOf(r.line),
-          });
+    if (q.equals(left) || lineQty.isZero()) {
+      chosen.push({ input: withAmount(r.line, q.times(sign), r.net), lineNo: want.lineNumber });
+      continue;
+    }
+    const part = priceLine({
+      quantity: q.times(sign),
+      unitPrice: r.line.unitPrice,
+      baseQuantity: r.line.baseQuantity,
+      discount: discountOf(r.line),
+    });
     const input: InvoiceLineInput = {
       ...r.line,
       quantity: q.times(sign).toFixed(),
