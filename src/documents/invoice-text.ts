@@ -4,7 +4,6 @@
  */
 import type { InvoiceLine, Party } from '../domain/invoicing/types';
 
-/** "1234567.5" -> "1,234,567.50" from the string, with `decimals` places (ROUND_HALF_UP on the text). */
 /** A decimal with thousands separators, never rounded: at least `minDecimals` decimals, more if it has them. */
 export function formatExactDecimal(text: string, minDecimals = 2): string {
   const fraction = (text.split('.')[1] ?? '').replace(/0+$/, '');
@@ -19,16 +18,21 @@ export function basisLabel(line: {
   return line.baseQuantity === undefined ? '' : `per ${line.baseQuantity} ${UNIT_LABEL[line.unitCode]}`;
 }
 
-/** The allowance of a line in words: "Discount 5 % of 366.21: -18.31". */
+/**
+ * The allowance of a line in words, as what it does to the line: "Discount: 5 % of 366.21: -18.31"
+ * on an invoice, "Discount: 5 % of -366.21: 18.31" on a credit note (it takes back less).
+ */
 export function allowanceText(allowance: {
   percent: string;
   baseAmount: string;
   amount: string;
   reason: string;
 }): string {
-  return `${allowance.reason}: ${allowance.percent} % of ${formatDecimalText(allowance.baseAmount)} = -${formatDecimalText(allowance.amount.replace(/^-/, ''))}`;
+  const effect = allowance.amount.startsWith('-') ? allowance.amount.slice(1) : `-${allowance.amount}`;
+  return `${allowance.reason}: ${allowance.percent} % of ${formatDecimalText(allowance.baseAmount)}: ${formatDecimalText(effect)}`;
 }
 
+/** "1234567.5" -> "1,234,567.50" from the string, with `decimals` places (ROUND_HALF_UP on the text). */
 export function formatDecimalText(text: string, decimals = 2): string {
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
   if (!m) throw new RangeError(`not a decimal: ${text}`);

@@ -85,7 +85,11 @@ describe('invoice PDF', () => {
     expect(basisLabel({ unitCode: 'C62' })).toBe('');
     expect(
       allowanceText({ percent: '5', baseAmount: '366.21', amount: '18.31', reason: 'Contract K-5' }),
-    ).toBe('Contract K-5: 5 % of 366.21 = -18.31');
+    ).toBe('Contract K-5: 5 % of 366.21: -18.31');
+    // On a credit note the discount takes back less.
+    expect(
+      allowanceText({ percent: '5', baseAmount: '-366.21', amount: '-18.31', reason: 'Contract K-5' }),
+    ).toBe('Contract K-5: 5 % of -366.21: 18.31');
     // The sample's discounted line: 893191 x 0.0246 / 60 = 366.2083 -> 366.21, less 5 % = 18.3105 -> 18.31
     const discounted = sample.lines.find((l) => l.allowance)!;
     expect(discounted).toMatchObject({ quantity: '893191', unitPrice: '0.0246', netAmount: '347.90' });

@@ -2,6 +2,8 @@
 import { IANAZone } from 'luxon';
 import type { CustomerInput } from '../../domain/customers/customer';
 import type { FieldViolation } from '../../domain/errors';
+import { checkEuVatNumber, isEuMemberState } from '../../domain/parties/eu-vat-number';
+import { checkPeppolParticipant } from '../../domain/parties/peppol-participant';
 import { quoteForMessage } from '../../domain/quote-value';
 
 export {
@@ -75,21 +77,17 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
   }
   if (c.email && !EMAIL.test(c.email))
     v.push({ field: `${prefix}email`, reason: `${quoteForMessage(c.email)} is not an e-mail address` });
+  // Reverse charge rests on the buyer's VAT number: a buyer in an EU member state needs one in its
+  // state's format (a typo would otherwise move the VAT to the buyer on a number that is no one's).
+  const vatCountry = c.countryCode || c.billingAddress.countryCode;
+  if (c.vatNumber && vatCountry && isEuMemberState(vatCountry)) {
+    const vat = checkEuVatNumber(c.vatNumber, vatCountry);
+    if (!vat.ok) v.push({ field: `${prefix}vat_number`, reason: vat.reason });
+  }
   if (c.electronicAddress) validateElectronicAddress(c.electronicAddress, `${prefix}electronic_address`, v);
   validateReference(c.buyerReference, `${prefix}buyer_reference`, v);
   validateReference(c.orderReference, `${prefix}order_reference`, v);
   return v;
-}
-
-/** Luhn check digit of a Swedish organisation number (as PEPPOL-COMMON-R049 checks it). */
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return sum % 10 === 0;
 }
 
 function validateElectronicAddress(
@@ -98,23 +96,19 @@ function validateElectronicAddress(
   out: FieldViolation[],
 ): void {
   if (!a.scheme && !a.id) return; // an empty message is "none"
-  if (!/^\d{4}$/.test(a.scheme)) {
-    out.push({
-      field: `${field}.scheme`,
-      reason: `${quoteForMessage(a.scheme)} is not an ICD scheme code (four digits, e.g. "0007")`,
-    });
-  }
-  if (!a.id || a.id.length > MAX_ELECTRONIC_ADDRESS_ID_LENGTH || /\s/.test(a.id)) {
+  if (!a.id || a.id.length > MAX_ELECTRONIC_ADDRESS_ID_LENGTH) {
     out.push({
       field: `${field}.id`,
-      reason: `required: 1 to ${MAX_ELECTRONIC_ADDRESS_ID_LENGTH} characters without white space`,
+      reason: `required: 1 to ${MAX_ELECTRONIC_ADDRESS_ID_LENGTH} characters`,
     });
-  } else if (a.scheme === '0007' && !(/^\d{10}$/.test(a.id) && luhnValid(a.id))) {
-    out.push({
-      field: `${field}.id`,
-      reason: `${quoteForMessage(a.id)} is not a Swedish organisation number (ten digits without hyphen, valid check digit)`,
-    });
+    return;
   }
+  const check = checkPeppolParticipant(a);
+  if (!check.ok)
+    out.push({
+      field: /^(scheme|id)\b/.test(check.reason) ? `${field}.${check.reason.split(' ')[0]}` : field,
+      reason: check.reason,
+    });
 }
 
 function validateReference(value: string | undefined, field: string, out: FieldViolation[]): void {

@@ -3,8 +3,8 @@
  * totals add up by construction, to the cent, on every document:
  *
  * 1. Every line's net amount is rounded to 2 decimals (ROUND_HALF_UP, ties away from zero) when the
- *    line is built, from the unrounded sum of its charges. The unit price shown (4 decimals) is
- *    informative; the net amount is not recomputed from quantity × unit price.
+ *    line is built, as quantity × unit price / base quantity less its allowance (./line-price.ts),
+ *    so anyone can recompute it from what the line prints.
  * 2. Invoice net total = the sum of the rounded line net amounts (exact, no further rounding).
  * 3. VAT is computed per (VAT category, rate): taxable amount = sum of the rounded line nets with that
  *    rate; VAT amount = taxable amount × rate / 100, rounded ONCE to 2 decimals (ROUND_HALF_UP). VAT is

@@ -85,7 +85,7 @@ export interface InvoiceLine {
   servicePeriodKey?: string;
   /** Number of call legs behind a usage line. */
   calls?: number;
-  /** Quantity, decimal string with at most 4 decimals (minutes or pieces). Negative on credit notes. */
+  /** Quantity, exact decimal string (seconds, minutes or pieces). Negative on credit notes. */
   quantity: string;
   unitCode: UnitCode;
   /**
