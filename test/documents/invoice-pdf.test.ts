@@ -59,7 +59,7 @@ const sample = issue(
     ],
     periodPricing: {
       includedMinutes: { minutes: '100', accessTypes: ['local_dial_in'] },
-      minimumCommitment: { amount: '750' },
+      minimumCommitment: { amount: '1000' },
     },
     notes: ['Questions about this invoice: billing@nordkonferens.example or +46 8 123 456 00.'],
   }),
@@ -158,5 +158,90 @@ describe('invoice PDF', () => {
       const info = execFileSync('pdfinfo', [join(OUT, 'sample-long-invoice.pdf')]).toString();
       expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThan(1);
     }
+  });
+
+  it('states the VAT of a EUR invoice in SEK, and lists each call in the call specification', async () => {
+    const eur = issue(
+      buildInvoiceDraft({
+        ...baseInput,
+        currency: 'EUR',
+        charges: [calls('dial_out', 'DE', 'conf-F', '0.12', [125, 3600, 61], { currency: 'EUR' })],
+      }),
+      'INV-2026-000044',
+    );
+    eur.accountingCurrencyVat = {
+      currency: 'SEK',
+      rate: '11.0245',
+      rateDate: '2026-12-01',
+      rateSource: 'Riksbanken',
+      vatTotal: '5.29',
+    };
+    const pdf = await renderInvoicePdf(eur, {
+      callSpecification: {
+        totalCalls: 3,
+        rows: [
+          {
+            start: '2026-11-03T08:05:09Z',
+            accessType: 'dial_out',
+            number: '+4930123XXX',
+            durationSeconds: 125,
+            amount: '0.25',
+          },
+          {
+            start: '2026-11-04T13:00:00Z',
+            accessType: 'dial_out',
+            number: '+4930987XXX',
+            durationSeconds: 3600,
+            amount: '7.20',
+          },
+          {
+            start: '2026-11-05T23:59:30Z',
+            accessType: 'dial_out',
+            number: '+4989555XXX',
+            durationSeconds: 61,
+            amount: '0.12',
+          },
+        ],
+      },
+    });
+    save('sample-eur-invoice-with-call-specification', pdf);
+    if (hasPdftoppm()) {
+      const text = execFileSync('pdftotext', [
+        '-layout',
+        join(OUT, 'sample-eur-invoice-with-call-specification.pdf'),
+        '-',
+      ]).toString();
+      expect(text).toContain('VAT in SEK: 5.29 SEK (1 EUR = 11.0245 SEK, rate of 2026-12-01, Riksbanken)');
+      expect(text).toContain('Call specification for invoice INV-2026-000044');
+      // Local (Stockholm) time, masked number, duration and price.
+      expect(text).toMatch(/2026-11-03 09:05:09\s+Dial-out\s+\+4930123XXX\s+2:05\s+0\.25/);
+    }
+  });
+
+  it('renders a supplementary invoice that names the invoice it complements', async () => {
+    const extra = issue(
+      buildInvoiceDraft({
+        ...baseInput,
+        charges: [],
+        extraLines: [
+          {
+            kind: 'usage',
+            description: 'Rerated: Dial-out, zone SE',
+            quantity: '600',
+            unitCode: 'SEC',
+            unitPrice: '0.13',
+            baseQuantity: '60',
+            netAmount: '1.30',
+            vatRate: '25',
+          },
+        ],
+        precedingInvoiceNumber: 'INV-2026-000042',
+        precedingInvoiceDate: '2026-12-02',
+      }),
+      'INV-2026-000045',
+    );
+    const pdf = await renderInvoicePdf(extra);
+    save('sample-supplementary-invoice', pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
