@@ -92,6 +92,8 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
         electronicAddress: { scheme: '0007', id: '5566778899' },
         buyerReference: 'Ref 17',
         orderReference: 'PO-9',
+        invoiceLineGrouping: 'conference',
+        callSpecification: true,
       });
       await customers.upsertCustomer(c, 0, key());
       const k = contractInput(c.externalId, '2026-01-01T00:00:00.000Z', {
@@ -107,6 +109,8 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
         electronicAddress: { scheme: '0007', id: '5566778899' },
         buyerReference: 'Ref 17',
         orderReference: 'PO-9',
+        lineGrouping: 'conference',
+        callSpecification: true,
         countryCode: 'SE',
         currency: 'SEK',
         timeZone: 'Europe/Stockholm',

@@ -51,7 +51,7 @@ beforeAll(async () => {
       name: CUSTOMER_NAME,
       billingAddress: { lines: ['Storgatan 3'], postalCode: '852 30', city: 'Sundsvall', countryCode: 'SE' },
       email: 'ekonomi@arlig.example',
-      vatNumber: 'SE556111222301',
+      vatNumber: 'SE556111222701',
       countryCode: 'SE',
       currencyCode: 'SEK',
       timeZone: 'Europe/Stockholm',

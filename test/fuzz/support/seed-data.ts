@@ -154,8 +154,8 @@ export function plausibleStrings(seed: SeedData): PlausibleStrings {
     zone: of('SE', 'SE-mobile', 'EU', 'World-B', ''),
     price_plan: of('standard', 'premium', ''),
     email: of('billing@fuzz.example', 'not-an-email'),
-    vat_number: of('SE556000000001', 'DE123456789', ''),
-    registration_number: of('556000-0000', ''),
+    vat_number: of('SE556000000101', 'DE123456789', ''),
+    registration_number: of('556000-0001', ''),
     path: of(
       ...['ruleset', 'rates', 'destinations', 'calendar'].map((f) => `candidate/${f}.json`),
       'ruleset.json',
@@ -270,13 +270,13 @@ export function plausibleMessages(
       countryCode: 'SE',
     }),
     email: fc.constant('billing@fuzz.example'),
-    vatNumber: fc.constantFrom('SE556000000001', ''),
+    vatNumber: fc.constantFrom('SE556000000101', ''),
     countryCode: fc.constant('SE'),
     // The seed's currency and zone: a change of zone would leave earlier daily totals on their old days.
     currencyCode: fc.constant('EUR'),
     timeZone: fc.constant('Europe/Stockholm'),
     paymentTermsDays: fc.integer({ min: 0, max: 60 }),
-    registrationNumber: fc.constantFrom('556000-0000', ''),
+    registrationNumber: fc.constantFrom('556000-0001', ''),
   });
   const contract = fc.record({
     externalId: fc.oneof(fc.constantFrom('K-FUZZ-1', 'K-FUZZ-2'), fc.uuid()),
