@@ -1,8 +1,8 @@
 /**
  * How charges are summed into the groups an invoice is built from (one per access type, zone,
- * currency, and late call), each with its priced parts summed per exact price, shared by closing a
- * period and by rebuilding an invoice after a rerate, so that both build from exactly the same
- * figures.
+ * currency, and late call, and per conference for a customer whose invoices group lines by
+ * conference), each with its priced parts summed per exact price, shared by closing a period and by
+ * rebuilding an invoice after a rerate, so that both build from exactly the same figures.
  */
 import type { ChargeGroup, ChargeGroupPart } from '../app/invoicing/ports';
 import type { AccessType } from '../domain/cdr';
@@ -17,38 +17,43 @@ import { toDate } from './sql-helpers';
 export function chargeGroupsFrom(source: string): string {
   return `
 groups as (
-  select account, access_type, zone, currency, late_start,
+  select account, conference_id, access_type, zone, currency, late_start,
          count(*)::integer as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
   from ${source}
-  group by account, access_type, zone, currency, late_start
+  group by account, conference_id, access_type, zone, currency, late_start
 ),
 parts as (
-  select s.account, s.access_type, s.zone, s.currency, s.late_start, e.kind, e."unitCode" as unit_code,
+  select s.account, s.conference_id, s.access_type, s.zone, s.currency, s.late_start, e.kind, e."unitCode" as unit_code,
          e.price::numeric as price, e."baseQuantity"::numeric as base_quantity,
          e."discountPercent"::numeric as discount_percent, e."discountReason" as discount_reason, e.feature,
          sum(e.quantity::numeric) as quantity
   from ${source} s,
        jsonb_to_recordset(s.parts) as e(kind text, quantity text, "unitCode" text, price text, "baseQuantity" text,
                                         "discountPercent" text, "discountReason" text, feature text)
-  group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
+  group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
 )
-select g.account, '' as conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount,
+select g.account, g.conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount,
        coalesce(jsonb_agg(jsonb_build_object(
          'kind', p.kind, 'unitCode', p.unit_code, 'price', p.price::text, 'baseQuantity', p.base_quantity::text,
          'discountPercent', p.discount_percent::text, 'discountReason', p.discount_reason, 'feature', p.feature,
          'quantity', p.quantity::text)) filter (where p.kind is not null), '[]'::jsonb) as parts
 from groups g
-left join parts p on p.account = g.account and p.access_type = g.access_type and p.zone = g.zone
-  and p.currency = g.currency and p.late_start is not distinct from g.late_start
-group by g.account, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount`;
+left join parts p on p.account = g.account and p.conference_id = g.conference_id and p.access_type = g.access_type
+  and p.zone = g.zone and p.currency = g.currency and p.late_start is not distinct from g.late_start
+group by g.account, g.conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount`;
 }
 
 /**
- * The columns of one charge row for chargeGroupsFrom, over `charges c join cdrs d`, for a period
- * starting at the SQL expression `periodStart`.
+ * The columns of one charge row for chargeGroupsFrom, over `charges c join cdrs d` (`c` with
+ * `customer_account`), for a period starting at the SQL expression `periodStart`. The conference is
+ * kept only for customers whose lines are grouped by conference: for everyone else one group per
+ * access type and zone stays one row, however many conferences the period had.
  */
 export function chargeRowColumns(periodStart: string): string {
-  return `d.access_type, c.zone, trim(c.currency) as currency,
+  return `case when exists (select 1 from customers g where g.external_id = c.customer_account
+                                and g.invoice_line_grouping = 'conference')
+            then d.conference_id else '' end as conference_id,
+       d.access_type, c.zone, trim(c.currency) as currency,
        case when c.call_start < ${periodStart} then c.call_start end as late_start,
        c.amount, c.billed_seconds, c.parts`;
 }

@@ -25,14 +25,19 @@ const EXEMPTION: Partial<Record<VatCategory, { code?: string; text: string }>> =
   E: { text: 'Exempt from VAT' },
 };
 
+/** What the Swedish VAT act requires a reverse-charge invoice to say. */
+const REVERSE_CHARGE_SE = 'Omvänd betalningsskyldighet';
+
 /** The exemption reason code and text of a category, or undefined for S and Z. */
 export function exemption(entry: VatBreakdownEntry): { code?: string; text: string } | undefined {
   const known = EXEMPTION[entry.vatCategory];
   if (!known) return undefined;
   const text = entry.exemptionReason?.trim() || known.text;
+  // The domain's AE reason already opens with the Swedish wording; say it once.
+  const needsWording = entry.vatCategory === 'AE' && !text.includes(REVERSE_CHARGE_SE);
   return {
     ...(known.code ? { code: known.code } : {}),
-    text: entry.vatCategory === 'AE' ? `Omvänd betalningsskyldighet / ${text}` : text,
+    text: needsWording ? `${REVERSE_CHARGE_SE} / ${text}` : text,
   };
 }
 
