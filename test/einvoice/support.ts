@@ -167,7 +167,7 @@ export interface PdfLineRow {
   unitPrice: string;
   /** "60" from "per 60 s"; "1" when the price is per unit. */
   base: string;
-  /** The allowance amount printed under the description ("...: 10 % of 65.00 = -6.50"), signed as the base amount; "0" if none. */
+  /** The allowance amount printed under the description ("...: 10 % of 65.00: -6.50"), signed as the base amount; "0" if none. */
   allowance: string;
   vat: string;
   net: string;
@@ -208,10 +208,9 @@ export function pdfLineRows(pdf: Buffer): PdfLineRow[] {
       .slice(descriptionStart, i - 1)
       .map((d) => d.text)
       .join(' ');
-    const a = /: ([\d.]+) % of (-?[\d,.]+) = -([\d,.]+)$/.exec(description);
-    const allowance = a
-      ? new Decimal(plain(a[3]!)).times(new Decimal(plain(a[2]!)).isNegative() ? -1 : 1).toFixed()
-      : '0';
+    // "...: 10 % of 65.22: -6.52": what the allowance does to the net, so the allowance is its negation.
+    const a = /: ([\d.]+) % of (-?[\d,.]+): (-?[\d,.]+)$/.exec(description);
+    const allowance = a ? new Decimal(plain(a[3]!)).negated().toFixed() : '0';
     rows.push({
       description,
       quantity: plain(quantity),

@@ -1,12 +1,9 @@
 /**
  * ExportBookkeeping end to end over gRPC: sales creates a customer (with å ä ö in its name), the
  * bridge sends CDRs, billing closes and issues the month's invoice and credits part of it, then the
- * month is exported as SIE 4 and read back by an independent parser. The rule files are the real
- * ones priced in SEK (a copy with the currency changed), since bookkeeping is in SEK.
+ * month is exported as SIE 4 and read back by an independent parser. The customer is priced in SEK
+ * from the shipped SEK price list, since bookkeeping is in SEK.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
@@ -20,26 +17,18 @@ import {
 } from '../../src/gen/billing/v1/invoice_service';
 import { expectStatus } from '../support/expect-status';
 import { parseSie, voucherSumOre, oreOf } from '../support/sie-parser';
-import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import { startTestService, type TestService } from '../support/test-service';
 
 // The service's "now": the invoice and the credit note are issued on 2026-11-28 (Stockholm).
 const NOW = new Date('2026-11-28T12:00:00Z');
 const CUSTOMER_NAME = 'Ärlig Åkeri & Östra Öl AB';
 
 let t: TestService;
-let rulesDir: string;
 let invoice: Invoice;
 let creditNote: Invoice;
 
 beforeAll(async () => {
-  rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sie-rules-'));
-  fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
-  for (const set of ['standard-2025', 'standard-2026']) {
-    const file = path.join(rulesDir, set, 'ruleset.json');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"currency": "EUR"', '"currency": "SEK"'));
-  }
   t = await startTestService({
-    rulesDir,
     clock: new FixedClock(NOW),
     env: { BILLING_CLOSE_INTERVAL_MS: '0' },
   });
@@ -106,7 +95,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  if (rulesDir) fs.rmSync(rulesDir, { recursive: true, force: true });
 });
 
 const money = (m: { amount: string } | undefined) => oreOf(m!.amount);

@@ -117,10 +117,13 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('billing invoices (command lin
     expect(same).toContain('re-rated 21 charge(s), 0 changed (0 on issued invoices), 0 newly rated');
     expect(same).not.toMatch(/CN-|INV-/);
 
-    // With the fixed rules the dial-out costs 0.50: a credit note of 0.10 net, VAT 0.025 -> 0.03, 0.13 gross.
+    // With the fixed rules the dial-out costs 0.50 instead of 0.60: at a new price it is a new line, so the
+    // credit note takes back the old line (0.60 net, VAT 0.15, -0.75 gross) and a supplementary invoice
+    // bills the new one (0.50 net, VAT 0.125 -> 0.13, 0.63 gross): every line quantity x its own price.
     const fixed = await cli([...october, '--reason', 'Dial-out SE price fix'], editedRules);
     expect(fixed).toContain('re-rated 21 charge(s), 1 changed (1 on issued invoices), 0 newly rated');
-    expect(fixed).toMatch(/CN-\d{4}-\d{6}\s+credit note\s+ISSUED\s+CLI-VOL\s+2026-10\s+-0\.13 EUR/);
+    expect(fixed).toMatch(/CN-\d{4}-\d{6}\s+credit note\s+ISSUED\s+CLI-VOL\s+2026-10\s+-0\.75 EUR/);
+    expect(fixed).toMatch(/INV-\d{4}-\d{6}\s+invoice\s+ISSUED\s+CLI-VOL\s+2026-10\s+0\.63 EUR/);
 
     const bad = await cli([
       'rerate',

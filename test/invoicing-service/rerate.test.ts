@@ -171,8 +171,8 @@ describe('RerateCharges', () => {
     // 0.06 per minute = 1.80, SE mobile 180 s at 0.12 = 0.36), the lines at the new ones invoiced.
     // -2.16; VAT -0.54.
     expect(lineView(credit!)).toEqual([
-      ['Rerated: Dial-out, zone SE', '-1800', 's', '0.06', '-1.80'],
-      ['Rerated: Dial-out, zone SE_MOBILE', '-180', 's', '0.12', '-0.36'],
+      ['Rerated: Dial-out, Sweden, fixed lines', '-1800', 's', '0.06', '-1.80'],
+      ['Rerated: Dial-out, Sweden, mobile networks', '-180', 's', '0.12', '-0.36'],
     ]);
     expect(credit!.lines.map((l) => l.creditedLineNumber)).toEqual([1, 2]);
     expect(amounts(credit!)).toEqual(['-2.16', '-0.54', '-2.70']);
@@ -182,8 +182,8 @@ describe('RerateCharges', () => {
     expect(supplement!.supplementedInvoiceNumber).toBe(original.number);
     // 1800 s x 0.05 / 60 = 1.50; 180 s x 0.14 / 60 = 0.42; 1.92, VAT 0.48. With the credit: 2.16 -> 1.92.
     expect(lineView(supplement!)).toEqual([
-      ['Rerated: Dial-out, zone SE', '1800', 's', '0.05', '1.50'],
-      ['Rerated: Dial-out, zone SE_MOBILE', '180', 's', '0.14', '0.42'],
+      ['Rerated: Dial-out, Sweden, fixed lines', '1800', 's', '0.05', '1.50'],
+      ['Rerated: Dial-out, Sweden, mobile networks', '180', 's', '0.14', '0.42'],
     ]);
     expect(amounts(supplement!)).toEqual(['1.92', '0.48', '2.40']);
     expect([supplement!.periodStart, supplement!.periodEnd]).toEqual([
@@ -255,12 +255,12 @@ describe('RerateCharges', () => {
     // (credited before) are billed again.
     expect(credit!.creditReason).toBe('Price change withdrawn');
     expect(lineView(credit!)).toEqual([
-      ['Rerated: Dial-out, zone SE', '-1800', 's', '0.05', '-1.50'],
-      ['Rerated: Dial-out, zone SE_MOBILE', '-180', 's', '0.14', '-0.42'],
+      ['Rerated: Dial-out, Sweden, fixed lines', '-1800', 's', '0.05', '-1.50'],
+      ['Rerated: Dial-out, Sweden, mobile networks', '-180', 's', '0.14', '-0.42'],
     ]);
     expect(lineView(supplement!)).toEqual([
-      ['Rerated: Dial-out, zone SE', '1800', 's', '0.06', '1.80'],
-      ['Rerated: Dial-out, zone SE_MOBILE', '180', 's', '0.12', '0.36'],
+      ['Rerated: Dial-out, Sweden, fixed lines', '1800', 's', '0.06', '1.80'],
+      ['Rerated: Dial-out, Sweden, mobile networks', '180', 's', '0.12', '0.36'],
     ]);
     // Net over all five documents: 2.16 - 2.16 + 1.92 - 1.92 + 2.16 = 2.16, the original again.
     const all = await billing().listInvoices({
@@ -394,8 +394,8 @@ describe('RerateCharges', () => {
       reason: '',
     });
     expect(up.corrections.map(lineView)).toEqual([
-      [['Rerated: Dial-out, zone SE_MOBILE', '-90', 's', '0.12', '-0.18']],
-      [['Rerated: Dial-out, zone SE_MOBILE', '90', 's', '1.2', '1.80']],
+      [['Rerated: Dial-out, Sweden, mobile networks', '-90', 's', '0.12', '-0.18']],
+      [['Rerated: Dial-out, Sweden, mobile networks', '90', 's', '1.2', '1.80']],
     ]);
 
     // Back to the rules before: a credit of 1.80, more than the invoice's own 0.78 but not more than was
@@ -408,8 +408,8 @@ describe('RerateCharges', () => {
       reason: 'Rate error',
     });
     expect(back.corrections.map(lineView)).toEqual([
-      [['Rerated: Dial-out, zone SE_MOBILE', '-90', 's', '1.2', '-1.80']],
-      [['Rerated: Dial-out, zone SE_MOBILE', '90', 's', '0.12', '0.18']],
+      [['Rerated: Dial-out, Sweden, mobile networks', '-90', 's', '1.2', '-1.80']],
+      [['Rerated: Dial-out, Sweden, mobile networks', '90', 's', '0.12', '0.18']],
     ]);
     expect(back.corrections[0]!.kind).toBe(InvoiceKind.INVOICE_KIND_CREDIT_NOTE);
   });

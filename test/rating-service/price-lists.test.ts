@@ -191,8 +191,8 @@ describe('price lists per currency', () => {
     // 100 min x 1.10 = 110.00 on tier 1, topped up to the SEK plan's 1100.00 commitment
     expect(invoice.lines.slice(1).map((l) => [l.quantity, l.unitPrice!.amount, l.netAmount!.amount])).toEqual(
       [
-        ['100', '1.1000', '110.00'],
-        ['1', '990.0000', '990.00'],
+        ['6000', '1.1', '110.00'], // 100 min = 6000 s at 1.10 per 60 s
+        ['1', '990.00', '990.00'],
       ],
     );
     expect(invoice.netTotal).toEqual({ currencyCode: 'SEK', amount: '1100.00' });

@@ -112,6 +112,23 @@ function partLine(g: UsageGroup, p: SummaryPart, names: LineNames | undefined): 
   return line;
 }
 
+function zeroLine(g: UsageGroup, names: LineNames | undefined): DraftLine {
+  const line: DraftLine = {
+    kind: 'usage',
+    description: `${usageSubject(g, names)}: calls without a charge`,
+    quantity: String(g.calls),
+    unitCode: 'C62',
+    unitPrice: '0',
+    netAmount: '0.00',
+    vatRate: g.vatRate,
+  };
+  if (g.accessType !== undefined) line.accessType = g.accessType;
+  if (g.zone !== undefined) line.zone = g.zone;
+  if (g.conferenceId !== undefined) line.conferenceId = g.conferenceId;
+  if (g.servicePeriodKey !== undefined) line.servicePeriodKey = g.servicePeriodKey;
+  return line;
+}
+
 function sortParts(parts: SummaryPart[]): SummaryPart[] {
   return [...parts].sort(
     (a, b) =>
@@ -182,6 +199,9 @@ export function groupChargeLines(charges: readonly ChargeSummary[], options: Gro
   const rounding = new Map<string, { vatRate: string; servicePeriodKey?: string; diff: Decimal }>();
   for (const g of usageGroups(charges, options)) {
     let net = ZERO;
+    // Calls with nothing priced (unanswered legs of 0 s) still show, as a count at 0: an invoice
+    // always has a line for what it covers (EN 16931 BR-16).
+    if (!g.parts.length) lines.push(zeroLine(g, options.names));
     for (const p of sortParts(g.parts)) {
       const line = partLine(g, p, options.names);
       net = net.plus(line.netAmount);
