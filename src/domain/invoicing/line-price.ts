@@ -35,7 +35,9 @@ export function priceLine(input: LinePriceInput): LinePrice {
   if (!base.greaterThan(0)) throw new RangeError(`base quantity must be positive: ${input.baseQuantity}`);
   const baseAmount = roundLineAmount(dec(input.quantity).times(dec(input.unitPrice)).dividedBy(base));
   const percent = input.discount ? parseAmount(input.discount.percent) : undefined;
-  if (!input.discount || !percent || percent.isZero()) return { netAmount: formatAmount(baseAmount, 2) };
+  // A discount on nothing is not printed (a line priced at 0 under a discounted contract).
+  if (!input.discount || !percent || percent.isZero() || baseAmount.isZero())
+    return { netAmount: formatAmount(baseAmount, 2) };
   const allowance = roundLineAmount(baseAmount.times(percent).dividedBy(100));
   return {
     netAmount: formatAmount(baseAmount.minus(allowance), 2),
