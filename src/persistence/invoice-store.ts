@@ -61,7 +61,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
       electronicAddress: c.electronicAddress,
       buyerReference: c.buyerReference || undefined,
       orderReference: c.orderReference || undefined,
-      ...(c.invoiceLineGrouping ? { lineGrouping: c.invoiceLineGrouping } : {}),
+      ...(c.invoiceLineGrouping === 'conference' ? { lineGrouping: 'conference' as const } : {}),
       callSpecification: c.callSpecification === true,
       countryCode: c.countryCode.trim() || undefined,
       currency: c.currencyCode.trim(),

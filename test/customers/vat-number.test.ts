@@ -56,3 +56,17 @@ describe('a buyer VAT number', () => {
     expect(us.created).toBe(true);
   });
 });
+
+describe('an invoice line grouping', () => {
+  it('this version does not know is refused, naming the field', async () => {
+    const sales = t.client(CustomerServiceDefinition, 'sales');
+    const e = await expectStatus(
+      sales.upsertCustomer({
+        requestId: 'grouping-1',
+        customer: { ...customer('grouping-x', 'US', ''), invoiceLineGrouping: 7 as InvoiceLineGrouping },
+      }),
+      Status.INVALID_ARGUMENT,
+    );
+    expect(e.details).toMatch(/invoice_line_grouping/);
+  });
+});

@@ -84,6 +84,11 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
     const vat = checkEuVatNumber(c.vatNumber, vatCountry);
     if (!vat.ok) v.push({ field: `${prefix}vat_number`, reason: vat.reason });
   }
+  if (c.invoiceLineGrouping === 'unrecognized')
+    v.push({
+      field: `${prefix}invoice_line_grouping`,
+      reason: 'unknown value: ACCESS_TYPE_ZONE or CONFERENCE',
+    });
   if (c.electronicAddress) validateElectronicAddress(c.electronicAddress, `${prefix}electronic_address`, v);
   validateReference(c.buyerReference, `${prefix}buyer_reference`, v);
   validateReference(c.orderReference, `${prefix}order_reference`, v);

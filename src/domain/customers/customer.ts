@@ -30,8 +30,11 @@ export interface CustomerInput {
   buyerReference?: string;
   /** The buyer's order number (BT-13); absent or empty if none. */
   orderReference?: string;
-  /** How usage lines are grouped on invoices; absent: by access type and zone. */
-  invoiceLineGrouping?: 'access_type_zone' | 'conference';
+  /**
+   * How usage lines are grouped on invoices; absent: by access type and zone. "unrecognized": a
+   * wire value this version does not know, refused by validation (never stored).
+   */
+  invoiceLineGrouping?: 'access_type_zone' | 'conference' | 'unrecognized';
   /** Whether invoices carry a call specification (an appendix listing each call). */
   callSpecification?: boolean;
 }

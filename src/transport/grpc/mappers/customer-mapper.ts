@@ -19,6 +19,17 @@ const CYCLE: Record<BillingCycle, DomainCycle | undefined> = {
   [BillingCycle.UNRECOGNIZED]: undefined,
 };
 
+function groupingFromProto(g: InvoiceLineGrouping): Pick<CustomerInput, 'invoiceLineGrouping'> {
+  if (g === InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE)
+    return { invoiceLineGrouping: 'conference' };
+  if (
+    g === InvoiceLineGrouping.INVOICE_LINE_GROUPING_UNSPECIFIED ||
+    g === InvoiceLineGrouping.INVOICE_LINE_GROUPING_ACCESS_TYPE_ZONE
+  )
+    return {};
+  return { invoiceLineGrouping: 'unrecognized' };
+}
+
 export function customerInputFromProto(c: ProtoCustomer): CustomerInput {
   const a = c.billingAddress;
   return {
@@ -40,9 +51,7 @@ export function customerInputFromProto(c: ProtoCustomer): CustomerInput {
     ...(c.electronicAddress ? { electronicAddress: { ...c.electronicAddress } } : {}),
     buyerReference: c.buyerReference,
     orderReference: c.orderReference,
-    ...(c.invoiceLineGrouping === InvoiceLineGrouping.INVOICE_LINE_GROUPING_CONFERENCE
-      ? { invoiceLineGrouping: 'conference' as const }
-      : {}),
+    ...groupingFromProto(c.invoiceLineGrouping),
     callSpecification: c.callSpecification,
   };
 }
