@@ -199,14 +199,20 @@ export interface WatcherComparison {
   /** The watcher's cursors are not strictly increasing. */
   outOfOrder: boolean;
   stored: number;
+  /** Missing events at or below the last cursor received: the watcher skipped them, it does not merely lag. */
+  gaps: string[];
 }
 
 /** Compares the cursors a watcher received (in order, across reconnects) with the bridge's outbox rows. */
 export async function compareWatcher(
   databaseUrl: string,
   bridgeId: string,
-  received: string[],
+  received: readonly string[],
 ): Promise<WatcherComparison> {
+  // What the watcher holds now, taken before the outbox is read: the watcher keeps receiving while
+  // this runs, and a cursor received after the read would turn events it merely lagged on into gaps.
+  const snapshot = [...received];
+  const last = BigInt(snapshot.at(-1) ?? '0');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -218,12 +224,14 @@ export async function compareWatcher(
     ).rows.map((r) => r.id);
     const seen = new Set<string>();
     const repeated: string[] = [];
-    for (const cursor of received) {
+    for (const cursor of snapshot) {
       if (seen.has(cursor)) repeated.push(cursor);
       seen.add(cursor);
     }
-    const outOfOrder = received.some((cursor, i) => i > 0 && BigInt(cursor) <= BigInt(received[i - 1]!));
-    return { missing: stored.filter((id) => !seen.has(id)), repeated, outOfOrder, stored: stored.length };
+    const outOfOrder = snapshot.some((cursor, i) => i > 0 && BigInt(cursor) <= BigInt(snapshot[i - 1]!));
+    const missing = stored.filter((id) => !seen.has(id));
+    const gaps = missing.filter((id) => BigInt(id) <= last);
+    return { missing, repeated, outOfOrder, stored: stored.length, gaps };
   } finally {
     await client.end();
   }
