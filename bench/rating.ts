@@ -4,9 +4,12 @@
  * 40+ rules, peak/off-peak/weekend/holiday, contracts) on one core, then, in the same run, prices a
  * sample of the same CDRs with a plain json-rules-engine `engine.run` per CDR over the same rules
  * (followed by the same pricing code), checks the results are identical and prints the ratio.
+ * Money is computed in scaled integers (src/domain/rating/price.ts); `npm run bench:rating-equality`
+ * checks it against the exact decimal reference on 1,000,000 random (rule set, call) pairs.
+ * Rates are wall-clock; the CPU-time rate beside it is what one core does when the machine is shared.
  */
 import { loadRuleBook } from '../src/rules-files/load';
-import { ReferenceRater, type PricingContext } from '../src/domain/rating/index';
+import { isIntegerPriced, ReferenceRater, type PricingContext } from '../src/domain/rating/index';
 import { ACCESS_TYPES, FEATURES, type Cdr, type Feature } from '../src/domain/cdr';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -93,9 +96,11 @@ console.log(
 // warm up, then our path
 for (let i = 0; i < Math.min(N, 50_000); i++) book.rate(work[i]!.cdr, work[i]!.ctx);
 let rated = 0;
+let integer = 0;
 let checksum = 0;
-const t0 = process.hrtime.bigint();
 const fastAmounts = new Array<string>(SAMPLE);
+const t0 = process.hrtime.bigint();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < N; i++) {
   const o = book.rate(work[i]!.cdr, work[i]!.ctx);
   if (o.rated) {
@@ -104,10 +109,13 @@ for (let i = 0; i < N; i++) {
     if (i < SAMPLE) fastAmounts[i] = o.amount;
   } else if (i < SAMPLE) fastAmounts[i] = `unrated: ${o.reason}`;
 }
+const cpu = process.cpuUsage(cpu0);
 const fastS = Number(process.hrtime.bigint() - t0) / 1e9;
 const fastRate = N / fastS;
+const cpuRate = N / ((cpu.user + cpu.system) / 1e6);
+for (let i = 0; i < N; i++) if (isIntegerPriced(book.rate(work[i]!.cdr, work[i]!.ctx))) integer++;
 console.log(
-  `our path:          ${N} CDRs in ${fastS.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en')} CDRs/s (${rated} rated, ${N - rated} not rated) [${checksum}]`,
+  `our path:          ${N} CDRs in ${fastS.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en')} CDRs/s (${Math.round(cpuRate).toLocaleString('en')} CDRs per CPU-second) (${rated} rated, ${N - rated} not rated; ${integer} in integer money, ${rated - integer} by the decimal fallback) [${checksum}]`,
 );
 
 // plain engine.run per CDR over the same rules (facts prepared the same way), then the same pricing
@@ -150,6 +158,6 @@ console.log(
   `identical results on the ${SAMPLE} sampled CDRs: ${mismatches === 0 ? 'yes' : `NO, ${mismatches} differ`}`,
 );
 console.log(
-  `goal 500,000 CDRs/s: ${fastRate >= 500_000 ? 'met' : 'not met'}; goal 50x: ${fastRate / slowRate >= 50 ? 'met' : 'not met'}`,
+  `goal 500,000 CDRs/s: ${fastRate >= 500_000 ? 'met' : 'not met'} (per CPU-second: ${cpuRate >= 500_000 ? 'met' : 'not met'}); goal 100x engine.run: ${fastRate / runRate >= 100 ? 'met' : 'not met'}`,
 );
 if (mismatches) process.exitCode = 1;

@@ -19,19 +19,21 @@
  * 11. Rounded once, with the rule set's method and decimals.
  * A call with 0 billable seconds costs 0 (no connect fee, minimum or surcharge).
  *
- * Steps 1-2 are prepare.ts, 3 is evaluate below, 4-11 are price.ts.
+ * Steps 1-2 are prepare.ts, 3 is evaluate below, 4-6 are call-plan.ts, 7-11 are price.ts (in
+ * integers; price-reference.ts is the same in decimal.js).
  */
 import type DecimalJs from 'decimal.js';
 import type { Cdr } from '../cdr';
 import { ACCESS_TYPES } from '../cdr';
 import { compileCalendar, type CompiledCalendar } from './calendar';
-import { compileRule, requiredValues, type CompiledRule } from './compiled-rule';
+import { compileRule, eventScale, requiredValues, type CompiledRule } from './compiled-rule';
 import { displayNamesOf, type DisplayNames } from './display-names';
 import type { Facts } from './facts';
 import { prepareCall, type PreparedCall } from './prepare';
 import { PrefixTable } from './prefixes';
 import { priceCall } from './price';
-import { compileRateCard, type CompiledRateCard } from './rate-card';
+import { ROUNDING_CODE } from './integer-money';
+import { cardScale, compileRateCard, type CompiledRateCard } from './rate-card';
 import { ROUNDING_MODES } from './rounding';
 import { PERIOD_PRICING_FALLBACK_PLAN } from './types';
 import type {
@@ -66,6 +68,9 @@ export class CompiledRuleSet {
   readonly defaultTimeZone: string;
   readonly rounding: { method: RoundingMethod; decimals: number };
   readonly roundingMode: DecimalJs.Rounding;
+  readonly roundingCode: number;
+  /** Decimal places of the integer units of every rate card and surcharge (the most any has). */
+  readonly scale: number;
   readonly rules: CompiledRule[]; // sorted: priority desc, then file order
   readonly rateCards: Map<string, CompiledRateCard>;
   readonly prefixes: PrefixTable;
@@ -73,6 +78,8 @@ export class CompiledRuleSet {
   readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
   readonly source: RuleSetSource;
   private readonly byAccessType = new Map<string, number[]>();
+  /** byAccessType narrowed by zone the same way, filled as zones are seen (they come from `prefixes`). */
+  private readonly byAccessTypeZone = new Map<string, Map<string, number[]>>();
   /** periodPricing.plans, as deep-frozen copies of the file's entries. */
   private readonly periodPlans = new Map<string, PeriodPricingRules>();
   private readonly names: DisplayNames;
@@ -92,9 +99,12 @@ export class CompiledRuleSet {
     this.zoneBy = r.zoneBy ?? { dial_out: 'calledNumber', toll_free_dial_in: 'callerNumber' };
     this.prefixes = new PrefixTable(src.destinations.prefixes);
     this.calendar = compileCalendar(src.calendar);
-    this.rateCards = new Map(Object.entries(src.rates.rateCards).map(([n, c]) => [n, compileRateCard(n, c)]));
+    this.roundingCode = ROUNDING_CODE[r.rounding.method];
+    const cards = Object.entries(src.rates.rateCards);
+    this.scale = Math.max(0, ...cards.map(([, c]) => cardScale(c)), ...r.rules.map(eventScale));
+    this.rateCards = new Map(cards.map(([n, c]) => [n, compileRateCard(n, c, this.scale)]));
     this.rules = r.rules
-      .map((rule, index) => compileRule(rule, index, this.rateCards))
+      .map((rule, index) => compileRule(rule, index, this.rateCards, this.scale))
       .sort((a, b) => b.priority - a.priority || a.index - b.index);
     for (const at of ACCESS_TYPES) {
       const list: number[] = [];
@@ -103,6 +113,7 @@ export class CompiledRuleSet {
         if (req === undefined || req.includes(at)) list.push(i);
       });
       this.byAccessType.set(at, list);
+      this.byAccessTypeZone.set(at, new Map());
     }
     for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {}))
       this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
@@ -145,9 +156,9 @@ export class CompiledRuleSet {
     const out: number[] = [];
     const f = facts as unknown as Record<string, unknown>;
     const rules = this.rules;
-    // only the rules that can fire for this access type (a rule whose top-level "all" requires another
-    // access type cannot); the others are skipped without changing the result
-    const candidates = this.byAccessType.get(facts.accessType);
+    // only the rules that can fire for this access type and zone; the others are skipped without
+    // changing the result
+    const candidates = this.candidates(facts.accessType, facts.zone);
     if (candidates === undefined) {
       for (let i = 0; i < rules.length; i++) if (rules[i]!.predicate(f)) out.push(i);
       return out;
@@ -157,6 +168,26 @@ export class CompiledRuleSet {
       if (rules[i]!.predicate(f)) out.push(i);
     }
     return out;
+  }
+
+  /**
+   * The rules that can fire for an access type and zone: a rule whose top-level "all" requires
+   * another access type or zone cannot. undefined for an access type rules do not know.
+   */
+  private candidates(accessType: string, zone: string): number[] | undefined {
+    const byZone = this.byAccessTypeZone.get(accessType);
+    if (byZone === undefined) return undefined;
+    let list = byZone.get(zone);
+    if (list === undefined) {
+      list = this.byAccessType.get(accessType)!.filter((i) => {
+        const req = requiredValues(this.rules[i]!.json.conditions, 'zone');
+        return req === undefined || req.includes(zone);
+      });
+      // zones come from destinations.json, so this stays small; a bound all the same
+      if (byZone.size > 10_000) byZone.clear();
+      byZone.set(zone, list);
+    }
+    return list;
   }
 
   /** Rule names -> indexes in this.rules (for the reference engine's results). */

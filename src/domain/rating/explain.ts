@@ -26,6 +26,8 @@ export interface Piece {
   billed: number;
   rate: Decimal;
   rateText: string;
+  /** The rate as integer units at `PricePlan.rateScale` (NaN: too large for the integer path). */
+  units: number;
 }
 
 /** Every intermediate amount of a priced call (steps 5-11). */

@@ -30,3 +30,5 @@ export { validateRuleSet } from './validate';
 export { buildRuleBook, type BuildResult } from './book';
 export { PrefixTable } from './prefixes';
 export { ReferenceRater, engineFor, engineFiredNames } from './reference';
+export { priceCallDecimal } from './price-reference';
+export { isIntegerPriced } from './price';

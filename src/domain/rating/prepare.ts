@@ -4,6 +4,7 @@ import type { Cdr } from '../cdr';
 import { ACCESS_TYPES } from '../cdr';
 import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar';
 import type { Facts } from './facts';
+import { parseScaled, type Scaled } from './integer-money';
 import type { PrefixTable } from './prefixes';
 import type { PricingContext } from './types';
 
@@ -16,8 +17,27 @@ export interface PreparedCall {
   windowStartMs: number;
   zone?: string;
   matchedPrefix?: string;
-  special?: { ratePerMinute: Decimal; text: string; zone?: string };
-  contractDiscount?: { percent: Decimal; text: string };
+  special?: { ratePerMinute: Decimal; text: string; zone?: string; scaled: Scaled };
+  contractDiscount?: { percent: Decimal; text: string; scaled: Scaled };
+}
+
+/** A contract term's amount, parsed once per distinct text (contracts repeat on every call). */
+interface Term {
+  value: Decimal;
+  scaled: Scaled;
+}
+const TERMS = new Map<string, Term>();
+const MAX_TERMS = 10_000;
+
+/** The parsed amount, or undefined when the text is not a decimal amount. */
+function termOf(text: string): Term | undefined {
+  let t = TERMS.get(text);
+  if (t === undefined) {
+    if (!isDecimalText(text)) return undefined;
+    if (TERMS.size >= MAX_TERMS) TERMS.clear();
+    TERMS.set(text, (t = { value: parseAmount(text), scaled: parseScaled(String(text)) }));
+  }
+  return t;
 }
 
 /** What of a compiled rule set preparing a call reads. */
@@ -91,16 +111,23 @@ export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): P
     }
     const discount = contract.discountPercent !== '' ? contract.discountPercent : undefined;
     // Contract terms are checked when stored; one that is not a decimal still fails only this call.
-    for (const text of [best?.ratePerMinute, discount])
-      if (text !== undefined && !isDecimalText(text))
-        return `contract ${contract.id}: not a decimal amount: ${JSON.stringify(text)}`;
-    if (best)
+    const rate = best !== undefined ? termOf(best.ratePerMinute) : undefined;
+    if (best !== undefined && rate === undefined) return notDecimal(contract.id, best.ratePerMinute);
+    const pct = discount !== undefined ? termOf(discount) : undefined;
+    if (discount !== undefined && pct === undefined) return notDecimal(contract.id, discount);
+    if (best && rate)
       prep.special = {
-        ratePerMinute: parseAmount(best.ratePerMinute),
+        ratePerMinute: rate.value,
         text: best.ratePerMinute,
         zone: best.zone,
+        scaled: rate.scaled,
       };
-    if (discount !== undefined) prep.contractDiscount = { percent: parseAmount(discount), text: discount };
+    if (discount !== undefined && pct)
+      prep.contractDiscount = { percent: pct.value, text: discount, scaled: pct.scaled };
   }
   return prep;
+}
+
+function notDecimal(contractId: string, text: unknown): string {
+  return `contract ${contractId}: not a decimal amount: ${JSON.stringify(text)}`;
 }

@@ -1,199 +1,335 @@
-/** Steps 3-11 of the defined order (see compiled-rule-set.ts): one prepared call's price, given the fired rules. */
-import { type Decimal, formatAmount, ZERO } from '../money';
+/**
+ * Steps 3-11 of the defined order (see compiled-rule-set.ts) for one prepared call, with money as
+ * scaled integers (./integer-money.ts): the hot path of rating.
+ *
+ * Why the integer amount equals the decimal reference (./price-reference.ts) to the last decimal:
+ * - Every amount of a call is an exact fraction X / D, X and D safe integers (checked after every
+ *   product and sum), D = rateUnit x 10^scale, x 100 x 10^p with a discount, x what 1/60 of a
+ *   per-minute surcharge needs. So the integer result is the exactly rounded exact value.
+ * - decimal.js keeps 40 significant digits, so the reference's intermediates may differ from the
+ *   exact values, each by 5e-40 of its size at most. When the exact value is not on a rounding
+ *   boundary it is at least 1 / (2 D 10^decimals) away from one; we require that distance to exceed
+ *   1000x the reference's possible error (largest intermediate x D x 10^decimals < 1e36), so both
+ *   round the same way. The same holds for the minimum and maximum comparisons (distance 1 / D).
+ * - When the exact value is on a boundary (a tie for the half methods, a whole number of the last
+ *   place for the others), the reference agrees only if none of its steps rounded: every
+ *   intermediate has a finite decimal expansion of at most 40 digits. Checked there; else, and on
+ *   any overflow or a negative total, the call is priced by the reference itself.
+ * test/domain/rating/integer-money.property.test.ts checks the equality on random rule sets and calls.
+ */
 import type { Cdr } from '../cdr';
-import { splitIntoBands, type CompiledCalendar } from './calendar';
+import type { Decimal } from '../money';
+import { planCall, type CallPlan, type PricingSet } from './call-plan';
+import { chargeParts, type ChargePart } from './charge-parts';
 import type { CompiledRule } from './compiled-rule';
-import { chargeParts, type ChargePart, type PartsWorking } from './charge-parts';
-import { explainPrice, explainZero, type ExplainingSet, type Piece } from './explain';
+import { explainZero } from './explain';
+import {
+  formatUnits,
+  gcd,
+  POW10,
+  onBoundary,
+  roundQuotient,
+  SAFE,
+  terminates,
+  valuation,
+  type Scaled,
+} from './integer-money';
 import type { PreparedCall } from './prepare';
-import { billedSeconds } from './rate-card';
+import { pricePlanDecimal } from './price-reference';
 import type { Explanation, RatingOutcome } from './types';
 
-/** What of a compiled rule set pricing reads. */
-export interface PricingSet extends ExplainingSet {
-  readonly hash: string;
-  /** Sorted: priority desc, then file order. */
-  readonly rules: readonly CompiledRule[];
-  readonly calendar: CompiledCalendar;
+export type { PricingSet } from './call-plan';
+
+/** What of a compiled rule set the integer path reads besides PricingSet. */
+export interface IntegerPricingSet extends PricingSet {
+  /** ROUNDING_CODE of the set's method. */
+  readonly roundingCode: number;
 }
 
-/** The fired rules that count: the deciding rate or reject, the discount, one surcharge per name. */
-function chooseRules(set: PricingSet, fired: number[]) {
-  let decision: CompiledRule | undefined;
-  let discountRule: CompiledRule | undefined;
-  let surchargeRules: CompiledRule[] | undefined;
-  for (const i of fired) {
-    const r = set.rules[i]!;
-    const e = r.event;
-    if (e.type === 'rate' || e.type === 'reject') decision ??= r;
-    else if (e.type === 'discount') discountRule ??= r;
-    else {
-      surchargeRules ??= [];
-      if (!surchargeRules.some((s) => s.event.type === 'surcharge' && s.event.name === e.name))
-        surchargeRules.push(r);
-    }
-  }
-  return { decision, discountRule, surchargeRules };
-}
+/** Above this, largest intermediate x D x 10^decimals, the reference's 40 digits might round differently. */
+const MARGIN_LIMIT = 1e36;
+
+const NONE = 0;
+const MINIMUM = 1;
+const MAXIMUM = 2;
 
 /** `fired`: indexes into set.rules, ascending (i.e. in priority order). */
-export function priceCall(set: PricingSet, cdr: Cdr, prep: PreparedCall, fired: number[]): RatingOutcome {
-  const { decision, discountRule, surchargeRules } = chooseRules(set, fired);
-  const firedRules = fired.map((i) => set.rules[i]!.name);
-  const at = prep.zone !== undefined ? ` zone ${prep.zone}` : '';
-  if (!decision)
-    return { rated: false, reason: `no rate for access type ${cdr.accessType}${at || ' (no zone)'}` };
-  const ev = decision.event;
-  if (ev.type === 'reject')
-    return { rated: false, reason: `rejected by rule ${decision.name}: ${ev.reason}` };
-  if (ev.type !== 'rate') return { rated: false, reason: 'internal: decision is not a rate' };
-  const card = ev.card;
-  const d = prep.facts.durationSeconds;
-  const decimals = set.rounding.decimals;
-  const rated = (amount: string, explain: () => Explanation, partsOf?: () => ChargePart[]): RatingOutcome => {
-    let cached: Explanation | undefined;
-    let cachedParts: ChargePart[] | undefined;
-    return {
-      rated: true,
-      amount,
-      currency: set.currency,
-      ruleSetHash: set.hash,
-      ruleSetVersion: set.version,
-      firedRules,
-      // Built on first read only: ingest prices millions of calls and reads few explanations.
-      get explanation() {
-        return (cached ??= explain());
-      },
-      get parts() {
-        return (cachedParts ??= partsOf ? partsOf() : []);
-      },
-    };
+export function priceCall(
+  set: IntegerPricingSet,
+  cdr: Cdr,
+  prep: PreparedCall,
+  fired: number[],
+): RatingOutcome {
+  const plan = planCall(set, cdr, prep, fired);
+  if ('rated' in plan) return plan;
+  if (plan.zero) return integerRated(set, formatUnits(0, set.rounding.decimals), cdr, prep, plan, NONE);
+  const limit = integerPrice(set, prep, plan);
+  if (limit === undefined) return pricePlanDecimal(set, cdr, prep, plan);
+  return integerRated(set, scratch.amount, cdr, prep, plan, limit);
+}
+
+/**
+ * A call rated on the integer path; the explanation and parts are built on first read only. They are
+ * own, enumerable getters, so that a copy ({ ...outcome }) and JSON have them; shared functions
+ * defined on each object, because an object literal with getters allocates two closures and two
+ * accessors per call (measured: rating took three times as long).
+ */
+class IntegerRated {
+  readonly rated = true;
+  readonly amount: string;
+  readonly currency: string;
+  readonly ruleSetHash: string;
+  readonly ruleSetVersion: string;
+  readonly firedRules: string[];
+  declare readonly explanation: Explanation;
+  declare readonly parts: ChargePart[];
+  readonly #set: IntegerPricingSet;
+  readonly #cdr: Cdr;
+  readonly #prep: PreparedCall;
+  readonly #plan: CallPlan;
+  readonly #limit: number;
+  #explanation: Explanation | undefined;
+  #parts: ChargePart[] | undefined;
+
+  static readonly #EXPLANATION: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: IntegerRated) {
+      return (this.#explanation ??= explainRated(this.#set, this.amount, this.#cdr, this.#prep, this.#plan));
+    },
+  };
+  static readonly #PARTS: PropertyDescriptor = {
+    enumerable: true,
+    configurable: true,
+    get(this: IntegerRated) {
+      return (this.#parts ??= partsOf(this.#prep, this.#plan, this.#limit));
+    },
   };
 
-  if (d === 0) {
-    const amount = formatAmount(ZERO, decimals);
-    return rated(amount, () => explainZero(set, cdr, prep, decision, amount));
+  constructor(
+    set: IntegerPricingSet,
+    amount: string,
+    cdr: Cdr,
+    prep: PreparedCall,
+    plan: CallPlan,
+    limit: number,
+  ) {
+    this.amount = amount;
+    this.currency = set.currency;
+    this.ruleSetHash = set.hash;
+    this.ruleSetVersion = set.version;
+    this.firedRules = plan.firedRules;
+    Object.defineProperty(this, 'explanation', IntegerRated.#EXPLANATION);
+    Object.defineProperty(this, 'parts', IntegerRated.#PARTS);
+    this.#set = set;
+    this.#cdr = cdr;
+    this.#prep = prep;
+    this.#plan = plan;
+    this.#limit = limit;
   }
+}
 
-  // 5. billed seconds over the whole call
-  const billed = billedSeconds(d, card.firstIncrement, card.nextIncrement);
-  // 6. band split, then rate slots
-  const segments = splitIntoBands(set.calendar, prep.tz, prep.windowStartMs, d);
-  const special = prep.special;
-  const unit = special ? 60 : card.rateUnit;
-  const pieces: Piece[] = [];
-  let offset = 0;
-  for (let s = 0; s < segments.length; s++) {
-    const seg = segments[s]!;
-    const segBilled = s === segments.length - 1 ? seg.seconds + (billed - d) : seg.seconds;
-    if (special) {
-      pieces.push({
-        band: seg.band,
-        from: 0,
-        multiSlot: false,
-        seconds: seg.seconds,
-        billed: segBilled,
-        rate: special.ratePerMinute,
-        rateText: special.text,
-      });
-    } else {
-      const slots = card.byBand[seg.band];
-      if (!slots) return { rated: false, reason: `rate card ${card.name} has no ${seg.band} rate` };
-      const actualEnd = offset + seg.seconds;
-      const billedEnd = offset + segBilled;
-      for (let k = 0; k < slots.length; k++) {
-        const a = slots[k]!.from;
-        const b = k + 1 < slots.length ? slots[k + 1]!.from : Infinity;
-        const bs = Math.max(0, Math.min(billedEnd, b) - Math.max(offset, a));
-        if (bs <= 0) continue;
-        const as = Math.max(0, Math.min(actualEnd, b) - Math.max(offset, a));
-        pieces.push({
-          band: seg.band,
-          from: a,
-          multiSlot: slots.length > 1,
-          seconds: as,
-          billed: bs,
-          rate: slots[k]!.rate,
-          rateText: slots[k]!.text,
-        });
-      }
+/** Whether an outcome was priced on the integer path (not by the decimal reference): for tests and benchmarks. */
+export function isIntegerPriced(o: RatingOutcome): boolean {
+  return o instanceof IntegerRated;
+}
+
+function integerRated(
+  set: IntegerPricingSet,
+  amount: string,
+  cdr: Cdr,
+  prep: PreparedCall,
+  plan: CallPlan,
+  limit: number,
+): RatingOutcome {
+  return new IntegerRated(set, amount, cdr, prep, plan, limit);
+}
+
+/** The explanation shows intermediate amounts as decimal.js has them (40 digits): built there. */
+function explainRated(
+  set: IntegerPricingSet,
+  amount: string,
+  cdr: Cdr,
+  prep: PreparedCall,
+  plan: CallPlan,
+): Explanation {
+  return plan.zero
+    ? explainZero(set, cdr, prep, plan.decision, amount)
+    : pricePlanDecimal(set, cdr, prep, plan).explanation;
+}
+
+function partsOf(prep: PreparedCall, plan: CallPlan, limit: number): ChargePart[] {
+  if (plan.zero) return [];
+  return chargeParts({
+    pieces: plan.pieces,
+    unit: plan.unit,
+    card: plan.card,
+    billed: plan.billed,
+    minimumApplied: limit === MINIMUM ? plan.card.minimumCharge : undefined,
+    capApplied: limit === MAXIMUM ? plan.card.maximumCharge : undefined,
+    discountPct: discountOf(prep, plan.discountRule),
+    surcharges: surchargesOf(plan).map((e) => ({ feature: e.name, fixed: e.amount, perMinute: e.perMinute })),
+  });
+}
+
+type Surcharge = Extract<CompiledRule['event'], { type: 'surcharge' }>;
+type Discount = { percent: Decimal; text: string; scaled: Scaled };
+
+function discountOf(prep: PreparedCall, rule: CompiledRule | undefined): Discount | undefined {
+  if (prep.contractDiscount) return prep.contractDiscount;
+  return rule !== undefined && rule.event.type === 'discount' ? rule.event : undefined;
+}
+
+function surchargesOf(plan: CallPlan): Surcharge[] {
+  const out: Surcharge[] = [];
+  for (const r of plan.surchargeRules ?? []) if (r.event.type === 'surcharge') out.push(r.event);
+  return out;
+}
+
+/** The rounded amount of the last integerPrice (one thread: no allocation per call for it). */
+const scratch = { amount: '' };
+
+/** True when x may have been rounded by double arithmetic (or is NaN). */
+function unsafe(x: number): boolean {
+  return !(x <= SAFE && x >= -SAFE);
+}
+
+/** Whether every value of at most `vmax` with a denominator dividing D has at most 40 digits. */
+function shortEnough(vmax: number, D: number): boolean {
+  return vmax * 10 ** Math.max(valuation(D, 2), valuation(D, 5)) < 1e38;
+}
+
+/**
+ * Steps 7-11 in integers: sets scratch.amount and returns which limit applied, or undefined when the
+ * integer path cannot prove the reference's result (then the caller asks the reference).
+ */
+function integerPrice(set: IntegerPricingSet, prep: PreparedCall, plan: CallPlan): number | undefined {
+  // the working scale: the set's, or a contract special price's when it has more decimals
+  let s = set.scale;
+  let m = 1; // set-scale units -> working units
+  let rm = 1; // piece units -> working units
+  if (prep.special) {
+    const sp = plan.rateScale;
+    if (sp > s) {
+      m = POW10[sp - s]!;
+      s = sp;
+    } else rm = POW10[s - sp]!;
+  }
+  if (s >= POW10.length) return undefined;
+  const R = POW10[s]!;
+  const unit = plan.unit;
+  const billed = plan.billed;
+  // 6. usage = N / (unit x R)
+  let N = 0;
+  let absN = 0;
+  const pieces = plan.pieces;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    const x = p.units * rm * p.billed;
+    if (unsafe(x)) return undefined;
+    N += x;
+    absN += Math.abs(x);
+    if (unsafe(absN)) return undefined;
+  }
+  const D1 = unit * R;
+  if (unsafe(D1)) return undefined;
+  // 7. connect fee, 8. minimum then maximum: T / D1
+  const u = plan.card.units;
+  let T = N;
+  if (u.connectFee !== undefined) {
+    T += u.connectFee * m * unit;
+    if (unsafe(T)) return undefined;
+  }
+  // the largest intermediate amount of the reference, times D1 (the numerator sum is unit x usage)
+  let vmax = Math.max(absN * unit, Math.abs(T));
+  let limit = NONE;
+  // A total equal to a limit compares equal in the reference only if it computed it exactly.
+  let onLimit = false;
+  if (u.minimumCharge !== undefined) {
+    const min = u.minimumCharge * m * unit;
+    if (unsafe(min)) return undefined;
+    vmax = Math.max(vmax, Math.abs(min));
+    if (T === min) onLimit = true;
+    else if (T < min) {
+      T = min;
+      limit = MINIMUM;
     }
-    offset += segBilled;
   }
-  let numerator = ZERO;
-  for (const p of pieces) numerator = numerator.plus(p.rate.times(p.billed));
-  const usage = numerator.div(unit);
-  // 7. connect fee
-  let total = card.connectFee ? usage.plus(card.connectFee) : usage;
-  const beforeLimits = total;
-  // 8. minimum, then maximum
-  let minimumApplied: Decimal | undefined;
-  let capApplied: Decimal | undefined;
-  if (card.minimumCharge && total.lessThan(card.minimumCharge)) total = minimumApplied = card.minimumCharge;
-  if (card.maximumCharge && total.greaterThan(card.maximumCharge)) total = capApplied = card.maximumCharge;
-  // 9. discount
-  const beforeDiscount = total;
-  let discountPct: { percent: Decimal; text: string; by: string } | undefined;
-  if (prep.contractDiscount)
-    discountPct = { ...prep.contractDiscount, by: `contract ${prep.facts.contractId}` };
-  else if (discountRule && discountRule.event.type === 'discount')
-    discountPct = {
-      percent: discountRule.event.percent,
-      text: discountRule.event.text,
-      by: `rule ${discountRule.name}`,
-    };
-  let discountAmount: Decimal | undefined;
-  if (discountPct && !discountPct.percent.isZero()) {
-    discountAmount = total.times(discountPct.percent).div(100);
-    total = total.minus(discountAmount);
+  if (u.maximumCharge !== undefined) {
+    const max = u.maximumCharge * m * unit;
+    if (unsafe(max)) return undefined;
+    vmax = Math.max(vmax, Math.abs(max));
+    if (T === max) onLimit = true;
+    else if (T > max) {
+      T = max;
+      limit = MAXIMUM;
+    }
   }
-  // 10. surcharges
-  const surcharges: { feature: string; amount: Decimal; rule: string }[] = [];
-  const surchargeParts: PartsWorking['surcharges'] = [];
-  for (const r of surchargeRules ?? []) {
-    const e = r.event;
-    if (e.type !== 'surcharge') continue;
-    let a = e.amount ?? ZERO;
-    if (e.perMinute) a = a.plus(e.perMinute.times(billed).div(60));
-    surcharges.push({ feature: e.name, amount: a, rule: r.name });
-    surchargeParts.push({ feature: e.name, fixed: e.amount, perMinute: e.perMinute });
-    total = total.plus(a);
+  vmax /= D1;
+  // 9. discount: T x (100 x 10^p - pct) / (D1 x 100 x 10^p)
+  let D = D1;
+  const discount = discountOf(prep, plan.discountRule);
+  if (discount !== undefined && discount.scaled.units !== 0) {
+    const pct = discount.scaled;
+    if (pct.scale + 2 >= POW10.length) return undefined;
+    const F = POW10[pct.scale + 2]!;
+    const factor = F - pct.units;
+    if (unsafe(F + Math.abs(pct.units)) || unsafe(Math.abs(T) * (F + Math.abs(pct.units)))) return undefined;
+    T *= factor;
+    D *= F;
+    if (unsafe(D)) return undefined;
+    vmax *= 1 + Math.abs(pct.units) / POW10[pct.scale]!; // the reference's total x percent
   }
-  // 11. rounding, once
-  const amount = total.toFixed(decimals, set.roundingMode); // rounds with the set's method, plain notation
-  return rated(
-    amount,
-    () =>
-      explainPrice(set, {
-        cdr,
-        prep,
-        decision,
-        card,
-        billed,
-        segments,
-        pieces,
-        unit,
-        usage,
-        beforeLimits,
-        minimumApplied,
-        capApplied,
-        beforeDiscount,
-        discountPct,
-        discountAmount,
-        surcharges,
-        total,
-        amount,
-      }),
-    () =>
-      chargeParts({
-        pieces,
-        unit,
-        card,
-        billed,
-        minimumApplied,
-        capApplied,
-        discountPct,
-        surcharges: surchargeParts,
-      }),
-  );
+  // 10. surcharges: amount / R + perMinute x billed / (60 R)
+  let perMinuteTerminates = true;
+  if (plan.surchargeRules !== undefined) {
+    for (const r of plan.surchargeRules) {
+      const e = r.event;
+      if (e.type !== 'surcharge') continue;
+      const a = e.amountUnits * m;
+      const pm = e.perMinuteUnits * m;
+      if (unsafe(a) || unsafe(pm)) return undefined;
+      if (pm !== 0 && D % (60 * R) !== 0) {
+        const k = (60 * R) / gcd(D, 60 * R);
+        T *= k;
+        D *= k;
+        if (unsafe(T) || unsafe(D)) return undefined;
+      }
+      const perR = D / R;
+      const add = a * perR;
+      if (unsafe(add)) return undefined;
+      T += add;
+      if (unsafe(T)) return undefined;
+      if (pm !== 0) {
+        const pmBilled = pm * billed;
+        const add2 = pmBilled * (D / (60 * R));
+        if (unsafe(pmBilled) || unsafe(add2)) return undefined;
+        T += add2;
+        if (unsafe(T)) return undefined;
+        if (pmBilled % 3 !== 0) perMinuteTerminates = false;
+      }
+      vmax += (Math.abs(a) + Math.abs(pm) * billed) / R;
+    }
+  }
+  vmax = Math.max(vmax, Math.abs(T) / D);
+  if (T < 0) return undefined; // the reference's "-0.00" and rounding towards/away from zero
+  // 11. rounding, once: T x 10^decimals / D
+  const decimals = set.rounding.decimals;
+  if (!(vmax * D * POW10[decimals]! < MARGIN_LIMIT)) return undefined;
+  const g = gcd(POW10[decimals]!, D);
+  const num = T * (POW10[decimals]! / g);
+  const den = D / g;
+  if (unsafe(num)) return undefined;
+  const r = num % den;
+  const q = (num - r) / den;
+  if (onBoundary(r, den, set.roundingCode)) {
+    // Did every step of the reference compute exactly? Finite expansions, and at most 40 digits:
+    // an intermediate's denominator divides D, so it has at most max(v2(D), v5(D)) decimals.
+    if (!perMinuteTerminates || (limit === NONE && !terminates(N, unit)) || !shortEnough(vmax, D))
+      return undefined;
+  }
+  if (onLimit && !(terminates(N, unit) && shortEnough(vmax, D))) return undefined;
+  const rounded = roundQuotient(q, r, den, set.roundingCode);
+  scratch.amount = formatUnits(rounded, decimals);
+  return limit;
 }
