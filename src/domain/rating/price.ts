@@ -83,26 +83,22 @@ class IntegerRated {
   readonly firedRules: string[];
   declare readonly explanation: Explanation;
   declare readonly parts: ChargePart[];
-  readonly #set: IntegerPricingSet;
-  readonly #cdr: Cdr;
-  readonly #prep: PreparedCall;
-  readonly #plan: CallPlan;
-  readonly #limit: number;
-  #explanation: Explanation | undefined;
-  #parts: ChargePart[] | undefined;
+  readonly #lazy: Lazy;
 
   static readonly #EXPLANATION: PropertyDescriptor = {
     enumerable: true,
     configurable: true,
     get(this: IntegerRated) {
-      return (this.#explanation ??= explainRated(this.#set, this.amount, this.#cdr, this.#prep, this.#plan));
+      const l = this.#lazy;
+      return (l.explanation ??= explainRated(l.set, this.amount, l.cdr, l.prep, l.plan));
     },
   };
   static readonly #PARTS: PropertyDescriptor = {
     enumerable: true,
     configurable: true,
     get(this: IntegerRated) {
-      return (this.#parts ??= partsOf(this.#prep, this.#plan, this.#limit));
+      const l = this.#lazy;
+      return (l.parts ??= partsOf(l.prep, l.plan, l.limit));
     },
   };
 
@@ -121,12 +117,19 @@ class IntegerRated {
     this.firedRules = plan.firedRules;
     Object.defineProperty(this, 'explanation', IntegerRated.#EXPLANATION);
     Object.defineProperty(this, 'parts', IntegerRated.#PARTS);
-    this.#set = set;
-    this.#cdr = cdr;
-    this.#prep = prep;
-    this.#plan = plan;
-    this.#limit = limit;
+    this.#lazy = { set, cdr, prep, plan, limit, explanation: undefined, parts: undefined };
   }
+}
+
+/** What an outcome builds its explanation and parts from, on first read. */
+interface Lazy {
+  set: IntegerPricingSet;
+  cdr: Cdr;
+  prep: PreparedCall;
+  plan: CallPlan;
+  limit: number;
+  explanation: Explanation | undefined;
+  parts: ChargePart[] | undefined;
 }
 
 /** Whether an outcome was priced on the integer path (not by the decimal reference): for tests and benchmarks. */
