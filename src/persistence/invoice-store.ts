@@ -174,25 +174,14 @@ export class PostgresInvoiceStore implements InvoiceStore {
       billed_seconds: string;
       amount: string;
     }>(
+      // The statement lives in migrations/Migration20261204000100RunningTotalsFunction.ts, as a
+      // PL/pgSQL function so that each connection plans it once.
       await this.knex.raw(
-        `select access_type, zone, currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
-         from (
-           select access_type, zone, trim(currency) as currency, calls, billed_seconds, amount
-           from charge_daily_totals
-           where customer_account = ? and local_date >= ?::date and local_date < ?::date
-           union all
-           select d.access_type, c.zone, trim(c.currency), count(*),
-                  sum(c.billed_seconds)::bigint, sum(c.amount)
-           from charges c join cdrs d on d.id = c.cdr_id
-           where c.customer_account = ? and c.superseded_at is null and c.call_start >= ? and c.call_start < ?
-           group by 1, 2, 3
-         ) parts
-         group by access_type, zone, currency order by access_type, zone, currency`,
+        `select * from billing_running_totals(?, ?::date, ?::date, ?::timestamptz, ?::timestamptz)`,
         [
           account,
           span.fromLocalDate,
           span.untilLocalDate,
-          account,
           span.untilDayStart.toISOString(),
           span.until.toISOString(),
         ],
