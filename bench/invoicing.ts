@@ -145,7 +145,7 @@ async function main() {
     const [lines] = rowsOf<{ n: number }>(await knex.raw(`select count(*)::int as n from invoice_lines`));
     const [uninvoiced] = rowsOf<{ n: number }>(
       await knex.raw(
-        `select count(*)::int as n from charges where invoice_id is null and call_start < '2026-10-31T23:00:00Z'`,
+        `select count(*)::int as n from charges c where call_start < '2026-10-31T23:00:00Z' and not exists (select 1 from charge_claims k where k.charge_id = c.id)`,
       ),
     );
     console.log(

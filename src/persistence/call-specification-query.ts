@@ -20,8 +20,11 @@ const CALLS = `
 select d.start_time, d.access_type,
        case when d.access_type = 'dial_out' then d.called_number else d.caller_number end as other_number,
        d.duration_seconds, c.amount::text as amount, count(*) over ()::text as total_calls
-from charges c join cdrs d on d.id = c.cdr_id
-where c.invoice_id = ?::bigint and c.superseded_at is null
+from invoices i
+join charges c on c.customer_account = i.customer_account and c.call_start < i.period_end
+join charge_claims k on k.charge_id = c.id and k.invoice_id = i.id
+join cdrs d on d.id = c.cdr_id
+where i.id = ?::bigint and c.superseded_at is null
 order by d.start_time, d.id
 limit ?::integer`;
 

@@ -11,36 +11,41 @@ import { toDate } from './sql-helpers';
 
 /**
  * The statement's tail that sums the rows of the CTE `source` into charge groups. `source` must have
- * the columns `account`, `access_type`, `zone`, `currency`, `late_start`, `amount`, `billed_seconds`
- * and `parts` (one row per charge). Each result row is one group with its parts as a JSON array.
+ * the columns `account`, `conference_id`, `access_type`, `zone`, `currency`, `late_start`, `amount`,
+ * `billed_seconds` and `parts` (one row per charge). Each result row is one group with its parts as a
+ * JSON array (and `extraColumns`, uncorrelated expressions, if given).
+ *
+ * One pass over the charges: each charge's parts are expanded once and summed per group and exact
+ * price; the charge itself (calls, seconds, amount) is counted on its first part only (or on its
+ * one row when it has none), and the few resulting rows are rolled up per group.
  */
-export function chargeGroupsFrom(source: string): string {
+export function chargeGroupsFrom(source: string, extraColumns = ''): string {
   return `
-groups as (
-  select account, conference_id, access_type, zone, currency, late_start,
-         count(*)::integer as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
-  from ${source}
-  group by account, conference_id, access_type, zone, currency, late_start
-),
-parts as (
+per_price as (
   select s.account, s.conference_id, s.access_type, s.zone, s.currency, s.late_start, e.kind, e."unitCode" as unit_code,
          e.price::numeric as price, e."baseQuantity"::numeric as base_quantity,
          e."discountPercent"::numeric as discount_percent, e."discountReason" as discount_reason, e.feature,
-         sum(e.quantity::numeric) as quantity
-  from ${source} s,
-       jsonb_to_recordset(s.parts) as e(kind text, quantity text, "unitCode" text, price text, "baseQuantity" text,
-                                        "discountPercent" text, "discountReason" text, feature text)
+         sum(e.quantity::numeric) as quantity,
+         count(*) filter (where e.ord is null or e.ord = 1) as calls,
+         sum(s.billed_seconds) filter (where e.ord is null or e.ord = 1) as billed_seconds,
+         sum(s.amount) filter (where e.ord is null or e.ord = 1) as amount
+  from ${source} s
+  left join lateral rows from (
+    jsonb_to_recordset(s.parts) as (kind text, quantity text, "unitCode" text, price text, "baseQuantity" text,
+                                    "discountPercent" text, "discountReason" text, feature text)
+  ) with ordinality as e(kind, quantity, "unitCode", price, "baseQuantity", "discountPercent", "discountReason", feature, ord)
+    on true
   group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
 )
-select g.account, g.conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount,
+select account, conference_id, access_type, zone, currency, late_start,
+       sum(calls)::integer as calls, coalesce(sum(billed_seconds), 0)::text as billed_seconds,
+       coalesce(sum(amount), 0)::text as amount,
        coalesce(jsonb_agg(jsonb_build_object(
-         'kind', p.kind, 'unitCode', p.unit_code, 'price', p.price::text, 'baseQuantity', p.base_quantity::text,
-         'discountPercent', p.discount_percent::text, 'discountReason', p.discount_reason, 'feature', p.feature,
-         'quantity', p.quantity::text)) filter (where p.kind is not null), '[]'::jsonb) as parts
-from groups g
-left join parts p on p.account = g.account and p.conference_id = g.conference_id and p.access_type = g.access_type
-  and p.zone = g.zone and p.currency = g.currency and p.late_start is not distinct from g.late_start
-group by g.account, g.conference_id, g.access_type, g.zone, g.currency, g.late_start, g.calls, g.billed_seconds, g.amount`;
+         'kind', kind, 'unitCode', unit_code, 'price', price::text, 'baseQuantity', base_quantity::text,
+         'discountPercent', discount_percent::text, 'discountReason', discount_reason, 'feature', feature,
+         'quantity', quantity::text)) filter (where kind is not null), '[]'::jsonb) as parts${extraColumns ? `, ${extraColumns}` : ''}
+from per_price
+group by account, conference_id, access_type, zone, currency, late_start`;
 }
 
 /**

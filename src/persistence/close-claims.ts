@@ -4,9 +4,12 @@
  * - periods: period_closings' primary key (customer, period) is claimed with INSERT ... ON CONFLICT
  *   DO NOTHING; a concurrent closer of the same period blocks on the uncommitted row and then skips
  *   it. The unique index invoices_one_per_period backs it up.
- * - charges: claimed by UPDATE ... RETURNING in the same statement that sums them, so exactly the
- *   charges on the invoice are marked (a charge stored meanwhile stays uninvoiced and becomes a late
- *   line of the next period).
+ * - charges: one narrow row each in charge_claims (charge id -> invoice id), inserted by the same
+ *   statement that sums them, so exactly the charges on the invoice are claimed and the wide charge
+ *   rows are never rewritten (a charge stored meanwhile stays unclaimed and becomes a late line of
+ *   the next period). The claims' primary key is what makes a charge invoiced at most once: under
+ *   REPEATABLE READ a claim row committed by anyone after this snapshot (another closer, a rerate's
+ *   tombstone) makes the insert fail with a serialization error, and the chunk is retried whole.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ClaimedTarget } from '../app/invoicing/close-ports';
@@ -23,11 +26,13 @@ on conflict (customer_account, period_key) do nothing
 returning customer_account, period_key`;
 
 /**
- * The charges of each won target: those of the period, plus uninvoiced charges before the end of the
- * latest earlier closed period (late CDRs). CLAIM_CHARGES marks them with the target's invoice id and
- * sums the marked rows in one statement, so exactly the summed charges are claimed, reading each row
- * once (a charge committed meanwhile is not in the REPEATABLE READ snapshot, and becomes a late line
- * of the next period).
+ * The charges of each won target: those of the period, plus unclaimed charges before the end of the
+ * latest earlier closed period (late CDRs). CLAIM_CHARGES inserts a claim for each and sums them in
+ * one statement, reading each charge row once (a charge committed meanwhile is not in the REPEATABLE
+ * READ snapshot, and becomes a late line of the next period). A claim this snapshot cannot see
+ * (another closer's, a rerate's tombstone) makes the insert fail with a serialization error (ON
+ * CONFLICT under REPEATABLE READ) and the chunk is retried; `claimed` is checked against the charges
+ * summed all the same.
  */
 const TARGETS = `
 t as (
@@ -35,21 +40,27 @@ t as (
                          where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
   from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
 )`;
-const OF_TARGET = `c.customer_account = t.account and c.invoice_id is null and c.superseded_at is null
-    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)`;
 
 const CLAIM_CHARGES = `
 with ${TARGETS},
+candidates as materialized (
+  select c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, c.parts,
+         t.period_start, t.invoice_id
+  from t join charges c on c.customer_account = t.account and c.superseded_at is null
+    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)
+  where not exists (select 1 from charge_claims k where k.charge_id = c.id)
+),
 claimed as (
-  update charges c set invoice_id = t.invoice_id from t where ${OF_TARGET}
-  returning c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, c.parts,
-            t.period_start
+  insert into charge_claims (charge_id, invoice_id)
+  select id, invoice_id from candidates order by id
+  on conflict (charge_id) do nothing
+  returning charge_id
 ),
 rows as (
   select c.customer_account as account, ${chargeRowColumns('c.period_start')}
-  from claimed c join cdrs d on d.id = c.cdr_id
+  from candidates c join cdrs d on d.id = c.cdr_id
 ),
-${chargeGroupsFrom('rows')}`;
+${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')}`;
 
 /** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
 export async function claimPeriods(trx: Knex.Transaction, targets: CloseTarget[]): Promise<Set<string>> {
@@ -75,7 +86,10 @@ export async function claimCharges(
 ): Promise<Map<string, ChargeGroup[]>> {
   const groups = new Map<string, ChargeGroup[]>();
   if (!claims.length) return groups;
-  const rows = rowsOf<ChargeGroupRow>(
+  // The claims table may be empty or fresh, and statistics say so: probing its key per charge must
+  // not turn into a scan of it per charge (a concurrent chunk fills it meanwhile).
+  await trx.raw('set local enable_seqscan = off');
+  const rows = rowsOf<ChargeGroupRow & { claimed: number }>(
     await trx.raw(CLAIM_CHARGES, [
       JSON.stringify(
         claims.map(({ target, invoiceId }) => ({
@@ -87,6 +101,10 @@ export async function claimCharges(
       ),
     ]),
   );
+  await trx.raw('set local enable_seqscan = on');
+  const summed = rows.reduce((n, r) => n + r.calls, 0);
+  if (rows.length && rows[0]!.claimed !== summed)
+    throw new Error(`closing claimed ${rows[0]!.claimed} charges but summed ${summed}`);
   for (const r of rows) {
     const list = groups.get(r.account) ?? [];
     list.push(toChargeGroup(r));

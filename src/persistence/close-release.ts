@@ -5,10 +5,12 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ClaimedTarget } from '../app/invoicing/close-ports';
 
+// Through the customer's charges: charge_claims has no index on the invoice (it would cost every
+// claim an index entry), and this path is rare.
 const UNCLAIM_CHARGES = `
-update charges c set invoice_id = null
-from jsonb_to_recordset(?::jsonb) as x(account text, invoice_id bigint)
-where c.customer_account = x.account and c.invoice_id = x.invoice_id`;
+delete from charge_claims k
+using jsonb_to_recordset(?::jsonb) as x(account text, invoice_id bigint), charges c
+where c.customer_account = x.account and k.charge_id = c.id and k.invoice_id = x.invoice_id`;
 
 const UNCLAIM_PERIODS = `
 delete from period_closings p using jsonb_to_recordset(?::jsonb) as x(account text, period_key text)

@@ -29,8 +29,17 @@ select c.*, coalesce((
     'created_at', k.created_at, 'updated_at', k.updated_at) order by k.valid_from, k.id)
   from contracts k where k.customer_external_id = c.external_id), '[]'::jsonb) as contracts
 from customers c
-where ?::jsonb is null or c.external_id in (select jsonb_array_elements_text(?::jsonb))
+%WHERE%
 order by c.external_id`;
+
+// Two statements rather than `? is null or ...`, and `= any(array(...))` rather than `in (select
+// ...)`: either of those made PostgreSQL scan every customer (3-5 ms at 10,000 customers) to find
+// the one a running-charges call or an ingest batch asks for; this is one key lookup per account.
+const ALL = QUERY.replace('%WHERE%', '');
+const SOME = QUERY.replace(
+  '%WHERE%',
+  'where c.external_id = any(array(select jsonb_array_elements_text(?::jsonb)))',
+);
 
 /**
  * The customers named by `accounts` (every customer when undefined), keyed by external id; unknown
@@ -42,9 +51,10 @@ export async function loadCustomersWithContracts(
 ): Promise<Map<string, CustomerWithContracts>> {
   const found = new Map<string, CustomerWithContracts>();
   if (accounts && !accounts.length) return found;
-  const list = accounts ? JSON.stringify([...new Set(accounts)]) : null;
   const rows = rowsOf<Record<string, unknown> & { contracts: unknown }>(
-    await em.getKnex().raw(QUERY, [list, list]),
+    await (accounts
+      ? em.getKnex().raw(SOME, [JSON.stringify([...new Set(accounts)])])
+      : em.getKnex().raw(ALL)),
   );
   for (const { contracts, ...row } of rows) {
     const customer = customerFromRecord(em.map(CustomerRecordSchema, row));

@@ -31,12 +31,18 @@ import { allocateInvoiceIds, insertDocuments, issueIn } from './invoice-document
 import { loadInvoices } from './invoice-reads';
 import { once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
+// The first open charge from the end of the closed periods on (a late charge before it is claimed
+// by the next close all the same): the index on (customer, start) finds it without walking the
+// customer's claimed history.
 const CLOSING_STATE = `
-select cu.external_id,
-       (select max(pc.period_end) from period_closings pc where pc.customer_account = cu.external_id) as closed_until,
+select cu.external_id, s.closed_until,
        (select min(c.call_start) from charges c
-         where c.customer_account = cu.external_id and c.invoice_id is null and c.superseded_at is null) as first_open
-from customers cu`;
+         where c.customer_account = cu.external_id and c.superseded_at is null
+           and c.call_start >= coalesce(s.closed_until, '-infinity')
+           and not exists (select 1 from charge_claims k where k.charge_id = c.id)) as first_open
+from customers cu
+cross join lateral (select max(pc.period_end) as closed_until from period_closings pc
+                    where pc.customer_account = cu.external_id) s`;
 
 export class PostgresInvoiceStore implements InvoiceStore {
   constructor(private readonly database: Database) {}
@@ -168,25 +174,14 @@ export class PostgresInvoiceStore implements InvoiceStore {
       billed_seconds: string;
       amount: string;
     }>(
+      // The statement lives in migrations/Migration20261204000100RunningTotalsFunction.ts, as a
+      // PL/pgSQL function so that each connection plans it once.
       await this.knex.raw(
-        `select access_type, zone, currency, sum(calls)::text as calls, sum(billed_seconds)::text as billed_seconds, sum(amount)::text as amount
-         from (
-           select access_type, zone, trim(currency) as currency, calls, billed_seconds, amount
-           from charge_daily_totals
-           where customer_account = ? and local_date >= ?::date and local_date < ?::date
-           union all
-           select d.access_type, c.zone, trim(c.currency), count(*),
-                  sum(c.billed_seconds)::bigint, sum(c.amount)
-           from charges c join cdrs d on d.id = c.cdr_id
-           where c.customer_account = ? and c.superseded_at is null and c.call_start >= ? and c.call_start < ?
-           group by 1, 2, 3
-         ) parts
-         group by access_type, zone, currency order by access_type, zone, currency`,
+        `select * from billing_running_totals(?, ?::date, ?::date, ?::timestamptz, ?::timestamptz)`,
         [
           account,
           span.fromLocalDate,
           span.untilLocalDate,
-          account,
           span.untilDayStart.toISOString(),
           span.until.toISOString(),
         ],

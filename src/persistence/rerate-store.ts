@@ -3,11 +3,13 @@
  * it changes before it reads it, so closing, issuing, ingest and another rerate see all of a rerate
  * or none of it:
  * - a transaction-scoped advisory lock per customer serializes rerates of one customer;
- * - the customer's current charges of the range are locked FOR UPDATE: a close that claims them
- *   (REPEATABLE READ) either commits first, and the rerate then sees their invoice, or fails with a
+ * - the customer's current charges of the range are locked FOR UPDATE (against another writer);
+ * - before superseding, each old charge gets a tombstone claim (charge_claims, no invoice) unless an
+ *   invoice claimed it: a close that claims it (REPEATABLE READ, claims in id order as these) either
+ *   commits first, and the rerate then sees its invoice, or fails on the claim's key with a
  *   serialization error and is retried after the rerate, seeing the new charges;
- * - a charge read without a lock (stored after the lock was taken) is superseded with RETURNING its
- *   invoice as it is at that moment, so a close that claimed it meanwhile is seen and corrected;
+ * - the old charges are superseded with RETURNING their invoice as it is at that moment, so a close
+ *   that claimed one after it was read is seen and corrected;
  * - invoices are locked FOR UPDATE (id order) before a draft is rebuilt or a correction issued;
  * - running totals get the difference (minus the old charges, plus the new ones) through the same
  *   additive upsert as ingest, which commutes with an ingest adding to the same rows.
@@ -36,8 +38,9 @@ import { once, retryOnConflict, rowsOf } from './sql-helpers';
 
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
-       c.rule_set_hash as charge_rule_set_hash, c.invoice_id::text as charge_invoice_id
+       c.rule_set_hash as charge_rule_set_hash, k.invoice_id::text as charge_invoice_id
 from cdrs d left join charges c on c.cdr_id = d.id and c.superseded_at is null
+left join charge_claims k on k.charge_id = c.id
 where d.customer_account = ? and d.start_time >= ?::timestamptz and d.start_time < ?::timestamptz and d.id > ?::bigint
 order by d.id
 limit ?`;
@@ -53,11 +56,23 @@ type CallRow = StoredRow & {
 
 const REPLACED_TABLE = `create temporary table if not exists rerate_replaced (old_id bigint, new_id bigint not null) on commit drop`;
 
+/**
+ * A tombstone claim (no invoice) for each charge about to be superseded that no invoice claimed: a
+ * close that still sees the old charge then fails to claim it (serialization error, retried) instead
+ * of invoicing a charge this rerate replaces. A close's uncommitted claim makes this wait, and then
+ * stand (ON CONFLICT), so SUPERSEDE, a later statement, reads that invoice.
+ */
+const TOMBSTONES = `
+insert into charge_claims (charge_id, invoice_id)
+select x.id::bigint, null from jsonb_array_elements_text(?::jsonb) as x(id) order by 1
+on conflict (charge_id) do nothing`;
+
 const SUPERSEDE = `
 update charges c set superseded_at = now()
 from jsonb_array_elements_text(?::jsonb) as x(id)
 where c.id = x.id::bigint and c.superseded_at is null
-returning c.id::text as id, c.cdr_id::text as cdr_id, c.invoice_id::text as invoice_id`;
+returning c.id::text as id, c.cdr_id::text as cdr_id,
+          (select k.invoice_id::text from charge_claims k where k.charge_id = c.id) as invoice_id`;
 
 /** Unrated CDRs that now have a charge become rated (their reason and attempts as a retry records them). */
 const MARK_RATED = `
@@ -69,16 +84,22 @@ returning cdrs.id::text as id`;
 const INSERT_CHARGES = `
 with inserted as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                       zone, billed_seconds, parts, invoice_id)
+                       zone, billed_seconds, parts)
   select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-         zone, billed_seconds, parts, invoice_id
+         zone, billed_seconds, parts
   from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb,
-    invoice_id bigint, old_id bigint)
+    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb)
   returning id, cdr_id
+),
+replaced as (
+  insert into rerate_replaced (old_id, new_id)
+  select x.old_id, inserted.id from inserted join jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, old_id bigint) using (cdr_id)
 )
-insert into rerate_replaced (old_id, new_id)
-select x.old_id, inserted.id from inserted join jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, old_id bigint) using (cdr_id)`;
+-- The new charge stays on the invoice that claimed the charge it replaces (corrected from there).
+insert into charge_claims (charge_id, invoice_id)
+select inserted.id, x.invoice_id
+from inserted join jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, invoice_id bigint) using (cdr_id)
+where x.invoice_id is not null`;
 
 /** Minus every charge this transaction superseded, plus every charge it stored. */
 const TOTALS_DELTA = `
@@ -165,6 +186,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       // Supersede first: the one-current-charge-per-CDR index must see the old charge gone before the
       // new one arrives. RETURNING gives each old charge's invoice as of now, not as it was read.
       const old = rows.flatMap((r) => (r.oldChargeId ? [r.oldChargeId] : []));
+      if (old.length) await trx.raw(TOMBSTONES, [JSON.stringify(old)]);
       const superseded = new Map(
         old.length
           ? rowsOf<{ id: string; cdr_id: string; invoice_id: string | null }>(
@@ -199,7 +221,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
       }));
       if (payload.length) {
         const json = JSON.stringify(payload);
-        await trx.raw(INSERT_CHARGES, [json, json]);
+        await trx.raw(INSERT_CHARGES, [json, json, json]);
       }
       return stored.map((r) => {
         const invoiceId = superseded.get(r.cdrId)?.invoice_id;
@@ -230,8 +252,8 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
         await trx.raw(
           `with rows as (
              select c.customer_account as account, ${chargeRowColumns('?::timestamptz')}
-             from charges c join cdrs d on d.id = c.cdr_id
-             where c.customer_account = ? and c.call_start < ?::timestamptz and c.invoice_id = ?::bigint
+             from charges c join charge_claims k on k.charge_id = c.id join cdrs d on d.id = c.cdr_id
+             where c.customer_account = ? and c.call_start < ?::timestamptz and k.invoice_id = ?::bigint
                and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
            ),
            ${chargeGroupsFrom('rows')}`,

@@ -50,10 +50,16 @@ export async function closePeriod(deps: ClosingDeps, input: ClosePeriodInput): P
   const now = deps.now();
   const skipped: CloseResult['skipped'] = [];
   const targets: CloseTarget[] = [];
+  // Customers share a handful of layouts (zone, cycle, anchor): lay each out once, not per customer
+  // (time-zone arithmetic was a second of CPU for 10,000 customers).
+  const periods = new Map<string, BillingPeriod>();
   for (const customer of customers) {
     let period: BillingPeriod;
     try {
-      period = periodContaining(reference, periodOptionsAt(customer, reference));
+      const options = periodOptionsAt(customer, reference);
+      const key = JSON.stringify(options);
+      period = periods.get(key) ?? periodContaining(reference, options);
+      periods.set(key, period);
     } catch (error) {
       // One customer's unusable contract does not stop the others: it is skipped, with the reason.
       if (!(error instanceof DomainError)) throw error;

@@ -220,7 +220,8 @@ export interface InvoiceStore {
   /** Customers by account, or all when `accounts` is undefined. */
   customers(accounts?: string[]): Promise<BillingCustomer[]>;
   /**
-   * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge.
+   * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge
+   * from then on (the whole history when none is closed).
    */
   closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>>;
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;

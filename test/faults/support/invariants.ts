@@ -135,9 +135,9 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
        where l.taxable is distinct from b.taxable limit 20`,
     );
     const orphans = await q<{ invoice_id: string; n: number }>(
-      `select c.invoice_id::text, count(*)::int as n from charges c
-       where c.invoice_id is not null and not exists (select 1 from invoices i where i.id = c.invoice_id)
-       group by c.invoice_id limit 20`,
+      `select k.invoice_id::text, count(*)::int as n from charge_claims k
+       where k.invoice_id is not null and not exists (select 1 from invoices i where i.id = k.invoice_id)
+       group by k.invoice_id limit 20`,
     );
     const unclosed = await q<{ id: string; customer_account: string; period_key: string }>(
       `select i.id::text, i.customer_account, i.period_key from invoices i
