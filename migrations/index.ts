@@ -14,6 +14,7 @@ import { Migration20261203000000CustomerPeppol } from './Migration20261203000000
 import { Migration20261203000000PricedParts } from './Migration20261203000000PricedParts';
 import { Migration20261203000100CustomerInvoiceOptions } from './Migration20261203000100CustomerInvoiceOptions';
 import { Migration20261203010000DocumentOutbox } from './Migration20261203010000DocumentOutbox';
+import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261203000100CustomerInvoiceOptions,
   },
   { name: 'Migration20261203010000DocumentOutbox', class: Migration20261203010000DocumentOutbox },
+  { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
 ];
