@@ -4,7 +4,7 @@
  * archived rule set that priced it, which is deterministic, so they are the words rating gave at
  * ingest. A charge that stored its words (rerates, retries, older charges) answers them as stored.
  */
-import Decimal from 'decimal.js';
+import { Decimal } from '../../domain/money';
 import type { Explanation } from '../../domain/rating/types';
 import { factsOf, priceCdr } from './price-batch';
 import type { CdrRater, StoredCharges } from './ports';
