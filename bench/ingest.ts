@@ -7,7 +7,7 @@
  *   - baseline: plain INSERT ... SELECT FROM unnest(...) of the same rows, 1000 a statement, into a
  *     table of the same shape, and the ratio of the two;
  *   - acknowledgement latency p50/p99 at a steady 1,000 CDRs/s (batches of 20, as a bridge sends);
- *   - peak RSS of the service process.
+ *   - peak RSS of the service process, and its CPU time per CDR while streaming.
  * DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/postgres); the bench
  * creates and drops its own database there.
  */
@@ -79,6 +79,13 @@ async function rawInsertRate(url: string, rows: number): Promise<number> {
   return rate;
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc: less noisy than wall time on a shared machine. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function peakRssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -101,6 +108,7 @@ async function main() {
     // unacknowledged batches; CDRs generated in chunks so the bench's own memory stays small.
     const chunk = 50_000;
     let accepted = 0;
+    const cpuBefore = cpuSeconds(service.child.pid!);
     const started = performance.now();
     const perStream = Math.ceil(total / STREAMS);
     await Promise.all(
@@ -127,6 +135,7 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     const endToEnd = total / seconds;
+    const cpuPerCdrUs = ((cpuSeconds(service.child.pid!) - cpuBefore) / total) * 1e6;
 
     // Latency at a steady 1,000 CDRs/s for 15 s.
     const simulator = new BridgeSimulator(client);
@@ -163,6 +172,7 @@ async function main() {
       `ack latency at 1,000 CDRs/s (batches of 20): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
     );
     console.log(`service peak RSS: ${rss.toFixed(0)} MB`);
+    console.log(`service CPU per CDR (throughput phase): ${cpuPerCdrUs.toFixed(0)} us`);
   } finally {
     service.child.kill('SIGTERM');
     await service.exited;

@@ -16,6 +16,7 @@ import { Migration20261203000100CustomerInvoiceOptions } from './Migration202612
 import { Migration20261203010000DocumentOutbox } from './Migration20261203010000DocumentOutbox';
 import { Migration20261204000000ChargeClaims } from './Migration20261204000000ChargeClaims';
 import { Migration20261204000100RunningTotalsFunction } from './Migration20261204000100RunningTotalsFunction';
+import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -37,4 +38,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261204000100RunningTotalsFunction',
     class: Migration20261204000100RunningTotalsFunction,
   },
+  { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
 ];

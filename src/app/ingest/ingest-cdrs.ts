@@ -8,7 +8,7 @@ import { cdrConflictFields, cdrFingerprint } from '../../domain/cdr-fingerprint'
 import { validateCdr, type CdrDraft } from '../../domain/cdr-validation';
 import type { FieldViolation } from '../../domain/errors';
 import type { RequestKey } from '../mutations';
-import { loadBatchFacts, priceCdr } from './price-batch';
+import { loadBatchFacts, priceCdr, pricedWithOf } from './price-batch';
 import type {
   BookingDirectory,
   CdrRater,
@@ -58,7 +58,21 @@ export interface KeyedIngestDeps extends IngestDeps {
 }
 
 export async function ingestCdrs(deps: IngestDeps, drafts: CdrDraft[]): Promise<CdrResult[]> {
-  const batch = await prepareBatch(deps, drafts);
+  return storePrepared(deps, await prepareCdrs(deps, drafts));
+}
+
+/** A batch validated and priced, not stored yet: what a stream holds while the batch before commits. */
+export interface PreparedBatch {
+  readonly toStore: CdrToStore[];
+  complete(stored: StoreOutcome[]): CdrResult[];
+}
+
+/**
+ * ingestCdrs in two steps, so a stream can price batch N+1 while batch N commits: prepareCdrs
+ * validates and prices (no writes), storePrepared commits and answers the results. Each batch is
+ * still acknowledged only after its own commit.
+ */
+export async function storePrepared(deps: IngestDeps, batch: PreparedBatch): Promise<CdrResult[]> {
   return batch.complete(batch.toStore.length ? await deps.store.insertBatch(batch.toStore) : []);
 }
 
@@ -73,7 +87,7 @@ export async function ingestCdrsOnce(
   key: RequestKey,
   drafts: CdrDraft[],
 ): Promise<{ results: CdrResult[]; replayed: boolean }> {
-  const batch = await prepareBatch(deps, drafts);
+  const batch = await prepareCdrs(deps, drafts);
   let replayed = true;
   const results = await deps.store.insertBatchOnce(key, batch.toStore, (stored) => {
     replayed = false;
@@ -83,10 +97,7 @@ export async function ingestCdrsOnce(
 }
 
 /** Validates and prices a batch; `complete` turns the store's outcomes into one result per draft. */
-async function prepareBatch(
-  deps: IngestDeps,
-  drafts: CdrDraft[],
-): Promise<{ toStore: CdrToStore[]; complete(stored: StoreOutcome[]): CdrResult[] }> {
+export async function prepareCdrs(deps: IngestDeps, drafts: CdrDraft[]): Promise<PreparedBatch> {
   const now = deps.now();
   const results = new Array<CdrResult>(drafts.length);
   const toStore: CdrToStore[] = [];
@@ -123,7 +134,10 @@ async function prepareBatch(
     deps,
     toStore.map((r) => r.cdr),
   );
-  for (const row of toStore) row.rating = priceCdr(deps, row.cdr, facts);
+  for (const row of toStore) {
+    row.rating = priceCdr(deps, row.cdr, facts);
+    if (row.rating.rated) row.pricedWith = pricedWithOf(row.cdr, facts);
+  }
 
   const complete = (stored: StoreOutcome[]): CdrResult[] => {
     stored.forEach((outcome, j) => {

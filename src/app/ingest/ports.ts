@@ -33,6 +33,28 @@ export interface CdrToStore {
   cdr: Cdr;
   fingerprint: string;
   rating: RatingDecision;
+  /**
+   * What the charge was priced with besides the CDR and its rule set. Stored instead of the
+   * explanation's words, which are re-derived from it and the archived rule set when asked for
+   * (explain-charge.ts): a narrow charge row is what lets ingest keep up with the database.
+   */
+  pricedWith?: PricedWith;
+}
+
+/**
+ * The facts a rated charge was priced with, as they were at ingest (a customer's contract or time
+ * zone may change later; the charge's explanation must not).
+ */
+export interface PricedWith {
+  /** The customer's facts; absent when the service priced at list prices (no customer directory). */
+  customer?: {
+    timeZone: string;
+    currency: string;
+    /** The contract valid at the call's start, if any. */
+    contract?: Omit<CustomerPricingFacts['contracts'][number], 'validFrom' | 'validTo'>;
+  };
+  /** Features priced beyond the CDR's own (booked for its booking), sorted. */
+  bookedFeatures?: Feature[];
 }
 
 /** For each row handed to insertBatch, in the same order. */
@@ -82,4 +104,21 @@ export interface CustomerDirectory {
 export interface BookingDirectory {
   /** Features booked for these booking ids (recording, operator assistance...); unknown ids are absent. */
   bookedFeatures(bookingIds: string[]): Promise<Map<string, Feature[]>>;
+}
+
+/** A stored current charge with what it takes to explain it. */
+export interface StoredCharge {
+  cdr: Cdr;
+  amount: string;
+  currency: string;
+  ruleSetHash: string;
+  /** The words stored with the charge (rerates, retries and charges stored before narrow rows). */
+  explanation?: Explanation;
+  /** What ingest priced it with, when it stored no words. */
+  pricedWith?: PricedWith;
+}
+
+export interface StoredCharges {
+  /** The current charge of a CDR; undefined when the CDR is unknown or unrated. */
+  currentCharge(bridgeId: string, recordId: string): Promise<StoredCharge | undefined>;
 }

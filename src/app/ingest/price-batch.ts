@@ -3,8 +3,10 @@
  * customers' and bookings' facts are fetched once per batch, then each CDR is priced with them.
  */
 import type { Cdr, Feature } from '../../domain/cdr';
+import { contractAt } from '../../domain/contracts/contract-at';
 import type {
   BookingDirectory,
+  PricedWith,
   CdrRater,
   CustomerDirectory,
   CustomerPricingFacts,
@@ -34,8 +36,8 @@ export async function loadBatchFacts(
  * features of the CDR's booking count as used (the stored CDR keeps what the bridge sent).
  */
 export function priceCdr(deps: { rater: CdrRater }, cdr: Cdr, facts: BatchFacts): RatingDecision {
-  const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
-  const priced = booked?.some((f) => !cdr.features.includes(f))
+  const booked = bookedBeyond(cdr, facts);
+  const priced = booked.length
     ? { ...cdr, features: [...new Set([...cdr.features, ...booked])].sort() }
     : cdr;
   if (!facts.customers) return deps.rater.rate(priced);
@@ -43,4 +45,66 @@ export function priceCdr(deps: { rater: CdrRater }, cdr: Cdr, facts: BatchFacts)
   if (!customer)
     return { rated: false, reason: `unknown customer account ${JSON.stringify(cdr.customerAccount)}` };
   return deps.rater.rate(priced, customer);
+}
+
+/** Features booked for the CDR's booking that the CDR itself does not carry. */
+function bookedBeyond(cdr: Cdr, facts: BatchFacts): Feature[] {
+  const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
+  return booked ? [...new Set(booked.filter((f) => !cdr.features.includes(f)))].sort() : [];
+}
+
+/**
+ * What priceCdr priced a CDR with, to store beside its charge: the customer's facts narrowed to the
+ * contract valid at the call's start, and the booked features.
+ */
+export function pricedWithOf(cdr: Cdr, facts: BatchFacts): PricedWith {
+  const booked = bookedBeyond(cdr, facts);
+  const customer = facts.customers?.get(cdr.customerAccount);
+  const contract = customer && contractAt(customer.contracts, cdr.startTime);
+  return {
+    ...(customer && {
+      customer: {
+        timeZone: customer.timeZone,
+        currency: customer.currency,
+        ...(contract && {
+          contract: {
+            id: contract.id,
+            pricePlan: contract.pricePlan,
+            discountPercent: contract.discountPercent,
+            specialPrices: contract.specialPrices,
+          },
+        }),
+      },
+    }),
+    ...(booked.length ? { bookedFeatures: booked } : {}),
+  };
+}
+
+/** The earliest instant a Date holds: the stored contract was in force at the call, whenever it was. */
+const EARLIEST = new Date(-8.64e15);
+
+/**
+ * The inverse of pricedWithOf, for priceCdr: facts that price `cdr` exactly as it was priced at
+ * ingest (one open-ended contract, the booked features under the CDR's booking).
+ */
+export function factsOf(cdr: Cdr, pricedWith: PricedWith): BatchFacts {
+  const customer = pricedWith.customer;
+  return {
+    customers: customer
+      ? new Map([
+          [
+            cdr.customerAccount,
+            {
+              timeZone: customer.timeZone,
+              currency: customer.currency,
+              contracts: customer.contract ? [{ ...customer.contract, validFrom: EARLIEST }] : [],
+            },
+          ],
+        ])
+      : undefined,
+    bookedFeatures:
+      pricedWith.bookedFeatures && cdr.bookingId
+        ? new Map([[cdr.bookingId, pricedWith.bookedFeatures]])
+        : undefined,
+  };
 }

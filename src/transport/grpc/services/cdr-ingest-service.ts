@@ -1,17 +1,19 @@
 /**
  * CdrIngestService: the bridge's channel. Each batch is validated, priced and committed before its
- * acknowledgement is sent; the stream reads the next batch only after that (flow control: a slow
- * database makes the bridge wait, and memory stays bounded by one batch in hand plus the transport's
- * small read buffer). A bridge token writes only under its own bridge ids: a batch holding another
+ * acknowledgement is sent, in order. A stream prices the next batch while one commits, and reads no
+ * further until that commit is done (flow control: a slow database makes the bridge wait, and memory
+ * stays bounded by two batches in hand plus the transport's small read buffer). A bridge token writes only under its own bridge ids: a batch holding another
  * bridge's CDR is refused whole, before anything of it is stored.
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
 import {
-  ingestCdrs,
   ingestCdrsOnce,
+  prepareCdrs,
+  storePrepared,
   type CdrResult,
   type KeyedIngestDeps,
+  type PreparedBatch,
 } from '../../../app/ingest/ingest-cdrs';
 import { requestKey } from '../../../app/mutations';
 import type { Principal } from '../../../auth/token-store';
@@ -55,6 +57,27 @@ function checkBridges(principal: Principal, cdrs: ProtoCdr[], field: string): vo
   });
 }
 
+/** The checks of a stream's batch before pricing: present, a new sequence, not empty, own bridges only. */
+function checkedBatch(
+  request: StreamCdrsRequest,
+  sequences: BatchSequences,
+  principal: Principal,
+): NonNullable<StreamCdrsRequest['batch']> {
+  const batch = request.batch;
+  if (!batch) throw new ValidationError([{ field: 'batch', reason: 'required' }]);
+  if (!sequences.claim(BigInt(batch.sequence))) {
+    throw new ValidationError([
+      {
+        field: 'batch.sequence',
+        reason: `${batch.sequence} was already used on this stream; number each batch of a stream differently (a counter)`,
+      },
+    ]);
+  }
+  checkBatchSize(batch.cdrs, 'batch.cdrs');
+  checkBridges(principal, batch.cdrs, 'batch.cdrs');
+  return batch;
+}
+
 export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
   /** The acknowledgement of a batch; a replayed one was counted when it was first stored. */
   function acknowledge(results: CdrResult[], replayed = false) {
@@ -74,30 +97,66 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     ): AsyncIterable<StreamCdrsResponse> {
       const principal = principalOf(context);
       const sequences = new BatchSequences();
-      for await (const request of requests) {
-        const batch = request.batch;
-        if (!batch) throw new ValidationError([{ field: 'batch', reason: 'required' }]);
-        if (!sequences.claim(BigInt(batch.sequence))) {
-          throw new ValidationError([
-            {
-              field: 'batch.sequence',
-              reason: `${batch.sequence} was already used on this stream; number each batch of a stream differently (a counter)`,
-            },
-          ]);
+      // Two batches in hand at most: one committing, the next one priced while it commits
+      // Commits run one after the other and each acknowledgement is sent
+      // after its own commit, in order. Reading stops while both slots are full (flow control).
+      const reader = requests[Symbol.asyncIterator]();
+      let reading: Promise<IteratorResult<StreamCdrsRequest>> | undefined;
+      let ended = false;
+      let committing: Promise<StreamCdrsResponse> | undefined;
+      let prepared: { sequence: string; batch: PreparedBatch } | undefined;
+      for (;;) {
+        if (!committing && prepared) {
+          const { sequence, batch } = prepared;
+          prepared = undefined;
+          // Committed before the acknowledgement exists; a cancelled call simply gets no ack and the
+          // bridge resends, which the database turns into duplicates.
+          committing = storePrepared(deps.ingest, batch).then((results) => ({
+            sequence,
+            ...acknowledge(results),
+          }));
+          // Its failure is handled where it is awaited; this only keeps it from counting as unhandled
+          // while the next batch is being read or priced.
+          committing.catch(() => undefined);
         }
-        checkBatchSize(batch.cdrs, 'batch.cdrs');
-        checkBridges(principal, batch.cdrs, 'batch.cdrs');
-        // Committed before the acknowledgement exists; a cancelled call simply gets no ack and the
-        // bridge resends, which the database turns into duplicates.
-        const acked = acknowledge(await ingestCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto)));
-        if (context.signal.aborted) return;
-        yield { sequence: batch.sequence, ...acked };
-        if (deps.draining.aborted) {
-          // Graceful shutdown: end the stream after the last committed batch; the bridge reconnects.
-          throw new ServerError(
-            Status.UNAVAILABLE,
-            'server is shutting down; reconnect and resend unacknowledged batches',
-          );
+        if (!prepared && !ended && !reading) reading = reader.next();
+        if (!committing && !reading) return;
+        const event = await Promise.race([
+          ...(committing ? [committing.then((ack) => ({ ack }))] : []),
+          ...(reading && !prepared ? [reading.then((read) => ({ read }))] : []),
+        ]);
+        if ('ack' in event) {
+          committing = undefined;
+          if (context.signal.aborted) return;
+          yield event.ack;
+          if (deps.draining.aborted) {
+            // Graceful shutdown: end the stream after the last committed batch (a priced one not yet
+            // committed is dropped unacknowledged); the bridge reconnects and resends it.
+            throw new ServerError(
+              Status.UNAVAILABLE,
+              'server is shutting down; reconnect and resend unacknowledged batches',
+            );
+          }
+          continue;
+        }
+        reading = undefined;
+        if (event.read.done) {
+          ended = true;
+          continue;
+        }
+        try {
+          const batch = checkedBatch(event.read.value, sequences, principal);
+          prepared = {
+            sequence: batch.sequence,
+            batch: await prepareCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto)),
+          };
+        } catch (error) {
+          // A bad batch ends the stream, but the one before it is committing: acknowledge it first.
+          if (committing) {
+            const ack = await committing;
+            if (!context.signal.aborted) yield ack;
+          }
+          throw error;
         }
       }
     },
