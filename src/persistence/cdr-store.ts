@@ -246,7 +246,8 @@ export function arrayLiteral(values: readonly Scalar[]): string {
 
 function toRow({ cdr, fingerprint, rating, pricedWith }: CdrToStore): Record<Column, Value> {
   const quantities = rating.rated
-    ? chargeQuantities(rating.charge.explanation, cdr.durationSeconds)
+    ? (rating.charge.quantities?.(cdr.durationSeconds) ??
+      chargeQuantities(rating.charge.explanation, cdr.durationSeconds))
     : undefined;
   return {
     bridge_id: cdr.bridgeId,

@@ -4,6 +4,7 @@
  */
 import type { AccessType, Cdr, Feature } from '../../domain/cdr';
 import type { ChargePart } from '../../domain/rating/charge-parts';
+import type { ChargeQuantities } from '../../domain/rating/charge-quantities';
 import type { Explanation } from '../../domain/rating/types';
 import type { RequestKey } from '../mutations';
 
@@ -15,6 +16,11 @@ export interface PricedCharge {
   firedRules: string[];
   /** Typed, so storage derives the charge's quantities (zone, billed seconds) from it, not from JSON. */
   explanation: Explanation;
+  /**
+   * The charge's zone and billed seconds, as chargeQuantities(explanation) gives them, without
+   * building the explanation (rating's integer path answers from its plan). Absent: read the explanation.
+   */
+  quantities?: (durationSeconds: number) => ChargeQuantities;
   /** What the price is made of, for invoice lines (src/domain/rating/charge-parts.ts). */
   parts: ChargePart[];
 }

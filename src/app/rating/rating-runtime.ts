@@ -9,6 +9,7 @@ import { contractAt } from '../../domain/contracts/contract-at';
 import { systemClock, type Clock } from '../clock';
 import type { Cdr } from '../../domain/cdr';
 import {
+  ratedQuantities,
   RULE_SET_PARTS,
   type PricingContext,
   type RatingOutcome,
@@ -240,8 +241,12 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
       currency: outcome.currency,
       ruleSetHash: outcome.ruleSetHash,
       firedRules: outcome.firedRules,
-      explanation: outcome.explanation,
+      // Read only where words are stored (rerate, retry): ingest stores the facts and needs none.
+      get explanation() {
+        return outcome.explanation;
+      },
       parts: outcome.parts,
+      quantities: (durationSeconds) => ratedQuantities(outcome, durationSeconds),
     },
   };
 }

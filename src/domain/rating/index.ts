@@ -31,4 +31,4 @@ export { buildRuleBook, type BuildResult } from './book';
 export { PrefixTable } from './prefixes';
 export { ReferenceRater, engineFor, engineFiredNames } from './reference';
 export { priceCallDecimal } from './price-reference';
-export { isIntegerPriced } from './price';
+export { isIntegerPriced, ratedQuantities } from './price';

@@ -21,6 +21,7 @@ import type { Cdr } from '../cdr';
 import type { Decimal } from '../money';
 import { planCall, type CallPlan, type PricingSet } from './call-plan';
 import { chargeParts, type ChargePart } from './charge-parts';
+import { chargeQuantities, type ChargeQuantities } from './charge-quantities';
 import type { CompiledRule } from './compiled-rule';
 import { explainZero } from './explain';
 import {
@@ -119,6 +120,28 @@ class IntegerRated {
     Object.defineProperty(this, 'parts', IntegerRated.#PARTS);
     this.#lazy = { set, cdr, prep, plan, limit, explanation: undefined, parts: undefined };
   }
+
+  /** chargeQuantities of the explanation, from the plan the explanation would be built from. */
+  quantities(durationSeconds: number): ChargeQuantities {
+    const { prep, plan } = this.#lazy;
+    return {
+      zone: prep.zone ?? '',
+      billedSeconds: plan.pieces.length ? plan.pieces.reduce((sum, p) => sum + p.billed, 0) : durationSeconds,
+    };
+  }
+}
+
+/**
+ * The zone and billed seconds of a rated call, as chargeQuantities reads them from its explanation;
+ * an outcome of the integer path answers from its plan, so storing a charge builds no explanation.
+ */
+export function ratedQuantities(
+  o: Extract<RatingOutcome, { rated: true }>,
+  durationSeconds: number,
+): ChargeQuantities {
+  return o instanceof IntegerRated
+    ? o.quantities(durationSeconds)
+    : chargeQuantities(o.explanation, durationSeconds);
 }
 
 /** What an outcome builds its explanation and parts from, on first read. */

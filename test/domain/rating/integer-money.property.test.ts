@@ -1,12 +1,14 @@
 /**
  * Rating computes money in scaled integers (src/domain/rating/price.ts); the decimal.js pricing it
  * replaced is kept as the exact reference (price-reference.ts). On random rule sets and calls, both
- * must give the same amount, rules, parts and explanation, to the last decimal. A few thousand pairs
+ * must give the same amount, rules, parts and explanation, to the last decimal, and the integer
+ * path's zone and billed seconds must be the explanation's. A few thousand pairs
  * here; `npm run bench:rating-equality` checks 1,000,000.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CompiledRuleSet, isIntegerPriced } from '../../../src/domain/rating/index';
+import { chargeQuantities } from '../../../src/domain/rating/charge-quantities';
+import { CompiledRuleSet, isIntegerPriced, ratedQuantities } from '../../../src/domain/rating/index';
 import { randomCall, randomRuleSet, rateByReference, resultText, seeded } from './integer-money-cases';
 
 const RULE_SETS = 300;
@@ -24,7 +26,13 @@ describe('integer money = the decimal reference', () => {
           const { cdr, ctx } = randomCall(r, i);
           const fast = set.rate(cdr, ctx);
           expect(resultText(fast), `seed ${seed} call ${i}`).toBe(resultText(rateByReference(set, cdr, ctx)));
-          if (fast.rated) total++;
+          if (fast.rated) {
+            total++;
+            // What ingest stores (zone, billed seconds) comes from the plan, not the explanation: the same.
+            expect(ratedQuantities(fast, cdr.durationSeconds), `seed ${seed} call ${i}`).toEqual(
+              chargeQuantities(fast.explanation, cdr.durationSeconds),
+            );
+          }
           if (isIntegerPriced(fast)) integer++;
         }
       }),
