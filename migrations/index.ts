@@ -17,6 +17,7 @@ import { Migration20261203010000DocumentOutbox } from './Migration20261203010000
 import { Migration20261204000000ChargeClaims } from './Migration20261204000000ChargeClaims';
 import { Migration20261204000100RunningTotalsFunction } from './Migration20261204000100RunningTotalsFunction';
 import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
+import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -39,4 +40,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261204000100RunningTotalsFunction,
   },
   { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
+  { name: 'Migration20261205000000MonthlyPartitions', class: Migration20261205000000MonthlyPartitions },
 ];

@@ -9,6 +9,7 @@ import { registerMigrateCommand } from './migrate-command';
 import { registerOutboxCommands } from './outbox-command';
 import { registerRatesCommands } from './rates-command';
 import { registerReconcileCommand } from './reconcile-command';
+import { registerRetentionCommands } from './retention-command';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommand } from './serve-command';
 import { registerSimulateBridgeCommand } from './simulate-bridge-command';
@@ -25,5 +26,6 @@ registerInvoicesCommands(program);
 registerExportCommands(program);
 registerOutboxCommands(program);
 registerRatesCommands(program);
+registerRetentionCommands(program);
 
 await program.parseAsync(process.argv);

@@ -16,7 +16,7 @@ export class PostgresBacktestSource implements BacktestSource {
         rows: (StoredRow & { id: string; charged_amount: string | null; charged_currency: string | null })[];
       }>(
         `select c.*, ch.amount::text as charged_amount, ch.currency as charged_currency
-         from cdrs c left join charges ch on ch.cdr_id = c.id and ch.superseded_at is null
+         from cdrs c left join charges ch on ch.cdr_id = c.id and ch.call_start = c.start_time and ch.superseded_at is null
          where c.start_time >= ? and c.start_time < ? and (?::text is null or c.customer_account = ?) and c.id > ?::bigint
          order by c.id limit ?`,
         [

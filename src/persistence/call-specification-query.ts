@@ -23,7 +23,7 @@ select d.start_time, d.access_type,
 from invoices i
 join charges c on c.customer_account = i.customer_account and c.call_start < i.period_end
 join charge_claims k on k.charge_id = c.id and k.invoice_id = i.id
-join cdrs d on d.id = c.cdr_id
+join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
 where i.id = ?::bigint and c.superseded_at is null
 order by d.start_time, d.id
 limit ?::integer`;

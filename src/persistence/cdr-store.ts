@@ -1,6 +1,7 @@
 /**
  * The bulk path for CDRs: one statement inserts a whole batch and the charges of its rated records,
- * and dedup is the database's unique key (bridge_id, record_id) with ON CONFLICT DO NOTHING.
+ * and dedup is the database's unique key (bridge_id, record_id) of the unpartitioned `cdr_keys`
+ * with ON CONFLICT DO NOTHING: only records whose key is fresh reach the monthly partitions.
  * The same statement adds the new charges to the customer's daily totals (running charges for sales).
  * Rows travel as one array parameter per column (unnest), which works the same on PostgreSQL and
  * on the embedded PGlite and avoids thousands of bind parameters.
@@ -25,6 +26,7 @@ import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestKey } from '../app/mutations';
 import { json, once, retryOnConflict } from './sql-helpers';
+import { isMissingPartition, MonthPartitions } from './month-partitions';
 
 /**
  * The batch's columns: name and the SQL type of one value. Each travels as ONE array parameter
@@ -73,6 +75,14 @@ with input as (
   from unnest(${COLUMNS.map(([, type]) => (type === 'jsonb' ? JSONB_ARRAY : `?::${type}[]`)).join(', ')})
     as x(${COLUMNS.map(([name]) => name).join(', ')})
 ),
+keyed as (
+  insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
+  select bridge_id, record_id, fingerprint, start_time
+  from input
+  order by bridge_id, record_id
+  on conflict (bridge_id, record_id) do nothing
+  returning bridge_id, record_id
+),
 inserted as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
                     access_type, caller_number, called_number, start_time, answer_time, end_time,
@@ -80,9 +90,7 @@ inserted as (
   select bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
          access_type, caller_number, called_number, start_time, answer_time, end_time,
          duration_seconds, features, rating_status, unrated_reason
-  from input
-  order by bridge_id, record_id
-  on conflict (bridge_id, record_id) do nothing
+  from input join keyed using (bridge_id, record_id)
   returning id, bridge_id, record_id
 ),
 charged as (
@@ -102,18 +110,29 @@ fresh as (
 ${dailyTotalsUpsertCte('fresh')}
 select bridge_id, record_id from inserted`;
 
+/**
+ * The stored side of records that were not fresh: the key (with its fingerprint) always, the CDR's
+ * fields while its month is kept; retention may have dropped them (then only the fingerprint).
+ */
 const SELECT_STORED = `
-select c.* from cdrs c
-join jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text) using (bridge_id, record_id)`;
+select k.bridge_id, k.record_id, k.fingerprint, c.conference_id, c.booking_id, c.customer_account, c.access_type,
+       c.caller_number, c.called_number, c.start_time, c.answer_time, c.end_time, c.duration_seconds, c.features
+from jsonb_to_recordset(?::jsonb) as w(bridge_id text, record_id text)
+join cdr_keys k using (bridge_id, record_id)
+left join cdrs c on c.bridge_id = k.bridge_id and c.record_id = k.record_id and c.start_time = k.start_time`;
 
 /** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
 
 const CURRENT_CHARGE = `
 select d.*, c.amount::text as amount, c.currency, c.rule_set_hash, c.explanation, c.pricing_facts
-from cdrs d join charges c on c.cdr_id = d.id and c.superseded_at is null
-where d.bridge_id = ? and d.record_id = ?`;
+from cdr_keys k
+join cdrs d on d.bridge_id = k.bridge_id and d.record_id = k.record_id and d.start_time = k.start_time
+join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
+where k.bridge_id = ? and k.record_id = ?`;
 
 export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
+  private readonly partitions = new MonthPartitions();
+
   constructor(private readonly database: Database) {}
 
   async currentCharge(bridgeId: string, recordId: string): Promise<StoredCharge | undefined> {
@@ -137,7 +156,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
   }
 
   insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
-    return this.transaction((trx) => insertIn(trx, rows));
+    return this.transaction(rows, (trx) => insertIn(trx, rows));
   }
 
   /** The key is claimed in the insert's own transaction, so a batch and its request key commit together or not at all. */
@@ -146,7 +165,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
     rows: CdrToStore[],
     reply: (outcomes: StoreOutcome[]) => R,
   ): Promise<R> {
-    return this.transaction((trx) =>
+    return this.transaction(rows, (trx) =>
       once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows) : []), {
         encode: (v) => v,
         decode: (v) => v as R,
@@ -154,9 +173,19 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
     );
   }
 
-  private transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  /** The batch's months exist before its transaction starts; see month-partitions.ts. */
+  private async transaction<T>(rows: CdrToStore[], work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     const knex = this.database.orm.em.getKnex();
-    return retryOnConflict(3, () => knex.transaction(work));
+    const months = rows.map((r) => r.cdr.startTime);
+    await this.partitions.ensureMonths(knex, months);
+    try {
+      return await retryOnConflict(3, () => knex.transaction(work));
+    } catch (error) {
+      if (!isMissingPartition(error)) throw error;
+      this.partitions.forget();
+      await this.partitions.ensureMonths(knex, months);
+      return retryOnConflict(3, () => knex.transaction(work));
+    }
   }
 }
 
@@ -164,12 +193,12 @@ async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<Stor
   const inserted = rowsOf(await trx.raw(INSERT_BATCH, columnsOf(rows.map(toRow))));
   const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
   const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
-  const stored = new Map<string, StoredRow>();
+  const stored = new Map<string, KeyedRow>();
   if (missing.length) {
     const keys = JSON.stringify(
       missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })),
     );
-    for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as StoredRow[]) {
+    for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as KeyedRow[]) {
       stored.set(key(row.bridge_id, row.record_id), row);
     }
   }
@@ -178,9 +207,13 @@ async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<Stor
     if (fresh.has(k)) return { inserted: true };
     const row = stored.get(k);
     if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
-    return { inserted: false, storedFingerprint: row.fingerprint, stored: fromRow(row) };
+    const kept = row.start_time === null ? undefined : fromRow(row as StoredRow);
+    return { inserted: false, storedFingerprint: row.fingerprint, stored: kept };
   });
 }
+
+/** A row of SELECT_STORED: the key always, the CDR's columns null once its month is archived. */
+type KeyedRow = Omit<StoredRow, 'start_time'> & { start_time: StoredRow['start_time'] | null };
 
 export interface StoredRow {
   bridge_id: string;

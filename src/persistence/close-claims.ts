@@ -58,7 +58,7 @@ claimed as (
 ),
 rows as (
   select c.customer_account as account, ${chargeRowColumns('c.period_start')}
-  from candidates c join cdrs d on d.id = c.cdr_id
+  from candidates c join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
 ),
 ${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')}`;
 

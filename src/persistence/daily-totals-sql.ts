@@ -70,7 +70,7 @@ export const REBUILD_DAILY_TOTALS: readonly [string, string] = [
   `delete from charge_daily_totals t where t.customer_account in (select jsonb_array_elements_text(?::jsonb))`,
   `with fresh as (
   select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.zone, c.billed_seconds
-  from charges c join cdrs d on d.id = c.cdr_id
+  from charges c join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
   where c.superseded_at is null and c.customer_account in (select jsonb_array_elements_text(?::jsonb))
 ),
 ${dailyTotalsUpsertCte('fresh')}

@@ -39,7 +39,7 @@ import { once, retryOnConflict, rowsOf } from './sql-helpers';
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
        c.rule_set_hash as charge_rule_set_hash, k.invoice_id::text as charge_invoice_id
-from cdrs d left join charges c on c.cdr_id = d.id and c.superseded_at is null
+from cdrs d left join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
 left join charge_claims k on k.charge_id = c.id
 where d.customer_account = ? and d.start_time >= ?::timestamptz and d.start_time < ?::timestamptz and d.id > ?::bigint
 order by d.id
@@ -107,7 +107,7 @@ with delta as (
   select c.customer_account, c.call_start, d.access_type, c.amount, c.currency, c.zone, c.billed_seconds,
          case when c.id = r.new_id then 1 else -1 end as sign
   from rerate_replaced r join charges c on c.id = r.new_id or c.id = r.old_id
-  join cdrs d on d.id = c.cdr_id
+  join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
 ),
 ${dailyTotalsDeltaCte('delta')}
 select 1`;
@@ -252,7 +252,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
         await trx.raw(
           `with rows as (
              select c.customer_account as account, ${chargeRowColumns('?::timestamptz')}
-             from charges c join charge_claims k on k.charge_id = c.id join cdrs d on d.id = c.cdr_id
+             from charges c join charge_claims k on k.charge_id = c.id join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
              where c.customer_account = ? and c.call_start < ?::timestamptz and k.invoice_id = ?::bigint
                and ${when === 'after' ? 'c.superseded_at is null' : BEFORE_THIS_RERATE}
            ),

@@ -73,6 +73,7 @@ async function insertCalls(db: Database, accounts: string[]): Promise<void> {
      values ('test-rules', 'test', '1', '2020-01-01T00:00:00Z', 'SEK', '[]') on conflict do nothing`,
   );
   const parts = [{ kind: 'usage', quantity: '600', unitCode: 'SEC', price: '0.15', baseQuantity: '60' }];
+  await knex.raw(`select billing_ensure_month_partitions('2026-10-06T09:00:00Z', '2026-10-06T09:00:00Z')`);
   await knex.raw(
     `with input as (select account from jsonb_array_elements_text(?::jsonb) as a(account)),
      ins as (

@@ -561,6 +561,7 @@ describe('running charges', () => {
        ('acme', '2026-11-15', 'dial_out', 'SE-mobile', 'SEK', 3, 185, '1.9425'),
        ('acme', '2026-11-25', 'web', '', 'SEK', 1, 60, '0.01')`,
     );
+    await knex.raw(`select billing_ensure_month_partitions('2026-11-10T10:00:00Z', '2026-11-10T10:00:00Z')`);
     await knex.raw(
       `insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time, duration_seconds, rating_status, unrated_reason)
        values ('test-bridge', 'unrated-1', 'f', 'c', 'acme', 'web', '2026-11-10T10:00:00Z', '2026-11-10T10:01:00Z', 60, 'unrated', 'no rate')`,

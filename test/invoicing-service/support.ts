@@ -148,6 +148,11 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
       bands: [{ name: 'all', seconds: r.seconds, billedSeconds: r.seconds, rate: '0', amount: r.amount }],
     },
   }));
+  // The months' partitions first (as the CDR store does before a batch), then the rows.
+  await knex.raw(
+    `select billing_ensure_month_partitions(min(start), max(start)) from jsonb_to_recordset(?::jsonb) as x(start timestamptz)`,
+    [JSON.stringify(payload)],
+  );
   await knex.raw(
     `with input as (
        select * from jsonb_to_recordset(?::jsonb) as x(record_id text, account text, conference text, access_type text,

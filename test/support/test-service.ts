@@ -46,6 +46,7 @@ export const TEST_BRIDGE_IDS = [
   'sample',
   'fs-1',
   'ast-1',
+  'part-bridge',
   'test-bridge',
   'bridge',
   'bridge-1',

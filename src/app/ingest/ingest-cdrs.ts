@@ -150,13 +150,19 @@ export async function prepareCdrs(deps: IngestDeps, drafts: CdrDraft[]): Promise
         results[i] = { ...ids, outcome: 'duplicate', violations: [] };
       else {
         // Same identity, different content: report it, keep what is stored.
-        results[i] = { ...ids, outcome: 'conflict', violations: cdrConflictFields(outcome.stored, row.cdr) };
+        const violations = outcome.stored
+          ? cdrConflictFields(outcome.stored, row.cdr)
+          : [{ field: 'record_id', reason: ARCHIVED_CONFLICT }];
+        results[i] = { ...ids, outcome: 'conflict', violations };
       }
     });
     return results;
   };
   return { toStore, complete };
 }
+
+const ARCHIVED_CONFLICT =
+  'conflicts with a stored record of the same id whose month was archived by retention; the stored record is kept';
 
 function summarize(decision: RatingDecision): RatingSummary {
   if (!decision.rated) return decision;

@@ -64,7 +64,12 @@ export interface PricedWith {
 }
 
 /** For each row handed to insertBatch, in the same order. */
-export type StoreOutcome = { inserted: true } | { inserted: false; storedFingerprint: string; stored: Cdr };
+/**
+ * What storing one record did. A record already stored answers its fingerprint and, while its
+ * month is kept, its fields (`stored`); after retention dropped the month only the key and the
+ * fingerprint remain, which still tell a duplicate from a conflict.
+ */
+export type StoreOutcome = { inserted: true } | { inserted: false; storedFingerprint: string; stored?: Cdr };
 
 export interface CdrStore {
   /**

@@ -1,0 +1,121 @@
+/**
+ * Retention of old months (`billing retention`): a month of CDRs and charges leaves the hot tables
+ * as whole partitions, never as a row-by-row delete, and only when nothing in it can still change
+ * money. Invoices are not touched: their lines, totals and documents are stored on their own.
+ *
+ * A month may go when:
+ * - it has no unrated CDR (a retry could still price it), and
+ * - every current charge in it is on an ISSUED invoice (no open charge, none on a draft).
+ * Its claims go with it (they name charges that no longer exist); its dedup keys stay in `cdr_keys`,
+ * so a bridge resending an archived record is still told it is a duplicate.
+ *
+ * By default a month is archived: its two partitions are detached and moved to the schema
+ * `billing_archive`, where `pg_dump --schema billing_archive` can take them off the database and a
+ * DROP removes them. With `drop` they are dropped at once.
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import type { Database } from './database';
+import { rowsOf } from './sql-helpers';
+
+export interface MonthOfHistory {
+  /** "YYYY-MM", UTC, as the partitions are cut. */
+  month: string;
+  cdrs: number;
+  charges: number;
+  /** Unrated CDRs: a retry may still price them. */
+  unrated: number;
+  /** Current charges not on an issued invoice: open, or on a draft. */
+  uninvoiced: number;
+}
+
+export interface RetentionOutcome {
+  month: string;
+  outcome: 'archived' | 'dropped' | 'kept';
+  /** Why a month was kept; empty otherwise. */
+  reason: string;
+}
+
+export const ARCHIVE_SCHEMA = 'billing_archive';
+
+export class MonthRetention {
+  constructor(private readonly database: Database) {}
+
+  private get knex(): Knex {
+    return this.database.orm.em.getKnex();
+  }
+
+  /** Every month that has partitions, oldest first, with what would keep it. */
+  async months(): Promise<MonthOfHistory[]> {
+    const names = rowsOf<{ month: string }>(
+      await this.knex.raw(`
+        select substr(c.relname, 6) as month
+        from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+        where p.relname = 'cdrs' and c.relnamespace = p.relnamespace
+        order by 1`),
+    );
+    const out: MonthOfHistory[] = [];
+    for (const { month } of names) out.push(await this.usage(this.knex, month.replace('_', '-')));
+    return out;
+  }
+
+  /**
+   * Archives (or drops) every month before `before` ("YYYY-MM") that may go; each month in its own
+   * transaction, which locks the month's rows against a late retry or rerate while it checks them.
+   */
+  async retire(before: string, options: { drop: boolean }): Promise<RetentionOutcome[]> {
+    const outcomes: RetentionOutcome[] = [];
+    for (const { month } of await this.months()) {
+      if (month >= before) continue;
+      outcomes.push(await this.knex.transaction((trx) => this.retireMonth(trx, month, options.drop)));
+    }
+    return outcomes;
+  }
+
+  private async retireMonth(trx: Knex.Transaction, label: string, drop: boolean): Promise<RetentionOutcome> {
+    const [cdrs, charges] = partitionsOf(label);
+    // Detaching needs the parents; taking them first keeps the lock order of every retention run.
+    await trx.raw(`lock table cdrs, charges in share row exclusive mode`);
+    const usage = await this.usage(trx, label);
+    if (usage.unrated || usage.uninvoiced) {
+      const why = [
+        usage.unrated ? `${usage.unrated} unrated CDRs` : '',
+        usage.uninvoiced ? `${usage.uninvoiced} charges not on an issued invoice` : '',
+      ].filter(Boolean);
+      return { month: label, outcome: 'kept', reason: why.join(' and ') };
+    }
+    await trx.raw(`delete from charge_claims k using ?? c where k.charge_id = c.id`, [charges]);
+    await trx.raw(`alter table cdrs detach partition ??`, [cdrs]);
+    await trx.raw(`alter table charges detach partition ??`, [charges]);
+    if (drop) {
+      await trx.raw(`drop table ??, ??`, [cdrs, charges]);
+      return { month: label, outcome: 'dropped', reason: '' };
+    }
+    await trx.raw(`create schema if not exists ${ARCHIVE_SCHEMA}`);
+    await trx.raw(`alter table ?? set schema ${ARCHIVE_SCHEMA}`, [cdrs]);
+    await trx.raw(`alter table ?? set schema ${ARCHIVE_SCHEMA}`, [charges]);
+    return { month: label, outcome: 'archived', reason: '' };
+  }
+
+  private async usage(knex: Knex, month: string): Promise<MonthOfHistory> {
+    const [cdrs, charges] = partitionsOf(month);
+    const [row] = rowsOf<{ cdrs: number; charges: number; unrated: number; uninvoiced: number }>(
+      await knex.raw(
+        `select (select count(*)::int from ??) as cdrs,
+                (select count(*)::int from ??) as charges,
+                (select count(*)::int from ?? where rating_status = 'unrated') as unrated,
+                (select count(*)::int from ?? c
+                   left join charge_claims k on k.charge_id = c.id
+                   left join invoices i on i.id = k.invoice_id
+                 where c.superseded_at is null and (i.status is null or i.status <> 'ISSUED')) as uninvoiced`,
+        [cdrs, charges, cdrs, charges],
+      ),
+    );
+    return { month, ...row! };
+  }
+}
+
+/** The partitions of a month "YYYY-MM": cdrs_YYYY_MM and charges_YYYY_MM. */
+function partitionsOf(month: string): [string, string] {
+  const suffix = month.replace('-', '_');
+  return [`cdrs_${suffix}`, `charges_${suffix}`];
+}

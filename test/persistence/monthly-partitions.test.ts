@@ -1,0 +1,175 @@
+/**
+ * CDRs and charges are partitioned by UTC month (issue 14). What a user relies on, over a real
+ * socket on a real database:
+ * - dedup is permanent across months: a record resent with another start (another month) is a
+ *   conflict, and stays one after its month was archived;
+ * - a close takes the local month, which spans two UTC partitions (Stockholm's October starts on
+ *   30 September 22:00 UTC);
+ * - retention takes a month away only when it is fully invoiced, and leaves invoices as they were.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/app/clock';
+import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
+import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
+import { AccessType } from '../../src/gen/billing/v1/common';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { MonthRetention } from '../../src/persistence/month-retention';
+import { createCustomers } from '../support/customers';
+import { startTestService, type TestService } from '../support/test-service';
+import { knexOf, rowsOf } from '../invoicing-service/support';
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService({
+    clock: new FixedClock(new Date('2026-12-15T12:00:00Z')),
+    env: { BILLING_CLOSE_INTERVAL_MS: '0' },
+  });
+  await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['PART']);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function call(recordId: string, startUtc: string, seconds = 600): Cdr {
+  const start = new Date(startUtc);
+  return {
+    bridgeId: 'part-bridge',
+    recordId,
+    conferenceId: `conf-${recordId}`,
+    bookingId: '',
+    customerAccount: 'PART',
+    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+    callerNumber: '',
+    calledNumber: '+46812345678',
+    startTime: start,
+    answerTime: start,
+    endTime: new Date(start.getTime() + seconds * 1000),
+    durationSeconds: seconds,
+    features: [],
+  };
+}
+
+// September's last UTC hours are Stockholm's October; October's last UTC hour is November.
+const CALLS = {
+  octoberInSeptemberPartition: call('a', '2026-09-30T22:30:00Z'),
+  october: call('b', '2026-10-15T09:00:00Z'),
+  novemberInOctoberPartition: call('c', '2026-10-31T23:30:00Z'),
+  november: call('d', '2026-11-10T10:00:00Z'),
+};
+
+let requests = 0;
+async function submit(cdrs: Cdr[]) {
+  requests += 1;
+  const response = await t
+    .client(CdrIngestServiceDefinition, 'bridge')
+    .submitCdrs({ requestId: `part-${requests}`, cdrs });
+  return response.results;
+}
+
+async function close(periodContaining: string) {
+  const closed = await t.client(InvoiceServiceDefinition, 'billing').closeBillingPeriod({
+    requestId: `close-${periodContaining}`,
+    customerAccount: 'PART',
+    periodContaining: new Date(periodContaining),
+    issue: true,
+  });
+  expect(closed.invoices).toHaveLength(1);
+  return closed.invoices[0]!;
+}
+
+const sql = <T>(text: string, bindings: unknown[] = []) =>
+  rowsOf<T>(knexOf(t.service.database).raw(text, bindings as never));
+
+async function partitions(): Promise<string[]> {
+  const rows = await sql<{ name: string }>(
+    `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+     join pg_class p on p.oid = i.inhparent where p.relname = 'cdrs' order by 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+/** The invoices and their lines exactly as stored. */
+async function invoicesAsStored(): Promise<string> {
+  const invoices = await sql(`select * from invoices order by id`);
+  const lines = await sql(`select * from invoice_lines order by invoice_id, line_no`);
+  return JSON.stringify({ invoices, lines });
+}
+
+describe('monthly partitions of CDRs and charges', () => {
+  it('stores each month in its own partition and keeps dedup permanent across months', async () => {
+    const first = await submit(Object.values(CALLS));
+    expect(first.map((r) => r.outcome)).toEqual(Array(4).fill(CdrOutcome.CDR_OUTCOME_ACCEPTED));
+    expect(await partitions()).toEqual(['cdrs_2026_09', 'cdrs_2026_10', 'cdrs_2026_11']);
+
+    const again = await submit([CALLS.october]);
+    expect(again[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_DUPLICATE);
+    // The same record id moved into December: another partition, still the same record.
+    const moved = await submit([call('b', '2026-12-01T09:00:00Z')]);
+    expect(moved[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_CONFLICT);
+    expect(moved[0]!.violations.map((v) => v.field)).toContain('start_time');
+    const stored = await sql<{ n: number }>(
+      `select count(*)::int as n from cdrs where bridge_id = 'part-bridge' and record_id = 'b'`,
+    );
+    expect(stored[0]!.n).toBe(1);
+  });
+
+  it('closes a local month whose calls lie in two UTC partitions', async () => {
+    const october = await close('2026-10-15T12:00:00Z');
+    const claimed = await sql<{ record_id: string }>(
+      `select d.record_id from charge_claims k
+       join charges c on c.id = k.charge_id
+       join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
+       where k.invoice_id = ?::bigint order by 1`,
+      [october.id],
+    );
+    expect(claimed.map((r) => r.record_id)).toEqual(['a', 'b']);
+  });
+
+  it('archives only fully invoiced months and leaves every invoice as it was', async () => {
+    const retention = new MonthRetention(t.service.database);
+    // October still holds call c, of the open November period.
+    const october = await invoicesAsStored();
+    expect(await retention.retire('2026-11', { drop: false })).toEqual([
+      { month: '2026-09', outcome: 'archived', reason: '' },
+      { month: '2026-10', outcome: 'kept', reason: '1 charges not on an issued invoice' },
+    ]);
+    expect(await invoicesAsStored()).toBe(october);
+    await close('2026-11-15T12:00:00Z');
+    const issued = await invoicesAsStored();
+    expect(await retention.retire('2026-11', { drop: true })).toEqual([
+      { month: '2026-10', outcome: 'dropped', reason: '' },
+    ]);
+
+    expect(await partitions()).toEqual(['cdrs_2026_11', 'cdrs_2026_12']);
+    expect(await invoicesAsStored()).toBe(issued);
+    const archived = await sql<{ name: string }>(
+      `select table_name as name from information_schema.tables where table_schema = 'billing_archive' order by 1`,
+    );
+    expect(archived.map((r) => r.name)).toEqual(['cdrs_2026_09', 'charges_2026_09']);
+    const claims = await sql<{ n: number }>(
+      `select count(*)::int as n from charge_claims k where not exists (select 1 from charges c where c.id = k.charge_id)`,
+    );
+    expect(claims[0]!.n).toBe(0);
+
+    // A bridge resending archived records: the same is a duplicate, a changed one a conflict; a
+    // late call of the dropped month is stored in that month, created again. (Months are created
+    // before a batch, for all its records: September comes back, empty, for the duplicate.)
+    const resent = await submit([
+      CALLS.octoberInSeptemberPartition,
+      call('b', '2026-10-15T09:00:00Z', 601),
+      call('e', '2026-10-20T09:00:00Z'),
+    ]);
+    expect(resent.map((r) => r.outcome)).toEqual([
+      CdrOutcome.CDR_OUTCOME_DUPLICATE,
+      CdrOutcome.CDR_OUTCOME_CONFLICT,
+      CdrOutcome.CDR_OUTCOME_ACCEPTED,
+    ]);
+    expect(resent[1]!.violations[0]!.reason).toMatch(/archived by retention/);
+    expect(await partitions()).toEqual(['cdrs_2026_09', 'cdrs_2026_10', 'cdrs_2026_11', 'cdrs_2026_12']);
+    const rows = await sql<{ n: number }>(
+      `select count(*)::int as n from cdrs where start_time < '2026-11-01Z'`,
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+});
