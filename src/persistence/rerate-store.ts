@@ -4,10 +4,15 @@
  * or none of it:
  * - a transaction-scoped advisory lock per customer serializes rerates of one customer;
  * - the customer's current charges of the range are locked FOR UPDATE (against another writer);
- * - before superseding, each old charge gets a tombstone claim (charge_claims, no invoice) unless an
- *   invoice claimed it: a close that claims it (REPEATABLE READ, claims in id order as these) either
- *   commits first, and the rerate then sees its invoice, or fails on the claim's key with a
- *   serialization error and is retried after the rerate, seeing the new charges;
+ * - then each of them that no invoice claimed gets a tombstone claim (charge_claims, no invoice), all
+ *   in ONE statement in charge-id order, the order a close claims in: the close and the rerate wait
+ *   for each other's claim keys in one global order, so they never deadlock (pages go in CDR order,
+ *   which is not charge-id order once charges were re-rated or rated late; tombstoning page by page
+ *   deadlocked with a close). A close that claims one of these charges either commits first, and the
+ *   rerate then sees its invoice, or waits for the rerate: on a charge the rerate superseded it then
+ *   fails with a serialization error and is retried, seeing the new charges; on a charge it left
+ *   alone it claims it (the rerate drops the tombstones of charges it did not supersede before it
+ *   commits);
  * - the old charges are superseded with RETURNING their invoice as it is at that moment, so a close
  *   that claimed one after it was read is seen and corrected;
  * - invoices are locked FOR UPDATE (id order) before a draft is rebuilt or a correction issued;
@@ -56,11 +61,36 @@ type CallRow = StoredRow & {
 
 const REPLACED_TABLE = `create temporary table if not exists rerate_replaced (old_id bigint, new_id bigint not null) on commit drop`;
 
+/** The tombstones this transaction placed (TOMBSTONE_RANGE), to drop those of charges it kept. */
+const TOMBSTONED_TABLE = `create temporary table if not exists rerate_tombstoned (charge_id bigint not null) on commit drop`;
+
 /**
- * A tombstone claim (no invoice) for each charge about to be superseded that no invoice claimed: a
- * close that still sees the old charge then fails to claim it (serialization error, retried) instead
- * of invoicing a charge this rerate replaces. A close's uncommitted claim makes this wait, and then
- * stand (ON CONFLICT), so SUPERSEDE, a later statement, reads that invoice.
+ * A tombstone claim (no invoice) for every current charge of the range that no invoice claimed, in
+ * one statement and in charge-id order (as a close claims): a close that still sees such a charge
+ * waits for this transaction instead of invoicing a charge it may replace. A close's uncommitted
+ * claim makes this wait, and then stand (ON CONFLICT), so the rerate reads and corrects that invoice.
+ */
+const TOMBSTONE_RANGE = `
+with placed as (
+  insert into charge_claims (charge_id, invoice_id)
+  select id, null from charges
+  where customer_account = ? and call_start >= ?::timestamptz and call_start < ?::timestamptz and superseded_at is null
+  order by id
+  on conflict (charge_id) do nothing
+  returning charge_id
+)
+insert into rerate_tombstoned (charge_id) select charge_id from placed`;
+
+/** Tombstones of charges this rerate did not supersede go again: they stay to be invoiced. */
+const DROP_UNUSED_TOMBSTONES = `
+delete from charge_claims k using rerate_tombstoned t, charges c
+where k.charge_id = t.charge_id and k.invoice_id is null and c.id = t.charge_id and c.superseded_at is null`;
+
+/**
+ * A tombstone claim for each charge about to be superseded: TOMBSTONE_RANGE placed them all already
+ * (each is a current charge of the locked range), so this inserts nothing and waits for no one; it
+ * stays so that no charge is ever superseded without its claim. SUPERSEDE, a later statement, reads
+ * the invoice of each claim.
  */
 const TOMBSTONES = `
 insert into charge_claims (charge_id, invoice_id)
@@ -134,7 +164,14 @@ export class PostgresRerateStore implements RerateStore {
   }
 
   async transaction<T>(fn: (tx: RerateTx) => Promise<T>): Promise<T> {
-    return retryOnConflict(5, () => this.knex.transaction((trx) => fn(rerateTx(trx))));
+    return retryOnConflict(5, () =>
+      this.knex.transaction(async (trx) => {
+        const tx = rerateTx(trx);
+        const result = await fn(tx);
+        await tx.dropUnusedTombstones();
+        return result;
+      }),
+    );
   }
 }
 
@@ -144,16 +181,20 @@ function quantityColumns(r: ChargeReplacement): { zone: string; billed_seconds: 
   return { zone: q.zone, billed_seconds: q.billedSeconds };
 }
 
-function rerateTx(trx: Knex.Transaction): RerateTx {
+function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): Promise<void> } {
+  let tombstoned = false;
   return {
     async lock(account, from, to) {
       await trx.raw(`select pg_advisory_xact_lock(hashtextextended('billing.rerate:' || ?, 0))`, [account]);
       await trx.raw(REPLACED_TABLE);
+      await trx.raw(TOMBSTONED_TABLE);
       await trx.raw(
         `select count(*) from (select 1 from charges where customer_account = ? and call_start >= ? and call_start < ? and superseded_at is null
                                order by id for update) locked`,
         [account, from.toISOString(), to.toISOString()],
       );
+      await trx.raw(TOMBSTONE_RANGE, [account, from.toISOString(), to.toISOString()]);
+      tombstoned = true;
       await trx.raw(
         `select count(*) from (select 1 from cdrs where customer_account = ? and start_time >= ? and start_time < ? and rating_status = 'unrated'
                                order by id for update) locked`,
@@ -305,6 +346,10 @@ function rerateTx(trx: Knex.Transaction): RerateTx {
 
     async issue(ids: string[], options: IssueOptions) {
       await issueIn(trx, ids, options);
+    },
+
+    async dropUnusedTombstones() {
+      if (tombstoned) await trx.raw(DROP_UNUSED_TOMBSTONES);
     },
 
     once: <T>(key: Parameters<RerateTx['once']>[0], run: () => Promise<T>) =>

@@ -125,8 +125,15 @@ export function partsOf(seconds: number, amount: string): ChargePart[] {
 
 let recordSeq = 0;
 
-/** Rated CDRs and their charges, as ingest would have stored them. */
-export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<void> {
+/**
+ * Rated CDRs and their charges, as ingest would have stored them. `chargeIds: 'reversed'` numbers
+ * the charges against the CDRs' order, as charges end up after rerates and late rating.
+ */
+export async function insertCharges(
+  db: Database,
+  rows: ChargeRow[],
+  options: { chargeIds?: 'reversed' } = {},
+): Promise<void> {
   const knex = knexOf(db);
   await knex.raw(
     `insert into rule_sets (hash, name, version, effective_from, currency, files)
@@ -170,7 +177,8 @@ export async function insertCharges(db: Database, rows: ChargeRow[]): Promise<vo
                           zone, billed_seconds, parts)
      select ins.id, input.account, input.start, input.amount, input.currency, 'test-rules', '{}', input.explanation,
             input.zone, input.seconds, input.parts
-     from ins join input using (record_id)`,
+     from ins join input using (record_id)
+     order by ins.id ${options.chargeIds === 'reversed' ? 'desc' : 'asc'}`,
     [JSON.stringify(payload)],
   );
 }

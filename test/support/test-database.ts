@@ -29,7 +29,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const name = `billing_test_${crypto.randomBytes(6).toString('hex')}`;
+  // A shared server may ask for its own prefix (BILLING_TEST_DB_PREFIX), so each user drops only its own.
+  const prefix = process.env.BILLING_TEST_DB_PREFIX ?? 'billing_test';
+  if (!/^[a-z_][a-z0-9_]*$/.test(prefix))
+    throw new Error(`BILLING_TEST_DB_PREFIX ${prefix} is not a plain identifier`);
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
