@@ -131,26 +131,40 @@ fresh as (
 ${dailyTotalsUpsertCte('fresh')}
 select min(id)::text as first, max(id)::text as last, count(*)::integer as count from charged`;
 
-/** Inserts a batch of rated CDRs with their charges and daily totals, in chunks; the charge ids. */
+/**
+ * Inserts a batch of rated CDRs with their charges and daily totals, one transaction per chunk; the
+ * charge ids. Per chunk: no JIT (compiling the statement cost more than it saved) and room to sort
+ * in memory; and, when the role may (a superuser), no foreign-key triggers
+ * (session_replication_role = replica, as pg_restore --disable-triggers loads): each charge refers
+ * to the CDR the same statement inserted and to the rule set seedCustomers wrote. Checks, NOT NULL
+ * and unique keys still hold as ever.
+ */
 export async function insertCharges(knex: Knex, batch: ChargeBatch): Promise<ChargeIds> {
   const span = Math.floor((batch.period.end.getTime() - batch.period.start.getTime()) / 1000) - 3600;
   const spread = typeof batch.customers === 'number' ? batch.customers : 1;
   const account = typeof batch.customers === 'string' ? batch.customers : null;
+  const [role] = rowsOf<{ superuser: boolean }>(
+    await knex.raw(`select rolsuper as superuser from pg_roles where rolname = current_user`),
+  );
   let ids: ChargeIds | undefined;
   for (let done = 0; done < batch.count; done += CHUNK) {
     const last = Math.min(batch.count, done + CHUNK);
-    const [r] = rowsOf<ChargeIds>(
-      await knex.raw(INSERT_CHUNK, [
-        batch.period.start.toISOString(),
-        span,
-        batch.prefix,
-        arrayLiteral(batch.bridges),
-        spread,
-        account,
-        done + 1,
-        last,
-      ]),
-    );
+    const [r] = await knex.transaction(async (trx) => {
+      await trx.raw(`set local jit = off; set local work_mem = '256MB'`);
+      if (role?.superuser) await trx.raw(`set local session_replication_role = replica`);
+      return rowsOf<ChargeIds>(
+        await trx.raw(INSERT_CHUNK, [
+          batch.period.start.toISOString(),
+          span,
+          batch.prefix,
+          arrayLiteral(batch.bridges),
+          spread,
+          account,
+          done + 1,
+          last,
+        ]),
+      );
+    });
     ids = ids ? { first: ids.first, last: r!.last, count: ids.count + r!.count } : r!;
   }
   return ids ?? { first: '0', last: '-1', count: 0 };
@@ -169,6 +183,7 @@ export async function invoiceMonth(
   ids: ChargeIds,
 ): Promise<{ invoices: number; lines: number }> {
   return knex.transaction(async (trx) => {
+    await trx.raw(`set local jit = off; set local work_mem = '256MB'`);
     const range = [ids.first, ids.last, period.start.toISOString(), period.end.toISOString()];
     await trx.raw(
       `create temporary table month_groups on commit drop as
@@ -299,6 +314,42 @@ async function issueMonth(trx: Knex.Transaction, period: Period): Promise<void> 
      where i.id = o.invoice_id and i.period_key = ? and o.status = 'pending'`,
     [period.key],
   );
+}
+
+/**
+ * One month of history as the service would have left it: `charges` CDRs + charges over the first
+ * `customers` spread customers and `big` for BIG_ACCOUNT, then closed, invoiced, issued and claimed
+ * (invoiceMonth). Timings in ms.
+ */
+export async function loadHistoryMonth(
+  knex: Knex,
+  month: { period: Period; charges: number; customers: number; big: number; bridges: string[] },
+): Promise<{ charges: number; insertMs: number; invoices: number; lines: number; invoiceMs: number }> {
+  const { period, bridges } = month;
+  const t0 = performance.now();
+  const spread = await insertCharges(knex, {
+    period,
+    prefix: `h${period.key}`,
+    count: month.charges,
+    customers: month.customers,
+    bridges,
+  });
+  const big = await insertCharges(knex, {
+    period,
+    prefix: `hbig${period.key}`,
+    count: month.big,
+    customers: BIG_ACCOUNT,
+    bridges,
+  });
+  // One range: the bench is the only writer, so the two batches' ids are consecutive.
+  const ids: ChargeIds = {
+    first: spread.count ? spread.first : big.first,
+    last: big.count ? big.last : spread.last,
+    count: spread.count + big.count,
+  };
+  const t1 = performance.now();
+  const invoiced = await invoiceMonth(knex, period, ids);
+  return { charges: ids.count, insertMs: t1 - t0, ...invoiced, invoiceMs: performance.now() - t1 };
 }
 
 /** Charges that start before `before` and no invoice claimed (a close must leave none). */
