@@ -43,7 +43,13 @@ function insertRows(
   days: number,
 ): string {
   return `
-with ins as (
+with keyed as (
+  insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
+  select 'bench', '${prefix}-' || g, md5('${prefix}' || g),
+         '${from}'::timestamptz + ((g * 7919) % (${days} * 86400)) * interval '1 second'
+  from generate_series(1, ${count}) g
+),
+ins as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
                     duration_seconds, rating_status)
   select 'bench', '${prefix}-' || g, md5('${prefix}' || g), 'conf-' || (((g + ${offset}) / ${customers} / 4) % 37), ${account},
@@ -103,6 +109,8 @@ async function main() {
     await knex.raw(
       `insert into customers (external_id, name, currency, time_zone, country_code) values ('BIG', 'Big Customer AB', 'SEK', 'Europe/Stockholm', 'SE')`,
     );
+    // The months' partitions first, as the CDR store creates them before a batch.
+    await knex.raw(`select billing_ensure_month_partitions('2026-09-30T22:00:00Z', '2026-11-30T23:00:00Z')`);
     const step = 200_000;
     for (let done = 0; done < charges; done += step) {
       const n = Math.min(step, charges - done);

@@ -97,6 +97,11 @@ src as (
          (60 + g % 1741)::integer as duration
   from p, generate_series(?::bigint, ?::bigint) g
 ),
+keyed as (
+  insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
+  select bridge_id, p.prefix || '-' || g, md5(p.prefix || g) || md5(g || p.prefix), start_time
+  from src, p
+),
 ins as (
   insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, caller_number,
                     called_number, start_time, answer_time, end_time, duration_seconds, received_at, rating_status)
@@ -146,6 +151,11 @@ export async function insertCharges(knex: Knex, batch: ChargeBatch): Promise<Cha
   const [role] = rowsOf<{ superuser: boolean }>(
     await knex.raw(`select rolsuper as superuser from pg_roles where rolname = current_user`),
   );
+  // The month's partitions, as the CDR store creates them before a batch.
+  await knex.raw(`select billing_ensure_month_partitions(?::timestamptz, ?::timestamptz)`, [
+    batch.period.start.toISOString(),
+    batch.period.end.toISOString(),
+  ]);
   let ids: ChargeIds | undefined;
   for (let done = 0; done < batch.count; done += CHUNK) {
     const last = Math.min(batch.count, done + CHUNK);
@@ -189,7 +199,7 @@ export async function invoiceMonth(
       `create temporary table month_groups on commit drop as
        select c.customer_account, d.access_type, c.zone, trim(c.currency) as currency, count(*)::integer as calls,
               sum(c.billed_seconds)::bigint as billed_seconds, sum(c.amount) as amount
-       from charges c join cdrs d on d.id = c.cdr_id
+       from charges c join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
        where c.id between ?::bigint and ?::bigint and c.call_start >= ?::timestamptz and c.call_start < ?::timestamptz
          and c.superseded_at is null
        group by 1, 2, 3, 4`,

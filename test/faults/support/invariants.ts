@@ -31,8 +31,8 @@ const CHECKS: Record<keyof typeof INVARIANTS, (q: Query) => Promise<string[]>> =
   async oneCurrentCharge(q) {
     const rows = await q<{ key: string; rating_status: string; n: number }>(
       `select d.bridge_id || '/' || d.record_id as key, d.rating_status, count(c.id)::int as n
-       from cdrs d left join charges c on c.cdr_id = d.id and c.superseded_at is null
-       group by d.id
+       from cdrs d left join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
+       group by d.id, d.start_time
        having (d.rating_status = 'rated' and count(c.id) <> 1) or (d.rating_status <> 'rated' and count(c.id) > 0)
        limit 20`,
     );

@@ -20,7 +20,7 @@ export const STORED_KEYS_SQL = `select bridge_id || '/' || record_id as key from
 /** Rated CDRs, those without exactly one current charge, and current charges of unrated CDRs. */
 export const CHARGE_COUNTS_SQL = `with current as (
    select c.id, c.rating_status, count(ch.id) filter (where ch.superseded_at is null) as n
-   from cdrs c left join charges ch on ch.cdr_id = c.id
+   from cdrs c left join charges ch on ch.cdr_id = c.id and ch.call_start = c.start_time
    where c.bridge_id = any($1) group by c.id, c.rating_status)
  select count(*) filter (where rating_status = 'rated')::int as rated,
         count(*) filter (where rating_status = 'rated' and n <> 1)::int as wrong,

@@ -14,8 +14,8 @@ export function cdrsWithoutExactlyOneCurrentCharge(db: Database) {
   return rows(
     db,
     `select d.id::text, d.bridge_id, d.record_id, d.rating_status, count(c.id)::int as current_charges
-     from cdrs d left join charges c on c.cdr_id = d.id and c.superseded_at is null
-     group by d.id
+     from cdrs d left join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
+     group by d.id, d.start_time
      having count(c.id) <> case when d.rating_status = 'rated' then 1 else 0 end
      limit 20`,
   );
