@@ -18,6 +18,7 @@ import { Migration20261204000000ChargeClaims } from './Migration20261204000000Ch
 import { Migration20261204000100RunningTotalsFunction } from './Migration20261204000100RunningTotalsFunction';
 import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
 import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
+import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -41,4 +42,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
   { name: 'Migration20261205000000MonthlyPartitions', class: Migration20261205000000MonthlyPartitions },
+  { name: 'Migration20261205000100LateChargeFence', class: Migration20261205000100LateChargeFence },
 ];

@@ -26,6 +26,7 @@ import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestKey } from '../app/mutations';
 import { json, once, retryOnConflict } from './sql-helpers';
+import { enterChargeWriters } from './charge-fence';
 import { isMissingPartition, MonthPartitions } from './month-partitions';
 
 /**
@@ -173,18 +174,22 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
     );
   }
 
-  /** The batch's months exist before its transaction starts; see month-partitions.ts. */
+  /**
+   * The batch's months exist before its transaction starts (month-partitions.ts), and the
+   * transaction is a charge writer for a close's fence (charge-fence.ts).
+   */
   private async transaction<T>(rows: CdrToStore[], work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     const knex = this.database.orm.em.getKnex();
     const months = rows.map((r) => r.cdr.startTime);
     await this.partitions.ensureMonths(knex, months);
+    const writeCharges = (trx: Knex.Transaction) => enterChargeWriters(trx).then(() => work(trx));
     try {
-      return await retryOnConflict(3, () => knex.transaction(work));
+      return await retryOnConflict(3, () => knex.transaction(writeCharges));
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       this.partitions.forget();
       await this.partitions.ensureMonths(knex, months);
-      return retryOnConflict(3, () => knex.transaction(work));
+      return retryOnConflict(3, () => knex.transaction(writeCharges));
     }
   }
 }

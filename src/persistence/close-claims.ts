@@ -18,8 +18,8 @@ import { chargeGroupsFrom, chargeRowColumns, toChargeGroup, type ChargeGroupRow 
 import { rowsOf } from './sql-helpers';
 
 const CLAIM_PERIODS = `
-insert into period_closings (customer_account, period_key, period_start, period_end)
-select account, period_key, period_start, period_end
+insert into period_closings (customer_account, period_key, period_start, period_end, charges_seen_through)
+select account, period_key, period_start, period_end, ?::bigint
 from jsonb_to_recordset(?::jsonb) as x(account text, period_key text, period_start timestamptz, period_end timestamptz)
 order by account, period_key
 on conflict (customer_account, period_key) do nothing
@@ -27,7 +27,7 @@ returning customer_account, period_key`;
 
 /**
  * The charges of each won target: those of the period, plus unclaimed charges before the end of the
- * latest earlier closed period (late CDRs). CLAIM_CHARGES inserts a claim for each and sums them in
+ * latest earlier closed period (late CDRs) and above the charge fence that close stored. CLAIM_CHARGES inserts a claim for each and sums them in
  * one statement, reading each charge row once (a charge committed meanwhile is not in the REPEATABLE
  * READ snapshot, and becomes a late line of the next period). A claim this snapshot cannot see
  * (another closer's, a rerate's tombstone) makes the insert fail with a serialization error (ON
@@ -36,18 +36,34 @@ returning customer_account, period_key`;
  */
 const TARGETS = `
 t as (
-  select x.*, coalesce((select max(pc.period_end) from period_closings pc
-                         where pc.customer_account = x.account and pc.period_end <= x.period_start), '-infinity') as late_cut
+  select x.*, coalesce(l.period_end, '-infinity') as late_cut, coalesce(l.charges_seen_through, 0) as late_floor
   from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
+  left join lateral (
+    select pc.period_end, pc.charges_seen_through from period_closings pc
+    where pc.customer_account = x.account and pc.period_end <= x.period_start
+    order by pc.period_end desc limit 1) l on true
 )`;
+
+/**
+ * The period's charges by (customer, call start); the late ones by (customer, id) above the fence
+ * the latest earlier close stored (charge-fence.ts): below it, that close claimed every current
+ * charge before its period's end. Two branches, so each reads its own index and a customer's
+ * older months are never read.
+ */
+const CANDIDATE_COLUMNS = `c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds,
+         c.parts, t.period_start, t.invoice_id`;
 
 const CLAIM_CHARGES = `
 with ${TARGETS},
 candidates as materialized (
-  select c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds, c.parts,
-         t.period_start, t.invoice_id
+  select ${CANDIDATE_COLUMNS}
   from t join charges c on c.customer_account = t.account and c.superseded_at is null
-    and c.call_start < t.period_end and (c.call_start >= t.period_start or c.call_start < t.late_cut)
+    and c.call_start >= t.period_start and c.call_start < t.period_end
+  where not exists (select 1 from charge_claims k where k.charge_id = c.id)
+  union all
+  select ${CANDIDATE_COLUMNS}
+  from t join charges c on c.customer_account = t.account and c.superseded_at is null
+    and c.id > t.late_floor and c.call_start < t.late_cut
   where not exists (select 1 from charge_claims k where k.charge_id = c.id)
 ),
 claimed as (
@@ -63,9 +79,14 @@ rows as (
 ${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')}`;
 
 /** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
-export async function claimPeriods(trx: Knex.Transaction, targets: CloseTarget[]): Promise<Set<string>> {
+export async function claimPeriods(
+  trx: Knex.Transaction,
+  targets: CloseTarget[],
+  fence: string,
+): Promise<Set<string>> {
   const rows = rowsOf<{ customer_account: string; period_key: string }>(
     await trx.raw(CLAIM_PERIODS, [
+      fence,
       JSON.stringify(
         targets.map((t) => ({
           account: t.customer.account,

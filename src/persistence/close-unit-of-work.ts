@@ -7,6 +7,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { CloseTransaction, CloseUnitOfWork } from '../app/invoicing/close-ports';
 import { claimCharges, claimPeriods, invoicesOfPeriods } from './close-claims';
+import { chargeFence } from './charge-fence';
 import { releaseClaims } from './close-release';
 import type { Database } from './database';
 import { allocateInvoiceIds, insertDocuments } from './invoice-documents';
@@ -28,22 +29,24 @@ export class PostgresCloseUnitOfWork implements CloseUnitOfWork {
 
   withTransaction<T>(work: (tx: CloseTransaction) => Promise<T>): Promise<T> {
     const knex: Knex = this.database.orm.em.getKnex();
-    return retryOnConflict(8, () =>
-      knex.transaction(async (trx) => {
+    return retryOnConflict(8, async () => {
+      // Before the transaction, so its snapshot sees every charge up to the fence (charge-fence.ts).
+      const fence = await chargeFence(knex);
+      return knex.transaction(async (trx) => {
         if (this.database.kind === 'postgresql')
           await trx.raw('set transaction isolation level repeatable read');
         // Room to hash and sort a chunk's 100k charges in memory instead of spilling to disk; and no
         // JIT: compiling the claim statement took longer (0.7 s a chunk) than running it.
         await trx.raw(`set local work_mem = '${CLOSE_WORK_MEM}'; set local jit = off`);
-        return work(closeTransaction(trx));
-      }),
-    );
+        return work(closeTransaction(trx, fence));
+      });
+    });
   }
 }
 
-function closeTransaction(trx: Knex.Transaction): CloseTransaction {
+function closeTransaction(trx: Knex.Transaction, fence: string): CloseTransaction {
   return {
-    claimPeriods: (targets) => claimPeriods(trx, targets),
+    claimPeriods: (targets) => claimPeriods(trx, targets, fence),
     invoicesOfPeriods: (targets) => invoicesOfPeriods(trx, targets),
     allocateInvoiceIds: (count) => allocateInvoiceIds(trx, count),
     claimCharges: (claims) => claimCharges(trx, claims),

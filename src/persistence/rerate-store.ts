@@ -40,6 +40,7 @@ import { dailyTotalsDeltaCte } from './daily-totals-sql';
 import { allocateInvoiceIds, insertDocuments, issueIn, replaceDraftContent } from './invoice-documents';
 import { loadInvoices } from './invoice-reads';
 import { once, retryOnConflict, rowsOf } from './sql-helpers';
+import { enterChargeWriters } from './charge-fence';
 
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
@@ -166,6 +167,7 @@ export class PostgresRerateStore implements RerateStore {
   async transaction<T>(fn: (tx: RerateTx) => Promise<T>): Promise<T> {
     return retryOnConflict(5, () =>
       this.knex.transaction(async (trx) => {
+        await enterChargeWriters(trx);
         const tx = rerateTx(trx);
         const result = await fn(tx);
         await tx.dropUnusedTombstones();

@@ -8,6 +8,7 @@ import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import { rowsOf } from './sql-helpers';
+import { enterChargeWriters } from './charge-fence';
 
 type Row = StoredRow & {
   id: string;
@@ -93,6 +94,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
     const rated = decisions.filter((d) => d.decision.rated);
     const unrated = decisions.filter((d) => !d.decision.rated);
     return this.knex.transaction(async (trx) => {
+      await enterChargeWriters(trx);
       const done = new Set<string>();
       if (rated.length) {
         const payload = JSON.stringify(
