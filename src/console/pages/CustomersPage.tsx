@@ -5,6 +5,7 @@ import { LoadView } from '../components/LoadView';
 import { useLoad } from '../components/use-load';
 import { useSession } from '../session/session-context';
 import { CustomerDetail } from './CustomerDetail';
+import { DataTable } from '../components/DataTable';
 
 export function CustomersPage({ account }: { account: string | undefined }) {
   if (account) return <CustomerDetail account={account} />;
@@ -37,32 +38,30 @@ function CustomerSearch() {
       <LoadView load={load} isEmpty={(r) => r.customers.length === 0} empty="No customers match.">
         {(r) => (
           <>
-            <div className="table-wrap">
-              <table aria-label="Customers">
-                <thead>
-                  <tr>
-                    <th scope="col">Account</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Country</th>
-                    <th scope="col">Currency</th>
-                    <th scope="col">Time zone</th>
+            <DataTable label="Customers">
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Country</th>
+                  <th scope="col">Currency</th>
+                  <th scope="col">Time zone</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.customers.map((c) => (
+                  <tr key={c.externalId}>
+                    <td>
+                      <a href={`#/customers/${encodeURIComponent(c.externalId)}`}>{c.externalId}</a>
+                    </td>
+                    <td>{c.name}</td>
+                    <td>{c.countryCode}</td>
+                    <td>{c.currencyCode}</td>
+                    <td>{c.timeZone}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {r.customers.map((c) => (
-                    <tr key={c.externalId}>
-                      <td>
-                        <a href={`#/customers/${encodeURIComponent(c.externalId)}`}>{c.externalId}</a>
-                      </td>
-                      <td>{c.name}</td>
-                      <td>{c.countryCode}</td>
-                      <td>{c.currencyCode}</td>
-                      <td>{c.timeZone}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
             {r.nextPageToken && (
               <div className="pager">
                 <button type="button" className="secondary" onClick={() => setPageToken(r.nextPageToken)}>

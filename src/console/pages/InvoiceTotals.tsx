@@ -3,42 +3,41 @@ import { VatCategory, type Invoice } from '../../gen/es/billing/v1/invoice_servi
 import { MoneyCell } from '../components/MoneyCell';
 import { enumLabel } from '../format/enum-label';
 import { formatDecimal, formatMoney } from '../format/format-money';
+import { DataTable } from '../components/DataTable';
 
 export function InvoiceTotals({ invoice }: { invoice: Invoice }) {
   const acv = invoice.accountingCurrencyVat;
   return (
     <div className="totals">
-      <div className="table-wrap">
-        <table aria-label="VAT">
-          <thead>
-            <tr>
-              <th scope="col">VAT category</th>
-              <th scope="col" className="num">
-                Rate %
-              </th>
-              <th scope="col" className="num">
-                Taxable
-              </th>
-              <th scope="col" className="num">
-                VAT
-              </th>
+      <DataTable label="VAT">
+        <thead>
+          <tr>
+            <th scope="col">VAT category</th>
+            <th scope="col" className="num">
+              Rate %
+            </th>
+            <th scope="col" className="num">
+              Taxable
+            </th>
+            <th scope="col" className="num">
+              VAT
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {invoice.vat.map((v) => (
+            <tr key={`${v.vatCategory}-${v.vatRate}`}>
+              <td>
+                {enumLabel(VatCategory, v.vatCategory)}
+                {v.exemptionReason && <span className="hint"> — {v.exemptionReason}</span>}
+              </td>
+              <td className="num">{formatDecimal(v.vatRate)}</td>
+              <MoneyCell money={v.taxableAmount} />
+              <MoneyCell money={v.vatAmount} />
             </tr>
-          </thead>
-          <tbody>
-            {invoice.vat.map((v) => (
-              <tr key={`${v.vatCategory}-${v.vatRate}`}>
-                <td>
-                  {enumLabel(VatCategory, v.vatCategory)}
-                  {v.exemptionReason && <span className="hint"> — {v.exemptionReason}</span>}
-                </td>
-                <td className="num">{formatDecimal(v.vatRate)}</td>
-                <MoneyCell money={v.taxableAmount} />
-                <MoneyCell money={v.vatAmount} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </DataTable>
       <table className="sum" aria-label="Totals">
         <tbody>
           <tr>

@@ -9,6 +9,7 @@ import { enumLabel } from '../format/enum-label';
 import { isMonth, periodStartsIn } from '../format/month-range';
 import { formatPeriod } from '../format/format-time';
 import { useSession } from '../session/session-context';
+import { DataTable } from '../components/DataTable';
 
 interface Filter {
   status: InvoiceStatus;
@@ -92,43 +93,41 @@ export function InvoicesPage() {
 
 export function InvoiceTable({ invoices }: { invoices: Invoice[] }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Number</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Status</th>
-            <th scope="col">Customer</th>
-            <th scope="col">Period</th>
-            <th scope="col" className="num">
-              Net
-            </th>
-            <th scope="col" className="num">
-              Total
-            </th>
+    <DataTable>
+      <thead>
+        <tr>
+          <th scope="col">Number</th>
+          <th scope="col">Kind</th>
+          <th scope="col">Status</th>
+          <th scope="col">Customer</th>
+          <th scope="col">Period</th>
+          <th scope="col" className="num">
+            Net
+          </th>
+          <th scope="col" className="num">
+            Total
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {invoices.map((i) => (
+          <tr key={i.id}>
+            <td>
+              <a href={`#/invoices/${encodeURIComponent(i.id)}`}>{i.number || 'Draft'}</a>
+            </td>
+            <td>{enumLabel(InvoiceKind, i.kind)}</td>
+            <td>
+              <span className={`badge ${i.status === InvoiceStatus.ISSUED ? 'issued' : 'draft'}`}>
+                {enumLabel(InvoiceStatus, i.status)}
+              </span>
+            </td>
+            <td>{i.customerAccount}</td>
+            <td>{formatPeriod(i.periodStart, i.periodEnd)}</td>
+            <MoneyCell money={i.netTotal} />
+            <MoneyCell money={i.grossTotal} strong />
           </tr>
-        </thead>
-        <tbody>
-          {invoices.map((i) => (
-            <tr key={i.id}>
-              <td>
-                <a href={`#/invoices/${encodeURIComponent(i.id)}`}>{i.number || 'Draft'}</a>
-              </td>
-              <td>{enumLabel(InvoiceKind, i.kind)}</td>
-              <td>
-                <span className={`badge ${i.status === InvoiceStatus.ISSUED ? 'issued' : 'draft'}`}>
-                  {enumLabel(InvoiceStatus, i.status)}
-                </span>
-              </td>
-              <td>{i.customerAccount}</td>
-              <td>{formatPeriod(i.periodStart, i.periodEnd)}</td>
-              <MoneyCell money={i.netTotal} />
-              <MoneyCell money={i.grossTotal} strong />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+        ))}
+      </tbody>
+    </DataTable>
   );
 }

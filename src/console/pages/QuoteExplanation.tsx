@@ -5,40 +5,42 @@ import { MoneyCell } from '../components/MoneyCell';
 import { enumLabel } from '../format/enum-label';
 import { formatDecimal, formatMoney } from '../format/format-money';
 import { formatDateTime } from '../format/format-time';
+import { DataTable } from '../components/DataTable';
 
 export function QuoteExplanation({ explanation: e }: { explanation: RatingExplanation }) {
+  const runningTotals = e.steps.some((s) => s.runningTotal);
   return (
     <div className="explanation">
       <h3>Explanation</h3>
       {e.summary && <p data-testid="explanation-summary">{e.summary}</p>}
-      <div className="table-wrap">
-        <table aria-label="Explanation steps">
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Step
-              </th>
-              <th scope="col">What</th>
-              <th scope="col" className="num">
-                Amount
-              </th>
+      <DataTable label="Explanation steps">
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              Step
+            </th>
+            <th scope="col">What</th>
+            <th scope="col" className="num">
+              Amount
+            </th>
+            {runningTotals && (
               <th scope="col" className="num">
                 Running total
               </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {e.steps.map((s, i) => (
+            <tr key={i}>
+              <td className="num">{i + 1}</td>
+              <td>{s.text}</td>
+              <MoneyCell money={s.amount} />
+              {runningTotals && <MoneyCell money={s.runningTotal} />}
             </tr>
-          </thead>
-          <tbody>
-            {e.steps.map((s, i) => (
-              <tr key={i}>
-                <td className="num">{i + 1}</td>
-                <td>{s.text}</td>
-                <MoneyCell money={s.amount} />
-                <MoneyCell money={s.runningTotal} />
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+          ))}
+        </tbody>
+      </DataTable>
       <dl className="facts">
         <dt>Rule set</dt>
         <dd>
@@ -105,38 +107,37 @@ export function QuoteExplanation({ explanation: e }: { explanation: RatingExplan
         )}
       </dl>
       {e.timeBands.length > 0 && (
-        <div className="table-wrap">
-          <table aria-label="Time bands">
-            <thead>
-              <tr>
-                <th scope="col">Band</th>
-                <th scope="col">From</th>
-                <th scope="col" className="num">
-                  Seconds
-                </th>
-                <th scope="col" className="num">
-                  Rate
-                </th>
-                <th scope="col" className="num">
-                  Amount
-                </th>
+        <DataTable label="Time bands">
+          <thead>
+            <tr>
+              <th scope="col">Band</th>
+              <th scope="col">Starts</th>
+              <th scope="col" className="num">
+                Seconds
+              </th>
+              <th scope="col" className="num">
+                Rate
+              </th>
+              <th scope="col" className="num">
+                Amount
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {e.timeBands.map((b) => (
+              <tr key={`${b.band}-${b.startTime?.seconds ?? ''}`}>
+                <td>{b.band}</td>
+                <td>{b.startTime ? formatDateTime(b.startTime) : ''}</td>
+                <td className="num">{b.seconds}</td>
+                <td className="num">
+                  {formatMoney(b.rate)}
+                  {b.rateUnitSeconds > 0 && ` / ${b.rateUnitSeconds} s`}
+                </td>
+                <MoneyCell money={b.amount} />
               </tr>
-            </thead>
-            <tbody>
-              {e.timeBands.map((b) => (
-                <tr key={`${b.band}-${b.startTime?.seconds ?? ''}`}>
-                  <td>{b.band}</td>
-                  <td>{formatDateTime(b.startTime)}</td>
-                  <td className="num">{b.seconds}</td>
-                  <td className="num">
-                    {formatMoney(b.rate)} / {b.rateUnitSeconds} s
-                  </td>
-                  <MoneyCell money={b.amount} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </DataTable>
       )}
     </div>
   );

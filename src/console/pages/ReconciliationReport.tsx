@@ -8,6 +8,7 @@ import { formatDecimal } from '../format/format-money';
 import { formatDateTime } from '../format/format-time';
 import { isMonth, monthUtc } from '../format/month-range';
 import { useSession } from '../session/session-context';
+import { DataTable } from '../components/DataTable';
 
 export function ReconciliationReport() {
   const { clients } = useSession();
@@ -71,103 +72,97 @@ export function ReconciliationReport() {
           {r.noShows.length === 0 ? (
             <p className="empty">None.</p>
           ) : (
-            <div className="table-wrap">
-              <table aria-label="No-shows">
-                <thead>
-                  <tr>
-                    <th scope="col">Booking</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Title</th>
-                    <th scope="col">Scheduled</th>
+            <DataTable label="No-shows">
+              <thead>
+                <tr>
+                  <th scope="col">Booking</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Title</th>
+                  <th scope="col">Scheduled</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.noShows.map((n) => (
+                  <tr key={n.booking?.id}>
+                    <td>{n.booking?.id}</td>
+                    <td>{n.booking?.customerAccount}</td>
+                    <td>{n.booking?.title}</td>
+                    <td>{formatDateTime(n.booking?.scheduledStart)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {r.noShows.map((n) => (
-                    <tr key={n.booking?.id}>
-                      <td>{n.booking?.id}</td>
-                      <td>{n.booking?.customerAccount}</td>
-                      <td>{n.booking?.title}</td>
-                      <td>{formatDateTime(n.booking?.scheduledStart)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           )}
           <h3>Calls without a booking ({r.callsWithoutBooking.length})</h3>
           {r.callsWithoutBooking.length === 0 ? (
             <p className="empty">None.</p>
           ) : (
-            <div className="table-wrap">
-              <table aria-label="Calls without a booking">
-                <thead>
-                  <tr>
-                    <th scope="col">Bridge / conference</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">First start</th>
-                    <th scope="col" className="num">
-                      Legs
-                    </th>
-                    <th scope="col" className="num">
-                      Minutes
-                    </th>
+            <DataTable label="Calls without a booking">
+              <thead>
+                <tr>
+                  <th scope="col">Bridge / conference</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">First start</th>
+                  <th scope="col" className="num">
+                    Legs
+                  </th>
+                  <th scope="col" className="num">
+                    Minutes
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.callsWithoutBooking.map((c) => (
+                  <tr key={`${c.bridgeId}/${c.conferenceId}`}>
+                    <td>
+                      {c.bridgeId} / {c.conferenceId}
+                      {c.unknownBookingId && (
+                        <span className="hint"> (unknown booking {c.unknownBookingId})</span>
+                      )}
+                    </td>
+                    <td>{c.customerAccount}</td>
+                    <td>{formatDateTime(c.firstStartTime)}</td>
+                    <td className="num">{c.legCount}</td>
+                    <td className="num">{formatDecimal(c.minutes)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {r.callsWithoutBooking.map((c) => (
-                    <tr key={`${c.bridgeId}/${c.conferenceId}`}>
-                      <td>
-                        {c.bridgeId} / {c.conferenceId}
-                        {c.unknownBookingId && (
-                          <span className="hint"> (unknown booking {c.unknownBookingId})</span>
-                        )}
-                      </td>
-                      <td>{c.customerAccount}</td>
-                      <td>{formatDateTime(c.firstStartTime)}</td>
-                      <td className="num">{c.legCount}</td>
-                      <td className="num">{formatDecimal(c.minutes)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           )}
           <h3>Overruns ({r.overruns.length})</h3>
           {r.overruns.length === 0 ? (
             <p className="empty">None.</p>
           ) : (
-            <div className="table-wrap">
-              <table aria-label="Overruns">
-                <thead>
-                  <tr>
-                    <th scope="col">Booking</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col" className="num">
-                      Booked (min)
-                    </th>
-                    <th scope="col" className="num">
-                      Actual (min)
-                    </th>
-                    <th scope="col" className="num">
-                      Over (min)
-                    </th>
+            <DataTable label="Overruns">
+              <thead>
+                <tr>
+                  <th scope="col">Booking</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col" className="num">
+                    Booked (min)
+                  </th>
+                  <th scope="col" className="num">
+                    Actual (min)
+                  </th>
+                  <th scope="col" className="num">
+                    Over (min)
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.overruns.map((o) => (
+                  <tr key={o.booking?.id}>
+                    <td>
+                      {o.booking?.id} {o.booking?.title}
+                    </td>
+                    <td>{o.booking?.customerAccount}</td>
+                    <td className="num">{minutes(o.booking?.expectedDurationSeconds ?? 0)}</td>
+                    <td className="num">{minutes(o.actualDurationSeconds)}</td>
+                    <td className="num">{minutes(o.overrunSeconds)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {r.overruns.map((o) => (
-                    <tr key={o.booking?.id}>
-                      <td>
-                        {o.booking?.id} {o.booking?.title}
-                      </td>
-                      <td>{o.booking?.customerAccount}</td>
-                      <td className="num">{minutes(o.booking?.expectedDurationSeconds ?? 0)}</td>
-                      <td className="num">{minutes(o.actualDurationSeconds)}</td>
-                      <td className="num">{minutes(o.overrunSeconds)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                ))}
+              </tbody>
+            </DataTable>
           )}
         </div>
       )}

@@ -3,6 +3,7 @@ import { LoadView } from '../components/LoadView';
 import { useLoad } from '../components/use-load';
 import { formatDateTime } from '../format/format-time';
 import { useSession } from '../session/session-context';
+import { DataTable } from '../components/DataTable';
 
 export function RuleSetHistory() {
   const { clients } = useSession();
@@ -12,37 +13,35 @@ export function RuleSetHistory() {
       <h2 id="history-title">History</h2>
       <LoadView load={load} isEmpty={(r) => r.ruleSets.length === 0} empty="No rule sets yet.">
         {(r) => (
-          <div className="table-wrap">
-            <table aria-label="Rule set history">
-              <thead>
-                <tr>
-                  <th scope="col">Rule set</th>
-                  <th scope="col">Hash</th>
-                  <th scope="col">In force from</th>
-                  <th scope="col" className="num">
-                    Charges
-                  </th>
-                  <th scope="col">First / last charge</th>
+          <DataTable label="Rule set history">
+            <thead>
+              <tr>
+                <th scope="col">Rule set</th>
+                <th scope="col">Hash</th>
+                <th scope="col">In force from</th>
+                <th scope="col" className="num">
+                  Charges
+                </th>
+                <th scope="col">First / last charge</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.ruleSets.map((u) => (
+                <tr key={u.ruleSet?.ref?.contentHash}>
+                  <td>
+                    {u.ruleSet?.ref?.name} {u.ruleSet?.ref?.version}
+                  </td>
+                  <td className="mono">{u.ruleSet?.ref?.contentHash.slice(0, 12)}</td>
+                  <td>{formatDateTime(u.ruleSet?.effectiveFrom)}</td>
+                  <td className="num">{u.chargeCount.toString()}</td>
+                  <td>
+                    {formatDateTime(u.firstChargeAt)}
+                    {u.lastChargeAt && ` – ${formatDateTime(u.lastChargeAt)}`}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {r.ruleSets.map((u) => (
-                  <tr key={u.ruleSet?.ref?.contentHash}>
-                    <td>
-                      {u.ruleSet?.ref?.name} {u.ruleSet?.ref?.version}
-                    </td>
-                    <td className="mono">{u.ruleSet?.ref?.contentHash.slice(0, 12)}</td>
-                    <td>{formatDateTime(u.ruleSet?.effectiveFrom)}</td>
-                    <td className="num">{u.chargeCount.toString()}</td>
-                    <td>
-                      {formatDateTime(u.firstChargeAt)}
-                      {u.lastChargeAt && ` – ${formatDateTime(u.lastChargeAt)}`}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </DataTable>
         )}
       </LoadView>
     </section>

@@ -7,6 +7,7 @@ import { enumLabel } from '../format/enum-label';
 import { formatDecimal, formatMoney } from '../format/format-money';
 import { formatDateTime, formatPeriod } from '../format/format-time';
 import { useSession } from '../session/session-context';
+import { DataTable } from '../components/DataTable';
 
 export function RunningCharges({ account }: { account: string }) {
   const { clients } = useSession();
@@ -35,36 +36,34 @@ export function RunningCharges({ account }: { account: string }) {
               </p>
             )}
             {r.breakdown.length > 0 && (
-              <div className="table-wrap">
-                <table aria-label="Running charges by access type and zone">
-                  <thead>
-                    <tr>
-                      <th scope="col">Access</th>
-                      <th scope="col">Zone</th>
-                      <th scope="col" className="num">
-                        Calls
-                      </th>
-                      <th scope="col" className="num">
-                        Minutes
-                      </th>
-                      <th scope="col" className="num">
-                        Amount
-                      </th>
+              <DataTable label="Running charges by access type and zone">
+                <thead>
+                  <tr>
+                    <th scope="col">Access</th>
+                    <th scope="col">Zone</th>
+                    <th scope="col" className="num">
+                      Calls
+                    </th>
+                    <th scope="col" className="num">
+                      Minutes
+                    </th>
+                    <th scope="col" className="num">
+                      Amount
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {r.breakdown.map((b) => (
+                    <tr key={`${b.accessType}/${b.zone}`}>
+                      <td>{enumLabel(AccessType, b.accessType)}</td>
+                      <td>{b.zone}</td>
+                      <td className="num">{b.calls}</td>
+                      <td className="num">{formatDecimal(b.minutes)}</td>
+                      <MoneyCell money={b.amount} />
                     </tr>
-                  </thead>
-                  <tbody>
-                    {r.breakdown.map((b) => (
-                      <tr key={`${b.accessType}/${b.zone}`}>
-                        <td>{enumLabel(AccessType, b.accessType)}</td>
-                        <td>{b.zone}</td>
-                        <td className="num">{b.calls}</td>
-                        <td className="num">{formatDecimal(b.minutes)}</td>
-                        <MoneyCell money={b.amount} />
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                  ))}
+                </tbody>
+              </DataTable>
             )}
           </>
         )}

@@ -11,6 +11,7 @@ import { enumLabel } from '../format/enum-label';
 import { formatDateTime } from '../format/format-time';
 import { useSession } from '../session/session-context';
 import { can } from '../session/can';
+import { DataTable } from '../components/DataTable';
 
 const key = (bridgeId: string, recordId: string) => `${bridgeId}\u0000${recordId}`;
 
@@ -88,61 +89,59 @@ export function UnratedPage() {
         {(r) => (
           <>
             <p>{r.totalCount} unrated in all.</p>
-            <div className="table-wrap">
-              <table aria-label="Unrated CDRs">
-                <thead>
-                  <tr>
-                    {mayRetry && (
-                      <th scope="col">
-                        <span className="visually-hidden">Select</span>
-                      </th>
-                    )}
-                    <th scope="col">Bridge / record</th>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Access</th>
-                    <th scope="col">Called</th>
-                    <th scope="col">Start</th>
-                    <th scope="col">Reason</th>
-                    <th scope="col" className="num">
-                      Attempts
+            <DataTable label="Unrated CDRs">
+              <thead>
+                <tr>
+                  {mayRetry && (
+                    <th scope="col">
+                      <span className="visually-hidden">Select</span>
                     </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {r.unratedCdrs.map((u) => {
-                    const k = key(u.cdr?.bridgeId ?? '', u.cdr?.recordId ?? '');
-                    return (
-                      <tr key={k}>
-                        {mayRetry && (
-                          <td>
-                            <input
-                              type="checkbox"
-                              aria-label={`Select ${u.cdr?.bridgeId} ${u.cdr?.recordId}`}
-                              checked={selected.has(k)}
-                              onChange={(e) => {
-                                const next = new Set(selected);
-                                if (e.target.checked) next.add(k);
-                                else next.delete(k);
-                                setSelected(next);
-                              }}
-                            />
-                          </td>
-                        )}
-                        <td className="mono">
-                          {u.cdr?.bridgeId} / {u.cdr?.recordId}
+                  )}
+                  <th scope="col">Bridge / record</th>
+                  <th scope="col">Customer</th>
+                  <th scope="col">Access</th>
+                  <th scope="col">Called</th>
+                  <th scope="col">Start</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col" className="num">
+                    Attempts
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.unratedCdrs.map((u) => {
+                  const k = key(u.cdr?.bridgeId ?? '', u.cdr?.recordId ?? '');
+                  return (
+                    <tr key={k}>
+                      {mayRetry && (
+                        <td>
+                          <input
+                            type="checkbox"
+                            aria-label={`Select ${u.cdr?.bridgeId} ${u.cdr?.recordId}`}
+                            checked={selected.has(k)}
+                            onChange={(e) => {
+                              const next = new Set(selected);
+                              if (e.target.checked) next.add(k);
+                              else next.delete(k);
+                              setSelected(next);
+                            }}
+                          />
                         </td>
-                        <td>{u.cdr?.customerAccount}</td>
-                        <td>{enumLabel(AccessType, u.cdr?.accessType ?? 0)}</td>
-                        <td>{u.cdr?.calledNumber}</td>
-                        <td>{formatDateTime(u.cdr?.startTime)}</td>
-                        <td>{u.unratedReason}</td>
-                        <td className="num">{u.attempts}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                      )}
+                      <td className="mono">
+                        {u.cdr?.bridgeId} / {u.cdr?.recordId}
+                      </td>
+                      <td>{u.cdr?.customerAccount}</td>
+                      <td>{enumLabel(AccessType, u.cdr?.accessType ?? 0)}</td>
+                      <td>{u.cdr?.calledNumber}</td>
+                      <td>{formatDateTime(u.cdr?.startTime)}</td>
+                      <td>{u.unratedReason}</td>
+                      <td className="num">{u.attempts}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </DataTable>
             {r.nextPageToken && (
               <div className="pager">
                 <button type="button" className="secondary" onClick={() => setPageToken(r.nextPageToken)}>
