@@ -80,6 +80,7 @@ async function main() {
     DATABASE_URL: url.toString(),
     BILLING_DATA_DIR: dataDir,
     BILLING_METRICS_ADDR: '127.0.0.1:0',
+    BILLING_CONSOLE_ADDR: 'off',
   });
   const metricsPort = Number(service.logs.find((l) => l.msg === 'billing service serving')?.metricsPort);
   const stop = new AbortController();

@@ -27,7 +27,13 @@ async function timeToServing(entry: Entry, env: Record<string, string | undefine
   const started = performance.now();
   const child = spawn(process.execPath, ENTRIES[entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, BILLING_LISTEN_ADDR: '127.0.0.1:0', BILLING_METRICS_ADDR: '', ...env },
+    env: {
+      ...process.env,
+      BILLING_LISTEN_ADDR: '127.0.0.1:0',
+      BILLING_METRICS_ADDR: '',
+      BILLING_CONSOLE_ADDR: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

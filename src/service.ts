@@ -4,6 +4,7 @@
  * delivery worker on top.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { HealthState } from 'nice-grpc-server-health';
 import { ensureAdminToken, TokenStore } from './auth/token-store';
 import type { Config } from './config/config';
@@ -24,15 +25,22 @@ import { PostgresOutboxStore } from './persistence/document-outbox';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
+import { startBrowserServer, type BrowserServer } from './transport/browser/browser-server';
+import { loopbackTransport } from './transport/browser/loopback-transport';
+import { serviceDescriptors } from './transport/browser/service-descriptors';
 import { billingServices, type ServicesDeps } from './transport/grpc/services/index';
 
 const DESCRIPTOR_SET = new URL('./gen/billing.binpb', import.meta.url);
 const HEALTH_PROBE_MS = 1_000;
+/** The built browser console: dist/console beside dist/billing.mjs (BILLING_CONSOLE_DIR overrides). */
+const CONSOLE_DIR = fileURLToPath(new URL('./console/', import.meta.url));
 
 export interface RunningService {
   /** The bound gRPC port (useful with BILLING_LISTEN_ADDR=127.0.0.1:0). */
   port: number;
   metricsPort?: number;
+  /** The bound port of the browser console (BILLING_CONSOLE_ADDR); absent when it is off. */
+  consolePort?: number;
   database: Database;
   metrics: Metrics;
   rating: RatingRuntime;
@@ -98,14 +106,16 @@ export async function startService(
 
   // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
   const draining = new AbortController();
+  const services = billingServices(servicesDeps(core, metrics, draining.signal));
+  const descriptorSet = fs.readFileSync(DESCRIPTOR_SET);
   const server = createGrpcServer({
     logger,
     metrics,
     tokens,
     policy: accessPolicy,
     health,
-    descriptorSet: fs.readFileSync(DESCRIPTOR_SET),
-    services: billingServices(servicesDeps(core, metrics, draining.signal)),
+    descriptorSet,
+    services,
     authorize: (path, authorization) => {
       const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
       return verdict.kind === 'refused'
@@ -121,8 +131,23 @@ export async function startService(
   closeScheduler.start();
   deliveryWorker?.start();
   const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
+  const browser = await startConsole(
+    config,
+    logger,
+    port,
+    serviceDescriptors(
+      descriptorSet,
+      services.map((s) => s.fullName),
+    ),
+  );
   logger.info(
-    { listen: config.listenAddr, port, metricsPort: metricsServer?.port, tls: Boolean(config.tls) },
+    {
+      listen: config.listenAddr,
+      port,
+      metricsPort: metricsServer?.port,
+      console: browser ? `http://${hostOf(config.consoleAddr)}:${browser.server.port}/` : 'off',
+      tls: Boolean(config.tls),
+    },
     'billing service serving',
   );
 
@@ -130,6 +155,7 @@ export async function startService(
   return {
     port,
     metricsPort: metricsServer?.port,
+    consolePort: browser?.server.port,
     database,
     metrics,
     rating,
@@ -141,6 +167,12 @@ export async function startService(
         draining.abort();
         await closeScheduler.stop();
         await deliveryWorker?.stop();
+        // The console first: its calls are the gRPC server's calls, which must still be served.
+        if (browser) {
+          const consoleHow = await browser.server.close(config.shutdownTimeoutMs);
+          browser.upstream.close();
+          logger.info({ how: consoleHow }, 'browser console stopped');
+        }
         const how = await server.shutdown(config.shutdownTimeoutMs);
         logger.info({ how }, 'gRPC server stopped');
         await metricsServer?.close();
@@ -150,6 +182,45 @@ export async function startService(
       return stopping;
     },
   };
+}
+
+/**
+ * The browser console (src/transport/browser): its static app and the same services over Connect
+ * and gRPC-Web, each call forwarded to the gRPC server on `grpcPort`. Off with
+ * BILLING_CONSOLE_ADDR=off, and when the gRPC server demands client certificates (the loopback
+ * client has none).
+ */
+async function startConsole(
+  config: Config,
+  logger: Logger,
+  grpcPort: number,
+  services: ReturnType<typeof serviceDescriptors>,
+): Promise<{ server: BrowserServer; upstream: ReturnType<typeof loopbackTransport> } | undefined> {
+  if (!config.consoleAddr) return undefined;
+  if (config.tls?.clientCaFile) {
+    logger.warn('BILLING_TLS_CLIENT_CA is set: the browser console cannot forward calls; it stays off');
+    return undefined;
+  }
+  const upstream = loopbackTransport(config.listenAddr, grpcPort, Boolean(config.tls));
+  try {
+    const server = await startBrowserServer({
+      address: config.consoleAddr,
+      services,
+      upstream: upstream.transport,
+      corsOrigins: config.consoleCorsOrigins,
+      staticDir: config.consoleDir ?? CONSOLE_DIR,
+      maxReceiveMessageBytes: config.maxMessageBytes,
+      maxSendMessageBytes: config.maxSendMessageBytes,
+    });
+    return { server, upstream };
+  } catch (error) {
+    upstream.close();
+    throw error;
+  }
+}
+
+function hostOf(address: string | undefined): string {
+  return (address ?? '').slice(0, (address ?? '').lastIndexOf(':'));
 }
 
 /** What each gRPC service is built from: the core's ports, the metrics and the drain signal. */

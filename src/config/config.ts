@@ -16,6 +16,15 @@ export interface Config {
   listenAddr: string;
   /** host:port of the Prometheus /metrics HTTP endpoint; empty disables it. */
   metricsAddr: string;
+  /**
+   * host:port of the browser console's HTTP/1.1 server (static app plus the same RPCs over Connect
+   * and gRPC-Web); undefined when BILLING_CONSOLE_ADDR is `off`.
+   */
+  consoleAddr?: string;
+  /** Other origins (scheme://host[:port]) whose pages may call the console's RPCs (CORS). */
+  consoleCorsOrigins: string[];
+  /** The built console app (index.html and assets/); undefined: dist/console beside the code. */
+  consoleDir?: string;
   /** PostgreSQL connection string; when absent the embedded PostgreSQL (PGlite) in dataDir is used. */
   databaseUrl?: string;
   /** Where the embedded database and the generated admin token live. */
@@ -73,6 +82,21 @@ function hostPort(env: Env, name: string, fallback: string): string {
   return value;
 }
 
+/** A comma-separated list of origins, each scheme://host[:port] with nothing after it. */
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const origin of list) {
+    if (!/^https?:\/\/(\[[0-9a-fA-F:]+\]|[\w.-]+)(:\d{1,5})?$/.test(origin))
+      throw new ConfigError(
+        `${name} must list origins like https://host:port, got ${JSON.stringify(origin)}`,
+      );
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const certFile = env.BILLING_TLS_CERT;
   const keyFile = env.BILLING_TLS_KEY;
@@ -82,6 +106,12 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     listenAddr: hostPort(env, 'BILLING_LISTEN_ADDR', '127.0.0.1:50051'),
     metricsAddr: hostPort(env, 'BILLING_METRICS_ADDR', '127.0.0.1:9464'),
+    consoleAddr:
+      env.BILLING_CONSOLE_ADDR === 'off'
+        ? undefined
+        : hostPort(env, 'BILLING_CONSOLE_ADDR', '127.0.0.1:8080') || undefined,
+    consoleCorsOrigins: origins(env, 'BILLING_CONSOLE_CORS_ORIGINS'),
+    consoleDir: env.BILLING_CONSOLE_DIR ? path.resolve(env.BILLING_CONSOLE_DIR) : undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir,
     rulesDir: path.resolve(env.BILLING_RULES_DIR || './rules'),

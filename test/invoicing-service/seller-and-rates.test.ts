@@ -228,6 +228,7 @@ async function serve(env: Record<string, string>): Promise<{ code: number | null
       ...process.env,
       BILLING_LISTEN_ADDR: '127.0.0.1:0',
       BILLING_METRICS_ADDR: '',
+      BILLING_CONSOLE_ADDR: 'off',
       BILLING_LOG_LEVEL: 'info',
       ...env,
     },

@@ -28,6 +28,7 @@ export async function spawnService(env: Record<string, string>): Promise<Service
         ...process.env,
         BILLING_LISTEN_ADDR: '127.0.0.1:0',
         BILLING_METRICS_ADDR: '',
+        BILLING_CONSOLE_ADDR: 'off',
         BILLING_LOG_LEVEL: 'info',
         // The suite issues numbers with the example seller (README: BILLING_DEMO).
         BILLING_DEMO: 'true',

@@ -99,6 +99,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     ...database.env,
     BILLING_LISTEN_ADDR: '127.0.0.1:0',
     BILLING_METRICS_ADDR: '127.0.0.1:0',
+    BILLING_CONSOLE_ADDR: 'off',
     BILLING_RULES_DIR: options.rulesDir ?? path.join(REPO_ROOT, 'rules'),
     BILLING_TOKENS_FILE: tokensFile,
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',

@@ -79,6 +79,7 @@ export async function startKillableService(options: KillableServiceOptions): Pro
     DATABASE_URL: options.databaseUrl,
     BILLING_DATA_DIR: dataDir,
     BILLING_LISTEN_ADDR: address,
+    BILLING_CONSOLE_ADDR: 'off',
     BILLING_RULES_DIR: path.join(REPO_ROOT, 'rules'),
     BILLING_TOKENS_FILE: options.tokens.file,
     BILLING_SHUTDOWN_TIMEOUT_MS: '3000',

@@ -29,6 +29,7 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
       ...process.env,
       BILLING_LISTEN_ADDR: '127.0.0.1:0',
       BILLING_METRICS_ADDR: '',
+      BILLING_CONSOLE_ADDR: 'off',
       BILLING_LOG_LEVEL: 'info',
       ...env,
     },

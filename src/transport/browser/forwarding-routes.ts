@@ -1,0 +1,126 @@
+/**
+ * The browser's RPCs, one per method of each service, each forwarded unchanged to this process's
+ * own gRPC server. Nothing is implemented twice: authentication, the role table, tenancy, input
+ * limits, error mapping, metrics and the access log all happen where they happen for any gRPC
+ * client. Connect and gRPC-Web are spoken by connect-node on the way in and gRPC on the way out;
+ * the handlers only pass messages, the authorization header, cancellation and the deadline along.
+ */
+import type {
+  DescMethod,
+  DescMethodBiDiStreaming,
+  DescMethodClientStreaming,
+  DescMethodServerStreaming,
+  DescMethodUnary,
+  DescService,
+} from '@bufbuild/protobuf';
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  type HandlerContext,
+  type Transport,
+} from '@connectrpc/connect';
+import { createAsyncIterable } from '@connectrpc/connect/protocol';
+
+/** Request headers that reach the gRPC server; everything else stays at the browser edge. */
+const FORWARDED_HEADERS = ['authorization'];
+
+export function forwardingRoutes(
+  services: readonly DescService[],
+  upstream: Transport,
+): (router: ConnectRouter) => void {
+  return (router) => {
+    for (const service of services) for (const method of service.methods) route(router, method, upstream);
+  };
+}
+
+// DescMethod does not narrow on methodKind, hence the casts after each check.
+function route(router: ConnectRouter, descriptor: DescMethod, upstream: Transport): void {
+  switch (descriptor.methodKind) {
+    case 'unary': {
+      const method = descriptor as DescMethodUnary;
+      router.rpc(method, async (request, context) => {
+        const response = await relay(() =>
+          upstream.unary(method, context.signal, context.timeoutMs(), forwarded(context), request),
+        );
+        return response.message;
+      });
+      return;
+    }
+    case 'server_streaming': {
+      const method = descriptor as DescMethodServerStreaming;
+      router.rpc(method, (request, context) =>
+        relayStream(() =>
+          upstream.stream(
+            method,
+            context.signal,
+            context.timeoutMs(),
+            forwarded(context),
+            createAsyncIterable([request]),
+          ),
+        ),
+      );
+      return;
+    }
+    case 'client_streaming': {
+      const method = descriptor as DescMethodClientStreaming;
+      router.rpc(method, async (requests, context) => {
+        let last;
+        for await (const message of relayStream(() =>
+          upstream.stream(method, context.signal, context.timeoutMs(), forwarded(context), requests),
+        ))
+          last = message;
+        if (!last) throw new ConnectError('the server sent no response', Code.Internal);
+        return last;
+      });
+      return;
+    }
+    case 'bidi_streaming': {
+      const method = descriptor as DescMethodBiDiStreaming;
+      // Needs HTTP/2 end to end, which browsers do not offer; connect-node refuses it on HTTP/1.1.
+      router.rpc(method, (requests, context) =>
+        relayStream(() =>
+          upstream.stream(method, context.signal, context.timeoutMs(), forwarded(context), requests),
+        ),
+      );
+      return;
+    }
+  }
+}
+
+function forwarded(context: HandlerContext): Headers {
+  const headers = new Headers();
+  for (const name of FORWARDED_HEADERS) {
+    const value = context.requestHeader.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}
+
+async function relay<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asBrowserError(error);
+  }
+}
+
+async function* relayStream<T>(open: () => Promise<{ message: AsyncIterable<T> }>): AsyncIterable<T> {
+  try {
+    const response = await open();
+    yield* response.message;
+  } catch (error) {
+    throw asBrowserError(error);
+  }
+}
+
+/**
+ * The gRPC server's status, message and details (google.rpc.BadRequest and the like) as they
+ * were; its trailers are not passed on (they are gRPC framing, not the browser's business).
+ */
+function asBrowserError(error: unknown): ConnectError {
+  const upstream = ConnectError.from(error);
+  const relayed = new ConnectError(upstream.rawMessage, upstream.code);
+  relayed.details = upstream.details;
+  return relayed;
+}
