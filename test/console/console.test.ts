@@ -11,7 +11,14 @@ import { InvoiceService } from '../../src/gen/es/billing/v1/invoice_service_pb';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
-import { openConsole, shoot, signIn, signInAs, startConsoleWorld, type ConsoleWorld } from './console-fixture';
+import {
+  openConsole,
+  shoot,
+  signIn,
+  signInAs,
+  startConsoleWorld,
+  type ConsoleWorld,
+} from './console-fixture';
 
 let world: ConsoleWorld;
 beforeAll(async () => {
@@ -80,7 +87,7 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download PDF' }).click(),
     ]);
-    const pdf = fs.readFileSync((await download.path())!);
+    const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
 
@@ -188,7 +195,9 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
         ],
       }),
     );
-    const refusal = await sales.issueInvoice({ requestId: 'sales-try', invoiceId: draft.id }).catch((e: unknown) => e);
+    const refusal = await sales
+      .issueInvoice({ requestId: 'sales-try', invoiceId: draft.id })
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(ConnectError);
     expect((refusal as ConnectError).code).toBe(Code.PermissionDenied);
   });
@@ -197,9 +206,15 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     const { context, page } = await openConsole(world);
     await signInAs(world, page, 'admin');
     await page.getByRole('link', { name: 'Unrated CDRs' }).click();
-    await page.getByRole('table', { name: 'Unrated CDRs' })
-      .getByRole('cell', { name: 'CONSOLE-NOBODY', exact: true }).waitFor();
+    await page
+      .getByRole('table', { name: 'Unrated CDRs' })
+      .getByRole('cell', { name: 'CONSOLE-NOBODY', exact: true })
+      .waitFor();
     await shoot(page, 'unrated');
+    // Retrying changes nothing while the customer is unknown, and says so.
+    await page.getByRole('checkbox', { name: /^Select bridge-1 / }).check();
+    await page.getByRole('button', { name: 'Retry selected (1)' }).click();
+    await page.getByText('Retried 1: 0 priced, 1 still unrated.').waitFor();
     await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await page.getByRole('table', { name: 'Customers' }).waitFor();
     await shoot(page, 'customers');
@@ -209,7 +224,12 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await form.getByLabel('Called number').fill('not a number');
     await form.getByLabel('Start (your time)').fill('2026-10-06T10:00');
     await form.getByRole('button', { name: 'Quote' }).click();
-    await form.locator('.field-error').first().waitFor();
+    // The violation sits under the called number, which is marked invalid and described by it.
+    const called = form.getByLabel('Called number');
+    await form.locator('[aria-invalid="true"]').waitFor();
+    expect(await called.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await called.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain('E.164');
     await shoot(page, 'quote-invalid');
     await context.close();
   });

@@ -9,6 +9,7 @@ import { DataTable } from '../components/DataTable';
 
 export function QuoteExplanation({ explanation: e }: { explanation: RatingExplanation }) {
   const runningTotals = e.steps.some((s) => s.runningTotal);
+  const bandStarts = e.timeBands.some((b) => b.startTime);
   return (
     <div className="explanation">
       <h3>Explanation</h3>
@@ -111,7 +112,7 @@ export function QuoteExplanation({ explanation: e }: { explanation: RatingExplan
           <thead>
             <tr>
               <th scope="col">Band</th>
-              <th scope="col">Starts</th>
+              {bandStarts && <th scope="col">Starts</th>}
               <th scope="col" className="num">
                 Seconds
               </th>
@@ -127,7 +128,7 @@ export function QuoteExplanation({ explanation: e }: { explanation: RatingExplan
             {e.timeBands.map((b) => (
               <tr key={`${b.band}-${b.startTime?.seconds ?? ''}`}>
                 <td>{b.band}</td>
-                <td>{b.startTime ? formatDateTime(b.startTime) : ''}</td>
+                {bandStarts && <td>{formatDateTime(b.startTime)}</td>}
                 <td className="num">{b.seconds}</td>
                 <td className="num">
                   {formatMoney(b.rate)}

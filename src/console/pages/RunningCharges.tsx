@@ -27,6 +27,7 @@ export function RunningCharges({ account }: { account: string }) {
                 Refresh
               </button>
             </p>
+            <p className="hint">Net so far, before period items (commitments, tiers) and VAT:</p>
             <p className="big" data-testid="running-total">
               {r.totals.length === 0 ? 'No charges yet' : r.totals.map((m) => formatMoney(m)).join(' + ')}
             </p>
