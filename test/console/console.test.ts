@@ -51,7 +51,7 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await context.close();
   });
 
-  it('billing closes October, issues the invoice, opens it and downloads the PDF', async () => {
+  it('billing closes October, issues the invoice, opens it, downloads the PDF and credits it', async () => {
     const { context, page } = await openConsole(world);
     await signInAs(world, page, 'billing');
     await page.getByRole('link', { name: 'Periods', exact: true }).click();
@@ -90,6 +90,16 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     const pdf = fs.readFileSync(await download.path());
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+
+    // Correct it: a credit note for the whole invoice, issued at once, referring to it.
+    const credit = page.getByRole('form', { name: 'Create a credit note' });
+    await credit
+      .getByLabel('Reason (printed on the credit note)')
+      .fill('Goodwill: bridge outage on 12 October');
+    await credit.getByRole('button', { name: 'Create credit note' }).click();
+    await page.getByRole('heading', { name: /Credit note CN-2026-\d{6}/ }).waitFor();
+    await page.getByRole('link', { name: number! }).waitFor();
+    await shoot(page, 'credit-note');
 
     await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.getByRole('link', { name: number! }).waitFor();
@@ -218,6 +228,12 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Customers', exact: true }).click();
     await page.getByRole('table', { name: 'Customers' }).waitFor();
     await shoot(page, 'customers');
+    await page.getByRole('link', { name: 'Periods', exact: true }).click();
+    const report = page.getByRole('form', { name: 'Reconciliation report' });
+    await report.getByLabel('Month (UTC)').fill('2026-10');
+    await report.getByRole('button', { name: 'Show report' }).click();
+    await report.getByRole('heading', { name: /^Calls without a booking \(\d+\)$/ }).waitFor();
+    await shoot(page, 'periods-report');
     // A field violation from the service, shown next to its field.
     await page.getByRole('link', { name: 'Rules', exact: true }).click();
     const form = page.getByRole('form', { name: 'Quote a call' });
