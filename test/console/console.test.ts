@@ -104,6 +104,17 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.getByRole('link', { name: number! }).waitFor();
     await shoot(page, 'invoices');
+    // Filters: October's issued documents of CONSOLE-A are the invoice and its credit note; no drafts.
+    const filters = page.getByRole('form', { name: 'Filter invoices' });
+    await filters.getByLabel('Status').selectOption({ label: 'Issued' });
+    await filters.getByLabel('Period starting in').fill('2026-10');
+    await filters.getByLabel('Customer account').fill('CONSOLE-A');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('link', { name: /^CN-2026-\d{6}$/ }).waitFor();
+    expect(await page.locator('table tbody tr').count()).toBe(2);
+    await filters.getByLabel('Status').selectOption({ label: 'Draft' });
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No invoices match.').waitFor();
     await context.close();
   });
 
