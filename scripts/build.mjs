@@ -59,13 +59,14 @@ export async function build({ outDir = path.join(ROOT, 'dist'), logLevel = 'warn
 /**
  * The billing console (src/console, a React app) built by Vite into dist/console, which the service
  * serves at BILLING_CONSOLE_ADDR. Skipped when its inputs are unchanged since the last build (a
- * digest of them in dist/console/.build-digest), so a test run or `npm start` usually pays nothing.
+ * digest of them in dist/console.digest, outside the served directory), so a test run or
+ * `npm start` usually pays nothing.
  * Vite is a devDependency: without it the console already built is kept (or there is none, and the
  * service runs without it).
  */
 async function buildConsole(outDir, logLevel) {
   const consoleDir = path.join(outDir, 'console');
-  const digestFile = path.join(consoleDir, '.build-digest');
+  const digestFile = path.join(outDir, 'console.digest');
   const digest = consoleDigest();
   try {
     if (fs.readFileSync(digestFile, 'utf8') === digest && fs.existsSync(path.join(consoleDir, 'index.html')))
