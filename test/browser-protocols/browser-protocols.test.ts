@@ -154,8 +154,12 @@ describe('streaming', () => {
       }
     } finally {
       clearTimeout(timer);
+      // Leaving the loop alone does not close connect-node's HTTP/1.1 request; a browser page aborts.
+      controller.abort();
     }
     expect(seen).toBe('browser call');
+    // The browser left: the forwarded watch on the gRPC server ends too, it does not linger.
+    await expect.poll(() => watchesEnded(), { timeout: 5_000, interval: 50 }).toBeGreaterThan(0);
   });
 
   it('offers no native gRPC on the browser port (HTTP/1.1 only; gRPC has its own)', async () => {
@@ -268,6 +272,12 @@ describe('static files', () => {
     }
   });
 });
+
+/** WatchBookings calls the gRPC server has finished, by any status. */
+async function watchesEnded(): Promise<number> {
+  const { values } = await t.service.metrics.rpcHandled.get();
+  return values.filter((v) => v.labels.grpc_method === 'WatchBookings').reduce((sum, v) => sum + v.value, 0);
+}
 
 interface RawResponse {
   status: number;

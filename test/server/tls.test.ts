@@ -6,6 +6,9 @@ import path from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { createChannel, createClient } from 'nice-grpc';
 import { HealthDefinition } from 'nice-grpc-server-health';
+import { createClient as createConnectClient } from '@connectrpc/connect';
+import { createConnectTransport } from '@connectrpc/connect-node';
+import { CustomerService } from '../../src/gen/es/billing/v1/customer_service_pb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -63,6 +66,7 @@ beforeAll(async () => {
     env: {
       BILLING_TLS_CERT: path.join(certDir, 'server.crt'),
       BILLING_TLS_KEY: path.join(certDir, 'server.key'),
+      BILLING_CONSOLE_ADDR: '127.0.0.1:0',
     },
   });
 });
@@ -86,5 +90,17 @@ describe('TLS', () => {
       createClient(HealthDefinition, plain).check({ service: '' }, { signal: AbortSignal.timeout(3000) }),
     ).rejects.toThrow();
     plain.close();
+  });
+
+  it('forwards the browser console calls to the TLS server', async () => {
+    const transport = createConnectTransport({
+      baseUrl: `http://127.0.0.1:${t.service.consolePort}`,
+      httpVersion: '1.1',
+    });
+    const page = await createConnectClient(CustomerService, transport).listCustomers(
+      {},
+      { headers: { authorization: `Bearer ${t.tokenFor('sales')}` } },
+    );
+    expect(page.customers).toEqual([]);
   });
 });
