@@ -8,6 +8,8 @@
  *   persistence   implements app ports; never calls a use case
  *   adapters      implement app ports on the outside world (files, networks): like persistence
  *   composition   src/compose, src/service.ts and src/cli wire everything together
+ *   console       src/console, the browser app: its own files, the generated protobuf-es client
+ *                 (src/gen/es) and the role table; nothing on the server imports it
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -65,6 +67,23 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(persistence|adapters|rules-files|documents|importers|domain|app)/' },
       to: { path: '^src/(transport|cli|compose)/|^src/service\\.ts$' },
+    },
+    {
+      name: 'console-imports-only-its-client-and-the-role-table',
+      comment:
+        'The browser console talks to the service only through the generated client; the role table decides what it shows.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: {
+        pathNot:
+          '^src/console/|^src/gen/es/|^src/auth/roles\\.ts$|^src/transport/grpc/access-policy\\.ts$|(^|/)node_modules/(react|react-dom|scheduler|@connectrpc/connect|@connectrpc/connect-web|@bufbuild/protobuf)/',
+      },
+    },
+    {
+      name: 'server-never-imports-console',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/console/' },
+      to: { path: '^src/console/' },
     },
     {
       name: 'no-circular',

@@ -52,7 +52,66 @@ export async function build({ outDir = path.join(ROOT, 'dist'), logLevel = 'warn
   fs.mkdirSync(path.join(outDir, 'gen'), { recursive: true });
   fs.copyFileSync(path.join(ROOT, 'src/gen/billing.binpb'), path.join(outDir, 'gen/billing.binpb'));
   await ensureEmbeddedTemplate(outDir);
+  await buildConsole(outDir, logLevel);
   return outDir;
+}
+
+/**
+ * The billing console (src/console, a React app) built by Vite into dist/console, which the service
+ * serves at BILLING_CONSOLE_ADDR. Skipped when its inputs are unchanged since the last build (a
+ * digest of them in dist/console.digest, outside the served directory), so a test run or
+ * `npm start` usually pays nothing.
+ * Vite is a devDependency: without it the console already built is kept (or there is none, and the
+ * service runs without it).
+ */
+async function buildConsole(outDir, logLevel) {
+  const consoleDir = path.join(outDir, 'console');
+  const digestFile = path.join(outDir, 'console.digest');
+  const digest = consoleDigest();
+  try {
+    if (fs.readFileSync(digestFile, 'utf8') === digest && fs.existsSync(path.join(consoleDir, 'index.html')))
+      return;
+  } catch {
+    // not built yet
+  }
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch (error) {
+    if (error?.code === 'ERR_MODULE_NOT_FOUND') return;
+    throw error;
+  }
+  await vite.build({
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    logLevel: logLevel === 'info' ? 'info' : 'warn',
+    build: { outDir: consoleDir },
+  });
+  fs.writeFileSync(`${digestFile}.${process.pid}`, digest);
+  fs.renameSync(`${digestFile}.${process.pid}`, digestFile);
+}
+
+/** What the console is built from: its sources, the generated client, the role table, the config and lock file. */
+function consoleDigest() {
+  const hash = crypto.createHash('sha256');
+  const inputs = [
+    'src/console',
+    'src/gen/es',
+    'src/auth/roles.ts',
+    'src/transport/grpc/access-policy.ts',
+    'vite.config.ts',
+    'package-lock.json',
+  ];
+  const add = (relative) => {
+    const file = path.join(ROOT, relative);
+    if (!fs.existsSync(file)) return;
+    if (fs.statSync(file).isDirectory()) {
+      for (const entry of fs.readdirSync(file).sort()) add(path.join(relative, entry));
+      return;
+    }
+    hash.update(relative).update(fs.readFileSync(file));
+  };
+  inputs.forEach(add);
+  return hash.digest('hex');
 }
 
 /**

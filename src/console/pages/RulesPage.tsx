@@ -1,0 +1,18 @@
+/** Rules: the live rule set, a refused reload, the history, and a quote with its explanation. */
+import { useSession } from '../session/session-context';
+import { can } from '../session/can';
+import { ActiveRuleSet } from './ActiveRuleSet';
+import { QuoteForm } from './QuoteForm';
+import { RuleSetHistory } from './RuleSetHistory';
+
+export function RulesPage() {
+  const { role } = useSession();
+  return (
+    <section aria-labelledby="rules-title">
+      <h1 id="rules-title">Rules</h1>
+      <QuoteForm />
+      {can(role, 'RatingService', 'GetActiveRuleSet') && <ActiveRuleSet />}
+      {can(role, 'RatingService', 'ListRuleSets') && <RuleSetHistory />}
+    </section>
+  );
+}
