@@ -207,10 +207,12 @@ export async function invoiceMonth(
     );
     const times = [period.key, period.start.toISOString(), period.end.toISOString()];
     await trx.raw(
-      `insert into period_closings (customer_account, period_key, period_start, period_end, closed_at)
-       select external_id, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz + interval '2 hours' from customers
+      // The charge fence a close stores (src/persistence/charge-fence.ts): the bench is the only
+      // writer, so every charge up to the month's last one was committed and seen.
+      `insert into period_closings (customer_account, period_key, period_start, period_end, closed_at, charges_seen_through)
+       select external_id, ?, ?::timestamptz, ?::timestamptz, ?::timestamptz + interval '2 hours', ?::bigint from customers
        order by external_id`,
-      [...times, period.end.toISOString()],
+      [...times, period.end.toISOString(), ids.last],
     );
     const [inserted] = rowsOf<{ n: number }>(
       await trx.raw(
