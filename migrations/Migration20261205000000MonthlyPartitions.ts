@@ -54,7 +54,7 @@ export class Migration20261205000000MonthlyPartitions extends Migration {
         unrated_reason text,
         rating_attempts integer not null default 1,
         last_rating_attempt_at timestamptz,
-        primary key (id, start_time)
+        constraint cdrs_month_pkey primary key (id, start_time)
       ) partition by range (start_time)`);
     this.addSql(`alter sequence cdr_ids owned by cdrs.id`);
 
@@ -77,7 +77,7 @@ export class Migration20261205000000MonthlyPartitions extends Migration {
         billed_seconds integer not null,
         parts jsonb not null,
         pricing_facts jsonb,
-        primary key (id, call_start),
+        constraint charges_month_pkey primary key (id, call_start),
         constraint charges_month_explained check (explanation is not null or pricing_facts is not null)
       ) partition by range (call_start)`);
     this.addSql(`alter sequence charge_ids owned by charges.id`);
@@ -119,6 +119,8 @@ export class Migration20261205000000MonthlyPartitions extends Migration {
     this.addSql(`drop table charges_unpartitioned`);
     this.addSql(`drop table cdrs_unpartitioned`);
     this.addSql(`alter table charges rename constraint charges_month_explained to charges_explained`);
+    this.addSql(`alter table cdrs rename constraint cdrs_month_pkey to cdrs_pkey`);
+    this.addSql(`alter table charges rename constraint charges_month_pkey to charges_pkey`);
 
     this.addSql(`create index cdrs_bridge_record_idx on cdrs (bridge_id, record_id)`);
     this.addSql(`create index cdrs_booking_idx on cdrs (booking_id) where booking_id is not null`);

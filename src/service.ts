@@ -201,6 +201,11 @@ async function startConsole(
     logger.warn('BILLING_TLS_CLIENT_CA is set: the browser console cannot forward calls; it stays off');
     return undefined;
   }
+  if (!isLoopback(hostOf(config.consoleAddr)))
+    logger.warn(
+      { consoleAddr: config.consoleAddr },
+      'the browser console speaks plain HTTP: tokens cross the network in clear text; put a TLS proxy in front of it',
+    );
   const upstream = loopbackTransport(config.listenAddr, grpcPort, Boolean(config.tls));
   try {
     const server = await startBrowserServer({
@@ -217,6 +222,10 @@ async function startConsole(
     upstream.close();
     throw error;
   }
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
 }
 
 function hostOf(address: string | undefined): string {

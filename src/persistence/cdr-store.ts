@@ -72,9 +72,11 @@ const JSONB_ARRAY = `array(select nullif(e, 'null'::jsonb) from jsonb_array_elem
 
 export const INSERT_BATCH = `
 with input as (
-  select ${COLUMNS.map(([name]) => (name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name)).join(', ')}
+  -- One row per key even if a caller sent a record twice: the first decides, the second is a duplicate.
+  select distinct on (bridge_id, record_id) ${COLUMNS.map(([name]) => (name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name)).join(', ')}
   from unnest(${COLUMNS.map(([, type]) => (type === 'jsonb' ? JSONB_ARRAY : `?::${type}[]`)).join(', ')})
-    as x(${COLUMNS.map(([name]) => name).join(', ')})
+    with ordinality as x(${COLUMNS.map(([name]) => name).join(', ')}, n)
+  order by bridge_id, record_id, n
 ),
 keyed as (
   insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)

@@ -17,9 +17,19 @@ import type { ChargeGroup, CloseTarget } from '../app/invoicing/ports';
 import { chargeGroupsFrom, chargeRowColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { rowsOf } from './sql-helpers';
 
+/**
+ * A closing stores the charge fence (charge-fence.ts) only when the customer's latest earlier
+ * closing ends where this period starts: then this close claims every current charge below the
+ * fence before its period's end (its period, and the late ones after that closing). After a gap (a
+ * period never closed, a first close of a customer with older charges, an earlier period closing
+ * at the same time and not yet visible) it stores NULL, and the next close reads everything.
+ */
 const CLAIM_PERIODS = `
 insert into period_closings (customer_account, period_key, period_start, period_end, charges_seen_through)
-select account, period_key, period_start, period_end, ?::bigint
+select account, period_key, period_start, period_end,
+       case when (select max(pc.period_end) from period_closings pc
+                  where pc.customer_account = x.account and pc.period_end <= x.period_start) = x.period_start
+            then ?::bigint end
 from jsonb_to_recordset(?::jsonb) as x(account text, period_key text, period_start timestamptz, period_end timestamptz)
 order by account, period_key
 on conflict (customer_account, period_key) do nothing

@@ -5,27 +5,42 @@
  * its own short transaction, never inside an ingest transaction, so ingest holds no lock on the
  * parent tables. A month dropped by retention while this process remembered it is created again
  * after the insert fails once (`forget`).
+ *
+ * Creating a partition locks its parent table exclusively, so it waits for every open reader, such
+ * as a month-end close. Hence the two months after a batch's months are created ahead, each giving
+ * up after AHEAD_LOCK_TIMEOUT (and tried again with a later batch), so a month is normally there
+ * before its first CDR; a month a batch needs now waits at most NEEDED_LOCK_TIMEOUT, then the batch
+ * fails and the bridge retries it.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 
-export class MonthPartitions {
-  private readonly known = new Set<string>();
+const AHEAD_MONTHS = 2;
+const AHEAD_LOCK_TIMEOUT = '200ms';
+const NEEDED_LOCK_TIMEOUT = '10s';
 
-  /** Creates the partitions for every month of `times` that this process has not seen yet. */
+export class MonthPartitions {
+  private readonly known = new Set<number>();
+
+  /** Creates the partitions of every month of `times` (and the two after) this process has not seen yet. */
   async ensureMonths(knex: Knex, times: readonly Date[]): Promise<void> {
-    let from: Date | undefined;
-    let to: Date | undefined;
-    for (const t of times) {
-      if (this.known.has(monthOf(t))) continue;
-      if (!from || t < from) from = t;
-      if (!to || t > to) to = t;
+    const needed = new Set<number>();
+    for (const t of times) needed.add(monthIndex(t));
+    if (!needed.size) return;
+    for (const month of needed) {
+      if (this.known.has(month)) continue;
+      await createMonth(knex, month, NEEDED_LOCK_TIMEOUT);
+      this.known.add(month);
     }
-    if (!from || !to) return;
-    await knex.raw(`select billing_ensure_month_partitions(?::timestamptz, ?::timestamptz)`, [
-      from.toISOString(),
-      to.toISOString(),
-    ]);
-    for (const t of times) this.known.add(monthOf(t));
+    const ahead = Math.max(...needed);
+    for (let month = ahead + 1; month <= ahead + AHEAD_MONTHS; month++) {
+      if (this.known.has(month)) continue;
+      try {
+        await createMonth(knex, month, AHEAD_LOCK_TIMEOUT);
+        this.known.add(month);
+      } catch {
+        // Busy parent (a close reading it): a later batch tries again.
+      }
+    }
   }
 
   forget(): void {
@@ -39,6 +54,15 @@ export function isMissingPartition(error: unknown): boolean {
   return /no partition of relation/.test(message);
 }
 
-function monthOf(t: Date): string {
-  return `${t.getUTCFullYear()}-${t.getUTCMonth()}`;
+/** Months since year 0, UTC: consecutive integers for consecutive months. */
+function monthIndex(t: Date): number {
+  return t.getUTCFullYear() * 12 + t.getUTCMonth();
+}
+
+async function createMonth(knex: Knex, month: number, lockTimeout: string): Promise<void> {
+  const first = new Date(Date.UTC(Math.floor(month / 12), month % 12, 1)).toISOString();
+  await knex.transaction(async (trx) => {
+    await trx.raw(`set local lock_timeout = '${lockTimeout}'`);
+    await trx.raw(`select billing_ensure_month_partitions(?::timestamptz, ?::timestamptz)`, [first, first]);
+  });
 }

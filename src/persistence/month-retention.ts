@@ -91,8 +91,7 @@ export class MonthRetention {
       return { month: label, outcome: 'dropped', reason: '' };
     }
     await trx.raw(`create schema if not exists ${ARCHIVE_SCHEMA}`);
-    await trx.raw(`alter table ?? set schema ${ARCHIVE_SCHEMA}`, [cdrs]);
-    await trx.raw(`alter table ?? set schema ${ARCHIVE_SCHEMA}`, [charges]);
+    for (const table of [cdrs, charges]) await moveToArchive(trx, table);
     return { month: label, outcome: 'archived', reason: '' };
   }
 
@@ -112,6 +111,24 @@ export class MonthRetention {
     );
     return { month, ...row! };
   }
+}
+
+/**
+ * Moves a detached partition into the archive schema. A month archived before (late CDRs came in
+ * for it afterwards) is already there: the later part gets a numbered name beside it.
+ */
+async function moveToArchive(trx: Knex.Transaction, table: string): Promise<void> {
+  let name = table;
+  for (
+    let n = 2;
+    rowsOf<{ t: string | null }>(
+      await trx.raw(`select to_regclass(?) as t`, [`${ARCHIVE_SCHEMA}.${name}`]),
+    )[0]!.t;
+    n++
+  )
+    name = `${table}_${n}`;
+  if (name !== table) await trx.raw(`alter table ?? rename to ??`, [table, name]);
+  await trx.raw(`alter table ?? set schema ${ARCHIVE_SCHEMA}`, [name]);
 }
 
 /** The partitions of a month "YYYY-MM": cdrs_YYYY_MM and charges_YYYY_MM. */

@@ -100,7 +100,14 @@ describe('monthly partitions of CDRs and charges', () => {
   it('stores each month in its own partition and keeps dedup permanent across months', async () => {
     const first = await submit(Object.values(CALLS));
     expect(first.map((r) => r.outcome)).toEqual(Array(4).fill(CdrOutcome.CDR_OUTCOME_ACCEPTED));
-    expect(await partitions()).toEqual(['cdrs_2026_09', 'cdrs_2026_10', 'cdrs_2026_11']);
+    // The batch's months, and the two after its last created ahead.
+    expect(await partitions()).toEqual([
+      'cdrs_2026_09',
+      'cdrs_2026_10',
+      'cdrs_2026_11',
+      'cdrs_2026_12',
+      'cdrs_2027_01',
+    ]);
 
     const again = await submit([CALLS.october]);
     expect(again[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_DUPLICATE);
@@ -141,7 +148,7 @@ describe('monthly partitions of CDRs and charges', () => {
       { month: '2026-10', outcome: 'dropped', reason: '' },
     ]);
 
-    expect(await partitions()).toEqual(['cdrs_2026_11', 'cdrs_2026_12']);
+    expect(await partitions()).toEqual(['cdrs_2026_11', 'cdrs_2026_12', 'cdrs_2027_01', 'cdrs_2027_02']);
     expect(await invoicesAsStored()).toBe(issued);
     const archived = await sql<{ name: string }>(
       `select table_name as name from information_schema.tables where table_schema = 'billing_archive' order by 1`,
@@ -166,7 +173,14 @@ describe('monthly partitions of CDRs and charges', () => {
       CdrOutcome.CDR_OUTCOME_ACCEPTED,
     ]);
     expect(resent[1]!.violations[0]!.reason).toMatch(/archived by retention/);
-    expect(await partitions()).toEqual(['cdrs_2026_09', 'cdrs_2026_10', 'cdrs_2026_11', 'cdrs_2026_12']);
+    expect(await partitions()).toEqual([
+      'cdrs_2026_09',
+      'cdrs_2026_10',
+      'cdrs_2026_11',
+      'cdrs_2026_12',
+      'cdrs_2027_01',
+      'cdrs_2027_02',
+    ]);
     const rows = await sql<{ n: number }>(
       `select count(*)::int as n from cdrs where start_time < '2026-11-01Z'`,
     );
