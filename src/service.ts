@@ -248,6 +248,7 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
       rerating: core.rerating,
       requests: core.requests,
       bookkeeping: core.bookkeeping,
+      mailing: core.mailing,
     },
     customers: { customers: core.customers, pricePlans: livePricePlans(core.rating) },
     bookings: { bookings: core.bookings, draining, clock: core.clock },

@@ -1,14 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 
-/** CSV output per RFC 4180: CRLF line ends; fields with comma, quote, CR or LF quoted, quotes doubled. */
-export function csvField(value: string | number | undefined | null): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(fields: (string | number | undefined | null)[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
+/** CSV output per RFC 4180 (src/app/csv.ts: the gRPC mailing list writes the same). */
+export { csvField, csvLine } from '../app/csv';
 
 /** "YYYY-MM" to its month; commander's InvalidArgumentError (an exit with the reason) otherwise. */
 export function parseMonth(text: string): { year: number; month: number; key: string } {

@@ -1,35 +1,23 @@
 import type { Command } from 'commander';
-import { csvLine, monthOption, parseMonth } from './csv';
+import { getMailingList, mailingListCsv as renderCsv } from '../app/invoicing/mailing-list';
+import { monthOption, parseMonth } from './csv';
 import type { Database } from '../persistence/database';
 import { mailingList } from '../persistence/mailing-list';
 import { openBilling } from './open-billing';
 
-const HEADER = ['external_id', 'name', 'email', 'address', 'postal_code', 'city', 'country_code'];
-
-/** The mailing list of a month as RFC 4180 CSV (address lines joined by a line feed inside one field). */
+/**
+ * The mailing list of a month as RFC 4180 CSV (address lines joined by a line feed inside one field):
+ * the same use case, and so the same bytes, as InvoiceService.GetMailingList.
+ */
 export async function mailingListCsv(
   database: Database,
   period: string,
   write: (chunk: string) => void,
 ): Promise<number> {
-  const { year, month } = parseMonth(period);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${pad(month + 1)}-01`;
-  const entries = await mailingList(database, `${year}-${pad(month)}-01`, next);
-  write(csvLine(HEADER));
-  for (const e of entries)
-    write(
-      csvLine([
-        e.externalId,
-        e.name,
-        e.email,
-        e.addressLines.join('\n'),
-        e.postalCode,
-        e.city,
-        e.countryCode,
-      ]),
-    );
-  return entries.length;
+  parseMonth(period);
+  const list = await getMailingList({ customers: (from, to) => mailingList(database, from, to) }, { period });
+  write(renderCsv(list.entries));
+  return list.entries.length;
 }
 
 /** `billing mailing-list --period YYYY-MM`: the customers with charges in the month, as CSV on stdout. */

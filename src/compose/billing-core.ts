@@ -10,6 +10,7 @@ import type { CustomerStore } from '../app/customers/ports';
 import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { BookkeepingUseCases } from '../app/bookkeeping/bookkeeping-use-cases';
+import type { MailingListUseCases } from '../app/invoicing/mailing-list';
 import type { UnratedQueue } from '../app/ingest/retry-unrated';
 import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import type { RequestLedger } from '../app/mutations';
@@ -53,6 +54,8 @@ export interface BillingCore {
   rerating: ReratingUseCases;
   /** The SIE export of a month's issued documents. */
   bookkeeping: BookkeepingUseCases;
+  /** The customers to send a month's invoices to (the console's and the CLI's mailing list). */
+  mailing: MailingListUseCases;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { getInvoice } from '../app/invoicing/get-invoice';
 import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import { issueInvoice } from '../app/invoicing/issue-invoice';
 import { listInvoices } from '../app/invoicing/list-invoices';
+import { getMailingList, type MailingListUseCases } from '../app/invoicing/mailing-list';
 import { renderInvoiceDocument } from '../app/invoicing/render-invoice-document';
 import { rerateCharges, type RerateDeps } from '../app/invoicing/rerate-charges';
 import { getRunningCharges } from '../app/invoicing/running-charges';
@@ -30,6 +31,7 @@ import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
 import type { Database } from '../persistence/database';
 import { PostgresInvoiceStore } from '../persistence/invoice-store';
 import { PostgresIssuedDocuments } from '../persistence/issued-documents-by-month';
+import { mailingList } from '../persistence/mailing-list';
 import { PostgresRerateStore } from '../persistence/rerate-store';
 import type { PostgresRuleSetArchive } from '../persistence/rule-set-archive';
 import { programVersion } from './program-version';
@@ -50,6 +52,7 @@ export function composeInvoicing(parts: InvoicingParts): {
   invoicing: InvoicingUseCases;
   rerating: ReratingUseCases;
   bookkeeping: BookkeepingUseCases;
+  mailing: MailingListUseCases;
 } {
   const { database, rating, archive, config, clock } = parts;
   const store = new PostgresInvoiceStore(database);
@@ -115,5 +118,9 @@ export function composeInvoicing(parts: InvoicingParts): {
     invoicing,
     rerating: { rerateCharges: (input) => rerateCharges(rerateDeps, input) },
     bookkeeping: { exportBookkeeping: (input) => exportBookkeeping(bookkeepingDeps, input) },
+    mailing: {
+      getMailingList: (input) =>
+        getMailingList({ customers: (from, to) => mailingList(database, from, to) }, input),
+    },
   };
 }

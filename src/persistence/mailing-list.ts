@@ -3,18 +3,11 @@
  * in the customer's own time zone, with name, address and e-mail. SQL: it filters on charges, which
  * has no entity, in each customer's zone.
  */
+import type { MailingListEntry } from '../app/invoicing/mailing-list-ports';
 import type { Database } from './database';
 import { json, rowsOf } from './sql-helpers';
 
-export interface MailingListEntry {
-  externalId: string;
-  name: string;
-  email: string;
-  addressLines: string[];
-  postalCode: string;
-  city: string;
-  countryCode: string;
-}
+export type { MailingListEntry };
 
 /** `monthStart`/`nextMonthStart` are local dates "YYYY-MM-01", read in each customer's zone. */
 export async function mailingList(

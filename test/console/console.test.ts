@@ -223,6 +223,27 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     expect((refusal as ConnectError).code).toBe(Code.PermissionDenied);
   });
 
+  it("billing downloads October's mailing list as CSV and sees its customers", async () => {
+    const { context, page } = await openConsole(world);
+    await signInAs(world, page, 'billing');
+    await page.getByRole('link', { name: 'Periods', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Mailing list' });
+    await form.getByLabel('Month of the calls').fill('2026-10');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      form.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('external_id,name,email,address,postal_code,city,country_code');
+    expect(download.suggestedFilename()).toBe('mailing-list-2026-10.csv');
+    await form
+      .getByRole('table', { name: 'Mailing list' })
+      .getByRole('cell', { name: 'CONSOLE-A', exact: true })
+      .waitFor();
+    await shoot(page, 'periods-mailing-list');
+    await context.close();
+  });
+
   it('shows every page to admin, at desktop and phone width', async () => {
     const { context, page } = await openConsole(world);
     await signInAs(world, page, 'admin');

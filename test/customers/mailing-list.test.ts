@@ -1,4 +1,8 @@
-/** `billing mailing-list`: customers with charges in a month (in their own time zone), as RFC 4180 CSV. */
+/**
+ * `billing mailing-list` and InvoiceService.GetMailingList: customers with charges in a month (in their
+ * own time zone), as RFC 4180 CSV; the RPC answers the same list and the same bytes over a socket.
+ */
+import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/cli/csv';
 import { mailingListCsv } from '../../src/cli/mailing-list-command';
@@ -10,6 +14,8 @@ import {
   InvoiceLineGrouping,
   type Customer,
 } from '../../src/gen/billing/v1/customer_service';
+import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
 
 let t: TestService;
@@ -113,5 +119,60 @@ describe('mailing list', () => {
         .map((l) => l.split(',')[0]),
     ).toEqual(['ML-C']);
     await expect(mailingListCsv(t.service.database, '2026-13', () => {})).rejects.toThrow(/YYYY-MM/);
+  });
+
+  it("GetMailingList answers the CLI's entries and CSV bytes for the same month", async () => {
+    // The customers and calls of the test above.
+    const billing = t.client(InvoiceServiceDefinition, 'billing');
+    for (const period of ['2026-11', '2026-10', '2026-09']) {
+      let cli = '';
+      await mailingListCsv(t.service.database, period, (chunk) => (cli += chunk));
+      const r = await billing.getMailingList({ period });
+      expect(Buffer.from(r.content).toString('utf8')).toBe(cli);
+      expect(r.contentType).toBe('text/csv; charset=utf-8');
+      expect(r.fileName).toBe(`mailing-list-${period}.csv`);
+      expect(r.entries.map((e) => e.externalId)).toEqual(
+        cli
+          .split('\r\n')
+          .slice(1, -1)
+          .map((l) => l.split(',')[0]),
+      );
+    }
+    const november = await billing.getMailingList({ period: '2026-11' });
+    expect(november.entries).toEqual([
+      {
+        externalId: 'ML-A',
+        name: 'Acme, "the" company',
+        email: 'ml-a@example.se',
+        addressLines: ['Box 1', 'Floor 2'],
+        postalCode: '111 57',
+        city: 'Stockholm',
+        countryCode: 'SE',
+      },
+      {
+        externalId: 'ML-B',
+        name: 'Beta AB',
+        email: 'ml-b@example.se',
+        addressLines: ['Storgatan 2'],
+        postalCode: '111 57',
+        city: 'Stockholm',
+        countryCode: 'SE',
+      },
+    ]);
+    expect((await billing.getMailingList({ period: '2026-09' })).entries).toEqual([]);
+  });
+
+  it('GetMailingList refuses a malformed month naming the field, and a role without access', async () => {
+    const billing = t.client(InvoiceServiceDefinition, 'billing');
+    for (const period of ['2026-13', '11-2026', '', '2026-11-01']) {
+      const error = await expectStatus(billing.getMailingList({ period }), Status.INVALID_ARGUMENT);
+      expect(error.details).toContain('period');
+    }
+    for (const role of ['bridge', 'reservations'] as const) {
+      await expectStatus(
+        t.client(InvoiceServiceDefinition, role).getMailingList({ period: '2026-11' }),
+        Status.PERMISSION_DENIED,
+      );
+    }
   });
 });

@@ -1,8 +1,12 @@
-/** Billing periods: close a month, the reconciliation report, and the month's bookkeeping file. */
+/**
+ * Billing periods: close a month, the reconciliation report, the month's bookkeeping file and its
+ * mailing list.
+ */
 import { useSession } from '../session/session-context';
 import { can } from '../session/can';
 import { BookkeepingExport } from './BookkeepingExport';
 import { ClosePeriodForm } from './ClosePeriodForm';
+import { MailingList } from './MailingList';
 import { ReconciliationReport } from './ReconciliationReport';
 
 export function PeriodsPage() {
@@ -13,6 +17,7 @@ export function PeriodsPage() {
       {can(role, 'InvoiceService', 'CloseBillingPeriod') && <ClosePeriodForm />}
       <ReconciliationReport />
       {can(role, 'InvoiceService', 'ExportBookkeeping') && <BookkeepingExport />}
+      {can(role, 'InvoiceService', 'GetMailingList') && <MailingList />}
     </section>
   );
 }

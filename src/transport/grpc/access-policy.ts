@@ -75,6 +75,10 @@ export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAcce
       roles: ['sales', 'billing', 'finance'],
       why: "the month's issued invoices as a bookkeeping file: the same documents these roles may read",
     },
+    GetMailingList: {
+      roles: ['sales', 'billing', 'finance'],
+      why: "who gets the month's invoices by post or e-mail: contact data these roles already read",
+    },
   },
   'billing.v1.CustomerService': {
     UpsertCustomer: { roles: ['sales'], why: 'the sales system owns customers' },

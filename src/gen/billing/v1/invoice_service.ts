@@ -726,6 +726,48 @@ export interface ExportBookkeepingResponse {
   fileName: string;
 }
 
+/** Which month's mailing list. */
+export interface GetMailingListRequest {
+  /**
+   * The month, "YYYY-MM": customers with a current charge whose call started
+   * in it, read in each customer's time zone. Required.
+   */
+  period: string;
+}
+
+/** One customer to send the month's invoice to. */
+export interface MailingListEntry {
+  /** The customer's id in the sales system (its account). */
+  externalId: string;
+  /** The customer's name. */
+  name: string;
+  /** Where e-mailed invoices go; empty when none is known. */
+  email: string;
+  /** The street address, one line per entry, without postal code and city. */
+  addressLines: string[];
+  /** Postal code; empty when none is known. */
+  postalCode: string;
+  /** City; empty when none is known. */
+  city: string;
+  /** ISO 3166-1 alpha-2 country code, e.g. "SE"; empty when none is known. */
+  countryCode: string;
+}
+
+/** The month's mailing list. */
+export interface GetMailingListResponse {
+  /** The customers, ordered by name, then external id. */
+  entries: MailingListEntry[];
+  /**
+   * The same list as an RFC 4180 CSV file (UTF-8, CRLF line ends, a header
+   * line; address lines joined by a line feed inside one quoted field).
+   */
+  content: Buffer;
+  /** MIME type of `content`: "text/csv; charset=utf-8". */
+  contentType: string;
+  /** Suggested file name, e.g. "mailing-list-2026-10.csv". */
+  fileName: string;
+}
+
 function createBaseInvoiceLine(): InvoiceLine {
   return {
     lineNumber: 0,
@@ -4527,6 +4569,381 @@ export const ExportBookkeepingResponse: MessageFns<ExportBookkeepingResponse> = 
   },
 };
 
+function createBaseGetMailingListRequest(): GetMailingListRequest {
+  return { period: "" };
+}
+
+export const GetMailingListRequest: MessageFns<GetMailingListRequest> = {
+  encode(message: GetMailingListRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.period !== "") {
+      writer.uint32(10).string(message.period);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMailingListRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMailingListRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.period = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMailingListRequest {
+    return { period: isSet(object.period) ? globalThis.String(object.period) : "" };
+  },
+
+  toJSON(message: GetMailingListRequest): unknown {
+    const obj: any = {};
+    if (message.period !== "") {
+      obj.period = message.period;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetMailingListRequest>): GetMailingListRequest {
+    return GetMailingListRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetMailingListRequest>): GetMailingListRequest {
+    const message = createBaseGetMailingListRequest();
+    message.period = object.period ?? "";
+    return message;
+  },
+};
+
+function createBaseMailingListEntry(): MailingListEntry {
+  return { externalId: "", name: "", email: "", addressLines: [], postalCode: "", city: "", countryCode: "" };
+}
+
+export const MailingListEntry: MessageFns<MailingListEntry> = {
+  encode(message: MailingListEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.externalId !== "") {
+      writer.uint32(10).string(message.externalId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.email !== "") {
+      writer.uint32(26).string(message.email);
+    }
+    for (const v of message.addressLines) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.postalCode !== "") {
+      writer.uint32(42).string(message.postalCode);
+    }
+    if (message.city !== "") {
+      writer.uint32(50).string(message.city);
+    }
+    if (message.countryCode !== "") {
+      writer.uint32(58).string(message.countryCode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MailingListEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMailingListEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.externalId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.addressLines.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.postalCode = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.city = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.countryCode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MailingListEntry {
+    return {
+      externalId: isSet(object.externalId)
+        ? globalThis.String(object.externalId)
+        : isSet(object.external_id)
+        ? globalThis.String(object.external_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      addressLines: globalThis.Array.isArray(object?.addressLines)
+        ? object.addressLines.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.address_lines)
+        ? object.address_lines.map((e: any) => globalThis.String(e))
+        : [],
+      postalCode: isSet(object.postalCode)
+        ? globalThis.String(object.postalCode)
+        : isSet(object.postal_code)
+        ? globalThis.String(object.postal_code)
+        : "",
+      city: isSet(object.city) ? globalThis.String(object.city) : "",
+      countryCode: isSet(object.countryCode)
+        ? globalThis.String(object.countryCode)
+        : isSet(object.country_code)
+        ? globalThis.String(object.country_code)
+        : "",
+    };
+  },
+
+  toJSON(message: MailingListEntry): unknown {
+    const obj: any = {};
+    if (message.externalId !== "") {
+      obj.externalId = message.externalId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.addressLines?.length) {
+      obj.addressLines = message.addressLines;
+    }
+    if (message.postalCode !== "") {
+      obj.postalCode = message.postalCode;
+    }
+    if (message.city !== "") {
+      obj.city = message.city;
+    }
+    if (message.countryCode !== "") {
+      obj.countryCode = message.countryCode;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<MailingListEntry>): MailingListEntry {
+    return MailingListEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MailingListEntry>): MailingListEntry {
+    const message = createBaseMailingListEntry();
+    message.externalId = object.externalId ?? "";
+    message.name = object.name ?? "";
+    message.email = object.email ?? "";
+    message.addressLines = object.addressLines?.map((e) => e) || [];
+    message.postalCode = object.postalCode ?? "";
+    message.city = object.city ?? "";
+    message.countryCode = object.countryCode ?? "";
+    return message;
+  },
+};
+
+function createBaseGetMailingListResponse(): GetMailingListResponse {
+  return { entries: [], content: Buffer.alloc(0), contentType: "", fileName: "" };
+}
+
+export const GetMailingListResponse: MessageFns<GetMailingListResponse> = {
+  encode(message: GetMailingListResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      MailingListEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.content.length !== 0) {
+      writer.uint32(18).bytes(message.content);
+    }
+    if (message.contentType !== "") {
+      writer.uint32(26).string(message.contentType);
+    }
+    if (message.fileName !== "") {
+      writer.uint32(34).string(message.fileName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMailingListResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMailingListResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(MailingListEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.content = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.contentType = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.fileName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMailingListResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries)
+        ? object.entries.map((e: any) => MailingListEntry.fromJSON(e))
+        : [],
+      content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+      contentType: isSet(object.contentType)
+        ? globalThis.String(object.contentType)
+        : isSet(object.content_type)
+        ? globalThis.String(object.content_type)
+        : "",
+      fileName: isSet(object.fileName)
+        ? globalThis.String(object.fileName)
+        : isSet(object.file_name)
+        ? globalThis.String(object.file_name)
+        : "",
+    };
+  },
+
+  toJSON(message: GetMailingListResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => MailingListEntry.toJSON(e));
+    }
+    if (message.content.length !== 0) {
+      obj.content = base64FromBytes(message.content);
+    }
+    if (message.contentType !== "") {
+      obj.contentType = message.contentType;
+    }
+    if (message.fileName !== "") {
+      obj.fileName = message.fileName;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetMailingListResponse>): GetMailingListResponse {
+    return GetMailingListResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetMailingListResponse>): GetMailingListResponse {
+    const message = createBaseGetMailingListResponse();
+    message.entries = object.entries?.map((e) => MailingListEntry.fromPartial(e)) || [];
+    message.content = object.content ?? Buffer.alloc(0);
+    message.contentType = object.contentType ?? "";
+    message.fileName = object.fileName ?? "";
+    return message;
+  },
+};
+
 /**
  * Turns charges into invoices. A billing period (usually a calendar month in
  * the customer's time zone) is closed into at most one draft invoice per
@@ -4671,6 +5088,21 @@ export const InvoiceServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Returns the mailing list of one month: the customers with current charges
+     * whose call started in that month in the customer's own time zone, with
+     * name, e-mail and postal address, for a letter or e-mail run. Both as entries
+     * and as the CSV file `billing mailing-list --period YYYY-MM` writes.
+     * Roles: sales, billing, finance.
+     */
+    getMailingList: {
+      name: "GetMailingList",
+      requestType: GetMailingListRequest as typeof GetMailingListRequest,
+      requestStream: false,
+      responseType: GetMailingListResponse as typeof GetMailingListResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -4763,6 +5195,17 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
     request: ExportBookkeepingRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ExportBookkeepingResponse>>;
+  /**
+   * Returns the mailing list of one month: the customers with current charges
+   * whose call started in that month in the customer's own time zone, with
+   * name, e-mail and postal address, for a letter or e-mail run. Both as entries
+   * and as the CSV file `billing mailing-list --period YYYY-MM` writes.
+   * Roles: sales, billing, finance.
+   */
+  getMailingList(
+    request: GetMailingListRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<GetMailingListResponse>>;
 }
 
 export interface InvoiceServiceClient<CallOptionsExt = {}> {
@@ -4854,6 +5297,17 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ExportBookkeepingRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ExportBookkeepingResponse>;
+  /**
+   * Returns the mailing list of one month: the customers with current charges
+   * whose call started in that month in the customer's own time zone, with
+   * name, e-mail and postal address, for a letter or e-mail run. Both as entries
+   * and as the CSV file `billing mailing-list --period YYYY-MM` writes.
+   * Roles: sales, billing, finance.
+   */
+  getMailingList(
+    request: DeepPartial<GetMailingListRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<GetMailingListResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {

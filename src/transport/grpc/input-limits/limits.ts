@@ -197,6 +197,8 @@ export const INPUT_LIMITS: Readonly<Record<string, FieldRule>> = {
   'billing.v1.RenderInvoiceDocumentRequest.invoice_id': ID,
   // "YYYY-MM"; the use case checks the month itself.
   'billing.v1.ExportBookkeepingRequest.period': text(7),
+  // "YYYY-MM"; the use case checks the month itself.
+  'billing.v1.GetMailingListRequest.period': text(7),
 
   // --- rating
   'billing.v1.QuoteCallRequest.customer_account': ID,

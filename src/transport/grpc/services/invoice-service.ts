@@ -2,6 +2,7 @@
 import type { BookkeepingUseCases } from '../../../app/bookkeeping/bookkeeping-use-cases';
 import type { CloseResult } from '../../../app/invoicing/close-period';
 import type { InvoicingUseCases, ReratingUseCases } from '../../../app/invoicing/invoicing-use-cases';
+import type { MailingListUseCases } from '../../../app/invoicing/mailing-list';
 import type { DocumentFormat as RenderFormat } from '../../../app/invoicing/render-invoice-document';
 import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import { pageSize } from '../../../app/paging';
@@ -34,6 +35,8 @@ export interface InvoiceServiceDeps {
   requests?: RequestLedger;
   /** The SIE export (ExportBookkeeping); without it that RPC answers UNIMPLEMENTED. */
   bookkeeping?: BookkeepingUseCases;
+  /** The month's mailing list (GetMailingList); without it that RPC answers UNIMPLEMENTED. */
+  mailing?: MailingListUseCases;
 }
 
 /**
@@ -55,7 +58,7 @@ function closeResultCodec(invoicing: Pick<InvoicingUseCases, 'getInvoice'>) {
 }
 
 export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
-  const { invoicing, rerating, requests, bookkeeping } = deps;
+  const { invoicing, rerating, requests, bookkeeping, mailing } = deps;
   const implemented: Partial<InvoiceServiceImplementation> = {
     async getInvoice(request) {
       if (!request.invoiceId && !request.invoiceNumber) {
@@ -198,6 +201,29 @@ export function invoiceService(deps: InvoiceServiceDeps): ServiceBinding {
             }
             const file = await bookkeeping.exportBookkeeping({ period: request.period });
             return { content: file.content, contentType: file.contentType, fileName: file.fileName };
+          },
+        }
+      : {}),
+    ...(mailing
+      ? {
+          async getMailingList(request) {
+            if (!request.period)
+              throw new ValidationError([{ field: 'period', reason: 'required (YYYY-MM)' }]);
+            const list = await mailing.getMailingList({ period: request.period });
+            return {
+              entries: list.entries.map((e) => ({
+                externalId: e.externalId,
+                name: e.name,
+                email: e.email,
+                addressLines: e.addressLines,
+                postalCode: e.postalCode,
+                city: e.city,
+                countryCode: e.countryCode,
+              })),
+              content: Buffer.from(list.content),
+              contentType: list.contentType,
+              fileName: list.fileName,
+            };
           },
         }
       : {}),
