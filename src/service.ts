@@ -22,6 +22,7 @@ import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
 import { openBillingCore, type BillingCore } from './compose/billing-core';
 import { composeDeliveryWorker } from './compose/delivery';
 import { PostgresOutboxStore } from './persistence/document-outbox';
+import { PostgresBacktestSource } from './persistence/backtest-source';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
@@ -240,6 +241,7 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
       rating: core.rating,
       ruleSets: core.ruleSets,
       candidates: candidateRuleFiles,
+      backtestSource: new PostgresBacktestSource(core.database),
       customers: core.customerDirectory,
       clock: core.clock,
     },

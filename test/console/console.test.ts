@@ -156,6 +156,33 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  it('finance backtests the active rule set over October: what BacktestRuleSet answers', async () => {
+    const { context, page } = await openConsole(world);
+    await signInAs(world, page, 'finance');
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Backtest a rule set' });
+    await form.getByLabel('From', { exact: true }).fill('2026-10-01');
+    await form.getByLabel('To', { exact: true }).fill('2026-10-31');
+    await form.getByRole('button', { name: 'Run backtest' }).click();
+    const summary = page.getByTestId('backtest-summary');
+    await summary.waitFor();
+    // Stockholm days (the browser's zone): [1 Oct 00:00+02, 1 Nov 00:00+01).
+    const answer = await world.t.client(RatingServiceDefinition, 'finance').backtestRuleSet({
+      files: [],
+      startTime: new Date('2026-09-30T22:00:00Z'),
+      endTime: new Date('2026-10-31T23:00:00Z'),
+    });
+    expect(answer.comparedCalls).toBeGreaterThan(0);
+    expect(answer.changedCalls).toBe(0); // the active set prices its own charges again
+    expect(await summary.textContent()).toBe(
+      `${answer.comparedCalls} calls compared, ${answer.changedCalls} changed, ${answer.unpriceableCalls} unpriceable`,
+    );
+    const byCustomer = page.getByRole('table', { name: 'Backtest by customer' });
+    expect(await byCustomer.locator('tbody tr').count()).toBe(answer.customers.length + answer.totals.length);
+    await shoot(page, 'rules-backtest');
+    await context.close();
+  });
+
   it('sales finds a customer and sees the running charges GetRunningCharges returns', async () => {
     const { context, page } = await openConsole(world);
     await signInAs(world, page, 'sales');

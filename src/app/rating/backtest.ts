@@ -3,7 +3,7 @@
  * they were charged, per customer and in total. Read-only: nothing is stored or changed.
  */
 import type { Cdr } from '../../domain/cdr';
-import { type Decimal, formatAmount, ZERO } from '../../domain/money';
+import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import type { RuleBook } from '../../domain/rating/index';
 import type { CustomerDirectory } from '../ingest/ports';
 import type { BacktestSource } from './ports';
@@ -33,10 +33,34 @@ export interface BacktestInput {
   customerAccount?: string;
 }
 
+/** A call the candidate prices differently from its current charge (or only one side prices). */
+export interface BacktestChange {
+  cdr: Cdr;
+  charged?: { amount: string; currency: string };
+  candidate?: { amount: string; currency: string };
+  /** The candidate's one-line explanation, or why it cannot price the call. */
+  summary: string;
+}
+
+/** How many changed calls a report lists one by one. */
+export const MAX_CHANGES_LISTED = 100;
+
 export interface BacktestReport {
   lines: BacktestLine[];
   totals: BacktestLine[];
   firstUnpriceable: { cdr: Cdr; reason: string }[];
+  /** Calls compared, calls priced differently (amount or currency), calls the candidate cannot price. */
+  counts: { compared: number; changed: number; unpriceable: number };
+  /** The first MAX_CHANGES_LISTED changed calls, in storage order. */
+  firstChanged: BacktestChange[];
+}
+
+function sameCharge(
+  charged: { amount: string; currency: string } | undefined,
+  outcome: { rated: true; amount: string; currency: string } | { rated: false },
+): boolean {
+  if (!charged || !outcome.rated) return !charged && !outcome.rated;
+  return charged.currency === outcome.currency && new Decimal(charged.amount).eq(outcome.amount);
 }
 
 export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promise<BacktestReport> {
@@ -45,6 +69,8 @@ export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promi
     { calls: number; charged: Decimal; candidate: Decimal; unpriceable: number; currency: string }
   >();
   const firstUnpriceable: { cdr: Cdr; reason: string }[] = [];
+  const counts = { compared: 0, changed: 0, unpriceable: 0 };
+  const firstChanged: BacktestChange[] = [];
   for await (const page of deps.source.pages(filter)) {
     const facts = deps.customers
       ? await deps.customers.pricingFacts([...new Set(page.map((p) => p.cdr.customerAccount))])
@@ -61,6 +87,18 @@ export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promi
         currency,
       };
       acc.calls += 1;
+      counts.compared += 1;
+      if (!outcome.rated) counts.unpriceable += 1;
+      if (!sameCharge(charged, outcome)) {
+        counts.changed += 1;
+        if (firstChanged.length < MAX_CHANGES_LISTED)
+          firstChanged.push({
+            cdr,
+            charged,
+            candidate: outcome.rated ? { amount: outcome.amount, currency: outcome.currency } : undefined,
+            summary: outcome.rated ? outcome.explanation.summary : outcome.reason,
+          });
+      }
       if (charged) acc.charged = acc.charged.plus(charged.amount);
       if (outcome.rated) acc.candidate = acc.candidate.plus(outcome.amount);
       else {
@@ -103,5 +141,11 @@ export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promi
     t.unpriceable += a.unpriceable;
     totalsByCurrency.set(a.currency, t);
   }
-  return { lines, totals: [...totalsByCurrency.values()].map((t) => line('TOTAL', t)), firstUnpriceable };
+  return {
+    lines,
+    totals: [...totalsByCurrency.values()].map((t) => line('TOTAL', t)),
+    firstUnpriceable,
+    counts,
+    firstChanged,
+  };
 }

@@ -1,7 +1,8 @@
-/** Rules: the live rule set, a refused reload, the history, and a quote with its explanation. */
+/** Rules: the live rule set, a refused reload, the history, a quote with its explanation, a backtest. */
 import { useSession } from '../session/session-context';
 import { can } from '../session/can';
 import { ActiveRuleSet } from './ActiveRuleSet';
+import { BacktestForm } from './BacktestForm';
 import { QuoteForm } from './QuoteForm';
 import { RuleSetHistory } from './RuleSetHistory';
 
@@ -13,6 +14,7 @@ export function RulesPage() {
       <QuoteForm />
       {can(role, 'RatingService', 'GetActiveRuleSet') && <ActiveRuleSet />}
       {can(role, 'RatingService', 'ListRuleSets') && <RuleSetHistory />}
+      {can(role, 'RatingService', 'BacktestRuleSet') && <BacktestForm />}
     </section>
   );
 }

@@ -52,6 +52,10 @@ export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAcce
       why: 'which rule set priced which charges, for the same people',
     },
     ValidateRuleSet: { roles: ['finance'], why: 'only finance edits rule files' },
+    BacktestRuleSet: {
+      roles: ['billing', 'finance'],
+      why: 'what a rule change would do to past charges, before it goes live or a re-rate',
+    },
   },
   'billing.v1.InvoiceService': {
     GetInvoice: {

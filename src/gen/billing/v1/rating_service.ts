@@ -312,6 +312,99 @@ export interface ValidateRuleSetResponse {
   contentHash: string;
 }
 
+/** A backtest: which calls to price again, and with which rule set. */
+export interface BacktestRuleSetRequest {
+  /**
+   * Every file of the candidate set, as for ValidateRuleSet (at most 64
+   * files). Empty: the active rule set (as loaded now) is the candidate, which
+   * shows what a re-rate would change.
+   */
+  files: RuleFile[];
+  /** Calls whose start is at or after this instant. Required. */
+  startTime?:
+    | Date
+    | undefined;
+  /**
+   * Calls whose start is before this instant (exclusive). Required, after
+   * start_time and at most 400 days after it.
+   */
+  endTime?:
+    | Date
+    | undefined;
+  /** Only this customer account (`Customer.external_id`); empty: every customer. */
+  customerAccount: string;
+}
+
+/**
+ * Calls of one customer (or of all, for a total) in one currency, charged
+ * against priced by the candidate.
+ */
+export interface BacktestLine {
+  /** Customer account; empty on a total line. */
+  customerAccount: string;
+  /** Number of calls compared. */
+  calls: number;
+  /** What they are charged now (current charges; unrated calls count 0). */
+  charged?:
+    | Money
+    | undefined;
+  /** What the candidate would charge (calls it cannot price count 0). */
+  candidate?:
+    | Money
+    | undefined;
+  /** candidate - charged. */
+  difference?:
+    | Money
+    | undefined;
+  /** Calls the candidate cannot price (each would become unrated). */
+  unpriceable: number;
+}
+
+/** One call the candidate prices differently from its current charge. */
+export interface BacktestChangedCall {
+  /** The bridge that reported the call. */
+  bridgeId: string;
+  /** The bridge's record id of the call. */
+  recordId: string;
+  /** Customer account of the call. */
+  customerAccount: string;
+  /** When the call started. */
+  startTime?:
+    | Date
+    | undefined;
+  /** Its current charge; unset if it is unrated. */
+  charged?:
+    | Money
+    | undefined;
+  /** What the candidate charges; unset if the candidate cannot price it. */
+  candidate?:
+    | Money
+    | undefined;
+  /** The candidate's one-line explanation, or why it cannot price the call. */
+  summary: string;
+}
+
+/** What the candidate would have charged, against the current charges. */
+export interface BacktestRuleSetResponse {
+  /** Per customer and currency, by customer account. */
+  customers: BacktestLine[];
+  /** Per currency, over every customer. */
+  totals: BacktestLine[];
+  /** Calls compared. */
+  comparedCalls: number;
+  /**
+   * Calls whose candidate price differs from their charge (including calls
+   * that only one side prices).
+   */
+  changedCalls: number;
+  /** Calls the candidate cannot price. */
+  unpriceableCalls: number;
+  /** The first changed calls, at most 100, in storage order. */
+  changed: BacktestChangedCall[];
+  /** Content hashes of the candidate's rule sets, comma-separated. */
+  contentHash: string;
+}
+
 function createBaseQuoteCallRequest(): QuoteCallRequest {
   return {
     customerAccount: "",
@@ -2813,6 +2906,687 @@ export const ValidateRuleSetResponse: MessageFns<ValidateRuleSetResponse> = {
   },
 };
 
+function createBaseBacktestRuleSetRequest(): BacktestRuleSetRequest {
+  return { files: [], startTime: undefined, endTime: undefined, customerAccount: "" };
+}
+
+export const BacktestRuleSetRequest: MessageFns<BacktestRuleSetRequest> = {
+  encode(message: BacktestRuleSetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.files) {
+      RuleFile.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(18).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(26).fork()).join();
+    }
+    if (message.customerAccount !== "") {
+      writer.uint32(34).string(message.customerAccount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BacktestRuleSetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBacktestRuleSetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.files.push(RuleFile.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.customerAccount = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BacktestRuleSetRequest {
+    return {
+      files: globalThis.Array.isArray(object?.files) ? object.files.map((e: any) => RuleFile.fromJSON(e)) : [],
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+      customerAccount: isSet(object.customerAccount)
+        ? globalThis.String(object.customerAccount)
+        : isSet(object.customer_account)
+        ? globalThis.String(object.customer_account)
+        : "",
+    };
+  },
+
+  toJSON(message: BacktestRuleSetRequest): unknown {
+    const obj: any = {};
+    if (message.files?.length) {
+      obj.files = message.files.map((e) => RuleFile.toJSON(e));
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    if (message.customerAccount !== "") {
+      obj.customerAccount = message.customerAccount;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BacktestRuleSetRequest>): BacktestRuleSetRequest {
+    return BacktestRuleSetRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BacktestRuleSetRequest>): BacktestRuleSetRequest {
+    const message = createBaseBacktestRuleSetRequest();
+    message.files = object.files?.map((e) => RuleFile.fromPartial(e)) || [];
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    message.customerAccount = object.customerAccount ?? "";
+    return message;
+  },
+};
+
+function createBaseBacktestLine(): BacktestLine {
+  return {
+    customerAccount: "",
+    calls: 0,
+    charged: undefined,
+    candidate: undefined,
+    difference: undefined,
+    unpriceable: 0,
+  };
+}
+
+export const BacktestLine: MessageFns<BacktestLine> = {
+  encode(message: BacktestLine, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerAccount !== "") {
+      writer.uint32(10).string(message.customerAccount);
+    }
+    if (message.calls !== 0) {
+      writer.uint32(16).uint32(message.calls);
+    }
+    if (message.charged !== undefined) {
+      Money.encode(message.charged, writer.uint32(26).fork()).join();
+    }
+    if (message.candidate !== undefined) {
+      Money.encode(message.candidate, writer.uint32(34).fork()).join();
+    }
+    if (message.difference !== undefined) {
+      Money.encode(message.difference, writer.uint32(42).fork()).join();
+    }
+    if (message.unpriceable !== 0) {
+      writer.uint32(48).uint32(message.unpriceable);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BacktestLine {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBacktestLine();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerAccount = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.calls = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.charged = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.candidate = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.difference = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.unpriceable = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BacktestLine {
+    return {
+      customerAccount: isSet(object.customerAccount)
+        ? globalThis.String(object.customerAccount)
+        : isSet(object.customer_account)
+        ? globalThis.String(object.customer_account)
+        : "",
+      calls: isSet(object.calls) ? globalThis.Number(object.calls) : 0,
+      charged: isSet(object.charged) ? Money.fromJSON(object.charged) : undefined,
+      candidate: isSet(object.candidate) ? Money.fromJSON(object.candidate) : undefined,
+      difference: isSet(object.difference) ? Money.fromJSON(object.difference) : undefined,
+      unpriceable: isSet(object.unpriceable) ? globalThis.Number(object.unpriceable) : 0,
+    };
+  },
+
+  toJSON(message: BacktestLine): unknown {
+    const obj: any = {};
+    if (message.customerAccount !== "") {
+      obj.customerAccount = message.customerAccount;
+    }
+    if (message.calls !== 0) {
+      obj.calls = Math.round(message.calls);
+    }
+    if (message.charged !== undefined) {
+      obj.charged = Money.toJSON(message.charged);
+    }
+    if (message.candidate !== undefined) {
+      obj.candidate = Money.toJSON(message.candidate);
+    }
+    if (message.difference !== undefined) {
+      obj.difference = Money.toJSON(message.difference);
+    }
+    if (message.unpriceable !== 0) {
+      obj.unpriceable = Math.round(message.unpriceable);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BacktestLine>): BacktestLine {
+    return BacktestLine.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BacktestLine>): BacktestLine {
+    const message = createBaseBacktestLine();
+    message.customerAccount = object.customerAccount ?? "";
+    message.calls = object.calls ?? 0;
+    message.charged = (object.charged !== undefined && object.charged !== null)
+      ? Money.fromPartial(object.charged)
+      : undefined;
+    message.candidate = (object.candidate !== undefined && object.candidate !== null)
+      ? Money.fromPartial(object.candidate)
+      : undefined;
+    message.difference = (object.difference !== undefined && object.difference !== null)
+      ? Money.fromPartial(object.difference)
+      : undefined;
+    message.unpriceable = object.unpriceable ?? 0;
+    return message;
+  },
+};
+
+function createBaseBacktestChangedCall(): BacktestChangedCall {
+  return {
+    bridgeId: "",
+    recordId: "",
+    customerAccount: "",
+    startTime: undefined,
+    charged: undefined,
+    candidate: undefined,
+    summary: "",
+  };
+}
+
+export const BacktestChangedCall: MessageFns<BacktestChangedCall> = {
+  encode(message: BacktestChangedCall, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.bridgeId !== "") {
+      writer.uint32(10).string(message.bridgeId);
+    }
+    if (message.recordId !== "") {
+      writer.uint32(18).string(message.recordId);
+    }
+    if (message.customerAccount !== "") {
+      writer.uint32(26).string(message.customerAccount);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(34).fork()).join();
+    }
+    if (message.charged !== undefined) {
+      Money.encode(message.charged, writer.uint32(42).fork()).join();
+    }
+    if (message.candidate !== undefined) {
+      Money.encode(message.candidate, writer.uint32(50).fork()).join();
+    }
+    if (message.summary !== "") {
+      writer.uint32(58).string(message.summary);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BacktestChangedCall {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBacktestChangedCall();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.bridgeId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.recordId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.customerAccount = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.charged = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.candidate = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.summary = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BacktestChangedCall {
+    return {
+      bridgeId: isSet(object.bridgeId)
+        ? globalThis.String(object.bridgeId)
+        : isSet(object.bridge_id)
+        ? globalThis.String(object.bridge_id)
+        : "",
+      recordId: isSet(object.recordId)
+        ? globalThis.String(object.recordId)
+        : isSet(object.record_id)
+        ? globalThis.String(object.record_id)
+        : "",
+      customerAccount: isSet(object.customerAccount)
+        ? globalThis.String(object.customerAccount)
+        : isSet(object.customer_account)
+        ? globalThis.String(object.customer_account)
+        : "",
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      charged: isSet(object.charged) ? Money.fromJSON(object.charged) : undefined,
+      candidate: isSet(object.candidate) ? Money.fromJSON(object.candidate) : undefined,
+      summary: isSet(object.summary) ? globalThis.String(object.summary) : "",
+    };
+  },
+
+  toJSON(message: BacktestChangedCall): unknown {
+    const obj: any = {};
+    if (message.bridgeId !== "") {
+      obj.bridgeId = message.bridgeId;
+    }
+    if (message.recordId !== "") {
+      obj.recordId = message.recordId;
+    }
+    if (message.customerAccount !== "") {
+      obj.customerAccount = message.customerAccount;
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.charged !== undefined) {
+      obj.charged = Money.toJSON(message.charged);
+    }
+    if (message.candidate !== undefined) {
+      obj.candidate = Money.toJSON(message.candidate);
+    }
+    if (message.summary !== "") {
+      obj.summary = message.summary;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BacktestChangedCall>): BacktestChangedCall {
+    return BacktestChangedCall.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BacktestChangedCall>): BacktestChangedCall {
+    const message = createBaseBacktestChangedCall();
+    message.bridgeId = object.bridgeId ?? "";
+    message.recordId = object.recordId ?? "";
+    message.customerAccount = object.customerAccount ?? "";
+    message.startTime = object.startTime ?? undefined;
+    message.charged = (object.charged !== undefined && object.charged !== null)
+      ? Money.fromPartial(object.charged)
+      : undefined;
+    message.candidate = (object.candidate !== undefined && object.candidate !== null)
+      ? Money.fromPartial(object.candidate)
+      : undefined;
+    message.summary = object.summary ?? "";
+    return message;
+  },
+};
+
+function createBaseBacktestRuleSetResponse(): BacktestRuleSetResponse {
+  return {
+    customers: [],
+    totals: [],
+    comparedCalls: 0,
+    changedCalls: 0,
+    unpriceableCalls: 0,
+    changed: [],
+    contentHash: "",
+  };
+}
+
+export const BacktestRuleSetResponse: MessageFns<BacktestRuleSetResponse> = {
+  encode(message: BacktestRuleSetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.customers) {
+      BacktestLine.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.totals) {
+      BacktestLine.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.comparedCalls !== 0) {
+      writer.uint32(24).uint32(message.comparedCalls);
+    }
+    if (message.changedCalls !== 0) {
+      writer.uint32(32).uint32(message.changedCalls);
+    }
+    if (message.unpriceableCalls !== 0) {
+      writer.uint32(40).uint32(message.unpriceableCalls);
+    }
+    for (const v of message.changed) {
+      BacktestChangedCall.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.contentHash !== "") {
+      writer.uint32(58).string(message.contentHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BacktestRuleSetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBacktestRuleSetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customers.push(BacktestLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.totals.push(BacktestLine.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.comparedCalls = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.changedCalls = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.unpriceableCalls = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.changed.push(BacktestChangedCall.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.contentHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BacktestRuleSetResponse {
+    return {
+      customers: globalThis.Array.isArray(object?.customers)
+        ? object.customers.map((e: any) => BacktestLine.fromJSON(e))
+        : [],
+      totals: globalThis.Array.isArray(object?.totals) ? object.totals.map((e: any) => BacktestLine.fromJSON(e)) : [],
+      comparedCalls: isSet(object.comparedCalls)
+        ? globalThis.Number(object.comparedCalls)
+        : isSet(object.compared_calls)
+        ? globalThis.Number(object.compared_calls)
+        : 0,
+      changedCalls: isSet(object.changedCalls)
+        ? globalThis.Number(object.changedCalls)
+        : isSet(object.changed_calls)
+        ? globalThis.Number(object.changed_calls)
+        : 0,
+      unpriceableCalls: isSet(object.unpriceableCalls)
+        ? globalThis.Number(object.unpriceableCalls)
+        : isSet(object.unpriceable_calls)
+        ? globalThis.Number(object.unpriceable_calls)
+        : 0,
+      changed: globalThis.Array.isArray(object?.changed)
+        ? object.changed.map((e: any) => BacktestChangedCall.fromJSON(e))
+        : [],
+      contentHash: isSet(object.contentHash)
+        ? globalThis.String(object.contentHash)
+        : isSet(object.content_hash)
+        ? globalThis.String(object.content_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: BacktestRuleSetResponse): unknown {
+    const obj: any = {};
+    if (message.customers?.length) {
+      obj.customers = message.customers.map((e) => BacktestLine.toJSON(e));
+    }
+    if (message.totals?.length) {
+      obj.totals = message.totals.map((e) => BacktestLine.toJSON(e));
+    }
+    if (message.comparedCalls !== 0) {
+      obj.comparedCalls = Math.round(message.comparedCalls);
+    }
+    if (message.changedCalls !== 0) {
+      obj.changedCalls = Math.round(message.changedCalls);
+    }
+    if (message.unpriceableCalls !== 0) {
+      obj.unpriceableCalls = Math.round(message.unpriceableCalls);
+    }
+    if (message.changed?.length) {
+      obj.changed = message.changed.map((e) => BacktestChangedCall.toJSON(e));
+    }
+    if (message.contentHash !== "") {
+      obj.contentHash = message.contentHash;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BacktestRuleSetResponse>): BacktestRuleSetResponse {
+    return BacktestRuleSetResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BacktestRuleSetResponse>): BacktestRuleSetResponse {
+    const message = createBaseBacktestRuleSetResponse();
+    message.customers = object.customers?.map((e) => BacktestLine.fromPartial(e)) || [];
+    message.totals = object.totals?.map((e) => BacktestLine.fromPartial(e)) || [];
+    message.comparedCalls = object.comparedCalls ?? 0;
+    message.changedCalls = object.changedCalls ?? 0;
+    message.unpriceableCalls = object.unpriceableCalls ?? 0;
+    message.changed = object.changed?.map((e) => BacktestChangedCall.fromPartial(e)) || [];
+    message.contentHash = object.contentHash ?? "";
+    return message;
+  },
+};
+
 /**
  * Prices calls and shows how. Finance edits rule files (the `rules/`
  * directory); the service loads them as one versioned rule set, identified by
@@ -2879,6 +3653,20 @@ export const RatingServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Prices the stored CDRs of a past period with a candidate rule set and
+     * compares with what they were charged, per customer and in total. Reads
+     * only: nothing is stored, charged or put live.
+     * Roles: billing, finance.
+     */
+    backtestRuleSet: {
+      name: "BacktestRuleSet",
+      requestType: BacktestRuleSetRequest as typeof BacktestRuleSetRequest,
+      requestStream: false,
+      responseType: BacktestRuleSetResponse as typeof BacktestRuleSetResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -2916,6 +3704,16 @@ export interface RatingServiceImplementation<CallContextExt = {}> {
     request: ValidateRuleSetRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<ValidateRuleSetResponse>>;
+  /**
+   * Prices the stored CDRs of a past period with a candidate rule set and
+   * compares with what they were charged, per customer and in total. Reads
+   * only: nothing is stored, charged or put live.
+   * Roles: billing, finance.
+   */
+  backtestRuleSet(
+    request: BacktestRuleSetRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<BacktestRuleSetResponse>>;
 }
 
 export interface RatingServiceClient<CallOptionsExt = {}> {
@@ -2952,6 +3750,16 @@ export interface RatingServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<ValidateRuleSetRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<ValidateRuleSetResponse>;
+  /**
+   * Prices the stored CDRs of a past period with a candidate rule set and
+   * compares with what they were charged, per customer and in total. Reads
+   * only: nothing is stored, charged or put live.
+   * Roles: billing, finance.
+   */
+  backtestRuleSet(
+    request: DeepPartial<BacktestRuleSetRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<BacktestRuleSetResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {

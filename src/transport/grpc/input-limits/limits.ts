@@ -66,6 +66,9 @@ export const TIMESTAMP_RANGE = {
   to: new Date('2200-01-01T00:00:00Z'),
 };
 
+/** The longest period one BacktestRuleSet request may cover (end_time - start_time). */
+export const MAX_BACKTEST_SPAN_DAYS = 400;
+
 /** How many violations one answer lists at most; the scan stops there, so a hostile message costs little. */
 export const MAX_VIOLATIONS_REPORTED = 20;
 
@@ -212,4 +215,7 @@ export const INPUT_LIMITS: Readonly<Record<string, FieldRule>> = {
   'billing.v1.ValidateRuleSetRequest.files': list(64),
   'billing.v1.RuleFile.path': text(256),
   'billing.v1.RuleFile.content': { kind: 'bytes', maxBytes: 2 * 1024 * 1024 },
+  // start_time/end_time: at most MAX_BACKTEST_SPAN_DAYS apart, checked by the use case.
+  'billing.v1.BacktestRuleSetRequest.files': list(64),
+  'billing.v1.BacktestRuleSetRequest.customer_account': ID,
 };

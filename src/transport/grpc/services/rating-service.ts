@@ -3,9 +3,11 @@ import { quoteCall } from '../../../app/rating/quote-call';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
 import type { Clock } from '../../../app/clock';
 import { validateCandidate } from '../../../app/rating/validate-candidate';
+import { backtestCandidate } from '../../../app/rating/backtest-candidate';
+import type { BacktestLine } from '../../../app/rating/backtest';
 import { pageSize } from '../../../app/paging';
 import type { CustomerDirectory } from '../../../app/ingest/ports';
-import type { CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
+import type { BacktestSource, CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import { FailedPreconditionError } from '../../../domain/errors';
 import {
   RatingServiceDefinition,
@@ -15,12 +17,15 @@ import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
 import { accessTypeFromProto, featureFromProto } from '../mappers/cdr-mapper';
 import { explanationToProto } from '../mappers/explanation-mapper';
+import { MAX_BACKTEST_SPAN_DAYS } from '../input-limits/limits';
 
 export interface RatingServiceDeps {
   rating: RatingRuntime;
   /** Every rule set that went live, with the charges it priced. */
   ruleSets: RuleSetHistory;
   candidates: CandidateRuleFiles;
+  /** Stored calls with their current charges, for backtests. */
+  backtestSource: BacktestSource;
   customers?: CustomerDirectory;
   clock: Clock;
 }
@@ -72,6 +77,43 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
         request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })),
       );
       return { valid: result.valid, violations: result.violations, contentHash: result.hashes.join(',') };
+    },
+
+    async backtestRuleSet(request) {
+      const report = await backtestCandidate(deps, {
+        files: request.files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('utf8') })),
+        from: request.startTime,
+        to: request.endTime,
+        customerAccount: request.customerAccount,
+        maxSpanDays: MAX_BACKTEST_SPAN_DAYS,
+      });
+      const money = (m: { amount: string; currency: string } | undefined) =>
+        m && { currencyCode: m.currency, amount: m.amount };
+      const line = (l: BacktestLine, customerAccount: string) => ({
+        customerAccount,
+        calls: l.calls,
+        charged: money({ amount: l.charged, currency: l.currency }),
+        candidate: money({ amount: l.candidate, currency: l.currency }),
+        difference: money({ amount: l.difference, currency: l.currency }),
+        unpriceable: l.unpriceable,
+      });
+      return {
+        customers: report.lines.map((l) => line(l, l.customerAccount)),
+        totals: report.totals.map((l) => line(l, '')),
+        comparedCalls: report.counts.compared,
+        changedCalls: report.counts.changed,
+        unpriceableCalls: report.counts.unpriceable,
+        changed: report.firstChanged.map((c) => ({
+          bridgeId: c.cdr.bridgeId,
+          recordId: c.cdr.recordId,
+          customerAccount: c.cdr.customerAccount,
+          startTime: c.cdr.startTime,
+          charged: money(c.charged),
+          candidate: money(c.candidate),
+          summary: c.summary,
+        })),
+        contentHash: report.hashes.join(','),
+      };
     },
   };
   return bindService(RatingServiceDefinition, {

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/rating_service.proto.
  */
 export const file_billing_v1_rating_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9iaWxsaW5nL3YxL3JhdGluZ19zZXJ2aWNlLnByb3RvEgpiaWxsaW5nLnYxIo4CChBRdW90ZUNhbGxSZXF1ZXN0EhgKEGN1c3RvbWVyX2FjY291bnQYASABKAkSKwoLYWNjZXNzX3R5cGUYAiABKA4yFi5iaWxsaW5nLnYxLkFjY2Vzc1R5cGUSFQoNY2FsbGVkX251bWJlchgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBkdXJhdGlvbl9zZWNvbmRzGAUgASgNEiUKCGZlYXR1cmVzGAYgAygOMhMuYmlsbGluZy52MS5GZWF0dXJlEhQKDHBhcnRpY2lwYW50cxgHIAEoDRIVCg1ydWxlX3NldF9oYXNoGAggASgJIpsBChFRdW90ZUNhbGxSZXNwb25zZRIgCgVwcmljZRgBIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSMAoVcHJpY2VfcGVyX3BhcnRpY2lwYW50GAIgASgLMhEuYmlsbGluZy52MS5Nb25leRIyCgtleHBsYW5hdGlvbhgDIAEoCzIdLmJpbGxpbmcudjEuUmF0aW5nRXhwbGFuYXRpb24iQQoKUnVsZVNldFJlZhIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSFAoMY29udGVudF9oYXNoGAMgASgJIr4BCg5UaW1lQmFuZENoYXJnZRIMCgRiYW5kGAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3NlY29uZHMYAyABKA0SHwoEcmF0ZRgEIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSGQoRcmF0ZV91bml0X3NlY29uZHMYBSABKA0SIQoGYW1vdW50GAYgASgLMhEuYmlsbGluZy52MS5Nb25leSJ+ChBCaWxsaW5nSW5jcmVtZW50Eh8KF2ZpcnN0X2luY3JlbWVudF9zZWNvbmRzGAEgASgNEhkKEWluY3JlbWVudF9zZWNvbmRzGAIgASgNEhYKDmFjdHVhbF9zZWNvbmRzGAMgASgNEhYKDmJpbGxlZF9zZWNvbmRzGAQgASgNIlsKEEZlYXR1cmVTdXJjaGFyZ2USJAoHZmVhdHVyZRgBIAEoDjITLmJpbGxpbmcudjEuRmVhdHVyZRIhCgZhbW91bnQYAiABKAsyES5iaWxsaW5nLnYxLk1vbmV5ImwKD0V4cGxhbmF0aW9uU3RlcBIMCgR0ZXh0GAEgASgJEiEKBmFtb3VudBgCIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSKAoNcnVubmluZ190b3RhbBgDIAEoCzIRLmJpbGxpbmcudjEuTW9uZXki0gQKEVJhdGluZ0V4cGxhbmF0aW9uEigKCHJ1bGVfc2V0GAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEhMKC2ZpcmVkX3J1bGVzGAIgAygJEgwKBHpvbmUYAyABKAkSFgoObWF0Y2hlZF9wcmVmaXgYBCABKAkSLgoKdGltZV9iYW5kcxgFIAMoCzIaLmJpbGxpbmcudjEuVGltZUJhbmRDaGFyZ2USLwoJaW5jcmVtZW50GAYgASgLMhwuYmlsbGluZy52MS5CaWxsaW5nSW5jcmVtZW50EiYKC2Nvbm5lY3RfZmVlGAcgASgLMhEuYmlsbGluZy52MS5Nb25leRIwCgpzdXJjaGFyZ2VzGAggAygLMhwuYmlsbGluZy52MS5GZWF0dXJlU3VyY2hhcmdlEioKD21pbmltdW1fYXBwbGllZBgJIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSJgoLY2FwX2FwcGxpZWQYCiABKAsyES5iaWxsaW5nLnYxLk1vbmV5EhgKEGRpc2NvdW50X3BlcmNlbnQYCyABKAkSIwoIZGlzY291bnQYDCABKAsyES5iaWxsaW5nLnYxLk1vbmV5Eh0KFXNwZWNpYWxfcHJpY2VfYXBwbGllZBgNIAEoCBIcChRjb250cmFjdF9leHRlcm5hbF9pZBgOIAEoCRIQCghyb3VuZGluZxgPIAEoCRIPCgdzdW1tYXJ5GBAgASgJEioKBXN0ZXBzGBEgAygLMhsuYmlsbGluZy52MS5FeHBsYW5hdGlvblN0ZXAiLgoOUnVsZUZpbGVEaWdlc3QSDAoEcGF0aBgBIAEoCRIOCgZzaGEyNTYYAiABKAkiQAoNUnVsZVZpb2xhdGlvbhIMCgRmaWxlGAEgASgJEhEKCWpzb25fcGF0aBgCIAEoCRIOCgZyZWFzb24YAyABKAkivAEKB1J1bGVTZXQSIwoDcmVmGAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEjIKDmVmZmVjdGl2ZV9mcm9tGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglsb2FkZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBWZpbGVzGAQgAygLMhouYmlsbGluZy52MS5SdWxlRmlsZURpZ2VzdCKGAQoNUmVmdXNlZFJlbG9hZBIwCgxhdHRlbXB0ZWRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfaGFzaBgCIAEoCRItCgp2aW9sYXRpb25zGAMgAygLMhkuYmlsbGluZy52MS5SdWxlVmlvbGF0aW9uIkEKF0dldEFjdGl2ZVJ1bGVTZXRSZXF1ZXN0EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ5ChhHZXRBY3RpdmVSdWxlU2V0UmVzcG9uc2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSNgoTbGFzdF9yZWZ1c2VkX3JlbG9hZBgCIAEoCzIZLmJpbGxpbmcudjEuUmVmdXNlZFJlbG9hZCI8ChNMaXN0UnVsZVNldHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIrQBCgxSdWxlU2V0VXNhZ2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSMwoPZmlyc3RfY2hhcmdlX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X2NoYXJnZV9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY2hhcmdlX2NvdW50GAQgASgEIlwKFExpc3RSdWxlU2V0c1Jlc3BvbnNlEisKCXJ1bGVfc2V0cxgBIAMoCzIYLmJpbGxpbmcudjEuUnVsZVNldFVzYWdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpCghSdWxlRmlsZRIMCgRwYXRoGAEgASgJEg8KB2NvbnRlbnQYAiABKAwiPQoWVmFsaWRhdGVSdWxlU2V0UmVxdWVzdBIjCgVmaWxlcxgBIAMoCzIULmJpbGxpbmcudjEuUnVsZUZpbGUibQoXVmFsaWRhdGVSdWxlU2V0UmVzcG9uc2USDQoFdmFsaWQYASABKAgSLQoKdmlvbGF0aW9ucxgCIAMoCzIZLmJpbGxpbmcudjEuUnVsZVZpb2xhdGlvbhIUCgxjb250ZW50X2hhc2gYAyABKAky5wIKDVJhdGluZ1NlcnZpY2USSAoJUXVvdGVDYWxsEhwuYmlsbGluZy52MS5RdW90ZUNhbGxSZXF1ZXN0Gh0uYmlsbGluZy52MS5RdW90ZUNhbGxSZXNwb25zZRJdChBHZXRBY3RpdmVSdWxlU2V0EiMuYmlsbGluZy52MS5HZXRBY3RpdmVSdWxlU2V0UmVxdWVzdBokLmJpbGxpbmcudjEuR2V0QWN0aXZlUnVsZVNldFJlc3BvbnNlElEKDExpc3RSdWxlU2V0cxIfLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVxdWVzdBogLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVzcG9uc2USWgoPVmFsaWRhdGVSdWxlU2V0EiIuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXF1ZXN0GiMuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXNwb25zZWIGcHJvdG8z", [file_billing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("Ch9iaWxsaW5nL3YxL3JhdGluZ19zZXJ2aWNlLnByb3RvEgpiaWxsaW5nLnYxIo4CChBRdW90ZUNhbGxSZXF1ZXN0EhgKEGN1c3RvbWVyX2FjY291bnQYASABKAkSKwoLYWNjZXNzX3R5cGUYAiABKA4yFi5iaWxsaW5nLnYxLkFjY2Vzc1R5cGUSFQoNY2FsbGVkX251bWJlchgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBkdXJhdGlvbl9zZWNvbmRzGAUgASgNEiUKCGZlYXR1cmVzGAYgAygOMhMuYmlsbGluZy52MS5GZWF0dXJlEhQKDHBhcnRpY2lwYW50cxgHIAEoDRIVCg1ydWxlX3NldF9oYXNoGAggASgJIpsBChFRdW90ZUNhbGxSZXNwb25zZRIgCgVwcmljZRgBIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSMAoVcHJpY2VfcGVyX3BhcnRpY2lwYW50GAIgASgLMhEuYmlsbGluZy52MS5Nb25leRIyCgtleHBsYW5hdGlvbhgDIAEoCzIdLmJpbGxpbmcudjEuUmF0aW5nRXhwbGFuYXRpb24iQQoKUnVsZVNldFJlZhIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSFAoMY29udGVudF9oYXNoGAMgASgJIr4BCg5UaW1lQmFuZENoYXJnZRIMCgRiYW5kGAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3NlY29uZHMYAyABKA0SHwoEcmF0ZRgEIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSGQoRcmF0ZV91bml0X3NlY29uZHMYBSABKA0SIQoGYW1vdW50GAYgASgLMhEuYmlsbGluZy52MS5Nb25leSJ+ChBCaWxsaW5nSW5jcmVtZW50Eh8KF2ZpcnN0X2luY3JlbWVudF9zZWNvbmRzGAEgASgNEhkKEWluY3JlbWVudF9zZWNvbmRzGAIgASgNEhYKDmFjdHVhbF9zZWNvbmRzGAMgASgNEhYKDmJpbGxlZF9zZWNvbmRzGAQgASgNIlsKEEZlYXR1cmVTdXJjaGFyZ2USJAoHZmVhdHVyZRgBIAEoDjITLmJpbGxpbmcudjEuRmVhdHVyZRIhCgZhbW91bnQYAiABKAsyES5iaWxsaW5nLnYxLk1vbmV5ImwKD0V4cGxhbmF0aW9uU3RlcBIMCgR0ZXh0GAEgASgJEiEKBmFtb3VudBgCIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSKAoNcnVubmluZ190b3RhbBgDIAEoCzIRLmJpbGxpbmcudjEuTW9uZXki0gQKEVJhdGluZ0V4cGxhbmF0aW9uEigKCHJ1bGVfc2V0GAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEhMKC2ZpcmVkX3J1bGVzGAIgAygJEgwKBHpvbmUYAyABKAkSFgoObWF0Y2hlZF9wcmVmaXgYBCABKAkSLgoKdGltZV9iYW5kcxgFIAMoCzIaLmJpbGxpbmcudjEuVGltZUJhbmRDaGFyZ2USLwoJaW5jcmVtZW50GAYgASgLMhwuYmlsbGluZy52MS5CaWxsaW5nSW5jcmVtZW50EiYKC2Nvbm5lY3RfZmVlGAcgASgLMhEuYmlsbGluZy52MS5Nb25leRIwCgpzdXJjaGFyZ2VzGAggAygLMhwuYmlsbGluZy52MS5GZWF0dXJlU3VyY2hhcmdlEioKD21pbmltdW1fYXBwbGllZBgJIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSJgoLY2FwX2FwcGxpZWQYCiABKAsyES5iaWxsaW5nLnYxLk1vbmV5EhgKEGRpc2NvdW50X3BlcmNlbnQYCyABKAkSIwoIZGlzY291bnQYDCABKAsyES5iaWxsaW5nLnYxLk1vbmV5Eh0KFXNwZWNpYWxfcHJpY2VfYXBwbGllZBgNIAEoCBIcChRjb250cmFjdF9leHRlcm5hbF9pZBgOIAEoCRIQCghyb3VuZGluZxgPIAEoCRIPCgdzdW1tYXJ5GBAgASgJEioKBXN0ZXBzGBEgAygLMhsuYmlsbGluZy52MS5FeHBsYW5hdGlvblN0ZXAiLgoOUnVsZUZpbGVEaWdlc3QSDAoEcGF0aBgBIAEoCRIOCgZzaGEyNTYYAiABKAkiQAoNUnVsZVZpb2xhdGlvbhIMCgRmaWxlGAEgASgJEhEKCWpzb25fcGF0aBgCIAEoCRIOCgZyZWFzb24YAyABKAkivAEKB1J1bGVTZXQSIwoDcmVmGAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEjIKDmVmZmVjdGl2ZV9mcm9tGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglsb2FkZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBWZpbGVzGAQgAygLMhouYmlsbGluZy52MS5SdWxlRmlsZURpZ2VzdCKGAQoNUmVmdXNlZFJlbG9hZBIwCgxhdHRlbXB0ZWRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfaGFzaBgCIAEoCRItCgp2aW9sYXRpb25zGAMgAygLMhkuYmlsbGluZy52MS5SdWxlVmlvbGF0aW9uIkEKF0dldEFjdGl2ZVJ1bGVTZXRSZXF1ZXN0EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ5ChhHZXRBY3RpdmVSdWxlU2V0UmVzcG9uc2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSNgoTbGFzdF9yZWZ1c2VkX3JlbG9hZBgCIAEoCzIZLmJpbGxpbmcudjEuUmVmdXNlZFJlbG9hZCI8ChNMaXN0UnVsZVNldHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIrQBCgxSdWxlU2V0VXNhZ2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSMwoPZmlyc3RfY2hhcmdlX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X2NoYXJnZV9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY2hhcmdlX2NvdW50GAQgASgEIlwKFExpc3RSdWxlU2V0c1Jlc3BvbnNlEisKCXJ1bGVfc2V0cxgBIAMoCzIYLmJpbGxpbmcudjEuUnVsZVNldFVzYWdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpCghSdWxlRmlsZRIMCgRwYXRoGAEgASgJEg8KB2NvbnRlbnQYAiABKAwiPQoWVmFsaWRhdGVSdWxlU2V0UmVxdWVzdBIjCgVmaWxlcxgBIAMoCzIULmJpbGxpbmcudjEuUnVsZUZpbGUibQoXVmFsaWRhdGVSdWxlU2V0UmVzcG9uc2USDQoFdmFsaWQYASABKAgSLQoKdmlvbGF0aW9ucxgCIAMoCzIZLmJpbGxpbmcudjEuUnVsZVZpb2xhdGlvbhIUCgxjb250ZW50X2hhc2gYAyABKAkitQEKFkJhY2t0ZXN0UnVsZVNldFJlcXVlc3QSIwoFZmlsZXMYASADKAsyFC5iaWxsaW5nLnYxLlJ1bGVGaWxlEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBjdXN0b21lcl9hY2NvdW50GAQgASgJIr0BCgxCYWNrdGVzdExpbmUSGAoQY3VzdG9tZXJfYWNjb3VudBgBIAEoCRINCgVjYWxscxgCIAEoDRIiCgdjaGFyZ2VkGAMgASgLMhEuYmlsbGluZy52MS5Nb25leRIkCgljYW5kaWRhdGUYBCABKAsyES5iaWxsaW5nLnYxLk1vbmV5EiUKCmRpZmZlcmVuY2UYBSABKAsyES5iaWxsaW5nLnYxLk1vbmV5EhMKC3VucHJpY2VhYmxlGAYgASgNIuABChNCYWNrdGVzdENoYW5nZWRDYWxsEhEKCWJyaWRnZV9pZBgBIAEoCRIRCglyZWNvcmRfaWQYAiABKAkSGAoQY3VzdG9tZXJfYWNjb3VudBgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIiCgdjaGFyZ2VkGAUgASgLMhEuYmlsbGluZy52MS5Nb25leRIkCgljYW5kaWRhdGUYBiABKAsyES5iaWxsaW5nLnYxLk1vbmV5Eg8KB3N1bW1hcnkYByABKAkiggIKF0JhY2t0ZXN0UnVsZVNldFJlc3BvbnNlEisKCWN1c3RvbWVycxgBIAMoCzIYLmJpbGxpbmcudjEuQmFja3Rlc3RMaW5lEigKBnRvdGFscxgCIAMoCzIYLmJpbGxpbmcudjEuQmFja3Rlc3RMaW5lEhYKDmNvbXBhcmVkX2NhbGxzGAMgASgNEhUKDWNoYW5nZWRfY2FsbHMYBCABKA0SGQoRdW5wcmljZWFibGVfY2FsbHMYBSABKA0SMAoHY2hhbmdlZBgGIAMoCzIfLmJpbGxpbmcudjEuQmFja3Rlc3RDaGFuZ2VkQ2FsbBIUCgxjb250ZW50X2hhc2gYByABKAkywwMKDVJhdGluZ1NlcnZpY2USSAoJUXVvdGVDYWxsEhwuYmlsbGluZy52MS5RdW90ZUNhbGxSZXF1ZXN0Gh0uYmlsbGluZy52MS5RdW90ZUNhbGxSZXNwb25zZRJdChBHZXRBY3RpdmVSdWxlU2V0EiMuYmlsbGluZy52MS5HZXRBY3RpdmVSdWxlU2V0UmVxdWVzdBokLmJpbGxpbmcudjEuR2V0QWN0aXZlUnVsZVNldFJlc3BvbnNlElEKDExpc3RSdWxlU2V0cxIfLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVxdWVzdBogLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVzcG9uc2USWgoPVmFsaWRhdGVSdWxlU2V0EiIuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXF1ZXN0GiMuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXNwb25zZRJaCg9CYWNrdGVzdFJ1bGVTZXQSIi5iaWxsaW5nLnYxLkJhY2t0ZXN0UnVsZVNldFJlcXVlc3QaIy5iaWxsaW5nLnYxLkJhY2t0ZXN0UnVsZVNldFJlc3BvbnNlYgZwcm90bzM", [file_billing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A hypothetical call to price.
@@ -830,6 +830,235 @@ export const ValidateRuleSetResponseSchema: GenMessage<ValidateRuleSetResponse> 
   messageDesc(file_billing_v1_rating_service, 19);
 
 /**
+ * A backtest: which calls to price again, and with which rule set.
+ *
+ * @generated from message billing.v1.BacktestRuleSetRequest
+ */
+export type BacktestRuleSetRequest = Message<"billing.v1.BacktestRuleSetRequest"> & {
+  /**
+   * Every file of the candidate set, as for ValidateRuleSet (at most 64
+   * files). Empty: the active rule set (as loaded now) is the candidate, which
+   * shows what a re-rate would change.
+   *
+   * @generated from field: repeated billing.v1.RuleFile files = 1;
+   */
+  files: RuleFile[];
+
+  /**
+   * Calls whose start is at or after this instant. Required.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 2;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Calls whose start is before this instant (exclusive). Required, after
+   * start_time and at most 400 days after it.
+   *
+   * @generated from field: google.protobuf.Timestamp end_time = 3;
+   */
+  endTime?: Timestamp | undefined;
+
+  /**
+   * Only this customer account (`Customer.external_id`); empty: every customer.
+   *
+   * @generated from field: string customer_account = 4;
+   */
+  customerAccount: string;
+};
+
+/**
+ * Describes the message billing.v1.BacktestRuleSetRequest.
+ * Use `create(BacktestRuleSetRequestSchema)` to create a new message.
+ */
+export const BacktestRuleSetRequestSchema: GenMessage<BacktestRuleSetRequest> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 20);
+
+/**
+ * Calls of one customer (or of all, for a total) in one currency, charged
+ * against priced by the candidate.
+ *
+ * @generated from message billing.v1.BacktestLine
+ */
+export type BacktestLine = Message<"billing.v1.BacktestLine"> & {
+  /**
+   * Customer account; empty on a total line.
+   *
+   * @generated from field: string customer_account = 1;
+   */
+  customerAccount: string;
+
+  /**
+   * Number of calls compared.
+   *
+   * @generated from field: uint32 calls = 2;
+   */
+  calls: number;
+
+  /**
+   * What they are charged now (current charges; unrated calls count 0).
+   *
+   * @generated from field: billing.v1.Money charged = 3;
+   */
+  charged?: Money | undefined;
+
+  /**
+   * What the candidate would charge (calls it cannot price count 0).
+   *
+   * @generated from field: billing.v1.Money candidate = 4;
+   */
+  candidate?: Money | undefined;
+
+  /**
+   * candidate - charged.
+   *
+   * @generated from field: billing.v1.Money difference = 5;
+   */
+  difference?: Money | undefined;
+
+  /**
+   * Calls the candidate cannot price (each would become unrated).
+   *
+   * @generated from field: uint32 unpriceable = 6;
+   */
+  unpriceable: number;
+};
+
+/**
+ * Describes the message billing.v1.BacktestLine.
+ * Use `create(BacktestLineSchema)` to create a new message.
+ */
+export const BacktestLineSchema: GenMessage<BacktestLine> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 21);
+
+/**
+ * One call the candidate prices differently from its current charge.
+ *
+ * @generated from message billing.v1.BacktestChangedCall
+ */
+export type BacktestChangedCall = Message<"billing.v1.BacktestChangedCall"> & {
+  /**
+   * The bridge that reported the call.
+   *
+   * @generated from field: string bridge_id = 1;
+   */
+  bridgeId: string;
+
+  /**
+   * The bridge's record id of the call.
+   *
+   * @generated from field: string record_id = 2;
+   */
+  recordId: string;
+
+  /**
+   * Customer account of the call.
+   *
+   * @generated from field: string customer_account = 3;
+   */
+  customerAccount: string;
+
+  /**
+   * When the call started.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 4;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Its current charge; unset if it is unrated.
+   *
+   * @generated from field: billing.v1.Money charged = 5;
+   */
+  charged?: Money | undefined;
+
+  /**
+   * What the candidate charges; unset if the candidate cannot price it.
+   *
+   * @generated from field: billing.v1.Money candidate = 6;
+   */
+  candidate?: Money | undefined;
+
+  /**
+   * The candidate's one-line explanation, or why it cannot price the call.
+   *
+   * @generated from field: string summary = 7;
+   */
+  summary: string;
+};
+
+/**
+ * Describes the message billing.v1.BacktestChangedCall.
+ * Use `create(BacktestChangedCallSchema)` to create a new message.
+ */
+export const BacktestChangedCallSchema: GenMessage<BacktestChangedCall> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 22);
+
+/**
+ * What the candidate would have charged, against the current charges.
+ *
+ * @generated from message billing.v1.BacktestRuleSetResponse
+ */
+export type BacktestRuleSetResponse = Message<"billing.v1.BacktestRuleSetResponse"> & {
+  /**
+   * Per customer and currency, by customer account.
+   *
+   * @generated from field: repeated billing.v1.BacktestLine customers = 1;
+   */
+  customers: BacktestLine[];
+
+  /**
+   * Per currency, over every customer.
+   *
+   * @generated from field: repeated billing.v1.BacktestLine totals = 2;
+   */
+  totals: BacktestLine[];
+
+  /**
+   * Calls compared.
+   *
+   * @generated from field: uint32 compared_calls = 3;
+   */
+  comparedCalls: number;
+
+  /**
+   * Calls whose candidate price differs from their charge (including calls
+   * that only one side prices).
+   *
+   * @generated from field: uint32 changed_calls = 4;
+   */
+  changedCalls: number;
+
+  /**
+   * Calls the candidate cannot price.
+   *
+   * @generated from field: uint32 unpriceable_calls = 5;
+   */
+  unpriceableCalls: number;
+
+  /**
+   * The first changed calls, at most 100, in storage order.
+   *
+   * @generated from field: repeated billing.v1.BacktestChangedCall changed = 6;
+   */
+  changed: BacktestChangedCall[];
+
+  /**
+   * Content hashes of the candidate's rule sets, comma-separated.
+   *
+   * @generated from field: string content_hash = 7;
+   */
+  contentHash: string;
+};
+
+/**
+ * Describes the message billing.v1.BacktestRuleSetResponse.
+ * Use `create(BacktestRuleSetResponseSchema)` to create a new message.
+ */
+export const BacktestRuleSetResponseSchema: GenMessage<BacktestRuleSetResponse> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 23);
+
+/**
  * Prices calls and shows how. Finance edits rule files (the `rules/`
  * directory); the service loads them as one versioned rule set, identified by
  * a content hash, and keeps serving the last good set when a reload is
@@ -888,6 +1117,19 @@ export const RatingService: GenService<{
     methodKind: "unary";
     input: typeof ValidateRuleSetRequestSchema;
     output: typeof ValidateRuleSetResponseSchema;
+  },
+  /**
+   * Prices the stored CDRs of a past period with a candidate rule set and
+   * compares with what they were charged, per customer and in total. Reads
+   * only: nothing is stored, charged or put live.
+   * Roles: billing, finance.
+   *
+   * @generated from rpc billing.v1.RatingService.BacktestRuleSet
+   */
+  backtestRuleSet: {
+    methodKind: "unary";
+    input: typeof BacktestRuleSetRequestSchema;
+    output: typeof BacktestRuleSetResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_billing_v1_rating_service, 0);
