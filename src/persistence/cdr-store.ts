@@ -72,11 +72,9 @@ const JSONB_ARRAY = `array(select nullif(e, 'null'::jsonb) from jsonb_array_elem
 
 export const INSERT_BATCH = `
 with input as (
-  -- One row per key even if a caller sent a record twice: the first decides, the second is a duplicate.
-  select distinct on (bridge_id, record_id) ${COLUMNS.map(([name]) => (name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name)).join(', ')}
+  select ${COLUMNS.map(([name]) => (name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name)).join(', ')}
   from unnest(${COLUMNS.map(([, type]) => (type === 'jsonb' ? JSONB_ARRAY : `?::${type}[]`)).join(', ')})
-    with ordinality as x(${COLUMNS.map(([name]) => name).join(', ')}, n)
-  order by bridge_id, record_id, n
+    as x(${COLUMNS.map(([name]) => name).join(', ')})
 ),
 keyed as (
   insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
@@ -197,7 +195,15 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
 }
 
 async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<StoreOutcome[]> {
-  const inserted = rowsOf(await trx.raw(INSERT_BATCH, columnsOf(rows.map(toRow))));
+  // One row per key reaches the statement (cdrs has no unique key of its own any more): a record
+  // sent twice in one batch is decided by its first copy, and the second is answered against it.
+  // Here, not in SQL: a DISTINCT ON over the batch halved ingest.
+  const first = new Map<string, CdrToStore>();
+  for (const r of rows) {
+    const k = key(r.cdr.bridgeId, r.cdr.recordId);
+    if (!first.has(k)) first.set(k, r);
+  }
+  const inserted = rowsOf(await trx.raw(INSERT_BATCH, columnsOf([...first.values()].map(toRow))));
   const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
   const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
   const stored = new Map<string, KeyedRow>();
@@ -211,7 +217,9 @@ async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<Stor
   }
   return rows.map((r): StoreOutcome => {
     const k = key(r.cdr.bridgeId, r.cdr.recordId);
-    if (fresh.has(k)) return { inserted: true };
+    const earlier = first.get(k)!;
+    if (fresh.has(k) && earlier === r) return { inserted: true };
+    if (fresh.has(k)) return { inserted: false, storedFingerprint: earlier.fingerprint, stored: earlier.cdr };
     const row = stored.get(k);
     if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
     const kept = row.start_time === null ? undefined : fromRow(row as StoredRow);

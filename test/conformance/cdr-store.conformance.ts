@@ -64,6 +64,19 @@ export function runCdrStoreConformance(
       expect(await totals(reads, account)).toEqual(before);
     });
 
+    it('stores a record sent twice in one batch once, and answers the second copy against the first', async () => {
+      const { cdrs, archive, customers, reads } = make();
+      const [account, hash] = [await customer(customers), await archivedHash(archive)];
+      const call = cdr(account, '2026-10-07T08:00:00.000Z');
+      const first = toStore(call, rated(hash, '1.25', { zone: 'SE', billedSeconds: [60] }));
+      const copy = toStore({ ...call, durationSeconds: 999 }, rated(hash, '100'));
+      expect(await cdrs.insertBatch([first, copy])).toEqual([
+        { inserted: true },
+        { inserted: false, storedFingerprint: first.fingerprint, stored: first.cdr },
+      ]);
+      expect(await totals(reads, account)).toMatchObject([{ calls: 1, amount: '1.25' }]);
+    });
+
     it('answers each row of a mixed batch in its order, and racing batches store a CDR once', async () => {
       const { cdrs, archive, customers, reads } = make();
       const [account, hash] = [await customer(customers), await archivedHash(archive)];
