@@ -111,7 +111,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const invoicingConfig = loadInvoicingConfig({
     BILLING_DEMO: 'true',
     BILLING_RULES_DIR: config.rulesDir,
-    BILLING_EXCHANGE_RATES_FILE: ratesFileForToday(),
+    // On a pinned clock the rules directory's own rates, so what a document states does not depend
+    // on today's date; on the real clock the shipped rates plus today's, so "today" finds a rate.
+    ...(options.clock ? {} : { BILLING_EXCHANGE_RATES_FILE: ratesFileForToday() }),
     ...options.env,
   });
   const service = await startService(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), {
