@@ -21,6 +21,7 @@ import { systemClock, type Clock } from './app/clock';
 import { PeriodCloseScheduler } from './app/invoicing/period-close-scheduler';
 import { openBillingCore, type BillingCore } from './compose/billing-core';
 import { composeDeliveryWorker } from './compose/delivery';
+import { PartitionUpkeep } from './compose/partition-upkeep';
 import { PostgresOutboxStore } from './persistence/document-outbox';
 import { PostgresBacktestSource } from './persistence/backtest-source';
 import { accessPolicy } from './transport/grpc/access-policy';
@@ -95,6 +96,9 @@ export async function startService(
   if (!deliveryWorker) logger.info('no BILLING_OUTBOX_DIR: issued documents stay pending in the outbox');
 
   const stopWatchingRules = rating.watch();
+  // This month's partitions and the next ones exist before the first CDR is taken.
+  const partitionUpkeep = new PartitionUpkeep(database, clock, logger);
+  await partitionUpkeep.start();
   const closeScheduler = new PeriodCloseScheduler(
     core.invoicing,
     core.invoicingConfig.closeIntervalMs,
@@ -168,6 +172,7 @@ export async function startService(
         draining.abort();
         await closeScheduler.stop();
         await deliveryWorker?.stop();
+        await partitionUpkeep.stop();
         // The console first: its calls are the gRPC server's calls, which must still be served.
         if (browser) {
           const consoleHow = await browser.server.close(config.shutdownTimeoutMs);

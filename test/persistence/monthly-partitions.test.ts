@@ -1,6 +1,7 @@
 /**
  * CDRs and charges are partitioned by UTC month (issue 14). What a user relies on, over a real
  * socket on a real database:
+ * - the clock's month and the next two exist before any CDR (created off the ingest path);
  * - dedup is permanent across months: a record resent with another start (another month) is a
  *   conflict, and stays one after its month was archived;
  * - a close takes the local month, which spans two UTC partitions (Stockholm's October starts on
@@ -97,16 +98,21 @@ async function invoicesAsStored(): Promise<string> {
 }
 
 describe('monthly partitions of CDRs and charges', () => {
+  it("has the clock's month and the next two ready before the first CDR", async () => {
+    expect(await partitions()).toEqual(['cdrs_2026_12', 'cdrs_2027_01', 'cdrs_2027_02']);
+  });
+
   it('stores each month in its own partition and keeps dedup permanent across months', async () => {
     const first = await submit(Object.values(CALLS));
     expect(first.map((r) => r.outcome)).toEqual(Array(4).fill(CdrOutcome.CDR_OUTCOME_ACCEPTED));
-    // The batch's months, and the two after its last created ahead.
+    // The batch's past months are created as it needs them, and nothing more.
     expect(await partitions()).toEqual([
       'cdrs_2026_09',
       'cdrs_2026_10',
       'cdrs_2026_11',
       'cdrs_2026_12',
       'cdrs_2027_01',
+      'cdrs_2027_02',
     ]);
 
     const again = await submit([CALLS.october]);
