@@ -115,9 +115,13 @@ export class MonthRetention {
 
 /**
  * Moves a detached partition into the archive schema. A month archived before (late CDRs came in
- * for it afterwards) is already there: the later part gets a numbered name beside it.
+ * for it afterwards) is already there: the later part gets a numbered name beside it. The id's
+ * default (nextval of the live tables' sequence) goes: an archived month takes no new rows, and
+ * the default would tie it to the live table, so that nothing could drop or replace that table
+ * (a down migration) while the archive exists.
  */
 async function moveToArchive(trx: Knex.Transaction, table: string): Promise<void> {
+  await trx.raw(`alter table ?? alter column id drop default`, [table]);
   let name = table;
   for (
     let n = 2;

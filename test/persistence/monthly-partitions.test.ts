@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
-import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { MonthRetention } from '../../src/persistence/month-retention';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 import { knexOf, rowsOf } from '../invoicing-service/support';
+import { answeredCall } from '../support/answered-call';
 
 let t: TestService;
 beforeAll(async () => {
@@ -33,22 +33,14 @@ afterAll(async () => {
 });
 
 function call(recordId: string, startUtc: string, seconds = 600): Cdr {
-  const start = new Date(startUtc);
-  return {
+  return answeredCall({
     bridgeId: 'part-bridge',
     recordId,
-    conferenceId: `conf-${recordId}`,
-    bookingId: '',
     customerAccount: 'PART',
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber: '+46812345678',
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: startUtc,
+    seconds,
+  });
 }
 
 // September's last UTC hours are Stockholm's October; October's last UTC hour is November.
@@ -160,6 +152,12 @@ describe('monthly partitions of CDRs and charges', () => {
       `select table_name as name from information_schema.tables where table_schema = 'billing_archive' order by 1`,
     );
     expect(archived.map((r) => r.name)).toEqual(['cdrs_2026_09', 'charges_2026_09']);
+    // Nothing archived depends on the live tables: an id default would name their sequences.
+    const defaults = await sql<{ d: string | null }>(
+      `select column_default as d from information_schema.columns
+       where table_schema = 'billing_archive' and column_name = 'id'`,
+    );
+    expect(defaults).toEqual([{ d: null }, { d: null }]);
     const claims = await sql<{ n: number }>(
       `select count(*)::int as n from charge_claims k where not exists (select 1 from charges c where c.id = k.charge_id)`,
     );
