@@ -8,6 +8,7 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 let t: TestService;
 beforeAll(async () => {
@@ -42,21 +43,18 @@ describe('booked features', () => {
       },
     });
     const start = new Date(Date.now() - 2 * 3_600_000);
-    const leg = (recordId: string, bookingId: string): Cdr => ({
-      bridgeId: 'bf-bridge',
-      recordId,
-      conferenceId: `conf-${recordId}`,
-      bookingId,
-      customerAccount: 'BOOKED',
-      accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
-      callerNumber: '+46701234567',
-      calledNumber: '+46812345678',
-      startTime: start,
-      answerTime: start,
-      endTime: new Date(start.getTime() + 600_000),
-      durationSeconds: 600,
-      features: [],
-    });
+    const leg = (recordId: string, bookingId: string): Cdr =>
+      answeredCall({
+        bridgeId: 'bf-bridge',
+        recordId,
+        bookingId,
+        customerAccount: 'BOOKED',
+        accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
+        callerNumber: '+46701234567',
+        calledNumber: '+46812345678',
+        start,
+        seconds: 600,
+      });
     const { results } = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
       requestId: 'bf',
       cdrs: [leg('booked', booking!.id), leg('adhoc', '')],

@@ -11,11 +11,11 @@ import { FixedClock } from '../../src/app/clock';
 import type { Role } from '../../src/auth/roles';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import type { Cdr } from '../../src/gen/billing/v1/cdr';
-import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { createCustomers } from '../support/customers';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 /** The service's "now": after October has ended, inside the open November period. */
 export const NOW = new Date('2026-11-20T12:00:00Z');
@@ -60,23 +60,16 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
 
 let record = 0;
 function leg(account: string, calledNumber: string, startUtc: string, seconds: number): Cdr {
-  const start = new Date(startUtc);
   record += 1;
-  return {
+  return answeredCall({
     bridgeId: 'bridge-1',
     recordId: `console-${record}`,
     conferenceId: `console-conf-${Math.ceil(record / 3)}`,
-    bookingId: '',
     customerAccount: account,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber,
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: startUtc,
+    seconds,
+  });
 }
 
 /** Two SEK customers (one with a contract), October and November calls, and one CDR nobody can price. */

@@ -39,6 +39,7 @@ import { VALID_SELLER } from '../support/sellers';
 import { streamOf } from '../support/stream-of';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { expectedNet, pdfLineRows, ublLines } from './support';
+import { answeredCall } from '../support/answered-call';
 
 const NOW = new Date('2026-12-02T12:00:00Z');
 const NOVEMBER = new Date('2026-11-15T12:00:00Z');
@@ -139,24 +140,19 @@ function leg(
   seconds: number,
   conferenceId = `conf-${account}`,
 ): Cdr {
-  const start = new Date(startUtc);
   n += 1;
   const dialIn = access !== AccessType.ACCESS_TYPE_DIAL_OUT;
-  return {
+  return answeredCall({
     bridgeId: BRIDGE,
     recordId: `e2e-${n}`,
     conferenceId,
-    bookingId: '',
     customerAccount: account,
     accessType: access,
     callerNumber: dialIn ? number : '',
     calledNumber: dialIn ? '+46850000000' : number,
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: startUtc,
+    seconds,
+  });
 }
 const DIAL_OUT = AccessType.ACCESS_TYPE_DIAL_OUT;
 const LOCAL_IN = AccessType.ACCESS_TYPE_LOCAL_DIAL_IN;

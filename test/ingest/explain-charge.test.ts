@@ -22,6 +22,7 @@ import { rowsOf } from '../../src/persistence/sql-helpers';
 import { cdrDraftFromProto } from '../../src/transport/grpc/mappers/cdr-mapper';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 let t: TestService;
@@ -29,22 +30,19 @@ let t: TestService;
 const atIngest = new Map<string, Explanation>();
 
 function leg(n: number, accessType: AccessType, calledNumber: string, startUtc: string, seconds: number) {
-  const start = new Date(startUtc);
-  return cdrDraftFromProto({
-    bridgeId: 'explain-bridge',
-    recordId: `explain-${n}`,
-    conferenceId: 'conf-explain',
-    bookingId: '',
-    customerAccount: n % 2 ? 'EXPLAIN-A' : 'EXPLAIN-B',
-    accessType,
-    callerNumber: '',
-    calledNumber,
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: n === 3 ? [Feature.FEATURE_RECORDING] : [],
-  });
+  return cdrDraftFromProto(
+    answeredCall({
+      bridgeId: 'explain-bridge',
+      recordId: `explain-${n}`,
+      conferenceId: 'conf-explain',
+      customerAccount: n % 2 ? 'EXPLAIN-A' : 'EXPLAIN-B',
+      accessType,
+      calledNumber,
+      start: startUtc,
+      seconds,
+      features: n === 3 ? [Feature.FEATURE_RECORDING] : [],
+    }),
+  );
 }
 
 function deps(): ExplainChargeDeps {

@@ -23,6 +23,7 @@ import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
 import { streamOf } from '../support/stream-of';
+import { answeredCall } from '../support/answered-call';
 
 const BRIDGE = 'contract-bridge';
 
@@ -54,23 +55,16 @@ afterAll(async () => {
 });
 
 function cdr(recordId: string, overrides: Partial<Cdr> = {}): Cdr {
-  const start = new Date(Date.now() - 3600_000);
-  return {
+  const call = answeredCall({
     bridgeId: BRIDGE,
     recordId,
     conferenceId: 'conf-1',
-    bookingId: '',
     customerAccount: 'SC-1',
     accessType: AccessType.ACCESS_TYPE_WEB,
-    callerNumber: '',
-    calledNumber: '',
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + 120_000),
-    durationSeconds: 120,
-    features: [],
-    ...overrides,
-  };
+    start: new Date(Date.now() - 3600_000),
+    seconds: 120,
+  });
+  return { ...call, ...overrides };
 }
 
 async function stored(prefix: string): Promise<string[]> {

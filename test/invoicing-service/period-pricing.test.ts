@@ -14,6 +14,7 @@ import { InvoiceServiceDefinition, type Invoice } from '../../src/gen/billing/v1
 import { createCustomers } from '../support/customers';
 import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 let t: TestService;
 beforeAll(async () => {
@@ -52,23 +53,18 @@ let n = 0;
 /** `count` local dial-in legs of `minutes` each, Tuesday 6 October 2026 from 09:00 UTC. */
 function legs(account: string, count: number, minutes: number): Cdr[] {
   return Array.from({ length: count }, (_, i) => {
-    const start = new Date(Date.UTC(2026, 9, 6, 9, i));
     n += 1;
-    return {
+    return answeredCall({
       bridgeId: 'pp-bridge',
       recordId: `pp-${n}`,
       conferenceId: `conf-${account}`,
-      bookingId: '',
       customerAccount: account,
       accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
       callerNumber: '+46812345678',
       calledNumber: '+46850000000',
-      startTime: start,
-      answerTime: start,
-      endTime: new Date(start.getTime() + minutes * 60_000),
-      durationSeconds: minutes * 60,
-      features: [],
-    };
+      start: new Date(Date.UTC(2026, 9, 6, 9, i)),
+      seconds: minutes * 60,
+    });
   });
 }
 

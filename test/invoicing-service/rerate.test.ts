@@ -15,7 +15,6 @@ import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome, RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
-import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import {
   InvoiceKind,
@@ -32,6 +31,7 @@ import { REPO_ROOT, startTestService, type TestService } from '../support/test-s
 // The service's "now": invoices issued in this test are numbered in 2026, whatever day the suite runs on.
 const NOW = new Date('2026-11-28T12:00:00Z');
 import { knexOf, rowsOf } from './support';
+import { answeredCall } from '../support/answered-call';
 
 let t: TestService;
 let rulesDir: string;
@@ -55,23 +55,16 @@ afterAll(async () => {
 
 let n = 0;
 function leg(account: string, calledNumber: string, startUtc: string, seconds: number): Cdr {
-  const start = new Date(startUtc);
   n += 1;
-  return {
+  return answeredCall({
     bridgeId: 'rerate-bridge',
     recordId: `r-${n}`,
     conferenceId: `conf-${n}`,
-    bookingId: '',
     customerAccount: account,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber,
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: startUtc,
+    seconds,
+  });
 }
 
 async function submit(cdrs: Cdr[]) {

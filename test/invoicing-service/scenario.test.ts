@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome, RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
-import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { createCustomers } from '../support/customers';
 import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 // The service's "now": invoices issued in this test are numbered in 2026, whatever day the suite runs on.
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -28,23 +28,16 @@ afterAll(async () => {
 
 let n = 0;
 function leg(calledNumber: string, startUtc: string, seconds: number): Cdr {
-  const start = new Date(startUtc);
   n += 1;
-  return {
+  return answeredCall({
     bridgeId: 'scenario-bridge',
     recordId: `s-${n}`,
     conferenceId: `conf-${Math.ceil(n / 5)}`,
-    bookingId: '',
     customerAccount: 'SCENARIO',
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber,
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: startUtc,
+    seconds,
+  });
 }
 
 describe('from streamed CDRs to an issued invoice', () => {

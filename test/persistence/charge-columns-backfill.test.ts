@@ -3,28 +3,13 @@
  * their explanation) get the columns filled with what invoices counted for them until then: the
  * explanation's zone or "", and its bands' billed seconds, or the CDR's duration without bands.
  */
-import { Migrator } from '@mikro-orm/migrations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/persistence/database';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/persistence/sql-helpers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useUnmigratedDatabase } from '../support/unmigrated-database';
 
 const BEFORE = 'Migration20261201000000ServiceSecrets';
 
-let testDb: TestDatabase;
-let db: Database;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-  await testDb?.drop();
-});
-
-const knex = () => db.orm.em.getKnex();
+const { db, knex, migrateUpTo } = useUnmigratedDatabase();
 
 /** A rated CDR and its charge, inserted as the service stored them before the migration. */
 async function insertOldCharge(
@@ -48,8 +33,7 @@ async function insertOldCharge(
 
 describe('the charge columns migration', () => {
   it('backfills zone and billed seconds of charges stored before it from their explanation', async () => {
-    const applied = await new Migrator(db.orm.em).up({ to: BEFORE });
-    expect(applied.map((m) => m.name)).toContain(BEFORE);
+    expect(await migrateUpTo(BEFORE)).toContain(BEFORE);
     await knex().raw(
       `insert into rule_sets (hash, name, version, effective_from, currency, files)
        values ('old-rules', 'old', '1', '2020-01-01T00:00:00Z', 'EUR', '[]')`,
@@ -67,7 +51,7 @@ describe('the charge columns migration', () => {
     await insertOldCharge('bare', 45, { summary: 'an explanation without zone or bands' });
 
     // Later migrations run too; this one comes first, and the priced-parts backfill after it (below).
-    const ran = await db.migrate();
+    const ran = await db().migrate();
     expect(ran[0]).toBe('Migration20261202000000ChargeColumns');
     expect(ran).toContain('Migration20261203000000PricedParts');
 
@@ -103,6 +87,6 @@ describe('the charge columns migration', () => {
   });
 
   it('is pending no more once applied', async () => {
-    expect(await db.migrate()).toEqual([]);
+    expect(await db().migrate()).toEqual([]);
   });
 });

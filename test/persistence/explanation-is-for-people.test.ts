@@ -16,6 +16,7 @@ import { rowsOf } from '../../src/persistence/sql-helpers';
 import { BridgeSimulator } from '../../src/simulator/bridge-simulator';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const TWINS = ['TWIN-A', 'TWIN-B'];
@@ -45,23 +46,17 @@ afterAll(async () => {
 function calls(account: string): Cdr[] {
   let n = 0;
   const leg = (accessType: AccessType, calledNumber: string, startUtc: string, seconds: number): Cdr => {
-    const start = new Date(startUtc);
     n += 1;
-    return {
+    return answeredCall({
       bridgeId: 'bridge-1',
       recordId: `${account}-${n}`,
       conferenceId: `conf-${account}`,
-      bookingId: '',
       customerAccount: account,
       accessType,
-      callerNumber: '',
       calledNumber,
-      startTime: start,
-      answerTime: start,
-      endTime: new Date(start.getTime() + seconds * 1000),
-      durationSeconds: seconds,
-      features: [],
-    };
+      start: startUtc,
+      seconds,
+    });
   };
   const out = AccessType.ACCESS_TYPE_DIAL_OUT;
   return [

@@ -2,28 +2,13 @@
  * Migration20261204001400NarrowCharges: charges stored before it keep their explanation as it was;
  * after it a charge may hold the facts it was priced with instead of the words, but never neither.
  */
-import { Migrator } from '@mikro-orm/migrations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/persistence/database';
+import { describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/persistence/sql-helpers';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useUnmigratedDatabase } from '../support/unmigrated-database';
 
 const BEFORE = 'Migration20261203010000DocumentOutbox';
 
-let testDb: TestDatabase;
-let db: Database;
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = await openDatabase({ databaseUrl: testDb.databaseUrl, dataDir: testDb.dataDir });
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-  await testDb?.drop();
-});
-
-const knex = () => db.orm.em.getKnex();
+const { knex, migrateUpTo } = useUnmigratedDatabase();
 
 async function insertCharge(recordId: string, columns: { explanation?: object; facts?: object }) {
   const withFacts = columns.facts !== undefined;
@@ -48,13 +33,13 @@ async function insertCharge(recordId: string, columns: { explanation?: object; f
 
 describe('the narrow charges migration', () => {
   it('keeps stored explanations and requires words or facts on every charge', async () => {
-    await new Migrator(db.orm.em).up({ to: BEFORE });
+    await migrateUpTo(BEFORE);
     await knex().raw(
       `insert into rule_sets (hash, name, version, effective_from, currency, files)
        values ('rules', 'r', '1', '2020-01-01T00:00:00Z', 'EUR', '[]')`,
     );
     await insertCharge('old-1', { explanation: { summary: 'as stored before' } });
-    await new Migrator(db.orm.em).up();
+    await migrateUpTo();
 
     const old = rowsOf<{ explanation: unknown; pricing_facts: unknown }>(
       await knex().raw(`select explanation, pricing_facts from charges`),

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtest } from '../../src/app/rating/backtest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
-import { AccessType } from '../../src/gen/billing/v1/common';
 import { PostgresBacktestSource } from '../../src/persistence/backtest-source';
 import { loadRuleBook } from '../../src/rules-files/load';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
@@ -15,6 +14,7 @@ import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service
 import { ClientError, Status } from 'nice-grpc';
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import { expectStatus } from '../support/expect-status';
+import { answeredCall } from '../support/answered-call';
 
 /** Every file of the rule sets in `dir` (the directories holding a ruleset.json), as RuleFiles. */
 function ruleFiles(dir: string): { path: string; content: Buffer }[] {
@@ -55,22 +55,15 @@ afterAll(async () => {
 });
 
 function call(recordId: string, customerAccount: string, seconds: number) {
-  const start = new Date('2026-11-03T09:00:00Z'); // 10:00 in Stockholm, a Tuesday: peak
-  return {
+  return answeredCall({
     bridgeId: 'bt-bridge',
     recordId,
     conferenceId: 'c',
-    bookingId: '',
     customerAccount,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber: '+46812345678',
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-  };
+    start: '2026-11-03T09:00:00Z', // 10:00 in Stockholm, a Tuesday: peak
+    seconds,
+  });
 }
 
 describe('rules backtest', () => {

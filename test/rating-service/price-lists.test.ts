@@ -20,6 +20,7 @@ import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { streamOf } from '../support/stream-of';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
+import { answeredCall } from '../support/answered-call';
 
 const NOW = '2026-11-20T12:00:00Z';
 let t: TestService;
@@ -60,25 +61,17 @@ afterAll(async () => {
 let n = 0;
 /** A leg of `account`: dial-out to a Swedish mobile, Tuesday 3 November 2026 10:00 Stockholm (peak), 300 s. */
 function leg(account: string, overrides: Partial<Cdr> = {}): Cdr {
-  const start = overrides.startTime ?? new Date('2026-11-03T09:00:00Z');
-  const seconds = overrides.durationSeconds ?? 300;
   n += 1;
-  return {
+  const call = answeredCall({
     bridgeId: 'rating-bridge',
     recordId: `pl-${n}`,
     conferenceId: `conf-${account}`,
-    bookingId: '',
     customerAccount: account,
-    accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
-    callerNumber: '',
     calledNumber: '+46701234567',
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + seconds * 1000),
-    durationSeconds: seconds,
-    features: [],
-    ...overrides,
-  };
+    start: overrides.startTime ?? '2026-11-03T09:00:00Z',
+    seconds: overrides.durationSeconds ?? 300,
+  });
+  return { ...call, ...overrides };
 }
 
 async function stream(cdrs: Cdr[]) {

@@ -26,6 +26,7 @@ import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
 import { streamOf } from '../support/stream-of';
+import { answeredCall } from '../support/answered-call';
 
 /** The tokens test-service hands out per role; the `bridge` one is bound here to two bridges. */
 const roleToken = (role: Role) => `test-${role}-token-0123456789abcdef`;
@@ -62,22 +63,15 @@ function gbgClient<D extends CompatServiceDefinition>(definition: D): Client<D> 
 const HOUR = 3600_000;
 
 function cdr(bridgeId: string, recordId: string): Cdr {
-  const start = new Date(Date.now() - 2 * HOUR);
-  return {
+  return answeredCall({
     bridgeId,
     recordId,
     conferenceId: 'conf-1',
-    bookingId: '',
     customerAccount: 'TEN-1',
     accessType: AccessType.ACCESS_TYPE_WEB,
-    callerNumber: '',
-    calledNumber: '',
-    startTime: start,
-    answerTime: start,
-    endTime: new Date(start.getTime() + 60_000),
-    durationSeconds: 60,
-    features: [],
-  };
+    start: new Date(Date.now() - 2 * HOUR),
+    seconds: 60,
+  });
 }
 
 async function storedRecordIds(prefix: string): Promise<string[]> {
