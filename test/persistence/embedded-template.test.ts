@@ -51,5 +51,6 @@ describe('a fresh embedded database from the build template', () => {
     expect(a.pageTokenKey).not.toBe(b.pageTokenKey);
     expect(a.logs).toContain('creating the embedded database from the build template');
     expect(b.logs).toContain('creating the embedded database from the build template');
-  });
+    // Two whole service starts and stops, each waiting on readiness: not a latency bound.
+  }, 180_000);
 });
