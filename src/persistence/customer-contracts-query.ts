@@ -1,6 +1,7 @@
 /**
- * Customers with every contract of theirs, the one loader for ingest (pricing facts) and invoicing
- * (billing customers). Which contract holds at an instant is the domain's contractAt.
+ * Customers with every contract of theirs, whole, for invoicing (billing customers). Ingest reads
+ * only the pricing terms, with its own narrower statement (customer-directory.ts). Which contract
+ * holds at an instant is the domain's contractAt.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Contract } from '../domain/contracts/contract';
@@ -16,8 +17,8 @@ export interface CustomerWithContracts {
   contracts: Contract[];
 }
 
-// Hand-written SQL: ingest asks this once per batch, so one round trip for all the batch's accounts;
-// em.map turns the rows into the same entities (and so the same mapping) as ORM reads.
+// Hand-written SQL: one round trip for all the accounts asked for; em.map turns the rows into the
+// same entities (and so the same mapping) as ORM reads.
 const QUERY = `
 select c.*, coalesce((
   select jsonb_agg(jsonb_build_object(
