@@ -127,19 +127,40 @@ export function isoWeekdayOfDay(dayNum: number): number {
 
 /** The band at local time `localMs` and the local time at which it may change. */
 export function bandAt(cal: CompiledCalendar, localMs: number): { band: Band; untilLocalMs: number } {
+  const until = { ms: 0 };
+  const band = bandUntil(cal, localMs, until);
+  return { band, untilLocalMs: until.ms };
+}
+
+/**
+ * The band at local time `localMs`; the local time at which it may change goes to `until.ms`. An
+ * out-parameter rather than a returned pair: this runs once or twice for every rated call.
+ */
+export function bandUntil(cal: CompiledCalendar, localMs: number, until: { ms: number }): Band {
   const dayNum = Math.floor(localMs / DAY_MS);
   const dayStart = dayNum * DAY_MS;
-  const midnight = dayStart + DAY_MS;
-  if (cal.holidays.has(dayNum)) return { band: 'holiday', untilLocalMs: midnight };
+  until.ms = dayStart + DAY_MS;
+  if (cal.holidays.has(dayNum)) return 'holiday';
   const wd = isoWeekdayOfDay(dayNum);
-  if (cal.weekend[wd]) return { band: 'weekend', untilLocalMs: midnight };
+  if (cal.weekend[wd]) return 'weekend';
   const minute = Math.floor((localMs - dayStart) / MIN_MS);
-  for (const [from, to] of cal.peak[wd]!) {
-    if (minute < from) return { band: 'offpeak', untilLocalMs: dayStart + from * MIN_MS };
-    if (minute < to) return { band: 'peak', untilLocalMs: dayStart + to * MIN_MS };
+  const windows = cal.peak[wd]!;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    if (minute < w[0]) {
+      until.ms = dayStart + w[0] * MIN_MS;
+      return 'offpeak';
+    }
+    if (minute < w[1]) {
+      until.ms = dayStart + w[1] * MIN_MS;
+      return 'peak';
+    }
   }
-  return { band: 'offpeak', untilLocalMs: midnight };
+  return 'offpeak';
 }
+
+/** Scratch for bandUntil's second result (single-threaded, and no call below re-enters). */
+const UNTIL = { ms: 0 };
 
 export interface BandSegment {
   band: Band;
@@ -159,10 +180,10 @@ export function splitIntoBands(
 ): BandSegment[] {
   const endMs = startMs + durationSeconds * 1000;
   let off = tz.offsetMs(startMs);
-  const first = bandAt(cal, startMs + off);
+  const firstBand = bandUntil(cal, startMs + off, UNTIL);
   // the common case: one band for the whole call and no offset change
-  if (durationSeconds <= 0 || (first.untilLocalMs - off >= endMs && tz.offsetMs(endMs - 1) === off)) {
-    return [{ band: first.band, seconds: Math.max(0, durationSeconds) }];
+  if (durationSeconds <= 0 || (UNTIL.ms - off >= endMs && tz.offsetMs(endMs - 1) === off)) {
+    return [{ band: firstBand, seconds: Math.max(0, durationSeconds) }];
   }
   const out: BandSegment[] = [];
   let doneSeconds = 0;
@@ -171,14 +192,14 @@ export function splitIntoBands(
     off = tz.offsetMs(t);
     const stretchEnd = tz.nextChange(t, endMs) ?? endMs;
     while (t < stretchEnd) {
-      const b = bandAt(cal, t + off);
-      const until = Math.min(stretchEnd, b.untilLocalMs - off);
+      const band = bandUntil(cal, t + off, UNTIL);
+      const until = Math.min(stretchEnd, UNTIL.ms - off);
       const upTo = Math.min(durationSeconds, Math.max(doneSeconds, Math.round((until - startMs) / 1000)));
       const secs = upTo - doneSeconds;
       if (secs > 0) {
         const last = out[out.length - 1];
-        if (last !== undefined && last.band === b.band) last.seconds += secs;
-        else out.push({ band: b.band, seconds: secs });
+        if (last !== undefined && last.band === band) last.seconds += secs;
+        else out.push({ band, seconds: secs });
         doneSeconds = upTo;
       }
       t = until;
