@@ -12,6 +12,8 @@ import type { Band, CalendarFileJson } from './types';
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 const CHUNK_MS = 7 * DAY_MS;
+/** Weekly chunks kept in an array (10,000 weeks from 1970: up to about 2161). */
+const DENSE_CHUNKS = 10_000;
 
 interface Chunk {
   before: number;
@@ -35,29 +37,44 @@ export class TimeZoneOffsets {
     return z ?? undefined;
   }
 
+  /**
+   * Chunks 0 (1970) to DENSE_CHUNKS - 1 (about 2160) by index: an array read instead of a Map
+   * lookup, since every rated call asks for one or two. Others (and a full cache) go to `chunks`.
+   */
+  private dense: (Chunk | undefined)[] = new Array<Chunk | undefined>(DENSE_CHUNKS).fill(undefined);
+
   private chunk(c: number): Chunk {
+    if (c >= 0 && c < DENSE_CHUNKS) {
+      let ch = this.dense[c];
+      if (ch === undefined) this.dense[c] = ch = this.computeChunk(c);
+      return ch;
+    }
     let ch = this.chunks.get(c);
     if (ch === undefined) {
-      const a = c * CHUNK_MS;
-      const b = a + CHUNK_MS - MIN_MS;
-      const before = this.zone.offset(a) * MIN_MS;
-      const after = this.zone.offset(b) * MIN_MS;
-      let change = Infinity;
-      if (before !== after) {
-        let lo = a; // offset(lo) === before
-        let hi = b; // offset(hi) === after
-        while (hi - lo > MIN_MS) {
-          const mid = lo + Math.floor((hi - lo) / 2 / MIN_MS) * MIN_MS;
-          if (this.zone.offset(mid) * MIN_MS === before) lo = mid;
-          else hi = mid;
-        }
-        change = hi;
-      }
-      ch = { before, change, after };
+      ch = this.computeChunk(c);
       if (this.chunks.size > 100_000) this.chunks.clear();
       this.chunks.set(c, ch);
     }
     return ch;
+  }
+
+  private computeChunk(c: number): Chunk {
+    const a = c * CHUNK_MS;
+    const b = a + CHUNK_MS - MIN_MS;
+    const before = this.zone.offset(a) * MIN_MS;
+    const after = this.zone.offset(b) * MIN_MS;
+    let change = Infinity;
+    if (before !== after) {
+      let lo = a; // offset(lo) === before
+      let hi = b; // offset(hi) === after
+      while (hi - lo > MIN_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MIN_MS) * MIN_MS;
+        if (this.zone.offset(mid) * MIN_MS === before) lo = mid;
+        else hi = mid;
+      }
+      change = hi;
+    }
+    return { before, change, after };
   }
 
   /** Offset from UTC in milliseconds at the UTC instant `ms`. */

@@ -68,7 +68,8 @@ export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): P
   let matchedPrefix: string | undefined;
   const by = set.zoneBy[cdr.accessType];
   if (by) {
-    const hit = set.prefixes.lookup(cdr[by]);
+    // a named read, not cdr[by]: a keyed read with a changing key is a slow, generic lookup
+    const hit = set.prefixes.lookup(by === 'calledNumber' ? cdr.calledNumber : cdr.callerNumber);
     if (hit) {
       zone = hit.zone;
       matchedPrefix = hit.prefix;
