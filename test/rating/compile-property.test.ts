@@ -15,6 +15,7 @@ import {
   type ConditionJson,
 } from '../../src/domain/rating/index';
 import { operatorValueKind, type FactName } from '../../src/domain/rating/facts';
+import { specializeCondition } from '../../src/domain/rating/specialize';
 import { loadRuleBook } from '../../src/rules-files/load';
 import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr';
 
@@ -94,6 +95,20 @@ describe('compiled predicates = json-rules-engine', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('specialised on the access type, zone and no features, decide as the whole condition', () => {
+    fc.assert(
+      fc.property(cond, factsArb, fc.boolean(), (c, facts, noFeatures) => {
+        const f = noFeatures ? { ...facts, features: [] } : facts;
+        const known: Record<string, unknown> = { accessType: f.accessType, zone: f.zone };
+        if (noFeatures) known.features = [];
+        const residual = specializeCondition(c, known);
+        const decided = typeof residual === 'boolean' ? residual : compileCondition(residual)(f);
+        expect(decided).toBe(compileCondition(c)(f));
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -12,6 +12,8 @@ import type { Band, CalendarFileJson } from './types';
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
 const CHUNK_MS = 7 * DAY_MS;
+/** Weekly chunks kept in an array (10,000 weeks from 1970: up to about 2161). */
+const DENSE_CHUNKS = 10_000;
 
 interface Chunk {
   before: number;
@@ -35,29 +37,44 @@ export class TimeZoneOffsets {
     return z ?? undefined;
   }
 
+  /**
+   * Chunks 0 (1970) to DENSE_CHUNKS - 1 (about 2160) by index: an array read instead of a Map
+   * lookup, since every rated call asks for one or two. Others (and a full cache) go to `chunks`.
+   */
+  private dense: (Chunk | undefined)[] = new Array<Chunk | undefined>(DENSE_CHUNKS).fill(undefined);
+
   private chunk(c: number): Chunk {
+    if (c >= 0 && c < DENSE_CHUNKS) {
+      let ch = this.dense[c];
+      if (ch === undefined) this.dense[c] = ch = this.computeChunk(c);
+      return ch;
+    }
     let ch = this.chunks.get(c);
     if (ch === undefined) {
-      const a = c * CHUNK_MS;
-      const b = a + CHUNK_MS - MIN_MS;
-      const before = this.zone.offset(a) * MIN_MS;
-      const after = this.zone.offset(b) * MIN_MS;
-      let change = Infinity;
-      if (before !== after) {
-        let lo = a; // offset(lo) === before
-        let hi = b; // offset(hi) === after
-        while (hi - lo > MIN_MS) {
-          const mid = lo + Math.floor((hi - lo) / 2 / MIN_MS) * MIN_MS;
-          if (this.zone.offset(mid) * MIN_MS === before) lo = mid;
-          else hi = mid;
-        }
-        change = hi;
-      }
-      ch = { before, change, after };
+      ch = this.computeChunk(c);
       if (this.chunks.size > 100_000) this.chunks.clear();
       this.chunks.set(c, ch);
     }
     return ch;
+  }
+
+  private computeChunk(c: number): Chunk {
+    const a = c * CHUNK_MS;
+    const b = a + CHUNK_MS - MIN_MS;
+    const before = this.zone.offset(a) * MIN_MS;
+    const after = this.zone.offset(b) * MIN_MS;
+    let change = Infinity;
+    if (before !== after) {
+      let lo = a; // offset(lo) === before
+      let hi = b; // offset(hi) === after
+      while (hi - lo > MIN_MS) {
+        const mid = lo + Math.floor((hi - lo) / 2 / MIN_MS) * MIN_MS;
+        if (this.zone.offset(mid) * MIN_MS === before) lo = mid;
+        else hi = mid;
+      }
+      change = hi;
+    }
+    return { before, change, after };
   }
 
   /** Offset from UTC in milliseconds at the UTC instant `ms`. */
@@ -127,19 +144,40 @@ export function isoWeekdayOfDay(dayNum: number): number {
 
 /** The band at local time `localMs` and the local time at which it may change. */
 export function bandAt(cal: CompiledCalendar, localMs: number): { band: Band; untilLocalMs: number } {
+  const until = { ms: 0 };
+  const band = bandUntil(cal, localMs, until);
+  return { band, untilLocalMs: until.ms };
+}
+
+/**
+ * The band at local time `localMs`; the local time at which it may change goes to `until.ms`. An
+ * out-parameter rather than a returned pair: this runs once or twice for every rated call.
+ */
+export function bandUntil(cal: CompiledCalendar, localMs: number, until: { ms: number }): Band {
   const dayNum = Math.floor(localMs / DAY_MS);
   const dayStart = dayNum * DAY_MS;
-  const midnight = dayStart + DAY_MS;
-  if (cal.holidays.has(dayNum)) return { band: 'holiday', untilLocalMs: midnight };
+  until.ms = dayStart + DAY_MS;
+  if (cal.holidays.has(dayNum)) return 'holiday';
   const wd = isoWeekdayOfDay(dayNum);
-  if (cal.weekend[wd]) return { band: 'weekend', untilLocalMs: midnight };
+  if (cal.weekend[wd]) return 'weekend';
   const minute = Math.floor((localMs - dayStart) / MIN_MS);
-  for (const [from, to] of cal.peak[wd]!) {
-    if (minute < from) return { band: 'offpeak', untilLocalMs: dayStart + from * MIN_MS };
-    if (minute < to) return { band: 'peak', untilLocalMs: dayStart + to * MIN_MS };
+  const windows = cal.peak[wd]!;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    if (minute < w[0]) {
+      until.ms = dayStart + w[0] * MIN_MS;
+      return 'offpeak';
+    }
+    if (minute < w[1]) {
+      until.ms = dayStart + w[1] * MIN_MS;
+      return 'peak';
+    }
   }
-  return { band: 'offpeak', untilLocalMs: midnight };
+  return 'offpeak';
 }
+
+/** Scratch for bandUntil's second result (single-threaded, and no call below re-enters). */
+const UNTIL = { ms: 0 };
 
 export interface BandSegment {
   band: Band;
@@ -159,10 +197,10 @@ export function splitIntoBands(
 ): BandSegment[] {
   const endMs = startMs + durationSeconds * 1000;
   let off = tz.offsetMs(startMs);
-  const first = bandAt(cal, startMs + off);
+  const firstBand = bandUntil(cal, startMs + off, UNTIL);
   // the common case: one band for the whole call and no offset change
-  if (durationSeconds <= 0 || (first.untilLocalMs - off >= endMs && tz.offsetMs(endMs - 1) === off)) {
-    return [{ band: first.band, seconds: Math.max(0, durationSeconds) }];
+  if (durationSeconds <= 0 || (UNTIL.ms - off >= endMs && tz.offsetMs(endMs - 1) === off)) {
+    return [{ band: firstBand, seconds: Math.max(0, durationSeconds) }];
   }
   const out: BandSegment[] = [];
   let doneSeconds = 0;
@@ -171,14 +209,14 @@ export function splitIntoBands(
     off = tz.offsetMs(t);
     const stretchEnd = tz.nextChange(t, endMs) ?? endMs;
     while (t < stretchEnd) {
-      const b = bandAt(cal, t + off);
-      const until = Math.min(stretchEnd, b.untilLocalMs - off);
+      const band = bandUntil(cal, t + off, UNTIL);
+      const until = Math.min(stretchEnd, UNTIL.ms - off);
       const upTo = Math.min(durationSeconds, Math.max(doneSeconds, Math.round((until - startMs) / 1000)));
       const secs = upTo - doneSeconds;
       if (secs > 0) {
         const last = out[out.length - 1];
-        if (last !== undefined && last.band === b.band) last.seconds += secs;
-        else out.push({ band: b.band, seconds: secs });
+        if (last !== undefined && last.band === band) last.seconds += secs;
+        else out.push({ band, seconds: secs });
         doneSeconds = upTo;
       }
       t = until;

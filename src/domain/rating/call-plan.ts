@@ -25,7 +25,8 @@ export interface PricingSet extends ExplainingSet {
 export interface CallPlan {
   decision: CompiledRule;
   discountRule?: CompiledRule | undefined;
-  surchargeRules?: CompiledRule[] | undefined;
+  surchargeRules?: readonly CompiledRule[] | undefined;
+  /** Shared and frozen (RuleDecision.firedRules). */
   firedRules: string[];
   card: CompiledRateCard;
   /** True for a call of 0 billable seconds (costs 0; nothing below is filled in). */
@@ -39,13 +40,29 @@ export interface CallPlan {
   rateScale: number;
 }
 
-/** The fired rules that count: the deciding rate or reject, the discount, one surcharge per name. */
-function chooseRules(set: PricingSet, fired: number[]) {
+/**
+ * The fired rules that count: the deciding rate or reject, the discount, one surcharge per name.
+ * Shared by every call that fires the same rules (see CompiledRuleSet.decide), so frozen.
+ */
+export interface RuleDecision {
+  /** Indexes into the set's rules, ascending (i.e. in priority order). */
+  readonly fired: readonly number[];
+  /** The names of the fired rules, in that order (a frozen array: outcomes share it). */
+  readonly firedRules: string[];
+  readonly decision: CompiledRule | undefined;
+  readonly discountRule: CompiledRule | undefined;
+  readonly surchargeRules: readonly CompiledRule[] | undefined;
+}
+
+/** `fired`: indexes into `rules`, ascending (i.e. in priority order). */
+export function decideRules(rules: readonly CompiledRule[], fired: readonly number[]): RuleDecision {
   let decision: CompiledRule | undefined;
   let discountRule: CompiledRule | undefined;
   let surchargeRules: CompiledRule[] | undefined;
+  const firedRules: string[] = [];
   for (const i of fired) {
-    const r = set.rules[i]!;
+    const r = rules[i]!;
+    firedRules.push(r.name);
     const e = r.event;
     if (e.type === 'rate' || e.type === 'reject') decision ??= r;
     else if (e.type === 'discount') discountRule ??= r;
@@ -55,21 +72,27 @@ function chooseRules(set: PricingSet, fired: number[]) {
         surchargeRules.push(r);
     }
   }
-  return { decision, discountRule, surchargeRules };
+  return Object.freeze({
+    fired: Object.freeze([...fired]),
+    firedRules: Object.freeze(firedRules) as string[],
+    decision,
+    discountRule,
+    surchargeRules: surchargeRules && Object.freeze(surchargeRules),
+  });
 }
 
-/** `fired`: indexes into set.rules, ascending (i.e. in priority order). A not-rated outcome, or the plan. */
+/** The plan of a call whose rules decided `decided`: a not-rated outcome, or the plan. */
 export function planCall(
   set: PricingSet,
   cdr: Cdr,
   prep: PreparedCall,
-  fired: number[],
+  decided: RuleDecision,
 ): CallPlan | Extract<RatingOutcome, { rated: false }> {
-  const { decision, discountRule, surchargeRules } = chooseRules(set, fired);
-  const firedRules = fired.map((i) => set.rules[i]!.name);
-  const at = prep.zone !== undefined ? ` zone ${prep.zone}` : '';
-  if (!decision)
-    return { rated: false, reason: `no rate for access type ${cdr.accessType}${at || ' (no zone)'}` };
+  const { decision, discountRule, surchargeRules, firedRules } = decided;
+  if (!decision) {
+    const at = prep.zone !== undefined ? ` zone ${prep.zone}` : ' (no zone)';
+    return { rated: false, reason: `no rate for access type ${cdr.accessType}${at}` };
+  }
   const ev = decision.event;
   if (ev.type === 'reject')
     return { rated: false, reason: `rejected by rule ${decision.name}: ${ev.reason}` };
@@ -78,26 +101,75 @@ export function planCall(
   const d = prep.facts.durationSeconds;
   const special = prep.special;
   const unit = special ? 60 : card.rateUnit;
-  const plan: CallPlan = {
-    decision,
-    discountRule,
-    surchargeRules,
-    firedRules,
-    card,
-    zero: d === 0,
-    billed: 0,
-    segments: [],
-    pieces: [],
-    unit,
-    rateScale: special ? special.scaled.scale : set.scale,
-  };
-  if (d === 0) return plan;
+  const rateScale = special ? special.scaled.scale : set.scale;
+  if (d === 0)
+    return {
+      decision,
+      discountRule,
+      surchargeRules,
+      firedRules,
+      card,
+      zero: true,
+      billed: 0,
+      segments: [],
+      pieces: [],
+      unit,
+      rateScale,
+    };
 
   // 5. billed seconds over the whole call
   const billed = billedSeconds(d, card.firstIncrement, card.nextIncrement);
   // 6. band split, then rate slots
   const segments = splitIntoBands(set.calendar, prep.tz, prep.windowStartMs, d);
-  const pieces = plan.pieces;
+  const pieces = piecesOf(card, special, segments, billed, d);
+  if (typeof pieces === 'string') return { rated: false, reason: pieces };
+  // one literal with every field, so that every plan has the same shape
+  return {
+    decision,
+    discountRule,
+    surchargeRules,
+    firedRules,
+    card,
+    zero: false,
+    billed,
+    segments,
+    pieces,
+    unit,
+    rateScale,
+  };
+}
+
+/** The billed seconds at one rate each; a string says why the card cannot price the call. */
+function piecesOf(
+  card: CompiledRateCard,
+  special: PreparedCall['special'],
+  segments: BandSegment[],
+  billed: number,
+  d: number,
+): Piece[] | string {
+  // the common case, one band at one rate from the first second: one piece, in an array of one
+  // (pushing onto [] would allocate room for 17)
+  if (segments.length === 1) {
+    const seg = segments[0]!;
+    const segBilled = seg.seconds + (billed - d);
+    const slots = special ? undefined : card.byBand[seg.band];
+    if (special || (slots !== undefined && slots.length === 1 && slots[0]!.from === 0 && segBilled > 0)) {
+      const slot = slots?.[0];
+      return [
+        {
+          band: seg.band,
+          from: 0,
+          multiSlot: false,
+          seconds: seg.seconds,
+          billed: segBilled,
+          rate: special ? special.ratePerMinute : slot!.rate,
+          rateText: special ? special.text : slot!.text,
+          units: special ? special.scaled.units : slot!.units,
+        },
+      ];
+    }
+  }
+  const pieces: Piece[] = [];
   let offset = 0;
   for (let s = 0; s < segments.length; s++) {
     const seg = segments[s]!;
@@ -115,7 +187,7 @@ export function planCall(
       });
     } else {
       const slots = card.byBand[seg.band];
-      if (!slots) return { rated: false, reason: `rate card ${card.name} has no ${seg.band} rate` };
+      if (!slots) return `rate card ${card.name} has no ${seg.band} rate`;
       const actualEnd = offset + seg.seconds;
       const billedEnd = offset + segBilled;
       for (let k = 0; k < slots.length; k++) {
@@ -138,7 +210,5 @@ export function planCall(
     }
     offset += segBilled;
   }
-  plan.billed = billed;
-  plan.segments = segments;
-  return plan;
+  return pieces;
 }

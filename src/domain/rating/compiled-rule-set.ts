@@ -26,7 +26,7 @@ import type DecimalJs from 'decimal.js';
 import type { Cdr } from '../cdr';
 import { ACCESS_TYPES } from '../cdr';
 import { compileCalendar, type CompiledCalendar } from './calendar';
-import { compileRule, eventScale, requiredValues, type CompiledRule } from './compiled-rule';
+import { compileRule, eventScale, type CompiledRule } from './compiled-rule';
 import { displayNamesOf, type DisplayNames } from './display-names';
 import type { Facts } from './facts';
 import { prepareCall, type PreparedCall } from './prepare';
@@ -35,6 +35,8 @@ import { priceCall } from './price';
 import { ROUNDING_CODE } from './integer-money';
 import { cardScale, compileRateCard, type CompiledRateCard } from './rate-card';
 import { ROUNDING_MODES } from './rounding';
+import { specializeRules, type SpecializedRules } from './specialize';
+import { decideRules, type RuleDecision } from './call-plan';
 import { PERIOD_PRICING_FALLBACK_PLAN } from './types';
 import type {
   PeriodPricingRules,
@@ -59,6 +61,11 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** Specialised rules, and what each combination of them firing decides (keyed by bit mask). */
+interface Candidates extends SpecializedRules {
+  decisions: Map<number, RuleDecision>;
+}
+
 export class CompiledRuleSet {
   readonly name: string;
   readonly version: string;
@@ -77,9 +84,12 @@ export class CompiledRuleSet {
   readonly calendar: CompiledCalendar;
   readonly zoneBy: Partial<Record<string, 'calledNumber' | 'callerNumber'>>;
   readonly source: RuleSetSource;
-  private readonly byAccessType = new Map<string, number[]>();
-  /** byAccessType narrowed by zone the same way, filled as zones are seen (they come from `prefixes`). */
-  private readonly byAccessTypeZone = new Map<string, Map<string, number[]>>();
+  /**
+   * The rules specialised per access type and zone (see specialize.ts), filled as zones are seen
+   * (they come from `prefixes`, so there are few): [0] for a call with features, [1] for one
+   * without (most calls, and then no feature condition is tested per call).
+   */
+  private readonly byAccessTypeZone = new Map<string, Map<string, [Candidates, Candidates]>>();
   /** periodPricing.plans, as deep-frozen copies of the file's entries. */
   private readonly periodPlans = new Map<string, PeriodPricingRules>();
   private readonly names: DisplayNames;
@@ -106,15 +116,7 @@ export class CompiledRuleSet {
     this.rules = r.rules
       .map((rule, index) => compileRule(rule, index, this.rateCards, this.scale))
       .sort((a, b) => b.priority - a.priority || a.index - b.index);
-    for (const at of ACCESS_TYPES) {
-      const list: number[] = [];
-      this.rules.forEach((rule, i) => {
-        const req = requiredValues(rule.json.conditions, 'accessType');
-        if (req === undefined || req.includes(at)) list.push(i);
-      });
-      this.byAccessType.set(at, list);
-      this.byAccessTypeZone.set(at, new Map());
-    }
+    for (const at of ACCESS_TYPES) this.byAccessTypeZone.set(at, new Map());
     for (const [plan, rules] of Object.entries(r.periodPricing?.plans ?? {}))
       this.periodPlans.set(plan, deepFreeze(structuredClone(rules)));
     this.names = deepFreeze(displayNamesOf(r, src.destinations));
@@ -156,38 +158,69 @@ export class CompiledRuleSet {
     const out: number[] = [];
     const f = facts as unknown as Record<string, unknown>;
     const rules = this.rules;
-    // only the rules that can fire for this access type and zone; the others are skipped without
-    // changing the result
-    const candidates = this.candidates(facts.accessType, facts.zone);
-    if (candidates === undefined) {
+    const c = this.candidates(facts);
+    if (c === undefined) {
       for (let i = 0; i < rules.length; i++) if (rules[i]!.predicate(f)) out.push(i);
       return out;
     }
-    for (let k = 0; k < candidates.length; k++) {
-      const i = candidates[k]!;
-      if (rules[i]!.predicate(f)) out.push(i);
+    // only the rules that can fire for this access type and zone, each tested on what is left of
+    // its condition once those are known
+    const list = c.rules;
+    const tests = c.tests;
+    for (let k = 0; k < list.length; k++) {
+      const test = tests[k];
+      if (test === undefined || test(f)) out.push(list[k]!);
     }
     return out;
   }
 
   /**
-   * The rules that can fire for an access type and zone: a rule whose top-level "all" requires
-   * another access type or zone cannot. undefined for an access type rules do not know.
+   * What the fired rules decide (the rules of `evaluate`): on the fast path, shared by every call of
+   * the same access type and zone that fires the same candidates, so nothing is allocated per call.
    */
-  private candidates(accessType: string, zone: string): number[] | undefined {
-    const byZone = this.byAccessTypeZone.get(accessType);
+  decide(facts: Facts): RuleDecision {
+    const c = this.candidates(facts);
+    if (c === undefined || c.rules.length > 30) return decideRules(this.rules, this.evaluate(facts));
+    const f = facts as unknown as Record<string, unknown>;
+    const tests = c.tests;
+    let mask = 0;
+    for (let k = 0; k < tests.length; k++) {
+      const test = tests[k];
+      if (test === undefined || test(f)) mask |= 1 << k;
+    }
+    let d = c.decisions.get(mask);
+    if (d === undefined) {
+      const fired: number[] = [];
+      for (let k = 0; k < c.rules.length; k++) if (mask & (1 << k)) fired.push(c.rules[k]!);
+      d = decideRules(this.rules, fired);
+      // at most 2^(rules left to test) masks, and far fewer occur; a bound all the same
+      if (c.decisions.size > 4096) c.decisions.clear();
+      c.decisions.set(mask, d);
+    }
+    return d;
+  }
+
+  /** The rules specialised for a call's access type, zone and features; undefined for an access type rules do not know. */
+  private candidates(facts: Facts): Candidates | undefined {
+    const byZone = this.byAccessTypeZone.get(facts.accessType);
     if (byZone === undefined) return undefined;
-    let list = byZone.get(zone);
-    if (list === undefined) {
-      list = this.byAccessType.get(accessType)!.filter((i) => {
-        const req = requiredValues(this.rules[i]!.json.conditions, 'zone');
-        return req === undefined || req.includes(zone);
+    const zone = facts.zone;
+    let pair = byZone.get(zone);
+    if (pair === undefined) {
+      const conditions = this.rules.map((r) => r.json.conditions);
+      const order = this.rules.map((_, i) => i);
+      const accessType = facts.accessType;
+      const spec = (known: Record<string, unknown>): Candidates => ({
+        ...specializeRules(conditions, order, known),
+        decisions: new Map(),
       });
+      pair = [spec({ accessType, zone }), spec({ accessType, zone, features: [] })];
       // zones come from destinations.json, so this stays small; a bound all the same
       if (byZone.size > 10_000) byZone.clear();
-      byZone.set(zone, list);
+      byZone.set(zone, pair);
     }
-    return list;
+    const features = facts.features;
+    return pair[Array.isArray(features) && features.length === 0 ? 1 : 0];
   }
 
   /** Rule names -> indexes in this.rules (for the reference engine's results). */
@@ -200,13 +233,13 @@ export class CompiledRuleSet {
 
   /** Steps 3-11 of the defined order, given the fired rules (indexes into this.rules, ascending). */
   price(cdr: Cdr, prep: PreparedCall, fired: number[]): RatingOutcome {
-    return priceCall(this, cdr, prep, fired);
+    return priceCall(this, cdr, prep, decideRules(this.rules, fired));
   }
 
   /** Prices a call with the compiled rules (the fast path). */
   rate(cdr: Cdr, ctx: PricingContext): RatingOutcome {
     const prep = this.prepare(cdr, ctx);
     if (typeof prep === 'string') return { rated: false, reason: prep };
-    return this.price(cdr, prep, this.evaluate(prep.facts));
+    return priceCall(this, cdr, prep, this.decide(prep.facts));
   }
 }

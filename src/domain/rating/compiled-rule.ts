@@ -3,7 +3,7 @@ import { type Decimal, parseAmount } from '../money';
 import { compileCondition, type Predicate } from './compile';
 import { parseScaled, scaleOf, toUnits, type Scaled } from './integer-money';
 import type { CompiledRateCard } from './rate-card';
-import type { ConditionJson, RuleJson } from './types';
+import type { RuleJson } from './types';
 
 export type CompiledEvent =
   | { type: 'rate'; card: CompiledRateCard; rateCard: string }
@@ -87,23 +87,4 @@ function compileEvent(
         perMinuteUnits: e.params.perMinute !== undefined ? toUnits(e.params.perMinute, scale) : 0,
       };
   }
-}
-
-/**
- * The values a fact must have for the condition to hold, when its top level says so ("all" with an
- * `equal` or `in` on the fact); undefined when the condition does not restrict the fact that way.
- */
-export function requiredValues(c: ConditionJson, fact: string): unknown[] | undefined {
-  if ('all' in c) {
-    for (const s of c.all) {
-      const r = requiredValues(s, fact);
-      if (r !== undefined) return r;
-    }
-    return undefined;
-  }
-  if ('fact' in c && c.fact === fact) {
-    if (c.operator === 'equal') return [c.value];
-    if (c.operator === 'in' && Array.isArray(c.value)) return c.value as unknown[];
-  }
-  return undefined;
 }

@@ -101,10 +101,22 @@ export function roundQuotient(q: number, r: number, den: number, code: number): 
   return r === 0 || code === 4 || code === 6 ? q : q + 1;
 }
 
+/** FRACTIONS[d - 1][f]: f as d digits ("05" for 5 at 2), for the usual 1 to 3 decimals. */
+const FRACTIONS: readonly (readonly string[])[] = [1, 2, 3].map((d) =>
+  Array.from({ length: 10 ** d }, (_, f) => String(f).padStart(d, '0')),
+);
+
 /** Units at `decimals` places as plain decimal text (units >= 0): 1234, 2 -> "12.34". */
 export function formatUnits(units: number, decimals: number): string {
+  if (decimals === 0) return String(units);
+  if (decimals <= FRACTIONS.length) {
+    // whole part and fraction by exact integer arithmetic (% and a division that leaves no
+    // remainder), the fraction's padded text from a table: one string built instead of four
+    const p = POW10[decimals]!;
+    const frac = units % p;
+    return String((units - frac) / p) + '.' + FRACTIONS[decimals - 1]![frac]!;
+  }
   const s = String(units);
-  if (decimals === 0) return s;
   const padded = s.length > decimals ? s : '0'.repeat(decimals + 1 - s.length) + s;
   return padded.slice(0, padded.length - decimals) + '.' + padded.slice(padded.length - decimals);
 }

@@ -1,39 +1,83 @@
 /**
- * Destination prefixes to zones, longest prefix wins. One Map per prefix length, probed from the
- * longest length down: a handful of Map lookups per call, whatever the number of prefixes.
+ * Destination prefixes to zones, longest prefix wins. A digit trie, walked once along the number:
+ * one array read per digit, and no string is cut or built per call (this runs on every CDR).
  */
+
+/** The zone a number's longest prefix gives, and that prefix as "+digits" (shared: never change it). */
+export interface PrefixHit {
+  readonly zone: string;
+  readonly prefix: string;
+}
+
 export class PrefixTable {
-  private byLength = new Map<number, Map<string, string>>();
-  private lengths: number[] = [];
+  /** children[node * 10 + digit]: the child node, 0 for none (node 0 is the root, never a child). */
+  private children = new Int32Array(10);
+  /** hits[node]: the zone of the prefix ending at the node, if it is one. */
+  private hits: (PrefixHit | undefined)[] = [undefined];
+  private readonly byZone = new Set<string>();
 
   constructor(prefixes: Record<string, string>) {
     for (const [prefix, zone] of Object.entries(prefixes)) {
       const p = normalizeNumber(prefix);
-      let m = this.byLength.get(p.length);
-      if (!m) this.byLength.set(p.length, (m = new Map<string, string>()));
-      m.set(p, zone);
+      let node = 0;
+      for (let i = 0; i < p.length; i++) node = this.child(node, p.charCodeAt(i) - 48);
+      // a prefix written twice (say "+46" and "0046") keeps the later zone, as a Map.set would
+      this.hits[node] = Object.freeze({ zone, prefix: '+' + p });
     }
-    this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
+    for (const h of this.hits) if (h !== undefined) this.byZone.add(h.zone);
+  }
+
+  private child(node: number, digit: number): number {
+    const at = node * 10 + digit;
+    let c = this.children[at]!;
+    if (c === 0) {
+      c = this.hits.length;
+      this.hits.push(undefined);
+      if ((c + 1) * 10 > this.children.length) {
+        const grown = new Int32Array(this.children.length * 2);
+        grown.set(this.children);
+        this.children = grown;
+      }
+      this.children[at] = c;
+    }
+    return c;
   }
 
   /** The zone of the longest prefix of `number`, or undefined. */
-  lookup(number: string | undefined): { zone: string; prefix: string } | undefined {
+  lookup(number: string | undefined): PrefixHit | undefined {
     if (!number) return undefined;
-    const n = normalizeNumber(number);
-    for (const len of this.lengths) {
-      if (len > n.length) continue;
-      const p = n.slice(0, len);
-      const zone = this.byLength.get(len)!.get(p);
-      if (zone !== undefined) return { zone, prefix: '+' + p };
+    // E.164 ("+" and digits, what CDRs carry) is walked in place; anything else is normalised first
+    if (isE164(number)) return this.walk(number, 1);
+    return this.walk(normalizeNumber(number), 0);
+  }
+
+  /** Longest hit along the digits of `digits` from `from` (all of them ASCII digits). */
+  private walk(digits: string, from: number): PrefixHit | undefined {
+    const children = this.children;
+    let node = 0;
+    let best = this.hits[0];
+    for (let i = from; i < digits.length; i++) {
+      node = children[node * 10 + digits.charCodeAt(i) - 48]!;
+      if (node === 0) break;
+      const h = this.hits[node];
+      if (h !== undefined) best = h;
     }
-    return undefined;
+    return best;
   }
 
   zones(): Set<string> {
-    const s = new Set<string>();
-    for (const m of this.byLength.values()) for (const z of m.values()) s.add(z);
-    return s;
+    return new Set(this.byZone);
   }
+}
+
+/** /^\+\d+$/ without a regular expression. */
+function isE164(n: string): boolean {
+  if (n.length < 2 || n.charCodeAt(0) !== 43) return false;
+  for (let i = 1; i < n.length; i++) {
+    const c = n.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const E164 = /^\+\d+$/;

@@ -2,13 +2,16 @@
 import { type Decimal, isDecimalText, parseAmount } from '../money';
 import type { Cdr } from '../cdr';
 import { ACCESS_TYPES } from '../cdr';
-import { bandAt, TimeZoneOffsets, type CompiledCalendar } from './calendar';
+import { bandUntil, TimeZoneOffsets, type CompiledCalendar } from './calendar';
 import type { Facts } from './facts';
 import { parseScaled, type Scaled } from './integer-money';
 import type { PrefixTable } from './prefixes';
 import type { PricingContext } from './types';
 
 const DAY_MS = 86_400_000;
+
+/** Where bandUntil writes the band's end, which preparing does not need. */
+const UNTIL = { ms: 0 };
 
 /** What the rules see of one call, and what pricing needs besides the fired rules. */
 export interface PreparedCall {
@@ -17,8 +20,8 @@ export interface PreparedCall {
   windowStartMs: number;
   zone?: string;
   matchedPrefix?: string;
-  special?: { ratePerMinute: Decimal; text: string; zone?: string; scaled: Scaled };
-  contractDiscount?: { percent: Decimal; text: string; scaled: Scaled };
+  special?: { ratePerMinute: Decimal; text: string; zone?: string; scaled: Scaled } | undefined;
+  contractDiscount?: { percent: Decimal; text: string; scaled: Scaled } | undefined;
 }
 
 /** A contract term's amount, parsed once per distinct text (contracts repeat on every call). */
@@ -65,7 +68,8 @@ export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): P
   let matchedPrefix: string | undefined;
   const by = set.zoneBy[cdr.accessType];
   if (by) {
-    const hit = set.prefixes.lookup(cdr[by]);
+    // a named read, not cdr[by]: a keyed read with a changing key is a slow, generic lookup
+    const hit = set.prefixes.lookup(by === 'calledNumber' ? cdr.calledNumber : cdr.callerNumber);
     if (hit) {
       zone = hit.zone;
       matchedPrefix = hit.prefix;
@@ -87,14 +91,23 @@ export function prepareCall(set: PreparingSet, cdr: Cdr, ctx: PricingContext): P
     durationSeconds: d,
     startHour,
     startWeekday: ((((dayNum + 3) % 7) + 7) % 7) + 1,
-    startBand: bandAt(set.calendar, local).band,
+    startBand: bandUntil(set.calendar, local, UNTIL),
     calledNumber: cdr.calledNumber ?? '',
     callerNumber: cdr.callerNumber ?? '',
     conferenceId: cdr.conferenceId,
     bridgeId: cdr.bridgeId,
     hasBooking: cdr.bookingId !== undefined && cdr.bookingId !== '',
   };
-  const prep: PreparedCall = { facts, tz, windowStartMs: startMs, zone, matchedPrefix };
+  // every field in one literal, so that every prepared call has the same shape (pricing reads them)
+  const prep: PreparedCall = {
+    facts,
+    tz,
+    windowStartMs: startMs,
+    zone,
+    matchedPrefix,
+    special: undefined,
+    contractDiscount: undefined,
+  };
   const endMs = cdr.endTime instanceof Date ? cdr.endTime.getTime() : NaN;
   const ans = cdr.answerTime instanceof Date ? cdr.answerTime.getTime() : NaN;
   if (Number.isFinite(ans)) prep.windowStartMs = ans;

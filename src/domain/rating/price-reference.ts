@@ -7,7 +7,7 @@
  */
 import { type Decimal, formatAmount, ZERO } from '../money';
 import type { Cdr } from '../cdr';
-import { planCall, type CallPlan, type PricingSet } from './call-plan';
+import { decideRules, planCall, type CallPlan, type PricingSet } from './call-plan';
 import { chargeParts, type ChargePart, type PartsWorking } from './charge-parts';
 import { explainPrice, explainZero } from './explain';
 import type { PreparedCall } from './prepare';
@@ -49,7 +49,7 @@ export function priceCallDecimal(
   prep: PreparedCall,
   fired: number[],
 ): RatingOutcome {
-  const plan = planCall(set, cdr, prep, fired);
+  const plan = planCall(set, cdr, prep, decideRules(set.rules, fired));
   return 'rated' in plan ? plan : pricePlanDecimal(set, cdr, prep, plan);
 }
 

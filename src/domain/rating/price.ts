@@ -19,11 +19,11 @@
  */
 import type { Cdr } from '../cdr';
 import type { Decimal } from '../money';
-import { planCall, type CallPlan, type PricingSet } from './call-plan';
+import { planCall, type CallPlan, type PricingSet, type RuleDecision } from './call-plan';
 import { chargeParts, type ChargePart } from './charge-parts';
-import { chargeQuantities, type ChargeQuantities } from './charge-quantities';
 import type { CompiledRule } from './compiled-rule';
 import { explainZero } from './explain';
+import { integerRated as makeIntegerRated, type LazyBuilders } from './integer-outcome';
 import {
   formatUnits,
   gcd,
@@ -40,6 +40,7 @@ import { pricePlanDecimal } from './price-reference';
 import type { Explanation, RatingOutcome } from './types';
 
 export type { PricingSet } from './call-plan';
+export { isIntegerPriced, ratedQuantities } from './integer-outcome';
 
 /** What of a compiled rule set the integer path reads besides PricingSet. */
 export interface IntegerPricingSet extends PricingSet {
@@ -54,14 +55,14 @@ const NONE = 0;
 const MINIMUM = 1;
 const MAXIMUM = 2;
 
-/** `fired`: indexes into set.rules, ascending (i.e. in priority order). */
+/** Steps 3-11 for a call whose rules decided `decided` (see decideRules). */
 export function priceCall(
   set: IntegerPricingSet,
   cdr: Cdr,
   prep: PreparedCall,
-  fired: number[],
+  decided: RuleDecision,
 ): RatingOutcome {
-  const plan = planCall(set, cdr, prep, fired);
+  const plan = planCall(set, cdr, prep, decided);
   if ('rated' in plan) return plan;
   if (plan.zero) return integerRated(set, formatUnits(0, set.rounding.decimals), cdr, prep, plan, NONE);
   const limit = integerPrice(set, prep, plan);
@@ -69,96 +70,8 @@ export function priceCall(
   return integerRated(set, scratch.amount, cdr, prep, plan, limit);
 }
 
-/**
- * A call rated on the integer path; the explanation and parts are built on first read only. They are
- * own, enumerable getters, so that a copy ({ ...outcome }) and JSON have them; shared functions
- * defined on each object, because an object literal with getters allocates two closures and two
- * accessors per call (measured: rating took three times as long).
- */
-class IntegerRated {
-  readonly rated = true;
-  readonly amount: string;
-  readonly currency: string;
-  readonly ruleSetHash: string;
-  readonly ruleSetVersion: string;
-  readonly firedRules: string[];
-  declare readonly explanation: Explanation;
-  declare readonly parts: ChargePart[];
-  readonly #lazy: Lazy;
-
-  static readonly #EXPLANATION: PropertyDescriptor = {
-    enumerable: true,
-    configurable: true,
-    get(this: IntegerRated) {
-      const l = this.#lazy;
-      return (l.explanation ??= explainRated(l.set, this.amount, l.cdr, l.prep, l.plan));
-    },
-  };
-  static readonly #PARTS: PropertyDescriptor = {
-    enumerable: true,
-    configurable: true,
-    get(this: IntegerRated) {
-      const l = this.#lazy;
-      return (l.parts ??= partsOf(l.prep, l.plan, l.limit));
-    },
-  };
-
-  constructor(
-    set: IntegerPricingSet,
-    amount: string,
-    cdr: Cdr,
-    prep: PreparedCall,
-    plan: CallPlan,
-    limit: number,
-  ) {
-    this.amount = amount;
-    this.currency = set.currency;
-    this.ruleSetHash = set.hash;
-    this.ruleSetVersion = set.version;
-    this.firedRules = plan.firedRules;
-    Object.defineProperty(this, 'explanation', IntegerRated.#EXPLANATION);
-    Object.defineProperty(this, 'parts', IntegerRated.#PARTS);
-    this.#lazy = { set, cdr, prep, plan, limit, explanation: undefined, parts: undefined };
-  }
-
-  /** chargeQuantities of the explanation, from the plan the explanation would be built from. */
-  quantities(durationSeconds: number): ChargeQuantities {
-    const { prep, plan } = this.#lazy;
-    return {
-      zone: prep.zone ?? '',
-      billedSeconds: plan.pieces.length ? plan.pieces.reduce((sum, p) => sum + p.billed, 0) : durationSeconds,
-    };
-  }
-}
-
-/**
- * The zone and billed seconds of a rated call, as chargeQuantities reads them from its explanation;
- * an outcome of the integer path answers from its plan, so storing a charge builds no explanation.
- */
-export function ratedQuantities(
-  o: Extract<RatingOutcome, { rated: true }>,
-  durationSeconds: number,
-): ChargeQuantities {
-  return o instanceof IntegerRated
-    ? o.quantities(durationSeconds)
-    : chargeQuantities(o.explanation, durationSeconds);
-}
-
-/** What an outcome builds its explanation and parts from, on first read. */
-interface Lazy {
-  set: IntegerPricingSet;
-  cdr: Cdr;
-  prep: PreparedCall;
-  plan: CallPlan;
-  limit: number;
-  explanation: Explanation | undefined;
-  parts: ChargePart[] | undefined;
-}
-
-/** Whether an outcome was priced on the integer path (not by the decimal reference): for tests and benchmarks. */
-export function isIntegerPriced(o: RatingOutcome): boolean {
-  return o instanceof IntegerRated;
-}
+/** How an integer-path outcome builds its explanation and parts when first read. */
+const BUILDERS: LazyBuilders<IntegerPricingSet> = { explanation: explainRated, parts: partsOf };
 
 function integerRated(
   set: IntegerPricingSet,
@@ -168,7 +81,7 @@ function integerRated(
   plan: CallPlan,
   limit: number,
 ): RatingOutcome {
-  return new IntegerRated(set, amount, cdr, prep, plan, limit);
+  return makeIntegerRated(amount, set, cdr, prep, plan, limit, BUILDERS);
 }
 
 /** The explanation shows intermediate amounts as decimal.js has them (40 digits): built there. */
