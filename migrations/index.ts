@@ -19,6 +19,7 @@ import { Migration20261204000100RunningTotalsFunction } from './Migration2026120
 import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
 import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
+import { Migration20261206000000InvoiceLinesInsertCheck } from './Migration20261206000000InvoiceLinesInsertCheck';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -43,4 +44,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
   { name: 'Migration20261205000000MonthlyPartitions', class: Migration20261205000000MonthlyPartitions },
   { name: 'Migration20261205000100LateChargeFence', class: Migration20261205000100LateChargeFence },
+  {
+    name: 'Migration20261206000000InvoiceLinesInsertCheck',
+    class: Migration20261206000000InvoiceLinesInsertCheck,
+  },
 ];
