@@ -2,7 +2,7 @@
  * npm run bench:invoicing [-- CHARGES CUSTOMERS BIG]
  *
  * On PostgreSQL (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/postgres; the bench
- * creates and drops its own database there):
+ * creates and drops its own database there, named BENCH_DB if set):
  *   - CHARGES (default 1,000,000) rated CDRs with their charges in October 2026 over CUSTOMERS
  *     (default 10,000) customers, inserted with set-based SQL, and the daily totals built from them
  *     with the same upsert ingest uses;
@@ -27,7 +27,8 @@ const charges = Number(process.argv[2] ?? 1_000_000);
 const customers = Number(process.argv[3] ?? 10_000);
 const big = Number(process.argv[4] ?? 100_000);
 const serverUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const dbName = `billing_bench_inv_${crypto.randomBytes(4).toString('hex')}`;
+// BENCH_DB names the database (a shared server may ask each user for its own prefix).
+const dbName = process.env.BENCH_DB ?? `billing_bench_inv_${crypto.randomBytes(4).toString('hex')}`;
 
 const admin = (sql: string) => adminQuery(serverUrl, sql);
 

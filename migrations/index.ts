@@ -20,6 +20,7 @@ import { Migration20261204001400NarrowCharges } from './Migration20261204001400N
 import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
 import { Migration20261206000000CdrIdInKeys } from './Migration20261206000000CdrIdInKeys';
+import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -45,4 +46,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205000000MonthlyPartitions', class: Migration20261205000000MonthlyPartitions },
   { name: 'Migration20261205000100LateChargeFence', class: Migration20261205000100LateChargeFence },
   { name: 'Migration20261206000000CdrIdInKeys', class: Migration20261206000000CdrIdInKeys },
+  {
+    name: 'Migration20261206000100InvoiceLinesInsertCheck',
+    class: Migration20261206000100InvoiceLinesInsertCheck,
+  },
 ];

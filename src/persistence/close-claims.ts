@@ -36,45 +36,91 @@ on conflict (customer_account, period_key) do nothing
 returning customer_account, period_key`;
 
 /**
- * The charges of each won target: those of the period, plus unclaimed charges before the end of the
- * latest earlier closed period (late CDRs) and above the charge fence that close stored. CLAIM_CHARGES inserts a claim for each and sums them in
- * one statement, reading each charge row once (a charge committed meanwhile is not in the REPEATABLE
- * READ snapshot, and becomes a late line of the next period). A claim this snapshot cannot see
- * (another closer's, a rerate's tombstone) makes the insert fail with a serialization error (ON
- * CONFLICT under REPEATABLE READ) and the chunk is retried; `claimed` is checked against the charges
- * summed all the same.
+ * Where each won target's late charges are (its latest earlier closing: `late_cut`, its end, and
+ * `late_floor`, the charge fence that closing stored), read first so that the claim statement can
+ * be written with the chunk's bounds as constants (see claimChargesSql).
  */
-const TARGETS = `
-t as (
-  select x.*, coalesce(l.period_end, '-infinity') as late_cut, coalesce(l.charges_seen_through, 0) as late_floor
-  from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint)
-  left join lateral (
-    select pc.period_end, pc.charges_seen_through from period_closings pc
-    where pc.customer_account = x.account and pc.period_end <= x.period_start
-    order by pc.period_end desc limit 1) l on true
-)`;
+const LATE_BOUNDS = `
+select x.account, to_json(l.period_end) #>> '{}' as late_cut, l.charges_seen_through::text as late_floor
+from jsonb_to_recordset(?::jsonb) as x(account text, period_start timestamptz)
+left join lateral (
+  select pc.period_end, pc.charges_seen_through from period_closings pc
+  where pc.customer_account = x.account and pc.period_end <= x.period_start
+  order by pc.period_end desc limit 1) l on true`;
 
-/**
- * The period's charges by (customer, call start); the late ones by (customer, id) above the fence
- * the latest earlier close stored (charge-fence.ts): below it, that close claimed every current
- * charge before its period's end. Two branches, so each reads its own index and a customer's
- * older months are never read.
- */
 const CANDIDATE_COLUMNS = `c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds,
          c.parts, t.period_start, t.invoice_id`;
 
-const CLAIM_CHARGES = `
-with ${TARGETS},
-candidates as materialized (
-  select ${CANDIDATE_COLUMNS}
-  from t join charges c on c.customer_account = t.account and c.superseded_at is null
+const UNCLAIMED = `not exists (select 1 from charge_claims k where k.charge_id = c.id)`;
+
+/** What one claim statement covers, as constants the planner prunes partitions and ranges with. */
+interface ClaimBounds {
+  /** The union of the targets' periods. */
+  periodFrom: Date;
+  periodTo: Date;
+  /** Over the targets with a fence: the lowest fence and the latest late cut; absent when none has one. */
+  fenced?: { floor: string; cut: Date };
+  /** Whether some target has an earlier closing without a fence (it reads its whole history). */
+  unfenced: boolean;
+}
+
+const ts = (d: Date) => `'${d.toISOString()}'::timestamptz`;
+
+/** A PostgreSQL array literal of these strings, for a `?::text[]` binding. */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * The charges of each won target: those of its period, plus unclaimed charges before the end of its
+ * latest earlier closed period (late CDRs) and above the charge fence that close stored (below it,
+ * that close claimed every current charge before its period's end). One statement inserts a claim
+ * for each and sums them, reading each charge row once (a charge committed meanwhile is not in the
+ * REPEATABLE READ snapshot, and becomes a late line of the next period). A claim this snapshot cannot
+ * see (another closer's, a rerate's tombstone) makes the insert fail with a serialization error (ON
+ * CONFLICT under REPEATABLE READ) and the chunk is retried; `claimed` is checked against the charges
+ * summed all the same.
+ *
+ * Issue 14 (the close must not slow down as history grows): the per-target bounds come from a JSON
+ * recordset, which the planner cannot see into, so the statement also carries the chunk's bounds
+ * as constants. The period branch reads only the period's partitions, by the chunk's accounts (a
+ * constant array, so the planner knows it reads about a chunk's charges: one bitmap scan, not one
+ * index scan per account). The late branch reads each partition's key above the lowest fence
+ * (charges_pkey starts with the id: one descent per partition, as below the fence are only charges
+ * already claimed), not the customers' history. The CDRs of the period's charges are read the same
+ * way, by account and month (chunk_cdrs) and hashed, instead of one index probe per charge; a charge
+ * whose CDR is not among them (a late one) looks its CDR up by key. Without the constants the
+ * planner hashed every partition of `charges`, twice per chunk, or probed every partition per
+ * customer. Targets whose earlier closing stored no fence read their whole history, by customer.
+ */
+function claimChargesSql(b: ClaimBounds): string {
+  const branches = [
+    `select ${CANDIDATE_COLUMNS}
+  from charges c join t on c.customer_account = t.account
+  where c.customer_account = any(?::text[]) and c.superseded_at is null
+    and c.call_start >= ${ts(b.periodFrom)} and c.call_start < ${ts(b.periodTo)}
     and c.call_start >= t.period_start and c.call_start < t.period_end
-  where not exists (select 1 from charge_claims k where k.charge_id = c.id)
-  union all
-  select ${CANDIDATE_COLUMNS}
+    and ${UNCLAIMED}`,
+  ];
+  if (b.fenced)
+    branches.push(`select ${CANDIDATE_COLUMNS}
+  from charges c join t on c.customer_account = t.account
+  where c.id > ${b.fenced.floor} and c.call_start < ${ts(b.fenced.cut)} and c.superseded_at is null
+    and t.late_floor is not null and c.id > t.late_floor and c.call_start < t.late_cut
+    and ${UNCLAIMED}`);
+  if (b.unfenced)
+    branches.push(`select ${CANDIDATE_COLUMNS}
   from t join charges c on c.customer_account = t.account and c.superseded_at is null
-    and c.id > t.late_floor and c.call_start < t.late_cut
-  where not exists (select 1 from charge_claims k where k.charge_id = c.id)
+    and c.call_start < t.late_cut
+  where t.late_cut is not null and t.late_floor is null and ${UNCLAIMED}`);
+  return `
+with t as (
+  select * from jsonb_to_recordset(?::jsonb)
+    as x(account text, period_start timestamptz, period_end timestamptz, invoice_id bigint,
+         late_cut timestamptz, late_floor bigint)
+),
+candidates as materialized (
+  ${branches.join('\n  union all\n  ')}
 ),
 claimed as (
   insert into charge_claims (charge_id, invoice_id)
@@ -82,11 +128,23 @@ claimed as (
   on conflict (charge_id) do nothing
   returning charge_id
 ),
+chunk_cdrs as materialized (
+  select d.id, d.start_time, d.conference_id, d.access_type from cdrs d
+  where d.customer_account = any(?::text[])
+    and d.start_time >= ${ts(b.periodFrom)} and d.start_time < ${ts(b.periodTo)}
+),
 rows as (
   select c.customer_account as account, ${chargeRowColumns('c.period_start')}
-  from candidates c join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
+  from candidates c
+  left join chunk_cdrs k on k.id = c.cdr_id and k.start_time = c.call_start
+  cross join lateral (
+    select coalesce(k.conference_id, (select x.conference_id from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as conference_id,
+           coalesce(k.access_type, (select x.access_type from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as access_type
+  ) d
+  where d.access_type is not null
 ),
 ${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')}`;
+}
 
 /** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
 export async function claimPeriods(
@@ -117,19 +175,53 @@ export async function claimCharges(
 ): Promise<Map<string, ChargeGroup[]>> {
   const groups = new Map<string, ChargeGroup[]>();
   if (!claims.length) return groups;
+  const lateRows = rowsOf<{ account: string; late_cut: string | null; late_floor: string | null }>(
+    await trx.raw(LATE_BOUNDS, [
+      JSON.stringify(
+        claims.map(({ target }) => ({
+          account: target.customer.account,
+          period_start: target.period.start.toISOString(),
+        })),
+      ),
+    ]),
+  );
+  const late = new Map(lateRows.map((r) => [r.account, r]));
+  const targets = claims.map(({ target, invoiceId }) => {
+    const l = late.get(target.customer.account);
+    const cut = l?.late_cut ? new Date(l.late_cut) : undefined;
+    const floor = cut && l?.late_floor != null ? BigInt(l.late_floor) : undefined;
+    return { target, invoiceId, cut, floor };
+  });
+  const bounds: ClaimBounds = {
+    periodFrom: new Date(Math.min(...claims.map((c) => c.target.period.start.getTime()))),
+    periodTo: new Date(Math.max(...claims.map((c) => c.target.period.end.getTime()))),
+    unfenced: targets.some((t) => t.cut && t.floor === undefined),
+  };
+  const fenced = targets.filter((t) => t.cut && t.floor !== undefined);
+  if (fenced.length)
+    bounds.fenced = {
+      floor: fenced.reduce((m, t) => (t.floor! < m ? t.floor! : m), fenced[0]!.floor!).toString(),
+      cut: new Date(Math.max(...fenced.map((t) => t.cut!.getTime()))),
+    };
+  // A constant array (not the JSON above), so that the planner knows how many accounts it reads.
+  const accounts = textArray(claims.map((c) => c.target.customer.account));
   // The claims table may be empty or fresh, and statistics say so: probing its key per charge must
   // not turn into a scan of it per charge (a concurrent chunk fills it meanwhile).
   await trx.raw('set local enable_seqscan = off');
   const rows = rowsOf<ChargeGroupRow & { claimed: number }>(
-    await trx.raw(CLAIM_CHARGES, [
+    await trx.raw(claimChargesSql(bounds), [
       JSON.stringify(
-        claims.map(({ target, invoiceId }) => ({
+        targets.map(({ target, invoiceId, cut, floor }) => ({
           account: target.customer.account,
           period_start: target.period.start.toISOString(),
           period_end: target.period.end.toISOString(),
           invoice_id: invoiceId,
+          late_cut: cut?.toISOString() ?? null,
+          late_floor: floor?.toString() ?? null,
         })),
       ),
+      accounts,
+      accounts,
     ]),
   );
   await trx.raw('set local enable_seqscan = on');

@@ -359,8 +359,8 @@ describe('issuing, immutability and credit notes', () => {
     );
     await expect(
       knex.raw(
-        `insert into invoice_lines (invoice_id, line_no, kind, description, quantity, unit_code, unit_price, net_amount, vat_rate, vat_category)
-         values (?, 99, 'adjustment', 'sneaky', 1, 'C62', 1, 1, 25, 'S')`,
+        `insert into invoice_lines (invoice_id, line_no, kind, description, quantity, unit_code, unit_price, base_quantity, net_amount, vat_rate, vat_category)
+         values (?, 99, 'adjustment', 'sneaky', 1, 'C62', 1, 1, 1, 25, 'S')`,
         [issued.id],
       ),
     ).rejects.toThrow(/can never change/);
