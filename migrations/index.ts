@@ -19,7 +19,6 @@ import { Migration20261204000100RunningTotalsFunction } from './Migration2026120
 import { Migration20261204001400NarrowCharges } from './Migration20261204001400NarrowCharges';
 import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
-import { Migration20261206000000CdrIdInKeys } from './Migration20261206000000CdrIdInKeys';
 import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
 
 export const migrationsList: MigrationObject[] = [
@@ -45,7 +44,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261204001400NarrowCharges', class: Migration20261204001400NarrowCharges },
   { name: 'Migration20261205000000MonthlyPartitions', class: Migration20261205000000MonthlyPartitions },
   { name: 'Migration20261205000100LateChargeFence', class: Migration20261205000100LateChargeFence },
-  { name: 'Migration20261206000000CdrIdInKeys', class: Migration20261206000000CdrIdInKeys },
   {
     name: 'Migration20261206000100InvoiceLinesInsertCheck',
     class: Migration20261206000100InvoiceLinesInsertCheck,

@@ -1,9 +1,7 @@
 /**
  * The bulk path for CDRs: one statement inserts a whole batch and the charges of its rated records,
  * and dedup is the database's unique key (bridge_id, record_id) of the unpartitioned `cdr_keys`
- * with ON CONFLICT DO NOTHING: only records whose key is fresh reach the monthly partitions, under
- * the id their key handed out (`cdr_keys.cdr_id`), so a record is found from its key by the
- * partitions' primary key (id, start_time).
+ * with ON CONFLICT DO NOTHING: only records whose key is fresh reach the monthly partitions.
  * The same statement adds the new charges to the customer's daily totals (running charges for sales).
  * Rows travel as one array parameter per column (unnest), which works the same on PostgreSQL and
  * on the embedded PGlite and avoids thousands of bind parameters.
@@ -79,18 +77,18 @@ with input as (
     as x(${COLUMNS.map(([name]) => name).join(', ')})
 ),
 keyed as (
-  insert into cdr_keys (bridge_id, record_id, fingerprint, start_time, cdr_id)
-  select bridge_id, record_id, fingerprint, start_time, nextval('cdr_ids')
+  insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
+  select bridge_id, record_id, fingerprint, start_time
   from input
   order by bridge_id, record_id
   on conflict (bridge_id, record_id) do nothing
-  returning bridge_id, record_id, cdr_id
+  returning bridge_id, record_id
 ),
 inserted as (
-  insert into cdrs (id, bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
+  insert into cdrs (bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
                     access_type, caller_number, called_number, start_time, answer_time, end_time,
                     duration_seconds, features, rating_status, unrated_reason)
-  select cdr_id, bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
+  select bridge_id, record_id, fingerprint, conference_id, booking_id, customer_account,
          access_type, caller_number, called_number, start_time, answer_time, end_time,
          duration_seconds, features, rating_status, unrated_reason
   from input join keyed using (bridge_id, record_id)
@@ -122,14 +120,14 @@ select k.bridge_id, k.record_id, k.fingerprint, c.conference_id, c.booking_id, c
        c.caller_number, c.called_number, c.start_time, c.answer_time, c.end_time, c.duration_seconds, c.features
 from jsonb_to_recordset(?::jsonb) as w(bridge_id text, record_id text)
 join cdr_keys k using (bridge_id, record_id)
-left join cdrs c on c.id = k.cdr_id and c.start_time = k.start_time`;
+left join cdrs c on c.bridge_id = k.bridge_id and c.record_id = k.record_id and c.start_time = k.start_time`;
 
 /** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
 
 const CURRENT_CHARGE = `
 select d.*, c.amount::text as amount, c.currency, c.rule_set_hash, c.explanation, c.pricing_facts
 from cdr_keys k
-join cdrs d on d.id = k.cdr_id and d.start_time = k.start_time
+join cdrs d on d.bridge_id = k.bridge_id and d.record_id = k.record_id and d.start_time = k.start_time
 join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
 where k.bridge_id = ? and k.record_id = ?`;
 

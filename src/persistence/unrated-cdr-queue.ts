@@ -33,8 +33,7 @@ function where(filter: UnratedFilter): { sql: string; bindings: Binding[] } {
   if (filter.startTo) add('start_time < ?', filter.startTo.toISOString());
   if (filter.keys?.length) {
     parts.push(
-      `(id, start_time) in (select k.cdr_id, k.start_time from cdr_keys k
-        join jsonb_to_recordset(?::jsonb) as w(bridge_id text, record_id text) using (bridge_id, record_id))`,
+      `(bridge_id, record_id) in (select bridge_id, record_id from jsonb_to_recordset(?::jsonb) as k(bridge_id text, record_id text))`,
     );
     bindings.push(JSON.stringify(filter.keys.map((k) => ({ bridge_id: k.bridgeId, record_id: k.recordId }))));
   }

@@ -33,19 +33,18 @@ afterAll(async () => {
 async function writeCharge(trx: ReturnType<typeof knexOf>, recordId: string, start: string, amount: string) {
   await trx.raw(`select pg_advisory_xact_lock_shared(hashtext('billing_charge_writers'))`);
   await trx.raw(
-    `with d as (
+    `with k as (insert into cdr_keys (bridge_id, record_id, fingerprint, start_time) values ('test-bridge', ?, ?, ?::timestamptz)),
+     d as (
        insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
                          duration_seconds, rating_status)
        values ('test-bridge', ?, ?, 'conf', 'fence', 'web', ?::timestamptz, ?::timestamptz + interval '60 seconds', 60, 'rated')
-       returning id, bridge_id, record_id, fingerprint, start_time),
-     k as (insert into cdr_keys (bridge_id, record_id, fingerprint, start_time, cdr_id)
-           select bridge_id, record_id, fingerprint, start_time, id from d)
+       returning id, start_time)
      insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
                           zone, billed_seconds, parts)
      select id, 'fence', start_time, ?::numeric, 'SEK', 'test-rules', '{}', '{"bands":[]}', '', 60,
             jsonb_build_array(jsonb_build_object('kind', 'usage', 'quantity', '1', 'unitCode', 'C62', 'price', ?::text, 'baseQuantity', '1'))
      from d`,
-    [recordId, recordId, start, start, amount, amount],
+    [recordId, recordId, start, recordId, recordId, start, start, amount, amount],
   );
 }
 
