@@ -25,19 +25,21 @@ const NEEDED_LOCK_TIMEOUT = '10s';
 /**
  * Creates the partitions of `now`'s UTC month and the AHEAD_MONTHS after it that are missing.
  * Returns the months (YYYY-MM) it could not create because the tables were busy; the next run
- * tries again.
+ * tries again. Any other failure is thrown after every month has been tried.
  */
 export async function createMonthsAhead(knex: Knex, now: Date): Promise<string[]> {
   const busy: string[] = [];
+  let failure: Error | undefined;
   const current = monthIndex(now);
   for (let month = current; month <= current + AHEAD_MONTHS; month++) {
     try {
       await createMonth(knex, month, AHEAD_LOCK_TIMEOUT);
     } catch (error) {
-      if (!isLockTimeout(error)) throw error;
-      busy.push(firstDay(month).slice(0, 7));
+      if (isLockTimeout(error)) busy.push(firstDay(month).slice(0, 7));
+      else failure ??= error instanceof Error ? error : new Error(String(error));
     }
   }
+  if (failure !== undefined) throw failure;
   return busy;
 }
 

@@ -195,6 +195,11 @@ export interface Explanation {
   summary: string;
 }
 
+/**
+ * What rating a call answers. Read it, spread it or JSON it; do not structuredClone it: a rated
+ * outcome of the integer path builds its explanation and parts on first read (a Proxy, see
+ * integer-outcome.ts), which the structured clone algorithm refuses. Copy with `{ ...outcome }`.
+ */
 export type RatingOutcome =
   | {
       rated: true;

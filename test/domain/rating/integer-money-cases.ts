@@ -191,11 +191,17 @@ export function randomCall(r: Rnd, i: number): { cdr: Cdr; ctx: PricingContext }
   return { cdr, ctx };
 }
 
-/** The exact decimal reference for one call: the same prepared facts and fired rules, priced in decimal.js. */
+/**
+ * The exact decimal reference for one call: the same prepared facts, every rule's whole condition
+ * tested on them (not the rule set's pre-evaluated conditions or cached decisions, which the fast
+ * path uses and this checks), priced in decimal.js.
+ */
 export function rateByReference(set: CompiledRuleSet, cdr: Cdr, ctx: PricingContext): RatingOutcome {
   const prep = set.prepare(cdr, ctx);
   if (typeof prep === 'string') return { rated: false, reason: prep };
-  return priceCallDecimal(set, cdr, prep, set.evaluate(prep.facts));
+  const facts = prep.facts as unknown as Record<string, unknown>;
+  const fired = set.rules.flatMap((rule, i) => (rule.predicate(facts) ? [i] : []));
+  return priceCallDecimal(set, cdr, prep, fired);
 }
 
 /** What must be equal to the last decimal: the amount or reason, the rules, the parts and the explanation. */
