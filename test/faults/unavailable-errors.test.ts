@@ -9,7 +9,10 @@ import { knex } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors';
-import { isDatabaseUnavailable } from '../../src/transport/grpc/middleware/unavailable-errors';
+import {
+  isDatabaseBusy,
+  isDatabaseUnavailable,
+} from '../../src/transport/grpc/middleware/unavailable-errors';
 
 /** A port that accepts connections and never says a word (a hung or blackholed server). */
 let silent: net.Server;
@@ -95,6 +98,30 @@ describe('database unavailable errors', () => {
     ]) {
       expect(isDatabaseUnavailable(new Error(message)), message).toBe(true);
     }
+  });
+
+  it('tells a lock wait that ran out (busy) from an outage, as PostgreSQL raises it', async () => {
+    const url = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+    const holder = new pg.Client({ connectionString: url });
+    const waiter = new pg.Client({ connectionString: url });
+    await holder.connect();
+    await waiter.connect();
+    try {
+      // Any lock wait honours lock_timeout; an advisory lock needs no table.
+      await holder.query('begin');
+      await holder.query('select pg_advisory_xact_lock(424242)');
+      await waiter.query(`set lock_timeout = '50ms'`);
+      const error = await errorOf(() => waiter.query('select pg_advisory_lock(424242)'));
+      expect((error as { code?: string }).code).toBe('55P03');
+      expect(isDatabaseBusy(error)).toBe(true);
+      expect(isDatabaseBusy(new DriverException(error as Error))).toBe(true);
+      expect(isDatabaseUnavailable(error)).toBe(false);
+    } finally {
+      await holder.end();
+      await waiter.end();
+    }
+    expect(isDatabaseBusy(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(false);
+    expect(isDatabaseBusy(new Error('lock timeout'))).toBe(false);
   });
 
   it('leaves bugs and refusals alone: they are not outages', () => {

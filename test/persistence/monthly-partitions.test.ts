@@ -6,8 +6,12 @@
  *   conflict, and stays one after its month was archived;
  * - a close takes the local month, which spans two UTC partitions (Stockholm's October starts on
  *   30 September 22:00 UTC);
- * - retention takes a month away only when it is fully invoiced, and leaves invoices as they were.
+ * - retention takes a month away only when it is fully invoiced, and leaves invoices as they were;
+ * - a batch whose month cannot be created because the table is held by another transaction is
+ *   answered UNAVAILABLE with nothing stored, and stored once the resend finds the table free.
  */
+import { ClientError, Status } from 'nice-grpc';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
@@ -15,6 +19,7 @@ import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { MonthRetention } from '../../src/persistence/month-retention';
+import { DATABASE_BUSY_MESSAGE } from '../../src/transport/grpc/middleware/error-mapper';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 import { knexOf, rowsOf } from '../invoicing-service/support';
@@ -190,4 +195,44 @@ describe('monthly partitions of CDRs and charges', () => {
     );
     expect(rows[0]!.n).toBe(1);
   });
+
+  // The embedded database has one connection: no other transaction can hold a table there.
+  it.skipIf(!process.env.DATABASE_URL)(
+    'answers UNAVAILABLE, storing nothing, while a new month cannot be created, and stores the resend',
+    async () => {
+      const holder = new pg.Client({ connectionString: t.database.databaseUrl });
+      await holder.connect();
+      try {
+        // A long transaction that read cdrs (a report, a stuck session): creating a partition
+        // needs the table to itself, and the batch gives up after its lock wait.
+        await holder.query('begin');
+        await holder.query('lock table cdrs in access share mode');
+        const late = call('late-2025', '2025-03-03T10:00:00Z');
+        const request = { requestId: 'part-late-month', cdrs: [late] };
+        const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
+        const refused = await ingest.submitCdrs(request).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        expect(refused).toBeInstanceOf(ClientError);
+        expect((refused as ClientError).code).toBe(Status.UNAVAILABLE);
+        expect((refused as ClientError).details).toBe(DATABASE_BUSY_MESSAGE);
+        await holder.query('commit');
+
+        const stored = async () =>
+          (
+            await sql<{ n: number }>(
+              `select count(*)::int as n from cdr_keys where bridge_id = 'part-bridge' and record_id = 'late-2025'`,
+            )
+          )[0]!.n;
+        expect(await stored()).toBe(0);
+        const resent = await ingest.submitCdrs(request);
+        expect(resent.results.map((r) => r.outcome)).toEqual([CdrOutcome.CDR_OUTCOME_ACCEPTED]);
+        expect(await stored()).toBe(1);
+      } finally {
+        await holder.end();
+      }
+    },
+    60_000,
+  );
 });

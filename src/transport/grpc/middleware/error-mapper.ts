@@ -1,6 +1,6 @@
 /**
  * The one place domain errors become gRPC statuses. Bad input carries google.rpc.BadRequest
- * details (one field violation per field); an unreachable database is UNAVAILABLE (the client
+ * details (one field violation per field); an unreachable or busy database is UNAVAILABLE (the client
  * retries: an unacknowledged batch is resent and deduplicated, a mutation keeps its request_id);
  * anything else unexpected becomes INTERNAL with a generic message and is logged here, so
  * internals never leak to a client.
@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
-import { isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
+import { isDatabaseBusy, isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
 
 /**
  * A status message never grows with the input: a client's own megabyte must not come back to it
@@ -27,6 +27,8 @@ const MAX_VIOLATION_CHARS = 512;
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; retry with backoff';
 /** Disk full: nothing was stored; the same request succeeds once an operator has freed space. */
 export const DISK_FULL_MESSAGE = 'the database is out of disk space; nothing was stored: retry with backoff';
+/** A lock wait timed out: nothing was stored; the same request succeeds once the lock is free. */
+export const DATABASE_BUSY_MESSAGE = 'the database is busy; nothing was stored: retry with backoff';
 
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
@@ -77,6 +79,13 @@ export function errorMapperMiddleware(logger: Logger) {
           'database disk full; answered RESOURCE_EXHAUSTED',
         );
         throw new ServerError(Status.RESOURCE_EXHAUSTED, DISK_FULL_MESSAGE);
+      }
+      if (isDatabaseBusy(error)) {
+        logger.warn(
+          { method: call.method.path, reason: (error as Error).message },
+          'database busy (lock wait timed out); answered UNAVAILABLE',
+        );
+        throw new ServerError(Status.UNAVAILABLE, DATABASE_BUSY_MESSAGE);
       }
       if (isDatabaseUnavailable(error)) {
         // Expected during a database restart or failover: a warning, not an error with a stack.

@@ -74,7 +74,25 @@ const DISK_FULL_CODES = new Set(['53100', 'ENOSPC', 'EDQUOT']);
  * True when `error` (or what it wraps) says the database's disk is full. The statement failed and
  * its transaction rolled back, so nothing was stored; the same request succeeds once space returns.
  */
-export function isDiskFull(error: unknown, depth = 0): boolean {
+export function isDiskFull(error: unknown): boolean {
+  return someCode(error, (code) => DISK_FULL_CODES.has(code));
+}
+
+/**
+ * lock_not_available (55P03): a lock wait ran out its lock_timeout. The service sets one only
+ * where waiting longer would stall others (a batch creating its month's partitions behind a long
+ * transaction); the transaction rolled back, and the same request succeeds once the lock is free.
+ * A deadlock or serialization failure is not here: the stores retry those themselves.
+ */
+const BUSY_CODES = new Set(['55P03']);
+
+/** True when `error` (or what it wraps) is a lock wait that timed out: busy, not broken. */
+export function isDatabaseBusy(error: unknown): boolean {
+  return someCode(error, (code) => BUSY_CODES.has(code));
+}
+
+/** True when `error` or an error it wraps carries a string `code` that `test` accepts. */
+function someCode(error: unknown, test: (code: string) => boolean, depth = 0): boolean {
   if (depth > 4 || typeof error !== 'object' || error === null) return false;
   const { code, cause, previous, errors } = error as {
     code?: unknown;
@@ -82,7 +100,7 @@ export function isDiskFull(error: unknown, depth = 0): boolean {
     previous?: unknown;
     errors?: unknown;
   };
-  if (typeof code === 'string' && DISK_FULL_CODES.has(code)) return true;
+  if (typeof code === 'string' && test(code)) return true;
   const wrapped: unknown[] = [cause, previous, ...(Array.isArray(errors) ? (errors as unknown[]) : [])];
-  return wrapped.some((inner) => inner !== error && isDiskFull(inner, depth + 1));
+  return wrapped.some((inner) => inner !== error && someCode(inner, test, depth + 1));
 }
