@@ -76,118 +76,141 @@ export async function startService(
     onRuleReload: (result) => metrics.ruleReloads.inc({ result }),
   });
   const { database, rating } = core;
-  usePageTokenKey(await sharedSecret(database, 'page_token_key'));
-  metrics.observeRuleSets(() => rating.liveView);
-  // Issued documents are queued by the database; without BILLING_OUTBOX_DIR they wait as 'pending'.
-  const outbox = new PostgresOutboxStore(database);
-  metrics.observeOutbox(() => outbox.counts());
-  const deliveryWorker = await composeDeliveryWorker({
-    outbox,
-    invoicing: core.invoicing,
-    clock,
-    log: logger,
-    outboxDir: config.outboxDir,
-    intervalMs: config.outboxIntervalMs,
-    onOutcome: (outcome) => metrics.outboxDeliveries.inc({ outcome }),
-  }).catch(async (error: unknown) => {
-    await core.close();
-    throw error;
-  });
-  if (!deliveryWorker) logger.info('no BILLING_OUTBOX_DIR: issued documents stay pending in the outbox');
+  // What start-up has begun, undone in reverse when a later step fails (a port in use, a bad
+  // tokens file): the caller gets the error and no timer, watcher or connection is left running.
+  const undo: (() => unknown)[] = [() => core.close()];
+  try {
+    usePageTokenKey(await sharedSecret(database, 'page_token_key'));
+    metrics.observeRuleSets(() => rating.liveView);
+    // Issued documents are queued by the database; without BILLING_OUTBOX_DIR they wait as 'pending'.
+    const outbox = new PostgresOutboxStore(database);
+    metrics.observeOutbox(() => outbox.counts());
+    const deliveryWorker = await composeDeliveryWorker({
+      outbox,
+      invoicing: core.invoicing,
+      clock,
+      log: logger,
+      outboxDir: config.outboxDir,
+      intervalMs: config.outboxIntervalMs,
+      onOutcome: (outcome) => metrics.outboxDeliveries.inc({ outcome }),
+    });
+    if (deliveryWorker) undo.push(() => deliveryWorker.stop());
+    else logger.info('no BILLING_OUTBOX_DIR: issued documents stay pending in the outbox');
 
-  const stopWatchingRules = rating.watch();
-  // This month's partitions and the next ones exist before the first CDR is taken.
-  const partitionUpkeep = new PartitionUpkeep(database, clock, logger);
-  await partitionUpkeep.start();
-  const closeScheduler = new PeriodCloseScheduler(
-    core.invoicing,
-    core.invoicingConfig.closeIntervalMs,
-    logger,
-  );
+    const stopWatchingRules = rating.watch();
+    undo.push(stopWatchingRules);
+    // This month's partitions and the next ones exist before the first CDR is taken.
+    const partitionUpkeep = new PartitionUpkeep(database, clock, logger);
+    undo.push(() => partitionUpkeep.stop());
+    await partitionUpkeep.start();
+    const closeScheduler = new PeriodCloseScheduler(
+      core.invoicing,
+      core.invoicingConfig.closeIntervalMs,
+      logger,
+    );
 
-  const tokens = loadTokens(config, logger);
-  const health = HealthState();
-  const probe = probeDatabase(database, health, logger);
+    const tokens = loadTokens(config, logger);
+    const health = HealthState();
+    const probe = probeDatabase(database, health, logger);
+    undo.push(() => probe.stop());
 
-  // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
-  const draining = new AbortController();
-  const services = billingServices(servicesDeps(core, metrics, draining.signal));
-  const descriptorSet = fs.readFileSync(DESCRIPTOR_SET);
-  const server = createGrpcServer({
-    logger,
-    metrics,
-    tokens,
-    policy: accessPolicy,
-    health,
-    descriptorSet,
-    services,
-    authorize: (path, authorization) => {
-      const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
-      return verdict.kind === 'refused'
-        ? { code: verdict.code as number, details: verdict.details }
-        : undefined;
-    },
-    maxReceiveMessageBytes: config.maxMessageBytes,
-    maxSendMessageBytes: config.maxSendMessageBytes,
-    maxConcurrentStreams: config.maxConcurrentStreams,
-    tls: config.tls,
-  });
-  const port = await server.listen(config.listenAddr);
-  closeScheduler.start();
-  deliveryWorker?.start();
-  const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
-  const browser = await startConsole(
-    config,
-    logger,
-    port,
-    serviceDescriptors(
+    // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
+    const draining = new AbortController();
+    const services = billingServices(servicesDeps(core, metrics, draining.signal));
+    const descriptorSet = fs.readFileSync(DESCRIPTOR_SET);
+    const server = createGrpcServer({
+      logger,
+      metrics,
+      tokens,
+      policy: accessPolicy,
+      health,
       descriptorSet,
-      services.map((s) => s.fullName),
-    ),
-  );
-  logger.info(
-    {
-      listen: config.listenAddr,
+      services,
+      authorize: (path, authorization) => {
+        const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
+        return verdict.kind === 'refused'
+          ? { code: verdict.code as number, details: verdict.details }
+          : undefined;
+      },
+      maxReceiveMessageBytes: config.maxMessageBytes,
+      maxSendMessageBytes: config.maxSendMessageBytes,
+      maxConcurrentStreams: config.maxConcurrentStreams,
+      tls: config.tls,
+    });
+    undo.push(() => server.shutdown(0));
+    const port = await server.listen(config.listenAddr);
+    closeScheduler.start();
+    undo.push(() => closeScheduler.stop());
+    deliveryWorker?.start();
+    const metricsServer = config.metricsAddr ? await serveMetrics(metrics, config.metricsAddr) : undefined;
+    if (metricsServer) undo.push(() => metricsServer.close());
+    const browser = await startConsole(
+      config,
+      logger,
+      port,
+      serviceDescriptors(
+        descriptorSet,
+        services.map((s) => s.fullName),
+      ),
+    );
+    logger.info(
+      {
+        listen: config.listenAddr,
+        port,
+        metricsPort: metricsServer?.port,
+        console: browser ? `http://${hostOf(config.consoleAddr)}:${browser.server.port}/` : 'off',
+        tls: Boolean(config.tls),
+      },
+      'billing service serving',
+    );
+
+    let stopping: Promise<'graceful' | 'forced'> | undefined;
+    return {
       port,
       metricsPort: metricsServer?.port,
-      console: browser ? `http://${hostOf(config.consoleAddr)}:${browser.server.port}/` : 'off',
-      tls: Boolean(config.tls),
-    },
-    'billing service serving',
-  );
+      consolePort: browser?.server.port,
+      database,
+      metrics,
+      rating,
+      stop() {
+        stopping ??= (async () => {
+          probe.stop();
+          stopWatchingRules();
+          health.setStatus('unhealthy');
+          draining.abort();
+          await closeScheduler.stop();
+          await deliveryWorker?.stop();
+          await partitionUpkeep.stop();
+          // The console first: its calls are the gRPC server's calls, which must still be served.
+          if (browser) {
+            const consoleHow = await browser.server.close(config.shutdownTimeoutMs);
+            browser.upstream.close();
+            logger.info({ how: consoleHow }, 'browser console stopped');
+          }
+          const how = await server.shutdown(config.shutdownTimeoutMs);
+          logger.info({ how }, 'gRPC server stopped');
+          await metricsServer?.close();
+          await database.close();
+          return how;
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await undoInReverse(undo, logger);
+    throw error;
+  }
+}
 
-  let stopping: Promise<'graceful' | 'forced'> | undefined;
-  return {
-    port,
-    metricsPort: metricsServer?.port,
-    consolePort: browser?.server.port,
-    database,
-    metrics,
-    rating,
-    stop() {
-      stopping ??= (async () => {
-        probe.stop();
-        stopWatchingRules();
-        health.setStatus('unhealthy');
-        draining.abort();
-        await closeScheduler.stop();
-        await deliveryWorker?.stop();
-        await partitionUpkeep.stop();
-        // The console first: its calls are the gRPC server's calls, which must still be served.
-        if (browser) {
-          const consoleHow = await browser.server.close(config.shutdownTimeoutMs);
-          browser.upstream.close();
-          logger.info({ how: consoleHow }, 'browser console stopped');
-        }
-        const how = await server.shutdown(config.shutdownTimeoutMs);
-        logger.info({ how }, 'gRPC server stopped');
-        await metricsServer?.close();
-        await database.close();
-        return how;
-      })();
-      return stopping;
-    },
-  };
+/** Undoes what start-up had begun, last first; a step that fails is logged and the rest still run. */
+async function undoInReverse(steps: (() => unknown)[], logger: Logger): Promise<void> {
+  for (const step of [...steps].reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      logger.warn({ err: error }, 'undoing a failed start-up step failed');
+    }
+  }
 }
 
 /**

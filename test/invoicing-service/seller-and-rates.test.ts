@@ -4,7 +4,6 @@
  * shipped rate of its issue date, and without a rate it is refused and stays a draft. A bad seller
  * file stops `billing serve` before it serves, naming the field.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +18,7 @@ import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { readExchangeRates } from '../../src/rules-files/exchange-rates-file';
 import { expectStatus } from '../support/expect-status';
+import { serveUntilExit } from '../support/serve-until-exit';
 import { VALID_SELLER } from '../support/sellers';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
@@ -220,31 +220,10 @@ describe('with a valid seller file', () => {
   });
 });
 
-/** `billing serve` in its own process until it exits: its exit code and everything it wrote. */
-async function serve(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      BILLING_LISTEN_ADDR: '127.0.0.1:0',
-      BILLING_METRICS_ADDR: '',
-      BILLING_CONSOLE_ADDR: 'off',
-      BILLING_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, out };
-}
-
 describe('start-up', () => {
   it('logs a warning in demo mode before it opens the database', async () => {
     // An unreachable database and no wait: the warning comes first, then the process gives up.
-    const { code, out } = await serve({
+    const { code, out } = await serveUntilExit({
       BILLING_DEMO: 'true',
       DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
       BILLING_DATABASE_WAIT_MS: '0',
@@ -263,7 +242,7 @@ describe('start-up', () => {
     const sellerFile = path.join(dir, 'seller.json');
     fs.writeFileSync(sellerFile, JSON.stringify({ ...VALID_SELLER, vatNumber: 'SE556677889801' }));
     try {
-      const { code, out } = await serve({
+      const { code, out } = await serveUntilExit({
         BILLING_SELLER_FILE: sellerFile,
         BILLING_DATA_DIR: path.join(dir, 'data'),
       });
