@@ -21,6 +21,7 @@ import { Migration20261205000000MonthlyPartitions } from './Migration20261205000
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
 import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
 import { Migration20261206000900ArchivedIdDefaults } from './Migration20261206000900ArchivedIdDefaults';
+import { Migration20261207000500IngestWriteCost } from './Migration20261207000500IngestWriteCost';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -50,4 +51,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261206000100InvoiceLinesInsertCheck,
   },
   { name: 'Migration20261206000900ArchivedIdDefaults', class: Migration20261206000900ArchivedIdDefaults },
+  { name: 'Migration20261207000500IngestWriteCost', class: Migration20261207000500IngestWriteCost },
 ];
