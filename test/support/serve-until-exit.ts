@@ -6,7 +6,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './test-service';
 
-/** Runs `billing serve` with `env` over the defaults; its exit code and everything it wrote. */
+/** How long a start-up that should fail may take before it counts as hung (and is killed). */
+const HUNG_AFTER_MS = 60_000;
+
+/**
+ * Runs `billing serve` with `env` over the defaults; its exit code and everything it wrote. A process
+ * still running after HUNG_AFTER_MS is killed and answers code null with "hung" appended.
+ */
 export async function serveUntilExit(
   env: Record<string, string>,
 ): Promise<{ code: number | null; out: string }> {
@@ -25,6 +31,12 @@ export async function serveUntilExit(
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+  let hung = false;
+  const timer = setTimeout(() => {
+    hung = true;
+    child.kill('SIGKILL');
+  }, HUNG_AFTER_MS);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return { code, out };
+  clearTimeout(timer);
+  return hung ? { code: null, out: `${out}\nhung: killed after ${HUNG_AFTER_MS} ms` } : { code, out };
 }

@@ -27,8 +27,11 @@ const MAX_VIOLATION_CHARS = 512;
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; retry with backoff';
 /** Disk full: nothing was stored; the same request succeeds once an operator has freed space. */
 export const DISK_FULL_MESSAGE = 'the database is out of disk space; nothing was stored: retry with backoff';
-/** A lock wait timed out: nothing was stored; the same request succeeds once the lock is free. */
-export const DATABASE_BUSY_MESSAGE = 'the database is busy; nothing was stored: retry with backoff';
+/**
+ * A lock wait timed out and its transaction rolled back (for ingest: before the batch's transaction,
+ * so none of it was stored); the same request, with its request id, succeeds once the lock is free.
+ */
+export const DATABASE_BUSY_MESSAGE = 'the database is busy (a lock wait timed out); retry with backoff';
 
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;
