@@ -50,7 +50,7 @@ left join lateral (
   order by pc.period_end desc limit 1) l on true`;
 
 const CANDIDATE_COLUMNS = `c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds,
-         c.parts, t.period_start, t.invoice_id`;
+         c.parts, c.access_type, t.period_start, t.invoice_id`;
 
 const UNCLAIMED = `not exists (select 1 from charge_claims k where k.charge_id = c.id)`;
 
@@ -87,11 +87,13 @@ function textArray(values: string[]): string {
  * constant array, so the planner knows it reads about a chunk's charges: one bitmap scan, not one
  * index scan per account). The late branch reads each partition's key above the lowest fence
  * (charges_pkey starts with the id: one descent per partition, as below the fence are only charges
- * already claimed), not the customers' history. The CDRs of the period's charges are read the same
- * way, by account and month (chunk_cdrs) and hashed, instead of one index probe per charge; a charge
- * whose CDR is not among them (a late one) looks its CDR up by key. Without the constants the
- * planner hashed every partition of `charges`, twice per chunk, or probed every partition per
- * customer. Targets whose earlier closing stored no fence read their whole history, by customer.
+ * already claimed), not the customers' history. Without the constants the planner hashed every
+ * partition of `charges`, twice per chunk, or probed every partition per customer. Targets whose
+ * earlier closing stored no fence read their whole history, by customer.
+ *
+ * The CDRs are not read: a charge carries its call's access type (migration ChargeAccessType). Only
+ * a charge stored without it (before that migration) looks its CDR up by key, and so does the
+ * conference of a customer whose lines are grouped by conference (chargeRowColumns asks only then).
  */
 function claimChargesSql(b: ClaimBounds): string {
   const branches = [
@@ -127,18 +129,12 @@ claimed as (
   select id, invoice_id from candidates order by id
   returning charge_id
 ),
-chunk_cdrs as materialized (
-  select d.id, d.start_time, d.conference_id, d.access_type from cdrs d
-  where d.customer_account = any(?::text[])
-    and d.start_time >= ${ts(b.periodFrom)} and d.start_time < ${ts(b.periodTo)}
-),
 rows as (
   select c.customer_account as account, ${chargeRowColumns('c.period_start')}
   from candidates c
-  left join chunk_cdrs k on k.id = c.cdr_id and k.start_time = c.call_start
   cross join lateral (
-    select coalesce(k.conference_id, (select x.conference_id from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as conference_id,
-           coalesce(k.access_type, (select x.access_type from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as access_type
+    select (select x.conference_id from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start) as conference_id,
+           coalesce(c.access_type, (select x.access_type from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as access_type
   ) d
   where d.access_type is not null
 ),
@@ -241,7 +237,6 @@ export async function claimCharges(
             late_floor: floor?.toString() ?? null,
           })),
         ),
-        accounts,
         accounts,
       ]),
     );
