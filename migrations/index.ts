@@ -20,7 +20,7 @@ import { Migration20261204001400NarrowCharges } from './Migration20261204001400N
 import { Migration20261205000000MonthlyPartitions } from './Migration20261205000000MonthlyPartitions';
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
 import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
-import { Migration20261207000000ChargeAccessType } from './Migration20261207000000ChargeAccessType';
+import { Migration20261208000000ChargeAccessType } from './Migration20261208000000ChargeAccessType';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -49,5 +49,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261206000100InvoiceLinesInsertCheck',
     class: Migration20261206000100InvoiceLinesInsertCheck,
   },
-  { name: 'Migration20261207000000ChargeAccessType', class: Migration20261207000000ChargeAccessType },
+  { name: 'Migration20261208000000ChargeAccessType', class: Migration20261208000000ChargeAccessType },
 ];

@@ -11,7 +11,7 @@ import { Migration } from '@mikro-orm/migrations';
  * - Existing charges that a close may still claim (current, unclaimed) get it from their CDR here,
  *   once, so the next close finds them all on the fast path; invoiced history keeps NULL.
  */
-export class Migration20261207000000ChargeAccessType extends Migration {
+export class Migration20261208000000ChargeAccessType extends Migration {
   override up(): void {
     this.addSql(`alter table charges add column if not exists access_type text`);
     this.addSql(`
