@@ -61,8 +61,8 @@ ins as (
   from generate_series(1, ${count}) g
   returning id, customer_account, access_type, start_time, duration_seconds
 )
-insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, zone, billed_seconds, parts, explanation)
-select id, customer_account, start_time, round(duration_seconds * 0.0015, 2), 'SEK', 'bench', '{}',
+insert into charges (cdr_id, customer_account, call_start, access_type, amount, currency, rule_set_hash, fired_rules, zone, billed_seconds, parts, explanation)
+select id, customer_account, start_time, access_type, round(duration_seconds * 0.0015, 2), 'SEK', 'bench', '{}',
        case when access_type = 'dial_out' then 'SE-mobile' else '' end, duration_seconds,
        -- as rating records it: the call's seconds at 0.09 per 60 s
        jsonb_build_array(jsonb_build_object('kind', 'usage', 'quantity', duration_seconds::text, 'unitCode', 'SEC',

@@ -117,7 +117,7 @@ ins as (
 ),
 charged as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, pricing_facts,
-                       zone, billed_seconds, parts, created_at)
+                       zone, billed_seconds, parts, created_at, access_type)
   select id, customer_account, start_time, round(duration_seconds * 0.0015, 2), '${CURRENCY}', '${RULE_SET}',
          array[access_type || ' rate'],
          '{"customer": {"timeZone": "${TIME_ZONE}", "currency": "${CURRENCY}"}}'::jsonb,
@@ -125,7 +125,7 @@ charged as (
          -- as rating records it: the call's seconds at 0.09 per 60 s
          jsonb_build_array(jsonb_build_object('kind', 'usage', 'quantity', duration_seconds::text, 'unitCode', 'SEC',
                                               'price', '0.09', 'baseQuantity', '60')),
-         received_at
+         received_at, access_type
   from ins
   returning id, cdr_id, customer_account, call_start, amount, currency, zone, billed_seconds
 ),

@@ -96,9 +96,10 @@ inserted as (
 ),
 charged as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules,
-                       pricing_facts, zone, billed_seconds, parts)
+                       pricing_facts, zone, billed_seconds, parts, access_type)
   select inserted.id, input.customer_account, input.start_time, input.amount, input.currency,
-         input.rule_set_hash, input.fired_rules, input.pricing_facts, input.zone, input.billed_seconds, input.parts
+         input.rule_set_hash, input.fired_rules, input.pricing_facts, input.zone, input.billed_seconds, input.parts,
+         input.access_type
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
 ),

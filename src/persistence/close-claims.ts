@@ -9,7 +9,8 @@
  *   rows are never rewritten (a charge stored meanwhile stays unclaimed and becomes a late line of
  *   the next period). The claims' primary key is what makes a charge invoiced at most once: under
  *   REPEATABLE READ a claim row committed by anyone after this snapshot (another closer, a rerate's
- *   tombstone) makes the insert fail with a serialization error, and the chunk is retried whole.
+ *   tombstone) makes the insert fail on that key (taken for the serialization failure it is), and
+ *   the chunk is retried whole.
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { ClaimedTarget } from '../app/invoicing/close-ports';
@@ -49,7 +50,7 @@ left join lateral (
   order by pc.period_end desc limit 1) l on true`;
 
 const CANDIDATE_COLUMNS = `c.id, c.customer_account, c.cdr_id, c.call_start, c.amount, c.currency, c.zone, c.billed_seconds,
-         c.parts, t.period_start, t.invoice_id`;
+         c.parts, c.access_type, t.period_start, t.invoice_id`;
 
 const UNCLAIMED = `not exists (select 1 from charge_claims k where k.charge_id = c.id)`;
 
@@ -77,9 +78,8 @@ function textArray(values: string[]): string {
  * that close claimed every current charge before its period's end). One statement inserts a claim
  * for each and sums them, reading each charge row once (a charge committed meanwhile is not in the
  * REPEATABLE READ snapshot, and becomes a late line of the next period). A claim this snapshot cannot
- * see (another closer's, a rerate's tombstone) makes the insert fail with a serialization error (ON
- * CONFLICT under REPEATABLE READ) and the chunk is retried; `claimed` is checked against the charges
- * summed all the same.
+ * see (another closer's, a rerate's tombstone) makes the plain insert fail on the claims' key, and the
+ * chunk is retried (claimedMeanwhile); `claimed` is checked against the charges summed all the same.
  *
  * Issue 14 (the close must not slow down as history grows): the per-target bounds come from a JSON
  * recordset, which the planner cannot see into, so the statement also carries the chunk's bounds
@@ -87,11 +87,13 @@ function textArray(values: string[]): string {
  * constant array, so the planner knows it reads about a chunk's charges: one bitmap scan, not one
  * index scan per account). The late branch reads each partition's key above the lowest fence
  * (charges_pkey starts with the id: one descent per partition, as below the fence are only charges
- * already claimed), not the customers' history. The CDRs of the period's charges are read the same
- * way, by account and month (chunk_cdrs) and hashed, instead of one index probe per charge; a charge
- * whose CDR is not among them (a late one) looks its CDR up by key. Without the constants the
- * planner hashed every partition of `charges`, twice per chunk, or probed every partition per
- * customer. Targets whose earlier closing stored no fence read their whole history, by customer.
+ * already claimed), not the customers' history. Without the constants the planner hashed every
+ * partition of `charges`, twice per chunk, or probed every partition per customer. Targets whose
+ * earlier closing stored no fence read their whole history, by customer.
+ *
+ * The CDRs are not read: a charge carries its call's access type (migration ChargeAccessType). Only
+ * a charge stored without it (before that migration) looks its CDR up by key, and so does the
+ * conference of a customer whose lines are grouped by conference (chargeRowColumns asks only then).
  */
 function claimChargesSql(b: ClaimBounds): string {
   const branches = [
@@ -125,25 +127,36 @@ candidates as materialized (
 claimed as (
   insert into charge_claims (charge_id, invoice_id)
   select id, invoice_id from candidates order by id
-  on conflict (charge_id) do nothing
   returning charge_id
-),
-chunk_cdrs as materialized (
-  select d.id, d.start_time, d.conference_id, d.access_type from cdrs d
-  where d.customer_account = any(?::text[])
-    and d.start_time >= ${ts(b.periodFrom)} and d.start_time < ${ts(b.periodTo)}
 ),
 rows as (
   select c.customer_account as account, ${chargeRowColumns('c.period_start')}
   from candidates c
-  left join chunk_cdrs k on k.id = c.cdr_id and k.start_time = c.call_start
   cross join lateral (
-    select coalesce(k.conference_id, (select x.conference_id from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as conference_id,
-           coalesce(k.access_type, (select x.access_type from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as access_type
+    select (select x.conference_id from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start) as conference_id,
+           coalesce(c.access_type, (select x.access_type from cdrs x where x.id = c.cdr_id and x.start_time = c.call_start)) as access_type
   ) d
   where d.access_type is not null
 ),
 ${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')}`;
+}
+
+/**
+ * A claim committed by someone else after this snapshot (another closer's, a rerate's tombstone):
+ * the plain INSERT of the claims fails on their key (unique_violation), which is the serialization
+ * failure it stands for, so the whole chunk is retried with a fresh snapshot (retryOnConflict). A
+ * plain INSERT and not ON CONFLICT DO NOTHING: the anti-join already leaves out every claim this
+ * snapshot sees, and the speculative insertion cost a third more per claim (issue 14).
+ */
+function claimedMeanwhile(error: unknown): Error | undefined {
+  const e = error as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return undefined;
+  if (e.constraint !== 'charge_claims_pkey' && !String(e.message).includes('charge_claims_pkey'))
+    return undefined;
+  return Object.assign(new Error(`a charge of this chunk was claimed meanwhile (${e.message})`), {
+    code: '40001',
+    cause: error,
+  });
 }
 
 /** Claims the periods (in key order, so two closers never deadlock): the accounts whose period was won. */
@@ -206,25 +219,31 @@ export async function claimCharges(
   // A constant array (not the JSON above), so that the planner knows how many accounts it reads.
   const accounts = textArray(claims.map((c) => c.target.customer.account));
   // The claims table may be empty or fresh, and statistics say so: probing its key per charge must
-  // not turn into a scan of it per charge (a concurrent chunk fills it meanwhile).
-  await trx.raw('set local enable_seqscan = off');
-  const rows = rowsOf<ChargeGroupRow & { claimed: number }>(
-    await trx.raw(claimChargesSql(bounds), [
-      JSON.stringify(
-        targets.map(({ target, invoiceId, cut, floor }) => ({
-          account: target.customer.account,
-          period_start: target.period.start.toISOString(),
-          period_end: target.period.end.toISOString(),
-          invoice_id: invoiceId,
-          late_cut: cut?.toISOString() ?? null,
-          late_floor: floor?.toString() ?? null,
-        })),
-      ),
-      accounts,
-      accounts,
-    ]),
-  );
-  await trx.raw('set local enable_seqscan = on');
+  // not turn into a scan of it per charge (a concurrent chunk fills it meanwhile). And the planner
+  // cannot see how few groups a chunk's 100k charges make (the targets are a JSON recordset): left
+  // alone it sorts them on a dozen keys (text ones by collation) where hashing them is cheaper.
+  await trx.raw('set local enable_seqscan = off; set local enable_sort = off');
+  let rows: (ChargeGroupRow & { claimed: number })[];
+  try {
+    rows = rowsOf<ChargeGroupRow & { claimed: number }>(
+      await trx.raw(claimChargesSql(bounds), [
+        JSON.stringify(
+          targets.map(({ target, invoiceId, cut, floor }) => ({
+            account: target.customer.account,
+            period_start: target.period.start.toISOString(),
+            period_end: target.period.end.toISOString(),
+            invoice_id: invoiceId,
+            late_cut: cut?.toISOString() ?? null,
+            late_floor: floor?.toString() ?? null,
+          })),
+        ),
+        accounts,
+      ]),
+    );
+  } catch (error) {
+    throw claimedMeanwhile(error) ?? error;
+  }
+  await trx.raw('set local enable_seqscan = on; set local enable_sort = on');
   const summed = rows.reduce((n, r) => n + r.calls, 0);
   if (rows.length && rows[0]!.claimed !== summed)
     throw new Error(`closing claimed ${rows[0]!.claimed} charges but summed ${summed}`);

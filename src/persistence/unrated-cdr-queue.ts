@@ -122,10 +122,10 @@ export class PostgresUnratedQueue implements UnratedQueue {
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
-             returning cdrs.id
+             returning cdrs.id, cdrs.access_type
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, access_type)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, flipped.access_type
              from input join flipped using (id)
            ), fresh as (
              select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds

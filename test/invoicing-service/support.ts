@@ -174,9 +174,9 @@ export async function insertCharges(
        returning id, record_id
      )
      insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                          zone, billed_seconds, parts)
+                          zone, billed_seconds, parts, access_type)
      select ins.id, input.account, input.start, input.amount, input.currency, 'test-rules', '{}', input.explanation,
-            input.zone, input.seconds, input.parts
+            input.zone, input.seconds, input.parts, input.access_type
      from ins join input using (record_id)
      order by ins.id ${options.chargeIds === 'reversed' ? 'desc' : 'asc'}`,
     [JSON.stringify(payload)],

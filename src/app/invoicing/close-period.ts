@@ -11,7 +11,7 @@ import type { CloseUnitOfWork } from './close-ports';
 import { closeTargets } from './close-targets';
 import type { InvoicingSettings } from './invoicing-settings';
 import { issueOptions, type IssueGuardSettings } from './issue-guard';
-import type { CloseTarget, InvoiceStore, StoredInvoice } from './ports';
+import type { CloseOutcome, CloseTarget, InvoiceStore, StoredInvoice } from './ports';
 import { todayIn } from './today';
 
 export interface ClosingDeps extends BuildInvoiceDeps {
@@ -89,25 +89,39 @@ export async function closePeriod(deps: ClosingDeps, input: ClosePeriodInput): P
     ? await issueOptions(deps.settings, todayIn(deps.settings.timeZone, now))
     : undefined;
   const series = deps.settings.invoiceSeries;
+  const idsOf = (outcomes: CloseOutcome[]) =>
+    outcomes.flatMap((o) => (o.result !== 'skipped' && o.invoiceId ? [o.invoiceId] : []));
+  // Each chunk's invoices are read back as soon as it is committed, while the next chunks close.
+  const loaded = new Map<string, StoredInvoice>();
   const outcomes = await closeTargets(
     {
       closing: deps.closing,
       store: deps.store,
       build: (target, charges) => buildInvoice(deps, { target, charges }),
     },
-    { targets, series, ...(issue ? { issue } : {}) },
+    {
+      targets,
+      series,
+      ...(issue ? { issue } : {}),
+      afterChunk: async (chunk) => {
+        for (const i of await deps.store.getInvoices(idsOf(chunk))) loaded.set(i.id, i);
+      },
+    },
   );
   for (const o of outcomes)
     if (o.result === 'skipped') skipped.push({ customerAccount: o.account, reason: o.reason });
-  const ids = outcomes.flatMap((o) => (o.result !== 'skipped' && o.invoiceId ? [o.invoiceId] : []));
-  let invoices = await deps.store.getInvoices(ids);
+  const ids = idsOf(outcomes);
   if (issue) {
     // Drafts from an earlier close without `issue`: issue them now, so a retry converges.
-    const drafts = invoices.filter((i) => i.status === 'DRAFT').map((i) => i.id);
+    const drafts = ids.filter((id) => loaded.get(id)?.status === 'DRAFT');
     if (drafts.length) {
       await deps.store.transaction((tx) => tx.issue(drafts, { ...issue, series }));
-      invoices = await deps.store.getInvoices(ids);
+      for (const i of await deps.store.getInvoices(drafts)) loaded.set(i.id, i);
     }
   }
+  const invoices = ids.flatMap((id) => {
+    const invoice = loaded.get(id);
+    return invoice ? [invoice] : [];
+  });
   return { invoices, skipped };
 }

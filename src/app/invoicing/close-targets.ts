@@ -30,6 +30,11 @@ export interface CloseTargetsInput {
   issue?: Omit<IssueOptions, 'series'>;
   /** Stops between chunks: each chunk commits or rolls back whole; the rest closes on the next run. */
   signal?: AbortSignal;
+  /**
+   * Called with each chunk's outcomes once it is committed (and issued), while other chunks are
+   * still closing: reading its invoices back here overlaps with their work instead of following it.
+   */
+  afterChunk?: (outcomes: CloseOutcome[]) => Promise<void>;
 }
 
 /** Customers per closing transaction. */
@@ -48,7 +53,9 @@ export async function closeTargets(
   const worker = async () => {
     for (let i = next++; i < chunks.length; i = next++) {
       if (signal?.aborted) return;
-      results[i] = await closeChunk(deps, chunks[i]!, input);
+      const outcomes = await closeChunk(deps, chunks[i]!, input);
+      results[i] = outcomes;
+      if (input.afterChunk) await input.afterChunk(outcomes);
     }
   };
   await Promise.all(

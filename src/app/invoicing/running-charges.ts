@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { Decimal, ZERO } from '../../domain/money';
-import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
+import { periodContaining, type BillingPeriod, type PeriodOptions } from '../../domain/periods/index';
 import { quoteForMessage } from '../../domain/quote-value';
 import { periodOptionsAt } from './build';
 import type { InvoiceStore } from './ports';
@@ -38,6 +38,26 @@ export interface RunningCharges {
   unratedCount: number;
 }
 
+/**
+ * The period last laid out per layout (zone, cycle, anchor day), reused while the instant asked
+ * about falls in it (a layout's periods never overlap): laying a period out in its time zone was a
+ * tenth of a call's time, and successive calls ask about the same period for weeks. Bounded.
+ */
+const lastPeriods = new Map<string, BillingPeriod>();
+
+function periodAt(at: Date, options: PeriodOptions): BillingPeriod {
+  const key = JSON.stringify([options.timeZone, options.cycle, options.anchorDay, options.anchorMonth]);
+  const t = at.getTime();
+  let period = lastPeriods.get(key);
+  if (!period || !(period.start.getTime() <= t && t < period.end.getTime())) {
+    period = periodContaining(at, options);
+    if (lastPeriods.size >= 1024) lastPeriods.clear();
+    lastPeriods.set(key, period);
+  }
+  // A copy: the caller gets its own Dates.
+  return { ...period, start: new Date(period.start), end: new Date(period.end) };
+}
+
 export async function getRunningCharges(
   deps: RunningChargesDeps,
   input: RunningChargesInput,
@@ -47,7 +67,7 @@ export async function getRunningCharges(
   const [customer] = await deps.store.customers([customerAccount]);
   if (!customer) throw new NotFoundError(`no customer ${quoteForMessage(customerAccount)}`);
   const at = input.asOf ?? deps.now();
-  const period = periodContaining(at, periodOptionsAt(customer, at));
+  const period = periodAt(at, periodOptionsAt(customer, at));
   const day = DateTime.fromJSDate(at, { zone: customer.timeZone });
   // A period starts at a local midnight; the later of the two bounds keeps a stray layout safe.
   const dayStart = new Date(Math.max(day.startOf('day').toMillis(), period.start.getTime()));
