@@ -21,7 +21,6 @@ import { Migration20261205000000MonthlyPartitions } from './Migration20261205000
 import { Migration20261205000100LateChargeFence } from './Migration20261205000100LateChargeFence';
 import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
 import { Migration20261206000900ArchivedIdDefaults } from './Migration20261206000900ArchivedIdDefaults';
-import { Migration20261207000500IngestWriteCost } from './Migration20261207000500IngestWriteCost';
 import { Migration20261208000000ChargeAccessType } from './Migration20261208000000ChargeAccessType';
 
 export const migrationsList: MigrationObject[] = [
@@ -52,6 +51,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261206000100InvoiceLinesInsertCheck,
   },
   { name: 'Migration20261206000900ArchivedIdDefaults', class: Migration20261206000900ArchivedIdDefaults },
-  { name: 'Migration20261207000500IngestWriteCost', class: Migration20261207000500IngestWriteCost },
   { name: 'Migration20261208000000ChargeAccessType', class: Migration20261208000000ChargeAccessType },
 ];
