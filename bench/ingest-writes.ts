@@ -52,10 +52,10 @@ const PARTS: Record<string, (r: number, from: number, to: number) => string> = {
            duration_seconds, rating_status from (${cdrValues(r, from, to)}) v`,
   'charge (charges)': (r, from, to) => `
     insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules,
-                         pricing_facts, zone, billed_seconds, parts)
+                         pricing_facts, zone, billed_seconds, parts, access_type)
     select ${r} * ${rows} + g, customer_account, start_time, 1.25, 'EUR', 'bench', '{peak,dial-out}',
            '{"contract":null,"tz":"Europe/Stockholm"}', 'SE-mobile', 600,
-           '[{"kind":"usage","band":"peak","seconds":600,"amount":"1.25"}]'
+           '[{"kind":"usage","band":"peak","seconds":600,"amount":"1.25"}]', access_type
     from (${cdrValues(r, from, to)}) v`,
   'daily totals upsert (charge_daily_totals)': (r, from, to) => `
     with fresh as (

@@ -6,20 +6,15 @@ import { Migration } from '@mikro-orm/migrations';
  * hash join per 1000 customers (about a sixth of a close). Ingest, retries and rerates write it with
  * the charge (a CDR's access type never changes); closing falls back to the CDR when it is NULL.
  *
- * - `charges.access_type`: nullable, so adding it changes only the catalogue (no rewrite of a
- *   partitioned table that may hold years of charges).
- * - Existing charges that a close may still claim (current, unclaimed) get it from their CDR here,
- *   once, so the next close finds them all on the fast path; invoiced history keeps NULL.
+ * Only the catalogue changes: the column is nullable, so adding it rewrites nothing, and charges
+ * stored before it keep NULL. No backfill here: a migration runs in one transaction that holds the
+ * charges table exclusively, and an UPDATE of every unclaimed charge of all history would stop
+ * ingest and reads for as long as it ran. The first close after the upgrade looks up those charges'
+ * CDRs one by one (slower, once); later charges carry their own.
  */
 export class Migration20261208000000ChargeAccessType extends Migration {
   override up(): void {
     this.addSql(`alter table charges add column if not exists access_type text`);
-    this.addSql(`
-      update charges c set access_type = d.access_type
-      from cdrs d
-      where d.id = c.cdr_id and d.start_time = c.call_start and c.access_type is null
-        and c.superseded_at is null
-        and not exists (select 1 from charge_claims k where k.charge_id = c.id)`);
   }
 
   override down(): void {

@@ -146,7 +146,10 @@ ${chargeGroupsFrom('rows', '(select count(*) from claimed)::integer as claimed')
  * the plain INSERT of the claims fails on their key (unique_violation), which is the serialization
  * failure it stands for, so the whole chunk is retried with a fresh snapshot (retryOnConflict). A
  * plain INSERT and not ON CONFLICT DO NOTHING: the anti-join already leaves out every claim this
- * snapshot sees, and the speculative insertion cost a third more per claim (issue 14).
+ * snapshot sees, and the speculative insertion cost a third more per claim (issue 14). This relies
+ * on the claim statement naming each charge once: its branches (the period, late charges above a
+ * fence, late charges of unfenced targets) never overlap, and there is one target row per account;
+ * a duplicate from the statement itself would otherwise be retried as a conflict until it gives up.
  */
 function claimedMeanwhile(error: unknown): Error | undefined {
   const e = error as { code?: string; constraint?: string; message?: string };

@@ -54,7 +54,6 @@ export interface InvoiceDraftInput {
   precedingInvoiceDate?: string;
 }
 
-/** issueDate + days, calendar days, YYYY-MM-DD. */
 /**
  * Date arithmetic a close repeats for each of its invoices with the same few inputs (one issue
  * date, a few payment terms, one period end): computed once per input (luxon's parsing and
@@ -72,6 +71,7 @@ function remembered(cache: Map<string, string>, key: string, compute: () => stri
   return value;
 }
 
+/** issueDate + days, calendar days, YYYY-MM-DD. */
 export function dueDateFor(issueDate: string, paymentTermsDays: number): string {
   if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0)
     throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
