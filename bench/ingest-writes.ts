@@ -35,21 +35,20 @@ const cdrValues = (r: number, from: number, to: number) => `
          600 as duration_seconds, 'rated' as rating_status, g
   from generate_series(${from}, ${to - 1}) g`;
 
+const CDR_COLUMNS = `bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time,
+  end_time, duration_seconds, rating_status`;
+
+/** The same rows into `table`: the CDRs' partitioned table, or the baseline's plain copy of it. */
+const insertCdrs = (table: string, r: number, from: number, to: number) => `
+  insert into ${table} (${CDR_COLUMNS}) select ${CDR_COLUMNS} from (${cdrValues(r, from, to)}) v`;
+
 const PARTS: Record<string, (r: number, from: number, to: number) => string> = {
-  'baseline: plain insert, same shape and indexes': (r, from, to) => `
-    insert into raw_cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time,
-                          end_time, duration_seconds, rating_status)
-    select bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
-           duration_seconds, rating_status from (${cdrValues(r, from, to)}) v`,
+  'baseline: plain insert, same shape and indexes': (r, from, to) => insertCdrs('raw_cdrs', r, from, to),
   'dedup key (cdr_keys)': (r, from, to) => `
     insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
     select bridge_id, record_id, fingerprint, start_time from (${cdrValues(r, from, to)}) v
     on conflict (bridge_id, record_id) do nothing`,
-  'CDR (cdrs)': (r, from, to) => `
-    insert into cdrs (bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time,
-                      end_time, duration_seconds, rating_status)
-    select bridge_id, record_id, fingerprint, conference_id, customer_account, access_type, start_time, end_time,
-           duration_seconds, rating_status from (${cdrValues(r, from, to)}) v`,
+  'CDR (cdrs)': (r, from, to) => insertCdrs('cdrs', r, from, to),
   'charge (charges)': (r, from, to) => `
     insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules,
                          pricing_facts, zone, billed_seconds, parts, access_type)
