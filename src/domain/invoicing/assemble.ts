@@ -2,6 +2,7 @@
  * The last step of every invoice document (invoice, credit note, supplementary invoice): number the
  * lines, settle each line's VAT category, and compute the VAT breakdown and totals (./totals.ts).
  */
+import { BoundedMemo } from '../bounded-memo';
 import { DateTime } from 'luxon';
 import { formatAmount, parseAmount } from '../money';
 import type { DraftLine } from './usage-lines';
@@ -15,18 +16,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * of its 10,000 invoices, and parsing it was a tenth of building them. Bounded: dates come from
  * clocks, a handful at a time.
  */
-const checkedDates = new Map<string, DateTime>();
+const checkedDates = new BoundedMemo<DateTime>(256);
 
 /** A YYYY-MM-DD date; a RangeError names `what` otherwise (a caller's bug: dates come from clocks). */
 export function checkIsoDate(date: string, what: string): DateTime {
-  const known = checkedDates.get(date);
-  if (known) return known;
-  const d = DateTime.fromISO(date, { zone: 'UTC' });
-  if (!ISO_DATE.test(date) || !d.isValid)
-    throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
-  if (checkedDates.size >= 256) checkedDates.clear();
-  checkedDates.set(date, d);
-  return d;
+  return checkedDates.get(date, () => {
+    const d = DateTime.fromISO(date, { zone: 'UTC' });
+    if (!ISO_DATE.test(date) || !d.isValid)
+      throw new RangeError(`${what} must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+    return d;
+  });
 }
 
 const ZERO_RATED: VatCategory[] = ['Z', 'E', 'AE', 'K', 'G', 'O'];

@@ -4,6 +4,7 @@
  * Rounding and totals: see ./totals.ts (EN 16931 style; VAT per rate, rounded once per rate).
  * Amounts assume a currency with 2 minor units (SEK, EUR, USD, ...).
  */
+import { BoundedMemo } from '../bounded-memo';
 import { DateTime } from 'luxon';
 import type { BillingPeriod } from '../periods/index';
 import { Decimal, ZERO, formatAmount, parseAmount } from '../money';
@@ -59,23 +60,14 @@ export interface InvoiceDraftInput {
  * date, a few payment terms, one period end): computed once per input (luxon's parsing and
  * arithmetic were a third of building an invoice). Bounded, as the inputs come a handful at a time.
  */
-const dueDates = new Map<string, string>();
-const lastDates = new Map<string, string>();
-
-function remembered(cache: Map<string, string>, key: string, compute: () => string): string {
-  const known = cache.get(key);
-  if (known !== undefined) return known;
-  const value = compute();
-  if (cache.size >= 256) cache.clear();
-  cache.set(key, value);
-  return value;
-}
+const dueDates = new BoundedMemo<string>(256);
+const lastDates = new BoundedMemo<string>(256);
 
 /** issueDate + days, calendar days, YYYY-MM-DD. */
 export function dueDateFor(issueDate: string, paymentTermsDays: number): string {
   if (!Number.isInteger(paymentTermsDays) || paymentTermsDays < 0)
     throw new RangeError(`bad payment terms: ${paymentTermsDays}`);
-  return remembered(dueDates, `${issueDate}+${paymentTermsDays}`, () =>
+  return dueDates.get(`${issueDate}+${paymentTermsDays}`, () =>
     checkIsoDate(issueDate, 'issueDate').plus({ days: paymentTermsDays }).toISODate()!,
   );
 }
@@ -86,7 +78,7 @@ export function invoicePeriodOf(period: BillingPeriod): InvoicePeriod {
     start: period.start.toISOString(),
     end: period.end.toISOString(),
     startDate: period.startDate,
-    lastDate: remembered(lastDates, period.endDate, () =>
+    lastDate: lastDates.get(period.endDate, () =>
       DateTime.fromISO(period.endDate, { zone: 'UTC' }).minus({ days: 1 }).toISODate()!,
     ),
     timeZone: period.timeZone,
