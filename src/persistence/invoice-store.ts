@@ -19,6 +19,7 @@ import type {
   InvoiceStore,
   InvoiceTx,
   NewCreditNote,
+  PeriodTerms,
   RunningSpan,
   RunningTotalsRow,
   StoredInvoice,
@@ -29,6 +30,7 @@ import type { Database } from './database';
 import { loadCustomersWithContracts } from './customer-contracts-query';
 import { allocateInvoiceIds, insertDocuments, issueIn } from './invoice-documents';
 import { loadInvoices } from './invoice-reads';
+import { loadPeriodTerms } from './period-terms-query';
 import { once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpers';
 
 // The first open charge from the end of the closed periods on (a late charge before it is claimed
@@ -161,6 +163,10 @@ export class PostgresInvoiceStore implements InvoiceStore {
       invoices,
       next: rows.length > limit && last ? [toDate(last.period_start).toISOString(), last.id] : undefined,
     };
+  }
+
+  periodTerms(account: string): Promise<PeriodTerms | undefined> {
+    return loadPeriodTerms(this.knex, account);
   }
 
   async runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]> {

@@ -75,6 +75,7 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
       const { invoices } = make();
       const nobody = unique('nobody');
       expect(await invoices.customers([nobody])).toEqual([]);
+      expect(await invoices.periodTerms(nobody)).toBeUndefined();
       expect((await invoices.closingState()).has(nobody)).toBe(false);
       expect(await invoices.getInvoices([])).toEqual([]);
       expect(await invoices.getInvoices([UNKNOWN_ID])).toEqual([]);
@@ -142,6 +143,38 @@ export function runInvoiceStoreConformance(make: () => Deps): void {
       expect(decimals(await invoices.customers([c.externalId, unique('nobody')]))).toEqual([expected]);
       const all = decimals(await invoices.customers());
       expect(all.find((x) => x.account === c.externalId)).toEqual(expected);
+    });
+
+    it("answers a customer's period terms, each contract's as invoicing sees it", async () => {
+      const { invoices, customers } = make();
+      const c = customerInput(undefined, { timeZone: 'America/New_York' });
+      await customers.upsertCustomer(c, 0, key());
+      const later = contractInput(c.externalId, '2027-01-01T05:00:00.000Z');
+      const earlier = contractInput(c.externalId, '2026-07-01T04:00:00.000Z', {
+        billingCycle: 'QUARTERLY',
+        anchorDay: 15,
+        validTo: later.validFrom,
+      });
+      for (const k of [later, earlier])
+        await customers.upsertContract(k, 0, key(), (owner) => validateContractCurrency(k, owner.currency));
+      const terms = await invoices.periodTerms(c.externalId);
+      expect(terms).toEqual({
+        timeZone: 'America/New_York',
+        contracts: [
+          { validFrom: earlier.validFrom, validTo: later.validFrom, cycle: 'QUARTERLY', anchorDay: 15 },
+          { validFrom: later.validFrom, cycle: 'MONTHLY', anchorDay: 1 },
+        ],
+      });
+      // The same terms as the whole customer carries: running charges and a close lay out one period.
+      const [whole] = await invoices.customers([c.externalId]);
+      expect(
+        whole!.contracts.map(({ validFrom, validTo, cycle, anchorDay }) => ({
+          validFrom,
+          validTo,
+          cycle,
+          anchorDay,
+        })),
+      ).toEqual(terms!.contracts.map((k) => ({ validTo: undefined, ...k })));
     });
 
     it('tells per customer the end of its last closed period and its first open charge', async () => {

@@ -4,27 +4,18 @@
  * across period ends and time zones, in any order of calls.
  */
 import { describe, expect, it } from 'vitest';
-import type { BillingCustomer } from '../../src/app/invoicing/ports';
+import type { PeriodTerms } from '../../src/app/invoicing/ports';
 import { getRunningCharges } from '../../src/app/invoicing/running-charges';
 import { periodContaining } from '../../src/domain/periods/index';
 
-function customer(account: string, timeZone: string): BillingCustomer {
-  return {
-    account,
-    name: account,
-    currency: 'SEK',
-    timeZone,
-    paymentTermsDays: 30,
-    address: {},
-    contracts: [],
-  };
+function customer(account: string, timeZone: string): PeriodTerms & { account: string } {
+  return { account, timeZone, contracts: [] };
 }
 
 const customers = [customer('STO', 'Europe/Stockholm'), customer('NYC', 'America/New_York')];
 const deps = {
   store: {
-    customers: (accounts?: string[]) =>
-      Promise.resolve(customers.filter((c) => accounts?.includes(c.account))),
+    periodTerms: (account: string) => Promise.resolve(customers.find((c) => c.account === account)),
     runningTotals: () => Promise.resolve([]),
     unratedCount: () => Promise.resolve(0),
   },

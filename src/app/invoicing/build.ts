@@ -9,10 +9,17 @@ import type { PeriodPricingRules } from '../../domain/invoicing/period-pricing-r
 import type { LineNames } from '../../domain/invoicing/usage-lines';
 import type { BuyerParty, ChargeSummary, SellerParty, VatCategory } from '../../domain/invoicing/types';
 import { periodContaining, type PeriodOptions } from '../../domain/periods/index';
-import type { BillingContract, BillingCustomer, BuildDecision, ChargeGroup, CloseTarget } from './ports';
+import type {
+  BillingContract,
+  BillingCustomer,
+  BuildDecision,
+  ChargeGroup,
+  CloseTarget,
+  PeriodTerms,
+} from './ports';
 
 /** Billing cycle and anchor of the customer at `instant` (MONTHLY on the 1st without a contract). */
-export function periodOptionsAt(customer: BillingCustomer, instant: Date): PeriodOptions {
+export function periodOptionsAt(customer: PeriodTerms, instant: Date): PeriodOptions {
   const k = contractAt(customer.contracts, instant);
   return { timeZone: customer.timeZone, cycle: k?.cycle ?? 'MONTHLY', anchorDay: k?.anchorDay ?? 1 };
 }

@@ -60,6 +60,16 @@ export interface BillingContract {
   minimumCommitment?: string;
 }
 
+/**
+ * What lays out a customer's billing periods: its time zone and each contract's validity, cycle
+ * and anchor day. A BillingCustomer is one; running charges reads only this (a whole customer with
+ * its contracts cost it more than its totals did).
+ */
+export interface PeriodTerms {
+  timeZone: string;
+  contracts: Pick<BillingContract, 'validFrom' | 'validTo' | 'cycle' | 'anchorDay'>[];
+}
+
 /** The charges of one customer and period, summed per (conference, access type, zone, currency). */
 export interface ChargeGroup {
   /** "" : invoices group lines by access type and zone, so closing does not sum per conference. */
@@ -227,6 +237,8 @@ export interface InvoiceStore {
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;
   findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined>;
   listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
+  /** The customer's period terms; undefined when there is no such customer. */
+  periodTerms(account: string): Promise<PeriodTerms | undefined>;
   runningTotals(account: string, span: RunningSpan): Promise<RunningTotalsRow[]>;
   unratedCount(account: string, from: Date, to: Date): Promise<number>;
   /** The calls an invoice bills, oldest first, at most `limit`, with the other party's number in full. */

@@ -12,7 +12,7 @@ import { periodOptionsAt } from './build';
 import type { InvoiceStore } from './ports';
 
 export interface RunningChargesDeps {
-  store: Pick<InvoiceStore, 'customers' | 'runningTotals' | 'unratedCount'>;
+  store: Pick<InvoiceStore, 'periodTerms' | 'runningTotals' | 'unratedCount'>;
   now: () => Date;
 }
 
@@ -64,7 +64,7 @@ export async function getRunningCharges(
 ): Promise<RunningCharges> {
   const { customerAccount } = input;
   if (!customerAccount) throw new ValidationError([{ field: 'customer_account', reason: 'required' }]);
-  const [customer] = await deps.store.customers([customerAccount]);
+  const customer = await deps.store.periodTerms(customerAccount);
   if (!customer) throw new NotFoundError(`no customer ${quoteForMessage(customerAccount)}`);
   const at = input.asOf ?? deps.now();
   const period = periodAt(at, periodOptionsAt(customer, at));

@@ -1,0 +1,45 @@
+/**
+ * A customer's period terms (time zone; each contract's validity, cycle and anchor day) in one
+ * narrow statement mapped by hand. Running charges asks for nothing else, and reading the whole
+ * customer with its contracts through the ORM's entity mapping (customer-contracts-query.ts) took
+ * 0.6 ms of a call's 1.7 ms and most of its p99 (issue 14).
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import type { PeriodTerms } from '../app/invoicing/ports';
+import type { BillingCycle } from '../domain/periods/index';
+import { json, rowsOf } from './sql-helpers';
+
+const PERIOD_TERMS = `
+select c.time_zone, coalesce((
+  select jsonb_agg(jsonb_build_object(
+    'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day)
+    order by k.valid_from, k.id)
+  from contracts k where k.customer_external_id = c.external_id), '[]'::jsonb) as contracts
+from customers c
+where c.external_id = ?`;
+
+interface TermsRow {
+  time_zone: string;
+  contracts: unknown;
+}
+
+interface ContractTerms {
+  validFrom: string;
+  validTo: string | null;
+  cycle: BillingCycle;
+  anchorDay: number;
+}
+
+export async function loadPeriodTerms(knex: Knex, account: string): Promise<PeriodTerms | undefined> {
+  const [row] = rowsOf<TermsRow>(await knex.raw(PERIOD_TERMS, [account]));
+  if (!row) return undefined;
+  return {
+    timeZone: row.time_zone,
+    contracts: json<ContractTerms[]>(row.contracts).map((k) => ({
+      validFrom: new Date(k.validFrom),
+      ...(k.validTo ? { validTo: new Date(k.validTo) } : {}),
+      cycle: k.cycle,
+      anchorDay: k.anchorDay,
+    })),
+  };
+}
