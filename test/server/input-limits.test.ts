@@ -104,6 +104,55 @@ describe('the wire guard', () => {
     expect(check(1_790_000_000n, 999_999_999)).toEqual({ ok: true });
   });
 
+  it('checks strings byte by byte as decoding would: length, UTF-8 and control characters', () => {
+    const customerId = (bytes: Uint8Array) =>
+      checkWire(
+        message('billing.v1.GetCustomerRequest'),
+        new BinaryWriter().uint32(10).bytes(bytes).finish(),
+      );
+    const cancelReason = (text: string) =>
+      checkWire(
+        message('billing.v1.CancelBookingRequest'),
+        new BinaryWriter().uint32(26).string(text).finish(),
+      );
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    const violation = (check: ReturnType<typeof checkWire>) => (check.ok ? undefined : check.violations[0]);
+    expect(customerId(utf8('ACME-1'))).toEqual({ ok: true });
+    expect(customerId(utf8('Göteborgs Stad – 7'))).toEqual({ ok: true });
+    expect(violation(customerId(utf8('ab\u007fc')))).toEqual({
+      field: 'external_id',
+      reason: 'must not contain control characters (U+007F at position 2)',
+    });
+    expect(violation(customerId(utf8('å\tb')))).toEqual({
+      field: 'external_id',
+      reason: 'must not contain control characters (U+0009 at position 1)',
+    });
+    expect(violation(customerId(utf8('å\u0085')))).toEqual({
+      field: 'external_id',
+      reason: 'must not contain control characters (U+0085 at position 1)',
+    });
+    expect(violation(customerId(utf8('x'.repeat(129))))).toEqual({
+      field: 'external_id',
+      reason: 'at most 128 characters, got 129',
+    });
+    // 128 characters of two bytes each: within the limit, which counts characters, not bytes.
+    expect(customerId(utf8('ä'.repeat(128)))).toEqual({ ok: true });
+    expect(violation(customerId(utf8('ä'.repeat(129))))).toEqual({
+      field: 'external_id',
+      reason: 'at most 128 characters, got 129',
+    });
+    expect(violation(customerId(Uint8Array.from([0x41, 0xc3])))).toEqual({
+      field: 'external_id',
+      reason: 'is not valid UTF-8',
+    });
+    // A free text may span lines and hold tabs, but no other control.
+    expect(cancelReason('Moved to\r\nnext week\t(customer)')).toEqual({ ok: true });
+    expect(violation(cancelReason('Moved\u0000'))).toEqual({
+      field: 'reason',
+      reason: 'must not contain control characters (U+0000 at position 5)',
+    });
+  });
+
   it('names enum values the contract does not define, and bytes that are not protobuf', () => {
     const quote = new BinaryWriter().uint32(16).int32(99).finish(); // QuoteCallRequest.access_type = 99
     expect(checkWire(message('billing.v1.QuoteCallRequest'), quote)).toMatchObject({

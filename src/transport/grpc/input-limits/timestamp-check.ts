@@ -3,24 +3,21 @@
  * checked against TIMESTAMP_RANGE (decoding would turn nanos of -1 into a valid-looking Date).
  */
 import type { DescField } from '@bufbuild/protobuf';
-import { type BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import type { BinaryReader } from '@bufbuild/protobuf/wire';
 import type { FieldViolation } from '../../../domain/errors';
 import { TIMESTAMP_RANGE } from './limits';
 import { report } from './violation-report';
-import { expectWire } from './wire-reader';
 
 export const TIMESTAMP = 'google.protobuf.Timestamp';
 const MIN_SECONDS = BigInt(Math.floor(TIMESTAMP_RANGE.from.getTime() / 1000));
 const MAX_SECONDS = BigInt(Math.floor(TIMESTAMP_RANGE.to.getTime() / 1000)) - 1n;
 
+/** One varint of a Timestamp (its wire type checked by the caller) into `into`. */
 export function readTimestampPart(
   reader: BinaryReader,
   field: DescField,
-  wireType: WireType,
   into: { seconds: bigint; nanos: number },
-  name: string,
 ): void {
-  expectWire(wireType, WireType.Varint, name);
   if (field.name === 'seconds') into.seconds = BigInt(reader.int64());
   else into.nanos = reader.int32();
 }

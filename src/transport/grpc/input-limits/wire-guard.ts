@@ -9,7 +9,7 @@ import { ScalarType, type DescField, type DescMessage } from '@bufbuild/protobuf
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { FieldViolation } from '../../../domain/errors';
 import { INPUT_LIMITS, type FieldRule } from './limits';
-import { checkString } from './string-check';
+import { stringProblem } from './string-check';
 import { checkTimestamp, readTimestampPart, TIMESTAMP } from './timestamp-check';
 import { report, TooManyViolations } from './violation-report';
 import { expectWire, Malformed, readInteger, wireTypeOf } from './wire-reader';
@@ -33,8 +33,47 @@ function violationPath(error: unknown, fallback: string): string {
   return error instanceof Malformed && error.path ? error.path : fallback || 'request';
 }
 
-function join(path: string, name: string): string {
-  return path ? `${path}.${name}` : name;
+/**
+ * A field's name in a violation (`batch.cdrs[3].end_time`). Built only when something is reported:
+ * joining it for every field of every CDR was a third of the scan's time.
+ */
+function nameOf(path: string, field: DescField, index?: number): string {
+  const name = path ? `${path}.${field.name}` : field.name;
+  return index === undefined ? name : `${name}[${index}]`;
+}
+
+/** What the scan needs of a field, worked out once per field rather than once per value. */
+interface FieldPlan {
+  field: DescField;
+  rule: FieldRule | undefined;
+  /** A list's rule for each entry. */
+  itemRule: FieldRule | undefined;
+  /** The numbers an enum (or a list of enums) defines. */
+  enumNumbers: ReadonlySet<number> | undefined;
+}
+
+const plans = new WeakMap<DescMessage, Map<number, FieldPlan>>();
+
+function planOf(message: DescMessage): Map<number, FieldPlan> {
+  let plan = plans.get(message);
+  if (!plan) {
+    plan = new Map();
+    for (const field of message.fields) {
+      const rule = INPUT_LIMITS[`${field.parent.typeName}.${field.name}`];
+      const enumDesc =
+        field.fieldKind === 'enum' || (field.fieldKind === 'list' && field.listKind === 'enum')
+          ? field.enum
+          : undefined;
+      plan.set(field.number, {
+        field,
+        rule,
+        itemRule: rule?.kind === 'list' ? rule.item : undefined,
+        enumNumbers: enumDesc && new Set(enumDesc.values.map((v) => v.number)),
+      });
+    }
+    plans.set(message, plan);
+  }
+  return plan;
 }
 
 function scanMessage(
@@ -44,51 +83,54 @@ function scanMessage(
   violations: FieldViolation[],
 ): void {
   const reader = new BinaryReader(bytes);
-  const counts = new Map<number, number>();
+  const plan = planOf(message);
+  let counts: Map<number, number> | undefined;
   const timestamp = message.typeName === TIMESTAMP ? { seconds: 0n, nanos: 0 } : undefined;
   while (reader.pos < reader.len) {
     const [number, wireType] = reader.tag();
-    const field = message.fields.find((f) => f.number === number);
-    if (!field) {
+    const fieldPlan = plan.get(number);
+    if (!fieldPlan) {
       reader.skip(wireType); // unknown fields are ignored by decoding too
       continue;
     }
-    const name = join(path, field.name);
+    const { field } = fieldPlan;
     if (timestamp) {
-      readTimestampPart(reader, field, wireType, timestamp, name);
+      expectWire(wireType, WireType.Varint, path, field);
+      readTimestampPart(reader, field, timestamp);
       continue;
     }
     if (field.fieldKind === 'list') {
+      counts ??= new Map();
       const seen = counts.get(number) ?? 0;
-      const added = scanListEntries(reader, field, wireType, name, seen, violations);
+      const added = scanListEntries(reader, fieldPlan, wireType, path, seen, violations);
       const total = seen + added;
       counts.set(number, total);
-      const rule = ruleOf(field);
+      const { rule } = fieldPlan;
       if (rule?.kind === 'list' && total > rule.maxItems && seen <= rule.maxItems) {
         // Stop here: the entries beyond the limit are never looked at, let alone decoded.
-        report(violations, name, `at most ${rule.maxItems} entries`);
+        report(violations, nameOf(path, field), `at most ${rule.maxItems} entries`);
         throw new TooManyViolations();
       }
       continue;
     }
-    scanSingle(reader, field, wireType, name, violations);
+    scanSingle(reader, fieldPlan, wireType, path, violations);
   }
   if (timestamp) checkTimestamp(timestamp, path, violations);
 }
 
 function scanListEntries(
   reader: BinaryReader,
-  field: DescField & { fieldKind: 'list' },
+  plan: FieldPlan,
   wireType: WireType,
-  name: string,
+  path: string,
   seen: number,
   violations: FieldViolation[],
 ): number {
-  const rule = ruleOf(field);
-  const itemRule = rule?.kind === 'list' ? rule.item : undefined;
+  const field = plan.field as DescField & { fieldKind: 'list' };
   if (field.listKind === 'message') {
-    expectWire(wireType, WireType.LengthDelimited, name);
-    scanMessage(field.message, reader.bytes(), `${name}[${seen}]`, violations);
+    // The entry's own bytes, named without its index, as decoding names them.
+    expectWire(wireType, WireType.LengthDelimited, path, field);
+    scanMessage(field.message, reader.bytes(), nameOf(path, field, seen), violations);
     return 1;
   }
   const scalar = field.listKind === 'enum' ? ScalarType.INT32 : field.scalar;
@@ -97,56 +139,62 @@ function scanListEntries(
     const packed = new BinaryReader(reader.bytes());
     let n = 0;
     while (packed.pos < packed.len) {
-      scanValue(packed, field, scalar, wireTypeOf(scalar), `${name}[${seen + n}]`, itemRule, violations);
+      scanValue(packed, plan, scalar, wireTypeOf(scalar), path, seen + n, plan.itemRule, violations);
       n++;
     }
     return n;
   }
-  scanValue(reader, field, scalar, wireType, `${name}[${seen}]`, itemRule, violations);
+  scanValue(reader, plan, scalar, wireType, path, seen, plan.itemRule, violations);
   return 1;
 }
 
 function scanSingle(
   reader: BinaryReader,
-  field: DescField,
+  plan: FieldPlan,
   wireType: WireType,
-  name: string,
+  path: string,
   violations: FieldViolation[],
 ): void {
+  const { field } = plan;
   switch (field.fieldKind) {
     case 'message':
-      expectWire(wireType, WireType.LengthDelimited, name);
-      scanMessage(field.message, reader.bytes(), name, violations);
+      expectWire(wireType, WireType.LengthDelimited, path, field);
+      scanMessage(field.message, reader.bytes(), nameOf(path, field), violations);
       return;
     case 'enum':
-      scanValue(reader, field, ScalarType.INT32, wireType, name, undefined, violations);
+      scanValue(reader, plan, ScalarType.INT32, wireType, path, undefined, undefined, violations);
       return;
     case 'scalar':
-      scanValue(reader, field, field.scalar, wireType, name, ruleOf(field), violations);
+      scanValue(reader, plan, field.scalar, wireType, path, undefined, plan.rule, violations);
       return;
     default:
       reader.skip(wireType);
   }
 }
 
+/** One value of a field (`index` for a list's entry), checked against `rule`. */
 function scanValue(
   reader: BinaryReader,
-  field: DescField,
+  plan: FieldPlan,
   scalar: ScalarType,
   wireType: WireType,
-  name: string,
+  path: string,
+  index: number | undefined,
   rule: FieldRule | undefined,
   violations: FieldViolation[],
 ): void {
-  expectWire(wireType, wireTypeOf(scalar), name);
+  const { field } = plan;
+  expectWire(wireType, wireTypeOf(scalar), path, field, index);
   switch (scalar) {
-    case ScalarType.STRING:
-      checkString(reader.bytes(), name, rule, violations);
+    case ScalarType.STRING: {
+      const problem = stringProblem(reader.bytes(), rule);
+      if (problem) report(violations, nameOf(path, field, index), problem);
       return;
+    }
     case ScalarType.BYTES: {
       const value = reader.bytes();
       if (rule?.kind === 'bytes' && value.length > rule.maxBytes)
-        report(violations, name, `at most ${rule.maxBytes} bytes, got ${value.length}`);
+        report(violations, nameOf(path, field, index), `at most ${rule.maxBytes} bytes, got ${value.length}`);
       return;
     }
     case ScalarType.BOOL:
@@ -159,23 +207,21 @@ function scanValue(
       reader.double();
       return;
     default: {
-      const value = readInteger(reader, scalar);
-      const enumValues =
-        field.fieldKind === 'enum' || (field.fieldKind === 'list' && field.listKind === 'enum')
-          ? field.enum.values
-          : undefined;
-      if (enumValues) {
-        if (!enumValues.some((v) => BigInt(v.number) === value))
-          report(violations, name, `unknown value ${value}`);
+      if (plan.enumNumbers) {
+        // Enums travel as int32: read as a number, no bigint per value.
+        const value = reader.int32();
+        if (!plan.enumNumbers.has(value))
+          report(violations, nameOf(path, field, index), `unknown value ${value}`);
         return;
       }
+      const value = readInteger(reader, scalar);
       if (rule?.kind === 'integer' && (value < rule.min || value > rule.max)) {
-        report(violations, name, `must be between ${rule.min} and ${rule.max}, got ${value}`);
+        report(
+          violations,
+          nameOf(path, field, index),
+          `must be between ${rule.min} and ${rule.max}, got ${value}`,
+        );
       }
     }
   }
-}
-
-function ruleOf(field: DescField): FieldRule | undefined {
-  return INPUT_LIMITS[`${field.parent.typeName}.${field.name}`];
 }

@@ -2,7 +2,7 @@
  * Reading protobuf wire values with the guard's own checks: the wire type a scalar must arrive in,
  * and integers of every width read as bigint so none is rounded on the way.
  */
-import { ScalarType } from '@bufbuild/protobuf';
+import { ScalarType, type DescField } from '@bufbuild/protobuf';
 import { type BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
 /** Thrown inside the scan; `path` names the field that broke the wire format. */
@@ -62,7 +62,18 @@ export function wireTypeOf(scalar: ScalarType): WireType {
   }
 }
 
-export function expectWire(actual: WireType, expected: WireType, name: string): void {
-  if (actual !== expected)
-    throw new Malformed(`malformed: wire type ${actual} where ${expected} was expected`, name);
+/** The field at `path` (its `index`-th entry when given) must arrive in `expected`'s wire type. */
+export function expectWire(
+  actual: WireType,
+  expected: WireType,
+  path: string,
+  field: DescField,
+  index?: number,
+): void {
+  if (actual === expected) return;
+  const name = path ? `${path}.${field.name}` : field.name;
+  throw new Malformed(
+    `malformed: wire type ${actual} where ${expected} was expected`,
+    index === undefined ? name : `${name}[${index}]`,
+  );
 }
