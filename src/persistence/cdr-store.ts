@@ -30,10 +30,11 @@ import { enterChargeWriters } from './charge-fence';
 import { isMissingPartition, MonthPartitions } from './month-partitions';
 
 /**
- * The batch's columns: name and the SQL type of one value. Each travels as ONE array parameter
- * (`unnest`), as a plain bulk insert sends them; a JSON recordset cost the server about 65 us a row
- * to take apart, half of the whole statement. Array columns (features, fired rules) travel
- * as array literals in a text[] and are cast per row, since unnest cannot take ragged arrays.
+ * The batch's columns: name and the SQL type of one value (epoch_ms: a timestamptz, see
+ * FROM_EPOCH_MS). Each travels as ONE array parameter (`unnest`), as a plain bulk insert sends
+ * them; a JSON recordset cost the server about 65 us a row to take apart, half of the whole
+ * statement. Array columns (features, fired rules) travel as array literals in a text[] and are
+ * cast per row, since unnest cannot take ragged arrays.
  */
 const COLUMNS = [
   ['bridge_id', 'text'],
@@ -45,9 +46,9 @@ const COLUMNS = [
   ['access_type', 'text'],
   ['caller_number', 'text'],
   ['called_number', 'text'],
-  ['start_time', 'timestamptz'],
-  ['answer_time', 'timestamptz'],
-  ['end_time', 'timestamptz'],
+  ['start_time', 'epoch_ms'],
+  ['answer_time', 'epoch_ms'],
+  ['end_time', 'epoch_ms'],
   ['duration_seconds', 'integer'],
   ['features', 'text'],
   ['rating_status', 'text'],
@@ -70,10 +71,28 @@ type Column = (typeof COLUMNS)[number][0];
  */
 const JSONB_ARRAY = `array(select nullif(e, 'null'::jsonb) from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n)`;
 
+/**
+ * An instant travels as its milliseconds since the epoch, turned back into a timestamptz exactly
+ * (integer microseconds): formatting three ISO strings per CDR was 2 us of the service's CPU.
+ */
+const FROM_EPOCH_MS = (name: string) => `timestamptz 'epoch' + ${name} * interval '1 millisecond' as ${name}`;
+
+/** How each column is selected from the unnested parameters. */
+function selectColumn([name, type]: (typeof COLUMNS)[number]): string {
+  if (type === 'epoch_ms') return FROM_EPOCH_MS(name);
+  return name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name;
+}
+
+/** The parameter of each column: one array, or one JSON array for a jsonb column. */
+function columnParameter([, type]: (typeof COLUMNS)[number]): string {
+  if (type === 'jsonb') return JSONB_ARRAY;
+  return type === 'epoch_ms' ? '?::bigint[]' : `?::${type}[]`;
+}
+
 export const INSERT_BATCH = `
 with input as (
-  select ${COLUMNS.map(([name]) => (name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name)).join(', ')}
-  from unnest(${COLUMNS.map(([, type]) => (type === 'jsonb' ? JSONB_ARRAY : `?::${type}[]`)).join(', ')})
+  select ${COLUMNS.map(selectColumn).join(', ')}
+  from unnest(${COLUMNS.map(columnParameter).join(', ')})
     as x(${COLUMNS.map(([name]) => name).join(', ')})
 ),
 keyed as (
@@ -204,7 +223,7 @@ async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<Stor
     const k = key(r.cdr.bridgeId, r.cdr.recordId);
     if (!first.has(k)) first.set(k, r);
   }
-  const inserted = rowsOf(await trx.raw(INSERT_BATCH, columnsOf([...first.values()].map(toRow))));
+  const inserted = rowsOf(await trx.raw(INSERT_BATCH, insertParameters([...first.values()])));
   const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
   const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
   const stored = new Map<string, KeyedRow>();
@@ -257,13 +276,18 @@ function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
   return ((result as { rows?: unknown[] }).rows ?? []) as { bridge_id: string; record_id: string }[];
 }
 
+/** INSERT_BATCH's parameters for these rows. */
+export function insertParameters(rows: CdrToStore[]): string[] {
+  return columnsOf(rows.map(toRow));
+}
+
 /** One PostgreSQL array literal per column, in COLUMNS order: the statement's parameters. */
 function columnsOf(rows: Record<Column, Value>[]): string[] {
-  return COLUMNS.map(([name, type]) =>
-    type === 'jsonb'
-      ? JSON.stringify(rows.map((r) => r[name]))
-      : arrayLiteral(rows.map((r) => r[name] as Scalar)),
-  );
+  return COLUMNS.map(([name, type]) => {
+    const values = new Array<Value>(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = rows[i]![name];
+    return type === 'jsonb' ? JSON.stringify(values) : arrayLiteral(values as Scalar[]);
+  });
 }
 
 /** A value of one row's column: array columns arrive as arrays, jsonb columns as plain values. */
@@ -308,9 +332,9 @@ function toRow({ cdr, fingerprint, rating, pricedWith }: CdrToStore): Record<Col
     access_type: cdr.accessType,
     caller_number: cdr.callerNumber ?? null,
     called_number: cdr.calledNumber ?? null,
-    start_time: cdr.startTime.toISOString(),
-    answer_time: cdr.answerTime?.toISOString() ?? null,
-    end_time: cdr.endTime.toISOString(),
+    start_time: cdr.startTime.getTime(),
+    answer_time: cdr.answerTime?.getTime() ?? null,
+    end_time: cdr.endTime.getTime(),
     duration_seconds: cdr.durationSeconds,
     features: cdr.features,
     rating_status: rating.rated ? 'rated' : 'unrated',
