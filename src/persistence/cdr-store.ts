@@ -277,7 +277,7 @@ function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
 }
 
 /** INSERT_BATCH's parameters for these rows. */
-export function insertParameters(rows: CdrToStore[]): string[] {
+function insertParameters(rows: CdrToStore[]): string[] {
   return columnsOf(rows.map(toRow));
 }
 
