@@ -243,6 +243,21 @@ describe('cdrFingerprint', () => {
     );
   });
 
+  it('stays the fingerprint stored so far, character for character', () => {
+    // Computed by the first implementation (sha256 of JSON.stringify of the canonical object):
+    // a stored fingerprint that changed would turn every resend into a conflict.
+    expect(cdrFingerprint(cdr())).toBe('d25af787323577be348da4522862e037961a5930a20ce7adf9ab58608c251738');
+    const odd: Cdr = {
+      ...cdr(),
+      bookingId: undefined,
+      answerTime: undefined,
+      calledNumber: '',
+      features: ['operator_assistance', 'recording', 'recording'],
+      conferenceId: 'ä "quoted" \\ \u2028 \u0001',
+    };
+    expect(cdrFingerprint(odd)).toBe('15439f38bc24992eb320c7148ed5e8752ab6c6278c34ecc44fab1b8fa4757fe3');
+  });
+
   it('lists conflicting fields by proto name', () => {
     const a = cdr();
     const b = { ...cdr(), durationSeconds: 5, accessType: 'web' as const };
