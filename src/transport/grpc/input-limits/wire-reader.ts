@@ -70,10 +70,18 @@ export function expectWire(
   field: DescField,
   index?: number,
 ): void {
-  if (actual === expected) return;
+  if (actual !== expected)
+    throw new Malformed(
+      `malformed: wire type ${actual} where ${expected} was expected`,
+      nameOf(path, field, index),
+    );
+}
+
+/**
+ * A field's name in a violation (`batch.cdrs[3].end_time`). Built only when something is reported:
+ * joining it for every field of every CDR was a third of the scan's time.
+ */
+export function nameOf(path: string, field: DescField, index?: number): string {
   const name = path ? `${path}.${field.name}` : field.name;
-  throw new Malformed(
-    `malformed: wire type ${actual} where ${expected} was expected`,
-    index === undefined ? name : `${name}[${index}]`,
-  );
+  return index === undefined ? name : `${name}[${index}]`;
 }
