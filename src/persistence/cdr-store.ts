@@ -72,8 +72,10 @@ type Column = (typeof COLUMNS)[number][0];
 const JSONB_ARRAY = `array(select nullif(e, 'null'::jsonb) from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n)`;
 
 /**
- * An instant travels as its milliseconds since the epoch, turned back into a timestamptz exactly
- * (integer microseconds): formatting three ISO strings per CDR was 2 us of the service's CPU.
+ * An instant travels as its milliseconds since the epoch, turned back into a timestamptz in
+ * microseconds through a float8 product: exact below 2^53 us, about the year 2255, well past the
+ * wire guard's 2200. Formatting three ISO strings per CDR was most of the 9 us per CDR that
+ * building the parameters took (5 us now).
  */
 const FROM_EPOCH_MS = (name: string) => `timestamptz 'epoch' + ${name} * interval '1 millisecond' as ${name}`;
 

@@ -35,7 +35,7 @@ order by c.external_id`;
 
 // Two statements rather than `? is null or ...`, and `= any(array(...))` rather than `in (select
 // ...)`: either of those made PostgreSQL scan every customer (3-5 ms at 10,000 customers) to find
-// the one a running-charges call or an ingest batch asks for; this is one key lookup per account.
+// the customers a close or a rerate asks for; this is one key lookup per account.
 const ALL = QUERY.replace('%WHERE%', '');
 const SOME = QUERY.replace(
   '%WHERE%',

@@ -64,6 +64,24 @@ export function runCdrStoreConformance(
       expect(await totals(reads, account)).toEqual(before);
     });
 
+    it('keeps every instant to the millisecond, and an absent answer time absent', async () => {
+      const { cdrs, archive, customers } = make();
+      const [account, hash] = [await customer(customers), await archivedHash(archive)];
+      const calls = [
+        cdr(account, '2026-10-07T08:00:00.123Z', { endTime: new Date('2026-10-07T08:01:30.999Z') }),
+        cdr(account, '2026-10-07T08:00:00.001Z', {
+          answerTime: undefined,
+          endTime: new Date('2026-10-07T08:00:59.500Z'),
+        }),
+      ];
+      const rows = calls.map((c) => toStore(c, rated(hash, '1.25')));
+      expect(await cdrs.insertBatch(rows)).toEqual([{ inserted: true }, { inserted: true }]);
+      // What is stored comes back on a resend: equal Dates, to the millisecond, and no answer time.
+      expect(await cdrs.insertBatch(rows)).toEqual(
+        rows.map((r) => ({ inserted: false, storedFingerprint: r.fingerprint, stored: r.cdr })),
+      );
+    });
+
     it('stores a record sent twice in one batch once, and answers the second copy against the first', async () => {
       const { cdrs, archive, customers, reads } = make();
       const [account, hash] = [await customer(customers), await archivedHash(archive)];

@@ -153,6 +153,35 @@ describe('the wire guard', () => {
     });
   });
 
+  it('names the entry of a packed list, negative enum values, and CDR text over its limit', () => {
+    // StreamCdrsRequest.batch (1) > CdrBatch.cdrs (2) > Cdr.features (13), packed: RECORDING, 99.
+    const cdrWith = (cdr: Uint8Array) =>
+      new BinaryWriter()
+        .uint32(10)
+        .bytes(new BinaryWriter().uint32(8).uint64(1n).uint32(18).bytes(cdr).finish())
+        .finish();
+    const features = new BinaryWriter()
+      .uint32(106)
+      .bytes(new BinaryWriter().int32(1).int32(99).finish())
+      .finish();
+    expect(checkWire(message('billing.v1.StreamCdrsRequest'), cdrWith(features))).toEqual({
+      ok: false,
+      undecodable: false,
+      violations: [{ field: 'batch.cdrs[0].features[1]', reason: 'unknown value 99' }],
+    });
+    const negative = new BinaryWriter().uint32(16).int32(-1).finish(); // QuoteCallRequest.access_type
+    expect(checkWire(message('billing.v1.QuoteCallRequest'), negative)).toMatchObject({
+      violations: [{ field: 'access_type', reason: 'unknown value -1' }],
+    });
+    // Cdr.bridge_id (1): the domain checks its characters, the guard only its length.
+    const longId = new BinaryWriter().uint32(10).string('b'.repeat(1025)).finish();
+    expect(checkWire(message('billing.v1.StreamCdrsRequest'), cdrWith(longId))).toMatchObject({
+      violations: [{ field: 'batch.cdrs[0].bridge_id', reason: 'at most 1024 characters, got 1025' }],
+    });
+    const tab = new BinaryWriter().uint32(10).string('b\tb').finish();
+    expect(checkWire(message('billing.v1.StreamCdrsRequest'), cdrWith(tab))).toEqual({ ok: true });
+  });
+
   it('names enum values the contract does not define, and bytes that are not protobuf', () => {
     const quote = new BinaryWriter().uint32(16).int32(99).finish(); // QuoteCallRequest.access_type = 99
     expect(checkWire(message('billing.v1.QuoteCallRequest'), quote)).toMatchObject({

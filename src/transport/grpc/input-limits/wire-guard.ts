@@ -119,7 +119,7 @@ function scanListEntries(
 ): number {
   const field = plan.field as DescField & { fieldKind: 'list' };
   if (field.listKind === 'message') {
-    // The entry's own bytes, named without its index, as decoding names them.
+    // A wrong wire type names the list (as before); what is inside the entry names the entry.
     expectWire(wireType, WireType.LengthDelimited, path, field);
     scanMessage(field.message, reader.bytes(), nameOf(path, field, seen), violations);
     return 1;
