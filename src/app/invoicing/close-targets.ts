@@ -49,18 +49,27 @@ export async function closeTargets(
   for (let i = 0; i < targets.length; i += CLOSE_CHUNK) chunks.push(targets.slice(i, i + CLOSE_CHUNK));
   const results: CloseOutcome[][] = new Array<CloseOutcome[]>(chunks.length);
   let next = 0;
+  let failed: { error: unknown } | undefined;
   // Chunks hold different customers, so they may run side by side (the unit of work says how many).
+  // A failure stops every worker from starting another chunk, and the close answers it only once
+  // the chunks already running have ended: nothing is written after the caller has its answer,
+  // and a retry finds each chunk committed or rolled back whole.
   const worker = async () => {
-    for (let i = next++; i < chunks.length; i = next++) {
+    for (let i = next++; i < chunks.length && !failed; i = next++) {
       if (signal?.aborted) return;
-      const outcomes = await closeChunk(deps, chunks[i]!, input);
-      results[i] = outcomes;
-      if (input.afterChunk) await input.afterChunk(outcomes);
+      try {
+        const outcomes = await closeChunk(deps, chunks[i]!, input);
+        results[i] = outcomes;
+        if (input.afterChunk) await input.afterChunk(outcomes);
+      } catch (error) {
+        failed ??= { error };
+      }
     }
   };
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(deps.closing.parallelism, chunks.length)) }, worker),
   );
+  if (failed) throw failed.error;
   return results.flatMap((r) => r ?? []);
 }
 
