@@ -6,7 +6,8 @@
  *   - end to end: CDRs/s committed, priced and acknowledged;
  *   - baseline: plain INSERT ... SELECT FROM unnest(...) of the same rows, 1000 a statement, into a
  *     table of the same shape, and the ratio of the two;
- *   - acknowledgement latency p50/p99 at a steady 1,000 CDRs/s (batches of 20, as a bridge sends);
+ *   - acknowledgement latency p50/p99 at a steady 1,000 CDRs/s (batches of 20, as a bridge sends),
+ *     and at 5,000 CDRs/s on one stream (a busy bridge: 250 small batches a second);
  *   - peak RSS of the service process, and its CPU time per CDR while streaming.
  * DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/postgres); the bench
  * creates and drops its own database there (BENCH_DB names it). The measured parts live in ./support/ingest-run.ts
@@ -46,6 +47,8 @@ async function main() {
       from: new Date('2026-11-01T00:00:00Z'),
     });
     const latencies = await steadyAckLatencies(service, customers, new Date('2026-11-02T00:00:00Z'));
+    // A busy bridge that flushes every 20 records: 250 small batches a second on one stream.
+    const busy = await steadyAckLatencies(service, customers, new Date('2026-11-03T00:00:00Z'), 5000);
     const rss = peakRssMb(service.pid);
 
     const raw = await rawInsertRate(url.toString(), Math.min(total, 200_000), customers);
@@ -57,6 +60,9 @@ async function main() {
     console.log(`ratio end to end / raw insert: ${((run.cdrsPerSecond / raw) * 100).toFixed(0)}%`);
     console.log(
       `ack latency at 1,000 CDRs/s (batches of 20): p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms`,
+    );
+    console.log(
+      `ack latency at 5,000 CDRs/s on one stream (batches of 20): p50 ${percentile(busy, 50)} ms, p99 ${percentile(busy, 99)} ms`,
     );
     console.log(`service peak RSS: ${rss.toFixed(0)} MB`);
     console.log(`service CPU per CDR (throughput phase): ${run.cpuPerCdrUs.toFixed(0)} us`);

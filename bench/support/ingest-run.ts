@@ -110,21 +110,24 @@ export async function streamCdrs(service: IngestService, options: StreamOptions)
   };
 }
 
-/** Acknowledgement latencies (ms, ascending) at a steady 1,000 CDRs/s for 15 s, batches of 20. */
+/**
+ * Acknowledgement latencies (ms, ascending) of one bridge sending batches of 20 at a steady
+ * `ratePerSecond` (default 1,000 CDRs/s) for 15 s, on a bridge id of its own.
+ */
 export async function steadyAckLatencies(
   service: IngestService,
   customers: string[],
   from: Date,
+  ratePerSecond = 1000,
 ): Promise<number[]> {
   const simulator = new BridgeSimulator(service.ingest);
   const latencies: number[] = [];
-  const steady = [
-    ...generateCdrs({ bridgeId: 'bench-steady', customers, from, recordPrefix: 'steady' }, 15_000),
-  ];
+  const bridgeId = `bench-steady-${ratePerSecond}`;
+  const steady = [...generateCdrs({ bridgeId, customers, from, recordPrefix: 'steady' }, ratePerSecond * 15)];
   await simulator.sendAll(steady, {
     batchSize: 20,
     window: 64,
-    ratePerSecond: 1000,
+    ratePerSecond,
     onAck: (_r, ms) => latencies.push(ms),
   });
   return latencies.sort((a, b) => a - b);

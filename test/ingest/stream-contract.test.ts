@@ -133,6 +133,20 @@ describe('StreamCdrs batch sequences', () => {
     expect(await stored('seq-')).toEqual(['seq-a', 'seq-b']);
   });
 
+  it('commits and acknowledges, in order, every batch read ahead of the one that ends the stream', async () => {
+    // Sent at once, the small batches queue behind the first commit and commit together (group
+    // commit); the bad one must not cost them their acknowledgement.
+    const good = Array.from({ length: 30 }, (_, i) => ({
+      sequence: String(i + 1),
+      cdrs: [cdr(`ahead-${String(i).padStart(2, '0')}`)],
+    }));
+    const { acks, error } = await stream([...good, { sequence: '5', cdrs: [cdr('ahead-bad')] }]);
+    expect(acks).toEqual(good.map((b) => b.sequence));
+    expect(error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect(error?.details).toContain('batch.sequence: 5 was already used on this stream');
+    expect(await stored('ahead-')).toEqual(good.map((b) => b.cdrs[0]!.recordId));
+  });
+
   it('a new stream may use the same sequences again (resending unacknowledged batches)', async () => {
     expect((await stream([{ sequence: '1', cdrs: [cdr('again-a')] }])).acks).toEqual(['1']);
     const second = await stream([

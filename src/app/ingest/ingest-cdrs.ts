@@ -73,7 +73,28 @@ export interface PreparedBatch {
  * still acknowledged only after its own commit.
  */
 export async function storePrepared(deps: IngestDeps, batch: PreparedBatch): Promise<CdrResult[]> {
-  return batch.complete(batch.toStore.length ? await deps.store.insertBatch(batch.toStore) : []);
+  const [results] = await storePreparedTogether(deps, [batch]);
+  return results!;
+}
+
+/**
+ * Several prepared batches of one stream in ONE statement and commit (group commit): under a slow
+ * disk a stream of small batches pays one flush per group instead of one per batch. The outcomes
+ * are the same as committing them one after the other: the store answers a record that an earlier
+ * batch of the group carries as a duplicate or conflict of it (cdr-store.ts decides each key once).
+ */
+export async function storePreparedTogether(
+  deps: IngestDeps,
+  batches: readonly PreparedBatch[],
+): Promise<CdrResult[][]> {
+  const rows = batches.flatMap((b) => b.toStore);
+  const stored = rows.length ? await deps.store.insertBatch(rows) : [];
+  let from = 0;
+  return batches.map((b) => {
+    const own = stored.slice(from, from + b.toStore.length);
+    from += b.toStore.length;
+    return b.complete(own);
+  });
 }
 
 /**

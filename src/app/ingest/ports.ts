@@ -63,18 +63,20 @@ export interface PricedWith {
   bookedFeatures?: Feature[];
 }
 
-/** For each row handed to insertBatch, in the same order. */
 /**
- * What storing one record did. A record already stored answers its fingerprint and, while its
- * month is kept, its fields (`stored`); after retention dropped the month only the key and the
- * fingerprint remain, which still tell a duplicate from a conflict.
+ * What storing one record did (one outcome per row handed to insertBatch, in the same order). A
+ * record already stored answers its fingerprint and, while its month is kept, its fields
+ * (`stored`); after retention dropped the month only the key and the fingerprint remain, which
+ * still tell a duplicate from a conflict.
  */
 export type StoreOutcome = { inserted: true } | { inserted: false; storedFingerprint: string; stored?: Cdr };
 
 export interface CdrStore {
   /**
    * Inserts the CDRs and the charges of the rated ones in ONE transaction, skipping CDRs whose
-   * (bridge id, record id) is already stored; resolves only after COMMIT.
+   * (bridge id, record id) is already stored; resolves only after COMMIT. A key that occurs twice
+   * in `rows` is decided by its first copy; the later copy is answered against it, as if stored
+   * by an earlier batch.
    */
   insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]>;
 }

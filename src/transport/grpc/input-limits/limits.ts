@@ -60,6 +60,12 @@ const FEATURES = list(32);
 /** The largest CDR batch: the same bound as the proto's "at most 1000 CDRs". */
 export const MAX_CDRS_PER_BATCH = 1000;
 
+/**
+ * A stream reads one batch ahead of the one committing, and more (to commit them together) only
+ * while it holds fewer than this many CDRs, committing or priced: never more than two full batches.
+ */
+export const STREAM_READ_AHEAD_CDRS = MAX_CDRS_PER_BATCH;
+
 /** Instants a request may carry: [1970-01-01, 2200-01-01). Beyond that no call, contract or invoice exists. */
 export const TIMESTAMP_RANGE = {
   from: new Date('1970-01-01T00:00:00Z'),

@@ -1,16 +1,19 @@
 /**
  * CdrIngestService: the bridge's channel. Each batch is validated, priced and committed before its
- * acknowledgement is sent, in order. A stream prices the next batch while one commits, and reads no
- * further until that commit is done (flow control: a slow database makes the bridge wait, and memory
- * stays bounded by two batches in hand plus the transport's small read buffer). A bridge token writes only under its own bridge ids: a batch holding another
- * bridge's CDR is refused whole, before anything of it is stored.
+ * acknowledgement is sent, in order. A stream prices the next batches while one commits, and commits
+ * all of them together when it is done (group commit: one flush for many small batches). Beyond one
+ * batch ahead it reads only while it holds fewer than STREAM_READ_AHEAD_CDRS (flow control: a slow
+ * database makes the bridge wait, and memory stays bounded by two full batches plus the transport's
+ * small read buffer).
+ * A bridge token writes only under its own bridge ids: a batch holding another bridge's CDR is
+ * refused whole, before anything of it is stored.
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
 import {
   ingestCdrsOnce,
   prepareCdrs,
-  storePrepared,
+  storePreparedTogether,
   type CdrResult,
   type KeyedIngestDeps,
   type PreparedBatch,
@@ -31,10 +34,18 @@ import {
 import type { Cdr as ProtoCdr } from '../../../gen/billing/v1/cdr';
 import type { Metrics } from '../../../observability/metrics';
 import { bindService, type ServiceBinding } from '../grpc-server';
+import { STREAM_READ_AHEAD_CDRS } from '../input-limits/limits';
 import { unimplementedMethods } from '../unimplemented';
 import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 import { cdrDraftFromProto, cdrResultToProto, cdrToProto, countOutcomes } from '../mappers/cdr-mapper';
 import { RatingStatus, CdrOutcome } from '../../../gen/billing/v1/cdr';
+
+/** A batch read while the group before it commits: being priced, or priced and waiting. */
+interface QueuedBatch {
+  sequence: string;
+  cdrs: number;
+  prepared: Promise<PreparedBatch>;
+}
 
 export interface CdrIngestServiceDeps {
   /** A store that keeps request keys too: SubmitCdrs is idempotent by its request_id. */
@@ -97,41 +108,49 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     ): AsyncIterable<StreamCdrsResponse> {
       const principal = principalOf(context);
       const sequences = new BatchSequences();
-      // Two batches in hand at most: one committing, the next one priced while it commits
-      // Commits run one after the other and each acknowledgement is sent
-      // after its own commit, in order. Reading stops while both slots are full (flow control).
+      // Batches in hand: one group committing, the batches priced while it commits (`queued`).
+      // Groups commit one after the other, and each batch's acknowledgement is sent after its
+      // group's commit, in order. One batch is always read ahead of the commit (priced while it
+      // runs); more only while the stream holds fewer than STREAM_READ_AHEAD_CDRS.
       const reader = requests[Symbol.asyncIterator]();
       let reading: Promise<IteratorResult<StreamCdrsRequest>> | undefined;
       let ended = false;
-      let committing: Promise<StreamCdrsResponse> | undefined;
-      let prepared: { sequence: string; batch: PreparedBatch } | undefined;
+      let committing: Promise<StreamCdrsResponse[]> | undefined;
+      let committingCdrs = 0;
+      let queued: QueuedBatch[] = [];
+      let queuedCdrs = 0;
+      const commitQueued = () => {
+        const group = queued;
+        committingCdrs = queuedCdrs;
+        [queued, queuedCdrs] = [[], 0];
+        // Committed before the acknowledgements exist; a cancelled call simply gets no ack and the
+        // bridge resends, which the database turns into duplicates.
+        const acks = Promise.all(group.map((q) => q.prepared))
+          .then((batches) => storePreparedTogether(deps.ingest, batches))
+          .then((results) => results.map((r, i) => ({ sequence: group[i]!.sequence, ...acknowledge(r) })));
+        // Its failure is handled where it is awaited; this only keeps it from counting as unhandled
+        // while the next batches are being read or priced.
+        acks.catch(() => undefined);
+        return acks;
+      };
       for (;;) {
-        if (!committing && prepared) {
-          const { sequence, batch } = prepared;
-          prepared = undefined;
-          // Committed before the acknowledgement exists; a cancelled call simply gets no ack and the
-          // bridge resends, which the database turns into duplicates.
-          committing = storePrepared(deps.ingest, batch).then((results) => ({
-            sequence,
-            ...acknowledge(results),
-          }));
-          // Its failure is handled where it is awaited; this only keeps it from counting as unhandled
-          // while the next batch is being read or priced.
-          committing.catch(() => undefined);
+        if (!committing && queued.length) committing = commitQueued();
+        const roomAhead = !queued.length || committingCdrs + queuedCdrs < STREAM_READ_AHEAD_CDRS;
+        if (!ended && !reading && roomAhead) {
+          reading = reader.next();
         }
-        if (!prepared && !ended && !reading) reading = reader.next();
         if (!committing && !reading) return;
         const event = await Promise.race([
-          ...(committing ? [committing.then((ack) => ({ ack }))] : []),
-          ...(reading && !prepared ? [reading.then((read) => ({ read }))] : []),
+          ...(committing ? [committing.then((acks) => ({ acks }))] : []),
+          ...(reading ? [reading.then((read) => ({ read }))] : []),
         ]);
-        if ('ack' in event) {
-          committing = undefined;
+        if ('acks' in event) {
+          [committing, committingCdrs] = [undefined, 0];
           if (context.signal.aborted) return;
-          yield event.ack;
+          yield* event.acks;
           if (deps.draining.aborted) {
-            // Graceful shutdown: end the stream after the last committed batch (a priced one not yet
-            // committed is dropped unacknowledged); the bridge reconnects and resends it.
+            // Graceful shutdown: end the stream after the last committed group (batches priced
+            // but not committed are dropped unacknowledged); the bridge reconnects and resends them.
             throw new ServerError(
               Status.UNAVAILABLE,
               'server is shutting down; reconnect and resend unacknowledged batches',
@@ -146,16 +165,19 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         }
         try {
           const batch = checkedBatch(event.read.value, sequences, principal);
-          prepared = {
-            sequence: batch.sequence,
-            batch: await prepareCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto)),
-          };
+          // Priced while the next batches are read: a batch's lookups (its customers' contracts)
+          // are a database round trip, which would otherwise bound a stream of small batches.
+          const prepared = prepareCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto));
+          // A failure surfaces when its group commits; this only keeps it from counting as unhandled.
+          prepared.catch(() => undefined);
+          queued.push({ sequence: batch.sequence, cdrs: batch.cdrs.length, prepared });
+          queuedCdrs += batch.cdrs.length;
         } catch (error) {
-          // A bad batch ends the stream, but the one before it is committing: acknowledge it first.
-          if (committing) {
-            const ack = await committing;
-            if (!context.signal.aborted) yield ack;
-          }
+          // A bad batch ends the stream, but every batch before it is committed and acknowledged
+          // first: the group committing, then the batches priced behind it.
+          const before = committing ? await committing : [];
+          if (queued.length) before.push(...(await commitQueued()));
+          if (!context.signal.aborted) yield* before;
           throw error;
         }
       }
