@@ -1,17 +1,15 @@
 /**
- * A stream commits the batches it priced while the one before was committing together, in one
+ * A stream commits the batches it read while the group before was committing together, in one
  * statement and transaction (group commit). Each batch must still get exactly the results it would
  * get committed on its own after the earlier ones: a record repeated from an earlier batch of the
- * same group is a DUPLICATE, or a CONFLICT when its content differs, and is stored once.
+ * same group is a DUPLICATE, or a CONFLICT when its content differs, and is stored once. A batch
+ * that cannot be priced ends the group there, and the stream has one customer lookup in flight.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
-import {
-  prepareCdrs,
-  storePrepared,
-  storePreparedTogether,
-  type IngestDeps,
-} from '../../src/app/ingest/ingest-cdrs';
+import { GroupCommitQueue } from '../../src/app/ingest/group-commit-queue';
+import { prepareCdrs, storePrepared, type IngestDeps } from '../../src/app/ingest/ingest-cdrs';
+import type { CustomerDirectory } from '../../src/app/ingest/ports';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { PostgresCdrStore } from '../../src/persistence/cdr-store';
 import { PostgresCustomerDirectory } from '../../src/persistence/customer-directory';
@@ -24,14 +22,28 @@ import { startTestService, type TestService } from '../support/test-service';
 const NOW = new Date('2026-11-28T12:00:00Z');
 let t: TestService;
 let deps: IngestDeps;
+/** The real directory, except that it fails for the account BROKEN; it counts lookups in flight. */
+const lookups = { inFlight: 0, most: 0 };
 
 beforeAll(async () => {
   t = await startTestService({ clock: new FixedClock(NOW), env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['GROUP-1']);
+  const directory = new PostgresCustomerDirectory(t.service.database);
+  const customers: CustomerDirectory = {
+    async pricingFacts(accounts) {
+      lookups.most = Math.max(lookups.most, ++lookups.inFlight);
+      try {
+        if (accounts.includes('BROKEN')) throw new Error('the customer lookup failed');
+        return await directory.pricingFacts(accounts);
+      } finally {
+        lookups.inFlight -= 1;
+      }
+    },
+  };
   deps = {
     store: new PostgresCdrStore(t.service.database),
     rater: t.service.rating,
-    customers: new PostgresCustomerDirectory(t.service.database),
+    customers,
     now: () => NOW,
   };
 }, 60_000);
@@ -41,12 +53,12 @@ afterAll(async () => {
 });
 
 /** A 5-minute dial-out of GROUP-1 (rated); `seconds` differs for a conflicting copy. */
-const call = (bridgeId: string, recordId: string, seconds = 300) =>
+const call = (bridgeId: string, recordId: string, seconds = 300, customerAccount = 'GROUP-1') =>
   cdrDraftFromProto(
     answeredCall({
       bridgeId,
       recordId,
-      customerAccount: 'GROUP-1',
+      customerAccount,
       calledNumber: '+46701234567',
       start: '2026-11-10T09:00:00Z',
       seconds,
@@ -75,9 +87,13 @@ async function storedOf(bridge: string) {
 
 describe('group commit', () => {
   it('answers each batch of a group as if it had been committed alone after the earlier ones', async () => {
-    const prepared = [];
-    for (const drafts of batches('group-bridge')) prepared.push(await prepareCdrs(deps, drafts));
-    const together = await storePreparedTogether(deps, prepared);
+    const queue = new GroupCommitQueue<number>(deps);
+    batches('group-bridge').forEach((drafts, i) => queue.add(i, drafts));
+    const outcome = await queue.commitAll();
+    expect(queue.isEmpty).toBe(true);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.committed.map((c) => c.tag)).toEqual([0, 1, 2]);
+    const together = outcome.committed.map((c) => c.results);
 
     const oneByOne = [];
     for (const drafts of batches('alone-bridge'))
@@ -101,5 +117,23 @@ describe('group commit', () => {
     ];
     expect(await storedOf('group-bridge')).toEqual(expected);
     expect(await storedOf('alone-bridge')).toEqual(expected);
+  });
+
+  it('commits the batches before one that cannot be priced, and not it or those after it', async () => {
+    lookups.most = 0;
+    const queue = new GroupCommitQueue<string>(deps);
+    queue.add('first', [call('broken-bridge', 'b-1')]);
+    queue.add('second', [call('broken-bridge', 'b-2')]);
+    queue.add('broken', [call('broken-bridge', 'b-3', 300, 'BROKEN')]);
+    queue.add('after', [call('broken-bridge', 'b-4')]);
+    const outcome = await queue.commitAll();
+    expect(outcome.committed.map((c) => [c.tag, c.results.map((r) => r.outcome)])).toEqual([
+      ['first', ['accepted']],
+      ['second', ['accepted']],
+    ]);
+    expect((outcome.failure?.error as Error).message).toBe('the customer lookup failed');
+    expect((await storedOf('broken-bridge')).map((r) => r.record_id)).toEqual(['b-1', 'b-2']);
+    // The four batches were priced one after the other: one lookup in flight.
+    expect(lookups.most).toBe(1);
   });
 });

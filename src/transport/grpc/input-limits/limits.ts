@@ -61,8 +61,9 @@ const FEATURES = list(32);
 export const MAX_CDRS_PER_BATCH = 1000;
 
 /**
- * A stream reads one batch ahead of the one committing, and more (to commit them together) only
- * while it holds fewer than this many CDRs, committing or priced: never more than two full batches.
+ * A stream reads its next batch (to price it while the batches before it commit, and commit it
+ * with the others read meanwhile) only while it holds fewer than this many CDRs, committing or
+ * queued, or exactly this many all committing: so it never holds more than two full batches.
  */
 export const STREAM_READ_AHEAD_CDRS = MAX_CDRS_PER_BATCH;
 

@@ -1,23 +1,15 @@
 /**
  * CdrIngestService: the bridge's channel. Each batch is validated, priced and committed before its
- * acknowledgement is sent, in order. A stream prices the next batches while one commits, and commits
- * all of them together when it is done (group commit: one flush for many small batches). Beyond one
- * batch ahead it reads only while it holds fewer than STREAM_READ_AHEAD_CDRS (flow control: a slow
- * database makes the bridge wait, and memory stays bounded by two full batches plus the transport's
- * small read buffer).
- * A bridge token writes only under its own bridge ids: a batch holding another bridge's CDR is
- * refused whole, before anything of it is stored.
+ * acknowledgement is sent, in order. While a group of batches commits, the stream reads and prices
+ * the batches behind it and commits them together when it is done (group-commit-queue.ts). It
+ * stops reading at STREAM_READ_AHEAD_CDRS in hand (flow control: a slow database makes the bridge
+ * wait, and memory stays bounded by two full batches and the transport's small read buffer). A bridge token writes only under its own bridge ids: a batch
+ * holding another bridge's CDR is refused whole, before anything of it is stored.
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
-import {
-  ingestCdrsOnce,
-  prepareCdrs,
-  storePreparedTogether,
-  type CdrResult,
-  type KeyedIngestDeps,
-  type PreparedBatch,
-} from '../../../app/ingest/ingest-cdrs';
+import { ingestCdrsOnce, type CdrResult, type KeyedIngestDeps } from '../../../app/ingest/ingest-cdrs';
+import { GroupCommitQueue, type GroupOutcome } from '../../../app/ingest/group-commit-queue';
 import { requestKey } from '../../../app/mutations';
 import type { Principal } from '../../../auth/token-store';
 import { retryUnrated, type UnratedFilter, type UnratedQueue } from '../../../app/ingest/retry-unrated';
@@ -39,13 +31,6 @@ import { unimplementedMethods } from '../unimplemented';
 import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 import { cdrDraftFromProto, cdrResultToProto, cdrToProto, countOutcomes } from '../mappers/cdr-mapper';
 import { RatingStatus, CdrOutcome } from '../../../gen/billing/v1/cdr';
-
-/** A batch read while the group before it commits: being priced, or priced and waiting. */
-interface QueuedBatch {
-  sequence: string;
-  cdrs: number;
-  prepared: Promise<PreparedBatch>;
-}
 
 export interface CdrIngestServiceDeps {
   /** A store that keeps request keys too: SubmitCdrs is idempotent by its request_id. */
@@ -89,6 +74,17 @@ function checkedBatch(
   return batch;
 }
 
+/**
+ * Whether a stream reads its next batch: while it holds fewer than STREAM_READ_AHEAD_CDRS, or
+ * exactly that many all committing (a full batch gets the next one priced during its commit). So
+ * it holds two full batches at most, and a stream of batches of 500 commits them one at a time as
+ * before group commit (groups of 1,000 measured a little slower there).
+ */
+function roomToRead(committingCdrs: number, queue: GroupCommitQueue<string>): boolean {
+  const held = committingCdrs + queue.cdrs;
+  return queue.isEmpty ? held <= STREAM_READ_AHEAD_CDRS : held < STREAM_READ_AHEAD_CDRS;
+}
+
 export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
   /** The acknowledgement of a batch; a replayed one was counted when it was first stored. */
   function acknowledge(results: CdrResult[], replayed = false) {
@@ -108,46 +104,41 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     ): AsyncIterable<StreamCdrsResponse> {
       const principal = principalOf(context);
       const sequences = new BatchSequences();
-      // Batches in hand: one group committing, the batches priced while it commits (`queued`).
+      // Batches in hand: one group committing, the batches read and priced behind it (`queue`).
       // Groups commit one after the other, and each batch's acknowledgement is sent after its
-      // group's commit, in order. One batch is always read ahead of the commit (priced while it
-      // runs); more only while the stream holds fewer than STREAM_READ_AHEAD_CDRS.
+      // group's commit, in order. Reading stops at STREAM_READ_AHEAD_CDRS in hand (roomToRead).
       const reader = requests[Symbol.asyncIterator]();
       let reading: Promise<IteratorResult<StreamCdrsRequest>> | undefined;
       let ended = false;
-      let committing: Promise<StreamCdrsResponse[]> | undefined;
+      const queue = new GroupCommitQueue<string>(deps.ingest);
+      let committing: Promise<GroupOutcome<string>> | undefined;
       let committingCdrs = 0;
-      let queued: QueuedBatch[] = [];
-      let queuedCdrs = 0;
       const commitQueued = () => {
-        const group = queued;
-        committingCdrs = queuedCdrs;
-        [queued, queuedCdrs] = [[], 0];
+        committingCdrs = queue.cdrs;
         // Committed before the acknowledgements exist; a cancelled call simply gets no ack and the
         // bridge resends, which the database turns into duplicates.
-        const acks = Promise.all(group.map((q) => q.prepared))
-          .then((batches) => storePreparedTogether(deps.ingest, batches))
-          .then((results) => results.map((r, i) => ({ sequence: group[i]!.sequence, ...acknowledge(r) })));
+        const outcome = queue.commitAll();
         // Its failure is handled where it is awaited; this only keeps it from counting as unhandled
         // while the next batches are being read or priced.
-        acks.catch(() => undefined);
-        return acks;
+        outcome.catch(() => undefined);
+        return outcome;
       };
+      const acksOf = (outcome: GroupOutcome<string>) =>
+        outcome.committed.map(({ tag, results }) => ({ sequence: tag, ...acknowledge(results) }));
       for (;;) {
-        if (!committing && queued.length) committing = commitQueued();
-        const roomAhead = !queued.length || committingCdrs + queuedCdrs < STREAM_READ_AHEAD_CDRS;
-        if (!ended && !reading && roomAhead) {
-          reading = reader.next();
-        }
+        if (!committing && !queue.isEmpty) committing = commitQueued();
+        if (!ended && !reading && roomToRead(committingCdrs, queue)) reading = reader.next();
         if (!committing && !reading) return;
         const event = await Promise.race([
-          ...(committing ? [committing.then((acks) => ({ acks }))] : []),
+          ...(committing ? [committing.then((outcome) => ({ outcome }))] : []),
           ...(reading ? [reading.then((read) => ({ read }))] : []),
         ]);
-        if ('acks' in event) {
+        if ('outcome' in event) {
           [committing, committingCdrs] = [undefined, 0];
           if (context.signal.aborted) return;
-          yield* event.acks;
+          yield* acksOf(event.outcome);
+          // A batch that could not be priced ends the stream after the batches before it.
+          if (event.outcome.failure) throw event.outcome.failure.error;
           if (deps.draining.aborted) {
             // Graceful shutdown: end the stream after the last committed group (batches priced
             // but not committed are dropped unacknowledged); the bridge reconnects and resends them.
@@ -165,20 +156,15 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         }
         try {
           const batch = checkedBatch(event.read.value, sequences, principal);
-          // Priced while the next batches are read: a batch's lookups (its customers' contracts)
-          // are a database round trip, which would otherwise bound a stream of small batches.
-          const prepared = prepareCdrs(deps.ingest, batch.cdrs.map(cdrDraftFromProto));
-          // A failure surfaces when its group commits; this only keeps it from counting as unhandled.
-          prepared.catch(() => undefined);
-          queued.push({ sequence: batch.sequence, cdrs: batch.cdrs.length, prepared });
-          queuedCdrs += batch.cdrs.length;
+          queue.add(batch.sequence, batch.cdrs.map(cdrDraftFromProto));
         } catch (error) {
           // A bad batch ends the stream, but every batch before it is committed and acknowledged
-          // first: the group committing, then the batches priced behind it.
-          const before = committing ? await committing : [];
-          if (queued.length) before.push(...(await commitQueued()));
-          if (!context.signal.aborted) yield* before;
-          throw error;
+          // first: the group committing, then the batches read behind it.
+          const before = committing ? [await committing] : [];
+          if (!queue.isEmpty && !before[0]?.failure) before.push(await commitQueued());
+          if (!context.signal.aborted) for (const outcome of before) yield* acksOf(outcome);
+          const failure = before.find((o) => o.failure)?.failure;
+          throw failure ? failure.error : error;
         }
       }
     },
