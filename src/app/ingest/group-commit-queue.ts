@@ -27,6 +27,8 @@ interface Queued<T> {
   prepared: Promise<PreparedBatch>;
 }
 
+const ignore = (): void => undefined;
+
 export class GroupCommitQueue<T> {
   private queued: Queued<T>[] = [];
   private queuedCdrs = 0;
@@ -49,7 +51,8 @@ export class GroupCommitQueue<T> {
     const prepared = this.pricing.then(() => prepareCdrs(this.deps, drafts));
     // A failure surfaces when its group commits; these only keep it from counting as unhandled.
     prepared.catch(() => undefined);
-    this.pricing = prepared.catch(() => undefined);
+    // Settles with nothing, so the chain does not keep the last priced batch alive until the next.
+    this.pricing = prepared.then(ignore, ignore);
     this.queued.push({ tag, prepared });
     this.queuedCdrs += drafts.length;
   }

@@ -3,8 +3,9 @@
  * acknowledgement is sent, in order. While a group of batches commits, the stream reads and prices
  * the batches behind it and commits them together when it is done (group-commit-queue.ts). It
  * stops reading at STREAM_READ_AHEAD_CDRS in hand (flow control: a slow database makes the bridge
- * wait, and memory stays bounded by two full batches and the transport's small read buffer). A bridge token writes only under its own bridge ids: a batch
- * holding another bridge's CDR is refused whole, before anything of it is stored.
+ * wait, and memory stays bounded by two full batches and the transport's small read buffer).
+ * A bridge token writes only under its own bridge ids: a batch holding another bridge's CDR is
+ * refused whole, before anything of it is stored.
  */
 import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
