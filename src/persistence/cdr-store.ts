@@ -23,10 +23,10 @@ import type {
 import type { Explanation } from '../domain/rating/types';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
-import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestKey } from '../app/mutations';
 import { json, once, retryOnConflict } from './sql-helpers';
 import { enterChargeWriters } from './charge-fence';
+import { pooledTransaction, type SqlTransaction } from './pooled-transaction';
 import { isMissingPartition, MonthPartitions } from './month-partitions';
 
 /**
@@ -200,23 +200,23 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
    * The batch's months exist before its transaction starts (month-partitions.ts), and the
    * transaction is a charge writer for a close's fence (charge-fence.ts).
    */
-  private async transaction<T>(rows: CdrToStore[], work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  private async transaction<T>(rows: CdrToStore[], work: (trx: SqlTransaction) => Promise<T>): Promise<T> {
     const knex = this.database.orm.em.getKnex();
     const months = rows.map((r) => r.cdr.startTime);
     await this.partitions.ensureMonths(knex, months);
-    const writeCharges = (trx: Knex.Transaction) => enterChargeWriters(trx).then(() => work(trx));
+    const writeCharges = (trx: SqlTransaction) => enterChargeWriters(trx).then(() => work(trx));
     try {
-      return await retryOnConflict(3, () => knex.transaction(writeCharges));
+      return await retryOnConflict(3, () => pooledTransaction(knex, writeCharges));
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       this.partitions.forget();
       await this.partitions.ensureMonths(knex, months);
-      return retryOnConflict(3, () => knex.transaction(writeCharges));
+      return retryOnConflict(3, () => pooledTransaction(knex, writeCharges));
     }
   }
 }
 
-async function insertIn(trx: Knex.Transaction, rows: CdrToStore[]): Promise<StoreOutcome[]> {
+async function insertIn(trx: SqlTransaction, rows: CdrToStore[]): Promise<StoreOutcome[]> {
   // One row per key reaches the statement (cdrs has no unique key of its own any more): a record
   // sent twice in one batch is decided by its first copy, and the second is answered against it.
   // Here, not in SQL: a DISTINCT ON over the batch halved ingest.

@@ -6,9 +6,10 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import { rowsOf } from './sql-helpers';
+import type { SqlTransaction } from './pooled-transaction';
 
 /** The first statement of a transaction that inserts charges. */
-export async function enterChargeWriters(trx: Knex.Transaction): Promise<void> {
+export async function enterChargeWriters(trx: SqlTransaction): Promise<void> {
   await trx.raw(`select pg_advisory_xact_lock_shared(hashtext('billing_charge_writers'))`);
 }
 

@@ -1,6 +1,6 @@
 /** Small helpers for raw SQL through knex, the same on node-postgres and the embedded PGlite. */
-import type { Knex } from '@mikro-orm/postgresql';
 import { requestIdReused, type RequestKey } from '../app/mutations';
+import type { SqlTransaction } from './pooled-transaction';
 
 /** knex.raw answers `{ rows }` on node-postgres and PGlite alike. */
 export function rowsOf<T>(result: unknown): T[] {
@@ -31,7 +31,7 @@ export function likePattern(term: string): string {
  * the same key answers the stored response. The same key with a different request is refused.
  */
 export async function once<T>(
-  trx: Knex.Transaction,
+  trx: SqlTransaction,
   key: RequestKey,
   run: () => Promise<T>,
   codec: { encode(value: T): unknown; decode(stored: unknown): T },
