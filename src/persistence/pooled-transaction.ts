@@ -36,8 +36,9 @@ export async function pooledTransaction<T>(
     await trx.raw('commit');
     return result;
   } catch (error) {
-    // The work's own error is the answer; a connection that cannot roll back is broken, and the
-    // pool drops it (knex marks it disposed on its error or end event).
+    // The work's own error is the answer. ROLLBACK fails only on a broken connection: node-postgres
+    // then emits its error or end event, knex marks the connection disposed, and the pool drops it
+    // on its next acquire, as after a failed knex.transaction.
     await trx.raw('rollback').then(undefined, () => undefined);
     throw error;
   } finally {
