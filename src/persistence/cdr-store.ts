@@ -205,13 +205,14 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
     const months = rows.map((r) => r.cdr.startTime);
     await this.partitions.ensureMonths(knex, months);
     const writeCharges = (trx: SqlTransaction) => enterChargeWriters(trx).then(() => work(trx));
+    const commit = () => retryOnConflict(3, () => pooledTransaction(knex, writeCharges));
     try {
-      return await retryOnConflict(3, () => pooledTransaction(knex, writeCharges));
+      return await commit();
     } catch (error) {
       if (!isMissingPartition(error)) throw error;
       this.partitions.forget();
       await this.partitions.ensureMonths(knex, months);
-      return retryOnConflict(3, () => pooledTransaction(knex, writeCharges));
+      return commit();
     }
   }
 }
