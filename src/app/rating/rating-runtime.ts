@@ -9,7 +9,6 @@ import { contractAt } from '../../domain/contracts/contract-at';
 import { systemClock, type Clock } from '../clock';
 import type { Cdr } from '../../domain/cdr';
 import {
-  ratedQuantities,
   RULE_SET_PARTS,
   type PricingContext,
   type RatingOutcome,
@@ -17,6 +16,7 @@ import {
   type RuleViolation,
 } from '../../domain/rating/index';
 import type { CdrRater, CustomerPricingFacts, RatingDecision } from '../ingest/ports';
+import { RatedCharge } from './rated-charge';
 import type { RuleBookLoad, RuleBookSource, RuleFilesWatch, RuleSetArchive, RuleSetSnapshot } from './ports';
 
 export interface RefusedReload {
@@ -234,21 +234,7 @@ export function decisionOf(outcome: RatingOutcome, customer?: CustomerPricingFac
       reason: `the rule set in force prices in ${outcome.currency}, but the customer is billed in ${customer.currency}`,
     };
   }
-  return {
-    rated: true,
-    charge: {
-      amount: outcome.amount,
-      currency: outcome.currency,
-      ruleSetHash: outcome.ruleSetHash,
-      firedRules: outcome.firedRules,
-      // Read only where words are stored (rerate, retry): ingest stores the facts and needs none.
-      get explanation() {
-        return outcome.explanation;
-      },
-      parts: outcome.parts,
-      quantities: (durationSeconds) => ratedQuantities(outcome, durationSeconds),
-    },
-  };
+  return { rated: true, charge: new RatedCharge(outcome) };
 }
 
 /**
