@@ -272,6 +272,7 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
       backtestSource: new PostgresBacktestSource(core.database),
       customers: core.customerDirectory,
       clock: core.clock,
+      explainCharge: core.explainCharge,
     },
     invoices: {
       invoicing: core.invoicing,

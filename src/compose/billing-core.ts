@@ -7,6 +7,7 @@
 import type { BookingStore } from '../app/bookings/ports';
 import { systemClock, type Clock } from '../app/clock';
 import type { CustomerStore } from '../app/customers/ports';
+import { explainCharge, type ExplainedCharge } from '../app/ingest/explain-charge';
 import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
 import type { BookkeepingUseCases } from '../app/bookkeeping/bookkeeping-use-cases';
@@ -52,6 +53,8 @@ export interface BillingCore {
   ingest: KeyedIngestDeps;
   invoicing: InvoicingUseCases;
   rerating: ReratingUseCases;
+  /** A stored charge's explanation, in the words rating gave when it priced the call. */
+  explainCharge: (key: { bridgeId: string; recordId: string }) => Promise<ExplainedCharge>;
   /** The SIE export of a month's issued documents. */
   bookkeeping: BookkeepingUseCases;
   /** The customers to send a month's invoices to (the console's and the CLI's mailing list). */
@@ -138,6 +141,7 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
     const bookkeepingConfig = options.bookkeepingConfig ?? loadBookkeepingConfig(process.env);
     const customerDirectory = new PostgresCustomerDirectory(database);
     const bookingDirectory = new PostgresBookingDirectory(database);
+    const cdrStore = new PostgresCdrStore(database);
     return {
       config,
       clock,
@@ -153,11 +157,13 @@ export async function openBillingCore(options: BillingCoreOptions): Promise<Bill
       requests: new PostgresRequestLedger(database),
       ingest: {
         now: () => clock.now(),
-        store: new PostgresCdrStore(database),
+        store: cdrStore,
         rater: rating,
         customers: customerDirectory,
         bookings: bookingDirectory,
       },
+      explainCharge: (key) =>
+        explainCharge({ charges: cdrStore, archivedRuleSet: (hash) => ruleSets.compiled(hash) }, key),
       ...composeInvoicing({
         database,
         rating,

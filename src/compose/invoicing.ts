@@ -26,7 +26,6 @@ import type { InvoicingConfig } from '../config/invoicing-config';
 import { renderInvoicePdf } from '../documents/invoice-pdf';
 import { encodeSieText } from '../documents/sie-encoding';
 import { renderUbl } from '../documents/ubl/render-ubl';
-import { CompiledRuleSet } from '../domain/rating/index';
 import { PostgresCloseUnitOfWork } from '../persistence/close-unit-of-work';
 import type { Database } from '../persistence/database';
 import { PostgresInvoiceStore } from '../persistence/invoice-store';
@@ -97,8 +96,8 @@ export function composeInvoicing(parts: InvoicingParts): {
     now,
     liveRater: rating,
     archivedRater: async (hash) => {
-      const source = await archive.load(hash);
-      return source && new RuleSetRater(new CompiledRuleSet(source));
+      const set = await archive.compiled(hash);
+      return set && new RuleSetRater(set);
     },
     customers: parts.customers,
     bookings: parts.bookings,

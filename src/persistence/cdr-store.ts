@@ -147,7 +147,7 @@ left join cdrs c on c.bridge_id = k.bridge_id and c.record_id = k.record_id and 
 /** PostgreSQL error codes worth one more try: deadlock between overlapping batches, serialization. */
 
 const CURRENT_CHARGE = `
-select d.*, c.amount::text as amount, c.currency, c.rule_set_hash, c.explanation, c.pricing_facts
+select d.*, c.amount::text as amount, c.currency, c.rule_set_hash, c.fired_rules, c.explanation, c.pricing_facts
 from cdr_keys k
 join cdrs d on d.bridge_id = k.bridge_id and d.record_id = k.record_id and d.start_time = k.start_time
 join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null
@@ -164,6 +164,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
       amount: string;
       currency: string;
       rule_set_hash: string;
+      fired_rules: string[];
       explanation: unknown;
       pricing_facts: unknown;
     })[];
@@ -173,6 +174,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
       amount: row.amount,
       currency: row.currency,
       ruleSetHash: row.rule_set_hash,
+      firedRules: row.fired_rules,
       explanation: row.explanation == null ? undefined : json<Explanation>(row.explanation),
       pricedWith: row.pricing_facts == null ? undefined : json<PricedWith>(row.pricing_facts),
     };

@@ -115,12 +115,13 @@ returning cdrs.id::text as id`;
 const INSERT_CHARGES = `
 with inserted as (
   insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                       zone, billed_seconds, parts, access_type)
+                       zone, billed_seconds, parts, pricing_facts, access_type)
   select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-         zone, billed_seconds, parts,
+         zone, billed_seconds, parts, pricing_facts,
          (select d.access_type from cdrs d where d.id = x.cdr_id and d.start_time = x.call_start)
   from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb)
+    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb,
+    pricing_facts jsonb)
   returning id, cdr_id
 ),
 replaced as (
@@ -260,6 +261,7 @@ function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): P
         fired_rules: r.charge.firedRules,
         explanation: r.charge.explanation,
         parts: r.charge.parts,
+        pricing_facts: r.pricedWith,
         invoice_id: superseded.get(r.cdrId)?.invoice_id ?? null,
         old_id: superseded.get(r.cdrId)?.id ?? null,
       }));

@@ -1,7 +1,7 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetHistory, RuleSetSnapshot, RuleSetUsageRow } from '../app/rating/ports';
 import { decodePageToken, encodePageToken, isText } from '../app/paging';
-import type { RuleSetSource } from '../domain/rating/index';
+import { CompiledRuleSet, type RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
 
@@ -60,6 +60,12 @@ export class PostgresRuleSetArchive implements RuleSetArchive, RuleSetHistory {
       rates: JSON.parse(part(2).content) as RuleSetSource['rates'],
       calendar: JSON.parse(part(3).content) as RuleSetSource['calendar'],
     };
+  }
+
+  /** An archived rule set, compiled to price with (re-rates, explanations); undefined for an unknown hash. */
+  async compiled(hash: string): Promise<CompiledRuleSet | undefined> {
+    const source = await this.load(hash);
+    return source && new CompiledRuleSet(source);
   }
 }
 

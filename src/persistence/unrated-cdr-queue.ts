@@ -1,6 +1,5 @@
 /** The unrated CDRs, read and re-priced in place (table `cdrs`, rating_status = 'unrated'). */
-import type { UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
-import type { Cdr } from '../domain/cdr';
+import type { RetryDecision, UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { RatingDecision } from '../app/ingest/ports';
 import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
@@ -90,7 +89,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
     return rows.map(toUnrated);
   }
 
-  async record(decisions: { id: string; cdr: Cdr; decision: RatingDecision }[]): Promise<Set<string>> {
+  async record(decisions: RetryDecision[]): Promise<Set<string>> {
     const rated = decisions.filter((d) => d.decision.rated);
     const unrated = decisions.filter((d) => !d.decision.rated);
     return this.knex.transaction(async (trx) => {
@@ -98,7 +97,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
       const done = new Set<string>();
       if (rated.length) {
         const payload = JSON.stringify(
-          rated.map(({ id, cdr, decision }) => {
+          rated.map(({ id, cdr, decision, pricedWith }) => {
             const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
             const { zone, billedSeconds } = chargeQuantities(charge.explanation, cdr.durationSeconds);
             return {
@@ -109,6 +108,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
               currency: charge.currency,
               explanation: charge.explanation,
               parts: charge.parts,
+              pricing_facts: pricedWith,
               rule_set_hash: charge.ruleSetHash,
               fired_rules: charge.firedRules,
               zone,
@@ -121,14 +121,14 @@ export class PostgresUnratedQueue implements UnratedQueue {
           await trx.raw(
             `with input as (
              select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
-               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb)
+               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb, pricing_facts jsonb)
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
              returning cdrs.id, cdrs.access_type
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, access_type)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, flipped.access_type
+             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, pricing_facts, access_type)
+             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, pricing_facts, flipped.access_type
              from input join flipped using (id)
            ), fresh as (
              select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds

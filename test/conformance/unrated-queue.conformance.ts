@@ -115,10 +115,15 @@ export function runUnratedQueueConformance(
       const [first, second, third] = await queue
         .take({ bridgeId }, 10)
         .then((rows) => [...rows].sort((a, b) => a.cdr.startTime.getTime() - b.cdr.startTime.getTime()));
-      const priced = (r: UnratedCdrRow) => ({ id: r.id, cdr: r.cdr, decision: rated(hash, '1') });
+      const priced = (r: UnratedCdrRow) => ({
+        id: r.id,
+        cdr: r.cdr,
+        decision: rated(hash, '1'),
+        pricedWith: {},
+      });
       const done = await queue.record([
         priced(first!),
-        { id: second!.id, cdr: second!.cdr, decision: unrated('still no rate') },
+        { id: second!.id, cdr: second!.cdr, decision: unrated('still no rate'), pricedWith: {} },
       ]);
       expect(done).toEqual(new Set([first!.id]));
       const left = await queue.list({ bridgeId }, 10);

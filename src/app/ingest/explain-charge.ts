@@ -4,29 +4,60 @@
  * archived rule set that priced it, which is deterministic, so they are the words rating gave at
  * ingest. A charge that stored its words (rerates, retries, older charges) answers them as stored.
  */
+import type { Cdr } from '../../domain/cdr';
+import { NotFoundError, FailedPreconditionError } from '../../domain/errors';
 import { Decimal } from '../../domain/money';
+import type { CompiledRuleSet } from '../../domain/rating/index';
 import type { Explanation } from '../../domain/rating/types';
+import { RuleSetRater } from '../rating/rule-set-rater';
 import { factsOf, priceCdr } from './price-batch';
-import type { CdrRater, StoredCharges } from './ports';
+import type { StoredCharges } from './ports';
 
 export interface ExplainChargeDeps {
   charges: StoredCharges;
-  /** The rater of one archived rule set by hash (undefined for an unknown hash). */
-  archivedRater(hash: string): Promise<CdrRater | undefined>;
+  /** One archived rule set by content hash; undefined for an unknown hash. */
+  archivedRuleSet(hash: string): Promise<CompiledRuleSet | undefined>;
 }
 
-export type ChargeExplanation = { found: true; explanation: Explanation } | { found: false; reason: string };
+/** A stored charge, the rule set that priced it, and how. */
+export interface ExplainedCharge {
+  cdr: Cdr;
+  amount: string;
+  currency: string;
+  ruleSet: { name: string; version: string; hash: string };
+  firedRules: string[];
+  /** The contract it was priced with, as stored with the charge (absent: list prices, or not stored). */
+  contract?: { id: string; discountPercent?: string };
+  explanation: Explanation;
+}
 
+/** Throws NotFoundError for a CDR without a charge, FailedPreconditionError when the words cannot be given. */
 export async function explainCharge(
   deps: ExplainChargeDeps,
   key: { bridgeId: string; recordId: string },
-): Promise<ChargeExplanation> {
+): Promise<ExplainedCharge> {
   const charge = await deps.charges.currentCharge(key.bridgeId, key.recordId);
-  if (!charge) return { found: false, reason: 'no current charge for this CDR' };
-  if (charge.explanation) return { found: true, explanation: charge.explanation };
-  const rater = await deps.archivedRater(charge.ruleSetHash);
-  if (!rater) return { found: false, reason: `rule set ${charge.ruleSetHash} is not archived` };
-  const decision = priceCdr({ rater }, charge.cdr, factsOf(charge.cdr, charge.pricedWith ?? {}));
+  if (!charge)
+    throw new NotFoundError(
+      `no charge is stored for CDR ${JSON.stringify(key.recordId)} of bridge ${JSON.stringify(key.bridgeId)}: it is unknown or unrated`,
+    );
+  const set = await deps.archivedRuleSet(charge.ruleSetHash);
+  if (!set) throw new FailedPreconditionError(`rule set ${charge.ruleSetHash} is not archived`);
+  const contract = charge.pricedWith?.customer?.contract;
+  const explained = {
+    cdr: charge.cdr,
+    amount: charge.amount,
+    currency: charge.currency,
+    ruleSet: { name: set.name, version: set.version, hash: set.hash },
+    firedRules: charge.firedRules,
+    contract: contract && { id: contract.id, discountPercent: contract.discountPercent },
+  };
+  if (charge.explanation) return { ...explained, explanation: charge.explanation };
+  const decision = priceCdr(
+    { rater: new RuleSetRater(set) },
+    charge.cdr,
+    factsOf(charge.cdr, charge.pricedWith ?? {}),
+  );
   // The same facts and rule set give the same price; anything else means the words would not be
   // the ones the charge was priced with, so none are given.
   if (
@@ -34,10 +65,9 @@ export async function explainCharge(
     !new Decimal(decision.charge.amount).eq(charge.amount) ||
     decision.charge.currency !== charge.currency
   ) {
-    return {
-      found: false,
-      reason: `re-pricing with rule set ${charge.ruleSetHash} no longer gives the stored ${charge.amount} ${charge.currency}`,
-    };
+    throw new FailedPreconditionError(
+      `re-pricing with rule set ${set.name} ${set.version} no longer gives the stored ${charge.amount} ${charge.currency}`,
+    );
   }
-  return { found: true, explanation: decision.charge.explanation };
+  return { ...explained, explanation: decision.charge.explanation };
 }

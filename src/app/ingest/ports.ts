@@ -125,6 +125,8 @@ export interface StoredCharge {
   amount: string;
   currency: string;
   ruleSetHash: string;
+  /** The rules that fired, in firing order. */
+  firedRules: string[];
   /** The words stored with the charge (rerates, retries and charges stored before narrow rows). */
   explanation?: Explanation;
   /** What ingest priced it with, when it stored no words. */

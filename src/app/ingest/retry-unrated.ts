@@ -6,8 +6,8 @@
 import type { Cdr } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
 import type { IngestDeps } from './ingest-cdrs';
-import { loadBatchFacts, priceCdr } from './price-batch';
-import type { RatingDecision } from './ports';
+import { loadBatchFacts, priceCdr, pricedWithOf } from './price-batch';
+import type { PricedWith, RatingDecision } from './ports';
 
 export interface UnratedFilter {
   customerAccount?: string;
@@ -36,7 +36,15 @@ export interface UnratedQueue {
   /** Up to `limit` unrated CDRs matching the filter. */
   take(filter: UnratedFilter, limit: number): Promise<UnratedCdrRow[]>;
   /** Stores the new decisions; returns the ids that this call turned from unrated to rated. */
-  record(decisions: { id: string; cdr: Cdr; decision: RatingDecision }[]): Promise<Set<string>>;
+  record(decisions: RetryDecision[]): Promise<Set<string>>;
+}
+
+/** A retried CDR's new decision, with what it was priced with (stored beside a charge). */
+export interface RetryDecision {
+  id: string;
+  cdr: Cdr;
+  decision: RatingDecision;
+  pricedWith: PricedWith;
 }
 
 export const MAX_RETRY = 10_000;
@@ -57,7 +65,12 @@ export async function retryUnrated(deps: RetryUnratedDeps, filter: UnratedFilter
     deps,
     rows.map((r) => r.cdr),
   );
-  const decisions = rows.map((r) => ({ id: r.id, cdr: r.cdr, decision: priceCdr(deps, r.cdr, facts) }));
+  const decisions = rows.map((r) => ({
+    id: r.id,
+    cdr: r.cdr,
+    decision: priceCdr(deps, r.cdr, facts),
+    pricedWith: pricedWithOf(r.cdr, facts),
+  }));
   const nowRated = await deps.queue.record(decisions);
   return {
     retried: rows.length,

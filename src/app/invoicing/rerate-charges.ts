@@ -19,7 +19,7 @@ import { rerateDelta } from '../../domain/invoicing/draft';
 import type { InvoiceDraft, IssuedInvoiceDocument } from '../../domain/invoicing/types';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod } from '../../domain/periods/index';
-import { priceCdr, type BatchFacts } from '../ingest/price-batch';
+import { priceCdr, pricedWithOf, type BatchFacts } from '../ingest/price-batch';
 import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
 import { periodOptionsAt, type PeriodPricingSource } from './build';
 import { buildInvoice, type BuildInvoiceDeps, type BuildInvoiceInput } from './build-invoice';
@@ -217,6 +217,7 @@ async function repriceCalls(tx: RerateTx, job: RerateJob) {
         cdr: call.cdr,
         ...(old ? { oldChargeId: old.id } : {}),
         charge: fresh,
+        pricedWith: pricedWithOf(call.cdr, facts),
       });
     }
     // After the first unpriceable call nothing more is written: the transaction is rolled back anyway.

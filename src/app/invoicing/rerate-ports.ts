@@ -5,7 +5,7 @@
  */
 import type { Cdr } from '../../domain/cdr';
 import type { InvoiceDraft } from '../../domain/invoicing/types';
-import type { PricedCharge } from '../ingest/ports';
+import type { PricedCharge, PricedWith } from '../ingest/ports';
 import type { RequestKey } from '../mutations';
 import type { ChargeGroup, InvoiceKind, IssueOptions, StoredInvoice } from './ports';
 
@@ -22,6 +22,8 @@ export interface ChargeReplacement {
   cdr: Cdr;
   oldChargeId?: string;
   charge: PricedCharge;
+  /** What it was priced with (the contract of the call's time, booked features), stored beside it. */
+  pricedWith: PricedWith;
 }
 
 /** What replace() did to one CDR: `invoiceId` is the invoice of the superseded charge when it was superseded. */

@@ -56,6 +56,10 @@ export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAcce
       roles: ['billing', 'finance'],
       why: 'what a rule change would do to past charges, before it goes live or a re-rate',
     },
+    ExplainCharge: {
+      roles: ['sales', 'billing', 'finance'],
+      why: "why a call cost what it cost: sales answers the client's question, billing and finance check it",
+    },
   },
   'billing.v1.InvoiceService': {
     GetInvoice: {

@@ -8,6 +8,7 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import type { CallContext, CallOptions } from "nice-grpc-common";
 import { Timestamp } from "../../google/protobuf/timestamp";
+import { CdrKey } from "./cdr";
 import {
   AccessType,
   accessTypeFromJSON,
@@ -66,6 +67,27 @@ export interface QuoteCallResponse {
     | Money
     | undefined;
   /** How the price of one leg was computed. */
+  explanation?: RatingExplanation | undefined;
+}
+
+/** The stored CDR whose charge to explain. */
+export interface ExplainChargeRequest {
+  /** The CDR's bridge id and record id, as the bridge sent them. Required. */
+  cdrKey?: CdrKey | undefined;
+}
+
+/** A stored CDR's current charge, and why it costs what it costs. */
+export interface ExplainChargeResponse {
+  /** The customer account the charge is billed to. */
+  customerAccount: string;
+  /**
+   * The charge, as stored (after a re-rate: the new charge), in the
+   * customer's currency, rounded as the rule set rounds.
+   */
+  amount?:
+    | Money
+    | undefined;
+  /** How the amount was computed. */
   explanation?: RatingExplanation | undefined;
 }
 
@@ -736,6 +758,190 @@ export const QuoteCallResponse: MessageFns<QuoteCallResponse> = {
     message.price = (object.price !== undefined && object.price !== null) ? Money.fromPartial(object.price) : undefined;
     message.pricePerParticipant = (object.pricePerParticipant !== undefined && object.pricePerParticipant !== null)
       ? Money.fromPartial(object.pricePerParticipant)
+      : undefined;
+    message.explanation = (object.explanation !== undefined && object.explanation !== null)
+      ? RatingExplanation.fromPartial(object.explanation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExplainChargeRequest(): ExplainChargeRequest {
+  return { cdrKey: undefined };
+}
+
+export const ExplainChargeRequest: MessageFns<ExplainChargeRequest> = {
+  encode(message: ExplainChargeRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.cdrKey !== undefined) {
+      CdrKey.encode(message.cdrKey, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainChargeRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainChargeRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.cdrKey = CdrKey.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainChargeRequest {
+    return {
+      cdrKey: isSet(object.cdrKey)
+        ? CdrKey.fromJSON(object.cdrKey)
+        : isSet(object.cdr_key)
+        ? CdrKey.fromJSON(object.cdr_key)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ExplainChargeRequest): unknown {
+    const obj: any = {};
+    if (message.cdrKey !== undefined) {
+      obj.cdrKey = CdrKey.toJSON(message.cdrKey);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExplainChargeRequest>): ExplainChargeRequest {
+    return ExplainChargeRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExplainChargeRequest>): ExplainChargeRequest {
+    const message = createBaseExplainChargeRequest();
+    message.cdrKey = (object.cdrKey !== undefined && object.cdrKey !== null)
+      ? CdrKey.fromPartial(object.cdrKey)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseExplainChargeResponse(): ExplainChargeResponse {
+  return { customerAccount: "", amount: undefined, explanation: undefined };
+}
+
+export const ExplainChargeResponse: MessageFns<ExplainChargeResponse> = {
+  encode(message: ExplainChargeResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.customerAccount !== "") {
+      writer.uint32(10).string(message.customerAccount);
+    }
+    if (message.amount !== undefined) {
+      Money.encode(message.amount, writer.uint32(18).fork()).join();
+    }
+    if (message.explanation !== undefined) {
+      RatingExplanation.encode(message.explanation, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExplainChargeResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExplainChargeResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.customerAccount = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.amount = Money.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.explanation = RatingExplanation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExplainChargeResponse {
+    return {
+      customerAccount: isSet(object.customerAccount)
+        ? globalThis.String(object.customerAccount)
+        : isSet(object.customer_account)
+        ? globalThis.String(object.customer_account)
+        : "",
+      amount: isSet(object.amount) ? Money.fromJSON(object.amount) : undefined,
+      explanation: isSet(object.explanation) ? RatingExplanation.fromJSON(object.explanation) : undefined,
+    };
+  },
+
+  toJSON(message: ExplainChargeResponse): unknown {
+    const obj: any = {};
+    if (message.customerAccount !== "") {
+      obj.customerAccount = message.customerAccount;
+    }
+    if (message.amount !== undefined) {
+      obj.amount = Money.toJSON(message.amount);
+    }
+    if (message.explanation !== undefined) {
+      obj.explanation = RatingExplanation.toJSON(message.explanation);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ExplainChargeResponse>): ExplainChargeResponse {
+    return ExplainChargeResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ExplainChargeResponse>): ExplainChargeResponse {
+    const message = createBaseExplainChargeResponse();
+    message.customerAccount = object.customerAccount ?? "";
+    message.amount = (object.amount !== undefined && object.amount !== null)
+      ? Money.fromPartial(object.amount)
       : undefined;
     message.explanation = (object.explanation !== undefined && object.explanation !== null)
       ? RatingExplanation.fromPartial(object.explanation)
@@ -3667,6 +3873,23 @@ export const RatingServiceDefinition = {
       responseStream: false,
       options: {},
     },
+    /**
+     * Explains a stored CDR's current charge: its amount, the rule set that
+     * priced it, and how, in the words rating gave when it priced the call
+     * (a later change of the customer's contract or of the live rules does not
+     * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
+     * unrated); FAILED_PRECONDITION when the rule set that priced it is no
+     * longer archived. Reads only.
+     * Roles: sales, billing, finance.
+     */
+    explainCharge: {
+      name: "ExplainCharge",
+      requestType: ExplainChargeRequest as typeof ExplainChargeRequest,
+      requestStream: false,
+      responseType: ExplainChargeResponse as typeof ExplainChargeResponse,
+      responseStream: false,
+      options: {},
+    },
   },
 } as const;
 
@@ -3714,6 +3937,19 @@ export interface RatingServiceImplementation<CallContextExt = {}> {
     request: BacktestRuleSetRequest,
     context: CallContext & CallContextExt,
   ): Promise<DeepPartial<BacktestRuleSetResponse>>;
+  /**
+   * Explains a stored CDR's current charge: its amount, the rule set that
+   * priced it, and how, in the words rating gave when it priced the call
+   * (a later change of the customer's contract or of the live rules does not
+   * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
+   * unrated); FAILED_PRECONDITION when the rule set that priced it is no
+   * longer archived. Reads only.
+   * Roles: sales, billing, finance.
+   */
+  explainCharge(
+    request: ExplainChargeRequest,
+    context: CallContext & CallContextExt,
+  ): Promise<DeepPartial<ExplainChargeResponse>>;
 }
 
 export interface RatingServiceClient<CallOptionsExt = {}> {
@@ -3760,6 +3996,19 @@ export interface RatingServiceClient<CallOptionsExt = {}> {
     request: DeepPartial<BacktestRuleSetRequest>,
     options?: CallOptions & CallOptionsExt,
   ): Promise<BacktestRuleSetResponse>;
+  /**
+   * Explains a stored CDR's current charge: its amount, the rule set that
+   * priced it, and how, in the words rating gave when it priced the call
+   * (a later change of the customer's contract or of the live rules does not
+   * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
+   * unrated); FAILED_PRECONDITION when the rule set that priced it is no
+   * longer archived. Reads only.
+   * Roles: sales, billing, finance.
+   */
+  explainCharge(
+    request: DeepPartial<ExplainChargeRequest>,
+    options?: CallOptions & CallOptionsExt,
+  ): Promise<ExplainChargeResponse>;
 }
 
 function bytesFromBase64(b64: string): Uint8Array {

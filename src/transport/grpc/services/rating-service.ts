@@ -1,4 +1,7 @@
-/** RatingService: quotes with explanations, the rule set in force, its history, candidate checks. */
+/**
+ * RatingService: quotes with explanations, the rule set in force, its history, candidate checks,
+ * and the explanation of a stored charge.
+ */
 import { quoteCall } from '../../../app/rating/quote-call';
 import type { RatingRuntime } from '../../../app/rating/rating-runtime';
 import type { Clock } from '../../../app/clock';
@@ -8,7 +11,8 @@ import type { BacktestLine } from '../../../app/rating/backtest';
 import { pageSize } from '../../../app/paging';
 import type { CustomerDirectory } from '../../../app/ingest/ports';
 import type { BacktestSource, CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
-import { FailedPreconditionError } from '../../../domain/errors';
+import { FailedPreconditionError, ValidationError } from '../../../domain/errors';
+import type { ExplainedCharge } from '../../../app/ingest/explain-charge';
 import {
   RatingServiceDefinition,
   type RatingServiceImplementation,
@@ -28,6 +32,8 @@ export interface RatingServiceDeps {
   backtestSource: BacktestSource;
   customers?: CustomerDirectory;
   clock: Clock;
+  /** A stored charge's explanation (src/app/ingest/explain-charge.ts). */
+  explainCharge(key: { bridgeId: string; recordId: string }): Promise<ExplainedCharge>;
 }
 
 export function ratingService(deps: RatingServiceDeps): ServiceBinding {
@@ -113,6 +119,28 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
           summary: c.summary,
         })),
         contentHash: report.hashes.join(','),
+      };
+    },
+
+    async explainCharge(request) {
+      const bridgeId = request.cdrKey?.bridgeId ?? '';
+      const recordId = request.cdrKey?.recordId ?? '';
+      const missing = [
+        ...(bridgeId ? [] : [{ field: 'cdr_key.bridge_id', reason: 'required' }]),
+        ...(recordId ? [] : [{ field: 'cdr_key.record_id', reason: 'required' }]),
+      ];
+      if (missing.length) throw new ValidationError(missing);
+      const charge = await deps.explainCharge({ bridgeId, recordId });
+      return {
+        customerAccount: charge.cdr.customerAccount,
+        amount: { currencyCode: charge.currency, amount: charge.amount },
+        explanation: explanationToProto(charge.explanation, {
+          currency: charge.currency,
+          ruleSet: charge.ruleSet,
+          firedRules: charge.firedRules,
+          contractId: charge.contract?.id,
+          discountPercent: charge.contract?.discountPercent,
+        }),
       };
     },
   };

@@ -6,6 +6,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { CdrKey } from "./cdr_pb";
+import { file_billing_v1_cdr } from "./cdr_pb";
 import type { AccessType, Feature, Money } from "./common_pb";
 import { file_billing_v1_common } from "./common_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
@@ -16,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file billing/v1/rating_service.proto.
  */
 export const file_billing_v1_rating_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch9iaWxsaW5nL3YxL3JhdGluZ19zZXJ2aWNlLnByb3RvEgpiaWxsaW5nLnYxIo4CChBRdW90ZUNhbGxSZXF1ZXN0EhgKEGN1c3RvbWVyX2FjY291bnQYASABKAkSKwoLYWNjZXNzX3R5cGUYAiABKA4yFi5iaWxsaW5nLnYxLkFjY2Vzc1R5cGUSFQoNY2FsbGVkX251bWJlchgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBkdXJhdGlvbl9zZWNvbmRzGAUgASgNEiUKCGZlYXR1cmVzGAYgAygOMhMuYmlsbGluZy52MS5GZWF0dXJlEhQKDHBhcnRpY2lwYW50cxgHIAEoDRIVCg1ydWxlX3NldF9oYXNoGAggASgJIpsBChFRdW90ZUNhbGxSZXNwb25zZRIgCgVwcmljZRgBIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSMAoVcHJpY2VfcGVyX3BhcnRpY2lwYW50GAIgASgLMhEuYmlsbGluZy52MS5Nb25leRIyCgtleHBsYW5hdGlvbhgDIAEoCzIdLmJpbGxpbmcudjEuUmF0aW5nRXhwbGFuYXRpb24iQQoKUnVsZVNldFJlZhIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSFAoMY29udGVudF9oYXNoGAMgASgJIr4BCg5UaW1lQmFuZENoYXJnZRIMCgRiYW5kGAEgASgJEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3NlY29uZHMYAyABKA0SHwoEcmF0ZRgEIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSGQoRcmF0ZV91bml0X3NlY29uZHMYBSABKA0SIQoGYW1vdW50GAYgASgLMhEuYmlsbGluZy52MS5Nb25leSJ+ChBCaWxsaW5nSW5jcmVtZW50Eh8KF2ZpcnN0X2luY3JlbWVudF9zZWNvbmRzGAEgASgNEhkKEWluY3JlbWVudF9zZWNvbmRzGAIgASgNEhYKDmFjdHVhbF9zZWNvbmRzGAMgASgNEhYKDmJpbGxlZF9zZWNvbmRzGAQgASgNIlsKEEZlYXR1cmVTdXJjaGFyZ2USJAoHZmVhdHVyZRgBIAEoDjITLmJpbGxpbmcudjEuRmVhdHVyZRIhCgZhbW91bnQYAiABKAsyES5iaWxsaW5nLnYxLk1vbmV5ImwKD0V4cGxhbmF0aW9uU3RlcBIMCgR0ZXh0GAEgASgJEiEKBmFtb3VudBgCIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSKAoNcnVubmluZ190b3RhbBgDIAEoCzIRLmJpbGxpbmcudjEuTW9uZXki0gQKEVJhdGluZ0V4cGxhbmF0aW9uEigKCHJ1bGVfc2V0GAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEhMKC2ZpcmVkX3J1bGVzGAIgAygJEgwKBHpvbmUYAyABKAkSFgoObWF0Y2hlZF9wcmVmaXgYBCABKAkSLgoKdGltZV9iYW5kcxgFIAMoCzIaLmJpbGxpbmcudjEuVGltZUJhbmRDaGFyZ2USLwoJaW5jcmVtZW50GAYgASgLMhwuYmlsbGluZy52MS5CaWxsaW5nSW5jcmVtZW50EiYKC2Nvbm5lY3RfZmVlGAcgASgLMhEuYmlsbGluZy52MS5Nb25leRIwCgpzdXJjaGFyZ2VzGAggAygLMhwuYmlsbGluZy52MS5GZWF0dXJlU3VyY2hhcmdlEioKD21pbmltdW1fYXBwbGllZBgJIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSJgoLY2FwX2FwcGxpZWQYCiABKAsyES5iaWxsaW5nLnYxLk1vbmV5EhgKEGRpc2NvdW50X3BlcmNlbnQYCyABKAkSIwoIZGlzY291bnQYDCABKAsyES5iaWxsaW5nLnYxLk1vbmV5Eh0KFXNwZWNpYWxfcHJpY2VfYXBwbGllZBgNIAEoCBIcChRjb250cmFjdF9leHRlcm5hbF9pZBgOIAEoCRIQCghyb3VuZGluZxgPIAEoCRIPCgdzdW1tYXJ5GBAgASgJEioKBXN0ZXBzGBEgAygLMhsuYmlsbGluZy52MS5FeHBsYW5hdGlvblN0ZXAiLgoOUnVsZUZpbGVEaWdlc3QSDAoEcGF0aBgBIAEoCRIOCgZzaGEyNTYYAiABKAkiQAoNUnVsZVZpb2xhdGlvbhIMCgRmaWxlGAEgASgJEhEKCWpzb25fcGF0aBgCIAEoCRIOCgZyZWFzb24YAyABKAkivAEKB1J1bGVTZXQSIwoDcmVmGAEgASgLMhYuYmlsbGluZy52MS5SdWxlU2V0UmVmEjIKDmVmZmVjdGl2ZV9mcm9tGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCglsb2FkZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBWZpbGVzGAQgAygLMhouYmlsbGluZy52MS5SdWxlRmlsZURpZ2VzdCKGAQoNUmVmdXNlZFJlbG9hZBIwCgxhdHRlbXB0ZWRfYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDGNvbnRlbnRfaGFzaBgCIAEoCRItCgp2aW9sYXRpb25zGAMgAygLMhkuYmlsbGluZy52MS5SdWxlVmlvbGF0aW9uIkEKF0dldEFjdGl2ZVJ1bGVTZXRSZXF1ZXN0EiYKAmF0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ5ChhHZXRBY3RpdmVSdWxlU2V0UmVzcG9uc2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSNgoTbGFzdF9yZWZ1c2VkX3JlbG9hZBgCIAEoCzIZLmJpbGxpbmcudjEuUmVmdXNlZFJlbG9hZCI8ChNMaXN0UnVsZVNldHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJIrQBCgxSdWxlU2V0VXNhZ2USJQoIcnVsZV9zZXQYASABKAsyEy5iaWxsaW5nLnYxLlJ1bGVTZXQSMwoPZmlyc3RfY2hhcmdlX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5sYXN0X2NoYXJnZV9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY2hhcmdlX2NvdW50GAQgASgEIlwKFExpc3RSdWxlU2V0c1Jlc3BvbnNlEisKCXJ1bGVfc2V0cxgBIAMoCzIYLmJpbGxpbmcudjEuUnVsZVNldFVzYWdlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIpCghSdWxlRmlsZRIMCgRwYXRoGAEgASgJEg8KB2NvbnRlbnQYAiABKAwiPQoWVmFsaWRhdGVSdWxlU2V0UmVxdWVzdBIjCgVmaWxlcxgBIAMoCzIULmJpbGxpbmcudjEuUnVsZUZpbGUibQoXVmFsaWRhdGVSdWxlU2V0UmVzcG9uc2USDQoFdmFsaWQYASABKAgSLQoKdmlvbGF0aW9ucxgCIAMoCzIZLmJpbGxpbmcudjEuUnVsZVZpb2xhdGlvbhIUCgxjb250ZW50X2hhc2gYAyABKAkitQEKFkJhY2t0ZXN0UnVsZVNldFJlcXVlc3QSIwoFZmlsZXMYASADKAsyFC5iaWxsaW5nLnYxLlJ1bGVGaWxlEi4KCnN0YXJ0X3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiwKCGVuZF90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBjdXN0b21lcl9hY2NvdW50GAQgASgJIr0BCgxCYWNrdGVzdExpbmUSGAoQY3VzdG9tZXJfYWNjb3VudBgBIAEoCRINCgVjYWxscxgCIAEoDRIiCgdjaGFyZ2VkGAMgASgLMhEuYmlsbGluZy52MS5Nb25leRIkCgljYW5kaWRhdGUYBCABKAsyES5iaWxsaW5nLnYxLk1vbmV5EiUKCmRpZmZlcmVuY2UYBSABKAsyES5iaWxsaW5nLnYxLk1vbmV5EhMKC3VucHJpY2VhYmxlGAYgASgNIuABChNCYWNrdGVzdENoYW5nZWRDYWxsEhEKCWJyaWRnZV9pZBgBIAEoCRIRCglyZWNvcmRfaWQYAiABKAkSGAoQY3VzdG9tZXJfYWNjb3VudBgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIiCgdjaGFyZ2VkGAUgASgLMhEuYmlsbGluZy52MS5Nb25leRIkCgljYW5kaWRhdGUYBiABKAsyES5iaWxsaW5nLnYxLk1vbmV5Eg8KB3N1bW1hcnkYByABKAkiggIKF0JhY2t0ZXN0UnVsZVNldFJlc3BvbnNlEisKCWN1c3RvbWVycxgBIAMoCzIYLmJpbGxpbmcudjEuQmFja3Rlc3RMaW5lEigKBnRvdGFscxgCIAMoCzIYLmJpbGxpbmcudjEuQmFja3Rlc3RMaW5lEhYKDmNvbXBhcmVkX2NhbGxzGAMgASgNEhUKDWNoYW5nZWRfY2FsbHMYBCABKA0SGQoRdW5wcmljZWFibGVfY2FsbHMYBSABKA0SMAoHY2hhbmdlZBgGIAMoCzIfLmJpbGxpbmcudjEuQmFja3Rlc3RDaGFuZ2VkQ2FsbBIUCgxjb250ZW50X2hhc2gYByABKAkywwMKDVJhdGluZ1NlcnZpY2USSAoJUXVvdGVDYWxsEhwuYmlsbGluZy52MS5RdW90ZUNhbGxSZXF1ZXN0Gh0uYmlsbGluZy52MS5RdW90ZUNhbGxSZXNwb25zZRJdChBHZXRBY3RpdmVSdWxlU2V0EiMuYmlsbGluZy52MS5HZXRBY3RpdmVSdWxlU2V0UmVxdWVzdBokLmJpbGxpbmcudjEuR2V0QWN0aXZlUnVsZVNldFJlc3BvbnNlElEKDExpc3RSdWxlU2V0cxIfLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVxdWVzdBogLmJpbGxpbmcudjEuTGlzdFJ1bGVTZXRzUmVzcG9uc2USWgoPVmFsaWRhdGVSdWxlU2V0EiIuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXF1ZXN0GiMuYmlsbGluZy52MS5WYWxpZGF0ZVJ1bGVTZXRSZXNwb25zZRJaCg9CYWNrdGVzdFJ1bGVTZXQSIi5iaWxsaW5nLnYxLkJhY2t0ZXN0UnVsZVNldFJlcXVlc3QaIy5iaWxsaW5nLnYxLkJhY2t0ZXN0UnVsZVNldFJlc3BvbnNlYgZwcm90bzM", [file_billing_v1_common, file_google_protobuf_timestamp]);
+  fileDesc("Ch9iaWxsaW5nL3YxL3JhdGluZ19zZXJ2aWNlLnByb3RvEgpiaWxsaW5nLnYxIo4CChBRdW90ZUNhbGxSZXF1ZXN0EhgKEGN1c3RvbWVyX2FjY291bnQYASABKAkSKwoLYWNjZXNzX3R5cGUYAiABKA4yFi5iaWxsaW5nLnYxLkFjY2Vzc1R5cGUSFQoNY2FsbGVkX251bWJlchgDIAEoCRIuCgpzdGFydF90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIYChBkdXJhdGlvbl9zZWNvbmRzGAUgASgNEiUKCGZlYXR1cmVzGAYgAygOMhMuYmlsbGluZy52MS5GZWF0dXJlEhQKDHBhcnRpY2lwYW50cxgHIAEoDRIVCg1ydWxlX3NldF9oYXNoGAggASgJIpsBChFRdW90ZUNhbGxSZXNwb25zZRIgCgVwcmljZRgBIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSMAoVcHJpY2VfcGVyX3BhcnRpY2lwYW50GAIgASgLMhEuYmlsbGluZy52MS5Nb25leRIyCgtleHBsYW5hdGlvbhgDIAEoCzIdLmJpbGxpbmcudjEuUmF0aW5nRXhwbGFuYXRpb24iOwoURXhwbGFpbkNoYXJnZVJlcXVlc3QSIwoHY2RyX2tleRgBIAEoCzISLmJpbGxpbmcudjEuQ2RyS2V5IogBChVFeHBsYWluQ2hhcmdlUmVzcG9uc2USGAoQY3VzdG9tZXJfYWNjb3VudBgBIAEoCRIhCgZhbW91bnQYAiABKAsyES5iaWxsaW5nLnYxLk1vbmV5EjIKC2V4cGxhbmF0aW9uGAMgASgLMh0uYmlsbGluZy52MS5SYXRpbmdFeHBsYW5hdGlvbiJBCgpSdWxlU2V0UmVmEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoCRIUCgxjb250ZW50X2hhc2gYAyABKAkivgEKDlRpbWVCYW5kQ2hhcmdlEgwKBGJhbmQYASABKAkSLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHc2Vjb25kcxgDIAEoDRIfCgRyYXRlGAQgASgLMhEuYmlsbGluZy52MS5Nb25leRIZChFyYXRlX3VuaXRfc2Vjb25kcxgFIAEoDRIhCgZhbW91bnQYBiABKAsyES5iaWxsaW5nLnYxLk1vbmV5In4KEEJpbGxpbmdJbmNyZW1lbnQSHwoXZmlyc3RfaW5jcmVtZW50X3NlY29uZHMYASABKA0SGQoRaW5jcmVtZW50X3NlY29uZHMYAiABKA0SFgoOYWN0dWFsX3NlY29uZHMYAyABKA0SFgoOYmlsbGVkX3NlY29uZHMYBCABKA0iWwoQRmVhdHVyZVN1cmNoYXJnZRIkCgdmZWF0dXJlGAEgASgOMhMuYmlsbGluZy52MS5GZWF0dXJlEiEKBmFtb3VudBgCIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkibAoPRXhwbGFuYXRpb25TdGVwEgwKBHRleHQYASABKAkSIQoGYW1vdW50GAIgASgLMhEuYmlsbGluZy52MS5Nb25leRIoCg1ydW5uaW5nX3RvdGFsGAMgASgLMhEuYmlsbGluZy52MS5Nb25leSLSBAoRUmF0aW5nRXhwbGFuYXRpb24SKAoIcnVsZV9zZXQYASABKAsyFi5iaWxsaW5nLnYxLlJ1bGVTZXRSZWYSEwoLZmlyZWRfcnVsZXMYAiADKAkSDAoEem9uZRgDIAEoCRIWCg5tYXRjaGVkX3ByZWZpeBgEIAEoCRIuCgp0aW1lX2JhbmRzGAUgAygLMhouYmlsbGluZy52MS5UaW1lQmFuZENoYXJnZRIvCglpbmNyZW1lbnQYBiABKAsyHC5iaWxsaW5nLnYxLkJpbGxpbmdJbmNyZW1lbnQSJgoLY29ubmVjdF9mZWUYByABKAsyES5iaWxsaW5nLnYxLk1vbmV5EjAKCnN1cmNoYXJnZXMYCCADKAsyHC5iaWxsaW5nLnYxLkZlYXR1cmVTdXJjaGFyZ2USKgoPbWluaW11bV9hcHBsaWVkGAkgASgLMhEuYmlsbGluZy52MS5Nb25leRImCgtjYXBfYXBwbGllZBgKIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSGAoQZGlzY291bnRfcGVyY2VudBgLIAEoCRIjCghkaXNjb3VudBgMIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSHQoVc3BlY2lhbF9wcmljZV9hcHBsaWVkGA0gASgIEhwKFGNvbnRyYWN0X2V4dGVybmFsX2lkGA4gASgJEhAKCHJvdW5kaW5nGA8gASgJEg8KB3N1bW1hcnkYECABKAkSKgoFc3RlcHMYESADKAsyGy5iaWxsaW5nLnYxLkV4cGxhbmF0aW9uU3RlcCIuCg5SdWxlRmlsZURpZ2VzdBIMCgRwYXRoGAEgASgJEg4KBnNoYTI1NhgCIAEoCSJACg1SdWxlVmlvbGF0aW9uEgwKBGZpbGUYASABKAkSEQoJanNvbl9wYXRoGAIgASgJEg4KBnJlYXNvbhgDIAEoCSK8AQoHUnVsZVNldBIjCgNyZWYYASABKAsyFi5iaWxsaW5nLnYxLlJ1bGVTZXRSZWYSMgoOZWZmZWN0aXZlX2Zyb20YAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi0KCWxvYWRlZF9hdBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFZmlsZXMYBCADKAsyGi5iaWxsaW5nLnYxLlJ1bGVGaWxlRGlnZXN0IoYBCg1SZWZ1c2VkUmVsb2FkEjAKDGF0dGVtcHRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFAoMY29udGVudF9oYXNoGAIgASgJEi0KCnZpb2xhdGlvbnMYAyADKAsyGS5iaWxsaW5nLnYxLlJ1bGVWaW9sYXRpb24iQQoXR2V0QWN0aXZlUnVsZVNldFJlcXVlc3QSJgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInkKGEdldEFjdGl2ZVJ1bGVTZXRSZXNwb25zZRIlCghydWxlX3NldBgBIAEoCzITLmJpbGxpbmcudjEuUnVsZVNldBI2ChNsYXN0X3JlZnVzZWRfcmVsb2FkGAIgASgLMhkuYmlsbGluZy52MS5SZWZ1c2VkUmVsb2FkIjwKE0xpc3RSdWxlU2V0c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkitAEKDFJ1bGVTZXRVc2FnZRIlCghydWxlX3NldBgBIAEoCzITLmJpbGxpbmcudjEuUnVsZVNldBIzCg9maXJzdF9jaGFyZ2VfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDmxhc3RfY2hhcmdlX2F0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIUCgxjaGFyZ2VfY291bnQYBCABKAQiXAoUTGlzdFJ1bGVTZXRzUmVzcG9uc2USKwoJcnVsZV9zZXRzGAEgAygLMhguYmlsbGluZy52MS5SdWxlU2V0VXNhZ2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIikKCFJ1bGVGaWxlEgwKBHBhdGgYASABKAkSDwoHY29udGVudBgCIAEoDCI9ChZWYWxpZGF0ZVJ1bGVTZXRSZXF1ZXN0EiMKBWZpbGVzGAEgAygLMhQuYmlsbGluZy52MS5SdWxlRmlsZSJtChdWYWxpZGF0ZVJ1bGVTZXRSZXNwb25zZRINCgV2YWxpZBgBIAEoCBItCgp2aW9sYXRpb25zGAIgAygLMhkuYmlsbGluZy52MS5SdWxlVmlvbGF0aW9uEhQKDGNvbnRlbnRfaGFzaBgDIAEoCSK1AQoWQmFja3Rlc3RSdWxlU2V0UmVxdWVzdBIjCgVmaWxlcxgBIAMoCzIULmJpbGxpbmcudjEuUnVsZUZpbGUSLgoKc3RhcnRfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhgKEGN1c3RvbWVyX2FjY291bnQYBCABKAkivQEKDEJhY2t0ZXN0TGluZRIYChBjdXN0b21lcl9hY2NvdW50GAEgASgJEg0KBWNhbGxzGAIgASgNEiIKB2NoYXJnZWQYAyABKAsyES5iaWxsaW5nLnYxLk1vbmV5EiQKCWNhbmRpZGF0ZRgEIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSJQoKZGlmZmVyZW5jZRgFIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSEwoLdW5wcmljZWFibGUYBiABKA0i4AEKE0JhY2t0ZXN0Q2hhbmdlZENhbGwSEQoJYnJpZGdlX2lkGAEgASgJEhEKCXJlY29yZF9pZBgCIAEoCRIYChBjdXN0b21lcl9hY2NvdW50GAMgASgJEi4KCnN0YXJ0X3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKB2NoYXJnZWQYBSABKAsyES5iaWxsaW5nLnYxLk1vbmV5EiQKCWNhbmRpZGF0ZRgGIAEoCzIRLmJpbGxpbmcudjEuTW9uZXkSDwoHc3VtbWFyeRgHIAEoCSKCAgoXQmFja3Rlc3RSdWxlU2V0UmVzcG9uc2USKwoJY3VzdG9tZXJzGAEgAygLMhguYmlsbGluZy52MS5CYWNrdGVzdExpbmUSKAoGdG90YWxzGAIgAygLMhguYmlsbGluZy52MS5CYWNrdGVzdExpbmUSFgoOY29tcGFyZWRfY2FsbHMYAyABKA0SFQoNY2hhbmdlZF9jYWxscxgEIAEoDRIZChF1bnByaWNlYWJsZV9jYWxscxgFIAEoDRIwCgdjaGFuZ2VkGAYgAygLMh8uYmlsbGluZy52MS5CYWNrdGVzdENoYW5nZWRDYWxsEhQKDGNvbnRlbnRfaGFzaBgHIAEoCTKZBAoNUmF0aW5nU2VydmljZRJICglRdW90ZUNhbGwSHC5iaWxsaW5nLnYxLlF1b3RlQ2FsbFJlcXVlc3QaHS5iaWxsaW5nLnYxLlF1b3RlQ2FsbFJlc3BvbnNlEl0KEEdldEFjdGl2ZVJ1bGVTZXQSIy5iaWxsaW5nLnYxLkdldEFjdGl2ZVJ1bGVTZXRSZXF1ZXN0GiQuYmlsbGluZy52MS5HZXRBY3RpdmVSdWxlU2V0UmVzcG9uc2USUQoMTGlzdFJ1bGVTZXRzEh8uYmlsbGluZy52MS5MaXN0UnVsZVNldHNSZXF1ZXN0GiAuYmlsbGluZy52MS5MaXN0UnVsZVNldHNSZXNwb25zZRJaCg9WYWxpZGF0ZVJ1bGVTZXQSIi5iaWxsaW5nLnYxLlZhbGlkYXRlUnVsZVNldFJlcXVlc3QaIy5iaWxsaW5nLnYxLlZhbGlkYXRlUnVsZVNldFJlc3BvbnNlEloKD0JhY2t0ZXN0UnVsZVNldBIiLmJpbGxpbmcudjEuQmFja3Rlc3RSdWxlU2V0UmVxdWVzdBojLmJpbGxpbmcudjEuQmFja3Rlc3RSdWxlU2V0UmVzcG9uc2USVAoNRXhwbGFpbkNoYXJnZRIgLmJpbGxpbmcudjEuRXhwbGFpbkNoYXJnZVJlcXVlc3QaIS5iaWxsaW5nLnYxLkV4cGxhaW5DaGFyZ2VSZXNwb25zZWIGcHJvdG8z", [file_billing_v1_cdr, file_billing_v1_common, file_google_protobuf_timestamp]);
 
 /**
  * A hypothetical call to price.
@@ -127,6 +129,63 @@ export const QuoteCallResponseSchema: GenMessage<QuoteCallResponse> = /*@__PURE_
   messageDesc(file_billing_v1_rating_service, 1);
 
 /**
+ * The stored CDR whose charge to explain.
+ *
+ * @generated from message billing.v1.ExplainChargeRequest
+ */
+export type ExplainChargeRequest = Message<"billing.v1.ExplainChargeRequest"> & {
+  /**
+   * The CDR's bridge id and record id, as the bridge sent them. Required.
+   *
+   * @generated from field: billing.v1.CdrKey cdr_key = 1;
+   */
+  cdrKey?: CdrKey | undefined;
+};
+
+/**
+ * Describes the message billing.v1.ExplainChargeRequest.
+ * Use `create(ExplainChargeRequestSchema)` to create a new message.
+ */
+export const ExplainChargeRequestSchema: GenMessage<ExplainChargeRequest> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 2);
+
+/**
+ * A stored CDR's current charge, and why it costs what it costs.
+ *
+ * @generated from message billing.v1.ExplainChargeResponse
+ */
+export type ExplainChargeResponse = Message<"billing.v1.ExplainChargeResponse"> & {
+  /**
+   * The customer account the charge is billed to.
+   *
+   * @generated from field: string customer_account = 1;
+   */
+  customerAccount: string;
+
+  /**
+   * The charge, as stored (after a re-rate: the new charge), in the
+   * customer's currency, rounded as the rule set rounds.
+   *
+   * @generated from field: billing.v1.Money amount = 2;
+   */
+  amount?: Money | undefined;
+
+  /**
+   * How the amount was computed.
+   *
+   * @generated from field: billing.v1.RatingExplanation explanation = 3;
+   */
+  explanation?: RatingExplanation | undefined;
+};
+
+/**
+ * Describes the message billing.v1.ExplainChargeResponse.
+ * Use `create(ExplainChargeResponseSchema)` to create a new message.
+ */
+export const ExplainChargeResponseSchema: GenMessage<ExplainChargeResponse> = /*@__PURE__*/
+  messageDesc(file_billing_v1_rating_service, 3);
+
+/**
  * Identifies one rule set.
  *
  * @generated from message billing.v1.RuleSetRef
@@ -159,7 +218,7 @@ export type RuleSetRef = Message<"billing.v1.RuleSetRef"> & {
  * Use `create(RuleSetRefSchema)` to create a new message.
  */
 export const RuleSetRefSchema: GenMessage<RuleSetRef> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 2);
+  messageDesc(file_billing_v1_rating_service, 4);
 
 /**
  * The part of a call priced in one time band (peak, off-peak, weekend, or a
@@ -216,7 +275,7 @@ export type TimeBandCharge = Message<"billing.v1.TimeBandCharge"> & {
  * Use `create(TimeBandChargeSchema)` to create a new message.
  */
 export const TimeBandChargeSchema: GenMessage<TimeBandCharge> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 3);
+  messageDesc(file_billing_v1_rating_service, 5);
 
 /**
  * How billing increments rounded the duration up.
@@ -258,7 +317,7 @@ export type BillingIncrement = Message<"billing.v1.BillingIncrement"> & {
  * Use `create(BillingIncrementSchema)` to create a new message.
  */
 export const BillingIncrementSchema: GenMessage<BillingIncrement> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 4);
+  messageDesc(file_billing_v1_rating_service, 6);
 
 /**
  * A feature surcharge.
@@ -286,7 +345,7 @@ export type FeatureSurcharge = Message<"billing.v1.FeatureSurcharge"> & {
  * Use `create(FeatureSurchargeSchema)` to create a new message.
  */
 export const FeatureSurchargeSchema: GenMessage<FeatureSurcharge> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 5);
+  messageDesc(file_billing_v1_rating_service, 7);
 
 /**
  * One step of a price computation, in the order it was applied.
@@ -321,7 +380,7 @@ export type ExplanationStep = Message<"billing.v1.ExplanationStep"> & {
  * Use `create(ExplanationStepSchema)` to create a new message.
  */
 export const ExplanationStepSchema: GenMessage<ExplanationStep> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 6);
+  messageDesc(file_billing_v1_rating_service, 8);
 
 /**
  * Why a leg costs what it costs. Stored with every charge, returned by quotes.
@@ -454,7 +513,7 @@ export type RatingExplanation = Message<"billing.v1.RatingExplanation"> & {
  * Use `create(RatingExplanationSchema)` to create a new message.
  */
 export const RatingExplanationSchema: GenMessage<RatingExplanation> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 7);
+  messageDesc(file_billing_v1_rating_service, 9);
 
 /**
  * A file of a loaded rule set.
@@ -482,7 +541,7 @@ export type RuleFileDigest = Message<"billing.v1.RuleFileDigest"> & {
  * Use `create(RuleFileDigestSchema)` to create a new message.
  */
 export const RuleFileDigestSchema: GenMessage<RuleFileDigest> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 8);
+  messageDesc(file_billing_v1_rating_service, 10);
 
 /**
  * A problem found in a rule file.
@@ -518,7 +577,7 @@ export type RuleViolation = Message<"billing.v1.RuleViolation"> & {
  * Use `create(RuleViolationSchema)` to create a new message.
  */
 export const RuleViolationSchema: GenMessage<RuleViolation> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 9);
+  messageDesc(file_billing_v1_rating_service, 11);
 
 /**
  * A rule set as loaded.
@@ -561,7 +620,7 @@ export type RuleSet = Message<"billing.v1.RuleSet"> & {
  * Use `create(RuleSetSchema)` to create a new message.
  */
 export const RuleSetSchema: GenMessage<RuleSet> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 10);
+  messageDesc(file_billing_v1_rating_service, 12);
 
 /**
  * A reload of the rules that was refused; the previous rule set stayed active.
@@ -596,7 +655,7 @@ export type RefusedReload = Message<"billing.v1.RefusedReload"> & {
  * Use `create(RefusedReloadSchema)` to create a new message.
  */
 export const RefusedReloadSchema: GenMessage<RefusedReload> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 11);
+  messageDesc(file_billing_v1_rating_service, 13);
 
 /**
  * Which rule set to return.
@@ -617,7 +676,7 @@ export type GetActiveRuleSetRequest = Message<"billing.v1.GetActiveRuleSetReques
  * Use `create(GetActiveRuleSetRequestSchema)` to create a new message.
  */
 export const GetActiveRuleSetRequestSchema: GenMessage<GetActiveRuleSetRequest> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 12);
+  messageDesc(file_billing_v1_rating_service, 14);
 
 /**
  * The rule set in force.
@@ -645,7 +704,7 @@ export type GetActiveRuleSetResponse = Message<"billing.v1.GetActiveRuleSetRespo
  * Use `create(GetActiveRuleSetResponseSchema)` to create a new message.
  */
 export const GetActiveRuleSetResponseSchema: GenMessage<GetActiveRuleSetResponse> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 13);
+  messageDesc(file_billing_v1_rating_service, 15);
 
 /**
  * Pages through rule sets.
@@ -673,7 +732,7 @@ export type ListRuleSetsRequest = Message<"billing.v1.ListRuleSetsRequest"> & {
  * Use `create(ListRuleSetsRequestSchema)` to create a new message.
  */
 export const ListRuleSetsRequestSchema: GenMessage<ListRuleSetsRequest> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 14);
+  messageDesc(file_billing_v1_rating_service, 16);
 
 /**
  * A rule set and how much it was used.
@@ -715,7 +774,7 @@ export type RuleSetUsage = Message<"billing.v1.RuleSetUsage"> & {
  * Use `create(RuleSetUsageSchema)` to create a new message.
  */
 export const RuleSetUsageSchema: GenMessage<RuleSetUsage> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 15);
+  messageDesc(file_billing_v1_rating_service, 17);
 
 /**
  * A page of rule sets.
@@ -743,7 +802,7 @@ export type ListRuleSetsResponse = Message<"billing.v1.ListRuleSetsResponse"> & 
  * Use `create(ListRuleSetsResponseSchema)` to create a new message.
  */
 export const ListRuleSetsResponseSchema: GenMessage<ListRuleSetsResponse> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 16);
+  messageDesc(file_billing_v1_rating_service, 18);
 
 /**
  * A file of a candidate rule set.
@@ -771,7 +830,7 @@ export type RuleFile = Message<"billing.v1.RuleFile"> & {
  * Use `create(RuleFileSchema)` to create a new message.
  */
 export const RuleFileSchema: GenMessage<RuleFile> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 17);
+  messageDesc(file_billing_v1_rating_service, 19);
 
 /**
  * A candidate rule set: all its files, as they would be in the rules directory.
@@ -792,7 +851,7 @@ export type ValidateRuleSetRequest = Message<"billing.v1.ValidateRuleSetRequest"
  * Use `create(ValidateRuleSetRequestSchema)` to create a new message.
  */
 export const ValidateRuleSetRequestSchema: GenMessage<ValidateRuleSetRequest> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 18);
+  messageDesc(file_billing_v1_rating_service, 20);
 
 /**
  * The verdict on a candidate rule set.
@@ -827,7 +886,7 @@ export type ValidateRuleSetResponse = Message<"billing.v1.ValidateRuleSetRespons
  * Use `create(ValidateRuleSetResponseSchema)` to create a new message.
  */
 export const ValidateRuleSetResponseSchema: GenMessage<ValidateRuleSetResponse> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 19);
+  messageDesc(file_billing_v1_rating_service, 21);
 
 /**
  * A backtest: which calls to price again, and with which rule set.
@@ -872,7 +931,7 @@ export type BacktestRuleSetRequest = Message<"billing.v1.BacktestRuleSetRequest"
  * Use `create(BacktestRuleSetRequestSchema)` to create a new message.
  */
 export const BacktestRuleSetRequestSchema: GenMessage<BacktestRuleSetRequest> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 20);
+  messageDesc(file_billing_v1_rating_service, 22);
 
 /**
  * Calls of one customer (or of all, for a total) in one currency, charged
@@ -929,7 +988,7 @@ export type BacktestLine = Message<"billing.v1.BacktestLine"> & {
  * Use `create(BacktestLineSchema)` to create a new message.
  */
 export const BacktestLineSchema: GenMessage<BacktestLine> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 21);
+  messageDesc(file_billing_v1_rating_service, 23);
 
 /**
  * One call the candidate prices differently from its current charge.
@@ -992,7 +1051,7 @@ export type BacktestChangedCall = Message<"billing.v1.BacktestChangedCall"> & {
  * Use `create(BacktestChangedCallSchema)` to create a new message.
  */
 export const BacktestChangedCallSchema: GenMessage<BacktestChangedCall> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 22);
+  messageDesc(file_billing_v1_rating_service, 24);
 
 /**
  * What the candidate would have charged, against the current charges.
@@ -1056,7 +1115,7 @@ export type BacktestRuleSetResponse = Message<"billing.v1.BacktestRuleSetRespons
  * Use `create(BacktestRuleSetResponseSchema)` to create a new message.
  */
 export const BacktestRuleSetResponseSchema: GenMessage<BacktestRuleSetResponse> = /*@__PURE__*/
-  messageDesc(file_billing_v1_rating_service, 23);
+  messageDesc(file_billing_v1_rating_service, 25);
 
 /**
  * Prices calls and shows how. Finance edits rule files (the `rules/`
@@ -1130,6 +1189,22 @@ export const RatingService: GenService<{
     methodKind: "unary";
     input: typeof BacktestRuleSetRequestSchema;
     output: typeof BacktestRuleSetResponseSchema;
+  },
+  /**
+   * Explains a stored CDR's current charge: its amount, the rule set that
+   * priced it, and how, in the words rating gave when it priced the call
+   * (a later change of the customer's contract or of the live rules does not
+   * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
+   * unrated); FAILED_PRECONDITION when the rule set that priced it is no
+   * longer archived. Reads only.
+   * Roles: sales, billing, finance.
+   *
+   * @generated from rpc billing.v1.RatingService.ExplainCharge
+   */
+  explainCharge: {
+    methodKind: "unary";
+    input: typeof ExplainChargeRequestSchema;
+    output: typeof ExplainChargeResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_billing_v1_rating_service, 0);
