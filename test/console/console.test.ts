@@ -156,6 +156,41 @@ describe('the billing console in Chromium', { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  it("sales explains a stored call's charge: what ExplainCharge answers, contract included", async () => {
+    const { context, page } = await openConsole(world);
+    await signInAs(world, page, 'sales');
+    await page.getByRole('link', { name: 'Rules', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Explain a charge' });
+    await form.getByRole('button', { name: 'Explain' }).click();
+    // The browser's own check holds the empty form back; the service is asked nothing yet.
+    expect(await page.getByRole('status', { name: 'Explained charge' }).count()).toBe(0);
+    await form.getByLabel('Bridge id').fill('bridge-1');
+    await form.getByLabel('Record id').fill('console-2');
+    await form.getByRole('button', { name: 'Explain' }).click();
+    const result = page.getByRole('status', { name: 'Explained charge' });
+    await result.getByRole('table', { name: 'Explanation steps' }).waitFor();
+
+    const charge = await world.t
+      .client(RatingServiceDefinition, 'sales')
+      .explainCharge({ cdrKey: { bridgeId: 'bridge-1', recordId: 'console-2' } });
+    expect(charge.explanation!.contractExternalId).toBe('K-CONSOLE-A-2026');
+    expect(await page.getByTestId('charge-amount').textContent()).toBe(sek(charge.amount!.amount));
+    const rows = result.getByRole('table', { name: 'Explanation steps' }).locator('tbody tr');
+    expect(await rows.count()).toBe(charge.explanation!.steps.length);
+    for (const [i, step] of charge.explanation!.steps.entries()) {
+      expect(await rows.nth(i).textContent()).toContain(step.text);
+    }
+    expect(await result.textContent()).toContain('contract K-CONSOLE-A-2026');
+
+    // A call the service has not stored: its NOT_FOUND, in its words.
+    await form.getByLabel('Record id').fill('console-nothing');
+    await form.getByRole('button', { name: 'Explain' }).click();
+    await expect(form.getByRole('alert').textContent()).resolves.toContain('no charge is stored');
+    expect(await page.getByRole('status', { name: 'Explained charge' }).count()).toBe(0);
+    await shoot(page, 'rules-explain-charge');
+    await context.close();
+  });
+
   it('finance backtests the active rule set over October: what BacktestRuleSet answers', async () => {
     const { context, page } = await openConsole(world);
     await signInAs(world, page, 'finance');
