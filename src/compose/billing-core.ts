@@ -7,6 +7,7 @@
 import type { BookingStore } from '../app/bookings/ports';
 import { systemClock, type Clock } from '../app/clock';
 import type { CustomerStore } from '../app/customers/ports';
+import type { CdrKey } from '../domain/cdr';
 import { explainCharge, type ExplainedCharge } from '../app/ingest/explain-charge';
 import type { KeyedIngestDeps } from '../app/ingest/ingest-cdrs';
 import type { BookingDirectory, CustomerDirectory } from '../app/ingest/ports';
@@ -54,7 +55,7 @@ export interface BillingCore {
   invoicing: InvoicingUseCases;
   rerating: ReratingUseCases;
   /** A stored charge's explanation, in the words rating gave when it priced the call. */
-  explainCharge: (key: { bridgeId: string; recordId: string }) => Promise<ExplainedCharge>;
+  explainCharge: (key: CdrKey) => Promise<ExplainedCharge>;
   /** The SIE export of a month's issued documents. */
   bookkeeping: BookkeepingUseCases;
   /** The customers to send a month's invoices to (the console's and the CLI's mailing list). */

@@ -8,6 +8,9 @@ export type AccessType = (typeof ACCESS_TYPES)[number];
 export const FEATURES = ['recording', 'operator_assistance', 'transcription', 'streaming'] as const;
 export type Feature = (typeof FEATURES)[number];
 
+/** What identifies a CDR for good: the bridge that sent it and the bridge's record id. */
+export type CdrKey = Pick<Cdr, 'bridgeId' | 'recordId'>;
+
 export interface Cdr {
   bridgeId: string;
   recordId: string;

@@ -126,7 +126,7 @@ describe('explaining a stored charge', () => {
     // The contract's discount shows in the words of the customer who had it.
     const discounted = await explainCharge(deps(), { bridgeId: 'explain-bridge', recordId: 'explain-1' });
     expect(discounted.explanation.discount).toBeTruthy();
-    expect(discounted.contract).toEqual({ id: 'k-explain', discountPercent: '10' });
+    expect(discounted).toMatchObject({ contractId: 'k-explain', discountPercent: '10' });
   });
 
   it('gives the same words after the contract that priced the charge changed', async () => {
@@ -141,7 +141,7 @@ describe('explaining a stored charge', () => {
     });
     const got = await explainCharge(deps(), { bridgeId: 'explain-bridge', recordId: 'explain-1' });
     expect(got.explanation).toEqual(atIngest.get('explain-1'));
-    expect(got.contract).toEqual({ id: 'k-explain', discountPercent: '10' });
+    expect(got).toMatchObject({ contractId: 'k-explain', discountPercent: '10' });
   });
 
   it('answers the stored words of a charge that has them, and nothing for an unknown CDR', async () => {
@@ -183,6 +183,19 @@ describe('RatingService.ExplainCharge', () => {
     expect(e.summary).toBe(words.summary);
     expect(e.steps.map((step) => step.text)).toEqual(words.steps.map((step) => step.text));
     expect(e.surcharges.length).toBe(words.surcharges.length);
+    // A quote of the same call today names today's contract, as the same message.
+    const quote = await t.client(RatingServiceDefinition, 'sales').quoteCall({
+      customerAccount: 'EXPLAIN-A',
+      accessType: AccessType.ACCESS_TYPE_DIAL_OUT,
+      calledNumber: '+46701234567',
+      startTime: new Date('2026-10-09T09:00:00Z'),
+      durationSeconds: 30,
+      features: [Feature.FEATURE_RECORDING],
+    });
+    expect([quote.explanation!.contractExternalId, quote.explanation!.discountPercent]).toEqual([
+      'k-explain',
+      '50',
+    ]);
   });
 
   it('answers NOT_FOUND for a CDR it does not know and INVALID_ARGUMENT naming a missing key part', async () => {

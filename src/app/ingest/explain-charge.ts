@@ -4,7 +4,7 @@
  * archived rule set that priced it, which is deterministic, so they are the words rating gave at
  * ingest. A charge that stored its words (rerates, retries, older charges) answers them as stored.
  */
-import type { Cdr } from '../../domain/cdr';
+import type { Cdr, CdrKey } from '../../domain/cdr';
 import { NotFoundError, FailedPreconditionError } from '../../domain/errors';
 import { Decimal } from '../../domain/money';
 import type { CompiledRuleSet } from '../../domain/rating/index';
@@ -26,16 +26,17 @@ export interface ExplainedCharge {
   currency: string;
   ruleSet: { name: string; version: string; hash: string };
   firedRules: string[];
-  /** The contract it was priced with, as stored with the charge (absent: list prices, or not stored). */
-  contract?: { id: string; discountPercent?: string };
+  /**
+   * The contract it was priced with and its discount, as stored with the charge; absent for list
+   * prices, and for charges stored with their words before their pricing facts were kept too.
+   */
+  contractId?: string;
+  discountPercent?: string;
   explanation: Explanation;
 }
 
 /** Throws NotFoundError for a CDR without a charge, FailedPreconditionError when the words cannot be given. */
-export async function explainCharge(
-  deps: ExplainChargeDeps,
-  key: { bridgeId: string; recordId: string },
-): Promise<ExplainedCharge> {
+export async function explainCharge(deps: ExplainChargeDeps, key: CdrKey): Promise<ExplainedCharge> {
   const charge = await deps.charges.currentCharge(key.bridgeId, key.recordId);
   if (!charge)
     throw new NotFoundError(
@@ -50,7 +51,8 @@ export async function explainCharge(
     currency: charge.currency,
     ruleSet: { name: set.name, version: set.version, hash: set.hash },
     firedRules: charge.firedRules,
-    contract: contract && { id: contract.id, discountPercent: contract.discountPercent },
+    contractId: contract?.id,
+    discountPercent: contract?.discountPercent,
   };
   if (charge.explanation) return { ...explained, explanation: charge.explanation };
   const decision = priceCdr(

@@ -3,7 +3,7 @@
  * created, a rate is added), and are then priced again. A CDR that is priced by a retry gets its
  * charge in the same transaction that marks it rated, and only once even when two retries race.
  */
-import type { Cdr } from '../../domain/cdr';
+import type { Cdr, CdrKey } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
 import type { IngestDeps } from './ingest-cdrs';
 import { loadBatchFacts, priceCdr, pricedWithOf } from './price-batch';
@@ -15,7 +15,7 @@ export interface UnratedFilter {
   startFrom?: Date;
   startTo?: Date;
   /** Only these CDRs. */
-  keys?: { bridgeId: string; recordId: string }[];
+  keys?: CdrKey[];
 }
 
 export interface UnratedCdrRow {

@@ -32,6 +32,7 @@ export interface Quote {
   firedRules: string[];
   explanation: Explanation;
   contractId?: string;
+  discountPercent?: string;
 }
 
 export interface QuoteDeps {
@@ -106,5 +107,6 @@ export async function quoteCall(deps: QuoteDeps, input: QuoteInput): Promise<Quo
     // The rating outcome's explanation, passed through decisionOf unchanged.
     explanation: charge.explanation,
     contractId: context.contract?.id,
+    discountPercent: context.contract?.discountPercent,
   };
 }

@@ -87,7 +87,12 @@ export interface ExplainChargeResponse {
   amount?:
     | Money
     | undefined;
-  /** How the amount was computed. */
+  /**
+   * How the amount was computed. Its contract_external_id and
+   * discount_percent are the contract's at pricing time; they are empty for
+   * list prices, and for charges re-rated or retried before the service kept
+   * pricing facts with them (their steps still name the discount).
+   */
   explanation?: RatingExplanation | undefined;
 }
 
@@ -156,7 +161,10 @@ export interface ExplanationStep {
   runningTotal?: Money | undefined;
 }
 
-/** Why a leg costs what it costs. Stored with every charge, returned by quotes. */
+/**
+ * Why a leg costs what it costs. Returned by quotes, and for every stored
+ * charge by ExplainCharge.
+ */
 export interface RatingExplanation {
   /** The rule set that priced it. */
   ruleSet?:
@@ -3877,9 +3885,11 @@ export const RatingServiceDefinition = {
      * Explains a stored CDR's current charge: its amount, the rule set that
      * priced it, and how, in the words rating gave when it priced the call
      * (a later change of the customer's contract or of the live rules does not
-     * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
-     * unrated); FAILED_PRECONDITION when the rule set that priced it is no
-     * longer archived. Reads only.
+     * change them). INVALID_ARGUMENT names a missing part of the key;
+     * NOT_FOUND when the CDR is unknown or has no charge (it is unrated);
+     * FAILED_PRECONDITION when the words cannot be given: the rule set that
+     * priced it is not in the archive, or pricing the stored call again with
+     * its stored facts no longer gives the stored amount. Reads only.
      * Roles: sales, billing, finance.
      */
     explainCharge: {
@@ -3941,9 +3951,11 @@ export interface RatingServiceImplementation<CallContextExt = {}> {
    * Explains a stored CDR's current charge: its amount, the rule set that
    * priced it, and how, in the words rating gave when it priced the call
    * (a later change of the customer's contract or of the live rules does not
-   * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
-   * unrated); FAILED_PRECONDITION when the rule set that priced it is no
-   * longer archived. Reads only.
+   * change them). INVALID_ARGUMENT names a missing part of the key;
+   * NOT_FOUND when the CDR is unknown or has no charge (it is unrated);
+   * FAILED_PRECONDITION when the words cannot be given: the rule set that
+   * priced it is not in the archive, or pricing the stored call again with
+   * its stored facts no longer gives the stored amount. Reads only.
    * Roles: sales, billing, finance.
    */
   explainCharge(
@@ -4000,9 +4012,11 @@ export interface RatingServiceClient<CallOptionsExt = {}> {
    * Explains a stored CDR's current charge: its amount, the rule set that
    * priced it, and how, in the words rating gave when it priced the call
    * (a later change of the customer's contract or of the live rules does not
-   * change them). NOT_FOUND when the CDR is unknown or has no charge (it is
-   * unrated); FAILED_PRECONDITION when the rule set that priced it is no
-   * longer archived. Reads only.
+   * change them). INVALID_ARGUMENT names a missing part of the key;
+   * NOT_FOUND when the CDR is unknown or has no charge (it is unrated);
+   * FAILED_PRECONDITION when the words cannot be given: the rule set that
+   * priced it is not in the archive, or pricing the stored call again with
+   * its stored facts no longer gives the stored amount. Reads only.
    * Roles: sales, billing, finance.
    */
   explainCharge(

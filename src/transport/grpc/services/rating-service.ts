@@ -13,6 +13,7 @@ import type { CustomerDirectory } from '../../../app/ingest/ports';
 import type { BacktestSource, CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import { FailedPreconditionError, ValidationError } from '../../../domain/errors';
 import type { ExplainedCharge } from '../../../app/ingest/explain-charge';
+import type { CdrKey } from '../../../domain/cdr';
 import {
   RatingServiceDefinition,
   type RatingServiceImplementation,
@@ -33,7 +34,7 @@ export interface RatingServiceDeps {
   customers?: CustomerDirectory;
   clock: Clock;
   /** A stored charge's explanation (src/app/ingest/explain-charge.ts). */
-  explainCharge(key: { bridgeId: string; recordId: string }): Promise<ExplainedCharge>;
+  explainCharge(key: CdrKey): Promise<ExplainedCharge>;
 }
 
 export function ratingService(deps: RatingServiceDeps): ServiceBinding {
@@ -134,13 +135,7 @@ export function ratingService(deps: RatingServiceDeps): ServiceBinding {
       return {
         customerAccount: charge.cdr.customerAccount,
         amount: { currencyCode: charge.currency, amount: charge.amount },
-        explanation: explanationToProto(charge.explanation, {
-          currency: charge.currency,
-          ruleSet: charge.ruleSet,
-          firedRules: charge.firedRules,
-          contractId: charge.contract?.id,
-          discountPercent: charge.contract?.discountPercent,
-        }),
+        explanation: explanationToProto(charge.explanation, charge),
       };
     },
   };
