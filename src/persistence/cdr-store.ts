@@ -11,7 +11,6 @@
  * set: a charge row is about a third of what it was (issue 14).
  */
 import type { Cdr, AccessType, Feature } from '../domain/cdr';
-import { chargeQuantities } from '../domain/rating/charge-quantities';
 import type {
   CdrToStore,
   IdempotentCdrStore,
@@ -26,6 +25,7 @@ import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import type { RequestKey } from '../app/mutations';
 import { json, once, retryOnConflict } from './sql-helpers';
 import { enterChargeWriters } from './charge-fence';
+import { chargeQuantitiesOf } from './charge-with-words';
 import { pooledTransaction, type SqlTransaction } from './pooled-transaction';
 import { isMissingPartition, MonthPartitions } from './month-partitions';
 
@@ -323,10 +323,7 @@ export function arrayLiteral(values: readonly Scalar[]): string {
 }
 
 function toRow({ cdr, fingerprint, rating, pricedWith }: CdrToStore): Record<Column, Value> {
-  const quantities = rating.rated
-    ? (rating.charge.quantities?.(cdr.durationSeconds) ??
-      chargeQuantities(rating.charge.explanation, cdr.durationSeconds))
-    : undefined;
+  const quantities = rating.rated ? chargeQuantitiesOf(rating.charge, cdr.durationSeconds) : undefined;
   return {
     bridge_id: cdr.bridgeId,
     record_id: cdr.recordId,

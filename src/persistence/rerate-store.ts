@@ -32,7 +32,6 @@ import type {
   RerateTx,
 } from '../app/invoicing/rerate-ports';
 import type { InvoiceDraft } from '../domain/invoicing/types';
-import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { chargeGroupsFrom, chargeRowColumns, toChargeGroup, type ChargeGroupRow } from './charge-groups-sql';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
@@ -41,6 +40,7 @@ import { allocateInvoiceIds, insertDocuments, issueIn, replaceDraftContent } fro
 import { loadInvoices } from './invoice-reads';
 import { once, retryOnConflict, rowsOf } from './sql-helpers';
 import { enterChargeWriters } from './charge-fence';
+import { CHARGE_WITH_WORDS_COLUMNS, CHARGE_WITH_WORDS_RECORD, chargeWithWordsRow } from './charge-with-words';
 
 const CALLS = `
 select d.*, d.id::text as cdr_id, c.id::text as charge_id, c.amount::text as charge_amount, trim(c.currency) as charge_currency,
@@ -114,14 +114,10 @@ returning cdrs.id::text as id`;
 
 const INSERT_CHARGES = `
 with inserted as (
-  insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-                       zone, billed_seconds, parts, pricing_facts, access_type)
-  select cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation,
-         zone, billed_seconds, parts, pricing_facts,
+  insert into charges (cdr_id, ${CHARGE_WITH_WORDS_COLUMNS}, access_type)
+  select cdr_id, ${CHARGE_WITH_WORDS_COLUMNS},
          (select d.access_type from cdrs d where d.id = x.cdr_id and d.start_time = x.call_start)
-  from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, customer_account text, call_start timestamptz, amount numeric,
-    currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb,
-    pricing_facts jsonb)
+  from jsonb_to_recordset(?::jsonb) as x(cdr_id bigint, ${CHARGE_WITH_WORDS_RECORD})
   returning id, cdr_id
 ),
 replaced as (
@@ -177,12 +173,6 @@ export class PostgresRerateStore implements RerateStore {
       }),
     );
   }
-}
-
-/** The new charge's zone and billed seconds, from the rating result (never read back from the explanation). */
-function quantityColumns(r: ChargeReplacement): { zone: string; billed_seconds: number } {
-  const q = chargeQuantities(r.charge.explanation, r.cdr.durationSeconds);
-  return { zone: q.zone, billed_seconds: q.billedSeconds };
 }
 
 function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): Promise<void> } {
@@ -251,17 +241,8 @@ function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): P
       );
       const stored = rows.filter((r) => r.oldChargeId || flipped.has(r.cdrId));
       const payload = stored.map((r) => ({
-        ...quantityColumns(r),
         cdr_id: r.cdrId,
-        customer_account: r.cdr.customerAccount,
-        call_start: r.cdr.startTime.toISOString(),
-        amount: r.charge.amount,
-        currency: r.charge.currency,
-        rule_set_hash: r.charge.ruleSetHash,
-        fired_rules: r.charge.firedRules,
-        explanation: r.charge.explanation,
-        parts: r.charge.parts,
-        pricing_facts: r.pricedWith,
+        ...chargeWithWordsRow(r.cdr, r.charge, r.pricedWith),
         invoice_id: superseded.get(r.cdrId)?.invoice_id ?? null,
         old_id: superseded.get(r.cdrId)?.id ?? null,
       }));

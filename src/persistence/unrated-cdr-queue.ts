@@ -1,13 +1,15 @@
 /** The unrated CDRs, read and re-priced in place (table `cdrs`, rating_status = 'unrated'). */
 import type { RetryDecision, UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { RatingDecision } from '../app/ingest/ports';
-import { chargeQuantities } from '../domain/rating/charge-quantities';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import { rowsOf } from './sql-helpers';
 import { enterChargeWriters } from './charge-fence';
+import { CHARGE_WITH_WORDS_COLUMNS, CHARGE_WITH_WORDS_RECORD, chargeWithWordsRow } from './charge-with-words';
+
+type RatedDecision = Extract<RatingDecision, { rated: true }>;
 
 type Row = StoredRow & {
   id: string;
@@ -97,38 +99,23 @@ export class PostgresUnratedQueue implements UnratedQueue {
       const done = new Set<string>();
       if (rated.length) {
         const payload = JSON.stringify(
-          rated.map(({ id, cdr, decision, pricedWith }) => {
-            const charge = (decision as Extract<RatingDecision, { rated: true }>).charge;
-            const { zone, billedSeconds } = chargeQuantities(charge.explanation, cdr.durationSeconds);
-            return {
-              id,
-              customer_account: cdr.customerAccount,
-              call_start: cdr.startTime.toISOString(),
-              amount: charge.amount,
-              currency: charge.currency,
-              explanation: charge.explanation,
-              parts: charge.parts,
-              pricing_facts: pricedWith,
-              rule_set_hash: charge.ruleSetHash,
-              fired_rules: charge.firedRules,
-              zone,
-              billed_seconds: billedSeconds,
-            };
-          }),
+          rated.map(({ id, cdr, decision, pricedWith }) => ({
+            id,
+            ...chargeWithWordsRow(cdr, (decision as RatedDecision).charge, pricedWith),
+          })),
         );
         // Only rows still unrated are flipped, so two racing retries charge a CDR once.
         const flipped = rowsOf<{ id: string }>(
           await trx.raw(
             `with input as (
-             select * from jsonb_to_recordset(?::jsonb) as x(id bigint, customer_account text, call_start timestamptz, amount numeric,
-               currency text, rule_set_hash text, fired_rules text[], explanation jsonb, zone text, billed_seconds integer, parts jsonb, pricing_facts jsonb)
+             select * from jsonb_to_recordset(?::jsonb) as x(id bigint, ${CHARGE_WITH_WORDS_RECORD})
            ), flipped as (
              update cdrs set rating_status = 'rated', unrated_reason = null, rating_attempts = rating_attempts + 1, last_rating_attempt_at = now()
              from input where cdrs.id = input.id and cdrs.rating_status = 'unrated'
              returning cdrs.id, cdrs.access_type
            ), charged as (
-             insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, pricing_facts, access_type)
-             select input.id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules, explanation, zone, billed_seconds, parts, pricing_facts, flipped.access_type
+             insert into charges (cdr_id, ${CHARGE_WITH_WORDS_COLUMNS}, access_type)
+             select input.id, ${CHARGE_WITH_WORDS_COLUMNS}, flipped.access_type
              from input join flipped using (id)
            ), fresh as (
              select input.customer_account, input.call_start, c.access_type, input.amount, input.currency, input.zone, input.billed_seconds
