@@ -10,13 +10,19 @@
  *     daily-totals upsert (`charge_daily_totals`, one row per customer and day already there, as in
  *     a running month);
  * and their sum against the baseline: the most ingest can reach, as a share of a plain insert, with
- * these writes. DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/postgres);
- * the bench creates and drops its own database (BENCH_DB names it).
+ * these writes. Then the design not built yet, measured the same way: one row per CDR, the CDR
+ * carrying its first charge's columns (a copy of `cdrs`, partitioned and indexed alike, with the
+ * charge's columns and the (customer, id) index the close reads late charges by), so that ingest
+ * writes the key, that row and the totals. DATABASE_URL names the server (default
+ * postgresql://postgres@127.0.0.1:5432/postgres); the bench creates and drops its own database
+ * (BENCH_DB names it).
  */
 import crypto from 'node:crypto';
 import { adminQuery } from './bench-support';
 import { openDatabase } from '../src/persistence/database';
 import { dailyTotalsUpsertCte } from '../src/persistence/daily-totals-sql';
+import { rowsOf } from '../src/persistence/sql-helpers';
+import type { Knex } from '@mikro-orm/postgresql';
 
 const rows = Number(process.argv[2] ?? 100_000);
 /** Rows a statement writes: a batch of a bridge's stream, as the service writes it. */
@@ -42,7 +48,15 @@ const CDR_COLUMNS = `bridge_id, record_id, fingerprint, conference_id, customer_
 const insertCdrs = (table: string, r: number, from: number, to: number) => `
   insert into ${table} (${CDR_COLUMNS}) select ${CDR_COLUMNS} from (${cdrValues(r, from, to)}) v`;
 
-const PARTS: Record<string, (r: number, from: number, to: number) => string> = {
+/** The charge's columns, as the ingest statement writes them, for rows of cdrValues. */
+const CHARGE_VALUES = `1.25, 'EUR', 'bench', '{peak,dial-out}', '{"contract":null,"tz":"Europe/Stockholm"}', 'SE-mobile', 600,
+  '[{"kind":"usage","band":"peak","seconds":600,"amount":"1.25"}]'`;
+const CHARGE_COLUMNS =
+  'amount, currency, rule_set_hash, fired_rules, pricing_facts, zone, billed_seconds, parts';
+
+type Part = (r: number, from: number, to: number) => string;
+
+const PARTS: Record<string, Part> = {
   'baseline: plain insert, same shape and indexes': (r, from, to) => insertCdrs('raw_cdrs', r, from, to),
   'dedup key (cdr_keys)': (r, from, to) => `
     insert into cdr_keys (bridge_id, record_id, fingerprint, start_time)
@@ -50,11 +64,8 @@ const PARTS: Record<string, (r: number, from: number, to: number) => string> = {
     on conflict (bridge_id, record_id) do nothing`,
   'CDR (cdrs)': (r, from, to) => insertCdrs('cdrs', r, from, to),
   'charge (charges)': (r, from, to) => `
-    insert into charges (cdr_id, customer_account, call_start, amount, currency, rule_set_hash, fired_rules,
-                         pricing_facts, zone, billed_seconds, parts, access_type)
-    select ${r} * ${rows} + g, customer_account, start_time, 1.25, 'EUR', 'bench', '{peak,dial-out}',
-           '{"contract":null,"tz":"Europe/Stockholm"}', 'SE-mobile', 600,
-           '[{"kind":"usage","band":"peak","seconds":600,"amount":"1.25"}]', access_type
+    insert into charges (cdr_id, customer_account, call_start, ${CHARGE_COLUMNS}, access_type)
+    select ${r} * ${rows} + g, customer_account, start_time, ${CHARGE_VALUES}, access_type
     from (${cdrValues(r, from, to)}) v`,
   'daily totals upsert (charge_daily_totals)': (r, from, to) => `
     with fresh as (
@@ -65,6 +76,37 @@ const PARTS: Record<string, (r: number, from: number, to: number) => string> = {
     ${dailyTotalsUpsertCte('fresh')}
     select 1`,
 };
+
+/** Not built: the CDR row with its first charge's columns (one row per CDR), into cdrs_one_row. */
+const ONE_ROW: [string, Part] = [
+  'CDR with its charge as columns (cdrs_one_row, not built)',
+  (r, from, to) => `
+    insert into cdrs_one_row (${CDR_COLUMNS}, ${CHARGE_COLUMNS})
+    select ${CDR_COLUMNS}, ${CHARGE_VALUES} from (${cdrValues(r, from, to)}) v`,
+];
+
+/**
+ * cdrs_one_row: `cdrs` with the charge's columns, partitioned by month with the same indexes (their
+ * definitions copied from the catalog), plus the (customer, id) index of charges.
+ */
+async function createOneRowTable(knex: Knex): Promise<void> {
+  await knex.raw(`
+    create table cdrs_one_row (like cdrs including defaults including constraints,
+      amount numeric not null, currency char(3) not null, rule_set_hash text not null references rule_sets (hash),
+      fired_rules text[] not null, pricing_facts jsonb, zone text not null, billed_seconds integer not null,
+      parts jsonb not null) partition by range (start_time)`);
+  const indexes = rowsOf<{ indexdef: string }>(
+    await knex.raw(`select indexdef from pg_indexes where schemaname = 'public' and tablename = 'cdrs'`),
+  );
+  for (const { indexdef } of indexes)
+    await knex.raw(
+      indexdef.replace(/INDEX (\w+) ON (ONLY )?public\.cdrs /, 'INDEX $1_one_row ON public.cdrs_one_row '),
+    );
+  await knex.raw(`create index cdrs_one_row_customer_id_idx on cdrs_one_row (customer_account, id)`);
+  await knex.raw(
+    `create table cdrs_one_row_2026_11 partition of cdrs_one_row for values from ('2026-11-01Z') to ('2026-12-01Z')`,
+  );
+}
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -80,6 +122,7 @@ async function main() {
     const knex = database.orm.em.getKnex();
     await knex.raw(`select billing_ensure_month_partitions('2026-11-01Z', '2026-11-01Z')`);
     await knex.raw(`create table raw_cdrs (like cdrs including all)`);
+    await createOneRowTable(knex);
     await knex.raw(
       `insert into rule_sets (hash, name, version, effective_from, currency, files)
        values ('bench', 'bench', '1', '2020-01-01Z', 'EUR', '[]')`,
@@ -93,7 +136,7 @@ async function main() {
     await knex.raw('vacuum analyze');
     const times: Record<string, number[]> = {};
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, sql] of Object.entries(PARTS)) {
+      for (const [name, sql] of [...Object.entries(PARTS), ONE_ROW]) {
         // Statements of BATCH rows each; the round trip is a few percent of one.
         const started = performance.now();
         for (let from = 0; from < rows; from += BATCH)
@@ -116,6 +159,14 @@ async function main() {
     console.log(
       `ingest's writes together: ${sum.toFixed(1)} µs per CDR = ${(sum / baseline).toFixed(2)}x a plain insert; ` +
         `at most ${((baseline / sum) * 100).toFixed(0)} % of its rate with these writes`,
+    );
+    const [oneRowName] = ONE_ROW;
+    const oneRowWrites = ['dedup key (cdr_keys)', oneRowName, 'daily totals upsert (charge_daily_totals)'];
+    const oneRow = oneRowWrites.reduce((total, name) => total + perRow(name), 0);
+    console.log(`  ${oneRowName}: ${perRow(oneRowName).toFixed(1)} µs`);
+    console.log(
+      `one row per CDR (key, that row, totals): ${oneRow.toFixed(1)} µs per CDR = ${(oneRow / baseline).toFixed(2)}x; ` +
+        `at most ${((baseline / oneRow) * 100).toFixed(0)} % of a plain insert's rate`,
     );
   } finally {
     await database.close();
