@@ -8,7 +8,9 @@
  *     table of the same shape, and the ratio of the two;
  *   - acknowledgement latency p50/p99 at a steady 1,000 CDRs/s (batches of 20, as a bridge sends),
  *     and at 5,000 CDRs/s on one stream (a busy bridge: 250 small batches a second);
- *   - peak RSS of the service process, and its CPU time per CDR while streaming.
+ *   - peak RSS of the service process, and its CPU time per CDR while streaming, beside the CPU
+ *     time per CDR of PostgreSQL's processes (when the server runs on this machine) and of the
+ *     bench itself: on one machine the three share the cores.
  * DATABASE_URL names the server (default postgresql://postgres@127.0.0.1:5432/postgres); the bench
  * creates and drops its own database there (BENCH_DB names it). The measured parts live in ./support/ingest-run.ts
  * (bench:growth measures the same ingest with a year of history in the database).
@@ -66,6 +68,11 @@ async function main() {
     );
     console.log(`service peak RSS: ${rss.toFixed(0)} MB`);
     console.log(`service CPU per CDR (throughput phase): ${run.cpuPerCdrUs.toFixed(0)} us`);
+    const databaseCpu = run.databaseCpuPerCdrUs?.toFixed(0);
+    console.log(
+      `PostgreSQL CPU per CDR (throughput phase, all its processes): ${databaseCpu ? `${databaseCpu} us` : 'n/a (not on this machine)'}`,
+    );
+    console.log(`this bench's CPU per CDR (generating and sending): ${run.benchCpuPerCdrUs.toFixed(0)} us`);
   } finally {
     await service.stop();
     await admin(`drop database if exists ${dbName} with (force)`);

@@ -71,6 +71,13 @@ export interface StreamResult {
   cdrsPerSecond: number;
   /** CPU time (user + system) of the service per CDR, in microseconds. */
   cpuPerCdrUs: number;
+  /**
+   * CPU time of every PostgreSQL process on this machine per CDR (backends, WAL writer,
+   * checkpointer), in microseconds; undefined when the server is not on this machine.
+   */
+  databaseCpuPerCdrUs: number | undefined;
+  /** CPU time of this bench process per CDR (generating, encoding and sending the CDRs), in microseconds. */
+  benchCpuPerCdrUs: number;
 }
 
 /**
@@ -83,6 +90,8 @@ export async function streamCdrs(service: IngestService, options: StreamOptions)
   const chunk = 50_000;
   let accepted = 0;
   const cpuBefore = cpuSeconds(service.pid);
+  const databaseBefore = databaseCpuSeconds();
+  const benchBefore = process.cpuUsage();
   const started = performance.now();
   const perStream = Math.ceil(total / streams);
   await Promise.all(
@@ -102,11 +111,15 @@ export async function streamCdrs(service: IngestService, options: StreamOptions)
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const bench = process.cpuUsage(benchBefore);
+  const database = cpuSecondsSince(databaseBefore, databaseCpuSeconds());
   return {
     accepted,
     seconds,
     cdrsPerSecond: total / seconds,
     cpuPerCdrUs: ((cpuSeconds(service.pid) - cpuBefore) / total) * 1e6,
+    databaseCpuPerCdrUs: databaseBefore.size ? (database / total) * 1e6 : undefined,
+    benchCpuPerCdrUs: (bench.user + bench.system) / total,
   };
 }
 
@@ -186,6 +199,28 @@ function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** CPU seconds so far of each PostgreSQL process on this machine, by pid (empty when there is none). */
+function databaseCpuSeconds(): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        seconds.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return seconds;
+}
+
+/** CPU seconds used between two readings: a process started meanwhile counts whole; one that ended is lost. */
+function cpuSecondsSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }
 
 export function peakRssMb(pid: number): number {
