@@ -7,6 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { SERVICE_SEMI_SPACE_FLAG } from '../test/support/service-heap-flags';
 
 const CDRS = Number(process.argv[2] ?? 30_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -15,7 +16,7 @@ const loop = path.join(import.meta.dirname, 'support', 'promotion-loop.ts');
 function promotedBytes(mode: 'outcome' | 'decision'): number {
   const out = execFileSync(
     process.execPath,
-    ['--max-semi-space-size=8', '--trace-gc-nvp', '--import', 'tsx', loop, mode, String(CDRS)],
+    [SERVICE_SEMI_SPACE_FLAG!, '--trace-gc-nvp', '--import', 'tsx', loop, mode, String(CDRS)],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   let sum = 0;

@@ -12,10 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { build } from '../scripts/build.mjs';
+import { SERVICE_HEAP_FLAGS } from '../test/support/service-heap-flags';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.argv[2] ?? 5);
-const HEAP = ['--max-semi-space-size=8', '--max-old-space-size=384'];
+const HEAP = SERVICE_HEAP_FLAGS;
 const ENTRIES = {
   compiled: [...HEAP, path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
   tsx: [...HEAP, '--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'serve'],

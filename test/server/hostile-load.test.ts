@@ -29,14 +29,17 @@ import {
   type Answer,
 } from '../fuzz/support/raw-calls';
 import { spawnService, type ServiceProcess } from '../support/service-process';
+import { SERVICE_HEAP_FLAGS } from '../support/service-heap-flags';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /** The server's configured limit: the documented default (README, BILLING_MAX_MESSAGE_BYTES). */
 const MAX_MESSAGE_BYTES = loadConfig({}).maxMessageBytes;
 /** --max-old-space-size of `npm start` and spawnService. */
-const OLD_SPACE_MIB = 384;
+const OLD_SPACE_MIB = Number(
+  SERVICE_HEAP_FLAGS.find((flag) => flag.startsWith('--max-old-space-size='))!.split('=')[1],
+);
 /**
- * What a process needs beyond its old space: the young generation (3 x 8 MiB semi-spaces), code and
+ * What a process needs beyond its old space: the young generation (3 x 32 MiB semi-spaces), code and
  * the runtime, and gRPC's buffers for the messages being received. On a PostgreSQL server the peak
  * must stay under OLD_SPACE_MIB + MARGIN_MIB (measured here: about 180 MiB at rest, 300 MiB peak).
  * With the embedded database, PostgreSQL itself (PGlite, WebAssembly, outside the V8 heap) lives in

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ratesFileForToday } from './exchange-rates';
+import { SERVICE_HEAP_FLAGS } from './service-heap-flags';
 import { REPO_ROOT } from './test-service';
 
 export interface ServiceProcess {
@@ -21,7 +22,7 @@ export async function spawnService(env: Record<string, string>): Promise<Service
   // The same heap limits as `npm start` (see README, Benchmarks).
   const child = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', '--max-old-space-size=384', path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
+    [...SERVICE_HEAP_FLAGS, path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
     {
       cwd: REPO_ROOT,
       env: {
