@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { SERVICE_SEMI_SPACE_FLAG } from '../test/support/service-heap-flags';
+import { SERVICE_SEMI_SPACE_MIB } from '../test/support/service-heap-flags';
 
 const CDRS = Number(process.argv[2] ?? 30_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -16,7 +16,15 @@ const loop = path.join(import.meta.dirname, 'support', 'promotion-loop.ts');
 function promotedBytes(mode: 'outcome' | 'decision'): number {
   const out = execFileSync(
     process.execPath,
-    [SERVICE_SEMI_SPACE_FLAG!, '--trace-gc-nvp', '--import', 'tsx', loop, mode, String(CDRS)],
+    [
+      `--max-semi-space-size=${SERVICE_SEMI_SPACE_MIB}`,
+      '--trace-gc-nvp',
+      '--import',
+      'tsx',
+      loop,
+      mode,
+      String(CDRS),
+    ],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
   );
   let sum = 0;

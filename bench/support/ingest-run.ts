@@ -22,6 +22,8 @@ import { createCustomers } from '../../test/support/customers';
 export interface IngestService {
   process: ServiceProcess;
   pid: number;
+  /** The database the service writes to. */
+  databaseUrl: string;
   channel: Channel;
   ingest: Client<typeof CdrIngestServiceDefinition>;
   sales: Client<typeof CustomerServiceDefinition>;
@@ -37,6 +39,7 @@ export async function startIngestService(databaseUrl: string): Promise<IngestSer
   return {
     process: service,
     pid: service.child.pid!,
+    databaseUrl,
     channel,
     ingest: createClient(CdrIngestServiceDefinition, channel, auth),
     sales: createClient(CustomerServiceDefinition, channel, auth),
@@ -72,8 +75,9 @@ export interface StreamResult {
   /** CPU time (user + system) of the service per CDR, in microseconds. */
   cpuPerCdrUs: number;
   /**
-   * CPU time of every PostgreSQL process on this machine per CDR (backends, WAL writer,
-   * checkpointer), in microseconds; undefined when the server is not on this machine.
+   * CPU time per CDR, in microseconds, of the service's PostgreSQL server: its postmaster and every
+   * process it started (backends, WAL writer, checkpointer; those that ended meanwhile through the
+   * postmaster's children's time). Undefined when the server does not run on this machine.
    */
   databaseCpuPerCdrUs: number | undefined;
   /** CPU time of this bench process per CDR (generating, encoding and sending the CDRs), in microseconds. */
@@ -90,7 +94,8 @@ export async function streamCdrs(service: IngestService, options: StreamOptions)
   const chunk = 50_000;
   let accepted = 0;
   const cpuBefore = cpuSeconds(service.pid);
-  const databaseBefore = databaseCpuSeconds();
+  const postmaster = await postmasterOf(service.databaseUrl);
+  const databaseBefore = postmaster && serverCpuSeconds(postmaster);
   const benchBefore = process.cpuUsage();
   const started = performance.now();
   const perStream = Math.ceil(total / streams);
@@ -112,13 +117,13 @@ export async function streamCdrs(service: IngestService, options: StreamOptions)
   );
   const seconds = (performance.now() - started) / 1000;
   const bench = process.cpuUsage(benchBefore);
-  const database = cpuSecondsSince(databaseBefore, databaseCpuSeconds());
+  const database = postmaster && serverCpuSeconds(postmaster) - databaseBefore!;
   return {
     accepted,
     seconds,
     cdrsPerSecond: total / seconds,
     cpuPerCdrUs: ((cpuSeconds(service.pid) - cpuBefore) / total) * 1e6,
-    databaseCpuPerCdrUs: databaseBefore.size ? (database / total) * 1e6 : undefined,
+    databaseCpuPerCdrUs: database === undefined ? undefined : (database / total) * 1e6,
     benchCpuPerCdrUs: (bench.user + bench.system) / total,
   };
 }
@@ -201,26 +206,55 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU seconds so far of each PostgreSQL process on this machine, by pid (empty when there is none). */
-function databaseCpuSeconds(): Map<number, number> {
-  const seconds = new Map<number, number>();
+/**
+ * The pid of the PostgreSQL server's postmaster on this machine (the parent of a backend of
+ * `databaseUrl`), or undefined when that backend is not a local postgres process.
+ */
+async function postmasterOf(databaseUrl: string): Promise<number | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
+    const backend = rows[0]!.pid;
+    if (!isPostgres(backend)) return undefined;
+    const parent = statFields(backend)[1]!;
+    return isPostgres(Number(parent)) ? Number(parent) : undefined;
+  } finally {
+    await client.end();
+  }
+}
+
+function isPostgres(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+  } catch {
+    return false;
+  }
+}
+
+/** /proc/PID/stat's fields after the command name: state is [0], ppid [1], utime [11], stime [12], cutime [13], cstime [14]. */
+function statFields(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
+/**
+ * CPU seconds so far of a PostgreSQL server: the postmaster's own and its ended children's
+ * (cutime, cstime), and those of its live children.
+ */
+function serverCpuSeconds(postmaster: number): number {
+  const ticks = (fields: string[], from: number, to: number) =>
+    fields.slice(from, to + 1).reduce((sum, f) => sum + Number(f), 0);
+  let total = ticks(statFields(postmaster), 11, 14);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        seconds.set(Number(entry), cpuSeconds(Number(entry)));
+      const fields = statFields(Number(entry));
+      if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
     } catch {
-      // The process ended while the list was read.
+      // The process ended while the list was read; its time is now the postmaster's cutime.
     }
   }
-  return seconds;
-}
-
-/** CPU seconds used between two readings: a process started meanwhile counts whole; one that ended is lost. */
-function cpuSecondsSince(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
-  return total;
+  return total / 100; // clock ticks, 100 a second on Linux
 }
 
 export function peakRssMb(pid: number): number {

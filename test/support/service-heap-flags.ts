@@ -9,11 +9,22 @@ const packageJson = JSON.parse(
   fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'),
 ) as { scripts: { start: string } };
 
-/** For example `['--max-semi-space-size=32', '--max-old-space-size=384']`. */
-export const SERVICE_HEAP_FLAGS: readonly string[] =
-  packageJson.scripts.start.match(/--max-[a-z-]+-size=\d+/g) ?? [];
+/** The value in MiB of `--max-<space>-space-size=N` among node's options in the start script. */
+function spaceSizeMib(space: 'semi' | 'old'): number {
+  // Only node's own options, before the script it runs (dist/billing.mjs).
+  const nodeOptions = packageJson.scripts.start.split(/\s+\S+\.mjs\b/)[0]!;
+  const match = new RegExp(`--max-${space}-space-size=(\\d+)(?:\\s|$)`).exec(nodeOptions);
+  if (!match) throw new Error(`package.json's start script sets no --max-${space}-space-size=N`);
+  return Number(match[1]);
+}
 
-/** The young generation's flag alone (bench:promotion measures with the service's semi-space size). */
-export const SERVICE_SEMI_SPACE_FLAG = SERVICE_HEAP_FLAGS.find((flag) =>
-  flag.startsWith('--max-semi-space-size='),
-);
+/** --max-semi-space-size of `npm start`, in MiB. */
+export const SERVICE_SEMI_SPACE_MIB = spaceSizeMib('semi');
+/** --max-old-space-size of `npm start`, in MiB. */
+export const SERVICE_OLD_SPACE_MIB = spaceSizeMib('old');
+
+/** The flags themselves, for spawning the service as `npm start` does. */
+export const SERVICE_HEAP_FLAGS: readonly string[] = [
+  `--max-semi-space-size=${SERVICE_SEMI_SPACE_MIB}`,
+  `--max-old-space-size=${SERVICE_OLD_SPACE_MIB}`,
+];
