@@ -201,9 +201,14 @@ export async function rawInsertRate(url: string, rows: number, customers: string
 
 /** CPU seconds (user + system) the process has used so far, from /proc: less noisy than wall time on a shared machine. */
 function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return ticksToSeconds(statFields(pid), 11, 12);
+}
+
+/** The sum of stat fields [from, to] (CPU times in clock ticks, 100 a second on Linux), in seconds. */
+function ticksToSeconds(fields: string[], from: number, to: number): number {
+  let ticks = 0;
+  for (let i = from; i <= to; i++) ticks += Number(fields[i]);
+  return ticks / 100;
 }
 
 /**
@@ -242,19 +247,17 @@ function statFields(pid: number): string[] {
  * (cutime, cstime), and those of its live children.
  */
 function serverCpuSeconds(postmaster: number): number {
-  const ticks = (fields: string[], from: number, to: number) =>
-    fields.slice(from, to + 1).reduce((sum, f) => sum + Number(f), 0);
-  let total = ticks(statFields(postmaster), 11, 14);
+  let total = ticksToSeconds(statFields(postmaster), 11, 14);
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const fields = statFields(Number(entry));
-      if (Number(fields[1]) === postmaster) total += ticks(fields, 11, 12);
+      if (Number(fields[1]) === postmaster) total += ticksToSeconds(fields, 11, 12);
     } catch {
       // The process ended while the list was read; its time is now the postmaster's cutime.
     }
   }
-  return total / 100; // clock ticks, 100 a second on Linux
+  return total;
 }
 
 export function peakRssMb(pid: number): number {
