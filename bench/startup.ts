@@ -16,10 +16,9 @@ import { SERVICE_HEAP_FLAGS } from '../test/support/service-heap-flags';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const RUNS = Number(process.argv[2] ?? 5);
-const HEAP = SERVICE_HEAP_FLAGS;
 const ENTRIES = {
-  compiled: [...HEAP, path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
-  tsx: [...HEAP, '--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'serve'],
+  compiled: [...SERVICE_HEAP_FLAGS, path.join(REPO_ROOT, 'bin/billing.mjs'), 'serve'],
+  tsx: [...SERVICE_HEAP_FLAGS, '--import', 'tsx', path.join(REPO_ROOT, 'src/cli/main.ts'), 'serve'],
 } as const;
 type Entry = keyof typeof ENTRIES;
 
