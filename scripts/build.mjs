@@ -144,6 +144,10 @@ async function ensureEmbeddedTemplate(outDir) {
     const dump = await pglite.dumpDataDir('gzip');
     await pglite.close();
     // Written beside and renamed: a concurrent build or a starting service never reads half a file.
+    // The old info goes first: a build stopped between the two renames leaves a template without
+    // info, which the service ignores and the next build makes again, never a new template under
+    // the old info (which a later build, back on the old migrations, would take for current).
+    fs.rmSync(infoFile, { force: true });
     fs.writeFileSync(`${tarball}.${process.pid}`, Buffer.from(await dump.arrayBuffer()));
     fs.renameSync(`${tarball}.${process.pid}`, tarball);
     fs.writeFileSync(`${infoFile}.${process.pid}`, JSON.stringify(info));
