@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { cdrConflictFields, cdrFingerprint } from '../../src/domain/cdr-fingerprint';
 import { validateCdr, type CdrDraft } from '../../src/domain/cdr-validation';
-import type { Cdr } from '../../src/domain/cdr';
+import { createHash } from 'node:crypto';
+import { ACCESS_TYPES, FEATURES, type Cdr } from '../../src/domain/cdr';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 const good = (): CdrDraft => ({
@@ -256,6 +257,62 @@ describe('cdrFingerprint', () => {
       conferenceId: 'ä "quoted" \\ \u2028 \u0001',
     };
     expect(cdrFingerprint(odd)).toBe('15439f38bc24992eb320c7148ed5e8752ab6c6278c34ecc44fab1b8fa4757fe3');
+  });
+
+  it('hashes the JSON of the canonical object on any CDR (property)', () => {
+    // The reference form every stored fingerprint was made with; cdrFingerprint writes the same
+    // text out by hand, so random content (quotes, escapes, any Unicode, absent or empty
+    // optionals, repeated features, any instant) must give the same hash.
+    const reference = (c: Cdr) =>
+      createHash('sha256')
+        .update(
+          JSON.stringify({
+            bridge_id: c.bridgeId,
+            record_id: c.recordId,
+            conference_id: c.conferenceId,
+            booking_id: c.bookingId || null,
+            customer_account: c.customerAccount,
+            access_type: c.accessType,
+            caller_number: c.callerNumber || null,
+            called_number: c.calledNumber || null,
+            start_time: c.startTime.toISOString(),
+            answer_time: c.answerTime?.toISOString() ?? null,
+            end_time: c.endTime.toISOString(),
+            duration_seconds: c.durationSeconds,
+            features: [...new Set(c.features)].sort(),
+          }),
+        )
+        .digest('hex');
+    const text = fc.string({ unit: 'binary', maxLength: 40 });
+    const optional = fc.option(text, { nil: undefined });
+    const instant = fc.date({
+      min: new Date('1970-01-01T00:00:00Z'),
+      max: new Date('2200-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(
+        fc.record({
+          bridgeId: text,
+          recordId: text,
+          conferenceId: text,
+          bookingId: optional,
+          customerAccount: text,
+          accessType: fc.constantFrom(...ACCESS_TYPES),
+          callerNumber: optional,
+          calledNumber: optional,
+          startTime: instant,
+          answerTime: fc.option(instant, { nil: undefined }),
+          endTime: instant,
+          durationSeconds: fc.nat(),
+          features: fc.array(fc.constantFrom(...FEATURES), { maxLength: 6 }),
+        }),
+        (c: Cdr) => {
+          expect(cdrFingerprint(c)).toBe(reference(c));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 
   it('lists conflicting fields by proto name', () => {
