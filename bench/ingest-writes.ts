@@ -90,12 +90,13 @@ const ONE_ROW: [string, Part] = [
 
 /**
  * cdrs_one_row: `cdrs` with the charge's columns, partitioned by month with the same indexes (their
- * definitions copied from the catalog), plus the (customer, id) index of charges.
+ * definitions copied from the catalog), plus the (customer, id) index of charges and their check
+ * of the rule set.
  */
 async function createOneRowTable(knex: Knex): Promise<void> {
   await knex.raw(`
     create table cdrs_one_row (like cdrs including defaults including constraints,
-      amount numeric not null, currency char(3) not null, rule_set_hash text not null references rule_sets (hash),
+      amount numeric not null, currency char(3) not null, rule_set_hash text not null,
       fired_rules text[] not null, pricing_facts jsonb, zone text not null, billed_seconds integer not null,
       parts jsonb not null) partition by range (start_time)`);
   const indexes = rowsOf<{ indexdef: string }>(
@@ -108,6 +109,11 @@ async function createOneRowTable(knex: Knex): Promise<void> {
       indexdef.replace(/INDEX (\w+) ON (ONLY )?public\.cdrs /, 'INDEX $1_one_row ON public.cdrs_one_row '),
     );
   await knex.raw(`create index cdrs_one_row_customer_id_idx on cdrs_one_row (customer_account, id)`);
+  // The charge's check that its rule set is archived, as on charges (once per statement).
+  await knex.raw(`
+    create trigger cdrs_one_row_rule_set_archived after insert on cdrs_one_row
+      referencing new table as new_charges
+      for each statement execute function charges_refuse_unarchived_rule_sets()`);
   await knex.raw(
     `create table cdrs_one_row_2026_11 partition of cdrs_one_row for values from ('2026-11-01Z') to ('2026-12-01Z')`,
   );

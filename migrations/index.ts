@@ -22,6 +22,7 @@ import { Migration20261205000100LateChargeFence } from './Migration2026120500010
 import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261206000100InvoiceLinesInsertCheck';
 import { Migration20261206000900ArchivedIdDefaults } from './Migration20261206000900ArchivedIdDefaults';
 import { Migration20261208000000ChargeAccessType } from './Migration20261208000000ChargeAccessType';
+import { Migration20261209000000RuleSetCheckPerStatement } from './Migration20261209000000RuleSetCheckPerStatement';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -52,4 +53,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261206000900ArchivedIdDefaults', class: Migration20261206000900ArchivedIdDefaults },
   { name: 'Migration20261208000000ChargeAccessType', class: Migration20261208000000ChargeAccessType },
+  {
+    name: 'Migration20261209000000RuleSetCheckPerStatement',
+    class: Migration20261209000000RuleSetCheckPerStatement,
+  },
 ];
