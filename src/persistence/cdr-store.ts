@@ -123,14 +123,9 @@ charged as (
          input.access_type
   from inserted join input using (bridge_id, record_id)
   where input.rating_status = 'rated'
+  returning customer_account, call_start, access_type, amount, currency, zone, billed_seconds
 ),
-fresh as (
-  select input.customer_account, input.start_time as call_start, input.access_type, input.amount,
-         input.currency, input.zone, input.billed_seconds
-  from inserted join input using (bridge_id, record_id)
-  where input.rating_status = 'rated'
-),
-${dailyTotalsUpsertCte('fresh')}
+${dailyTotalsUpsertCte('charged')}
 select bridge_id, record_id from inserted`;
 
 /**

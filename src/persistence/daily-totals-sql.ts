@@ -19,11 +19,9 @@
  * commit together:
  *
  *   with input as (...), inserted as (... returning id, bridge_id, record_id),
- *   charged as (insert into charges ... returning cdr_id),
- *   fresh as (select input.customer_account, input.start_time as call_start, input.access_type,
- *                    input.amount, input.currency, input.zone, input.billed_seconds
- *             from inserted join input using (bridge_id, record_id) where input.rating_status = 'rated'),
- *   ${dailyTotalsUpsertCte('fresh')}
+ *   charged as (insert into charges ...
+ *               returning customer_account, call_start, access_type, amount, currency, zone, billed_seconds),
+ *   ${dailyTotalsUpsertCte('charged')}
  *   select ...
  */
 export function dailyTotalsUpsertCte(source: string, name = 'daily_totals'): string {
