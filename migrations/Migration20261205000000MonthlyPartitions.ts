@@ -217,7 +217,7 @@ end $$`;
  * billing_running_totals as before, with today's charges joined to their CDRs within the month
  * (d.start_time = c.call_start), so the join reads one partition of cdrs instead of every month's.
  */
-const RUNNING_TOTALS_BY_MONTH = `
+export const RUNNING_TOTALS_BY_MONTH = `
 create or replace function billing_running_totals(
   p_account text, p_from_date date, p_until_date date, p_day_start timestamptz, p_until timestamptz)
 returns table (access_type text, zone text, currency text, calls text, billed_seconds text, amount text)

@@ -23,6 +23,7 @@ import { Migration20261206000100InvoiceLinesInsertCheck } from './Migration20261
 import { Migration20261206000900ArchivedIdDefaults } from './Migration20261206000900ArchivedIdDefaults';
 import { Migration20261208000000ChargeAccessType } from './Migration20261208000000ChargeAccessType';
 import { Migration20261209000000RuleSetCheckPerStatement } from './Migration20261209000000RuleSetCheckPerStatement';
+import { Migration20261210000000RunningTotalsPrunedTail } from './Migration20261210000000RunningTotalsPrunedTail';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -56,5 +57,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261209000000RuleSetCheckPerStatement',
     class: Migration20261209000000RuleSetCheckPerStatement,
+  },
+  {
+    name: 'Migration20261210000000RunningTotalsPrunedTail',
+    class: Migration20261210000000RunningTotalsPrunedTail,
   },
 ];

@@ -180,7 +180,7 @@ export class PostgresInvoiceStore implements InvoiceStore {
       billed_seconds: string;
       amount: string;
     }>(
-      // The statement lives in migrations/Migration20261204000100RunningTotalsFunction.ts, as a
+      // The statement lives in migrations/Migration20261210000000RunningTotalsPrunedTail.ts, as a
       // PL/pgSQL function so that each connection plans it once.
       await this.knex.raw(
         `select * from billing_running_totals(?, ?::date, ?::date, ?::timestamptz, ?::timestamptz)`,

@@ -78,4 +78,39 @@ describe('the access type on the charge', () => {
     );
     expect(claimed!.n).toBe(3);
   }, 60_000);
+
+  it("counts today's running charges under the charge's access type, or its CDR's when it has none", async () => {
+    const today = (recordId: string, start: string, accessType: AccessType) =>
+      answeredCall({
+        bridgeId: 'part-bridge',
+        recordId,
+        customerAccount: 'ACCT',
+        calledNumber: '+46812345678',
+        start,
+        seconds: 60,
+        accessType,
+      });
+    const submitted = await t.client(CdrIngestServiceDefinition, 'bridge').submitCdrs({
+      requestId: 'acc-today',
+      cdrs: [
+        today('today-1', '2026-12-15T08:00:00Z', AccessType.ACCESS_TYPE_DIAL_OUT),
+        today('today-2', '2026-12-15T09:00:00Z', AccessType.ACCESS_TYPE_WEB),
+      ],
+    });
+    expect(submitted.results.map((r) => r.outcome)).toEqual(Array(2).fill(CdrOutcome.CDR_OUTCOME_ACCEPTED));
+    // The dial-out call's charge as stored before the access type was on the charge.
+    await sql(
+      `update charges set access_type = null
+       where cdr_id = (select id from cdrs where bridge_id = 'part-bridge' and record_id = 'today-1')`,
+    );
+    const running = await t
+      .client(InvoiceServiceDefinition, 'sales')
+      .getRunningCharges({ customerAccount: 'ACCT' });
+    expect(running.breakdown.map((b) => [b.accessType, b.calls]).sort()).toEqual(
+      [
+        [AccessType.ACCESS_TYPE_DIAL_OUT, 1],
+        [AccessType.ACCESS_TYPE_WEB, 1],
+      ].sort(),
+    );
+  });
 });
