@@ -3,8 +3,8 @@
  * and dedup is the database's unique key (bridge_id, record_id) of the unpartitioned `cdr_keys`
  * with ON CONFLICT DO NOTHING: only records whose key is fresh reach the monthly partitions.
  * The same statement adds the new charges to the customer's daily totals (running charges for sales).
- * Rows travel as one array parameter per column (unnest), which works the same on PostgreSQL and
- * on the embedded PGlite and avoids thousands of bind parameters.
+ * Rows travel as one array parameter per column (unnest), which avoids thousands of bind
+ * parameters: in PostgreSQL's binary format to a server, as text to the embedded PGlite.
  *
  * A charge row is narrow: instead of its explanation's words it stores what it was priced with
  * (`pricing_facts`), from which explain-charge.ts re-derives the same words with the archived rule
@@ -28,13 +28,14 @@ import { enterChargeWriters } from './charge-fence';
 import { chargeQuantitiesOf } from './charge-with-words';
 import { pooledTransaction, type SqlTransaction } from './pooled-transaction';
 import { isMissingPartition, MonthPartitions } from './month-partitions';
+import { int4Array, int8Array, jsonbArray, textArray } from './binary-arrays';
 
 /**
  * The batch's columns: name and the SQL type of one value (epoch_ms: a timestamptz, see
- * FROM_EPOCH_MS). Each travels as ONE array parameter (`unnest`), as a plain bulk insert sends
- * them; a JSON recordset cost the server about 65 us a row to take apart, half of the whole
- * statement. Array columns (features, fired rules) travel as array literals in a text[] and are
- * cast per row, since unnest cannot take ragged arrays.
+ * FROM_EPOCH_MS; text[]: an array literal, cast per row, since unnest cannot take ragged arrays;
+ * numeric: its decimal text, cast per row). Each travels as ONE array parameter (`unnest`), as a
+ * plain bulk insert sends them; a JSON recordset cost the server about 65 us a row to take apart,
+ * half of the whole statement.
  */
 const COLUMNS = [
   ['bridge_id', 'text'],
@@ -50,13 +51,13 @@ const COLUMNS = [
   ['answer_time', 'epoch_ms'],
   ['end_time', 'epoch_ms'],
   ['duration_seconds', 'integer'],
-  ['features', 'text'],
+  ['features', 'text[]'],
   ['rating_status', 'text'],
   ['unrated_reason', 'text'],
   ['amount', 'numeric'],
   ['currency', 'text'],
   ['rule_set_hash', 'text'],
-  ['fired_rules', 'text'],
+  ['fired_rules', 'text[]'],
   ['pricing_facts', 'jsonb'],
   ['zone', 'text'],
   ['billed_seconds', 'integer'],
@@ -64,37 +65,55 @@ const COLUMNS = [
 ] as const;
 
 type Column = (typeof COLUMNS)[number][0];
+type ColumnType = (typeof COLUMNS)[number][1];
 
 /**
- * A jsonb column travels as one JSON array (one JSON.stringify, no array-literal escaping of its
- * quotes), taken apart in order; a JSON null (an unrated row) becomes SQL NULL.
+ * How the parameters travel. node-postgres sends Buffers in PostgreSQL's binary format
+ * (binary-arrays.ts): nothing to escape here, nothing to parse there, and no large strings for
+ * the garbage collector to copy. PGlite takes text parameters only, so the embedded database gets
+ * array literals, and a jsonb column one JSON array (no escaping of its quotes), taken apart in
+ * order.
  */
+export type ParameterEncoding = 'binary' | 'text';
+
+/** A jsonb column as text: one JSON array, a JSON null (an unrated row) becoming SQL NULL. */
 const JSONB_ARRAY = `array(select nullif(e, 'null'::jsonb) from jsonb_array_elements(?::jsonb) with ordinality as j(e, n) order by n)`;
 
 /**
  * An instant travels as its milliseconds since the epoch, turned back into a timestamptz in
  * microseconds through a float8 product: exact below 2^53 us, about the year 2255, well past the
  * wire guard's 2200. Formatting three ISO strings per CDR was most of the 9 us per CDR that
- * building the parameters took (5 us now).
+ * building the parameters took (5 us then).
  */
 const FROM_EPOCH_MS = (name: string) => `timestamptz 'epoch' + ${name} * interval '1 millisecond' as ${name}`;
 
 /** How each column is selected from the unnested parameters. */
 function selectColumn([name, type]: (typeof COLUMNS)[number]): string {
   if (type === 'epoch_ms') return FROM_EPOCH_MS(name);
-  return name === 'features' || name === 'fired_rules' ? `${name}::text[] as ${name}` : name;
+  if (type === 'text[]' || type === 'numeric') return `${name}::${type} as ${name}`;
+  return name;
 }
 
-/** The parameter of each column: one array, or one JSON array for a jsonb column. */
-function columnParameter([, type]: (typeof COLUMNS)[number]): string {
-  if (type === 'jsonb') return JSONB_ARRAY;
-  return type === 'epoch_ms' ? '?::bigint[]' : `?::${type}[]`;
+/** The SQL array type each column's parameter is read as. */
+const PARAMETER_TYPE: Record<ColumnType, string> = {
+  text: 'text[]',
+  'text[]': 'text[]',
+  numeric: 'text[]',
+  epoch_ms: 'bigint[]',
+  integer: 'integer[]',
+  jsonb: 'jsonb[]',
+};
+
+/** The parameter of each column: one array, or as text one JSON array for a jsonb column. */
+function columnParameter(encoding: ParameterEncoding) {
+  return ([, type]: (typeof COLUMNS)[number]): string =>
+    type === 'jsonb' && encoding === 'text' ? JSONB_ARRAY : `?::${PARAMETER_TYPE[type]}`;
 }
 
-export const INSERT_BATCH = `
+const insertBatch = (encoding: ParameterEncoding) => `
 with input as (
   select ${COLUMNS.map(selectColumn).join(', ')}
-  from unnest(${COLUMNS.map(columnParameter).join(', ')})
+  from unnest(${COLUMNS.map(columnParameter(encoding)).join(', ')})
     as x(${COLUMNS.map(([name]) => name).join(', ')})
 ),
 keyed as (
@@ -128,6 +147,11 @@ charged as (
 ${dailyTotalsUpsertCte('charged')}
 select bridge_id, record_id from inserted`;
 
+export const INSERT_BATCH: Record<ParameterEncoding, string> = {
+  binary: insertBatch('binary'),
+  text: insertBatch('text'),
+};
+
 /**
  * The stored side of records that were not fresh: the key (with its fingerprint) always, the CDR's
  * fields while its month is kept; retention may have dropped them (then only the fingerprint).
@@ -151,7 +175,11 @@ where k.bridge_id = ? and k.record_id = ?`;
 export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
   private readonly partitions = new MonthPartitions();
 
-  constructor(private readonly database: Database) {}
+  /** `encoding`: the embedded database takes text parameters only; a server gets binary ones. */
+  constructor(
+    private readonly database: Database,
+    private readonly encoding: ParameterEncoding = database.kind === 'postgresql' ? 'binary' : 'text',
+  ) {}
 
   async currentCharge(bridgeId: string, recordId: string): Promise<StoredCharge | undefined> {
     const knex = this.database.orm.em.getKnex();
@@ -176,7 +204,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
   }
 
   insertBatch(rows: CdrToStore[]): Promise<StoreOutcome[]> {
-    return this.transaction(rows, (trx) => insertIn(trx, rows));
+    return this.transaction(rows, (trx) => insertIn(trx, rows, this.encoding));
   }
 
   /** The key is claimed in the insert's own transaction, so a batch and its request key commit together or not at all. */
@@ -186,7 +214,7 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
     reply: (outcomes: StoreOutcome[]) => R,
   ): Promise<R> {
     return this.transaction(rows, (trx) =>
-      once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows) : []), {
+      once(trx, request, async () => reply(rows.length ? await insertIn(trx, rows, this.encoding) : []), {
         encode: (v) => v,
         decode: (v) => v as R,
       }),
@@ -214,7 +242,11 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
   }
 }
 
-async function insertIn(trx: SqlTransaction, rows: CdrToStore[]): Promise<StoreOutcome[]> {
+async function insertIn(
+  trx: SqlTransaction,
+  rows: CdrToStore[],
+  encoding: ParameterEncoding,
+): Promise<StoreOutcome[]> {
   // One row per key reaches the statement (cdrs has no unique key of its own any more): a record
   // sent twice in one batch is decided by its first copy, and the second is answered against it.
   // Here, not in SQL: a DISTINCT ON over the batch halved ingest.
@@ -223,7 +255,8 @@ async function insertIn(trx: SqlTransaction, rows: CdrToStore[]): Promise<StoreO
     const k = key(r.cdr.bridgeId, r.cdr.recordId);
     if (!first.has(k)) first.set(k, r);
   }
-  const inserted = rowsOf(await trx.raw(INSERT_BATCH, insertParameters([...first.values()])));
+  const parameters = insertParameters([...first.values()], encoding);
+  const inserted = rowsOf(await trx.raw(INSERT_BATCH[encoding], parameters));
   const fresh = new Set(inserted.map((r) => key(r.bridge_id, r.record_id)));
   const missing = rows.filter((r) => !fresh.has(key(r.cdr.bridgeId, r.cdr.recordId)));
   const stored = new Map<string, KeyedRow>();
@@ -277,17 +310,34 @@ function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
 }
 
 /** INSERT_BATCH's parameters for these rows. */
-function insertParameters(rows: CdrToStore[]): string[] {
-  return columnsOf(rows.map(toRow));
+function insertParameters(rows: CdrToStore[], encoding: ParameterEncoding): (string | Buffer)[] {
+  const values = rows.map(toRow);
+  return COLUMNS.map(([name, type]) => {
+    const column = new Array<Value>(values.length);
+    for (let i = 0; i < values.length; i++) column[i] = values[i]![name];
+    return encoding === 'binary' ? binaryColumn(type, column) : textColumn(type, column);
+  });
 }
 
-/** One PostgreSQL array literal per column, in COLUMNS order: the statement's parameters. */
-function columnsOf(rows: Record<Column, Value>[]): string[] {
-  return COLUMNS.map(([name, type]) => {
-    const values = new Array<Value>(rows.length);
-    for (let i = 0; i < rows.length; i++) values[i] = rows[i]![name];
-    return type === 'jsonb' ? JSON.stringify(values) : arrayLiteral(values as Scalar[]);
-  });
+/** One column as PostgreSQL array literal, or for jsonb as one JSON array (see JSONB_ARRAY). */
+function textColumn(type: ColumnType, values: Value[]): string {
+  return type === 'jsonb' ? JSON.stringify(values) : arrayLiteral(values as Scalar[]);
+}
+
+/** One column in PostgreSQL's binary array format, read as PARAMETER_TYPE[type]. */
+function binaryColumn(type: ColumnType, values: Value[]): Buffer {
+  switch (type) {
+    case 'epoch_ms':
+      return int8Array(values as (number | null)[]);
+    case 'integer':
+      return int4Array(values as (number | null)[]);
+    case 'jsonb':
+      return jsonbArray(values.map((v) => (v === null ? null : JSON.stringify(v))));
+    case 'text[]':
+      return textArray((values as (readonly string[] | null)[]).map((v) => v && arrayLiteral(v)));
+    default:
+      return textArray(values as (string | null)[]);
+  }
 }
 
 /** A value of one row's column: array columns arrive as arrays, jsonb columns as plain values. */
