@@ -5,7 +5,8 @@
  * BATCHES (default 60) batches of ROWS (default 1,000) new CDRs, each with its charge, stored
  * through the CDR store on a freshly migrated database, alternately with the column arrays in
  * PostgreSQL's binary format (what a server gets) and as text array literals (what the embedded
- * database gets, and what a server got before): the baseline, in the same run. It prints, per
+ * database gets, and what a server got before, but for the amount, then a numeric[]): the
+ * baseline, in the same run. It prints, per
  * batch (medians, the first five rounds left out as warm-up), the wall time of insertBatch (the
  * whole transaction: the database's work included) and this process's CPU time (building the
  * parameters, the driver's work, reading the answer). The rows have the shape ingest stores

@@ -9,6 +9,12 @@ import { E164, MAX_FUTURE_MS, MAX_ID_LENGTH, MIN_CDR_TIME } from './cdr-limits';
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators.
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/**
+ * A UTF-16 surrogate without its pair: not a character, and not storable. gRPC's bytes are checked
+ * as UTF-8 on the wire, but a JSON import can carry one ("\ud800"); PostgreSQL would store it as
+ * U+FFFD, so the stored id would differ from the one answered and deduplicated by.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export function describe(value: unknown): string {
   const s = String(value);
@@ -40,6 +46,10 @@ export function checkId(
   }
   if (CONTROL_CHARS.test(value)) {
     violations.push({ field, reason: 'contains control characters' });
+    ok = false;
+  }
+  if (LONE_SURROGATE.test(value)) {
+    violations.push({ field, reason: 'contains a lone UTF-16 surrogate (not valid Unicode)' });
     ok = false;
   }
   return ok ? value : undefined;

@@ -2,8 +2,9 @@
  * One-dimensional arrays in PostgreSQL's binary wire format (what `array_recv` reads), as Buffers:
  * node-postgres sends a Buffer parameter in binary, so the server takes it apart without parsing
  * a text literal, and this side writes bytes once instead of escaping and joining strings. The
- * Buffers live outside the JavaScript heap, so a large batch's parameters are never copied by the
- * garbage collector while the statement runs (issue 14: GC was a fifth of ingest's service time).
+ * Buffers live outside the JavaScript heap, so the garbage collector does not copy a large batch's
+ * parameters while the statement runs (issue 14: GC was a fifth of ingest's service time); the
+ * JSON texts and array literals of single values are still made on the heap, and briefly.
  *
  * Layout: ndim, has-null flag, element type oid, then per dimension its length and lower bound (1),
  * then each element as its byte length (-1 for NULL) and its bytes in the element type's binary
@@ -62,9 +63,12 @@ export function jsonbArray(values: readonly (string | null)[]): Buffer {
   return stringArray(values, true);
 }
 
-/** An integer[]: each value a 32-bit integer. */
+/** An integer[]: each value a 32-bit integer (Buffer would write 1.5 as 1 and NaN as 0). */
 export function int4Array(values: readonly (number | null)[]): Buffer {
-  return fixedWidthArray(values, OID.int4, 4, (buf, v, at) => buf.writeInt32BE(v, at));
+  return fixedWidthArray(values, OID.int4, 4, (buf, v, at) => {
+    if (!Number.isInteger(v)) throw new RangeError(`${v} is not an integer`);
+    return buf.writeInt32BE(v, at);
+  });
 }
 
 /**

@@ -23,7 +23,7 @@ import type { Explanation } from '../domain/rating/types';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
 import type { RequestKey } from '../app/mutations';
-import { json, once, retryOnConflict } from './sql-helpers';
+import { json, once, retryOnConflict, rowsOf } from './sql-helpers';
 import { enterChargeWriters } from './charge-fence';
 import { chargeQuantitiesOf } from './charge-with-words';
 import { pooledTransaction, type SqlTransaction } from './pooled-transaction';
@@ -145,8 +145,11 @@ charged as (
   returning customer_account, call_start, access_type, amount, currency, zone, billed_seconds
 ),
 ${dailyTotalsUpsertCte('charged')}
--- Only the records that were NOT stored now (usually none): the rest are fresh.
-select i.bridge_id, i.record_id from input i
+-- One row: how many records it stored, and the keys of those it did not (usually none).
+select (select count(*) from keyed)::integer as stored,
+       coalesce(array_agg(i.bridge_id), '{}') as bridge_ids,
+       coalesce(array_agg(i.record_id), '{}') as record_ids
+from input i
 where not exists (select from keyed k where k.bridge_id = i.bridge_id and k.record_id = i.record_id)`;
 
 export const INSERT_BATCH: Record<ParameterEncoding, string> = {
@@ -185,14 +188,16 @@ export class PostgresCdrStore implements IdempotentCdrStore, StoredCharges {
 
   async currentCharge(bridgeId: string, recordId: string): Promise<StoredCharge | undefined> {
     const knex = this.database.orm.em.getKnex();
-    const [row] = rowsOf(await knex.raw(CURRENT_CHARGE, [bridgeId, recordId])) as (StoredRow & {
-      amount: string;
-      currency: string;
-      rule_set_hash: string;
-      fired_rules: string[];
-      explanation: unknown;
-      pricing_facts: unknown;
-    })[];
+    const [row] = rowsOf<
+      StoredRow & {
+        amount: string;
+        currency: string;
+        rule_set_hash: string;
+        fired_rules: string[];
+        explanation: unknown;
+        pricing_facts: unknown;
+      }
+    >(await knex.raw(CURRENT_CHARGE, [bridgeId, recordId]));
     if (!row) return undefined;
     return {
       cdr: fromRow(row),
@@ -257,10 +262,9 @@ async function insertIn(
   rows.forEach((r, i) => {
     if (!first.has(keys[i]!)) first.set(keys[i]!, r);
   });
-  // The statement answers the records it did not store, so a batch of new ones reads back nothing.
   const parameters = insertParameters([...first.values()], encoding);
-  const notStored = rowsOf(await trx.raw(INSERT_BATCH[encoding], parameters));
-  const stale = new Set(notStored.map((r) => key(r.bridge_id, r.record_id)));
+  const [answer] = rowsOf<BatchAnswer>(await trx.raw(INSERT_BATCH[encoding], parameters));
+  const stale = staleKeys(answer!, first);
   const fresh = { has: (k: string) => !stale.has(k) };
   const missing = rows.filter((_, i) => stale.has(keys[i]!));
   const stored = new Map<string, KeyedRow>();
@@ -268,7 +272,7 @@ async function insertIn(
     const keys = JSON.stringify(
       missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })),
     );
-    for (const row of rowsOf(await trx.raw(SELECT_STORED, [keys])) as KeyedRow[]) {
+    for (const row of rowsOf<KeyedRow>(await trx.raw(SELECT_STORED, [keys]))) {
       stored.set(key(row.bridge_id, row.record_id), row);
     }
   }
@@ -282,6 +286,30 @@ async function insertIn(
     const kept = row.start_time === null ? undefined : fromRow(row as StoredRow);
     return { inserted: false, storedFingerprint: row.fingerprint, stored: kept };
   });
+}
+
+/** INSERT_BATCH's one row: how many records it stored, and the keys of those it did not. */
+interface BatchAnswer {
+  stored: number;
+  bridge_ids: string[];
+  record_ids: string[];
+}
+
+/**
+ * The keys the statement did not store, which are all the others it was sent: a batch of new
+ * records reads back nothing but a count. The count and the keys must account for every record
+ * sent, each under the key it was sent with; a key the database stored otherwise (which validation
+ * keeps from happening) fails the batch rather than answering a record as new that was not.
+ */
+function staleKeys(answer: BatchAnswer, sent: Map<string, CdrToStore>): Set<string> {
+  const stale = new Set(answer.bridge_ids.map((b, i) => key(b, answer.record_ids[i]!)));
+  const unknown = [...stale].some((k) => !sent.has(k));
+  if (unknown || answer.stored + stale.size !== sent.size)
+    throw new Error(
+      `the batch statement stored ${answer.stored} and skipped ${stale.size} of ${sent.size} records` +
+        (unknown ? ', some under a key it was not sent' : ''),
+    );
+  return stale;
 }
 
 /** A row of SELECT_STORED: the key always, the CDR's columns null once its month is archived. */
@@ -306,11 +334,6 @@ export interface StoredRow {
 
 function key(bridgeId: string, recordId: string): string {
   return `${bridgeId}\u0000${recordId}`;
-}
-
-/** knex.raw answers `{ rows }` on node-postgres and PGlite alike. */
-function rowsOf(result: unknown): { bridge_id: string; record_id: string }[] {
-  return ((result as { rows?: unknown[] }).rows ?? []) as { bridge_id: string; record_id: string }[];
 }
 
 /** INSERT_BATCH's parameters for these rows. */

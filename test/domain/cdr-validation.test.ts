@@ -80,6 +80,14 @@ describe('validateCdr', () => {
     expect(fields({ ...good(), customerAccount: '   ' })).toEqual(['customer_account']);
   });
 
+  it('rejects ids with a lone UTF-16 surrogate, and keeps paired ones', () => {
+    const lone = { field: 'record_id', reason: 'contains a lone UTF-16 surrogate (not valid Unicode)' };
+    for (const recordId of ['x\ud800', '\udc00x', 'a\udc00\ud800b', '\ud83d'])
+      expect(reasons({ ...good(), recordId })).toEqual([lone]);
+    expect(fields({ ...good(), recordId: 'call \ud83d\ude00' })).toEqual([]);
+    expect(fields({ ...good(), bridgeId: 'y\udfff' })).toEqual(['bridge_id']);
+  });
+
   it('rejects invalid, too early and future times', () => {
     expect(reasons({ ...good(), startTime: new Date('nope') })).toContainEqual({
       field: 'start_time',
