@@ -265,22 +265,22 @@ async function insertIn(
   const parameters = insertParameters([...first.values()], encoding);
   const [answer] = rowsOf<BatchAnswer>(await trx.raw(INSERT_BATCH[encoding], parameters));
   const stale = staleKeys(answer!, first);
-  const fresh = { has: (k: string) => !stale.has(k) };
   const missing = rows.filter((_, i) => stale.has(keys[i]!));
   const stored = new Map<string, KeyedRow>();
   if (missing.length) {
-    const keys = JSON.stringify(
+    const wanted = JSON.stringify(
       missing.map((r) => ({ bridge_id: r.cdr.bridgeId, record_id: r.cdr.recordId })),
     );
-    for (const row of rowsOf<KeyedRow>(await trx.raw(SELECT_STORED, [keys]))) {
+    for (const row of rowsOf<KeyedRow>(await trx.raw(SELECT_STORED, [wanted]))) {
       stored.set(key(row.bridge_id, row.record_id), row);
     }
   }
   return rows.map((r, i): StoreOutcome => {
     const k = keys[i]!;
     const earlier = first.get(k)!;
-    if (fresh.has(k) && earlier === r) return { inserted: true };
-    if (fresh.has(k)) return { inserted: false, storedFingerprint: earlier.fingerprint, stored: earlier.cdr };
+    if (!stale.has(k) && earlier === r) return { inserted: true };
+    if (!stale.has(k))
+      return { inserted: false, storedFingerprint: earlier.fingerprint, stored: earlier.cdr };
     const row = stored.get(k);
     if (!row) throw new Error(`CDR ${k} neither inserted nor found`);
     const kept = row.start_time === null ? undefined : fromRow(row as StoredRow);
