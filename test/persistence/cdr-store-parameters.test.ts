@@ -11,6 +11,7 @@ import type { CdrToStore } from '../../src/app/ingest/ports';
 import { openDatabase, type Database } from '../../src/persistence/database';
 import { PostgresCdrStore, type ParameterEncoding } from '../../src/persistence/cdr-store';
 import { int4Array, int8Array, jsonbArray, textArray } from '../../src/persistence/binary-arrays';
+import { rowsOf } from '../../src/persistence/sql-helpers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
@@ -30,8 +31,7 @@ afterAll(async () => {
 });
 
 async function sql<T>(text: string, bindings: unknown[] = []): Promise<T[]> {
-  const result: unknown = await database.orm.em.getKnex().raw(text, bindings as never);
-  return (result as { rows: T[] }).rows;
+  return rowsOf<T>(await database.orm.em.getKnex().raw(text, bindings as never));
 }
 
 /** Text that an array literal or a JSON text must escape, or that looks like SQL. */
