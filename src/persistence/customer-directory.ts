@@ -2,7 +2,7 @@
  * Pricing facts of the customers of an ingest batch: their zone, currency and every contract's
  * pricing terms. Ingest asks once per batch for hundreds of accounts, so this is its own narrow
  * statement mapped by hand: reading whole customers and contracts through the ORM's entity mapping
- * (customer-contracts-query.ts) cost 9 % of the service's CPU while streaming (issue 14).
+ * cost 9 % of the service's CPU while streaming (issue 14).
  */
 import type { CustomerDirectory, CustomerPricingFacts } from '../app/ingest/ports';
 import type { AccessType } from '../domain/cdr';

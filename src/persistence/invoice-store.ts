@@ -11,7 +11,6 @@ import type { CallSpecification } from '../domain/invoicing/call-specification';
 import { loadCallSpecification } from './call-specification-query';
 import type { Knex } from '@mikro-orm/postgresql';
 import type {
-  BillingContract,
   BillingCustomer,
   CreditedSoFar,
   InvoiceFilter,
@@ -27,7 +26,7 @@ import type {
 import type { RequestKey } from '../app/mutations';
 import type { AccessType } from '../domain/cdr';
 import type { Database } from './database';
-import { loadCustomersWithContracts } from './customer-contracts-query';
+import { loadBillingCustomers } from './billing-customers-query';
 import { allocateInvoiceIds, insertDocuments, issueIn } from './invoice-documents';
 import { loadInvoices } from './invoice-reads';
 import { loadPeriodTerms } from './period-terms-query';
@@ -57,41 +56,8 @@ export class PostgresInvoiceStore implements InvoiceStore {
     return loadCallSpecification(this.knex, invoiceId, limit);
   }
 
-  async customers(accounts?: string[]): Promise<BillingCustomer[]> {
-    // The same loader ingest prices with (customer-contracts-query.ts): one idea of a customer's contracts.
-    const found = await loadCustomersWithContracts(this.database.orm.em.fork(), accounts);
-    return [...found.values()].map(({ customer: c, contracts }) => ({
-      account: c.externalId,
-      name: c.name,
-      email: c.email || undefined,
-      vatNumber: c.vatNumber || undefined,
-      registrationNumber: c.registrationNumber || undefined,
-      electronicAddress: c.electronicAddress,
-      buyerReference: c.buyerReference || undefined,
-      orderReference: c.orderReference || undefined,
-      ...(c.invoiceLineGrouping === 'conference' ? { lineGrouping: 'conference' as const } : {}),
-      callSpecification: c.callSpecification === true,
-      countryCode: c.countryCode.trim() || undefined,
-      currency: c.currencyCode.trim(),
-      timeZone: c.timeZone,
-      paymentTermsDays: c.paymentTermsDays,
-      address: {
-        lines: c.billingAddress.lines,
-        postalCode: c.billingAddress.postalCode || undefined,
-        city: c.billingAddress.city || undefined,
-        countryCode: c.billingAddress.countryCode || undefined,
-      },
-      contracts: contracts.map((k): BillingContract => ({
-        externalId: k.externalId,
-        validFrom: k.validFrom,
-        validTo: k.validTo,
-        cycle: k.billingCycle,
-        anchorDay: k.anchorDay,
-        pricePlan: k.pricePlan,
-        includedMinutes: k.includedMinutes,
-        minimumCommitment: k.minimumCommitment?.amount,
-      })),
-    }));
+  customers(accounts?: string[]): Promise<BillingCustomer[]> {
+    return loadBillingCustomers(this.knex, accounts);
   }
 
   async closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>> {
