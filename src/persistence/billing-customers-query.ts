@@ -8,7 +8,15 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { BillingContract, BillingCustomer } from '../app/invoicing/ports';
 import type { BillingCycle } from '../domain/periods/index';
-import { json, optionalDate, rowsOf } from './sql-helpers';
+import { json, rowsOf } from './sql-helpers';
+
+/**
+ * An instant as its epoch milliseconds: JSON text of a timestamptz carries the session time zone's
+ * offset, which for old dates in some zones (local mean time, "+00:19:32") no Date parses. An
+ * infinite instant fails the statement ("cannot convert infinity to bigint") rather than becoming
+ * an Invalid Date that no contract period would match.
+ */
+const EPOCH_MS = (column: string) => `floor(extract(epoch from ${column}) * 1000)::bigint`;
 
 const QUERY = `
 select c.external_id, c.name, c.email, c.vat_number, c.registration_number, c.electronic_address_scheme,
@@ -16,7 +24,7 @@ select c.external_id, c.name, c.email, c.vat_number, c.registration_number, c.el
        c.call_specification, c.country_code, c.currency, c.time_zone, c.payment_terms_days, c.address,
        coalesce((
          select jsonb_agg(jsonb_build_object(
-           'externalId', k.external_id, 'validFrom', k.valid_from, 'validTo', k.valid_to,
+           'externalId', k.external_id, 'validFrom', ${EPOCH_MS('k.valid_from')}, 'validTo', ${EPOCH_MS('k.valid_to')},
            'cycle', k.billing_cycle, 'anchorDay', k.anchor_day, 'pricePlan', k.price_plan,
            'includedMinutes', k.included_minutes::text, 'minimumCommitment', k.minimum_commitment::text)
            order by k.valid_from, k.id)
@@ -55,11 +63,11 @@ interface CustomerRow {
   contracts: unknown;
 }
 
-/** A contract as the statement's JSON has it: instants as text, decimals as their text. */
+/** A contract as the statement's JSON has it: instants as epoch milliseconds, decimals as text. */
 interface ContractJson {
   externalId: string;
-  validFrom: string;
-  validTo: string | null;
+  validFrom: number;
+  validTo: number | null;
   cycle: BillingCycle;
   anchorDay: number;
   pricePlan: string | null;
@@ -83,16 +91,18 @@ export async function loadBillingCustomers(
 }
 
 function billingCustomerOf(r: CustomerRow): BillingCustomer {
-  const address = json<BillingCustomer['address'] | null>(r.address) ?? {};
+  // Both drivers hand jsonb back parsed; an address that is not an object has no parts.
+  const address = (r.address ?? {}) as BillingCustomer['address'];
   return {
     account: r.external_id,
     name: r.name,
     email: r.email || undefined,
     vatNumber: r.vat_number || undefined,
     registrationNumber: r.registration_number || undefined,
-    ...(r.electronic_address_scheme && r.electronic_address_id
-      ? { electronicAddress: { scheme: r.electronic_address_scheme, id: r.electronic_address_id } }
-      : {}),
+    electronicAddress:
+      r.electronic_address_scheme && r.electronic_address_id
+        ? { scheme: r.electronic_address_scheme, id: r.electronic_address_id }
+        : undefined,
     buyerReference: r.buyer_reference || undefined,
     orderReference: r.order_reference || undefined,
     ...(r.invoice_line_grouping === 'conference' ? { lineGrouping: 'conference' as const } : {}),
@@ -115,7 +125,7 @@ function billingContractOf(k: ContractJson): BillingContract {
   return {
     externalId: k.externalId,
     validFrom: new Date(k.validFrom),
-    validTo: optionalDate(k.validTo),
+    validTo: k.validTo === null ? undefined : new Date(k.validTo),
     cycle: k.cycle,
     anchorDay: k.anchorDay,
     pricePlan: k.pricePlan ?? undefined,
