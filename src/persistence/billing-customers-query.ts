@@ -8,15 +8,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { BillingContract, BillingCustomer } from '../app/invoicing/ports';
 import type { BillingCycle } from '../domain/periods/index';
-import { json, rowsOf } from './sql-helpers';
-
-/**
- * An instant as its epoch milliseconds: JSON text of a timestamptz carries the session time zone's
- * offset, which for old dates in some zones (local mean time, "+00:19:32") no Date parses. An
- * infinite instant fails the statement ("cannot convert infinity to bigint") rather than becoming
- * an Invalid Date that no contract period would match.
- */
-const EPOCH_MS = (column: string) => `floor(extract(epoch from ${column}) * 1000)::bigint`;
+import { epochMsSql, json, rowsOf } from './sql-helpers';
 
 const QUERY = `
 select c.external_id, c.name, c.email, c.vat_number, c.registration_number, c.electronic_address_scheme,
@@ -24,7 +16,7 @@ select c.external_id, c.name, c.email, c.vat_number, c.registration_number, c.el
        c.call_specification, c.country_code, c.currency, c.time_zone, c.payment_terms_days, c.address,
        coalesce((
          select jsonb_agg(jsonb_build_object(
-           'externalId', k.external_id, 'validFrom', ${EPOCH_MS('k.valid_from')}, 'validTo', ${EPOCH_MS('k.valid_to')},
+           'externalId', k.external_id, 'validFrom', ${epochMsSql('k.valid_from')}, 'validTo', ${epochMsSql('k.valid_to')},
            'cycle', k.billing_cycle, 'anchorDay', k.anchor_day, 'pricePlan', k.price_plan,
            'includedMinutes', k.included_minutes::text, 'minimumCommitment', k.minimum_commitment::text)
            order by k.valid_from, k.id)

@@ -7,12 +7,13 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { PeriodTerms } from '../app/invoicing/ports';
 import type { BillingCycle } from '../domain/periods/index';
-import { json, rowsOf } from './sql-helpers';
+import { epochMsSql, json, rowsOf } from './sql-helpers';
 
 const PERIOD_TERMS = `
 select c.time_zone, coalesce((
   select jsonb_agg(jsonb_build_object(
-    'validFrom', k.valid_from, 'validTo', k.valid_to, 'cycle', k.billing_cycle, 'anchorDay', k.anchor_day)
+    'validFrom', ${epochMsSql('k.valid_from')}, 'validTo', ${epochMsSql('k.valid_to')},
+    'cycle', k.billing_cycle, 'anchorDay', k.anchor_day)
     order by k.valid_from, k.id)
   from contracts k where k.customer_external_id = c.external_id), '[]'::jsonb) as contracts
 from customers c
@@ -23,9 +24,10 @@ interface TermsRow {
   contracts: unknown;
 }
 
+/** Instants as epoch milliseconds (epochMsSql). */
 interface ContractTerms {
-  validFrom: string;
-  validTo: string | null;
+  validFrom: number;
+  validTo: number | null;
   cycle: BillingCycle;
   anchorDay: number;
 }
@@ -37,7 +39,7 @@ export async function loadPeriodTerms(knex: Knex, account: string): Promise<Peri
     timeZone: row.time_zone,
     contracts: json<ContractTerms[]>(row.contracts).map((k) => ({
       validFrom: new Date(k.validFrom),
-      ...(k.validTo ? { validTo: new Date(k.validTo) } : {}),
+      ...(k.validTo !== null ? { validTo: new Date(k.validTo) } : {}),
       cycle: k.cycle,
       anchorDay: k.anchorDay,
     })),

@@ -7,6 +7,16 @@ export function rowsOf<T>(result: unknown): T[] {
   return ((result as { rows?: unknown[] }).rows ?? []) as T[];
 }
 
+/**
+ * SQL for a timestamptz as its epoch milliseconds, for instants inside JSON built in SQL: a
+ * timestamptz's JSON text carries the session time zone's offset, which for old dates in zones
+ * with local mean time ("+00:19:32") no Date parses. An infinite instant fails the statement
+ * ("cannot convert infinity to bigint") rather than becoming an Invalid Date.
+ */
+export function epochMsSql(column: string): string {
+  return `floor(extract(epoch from ${column}) * 1000)::bigint`;
+}
+
 export function toDate(value: Date | string): Date {
   return value instanceof Date ? value : new Date(value);
 }
