@@ -96,6 +96,17 @@ export class PostgresCustomerStore implements CustomerStore {
     return contractFromRecord(this.em().map(ContractRecordSchema, row), currency);
   }
 
+  async knowsTimeZone(zone: string): Promise<boolean> {
+    try {
+      await this.knex.raw('select now() at time zone ?', [zone]);
+      return true;
+    } catch (error) {
+      // invalid_parameter_value: 'time zone "..." not recognized' (pg_timezone_names is a slow view).
+      if ((error as { code?: string }).code === '22023') return false;
+      throw error;
+    }
+  }
+
   upsertCustomer(
     input: CustomerInput,
     expectedVersion: number,

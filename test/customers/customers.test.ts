@@ -153,6 +153,32 @@ describe('UpsertCustomer', () => {
     );
   });
 
+  it('refuses zone names the database would read differently or not at all, and stores nothing', async () => {
+    // ICU takes each of these as a zone. PostgreSQL reads "IST" as Israel time (India for ICU),
+    // "CET" without summer time, and does not know "AET" or "US/Pacific-New": running totals would
+    // be dated on other days than the invoice's, or ingest of the customer's calls would fail.
+    for (const timeZone of ['IST', 'CET', 'AET', 'US/Pacific-New']) {
+      const error = await expectStatus(
+        sales().upsertCustomer({ requestId: `zone-${timeZone}`, customer: customer('ZONE', { timeZone }) }),
+        Status.INVALID_ARGUMENT,
+      );
+      expect(error.details).toContain('customer.time_zone');
+      expect(error.details).toContain(timeZone);
+    }
+    await expectStatus(sales().getCustomer({ externalId: 'ZONE' }), Status.NOT_FOUND);
+    const utc = await sales().upsertCustomer({
+      requestId: 'zone-utc',
+      customer: customer('ZONE', { timeZone: 'UTC' }),
+    });
+    expect(utc.customer?.timeZone).toBe('UTC');
+    const etc = await sales().upsertCustomer({
+      requestId: 'zone-etc',
+      customer: customer('ZONE', { timeZone: 'Etc/GMT-1' }),
+      expectedVersion: utc.customer!.version,
+    });
+    expect(etc.customer?.timeZone).toBe('Etc/GMT-1');
+  });
+
   it('stores the Peppol address and the buyer and order references, and checks them', async () => {
     const peppol = {
       electronicAddress: { scheme: '0007', id: '5561234567' },

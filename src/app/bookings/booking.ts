@@ -90,7 +90,7 @@ export function validateBookingInput(b: BookingInput, prefix = 'booking.'): Fiel
   if (b.timeZone && !isTimeZone(b.timeZone)) {
     v.push({
       field: `${prefix}time_zone`,
-      reason: `${JSON.stringify(b.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")`,
+      reason: `${JSON.stringify(b.timeZone)} is not an IANA time zone of a region (e.g. "Europe/Stockholm", or "UTC")`,
     });
   }
   if (b.dialOutNumbers.length > MAX_DIAL_OUTS)

@@ -31,8 +31,17 @@ export function isCountryCode(code: string): boolean {
   return /^[A-Z]{2}$/.test(code) && REGION_NAMES.of(code) !== undefined;
 }
 
+const REGION_ZONE = /^[A-Za-z]+(\/[A-Za-z0-9_+-]+)+$/;
+
+/**
+ * An IANA zone of a region ("Europe/Stockholm", "Etc/GMT-1") or "UTC". Not the bare legacy names
+ * ("CET", "EST5EDT") nor abbreviations ("IST"): ICU reads them as zones, but PostgreSQL, which
+ * dates customers' running totals, reads an abbreviation first, as a fixed offset that may not be
+ * the same ("IST" is India to ICU, Israel to PostgreSQL; its "CET" has no summer time), or not at all
+ * ("AET").
+ */
 export function isTimeZone(zone: string): boolean {
-  return zone !== '' && IANAZone.isValidZone(zone);
+  return (zone === 'UTC' || REGION_ZONE.test(zone)) && IANAZone.isValidZone(zone);
 }
 
 export function validateExternalId(id: string, field: string, out: FieldViolation[]): void {
@@ -57,7 +66,7 @@ export function validateCustomer(c: CustomerInput, prefix = 'customer.'): FieldV
   if (!isTimeZone(c.timeZone)) {
     v.push({
       field: `${prefix}time_zone`,
-      reason: `${quoteForMessage(c.timeZone)} is not an IANA time zone (e.g. "Europe/Stockholm")`,
+      reason: `${quoteForMessage(c.timeZone)} is not an IANA time zone of a region (e.g. "Europe/Stockholm", or "UTC"): abbreviations such as "CET" or "IST" mean different zones to different systems`,
     });
   }
   if (c.countryCode && !isCountryCode(c.countryCode)) {

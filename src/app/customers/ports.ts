@@ -32,6 +32,11 @@ export interface CustomerStore {
     expectedVersion: number,
     key: RequestKey,
   ): Promise<UpsertResult<Customer>>;
+  /**
+   * Whether the database knows this IANA zone: its SQL dates customers' running totals in their
+   * zones, and ICU (which validated the name) may know zones its time zone data lacks.
+   */
+  knowsTimeZone(zone: string): Promise<boolean>;
   getCustomer(externalId: string): Promise<Customer | undefined>;
   /** The customer as it was at an instant (the version valid then), for documents issued then. */
   customerAsOf(externalId: string, at: Date): Promise<Customer | undefined>;

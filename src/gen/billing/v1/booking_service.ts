@@ -130,7 +130,10 @@ export interface Booking {
     | undefined;
   /** Expected length in seconds. Required, greater than 0. */
   expectedDurationSeconds: number;
-  /** IANA time zone of the organiser, e.g. "Europe/Stockholm", for display. */
+  /**
+   * IANA time zone of the organiser, e.g. "Europe/Stockholm", or "UTC" (not an
+   * abbreviation such as "CET"), for display.
+   */
   timeZone: string;
   /** Expected number of participants. */
   expectedParticipants: number;

@@ -131,8 +131,9 @@ export interface Customer {
   /** ISO 4217 currency the customer is priced and invoiced in, e.g. "SEK". */
   currencyCode: string;
   /**
-   * IANA time zone, e.g. "Europe/Stockholm": decides peak hours and where
-   * billing periods begin and end.
+   * IANA time zone of a region, e.g. "Europe/Stockholm", or "UTC" (not an
+   * abbreviation such as "CET"): decides peak hours and where billing periods
+   * begin and end.
    */
   timeZone: string;
   /** Days from issue date to due date, e.g. 30. */

@@ -75,7 +75,8 @@ export type Booking = Message<"billing.v1.Booking"> & {
   expectedDurationSeconds: number;
 
   /**
-   * IANA time zone of the organiser, e.g. "Europe/Stockholm", for display.
+   * IANA time zone of the organiser, e.g. "Europe/Stockholm", or "UTC" (not an
+   * abbreviation such as "CET"), for display.
    *
    * @generated from field: string time_zone = 8;
    */

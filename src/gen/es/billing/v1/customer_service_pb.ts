@@ -75,8 +75,9 @@ export type Customer = Message<"billing.v1.Customer"> & {
   currencyCode: string;
 
   /**
-   * IANA time zone, e.g. "Europe/Stockholm": decides peak hours and where
-   * billing periods begin and end.
+   * IANA time zone of a region, e.g. "Europe/Stockholm", or "UTC" (not an
+   * abbreviation such as "CET"): decides peak hours and where billing periods
+   * begin and end.
    *
    * @generated from field: string time_zone = 8;
    */
