@@ -24,6 +24,7 @@ import { Migration20261206000900ArchivedIdDefaults } from './Migration2026120600
 import { Migration20261208000000ChargeAccessType } from './Migration20261208000000ChargeAccessType';
 import { Migration20261209000000RuleSetCheckPerStatement } from './Migration20261209000000RuleSetCheckPerStatement';
 import { Migration20261210000000RunningTotalsPrunedTail } from './Migration20261210000000RunningTotalsPrunedTail';
+import { Migration20261211000000RequestResponsesAsText } from './Migration20261211000000RequestResponsesAsText';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -61,5 +62,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261210000000RunningTotalsPrunedTail',
     class: Migration20261210000000RunningTotalsPrunedTail,
+  },
+  {
+    name: 'Migration20261211000000RequestResponsesAsText',
+    class: Migration20261211000000RequestResponsesAsText,
   },
 ];

@@ -25,10 +25,10 @@ export class PostgresRequestLedger implements RequestLedger {
       ),
     );
     if (claimed.length) return {};
-    // As text, parsed here: a driver's own jsonb parsing cannot tell a stored JSON string from text.
+    // The response is stored as the JSON text it was (migration RequestResponsesAsText), parsed here.
     const [stored] = rowsOf<{ request_hash: string; response: string | null }>(
       await this.knex.raw(
-        `select request_hash, response::text as response from idempotency_keys where scope = ? and request_id = ?`,
+        `select request_hash, response from idempotency_keys where scope = ? and request_id = ?`,
         [key.scope, key.requestId],
       ),
     );
@@ -41,7 +41,7 @@ export class PostgresRequestLedger implements RequestLedger {
   async complete(key: RequestKey, response: unknown): Promise<void> {
     // An upsert, so a response still lands when a failed twin released the key meanwhile.
     await this.knex.raw(
-      `insert into idempotency_keys (scope, request_id, request_hash, response) values (?, ?, ?, ?::jsonb)
+      `insert into idempotency_keys (scope, request_id, request_hash, response) values (?, ?, ?, ?)
        on conflict (scope, request_id) do update set response = excluded.response
        where idempotency_keys.response is null and idempotency_keys.request_hash = excluded.request_hash`,
       [key.scope, key.requestId, key.requestHash, JSON.stringify(response)],

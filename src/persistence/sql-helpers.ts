@@ -55,7 +55,8 @@ export async function once<T>(
   );
   if (claimed.length) {
     const value = await run();
-    await trx.raw(`update idempotency_keys set response = ?::jsonb where scope = ? and request_id = ?`, [
+    // JSON text, not jsonb: jsonb refuses a NUL's escape, which a refused record's echoed ids may hold.
+    await trx.raw(`update idempotency_keys set response = ? where scope = ? and request_id = ?`, [
       JSON.stringify(codec.encode(value)),
       key.scope,
       key.requestId,

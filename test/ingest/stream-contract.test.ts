@@ -178,6 +178,20 @@ describe('SubmitCdrs request_id', () => {
     expect(other.results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_DUPLICATE);
   });
 
+  it('a record with a NUL character is REJECTED alone, and a retry answers the same result', async () => {
+    // Its result echoes the ids it was sent, NUL included; the stored answer must hold them.
+    const client = t.client(CdrIngestServiceDefinition, 'bridge');
+    const request = { requestId: 'nul-1', cdrs: [cdr('nul-a'), cdr('nul-b\u0000')] };
+    const first = await client.submitCdrs(request);
+    expect(first.results.map((r) => [r.recordId, r.outcome])).toEqual([
+      ['nul-a', CdrOutcome.CDR_OUTCOME_ACCEPTED],
+      ['nul-b\u0000', CdrOutcome.CDR_OUTCOME_REJECTED],
+    ]);
+    expect(first.results[1]!.violations.map((v) => v.field)).toContain('record_id');
+    expect(await client.submitCdrs(request)).toEqual(first);
+    expect(await stored('nul-')).toEqual(['nul-a']);
+  });
+
   it('the same request_id with other CDRs is FAILED_PRECONDITION and stores nothing', async () => {
     const client = t.client(CdrIngestServiceDefinition, 'bridge');
     await client.submitCdrs({ requestId: 'reuse-1', cdrs: [cdr('reuse-a')] });
