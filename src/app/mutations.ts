@@ -10,14 +10,24 @@ export const MAX_REQUEST_ID_LENGTH = 128;
 
 /** The idempotency key of one mutation: where it applies, the client's id and a digest of the request. */
 export interface RequestKey {
-  /** The RPC, e.g. "BookingService.CreateBooking": the same request id may be used once per RPC. */
+  /** The RPC, e.g. "BookingService.CreateBooking". */
+  rpc: string;
+  /**
+   * Where a request id is unique: per RPC, and per caller for an RPC that several tenants call
+   * (every bridge submits CDRs; two bridges may well number their requests alike).
+   */
   scope: string;
   requestId: string;
   /** SHA-256 of the normalized request: the same id with a different request is refused. */
   requestHash: string;
 }
 
-export function requestKey(scope: string, requestId: string, request: unknown): RequestKey {
+export function requestKey(
+  rpc: string,
+  requestId: string,
+  request: unknown,
+  options: { caller?: string } = {},
+): RequestKey {
   if (!requestId)
     throw new ValidationError([
       { field: 'request_id', reason: 'required: a client-chosen idempotency key (a UUID, say)' },
@@ -28,13 +38,14 @@ export function requestKey(scope: string, requestId: string, request: unknown): 
     ]);
   }
   const requestHash = crypto.createHash('sha256').update(JSON.stringify(request)).digest('hex');
-  return { scope, requestId, requestHash };
+  const scope = options.caller === undefined ? rpc : `${rpc} by ${options.caller}`;
+  return { rpc, scope, requestId, requestHash };
 }
 
 /** The answer to a request id already used for a different request of the same RPC (common.proto). */
 export function requestIdReused(key: RequestKey): FailedPreconditionError {
   return new FailedPreconditionError(
-    `request_id ${quoteForMessage(key.requestId)} was already used for a different ${key.scope} request; use a new request_id for a new request`,
+    `request_id ${quoteForMessage(key.requestId)} was already used for a different ${key.rpc} request; use a new request_id for a new request`,
   );
 }
 

@@ -216,6 +216,20 @@ describe('CDRs from a bridge token', () => {
     expect(await storedRecordIds('stream-')).toEqual(['stream-a']);
   });
 
+  it("a request id another bridge used is free for this one, and the other's answer does not show through", async () => {
+    const sto = t.client(CdrIngestServiceDefinition, 'bridge');
+    await sto.submitCdrs({ requestId: 'counter-1', cdrs: [cdr('sto-1', 'counter-a')] });
+    const request = { requestId: 'counter-1', cdrs: [cdr('gbg-1', 'counter-b')] };
+    const { results } = await gbgClient(CdrIngestServiceDefinition).submitCdrs(request);
+    expect(results.map((r) => [r.recordId, r.outcome])).toEqual([
+      ['counter-b', CdrOutcome.CDR_OUTCOME_ACCEPTED],
+    ]);
+    expect(await storedRecordIds('counter-')).toEqual(['counter-a', 'counter-b']);
+    // Its own retry still answers its first result, not DUPLICATE.
+    const again = await gbgClient(CdrIngestServiceDefinition).submitCdrs(request);
+    expect(again.results[0]!.outcome).toBe(CdrOutcome.CDR_OUTCOME_ACCEPTED);
+  });
+
   it('admin is bound to no bridge', async () => {
     const { results } = await t
       .client(CdrIngestServiceDefinition, 'admin')

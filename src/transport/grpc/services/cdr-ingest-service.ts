@@ -171,9 +171,13 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
     },
     async submitCdrs(request: SubmitCdrsRequest, context: CallContext & AuthContext) {
       checkBatchSize(request.cdrs, 'cdrs');
-      checkBridges(principalOf(context), request.cdrs, 'cdrs');
+      const principal = principalOf(context);
+      checkBridges(principal, request.cdrs, 'cdrs');
       // The request id makes a retry answer the first result instead of DUPLICATE for every CDR.
-      const key = requestKey('CdrIngestService.SubmitCdrs', request.requestId, request.cdrs);
+      // Per caller: another bridge's request ids neither block this one's nor show through.
+      const key = requestKey('CdrIngestService.SubmitCdrs', request.requestId, request.cdrs, {
+        caller: principal.name,
+      });
       const { results, replayed } = await ingestCdrsOnce(
         deps.ingest,
         key,
