@@ -264,7 +264,7 @@ function hostOf(address: string | undefined): string {
 /** What each gRPC service is built from: the core's ports, the metrics and the drain signal. */
 function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal): ServicesDeps {
   return {
-    cdrIngest: { ingest: core.ingest, unrated: core.unrated, metrics, draining },
+    cdrIngest: { ingest: core.ingest, unrated: core.unrated, requests: core.requests, metrics, draining },
     rating: {
       rating: core.rating,
       ruleSets: core.ruleSets,

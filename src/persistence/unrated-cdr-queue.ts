@@ -1,5 +1,13 @@
 /** The unrated CDRs, read and re-priced in place (table `cdrs`, rating_status = 'unrated'). */
-import type { RetryDecision, UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
+import type { CdrKey } from '../domain/cdr';
+import type { RatingSummary } from '../app/ingest/ingest-cdrs';
+import {
+  cdrKeyId,
+  type RetryDecision,
+  type UnratedCdrRow,
+  type UnratedFilter,
+  type UnratedQueue,
+} from '../app/ingest/retry-unrated';
 import type { RatingDecision } from '../app/ingest/ports';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
@@ -143,4 +151,40 @@ export class PostgresUnratedQueue implements UnratedQueue {
       return done;
     });
   }
+
+  async ratingOf(keys: CdrKey[]): Promise<Map<string, RatingSummary | 'archived'>> {
+    // The key outlives its CDR's month (retention): no CDR row then.
+    const rows = rowsOf<RatingRow>(
+      await this.knex.raw(
+        `select k.bridge_id, k.record_id, d.rating_status, d.unrated_reason,
+                c.amount::text as amount, trim(c.currency) as currency, c.rule_set_hash
+         from jsonb_to_recordset(?::jsonb) as w(bridge_id text, record_id text)
+         join cdr_keys k using (bridge_id, record_id)
+         left join cdrs d on d.bridge_id = k.bridge_id and d.record_id = k.record_id and d.start_time = k.start_time
+         left join charges c on c.cdr_id = d.id and c.call_start = d.start_time and c.superseded_at is null`,
+        [JSON.stringify(keys.map((k) => ({ bridge_id: k.bridgeId, record_id: k.recordId })))],
+      ),
+    );
+    return new Map(
+      rows.map((r) => [cdrKeyId({ bridgeId: r.bridge_id, recordId: r.record_id }), ratingSummaryOf(r)]),
+    );
+  }
+}
+
+interface RatingRow {
+  bridge_id: string;
+  record_id: string;
+  rating_status: string | null;
+  unrated_reason: string | null;
+  amount: string | null;
+  currency: string | null;
+  rule_set_hash: string | null;
+}
+
+function ratingSummaryOf(r: RatingRow): RatingSummary | 'archived' {
+  if (r.rating_status === null) return 'archived';
+  if (r.rating_status !== 'rated') return { rated: false, reason: r.unrated_reason ?? '' };
+  if (r.amount === null || r.currency === null || r.rule_set_hash === null)
+    throw new Error(`rated CDR ${r.bridge_id}/${r.record_id} has no current charge`);
+  return { rated: true, charge: { amount: r.amount, currency: r.currency, ruleSetHash: r.rule_set_hash } };
 }

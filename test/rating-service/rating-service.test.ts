@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { CdrOutcome, RatingStatus, type Cdr } from '../../src/gen/billing/v1/cdr';
@@ -13,6 +14,7 @@ import { AccessType } from '../../src/gen/billing/v1/common';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { createCustomers } from '../support/customers';
+import { expectStatus } from '../support/expect-status';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 let t: TestService;
@@ -259,6 +261,49 @@ describe('customers and contracts in pricing', () => {
       cdrKeys: [{ bridgeId: 'rating-bridge', recordId: 'nc-1' }],
     });
     expect(retried).toMatchObject({ retriedCount: 1, ratedCount: 1, stillUnratedCount: 0 });
+  });
+
+  it('a retry of given keys answers one result per key in their order, and its request id replays it', async () => {
+    const ingest = t.client(CdrIngestServiceDefinition, 'bridge');
+    const submitted = await ingest.submitCdrs({
+      requestId: 'keys-submit',
+      cdrs: [cdr('keys-rated'), cdr('keys-unrated', { customerAccount: 'KEYS-CUST' })],
+    });
+    const rated = submitted.results[0]!;
+    expect(rated.ratingStatus).toBe(RatingStatus.RATING_STATUS_RATED);
+    await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['KEYS-CUST']);
+    const billing = t.client(CdrIngestServiceDefinition, 'billing');
+    const request = {
+      requestId: 'keys-retry',
+      customerAccount: '',
+      bridgeId: '',
+      cdrKeys: [
+        { bridgeId: 'rating-bridge', recordId: 'keys-unknown' },
+        { bridgeId: 'rating-bridge', recordId: 'keys-unrated' },
+        { bridgeId: 'rating-bridge', recordId: 'keys-rated' },
+      ],
+    };
+    const retried = await billing.retryUnratedCdrs(request);
+    expect(retried).toMatchObject({ retriedCount: 1, ratedCount: 1, stillUnratedCount: 0 });
+    expect(retried.results.map((r) => [r.recordId, r.outcome, r.ratingStatus])).toEqual([
+      ['keys-unknown', CdrOutcome.CDR_OUTCOME_REJECTED, RatingStatus.RATING_STATUS_UNSPECIFIED],
+      ['keys-unrated', CdrOutcome.CDR_OUTCOME_ACCEPTED, RatingStatus.RATING_STATUS_RATED],
+      ['keys-rated', CdrOutcome.CDR_OUTCOME_ACCEPTED, RatingStatus.RATING_STATUS_RATED],
+    ]);
+    expect(retried.results[0]!.violations).toEqual([
+      { field: 'cdr_keys[0]', reason: 'no stored CDR has this bridge_id and record_id' },
+    ]);
+    // The one priced before the retry answers the charge it was priced with then.
+    expect(retried.results[2]!.charge).toEqual(rated.charge);
+    expect(retried.results[2]!.ruleSetHash).toBe(rated.ruleSetHash);
+    expect(retried.results[1]!.charge?.amount).toBeTruthy();
+    // A retried call answers the first result (nothing is left to price now), and the same request
+    // id with other keys is refused.
+    expect(await billing.retryUnratedCdrs(request)).toEqual(retried);
+    await expectStatus(
+      billing.retryUnratedCdrs({ ...request, cdrKeys: request.cdrKeys.slice(1) }),
+      Status.FAILED_PRECONDITION,
+    );
   });
 
   it('prices with the contract valid at the call: a special price from its start, the list price before', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Cdr, CdrKey } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
-import type { IngestDeps } from './ingest-cdrs';
+import type { CdrResult, IngestDeps, RatingSummary } from './ingest-cdrs';
 import { loadBatchFacts, priceCdr, pricedWithOf } from './price-batch';
 import type { PricedWith, RatingDecision } from './ports';
 
@@ -37,6 +37,16 @@ export interface UnratedQueue {
   take(filter: UnratedFilter, limit: number): Promise<UnratedCdrRow[]>;
   /** Stores the new decisions; returns the ids that this call turned from unrated to rated. */
   record(decisions: RetryDecision[]): Promise<Set<string>>;
+  /**
+   * How each stored CDR of these keys is priced now (its current charge, or why it is unrated), by
+   * `cdrKeyId`; `'archived'` for a key whose month retention archived; absent for an unknown key.
+   */
+  ratingOf(keys: CdrKey[]): Promise<Map<string, RatingSummary | 'archived'>>;
+}
+
+/** One string per CDR key, for maps. */
+export function cdrKeyId(key: CdrKey): string {
+  return `${key.bridgeId}\0${key.recordId}`;
 }
 
 /** A retried CDR's new decision, with what it was priced with (stored beside a charge). */
@@ -53,6 +63,11 @@ export interface RetryReport {
   retried: number;
   rated: number;
   stillUnrated: { cdr: Cdr; reason: string }[];
+  /**
+   * For a retry of given keys: one result per key, in their order. A stored CDR is ACCEPTED with
+   * how it is priced now (by this retry or before it); an unknown or archived key is REJECTED.
+   */
+  byKey?: CdrResult[];
 }
 
 export type RetryUnratedDeps = Pick<IngestDeps, 'rater' | 'customers' | 'bookings'> & { queue: UnratedQueue };
@@ -72,11 +87,25 @@ export async function retryUnrated(deps: RetryUnratedDeps, filter: UnratedFilter
     pricedWith: pricedWithOf(r.cdr, facts),
   }));
   const nowRated = await deps.queue.record(decisions);
-  return {
+  const report: RetryReport = {
     retried: rows.length,
     rated: nowRated.size,
     stillUnrated: decisions
       .filter((d) => !d.decision.rated)
       .map((d) => ({ cdr: d.cdr, reason: (d.decision as { reason: string }).reason })),
   };
+  if (filter.keys?.length) report.byKey = resultsByKey(filter.keys, await deps.queue.ratingOf(filter.keys));
+  return report;
+}
+
+function resultsByKey(keys: CdrKey[], ratings: Map<string, RatingSummary | 'archived'>): CdrResult[] {
+  return keys.map((key, i) => {
+    const rating = ratings.get(cdrKeyId(key));
+    const ids = { bridgeId: key.bridgeId, recordId: key.recordId };
+    if (rating && rating !== 'archived') return { ...ids, outcome: 'accepted', violations: [], rating };
+    const reason = rating
+      ? 'its month was archived by retention: nothing to retry'
+      : 'no stored CDR has this bridge_id and record_id';
+    return { ...ids, outcome: 'rejected', violations: [{ field: `cdr_keys[${i}]`, reason }] };
+  });
 }

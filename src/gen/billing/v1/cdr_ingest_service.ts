@@ -126,8 +126,11 @@ export interface RetryUnratedCdrsResponse {
   /** How many remain unrated. */
   stillUnratedCount: number;
   /**
-   * For `cdr_keys` requests: one result per key, in request order. Otherwise
-   * the first 100 CDRs that remain unrated, with their reasons.
+   * For `cdr_keys` requests: one result per key, in request order: a stored
+   * CDR is ACCEPTED with how it is priced now (by this retry or before it);
+   * an unknown key, or one whose month retention archived, is REJECTED with a
+   * violation naming `cdr_keys[i]`. Otherwise the first 100 CDRs that remain
+   * unrated, with their reasons.
    */
   results: CdrResult[];
 }

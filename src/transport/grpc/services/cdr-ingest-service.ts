@@ -11,7 +11,7 @@ import { ServerError, Status, type CallContext } from 'nice-grpc';
 import { BatchSequences } from '../../../app/ingest/batch-sequences';
 import { ingestCdrsOnce, type CdrResult, type KeyedIngestDeps } from '../../../app/ingest/ingest-cdrs';
 import { GroupCommitQueue, type GroupOutcome } from '../../../app/ingest/group-commit-queue';
-import { requestKey } from '../../../app/mutations';
+import { onceAcross, requestKey, type RequestLedger } from '../../../app/mutations';
 import type { Principal } from '../../../auth/token-store';
 import { retryUnrated, type UnratedFilter, type UnratedQueue } from '../../../app/ingest/retry-unrated';
 import { pageSize } from '../../../app/paging';
@@ -19,6 +19,7 @@ import type { TimeRange } from '../../../gen/billing/v1/common';
 import { ValidationError } from '../../../domain/errors';
 import {
   CdrIngestServiceDefinition,
+  RetryUnratedCdrsResponse,
   type CdrIngestServiceImplementation,
   type StreamCdrsRequest,
   type StreamCdrsResponse,
@@ -37,6 +38,8 @@ export interface CdrIngestServiceDeps {
   /** A store that keeps request keys too: SubmitCdrs is idempotent by its request_id. */
   ingest: KeyedIngestDeps;
   unrated: UnratedQueue;
+  /** RetryUnratedCdrs' request keys (it commits in more than one transaction). */
+  requests: RequestLedger;
   metrics: Metrics;
   /** Aborted when the server begins a graceful shutdown. */
   draining: AbortSignal;
@@ -200,25 +203,36 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
       };
     },
     async retryUnratedCdrs(request) {
-      const report = await retryUnrated(
-        { ...deps.ingest, queue: deps.unrated },
-        { ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined },
-      );
-      return {
-        retriedCount: report.retried,
-        ratedCount: report.rated,
-        stillUnratedCount: report.stillUnrated.length,
-        results: report.stillUnrated.slice(0, 100).map(({ cdr, reason }) => ({
-          bridgeId: cdr.bridgeId,
-          recordId: cdr.recordId,
-          outcome: CdrOutcome.CDR_OUTCOME_ACCEPTED,
-          violations: [],
-          ratingStatus: RatingStatus.RATING_STATUS_UNRATED,
-          unratedReason: reason,
-          charge: undefined,
-          ruleSetHash: '',
-        })),
+      // A retry is idempotent by itself (only unrated CDRs are priced, once), so its request key
+      // lives beside it (RequestLedger) and only makes a retried call answer the first result.
+      const key = requestKey('CdrIngestService.RetryUnratedCdrs', request.requestId, request);
+      const retry = async (): Promise<RetryUnratedCdrsResponse> => {
+        const report = await retryUnrated(
+          { ...deps.ingest, queue: deps.unrated },
+          { ...filterOf(request), keys: request.cdrKeys.length ? request.cdrKeys : undefined },
+        );
+        return {
+          retriedCount: report.retried,
+          ratedCount: report.rated,
+          stillUnratedCount: report.stillUnrated.length,
+          results: report.byKey
+            ? report.byKey.map(cdrResultToProto)
+            : report.stillUnrated.slice(0, 100).map(({ cdr, reason }) => ({
+                bridgeId: cdr.bridgeId,
+                recordId: cdr.recordId,
+                outcome: CdrOutcome.CDR_OUTCOME_ACCEPTED,
+                violations: [],
+                ratingStatus: RatingStatus.RATING_STATUS_UNRATED,
+                unratedReason: reason,
+                charge: undefined,
+                ruleSetHash: '',
+              })),
+        };
       };
+      return onceAcross(deps.requests, key, retry, {
+        encode: (response) => RetryUnratedCdrsResponse.toJSON(response),
+        decode: (stored) => Promise.resolve(RetryUnratedCdrsResponse.fromJSON(stored)),
+      });
     },
   };
 

@@ -341,8 +341,11 @@ export type RetryUnratedCdrsResponse = Message<"billing.v1.RetryUnratedCdrsRespo
   stillUnratedCount: number;
 
   /**
-   * For `cdr_keys` requests: one result per key, in request order. Otherwise
-   * the first 100 CDRs that remain unrated, with their reasons.
+   * For `cdr_keys` requests: one result per key, in request order: a stored
+   * CDR is ACCEPTED with how it is priced now (by this retry or before it);
+   * an unknown key, or one whose month retention archived, is REJECTED with a
+   * violation naming `cdr_keys[i]`. Otherwise the first 100 CDRs that remain
+   * unrated, with their reasons.
    *
    * @generated from field: repeated billing.v1.CdrResult results = 4;
    */
