@@ -11,6 +11,11 @@ export type Feature = (typeof FEATURES)[number];
 /** What identifies a CDR for good: the bridge that sent it and the bridge's record id. */
 export type CdrKey = Pick<Cdr, 'bridgeId' | 'recordId'>;
 
+/** One string per CDR key, for maps (a NUL cannot be part of a valid id). */
+export function cdrKeyId(key: CdrKey): string {
+  return `${key.bridgeId}\0${key.recordId}`;
+}
+
 export interface Cdr {
   bridgeId: string;
   recordId: string;

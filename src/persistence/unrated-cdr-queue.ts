@@ -1,13 +1,7 @@
 /** The unrated CDRs, read and re-priced in place (table `cdrs`, rating_status = 'unrated'). */
-import type { CdrKey } from '../domain/cdr';
+import { cdrKeyId, type CdrKey } from '../domain/cdr';
 import type { RatingSummary } from '../app/ingest/ingest-cdrs';
-import {
-  cdrKeyId,
-  type RetryDecision,
-  type UnratedCdrRow,
-  type UnratedFilter,
-  type UnratedQueue,
-} from '../app/ingest/retry-unrated';
+import type { RetryDecision, UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { RatingDecision } from '../app/ingest/ports';
 import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';

@@ -3,7 +3,7 @@
  * created, a rate is added), and are then priced again. A CDR that is priced by a retry gets its
  * charge in the same transaction that marks it rated, and only once even when two retries race.
  */
-import type { Cdr, CdrKey } from '../../domain/cdr';
+import { cdrKeyId, type Cdr, type CdrKey } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
 import type { CdrResult, IngestDeps, RatingSummary } from './ingest-cdrs';
 import { loadBatchFacts, priceCdr, pricedWithOf } from './price-batch';
@@ -42,11 +42,6 @@ export interface UnratedQueue {
    * `cdrKeyId`; `'archived'` for a key whose month retention archived; absent for an unknown key.
    */
   ratingOf(keys: CdrKey[]): Promise<Map<string, RatingSummary | 'archived'>>;
-}
-
-/** One string per CDR key, for maps. */
-export function cdrKeyId(key: CdrKey): string {
-  return `${key.bridgeId}\0${key.recordId}`;
 }
 
 /** A retried CDR's new decision, with what it was priced with (stored beside a charge). */
