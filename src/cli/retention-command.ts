@@ -1,8 +1,9 @@
 /**
  * `billing retention list` and `billing retention archive --before YYYY-MM [--drop]`: old months of
  * CDRs and charges leave the hot tables as whole partitions once nothing in them can change money
- * (src/persistence/month-retention.ts). Straight on the database, as `billing invoices`: on the
- * embedded database only while the service is stopped.
+ * and every period they were invoiced for ends by the cutoff (src/persistence/month-retention.ts).
+ * Straight on the database, as `billing invoices`: on the embedded database only while the service
+ * is stopped.
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { MonthRetention, type MonthOfHistory, type RetentionOutcome } from '../persistence/month-retention';
@@ -23,11 +24,13 @@ async function withRetention(run: (retention: MonthRetention) => Promise<void>):
   }
 }
 
-/** One month a line, tab-separated under a header. */
+/** One month a line, tab-separated under a header; `periods_end` is empty when no invoice holds a charge of it. */
 export function historyLines(months: MonthOfHistory[]): string[] {
   return [
-    ['month', 'cdrs', 'charges', 'unrated', 'uninvoiced'].join('\t'),
-    ...months.map((m) => [m.month, m.cdrs, m.charges, m.unrated, m.uninvoiced].join('\t')),
+    ['month', 'cdrs', 'charges', 'unrated', 'uninvoiced', 'periods_end'].join('\t'),
+    ...months.map((m) =>
+      [m.month, m.cdrs, m.charges, m.unrated, m.uninvoiced, m.periodsEnd?.toISOString() ?? ''].join('\t'),
+    ),
   ];
 }
 
@@ -44,7 +47,7 @@ export function registerRetentionCommands(program: Command): void {
   retention
     .command('list')
     .description(
-      'every month kept in the database, with what still keeps it (unrated CDRs, uninvoiced charges)',
+      'every month kept in the database, with what still keeps it (unrated CDRs, uninvoiced charges, the latest end of a period invoiced from it)',
     )
     .action(async () => {
       await withRetention(async (r) => {
@@ -54,7 +57,7 @@ export function registerRetentionCommands(program: Command): void {
   retention
     .command('archive')
     .description(
-      'move every month before --before that is fully invoiced to the schema billing_archive (pg_dump it, then drop it); invoices are not touched',
+      'move every month before --before that is fully invoiced, for periods that all end by the start of --before (UTC), to the schema billing_archive (pg_dump it, then drop it); invoices are not touched',
     )
     .requiredOption('--before <YYYY-MM>', 'the first month to keep', beforeOption)
     .option('--drop', 'drop the months instead of moving them to billing_archive', false)

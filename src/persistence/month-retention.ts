@@ -5,7 +5,12 @@
  *
  * A month may go when:
  * - it has no unrated CDR (a retry could still price it), and
- * - every current charge in it is on an ISSUED invoice (no open charge, none on a draft).
+ * - every current charge in it is on an ISSUED invoice (no open charge, none on a draft), and
+ * - every invoice holding one of its charges is for a period that ends by the cutoff (the start of
+ *   the first month kept, UTC). Periods are laid out in the customer's zone and from the contract's
+ *   anchor day, so a period still kept can begin in an older UTC month (a Stockholm November begins
+ *   on 31 October 23:00 UTC) or hold a late call from one; a rerate of that period builds the invoice
+ *   again from its charges, and the live invoice's call specification lists them: they all stay.
  * Its claims go with it (they name charges that no longer exist); its dedup keys stay in `cdr_keys`,
  * so a bridge resending an archived record is still told it is a duplicate.
  *
@@ -15,7 +20,7 @@
  */
 import type { Knex } from '@mikro-orm/postgresql';
 import type { Database } from './database';
-import { rowsOf } from './sql-helpers';
+import { rowsOf, toDate } from './sql-helpers';
 
 export interface MonthOfHistory {
   /** "YYYY-MM", UTC, as the partitions are cut. */
@@ -26,6 +31,11 @@ export interface MonthOfHistory {
   unrated: number;
   /** Current charges not on an issued invoice: open, or on a draft. */
   uninvoiced: number;
+  /**
+   * The latest end of a period whose invoice holds a charge of this month; null when none does. The
+   * month can go only with a cutoff at or after it.
+   */
+  periodsEnd: Date | null;
 }
 
 export interface RetentionOutcome {
@@ -66,20 +76,30 @@ export class MonthRetention {
     const outcomes: RetentionOutcome[] = [];
     for (const { month } of await this.months()) {
       if (month >= before) continue;
-      outcomes.push(await this.knex.transaction((trx) => this.retireMonth(trx, month, options.drop)));
+      outcomes.push(await this.knex.transaction((trx) => this.retireMonth(trx, month, before, options.drop)));
     }
     return outcomes;
   }
 
-  private async retireMonth(trx: Knex.Transaction, label: string, drop: boolean): Promise<RetentionOutcome> {
+  private async retireMonth(
+    trx: Knex.Transaction,
+    label: string,
+    before: string,
+    drop: boolean,
+  ): Promise<RetentionOutcome> {
     const [cdrs, charges] = partitionsOf(label);
     // Detaching needs the parents; taking them first keeps the lock order of every retention run.
     await trx.raw(`lock table cdrs, charges in share row exclusive mode`);
     const usage = await this.usage(trx, label);
-    if (usage.unrated || usage.uninvoiced) {
+    const cutoff = new Date(`${before}-01T00:00:00Z`);
+    const periodKept = usage.periodsEnd !== null && usage.periodsEnd > cutoff;
+    if (usage.unrated || usage.uninvoiced || periodKept) {
       const why = [
         usage.unrated ? `${usage.unrated} unrated CDRs` : '',
         usage.uninvoiced ? `${usage.uninvoiced} charges not on an issued invoice` : '',
+        periodKept
+          ? `charges of a period that ends ${usage.periodsEnd!.toISOString()}, after ${before} begins (UTC)`
+          : '',
       ].filter(Boolean);
       return { month: label, outcome: 'kept', reason: why.join(' and ') };
     }
@@ -97,19 +117,29 @@ export class MonthRetention {
 
   private async usage(knex: Knex, month: string): Promise<MonthOfHistory> {
     const [cdrs, charges] = partitionsOf(month);
-    const [row] = rowsOf<{ cdrs: number; charges: number; unrated: number; uninvoiced: number }>(
+    const [row] = rowsOf<{
+      cdrs: number;
+      charges: number;
+      unrated: number;
+      uninvoiced: number;
+      periods_end: Date | string | null;
+    }>(
       await knex.raw(
         `select (select count(*)::int from ??) as cdrs,
                 (select count(*)::int from ??) as charges,
                 (select count(*)::int from ?? where rating_status = 'unrated') as unrated,
-                (select count(*)::int from ?? c
-                   left join charge_claims k on k.charge_id = c.id
-                   left join invoices i on i.id = k.invoice_id
-                 where c.superseded_at is null and (i.status is null or i.status <> 'ISSUED')) as uninvoiced`,
+                claimed.uninvoiced, claimed.periods_end
+         from (select count(*) filter (where c.superseded_at is null and (i.status is null or i.status <> 'ISSUED'))::int
+                        as uninvoiced,
+                      max(i.period_end) as periods_end
+               from ?? c
+               left join charge_claims k on k.charge_id = c.id
+               left join invoices i on i.id = k.invoice_id) claimed`,
         [cdrs, charges, cdrs, charges],
       ),
     );
-    return { month, ...row! };
+    const { periods_end, ...counts } = row!;
+    return { month, ...counts, periodsEnd: periods_end === null ? null : toDate(periods_end) };
   }
 }
 

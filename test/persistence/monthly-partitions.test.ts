@@ -6,7 +6,8 @@
  *   conflict, and stays one after its month was archived;
  * - a close takes the local month, which spans two UTC partitions (Stockholm's October starts on
  *   30 September 22:00 UTC);
- * - retention takes a month away only when it is fully invoiced, and leaves invoices as they were;
+ * - retention takes a month away only when it is fully invoiced for periods that end by the cutoff
+ *   (Stockholm's November begins in October's partition), and leaves invoices as they were;
  * - a batch whose month cannot be created because the table is held by another transaction is
  *   answered UNAVAILABLE with nothing stored, and stored once the resend finds the table free.
  */
@@ -87,6 +88,18 @@ async function partitions(): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
+/** The record ids of the calls an invoice holds. */
+async function claimedRecords(invoiceId: string): Promise<string[]> {
+  const claimed = await sql<{ record_id: string }>(
+    `select d.record_id from charge_claims k
+     join charges c on c.id = k.charge_id
+     join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
+     where k.invoice_id = ?::bigint order by 1`,
+    [invoiceId],
+  );
+  return claimed.map((r) => r.record_id);
+}
+
 /** The invoices and their lines exactly as stored. */
 async function invoicesAsStored(): Promise<string> {
   const invoices = await sql(`select * from invoices order by id`);
@@ -126,14 +139,7 @@ describe('monthly partitions of CDRs and charges', () => {
 
   it('closes a local month whose calls lie in two UTC partitions', async () => {
     const october = await close('2026-10-15T12:00:00Z');
-    const claimed = await sql<{ record_id: string }>(
-      `select d.record_id from charge_claims k
-       join charges c on c.id = k.charge_id
-       join cdrs d on d.id = c.cdr_id and d.start_time = c.call_start
-       where k.invoice_id = ?::bigint order by 1`,
-      [october.id],
-    );
-    expect(claimed.map((r) => r.record_id)).toEqual(['a', 'b']);
+    expect(await claimedRecords(october.id)).toEqual(['a', 'b']);
   });
 
   it('archives only fully invoiced months and leaves every invoice as it was', async () => {
@@ -145,13 +151,24 @@ describe('monthly partitions of CDRs and charges', () => {
       { month: '2026-10', outcome: 'kept', reason: '1 charges not on an issued invoice' },
     ]);
     expect(await invoicesAsStored()).toBe(october);
-    await close('2026-11-15T12:00:00Z');
+    const november = await close('2026-11-15T12:00:00Z');
     const issued = await invoicesAsStored();
+    // Fully invoiced now, but call c is on November's invoice, whose period (Stockholm) began in
+    // October's UTC partition and ends after the cutoff: October stays, with all November's calls.
     expect(await retention.retire('2026-11', { drop: true })).toEqual([
+      {
+        month: '2026-10',
+        outcome: 'kept',
+        reason: 'charges of a period that ends 2026-11-30T23:00:00.000Z, after 2026-11 begins (UTC)',
+      },
+    ]);
+    expect(await claimedRecords(november.id)).toEqual(['c', 'd']);
+    expect(await retention.retire('2026-12', { drop: true })).toEqual([
       { month: '2026-10', outcome: 'dropped', reason: '' },
+      { month: '2026-11', outcome: 'dropped', reason: '' },
     ]);
 
-    expect(await partitions()).toEqual(['cdrs_2026_11', 'cdrs_2026_12', 'cdrs_2027_01', 'cdrs_2027_02']);
+    expect(await partitions()).toEqual(['cdrs_2026_12', 'cdrs_2027_01', 'cdrs_2027_02']);
     expect(await invoicesAsStored()).toBe(issued);
     const archived = await sql<{ name: string }>(
       `select table_name as name from information_schema.tables where table_schema = 'billing_archive' order by 1`,
@@ -185,7 +202,6 @@ describe('monthly partitions of CDRs and charges', () => {
     expect(await partitions()).toEqual([
       'cdrs_2026_09',
       'cdrs_2026_10',
-      'cdrs_2026_11',
       'cdrs_2026_12',
       'cdrs_2027_01',
       'cdrs_2027_02',
