@@ -7,14 +7,14 @@ import type { BookkeepingUseCases } from '../app/bookkeeping/bookkeeping-use-cas
 import { exportBookkeeping } from '../app/bookkeeping/export-bookkeeping';
 import type { Clock } from '../app/clock';
 import type { LineNamesSource, PeriodPricingSource } from '../app/invoicing/build';
-import { closeDuePeriods } from '../app/invoicing/close-due-periods';
-import { closePeriod, type ClosingDeps } from '../app/invoicing/close-period';
+import { closePeriod } from '../app/invoicing/close-period';
 import { createCreditNote } from '../app/invoicing/create-credit-note';
 import { getInvoice } from '../app/invoicing/get-invoice';
 import type { InvoicingUseCases, ReratingUseCases } from '../app/invoicing/invoicing-use-cases';
 import { issueInvoice } from '../app/invoicing/issue-invoice';
 import { listInvoices } from '../app/invoicing/list-invoices';
 import { getMailingList, type MailingListUseCases } from '../app/invoicing/mailing-list';
+import { closeDueAndLeftDrafts, type ScheduledCloseDeps } from '../app/invoicing/period-close-scheduler';
 import { renderInvoiceDocument } from '../app/invoicing/render-invoice-document';
 import { rerateCharges, type RerateDeps } from '../app/invoicing/rerate-charges';
 import { getRunningCharges } from '../app/invoicing/running-charges';
@@ -67,7 +67,7 @@ export function composeInvoicing(parts: InvoicingParts): {
   // The names finance gives zones and access types in the rule set in force; codes without one.
   const lineNames: LineNamesSource = (instant, currency) =>
     rating.current?.book.displayNamesAt(instant, currency);
-  const closing: ClosingDeps = {
+  const closing: ScheduledCloseDeps = {
     store,
     closing: new PostgresCloseUnitOfWork(database, { parallelism: config.closeParallelism }),
     settings: config,
@@ -78,7 +78,7 @@ export function composeInvoicing(parts: InvoicingParts): {
   const reads = { store };
   const invoicing: InvoicingUseCases = {
     closePeriod: (input) => closePeriod(closing, input),
-    closeDuePeriods: (input) => closeDuePeriods(closing, input),
+    closeDuePeriods: (input) => closeDueAndLeftDrafts(closing, input),
     issueInvoice: (input) => issueInvoice({ store, settings: config, now }, input),
     createCreditNote: (input) => createCreditNote({ store, settings: config, now }, input),
     getInvoice: (input) => getInvoice(reads, input),

@@ -78,6 +78,19 @@ export class PostgresInvoiceStore implements InvoiceStore {
     return loadInvoices(this.knex, ids);
   }
 
+  async periodDrafts(endedBy: Date): Promise<string[]> {
+    const rows = rowsOf<{ id: string }>(
+      await this.knex.raw(
+        // ORDER BY the table's bigint id, not the text alias ('10' < '9').
+        `select i.id::text as id from invoices i
+         where i.kind = 'INVOICE' and i.status = 'DRAFT' and i.supplements_invoice_id is null and i.period_end <= ?
+         order by i.period_start, i.id`,
+        [endedBy.toISOString()],
+      ),
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined> {
     const rows = key.id
       ? rowsOf<{ id: string }>(await this.knex.raw(`select id::text from invoices where id = ?`, [key.id]))

@@ -94,12 +94,29 @@ async function closeChunk(
   });
   // Numbering in its own READ COMMITTED transaction: under REPEATABLE READ the locked counter row
   // would fail with a serialization error whenever another issuer committed meanwhile. Drafts left
-  // by a crash in between are issued by the next close with `issue` (see ./close-period.ts).
+  // by a failure or crash in between are issued by the next close of their period with `issue`
+  // (./close-period.ts) or, with BILLING_CLOSE_ISSUE, by the next scheduled run (issueLeftDrafts below).
   const created = outcomes.flatMap((o) => (o.result === 'closed' && o.invoiceId ? [o.invoiceId] : []));
   const issue = options.issue;
   if (issue && created.length)
     await deps.store.transaction((tx) => tx.issue(created, { ...issue, series: options.series }));
   return outcomes;
+}
+
+/**
+ * Issues the period invoices closing left as drafts, of periods ended by `endedBy`, oldest period
+ * first, so that their numbers come before those of later periods where they still can. Refusals go
+ * to `issue.onRefused` when set (the draft stays one); else one refuses its whole transaction.
+ */
+export async function issueLeftDrafts(
+  deps: { store: Pick<InvoiceStore, 'transaction' | 'periodDrafts'> },
+  input: { series: string; issue: Omit<IssueOptions, 'series'>; endedBy: Date; signal?: AbortSignal },
+): Promise<void> {
+  const ids = await deps.store.periodDrafts(input.endedBy);
+  for (let i = 0; i < ids.length && !input.signal?.aborted; i += CLOSE_CHUNK) {
+    const chunk = ids.slice(i, i + CLOSE_CHUNK);
+    await deps.store.transaction((tx) => tx.issue(chunk, { ...input.issue, series: input.series }));
+  }
 }
 
 async function closeInTransaction(
@@ -138,7 +155,11 @@ async function closeInTransaction(
     const charges = groups.get(account) ?? [];
     let decision: BuildDecision;
     try {
-      decision = charges.length ? deps.build(target, charges) : { kind: 'empty' };
+      // Built even without charges: the contract may bill the period all the same (a minimum
+      // commitment tops up an empty month). Only a period with nothing on it has no invoice.
+      decision = deps.build(target, charges);
+      if (decision.kind === 'invoice' && !charges.length && !decision.draft.lines.length)
+        decision = { kind: 'empty' };
     } catch (error) {
       decision = { kind: 'skip', reason: (error as Error).message };
     }

@@ -5,8 +5,46 @@
  * period is closed exactly once. Runs never overlap within one process (../recurring-job.ts).
  */
 import { RecurringJob } from '../recurring-job';
-import type { DueCloseReport } from './close-due-periods';
+import { closeDuePeriods, type CloseDuePeriodsInput, type DueCloseReport } from './close-due-periods';
+import type { ClosingDeps } from './close-period';
+import { issueLeftDrafts } from './close-targets';
 import type { InvoicingUseCases } from './invoicing-use-cases';
+import { issueOptions } from './issue-guard';
+import type { InvoiceStore } from './ports';
+import { todayIn } from './today';
+
+export interface ScheduledCloseDeps extends ClosingDeps {
+  store: ClosingDeps['store'] & Pick<InvoiceStore, 'periodDrafts'>;
+}
+
+/**
+ * One scheduled run (the use case `closeDuePeriods`). With BILLING_CLOSE_ISSUE, first the drafts a
+ * closing left behind: a close commits before its invoices are numbered, and a failed or interrupted
+ * numbering leaves them drafts of a closed period, which closing due periods never comes back to.
+ * They are issued first, oldest period first, so they take their numbers before later periods' invoices
+ * do. Only periods due to close (end + grace passed) are looked at: what closing would issue anyway.
+ * Without BILLING_CLOSE_ISSUE drafts are for review and stay drafts.
+ */
+export async function closeDueAndLeftDrafts(
+  deps: ScheduledCloseDeps,
+  input: CloseDuePeriodsInput = {},
+): Promise<DueCloseReport> {
+  const refused: DueCloseReport['notIssued'] = [];
+  if (deps.settings.closeIssues) {
+    const now = deps.now();
+    await issueLeftDrafts(deps, {
+      series: deps.settings.invoiceSeries,
+      issue: {
+        ...(await issueOptions(deps.settings, todayIn(deps.settings.timeZone, now))),
+        onRefused: (invoiceId, reason) => refused.push({ invoiceId, reason }),
+      },
+      endedBy: new Date(now.getTime() - deps.settings.closeGraceHours * 3_600_000),
+      ...(input.signal ? { signal: input.signal } : {}),
+    });
+  }
+  const report = await closeDuePeriods(deps, input);
+  return { ...report, notIssued: [...refused, ...report.notIssued] };
+}
 
 export interface SchedulerLog {
   info(obj: object, msg: string): void;

@@ -235,6 +235,11 @@ export interface InvoiceStore {
    */
   closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>>;
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;
+  /**
+   * The ids of period invoices closing left as drafts (neither credit notes nor supplementary
+   * invoices) of periods ending at or before `endedBy`: oldest period first, then in id order.
+   */
+  periodDrafts(endedBy: Date): Promise<string[]>;
   findInvoiceId(key: { id?: string; number?: string }): Promise<string | undefined>;
   listInvoices(filter: InvoiceFilter, limit: number, after?: [string, string]): Promise<InvoicePage>;
   /** The customer's period terms; undefined when there is no such customer. */
