@@ -5,10 +5,10 @@
 import { ClientError, Status } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessType } from '../../src/gen/billing/v1/common';
-import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
-import { createCustomers } from '../support/customers';
+import { createCustomers, plainContract } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -61,18 +61,7 @@ describe('messages quote at most 64 characters of a client value', () => {
   });
 
   it('UpsertContract for a customer that does not exist: FAILED_PRECONDITION', async () => {
-    const contract = {
-      externalId: 'BM-K',
-      customerExternalId: LONG,
-      pricePlan: '',
-      discountPercent: '',
-      specialPrices: [],
-      includedMinutes: '',
-      billingCycle: 0,
-      anchorDay: 0,
-      validFrom: new Date('2026-01-01T00:00:00Z'),
-      version: 0,
-    } as Contract;
+    const contract = plainContract(LONG, { externalId: 'BM-K' });
     expectCut(
       await expectStatus(sales().upsertContract({ requestId: 'bm-k', contract }), Status.FAILED_PRECONDITION),
     );

@@ -11,10 +11,10 @@ import {
   BookingStatus,
   type Booking,
 } from '../../src/gen/billing/v1/booking_service';
-import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceKind, InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { expectStatus } from '../support/expect-status';
-import { createCustomers } from '../support/customers';
+import { createCustomers, plainContract } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 import { insertCharges } from '../invoicing-service/support';
 
@@ -75,18 +75,7 @@ describe('CustomerService', () => {
 
   it('UpsertContract: same body answers the first result, a different body is refused', async () => {
     const body = (discountPercent: string) =>
-      ({
-        externalId: 'IDEM-K',
-        customerExternalId: 'IDEM',
-        pricePlan: '',
-        discountPercent,
-        specialPrices: [],
-        includedMinutes: '',
-        billingCycle: 0,
-        anchorDay: 0,
-        validFrom: new Date('2026-01-01T00:00:00Z'),
-        version: 0,
-      }) as Contract;
+      plainContract('IDEM', { externalId: 'IDEM-K', discountPercent });
     const first = await sales().upsertContract({ requestId: 'uk-1', contract: body('5') });
     expect(await sales().upsertContract({ requestId: 'uk-1', contract: body('5') })).toEqual(first);
     await expectReuseRefused(sales().upsertContract({ requestId: 'uk-1', contract: body('7') }), 'uk-1');

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { ClientError, Status } from 'nice-grpc';
 import { BadRequest, RichClientError } from 'nice-grpc-error-details';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
-import { createCustomers } from '../support/customers';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import { createCustomers, plainContract } from '../support/customers';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import type { RuleSetFileJson } from '../../src/domain/rating/index';
 
@@ -41,18 +41,7 @@ afterAll(async () => {
 
 let seq = 0;
 function upsert(s: TestService, pricePlan: string) {
-  const contract = {
-    externalId: `PP-K-${++seq}`,
-    customerExternalId: 'PP',
-    pricePlan,
-    discountPercent: '',
-    specialPrices: [],
-    includedMinutes: '',
-    billingCycle: 0,
-    anchorDay: 0,
-    validFrom: new Date('2026-01-01T00:00:00Z'),
-    version: 0,
-  } as Contract;
+  const contract = plainContract('PP', { externalId: `PP-K-${++seq}`, pricePlan });
   return s.client(CustomerServiceDefinition, 'sales').upsertContract({ requestId: `pp-${seq}`, contract });
 }
 

@@ -11,7 +11,7 @@ import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { AccessType } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition, type Invoice } from '../../src/gen/billing/v1/invoice_service';
-import { createCustomers } from '../support/customers';
+import { createCustomers, plainContract } from '../support/customers';
 import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
 import { answeredCall } from '../support/answered-call';
@@ -25,19 +25,8 @@ beforeAll(async () => {
   });
   const sales = t.client(CustomerServiceDefinition, 'sales');
   await createCustomers(sales, ['TIERED', 'SMALL', 'COMMITTED']);
-  const contract = (account: string, overrides: Partial<Contract> = {}): Contract => ({
-    externalId: `k-${account}`,
-    customerExternalId: account,
-    pricePlan: 'volume-2026',
-    discountPercent: '',
-    specialPrices: [],
-    includedMinutes: '',
-    billingCycle: 0,
-    anchorDay: 0,
-    validFrom: new Date('2026-01-01T00:00:00Z'),
-    version: 0,
-    ...overrides,
-  });
+  const contract = (account: string, overrides: Partial<Contract> = {}): Contract =>
+    plainContract(account, { pricePlan: 'volume-2026', ...overrides });
   await sales.upsertContract({ requestId: 'k-tiered', contract: contract('TIERED') });
   await sales.upsertContract({ requestId: 'k-small', contract: contract('SMALL') });
   await sales.upsertContract({

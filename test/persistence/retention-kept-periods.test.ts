@@ -17,13 +17,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
 import { CdrOutcome, type Cdr } from '../../src/gen/billing/v1/cdr';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
-import { CustomerServiceDefinition, type Contract } from '../../src/gen/billing/v1/customer_service';
+import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition, type Invoice } from '../../src/gen/billing/v1/invoice_service';
 import { Decimal } from '../../src/domain/money';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { MonthRetention } from '../../src/persistence/month-retention';
 import { answeredCall } from '../support/answered-call';
-import { createCustomers } from '../support/customers';
+import { createCustomers, plainContract } from '../support/customers';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 
 const OCTOBER = { startTime: new Date('2026-09-30T22:00:00Z'), endTime: new Date('2026-10-31T23:00:00Z') };
@@ -40,19 +40,7 @@ beforeAll(async () => {
   });
   const sales = t.client(CustomerServiceDefinition, 'sales');
   await createCustomers(sales, ['KEPT']);
-  const contract: Contract = {
-    externalId: 'k-KEPT',
-    customerExternalId: 'KEPT',
-    pricePlan: '',
-    discountPercent: '',
-    specialPrices: [],
-    includedMinutes: '',
-    billingCycle: 0,
-    anchorDay: 0,
-    validFrom: new Date('2026-01-01T00:00:00Z'),
-    version: 0,
-    minimumCommitment: { currencyCode: 'EUR', amount: '50.00' },
-  };
+  const contract = plainContract('KEPT', { minimumCommitment: { currencyCode: 'EUR', amount: '50.00' } });
   await sales.upsertContract({ requestId: 'contract-kept', contract });
 });
 afterAll(async () => {

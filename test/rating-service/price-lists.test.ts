@@ -16,7 +16,7 @@ import { AccessType, Feature } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
-import { createCustomers } from '../support/customers';
+import { createCustomers, plainContract } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { streamOf } from '../support/stream-of';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
@@ -39,18 +39,7 @@ beforeAll(async () => {
   await createCustomers(sales, ['NOK-1'], { currencyCode: 'NOK' });
   await sales.upsertContract({
     requestId: 'k-sek-tier',
-    contract: {
-      externalId: 'k-SEK-TIER',
-      customerExternalId: 'SEK-TIER',
-      pricePlan: 'volume-2026',
-      discountPercent: '',
-      specialPrices: [],
-      includedMinutes: '',
-      billingCycle: 0,
-      anchorDay: 0,
-      validFrom: new Date('2026-01-01T00:00:00Z'),
-      version: 0,
-    },
+    contract: plainContract('SEK-TIER', { pricePlan: 'volume-2026' }),
   });
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 /** Creates customers through CustomerService, as the sales system would, before CDRs arrive for them. */
 import type { Client } from 'nice-grpc';
-import type { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
+import type { Contract, CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 
 export async function createCustomers(
   sales: Client<typeof CustomerServiceDefinition>,
@@ -31,4 +31,24 @@ export async function createCustomers(
       },
     });
   }
+}
+
+/**
+ * A contract of `account` with nothing of its own (list prices, no discount, monthly from the 1st),
+ * valid from 2026-01-01: what a test changes is in `overrides`.
+ */
+export function plainContract(account: string, overrides: Partial<Contract> = {}): Contract {
+  return {
+    externalId: `k-${account}`,
+    customerExternalId: account,
+    pricePlan: '',
+    discountPercent: '',
+    specialPrices: [],
+    includedMinutes: '',
+    billingCycle: 0,
+    anchorDay: 0,
+    validFrom: new Date('2026-01-01T00:00:00Z'),
+    version: 0,
+    ...overrides,
+  };
 }
