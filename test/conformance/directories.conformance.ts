@@ -69,7 +69,7 @@ export function runBookingDirectoryConformance(
   make: () => { directory: BookingDirectory; bookings: BookingStore; customers: CustomerStore },
 ): void {
   describe('BookingDirectory', () => {
-    it('answers the booked features of known booking ids only', async () => {
+    it('answers the owner, bridge, status and features of known booking ids only', async () => {
       const { directory, bookings, customers } = make();
       const c = customerInput();
       await customers.upsertCustomer(c, 0, key());
@@ -78,14 +78,20 @@ export function runBookingDirectoryConformance(
       });
       const none = booking(c.externalId, unique('bridge'), '2026-12-01T10:00:00.000Z', { features: [] });
       for (const b of [one, none]) await bookings.mutate(key(), async (tx) => (await tx.insert(b), b));
-      const found = await directory.bookedFeatures([one.id, none.id, unique('missing')]);
+      const found = await directory.citedBookings([one.id, none.id, unique('missing')]);
+      const cited = (b: typeof one) => ({
+        customerAccount: c.externalId,
+        bridgeId: b.bridgeId,
+        status: 'SCHEDULED',
+        features: b.features,
+      });
       expect(found).toEqual(
         new Map([
-          [one.id, ['recording', 'streaming']],
-          [none.id, []],
+          [one.id, cited(one)],
+          [none.id, cited(none)],
         ]),
       );
-      expect((await directory.bookedFeatures([])).size).toBe(0);
+      expect((await directory.citedBookings([])).size).toBe(0);
     });
   });
 }

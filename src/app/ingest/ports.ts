@@ -3,6 +3,7 @@
  * implements CdrStore; the rating layer implements CdrRater. Tests can hand in either.
  */
 import type { AccessType, Cdr, Feature } from '../../domain/cdr';
+import type { CitedBooking } from '../../domain/cited-booking';
 import type { ChargePart } from '../../domain/rating/charge-parts';
 import type { ChargeQuantities } from '../../domain/rating/charge-quantities';
 import type { Explanation } from '../../domain/rating/types';
@@ -115,8 +116,11 @@ export interface CustomerDirectory {
 }
 
 export interface BookingDirectory {
-  /** Features booked for these booking ids (recording, operator assistance...); unknown ids are absent. */
-  bookedFeatures(bookingIds: string[]): Promise<Map<string, Feature[]>>;
+  /**
+   * These bookings' customer account, bridge, status and features, in one query; unknown ids are
+   * absent. Whether a CDR citing one is charged its features is bookedFeaturesOf's call.
+   */
+  citedBookings(bookingIds: string[]): Promise<Map<string, CitedBooking>>;
 }
 
 /** A stored current charge with what it takes to explain it. */

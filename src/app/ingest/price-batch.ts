@@ -3,6 +3,7 @@
  * customers' and bookings' facts are fetched once per batch, then each CDR is priced with them.
  */
 import type { Cdr, Feature } from '../../domain/cdr';
+import { bookedFeaturesOf, type CitedBooking } from '../../domain/cited-booking';
 import { contractAt } from '../../domain/contracts/contract-at';
 import type {
   BookingDirectory,
@@ -16,6 +17,9 @@ import type {
 /** What pricing a batch needs from outside the CDRs, fetched once per batch. */
 export interface BatchFacts {
   customers?: Map<string, CustomerPricingFacts>;
+  /** The bookings the CDRs cite, as stored: bookedFeaturesOf decides whether a CDR is charged their features. */
+  bookings?: Map<string, CitedBooking>;
+  /** Booked features known to count, by booking id, used as they are: what a charge was priced with (factsOf). */
   bookedFeatures?: Map<string, Feature[]>;
 }
 
@@ -24,16 +28,17 @@ export async function loadBatchFacts(
   cdrs: Cdr[],
 ): Promise<BatchFacts> {
   const bookingIds = [...new Set(cdrs.flatMap((c) => (c.bookingId ? [c.bookingId] : [])))];
-  const [customers, bookedFeatures] = await Promise.all([
+  const [customers, bookings] = await Promise.all([
     deps.customers?.pricingFacts([...new Set(cdrs.map((c) => c.customerAccount))]),
-    deps.bookings && bookingIds.length ? deps.bookings.bookedFeatures(bookingIds) : undefined,
+    deps.bookings && bookingIds.length ? deps.bookings.citedBookings(bookingIds) : undefined,
   ]);
-  return { customers, bookedFeatures };
+  return { customers, bookings };
 }
 
 /**
  * Prices one CDR. With a customer directory, an account it does not know is "unknown customer";
- * features of the CDR's booking count as used (the stored CDR keeps what the bridge sent).
+ * features of the CDR's booking count as used when the booking is the call's own (bookedFeaturesOf;
+ * the stored CDR keeps what the bridge sent).
  */
 export function priceCdr(deps: { rater: CdrRater }, cdr: Cdr, facts: BatchFacts): RatingDecision {
   const booked = bookedBeyond(cdr, facts);
@@ -47,10 +52,17 @@ export function priceCdr(deps: { rater: CdrRater }, cdr: Cdr, facts: BatchFacts)
   return deps.rater.rate(priced, customer);
 }
 
-/** Features booked for the CDR's booking that the CDR itself does not carry. */
+/** Features booked for the CDR's booking that count for it and that the CDR itself does not carry. */
 function bookedBeyond(cdr: Cdr, facts: BatchFacts): Feature[] {
-  const booked = cdr.bookingId ? facts.bookedFeatures?.get(cdr.bookingId) : undefined;
+  const booked = cdr.bookingId ? bookedFor(cdr, cdr.bookingId, facts) : undefined;
   return booked ? [...new Set(booked.filter((f) => !cdr.features.includes(f)))].sort() : [];
+}
+
+function bookedFor(cdr: Cdr, bookingId: string, facts: BatchFacts): Feature[] | undefined {
+  const cited = facts.bookings?.get(bookingId);
+  if (!cited) return facts.bookedFeatures?.get(bookingId);
+  const verdict = bookedFeaturesOf(cdr, cited);
+  return verdict.used ? verdict.features : undefined;
 }
 
 /**

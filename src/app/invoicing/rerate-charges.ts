@@ -112,11 +112,12 @@ export async function rerateCharges(deps: RerateDeps, request: RerateRequest): P
 
 async function factsOf(deps: RerateDeps, account: string, from: Date, to: Date): Promise<BatchFacts> {
   const bookingIds = deps.bookings ? await deps.store.bookingIds(account, from, to) : [];
-  const [customers, bookedFeatures] = await Promise.all([
+  // As ingest: a cited booking's features count only when it is the call's own (bookedFeaturesOf).
+  const [customers, bookings] = await Promise.all([
     deps.customers?.pricingFacts([account]),
-    deps.bookings && bookingIds.length ? deps.bookings.bookedFeatures(bookingIds) : undefined,
+    deps.bookings && bookingIds.length ? deps.bookings.citedBookings(bookingIds) : undefined,
   ]);
-  return { customers, bookedFeatures };
+  return { customers, bookings };
 }
 
 async function rerateIn(deps: RerateDeps, tx: RerateTx, job: RerateJob): Promise<RerateSummary> {
