@@ -125,7 +125,8 @@ function withAmount(line: InvoiceLine, quantity: Decimal, net: Decimal): Invoice
 /**
  * What a credit note takes back of an invoice: with no lines requested, what remains uncredited of
  * every line; otherwise the requested lines, a part of a line's quantity priced pro rata. Refuses a
- * line the invoice does not have, and more than remains uncredited.
+ * line the invoice does not have, a line with a negative net amount (crediting it would charge the
+ * customer), and more than remains uncredited.
  */
 export function linesToCredit(
   invoice: IssuedInvoiceDocument,
@@ -164,17 +165,36 @@ export function linesToCredit(
       ]);
     }
     const r = remaining(want.lineNumber);
+    // Crediting a negative line (included minutes, a rounding of -0.01) alone would charge the
+    // customer under the credit-note series. A full credit (no lines named) still negates such
+    // lines, since its total is a credit.
+    if (new Decimal(r.line.netAmount).isNegative()) {
+      throw new ValidationError([
+        {
+          field: `lines[${i}].line_number`,
+          reason: `line ${want.lineNumber} has a negative net amount (${r.line.netAmount}) and cannot be credited; credit the whole invoice instead`,
+        },
+      ]);
+    }
     const lineQty = new Decimal(r.line.quantity).abs();
     const left = r.quantity.abs();
     const q = want.quantity ? new Decimal(want.quantity) : left;
-    if (r.net.isZero() || q.greaterThan(left)) {
+    // Nothing remains once the line's net is credited (below zero only after an over-credit by the
+    // rounding of earlier parts), even if some of its units were not.
+    if (!r.net.greaterThan(0)) {
+      throw new FailedPreconditionError(`line ${want.lineNumber}: nothing remains uncredited`);
+    }
+    if (q.greaterThan(left)) {
       throw new FailedPreconditionError(
         `line ${want.lineNumber}: crediting ${q.toFixed()} but only ${left.toFixed()} remains uncredited`,
       );
     }
     const sign = new Decimal(r.line.quantity).isNegative() ? -1 : 1;
-    // A part of a line is priced like the line (quantity × unit price, less its discount); what
-    // remains of a line is credited at what remains of its amount, so a line is never over-credited.
+    // A part of a line is priced like the line (quantity × unit price, less its discount), each
+    // amount rounded to the cent with ROUND_HALF_UP (src/domain/money.ts). Parts rounded up on their
+    // own can add up to more than the line (5 then 15 of 21 units at 0.001: 0.01 + 0.02 on a 0.02
+    // line), so a part is capped at what remains of the line's net, and the last uncredited units
+    // are credited at exactly that remainder: the parts of a line add up to its net, never more.
     if (q.equals(left) || lineQty.isZero()) {
       chosen.push({ input: withAmount(r.line, q.times(sign), r.net), lineNo: want.lineNumber });
       continue;
@@ -185,6 +205,10 @@ export function linesToCredit(
       baseQuantity: r.line.baseQuantity,
       discount: discountOf(r.line),
     });
+    if (new Decimal(part.netAmount).greaterThan(r.net)) {
+      chosen.push({ input: withAmount(r.line, q.times(sign), r.net), lineNo: want.lineNumber });
+      continue;
+    }
     const input: InvoiceLineInput = {
       ...r.line,
       quantity: q.times(sign).toFixed(),
