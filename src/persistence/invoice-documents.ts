@@ -8,7 +8,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { InvoiceKind, IssueOptions, IssueStamp } from '../app/invoicing/ports';
 import { FailedPreconditionError } from '../domain/errors';
 import { formatInvoiceNumber } from '../domain/invoicing/numbering';
-import type { InvoiceDraft, SellerParty } from '../domain/invoicing/types';
+import type { AccountingCurrencyVat, InvoiceDraft, SellerParty } from '../domain/invoicing/types';
 import type { DocumentExtras } from './invoice-reads';
 import { json, rowsOf } from './sql-helpers';
 
@@ -182,11 +182,14 @@ export async function issueIn(
   if (!ids.length) return [];
   // Lock the drafts first (in id order, then the counter: one lock order for every issuer). A draft a
   // concurrent issuer has issued meanwhile is no longer a draft once its lock is granted: skipped.
+  // A credit note comes with the invoice it credits (issued, so immutable: read, not locked).
   const locked = rowsOf<LockedDraft>(
     await trx.raw(
-      `select id::text, trim(currency) as currency, vat_total::text, seller from invoices
-       where id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and status = 'DRAFT'
-       order by id for update`,
+      `select i.id::text, trim(i.currency) as currency, i.vat_total::text, i.seller,
+              c.issue_date::text as credited_issue_date, c.document->'accountingCurrencyVat' as credited_vat
+       from invoices i left join invoices c on c.id = i.credited_invoice_id
+       where i.id in (select (jsonb_array_elements_text(?::jsonb))::bigint) and i.status = 'DRAFT'
+       order by i.id for update of i`,
       [JSON.stringify(ids)],
     ),
   );
@@ -242,6 +245,8 @@ interface LockedDraft {
   currency: string;
   vat_total: string;
   seller: unknown;
+  credited_issue_date: string | null;
+  credited_vat: unknown;
 }
 
 /**
@@ -263,6 +268,16 @@ function stampDrafts(locked: LockedDraft[], options: IssueOptions): Map<string, 
           currency: row.currency,
           vatTotal: row.vat_total,
           seller: json<SellerParty>(row.seller),
+          ...(row.credited_issue_date
+            ? {
+                credited: {
+                  issueDate: row.credited_issue_date,
+                  ...(row.credited_vat
+                    ? { accountingCurrencyVat: json<AccountingCurrencyVat>(row.credited_vat) }
+                    : {}),
+                },
+              }
+            : {}),
         }),
       );
     } catch (error) {

@@ -296,10 +296,12 @@ function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): P
     },
 
     async billedNet(invoiceId): Promise<string> {
+      // A draft credit note counts as issued: it is a reduction pending (IssueInvoice numbers it
+      // later), and the invoice's lock (held) keeps a new one from appearing meanwhile.
       const [row] = rowsOf<{ net: string }>(
         await trx.raw(
           `select coalesce(sum(net_total), 0)::text as net from invoices
-           where status = 'ISSUED' and (id = ?::bigint or credited_invoice_id = ?::bigint or supplements_invoice_id = ?::bigint)`,
+           where (status = 'ISSUED' and (id = ?::bigint or supplements_invoice_id = ?::bigint)) or credited_invoice_id = ?::bigint`,
           [invoiceId, invoiceId, invoiceId],
         ),
       );

@@ -5,7 +5,10 @@
  * - a configured seller: numbers are gapless and never reused, so an invoice numbered under the
  *   example seller could never be withdrawn, only credited;
  * - a document in a currency other than the accounting currency needs an IBAN and BIC to be paid,
- *   and its VAT restated at the rate for its issue date, recorded in the same transaction as the number.
+ *   and its VAT restated at the rate for its issue date, recorded in the same transaction as the number;
+ *   a credit note restates it at the rate recorded on the invoice it credits (a correction reduces
+ *   the output VAT reported for the original supply, so a full credit cancels it exactly in SEK),
+ *   while a supplementary invoice, a new supply, takes the rate of its own date.
  */
 import { FailedPreconditionError } from '../../domain/errors';
 import { rateOn } from '../../domain/exchange-rates/rate-on';
@@ -56,6 +59,23 @@ export async function issueOptions(
           `document ${doc.id} is in ${doc.currency}, not ${settings.accountingCurrency}: a foreign-currency invoice needs ` +
             'an IBAN and BIC to be paid, and the seller has none (bankAccount.iban and bankAccount.bic in BILLING_SELLER_FILE)',
         );
+      const recorded = doc.credited?.accountingCurrencyVat;
+      if (recorded) {
+        if (recorded.currency !== settings.accountingCurrency)
+          throw new FailedPreconditionError(
+            `credit note ${doc.id}: the invoice it credits states its VAT in ${recorded.currency}, but the accounting currency is ${settings.accountingCurrency}`,
+          );
+        const rate = {
+          currency: doc.currency,
+          rate: recorded.rate,
+          date: recorded.rateDate,
+          ...(recorded.rateSource ? { source: recorded.rateSource } : {}),
+        };
+        return {
+          seller,
+          accountingCurrencyVat: accountingCurrencyVat(doc.vatTotal, recorded.currency, rate),
+        };
+      }
       const where = settings.exchangeRates.location;
       if (!table)
         throw new FailedPreconditionError(
@@ -65,10 +85,13 @@ export async function issueOptions(
         throw new FailedPreconditionError(
           `the exchange rates file ${where} converts into ${table.accountingCurrency}, but the accounting currency is ${settings.accountingCurrency}`,
         );
-      const found = rateOn(table, doc.currency, issueDate);
+      // A credit note of an invoice that recorded no rate (numbered before rates were recorded): the
+      // rate of that invoice's issue date, the one it would have recorded.
+      const date = doc.credited?.issueDate ?? issueDate;
+      const found = rateOn(table, doc.currency, date);
       if (!found.ok)
         throw new FailedPreconditionError(
-          `no exchange rate for ${doc.currency} on ${issueDate} in ${where} (${found.reason}): add one dated on or before ${issueDate} to issue document ${doc.id}`,
+          `no exchange rate for ${doc.currency} on ${date} in ${where} (${found.reason}): add one dated on or before ${date} to issue document ${doc.id}`,
         );
       return {
         seller,

@@ -130,6 +130,11 @@ export interface IssuingDocument {
   /** The document's VAT total, decimal string. */
   vatTotal: string;
   seller: SellerParty;
+  /**
+   * Of a credit note: the invoice it credits, its issue date and the VAT in the accounting currency
+   * recorded on it (absent when it had none), whose rate the credit note restates its VAT at.
+   */
+  credited?: { issueDate: string; accountingCurrencyVat?: AccountingCurrencyVat };
 }
 
 /** Recorded on the document together with its number. */
