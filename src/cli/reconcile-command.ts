@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { systemClock } from '../app/clock';
 import { reconciliationReport } from '../app/bookings/reconciliation-report';
 import { csvLine, monthOption, parseMonth, secondsOption } from './csv';
 import { PostgresBookingStore } from '../persistence/booking-store';
@@ -29,7 +30,8 @@ export async function reconcileCsv(
 ): Promise<{ rows: number; truncated: boolean }> {
   const { year, month } = parseMonth(options.period);
   const report = await reconciliationReport(
-    { bookings: new PostgresBookingStore(database) },
+    // The command runs beside the service, on the same real clock it uses.
+    { bookings: new PostgresBookingStore(database), now: () => systemClock.now() },
     {
       start: new Date(Date.UTC(year, month - 1, 1)),
       end: new Date(Date.UTC(year, month, 1)),

@@ -76,6 +76,9 @@ const bookingCodec = {
   decode: (s: unknown) => bookingFromJson(s as ReturnType<typeof bookingToJson>),
 };
 
+/** First key of the advisory locks on external references (an arbitrary constant: "bref"). */
+const REFERENCE_LOCK_CLASS = 0x62726566;
+
 class OrmBookingTransaction implements BookingTransaction {
   /** `em`: the transaction's EntityManager; `trx`: its knex transaction, for the outbox SQL. */
   constructor(
@@ -98,6 +101,13 @@ class OrmBookingTransaction implements BookingTransaction {
   }
 
   async bookingWithReference(reference: string) {
+    // Until COMMIT, so two writers of one reference take turns: the second one's read below sees the
+    // first one's committed row (READ COMMITTED reads anew per statement) and is refused as a
+    // sequential duplicate would be, instead of failing on bookings_external_reference_key.
+    // The two-key form keeps these locks apart from the one-key bridge locks of `publish`.
+    await this.trx.raw(`select pg_advisory_xact_lock(${REFERENCE_LOCK_CLASS}, hashtext(?))::text`, [
+      reference,
+    ]);
     const row = await this.em.findOne(
       BookingRecordSchema,
       { externalReference: reference },
@@ -211,13 +221,16 @@ export class PostgresBookingStore implements BookingStore {
     const em = this.database.orm.em.fork();
     const asBooking = (row: Record<string, unknown>) => bookingFromRecord(em.map(BookingRecordSchema, row));
     const customer = q.customerAccount ?? '';
+    // A no-show only once its booked time is over: a conference still running may yet be joined, and
+    // a bridge sends a leg's CDR when the leg ends.
     const noShowRows = rowsOf<Record<string, unknown>>(
       await knex.raw(
         `select b.* from bookings b
          where b.status = 'SCHEDULED' and b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
+           and b.scheduled_start + make_interval(secs => b.expected_duration_seconds) <= ?
            and not exists (select 1 from cdrs c where c.booking_id = b.id)
          order by b.scheduled_start, b.id limit ?`,
-        [q.start.toISOString(), q.end.toISOString(), customer, customer, q.limit + 1],
+        [q.start.toISOString(), q.end.toISOString(), customer, customer, q.now.toISOString(), q.limit + 1],
       ),
     );
     const unbookedRows = rowsOf<{

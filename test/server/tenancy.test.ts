@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClientFactory, Metadata, Status, type Client, type CompatServiceDefinition } from 'nice-grpc';
 import { errorDetailsClientMiddleware } from 'nice-grpc-error-details';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ROLES, type Role } from '../../src/auth/roles';
 import { TokenStore } from '../../src/auth/token-store';
 import {
@@ -25,6 +25,7 @@ import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_ser
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
+import { ratesFileForToday } from '../support/exchange-rates';
 import { streamOf } from '../support/stream-of';
 import { answeredCall } from '../support/answered-call';
 
@@ -32,6 +33,8 @@ import { answeredCall } from '../support/answered-call';
 const roleToken = (role: Role) => `test-${role}-token-0123456789abcdef`;
 const GBG_TOKEN = 'test-bridge-gbg-token-0123456789';
 
+/** The system clock, moved ahead by `aheadMs` where a test needs a later "now". */
+const clock = { aheadMs: 0, now: () => new Date(Date.now() + clock.aheadMs) };
 let t: TestService;
 let tokensDir: string;
 beforeAll(async () => {
@@ -45,7 +48,10 @@ beforeAll(async () => {
   }));
   tokens.push({ name: 'bridge-gbg', role: 'bridge', token: GBG_TOKEN, bridgeIds: ['gbg-1'] });
   fs.writeFileSync(file, JSON.stringify({ tokens }));
-  t = await startTestService({ env: { BILLING_TOKENS_FILE: file } });
+  t = await startTestService({
+    clock,
+    env: { BILLING_TOKENS_FILE: file, BILLING_EXCHANGE_RATES_FILE: ratesFileForToday() },
+  });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['TEN-1']);
 });
 afterAll(async () => {
@@ -314,6 +320,11 @@ describe('access codes', () => {
       startTime: new Date(noShow.scheduledStart!.getTime() - 60_000),
       endTime: new Date(noShow.scheduledStart!.getTime() + 60_000),
     };
+    // A no-show once its booked time is over.
+    clock.aheadMs = noShow.scheduledStart!.getTime() + noShow.expectedDurationSeconds * 1000 - Date.now();
+    onTestFinished(() => {
+      clock.aheadMs = 0;
+    });
     for (const role of ['sales', 'billing', 'finance'] as const) {
       const report = await t
         .client(BookingServiceDefinition, role)

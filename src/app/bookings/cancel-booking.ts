@@ -1,4 +1,4 @@
-/** Cancelling a booking; cancelling it again answers it as it is. */
+/** Cancelling a booking; cancelling it again answers it as it is (if expected_version, when given, still matches). */
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { checkExpectedVersion, requestKey } from '../mutations';
 import type { Booking } from './booking';
@@ -20,8 +20,10 @@ export async function cancelBooking(
   return deps.bookings.mutate(key, async (tx) => {
     const current = await tx.lock(request.bookingId);
     if (!current) throw new NotFoundError(`no booking with id ${JSON.stringify(request.bookingId)}`);
-    if (current.status === 'CANCELLED') return current;
+    // Checked first, also for a booking already cancelled: a stale version means the client acts
+    // on a booking it has not seen (a retry of this request replays its first answer before this).
     checkExpectedVersion(`booking ${current.id}`, request.expectedVersion, current.version);
+    if (current.status === 'CANCELLED') return current;
     const cancelled: Booking = {
       ...current,
       status: 'CANCELLED',

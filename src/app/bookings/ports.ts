@@ -9,7 +9,10 @@ export interface BookingTransaction {
   customer(account: string): Promise<{ timeZone: string } | undefined>;
   /** The booking, locked until the end of the transaction. */
   lock(id: string): Promise<Booking | undefined>;
-  /** Id of the booking that already carries this external reference. */
+  /**
+   * Id of the booking that already carries this external reference; the reference stays locked
+   * until the end of the transaction, so a concurrent writer of it waits and then sees this one's.
+   */
   bookingWithReference(reference: string): Promise<string | undefined>;
   insert(booking: Booking): Promise<void>;
   update(booking: Booking): Promise<void>;
@@ -31,6 +34,8 @@ export interface ReconciliationQuery {
   customerAccount?: string;
   overrunThresholdSeconds: number;
   limit: number;
+  /** Only bookings whose booked time (start plus expected duration) ended by then are no-shows. */
+  now: Date;
 }
 
 export interface UnbookedConference {

@@ -4,6 +4,8 @@ import type { BookingStore, ReconciliationReport } from './ports';
 
 export interface ReconciliationReportDeps {
   bookings: Pick<BookingStore, 'reconciliation'>;
+  /** The clock's "now" (src/app/clock.ts): no booking that has not yet ended is a no-show. */
+  now: () => Date;
 }
 
 export const DEFAULT_OVERRUN_THRESHOLD_SECONDS = 900;
@@ -23,5 +25,6 @@ export async function reconciliationReport(
     customerAccount: request.customerAccount || undefined,
     overrunThresholdSeconds: request.overrunThresholdSeconds || DEFAULT_OVERRUN_THRESHOLD_SECONDS,
     limit: REPORT_LIMIT,
+    now: deps.now(),
   });
 }

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
+import { databaseErrorIn, loggableDatabaseError, loggableReason } from './loggable-database-error';
 import { isDatabaseBusy, isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
 
 /**
@@ -78,14 +79,14 @@ export function errorMapperMiddleware(logger: Logger) {
       if (isDiskFull(error)) {
         // Needs an operator (free space), but is no bug: the client keeps its data and resends later.
         logger.error(
-          { method: call.method.path, reason: (error as Error).message },
+          { method: call.method.path, reason: loggableReason(error) },
           'database disk full; answered RESOURCE_EXHAUSTED',
         );
         throw new ServerError(Status.RESOURCE_EXHAUSTED, DISK_FULL_MESSAGE);
       }
       if (isDatabaseBusy(error)) {
         logger.warn(
-          { method: call.method.path, reason: (error as Error).message },
+          { method: call.method.path, reason: loggableReason(error) },
           'database busy (lock wait timed out); answered UNAVAILABLE',
         );
         throw new ServerError(Status.UNAVAILABLE, DATABASE_BUSY_MESSAGE);
@@ -93,12 +94,18 @@ export function errorMapperMiddleware(logger: Logger) {
       if (isDatabaseUnavailable(error)) {
         // Expected during a database restart or failover: a warning, not an error with a stack.
         logger.warn(
-          { method: call.method.path, reason: (error as Error).message },
+          { method: call.method.path, reason: loggableReason(error) },
           'database unavailable; answered UNAVAILABLE',
         );
         throw new ServerError(Status.UNAVAILABLE, DATABASE_UNAVAILABLE_MESSAGE);
       }
-      logger.error({ err: error, method: call.method.path }, 'unexpected error in RPC handler');
+      const database = databaseErrorIn(error);
+      logger.error(
+        database
+          ? { database: loggableDatabaseError(error, database), method: call.method.path }
+          : { err: error, method: call.method.path },
+        'unexpected error in RPC handler',
+      );
       throw new ServerError(Status.INTERNAL, 'internal error; see the server log');
     }
   };
