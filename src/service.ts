@@ -27,6 +27,7 @@ import { PostgresBacktestSource } from './persistence/backtest-source';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
+import type { CallAuthorizer } from './transport/grpc/interceptors/authorize-before-read';
 import { startBrowserServer, type BrowserServer } from './transport/browser/browser-server';
 import { loopbackTransport } from './transport/browser/loopback-transport';
 import { serviceDescriptors } from './transport/browser/service-descriptors';
@@ -117,6 +118,13 @@ export async function startService(
     // Long-lived streams watch this signal: on shutdown they finish the batch in hand and end.
     const draining = new AbortController();
     const services = billingServices(servicesDeps(core, metrics, draining.signal));
+    // One decision on a call's headers, for the gRPC port and the browser console alike.
+    const authorize: CallAuthorizer = (path, authorization) => {
+      const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
+      return verdict.kind === 'refused'
+        ? { code: verdict.code as number, details: verdict.details }
+        : undefined;
+    };
     const descriptorSet = fs.readFileSync(DESCRIPTOR_SET);
     const server = createGrpcServer({
       logger,
@@ -126,12 +134,7 @@ export async function startService(
       health,
       descriptorSet,
       services,
-      authorize: (path, authorization) => {
-        const verdict = authorizeCall(tokens, accessPolicy, path, authorization);
-        return verdict.kind === 'refused'
-          ? { code: verdict.code as number, details: verdict.details }
-          : undefined;
-      },
+      authorize,
       maxReceiveMessageBytes: config.maxMessageBytes,
       maxSendMessageBytes: config.maxSendMessageBytes,
       maxConcurrentStreams: config.maxConcurrentStreams,
@@ -148,6 +151,7 @@ export async function startService(
       config,
       logger,
       port,
+      authorize,
       serviceDescriptors(
         descriptorSet,
         services.map((s) => s.fullName),
@@ -223,6 +227,7 @@ async function startConsole(
   config: Config,
   logger: Logger,
   grpcPort: number,
+  authorize: CallAuthorizer,
   services: ReturnType<typeof serviceDescriptors>,
 ): Promise<{ server: BrowserServer; upstream: ReturnType<typeof loopbackTransport> } | undefined> {
   if (!config.consoleAddr) return undefined;
@@ -242,6 +247,7 @@ async function startConsole(
       services,
       upstream: upstream.transport,
       corsOrigins: config.consoleCorsOrigins,
+      authorize,
       staticDir: config.consoleDir ?? CONSOLE_DIR,
       maxReceiveMessageBytes: config.maxMessageBytes,
       maxSendMessageBytes: config.maxSendMessageBytes,

@@ -2,14 +2,27 @@
  * The browser console's HTTP/1.1 server: the console's static files, and every billing RPC over
  * the Connect protocol and gRPC-Web at /billing.v1.<Service>/<Method> (so a connect-web transport
  * whose baseUrl is the page's origin reaches them), each forwarded to the gRPC server.
+ *
+ * The gRPC server checks every forwarded call again, but connect reads and decodes a request
+ * before its handler runs: so a call is authorized here first, on its headers, with the same
+ * decision as the gRPC port (authorize-before-read.ts), and its messages pass the same input
+ * limits before connect decodes them (request-guard.ts).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DescService } from '@bufbuild/protobuf';
-import type { Transport } from '@connectrpc/connect';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
+import { Code, ConnectError, createConnectRouter, type Transport } from '@connectrpc/connect';
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from '@connectrpc/connect-node';
+import type { UniversalHandler } from '@connectrpc/connect/protocol';
+import type { CallAuthorizer } from '../grpc/interceptors/authorize-before-read';
 import { corsPolicy } from './cors-policy';
 import { forwardingRoutes } from './forwarding-routes';
+import { guardedBody, refusedBody } from './request-guard';
 import { staticFiles } from './static-files';
 
 const IDLE_SWEEP_MS = 50;
@@ -25,6 +38,11 @@ export interface BrowserServerOptions {
   corsOrigins: readonly string[];
   /** The built console (index.html, assets/). */
   staticDir: string;
+  /**
+   * The gRPC server's own decision on a call's headers (its token store and role table), made
+   * here before a byte of the request is read. Absent, every call is refused: fail closed.
+   */
+  authorize?: CallAuthorizer;
   /** The gRPC server's limits, so a browser cannot send or ask for more than a gRPC client. */
   maxReceiveMessageBytes: number;
   maxSendMessageBytes: number;
@@ -39,22 +57,11 @@ export interface BrowserServer {
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const shutdown = new AbortController();
   const serveStatic = staticFiles(options.staticDir);
-  const rpc = connectNodeAdapter({
-    routes: forwardingRoutes(options.services, options.upstream),
-    // Typed for HTTP/2 requests as well; this server only ever passes HTTP/1.1 ones.
-    fallback: (request, response) =>
-      serveStatic(request as http.IncomingMessage, response as http.ServerResponse),
-    // gRPC proper needs HTTP/2 and has its own port; browsers speak these two.
-    grpc: false,
-    grpcWeb: true,
-    connect: true,
-    readMaxBytes: options.maxReceiveMessageBytes,
-    writeMaxBytes: options.maxSendMessageBytes,
-    shutdownSignal: shutdown.signal,
-  });
+  const rpc = guardedRpcs(options, shutdown.signal);
   const cors = corsPolicy(options.corsOrigins);
   const server = http.createServer((request, response) => {
-    if (!cors(request, response)) rpc(request, response);
+    if (cors(request, response)) return;
+    if (!rpc(request, response)) serveStatic(request, response);
   });
   const { host, port } = splitHostPort(options.address);
   await new Promise<void>((resolve, reject) => {
@@ -85,6 +92,61 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       clearInterval(sweeper);
       return how;
     },
+  };
+}
+
+/** Serves a request to an RPC path (true), or leaves it to the static files (false). */
+type RpcHandler = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+
+/**
+ * connect-node's adapter (connectNodeAdapter), with the request body handed to connect only
+ * through the call's authorization and the input checks.
+ */
+function guardedRpcs(options: BrowserServerOptions, shutdownSignal: AbortSignal): RpcHandler {
+  const compressions = [compressionGzip, compressionBrotli];
+  const router = createConnectRouter({
+    // gRPC proper needs HTTP/2 and has its own port; browsers speak these two.
+    grpc: false,
+    grpcWeb: true,
+    connect: true,
+    acceptCompression: compressions,
+    readMaxBytes: options.maxReceiveMessageBytes,
+    writeMaxBytes: options.maxSendMessageBytes,
+    shutdownSignal,
+  });
+  forwardingRoutes(options.services, options.upstream)(router);
+  const handlers = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
+  return (request, response) => {
+    const path = (request.url ?? '').split('?', 1)[0] ?? '';
+    const handler = handlers.get(path);
+    if (!handler) return false;
+    let universal;
+    try {
+      universal = universalRequestFromNodeRequest(request, response, undefined, undefined);
+    } catch {
+      // An HTTP/1.0 request without a Host header: connect cannot build the call's URL.
+      response.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8' }).end('no host\n');
+      return true;
+    }
+    // Every value, as the gRPC port sees metadata: two authorization headers are refused, not picked from.
+    const verdict = options.authorize
+      ? options.authorize(path, request.headersDistinct.authorization ?? [])
+      : { code: Code.Unauthenticated, details: 'the console has no token store' };
+    const body = verdict
+      ? refusedBody(new ConnectError(verdict.details, verdict.code as number))
+      : guardedBody(universal.body as AsyncIterable<Uint8Array>, {
+          input: handler.method.input,
+          header: universal.header,
+          readMaxBytes: options.maxReceiveMessageBytes,
+          compressions,
+        });
+    handler({ ...universal, body })
+      .then((answer) => universalResponseToNodeResponse(answer, response))
+      .catch((reason: unknown) => {
+        // The browser went away (connect-node's adapter ignores this too); anything else is a bug.
+        if (ConnectError.from(reason).code !== Code.Aborted) response.destroy(reason as Error);
+      });
+    return true;
   };
 }
 
