@@ -491,9 +491,8 @@ describe('issuing, immutability and credit notes', () => {
     const out = path.join(REPO_ROOT, 'test-output');
     fs.mkdirSync(out, { recursive: true });
     const tiny = (await billing.listInvoices({ customerAccount: 'tiny' })).invoices[0]!;
-    const tinyIssued = (
-      await billing.issueInvoice({ requestId: uuid(), invoiceId: tiny.id, issueDate: '' })
-    ).invoice!;
+    const tinyIssued = (await billing.issueInvoice({ requestId: uuid(), invoiceId: tiny.id, issueDate: '' }))
+      .invoice!;
     for (const invoice of [issued, tinyIssued]) {
       const doc = await billing.renderInvoiceDocument({ invoiceId: invoice.id, format: 0 });
       expect(doc.contentType).toBe('application/pdf');
