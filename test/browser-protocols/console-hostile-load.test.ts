@@ -96,9 +96,10 @@ function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** A gRPC-Web message: flags 0, length, bytes. */
-function grpcWebFrame(message: Buffer): Buffer {
+/** A gRPC-Web message: flags (0 for data), length, bytes. */
+function grpcWebFrame(message: Buffer, flags = 0): Buffer {
   const head = Buffer.alloc(5);
+  head.writeUInt8(flags, 0);
   head.writeUInt32BE(message.length, 1);
   return Buffer.concat([head, message]);
 }
@@ -158,6 +159,18 @@ describe('the console refuses before it reads or decodes', () => {
     const trailer = decodeURIComponent(web.body);
     expect(trailer).toContain('grpc-status: 3'); // INVALID_ARGUMENT
     expect(trailer).toContain('grpc-message: cdrs: at most 1000 entries');
+
+    // An envelope flagged as anything but data (Connect's end flag is another bit, so connect would
+    // take this one as a message) is refused too, not passed on unchecked.
+    for (const flags of [0x02, 0x04]) {
+      const flagged = await post(
+        SUBMIT_CDRS,
+        { 'content-type': 'application/grpc-web+proto', ...bearer(BRIDGE_TOKEN) },
+        grpcWebFrame(submitOfEmptyCdrs(MAX_MESSAGE_BYTES - 5), flags),
+      );
+      expect(decodeURIComponent(flagged.body)).toContain('grpc-status: 3');
+      expect(decodeURIComponent(flagged.body)).toContain(`envelope flags ${flags}`);
+    }
   });
 
   it('refuses a message over the gRPC port maximum with resource_exhausted', async () => {

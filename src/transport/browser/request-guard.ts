@@ -93,11 +93,18 @@ async function* checkedEnvelopes(
   options: GuardOptions,
 ): AsyncIterable<Uint8Array> {
   for await (const envelope of pipe(body, transformSplitEnvelope(options.readMaxBytes))) {
-    // Only data messages are checked; a flagged envelope (end of stream) is connect's business.
-    if ((envelope.flags & ~COMPRESSED_FLAG) === 0) {
-      const plain = await envelopeDecompress(envelope, compression, options.readMaxBytes);
-      check(plain.data, binary, options.input);
-    }
+    // A client sends data messages only (end-of-stream and trailer frames are the server's): any
+    // other flag is refused, for connect would take an envelope without its own end flag (0x02 on
+    // Connect, 0x80 on gRPC-Web) as a message and decode it unchecked.
+    if ((envelope.flags & ~COMPRESSED_FLAG) !== 0)
+      throw invalidArgument([
+        {
+          field: 'request',
+          reason: `envelope flags ${envelope.flags}: a request carries data messages only`,
+        },
+      ]);
+    const plain = await envelopeDecompress(envelope, compression, options.readMaxBytes);
+    check(plain.data, binary, options.input);
     yield encodeEnvelope(envelope.flags, envelope.data);
   }
 }
