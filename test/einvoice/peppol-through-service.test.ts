@@ -507,4 +507,23 @@ describe('what the documents say', () => {
     expect(new Set(invoice.lines.map((l) => l.group)).size).toBeGreaterThanOrEqual(1000);
     expect(ublLines(ubl).length).toBe(invoice.lines.length);
   });
+
+  it('a full credit of the invoice with a negative included-minutes line, made as a draft, is issued later', async () => {
+    const { invoice } = get('7 volume tiers, included minutes, discount');
+    expect(invoice.lines.some((l) => l.netAmount!.amount.startsWith('-'))).toBe(true);
+    const draft = (
+      await billing().createCreditNote({
+        requestId: 'credit-tier',
+        invoiceId: invoice.id,
+        reason: 'Wrong plan',
+        lines: [],
+        issue: false,
+      })
+    ).creditNote!;
+    const issued = (
+      await billing().issueInvoice({ requestId: 'issue-credit-tier', invoiceId: draft.id, issueDate: '' })
+    ).invoice!;
+    expect(issued.status).toBe(InvoiceStatus.INVOICE_STATUS_ISSUED);
+    expect(issued.netTotal!.amount).toBe(`-${invoice.netTotal!.amount}`);
+  });
 });

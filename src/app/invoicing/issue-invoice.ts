@@ -98,13 +98,17 @@ async function checkStillCreditable(tx: InvoiceTx, note: StoredInvoice): Promise
     credited = credited.minus(own.net);
     const line = document.lines.find((l) => l.lineNo === lineNo);
     if (!line) throw refuse(lineNo, 'does not exist');
-    try {
-      linesToCredit(document, others, [{ lineNumber: lineNo, quantity: own.quantity.abs().toFixed() }]);
-    } catch (error) {
-      if (!(error instanceof FailedPreconditionError)) throw error;
-      throw refuse(lineNo, `has less left to credit: ${error.message}`);
-    }
     const lineNet = new Decimal(line.netAmount);
+    // A negative line (included minutes) is credited only by a full credit, which linesToCredit
+    // refuses to name line by line: its amount is checked below, like every line's.
+    if (!lineNet.isNegative()) {
+      try {
+        linesToCredit(document, others, [{ lineNumber: lineNo, quantity: own.quantity.abs().toFixed() }]);
+      } catch (error) {
+        if (!(error instanceof FailedPreconditionError)) throw error;
+        throw refuse(lineNo, `has less left to credit: ${error.message}`);
+      }
+    }
     const left = lineNet.plus(others.get(lineNo)?.netAmount ?? '0');
     const after = left.plus(own.net);
     if (lineNet.isNegative() ? after.greaterThan(0) : after.isNegative())
