@@ -31,6 +31,8 @@ export interface MonthOfHistory {
   unrated: number;
   /** Current charges not on an issued invoice: open, or on a draft. */
   uninvoiced: number;
+  /** The earliest start of a period whose invoice holds a charge of this month; null when none does. */
+  periodsStart: Date | null;
   /**
    * The latest end of a period whose invoice holds a charge of this month; null when none does. The
    * month can go only with a cutoff at or after it.
@@ -73,9 +75,19 @@ export class MonthRetention {
    * transaction, which locks the month's rows against a late retry or rerate while it checks them.
    */
   async retire(before: string, options: { drop: boolean }): Promise<RetentionOutcome[]> {
+    const history = (await this.months()).filter((m) => m.month < before);
+    const together = keptTogether(history, before);
     const outcomes: RetentionOutcome[] = [];
-    for (const { month } of await this.months()) {
-      if (month >= before) continue;
+    for (const { month } of history) {
+      const other = together.get(month);
+      if (other) {
+        outcomes.push({
+          month,
+          outcome: 'kept',
+          reason: `it shares a billed period with ${other}, which is kept`,
+        });
+        continue;
+      }
       outcomes.push(await this.knex.transaction((trx) => this.retireMonth(trx, month, before, options.drop)));
     }
     return outcomes;
@@ -90,19 +102,8 @@ export class MonthRetention {
     const [cdrs, charges] = partitionsOf(label);
     // Detaching needs the parents; taking them first keeps the lock order of every retention run.
     await trx.raw(`lock table cdrs, charges in share row exclusive mode`);
-    const usage = await this.usage(trx, label);
-    const cutoff = new Date(`${before}-01T00:00:00Z`);
-    const periodKept = usage.periodsEnd !== null && usage.periodsEnd > cutoff;
-    if (usage.unrated || usage.uninvoiced || periodKept) {
-      const why = [
-        usage.unrated ? `${usage.unrated} unrated CDRs` : '',
-        usage.uninvoiced ? `${usage.uninvoiced} charges not on an issued invoice` : '',
-        periodKept
-          ? `charges of a period that ends ${usage.periodsEnd!.toISOString()}, after ${before} begins (UTC)`
-          : '',
-      ].filter(Boolean);
-      return { month: label, outcome: 'kept', reason: why.join(' and ') };
-    }
+    const why = ownReasons(await this.usage(trx, label), before);
+    if (why.length) return { month: label, outcome: 'kept', reason: why.join(' and ') };
     await trx.raw(`delete from charge_claims k using ?? c where k.charge_id = c.id`, [charges]);
     await trx.raw(`alter table cdrs detach partition ??`, [cdrs]);
     await trx.raw(`alter table charges detach partition ??`, [charges]);
@@ -122,25 +123,78 @@ export class MonthRetention {
       charges: number;
       unrated: number;
       uninvoiced: number;
+      periods_start: Date | string | null;
       periods_end: Date | string | null;
     }>(
       await knex.raw(
         `select (select count(*)::int from ??) as cdrs,
                 (select count(*)::int from ??) as charges,
                 (select count(*)::int from ?? where rating_status = 'unrated') as unrated,
-                claimed.uninvoiced, claimed.periods_end
+                claimed.uninvoiced, claimed.periods_start, claimed.periods_end
          from (select count(*) filter (where c.superseded_at is null and (i.status is null or i.status <> 'ISSUED'))::int
                         as uninvoiced,
-                      max(i.period_end) as periods_end
+                      min(i.period_start) as periods_start, max(i.period_end) as periods_end
                from ?? c
                left join charge_claims k on k.charge_id = c.id
                left join invoices i on i.id = k.invoice_id) claimed`,
         [cdrs, charges, cdrs, charges],
       ),
     );
-    const { periods_end, ...counts } = row!;
-    return { month, ...counts, periodsEnd: periods_end === null ? null : toDate(periods_end) };
+    const { periods_start, periods_end, ...counts } = row!;
+    return {
+      month,
+      ...counts,
+      periodsStart: periods_start === null ? null : toDate(periods_start),
+      periodsEnd: periods_end === null ? null : toDate(periods_end),
+    };
   }
+}
+
+/** Why a month must stay by itself: open work in it, or a period invoiced from it not yet over. */
+function ownReasons(usage: MonthOfHistory, before: string): string[] {
+  const cutoff = new Date(`${before}-01T00:00:00Z`);
+  const periodKept = usage.periodsEnd !== null && usage.periodsEnd > cutoff;
+  return [
+    usage.unrated ? `${usage.unrated} unrated CDRs` : '',
+    usage.uninvoiced ? `${usage.uninvoiced} charges not on an issued invoice` : '',
+    periodKept
+      ? `charges of a period that ends ${usage.periodsEnd!.toISOString()}, after ${before} begins (UTC)`
+      : '',
+  ].filter(Boolean);
+}
+
+/**
+ * The months that must stay because another month they share a billed period with stays, each with
+ * that month: archiving one of them alone would leave the period's invoice half in the archive, and
+ * a rerate of it would rebuild the invoice from half its calls. A month shares the periods of the
+ * invoices holding its charges with every month those periods cover (a Stockholm October covers 30
+ * September 22:00 UTC on; a period from the 15th covers two months). Kept months pull in their
+ * partners, and theirs in turn, until nothing changes.
+ */
+function keptTogether(history: MonthOfHistory[], before: string): Map<string, string> {
+  const kept = new Set(history.filter((m) => ownReasons(m, before).length).map((m) => m.month));
+  const partner = new Map<string, string>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const m of history) {
+      if (kept.has(m.month) || !m.periodsStart || !m.periodsEnd) continue;
+      const other = history.find(
+        (o) => o.month !== m.month && kept.has(o.month) && covers(m.periodsStart!, m.periodsEnd!, o.month),
+      );
+      if (!other) continue;
+      kept.add(m.month);
+      partner.set(m.month, other.month);
+      changed = true;
+    }
+  }
+  return partner;
+}
+
+/** Whether [start, end) overlaps the UTC month "YYYY-MM". */
+function covers(start: Date, end: Date, month: string): boolean {
+  const from = new Date(`${month}-01T00:00:00Z`);
+  const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+  return start < to && end > from;
 }
 
 /**

@@ -144,10 +144,11 @@ describe('monthly partitions of CDRs and charges', () => {
 
   it('archives only fully invoiced months and leaves every invoice as it was', async () => {
     const retention = new MonthRetention(t.service.database);
-    // October still holds call c, of the open November period.
+    // October still holds call c, of the open November period; September holds call a of
+    // October's period, so it stays with October (archiving it alone would split that invoice).
     const october = await invoicesAsStored();
     expect(await retention.retire('2026-11', { drop: false })).toEqual([
-      { month: '2026-09', outcome: 'archived', reason: '' },
+      { month: '2026-09', outcome: 'kept', reason: 'it shares a billed period with 2026-10, which is kept' },
       { month: '2026-10', outcome: 'kept', reason: '1 charges not on an issued invoice' },
     ]);
     expect(await invoicesAsStored()).toBe(october);
@@ -156,6 +157,7 @@ describe('monthly partitions of CDRs and charges', () => {
     // Fully invoiced now, but call c is on November's invoice, whose period (Stockholm) began in
     // October's UTC partition and ends after the cutoff: October stays, with all November's calls.
     expect(await retention.retire('2026-11', { drop: true })).toEqual([
+      { month: '2026-09', outcome: 'kept', reason: 'it shares a billed period with 2026-10, which is kept' },
       {
         month: '2026-10',
         outcome: 'kept',
@@ -163,9 +165,10 @@ describe('monthly partitions of CDRs and charges', () => {
       },
     ]);
     expect(await claimedRecords(november.id)).toEqual(['c', 'd']);
-    expect(await retention.retire('2026-12', { drop: true })).toEqual([
-      { month: '2026-10', outcome: 'dropped', reason: '' },
-      { month: '2026-11', outcome: 'dropped', reason: '' },
+    expect(await retention.retire('2026-12', { drop: false })).toEqual([
+      { month: '2026-09', outcome: 'archived', reason: '' },
+      { month: '2026-10', outcome: 'archived', reason: '' },
+      { month: '2026-11', outcome: 'archived', reason: '' },
     ]);
 
     expect(await partitions()).toEqual(['cdrs_2026_12', 'cdrs_2027_01', 'cdrs_2027_02']);
@@ -173,13 +176,20 @@ describe('monthly partitions of CDRs and charges', () => {
     const archived = await sql<{ name: string }>(
       `select table_name as name from information_schema.tables where table_schema = 'billing_archive' order by 1`,
     );
-    expect(archived.map((r) => r.name)).toEqual(['cdrs_2026_09', 'charges_2026_09']);
+    expect(archived.map((r) => r.name)).toEqual([
+      'cdrs_2026_09',
+      'cdrs_2026_10',
+      'cdrs_2026_11',
+      'charges_2026_09',
+      'charges_2026_10',
+      'charges_2026_11',
+    ]);
     // Nothing archived depends on the live tables: an id default would name their sequences.
     const defaults = await sql<{ d: string | null }>(
       `select column_default as d from information_schema.columns
        where table_schema = 'billing_archive' and column_name = 'id'`,
     );
-    expect(defaults).toEqual([{ d: null }, { d: null }]);
+    expect(defaults).toEqual(Array(6).fill({ d: null }));
     const claims = await sql<{ n: number }>(
       `select count(*)::int as n from charge_claims k where not exists (select 1 from charges c where c.id = k.charge_id)`,
     );

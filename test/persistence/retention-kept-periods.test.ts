@@ -30,11 +30,12 @@ const OCTOBER = { startTime: new Date('2026-09-30T22:00:00Z'), endTime: new Date
 
 let t: TestService;
 let rulesDir: string;
+const clock = new FixedClock(new Date('2026-11-28T12:00:00Z'));
 beforeAll(async () => {
   rulesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'retention-rules-'));
   fs.cpSync(path.join(REPO_ROOT, 'rules'), rulesDir, { recursive: true });
   t = await startTestService({
-    clock: new FixedClock(new Date('2026-11-28T12:00:00Z')),
+    clock,
     rulesDir,
     env: { BILLING_CLOSE_INTERVAL_MS: '0' },
   });
@@ -125,8 +126,28 @@ describe('retention of a month holding the first hours of a kept period', () => 
       expect.stringMatching(/Minimum commitment/),
     );
 
-    // Once the cutoff is past October's end, both months go.
+    // A call of 1 November 00:30 Stockholm lies in October's partition, not yet invoiced, so
+    // October stays; September shares October's period with it, so it stays too: archiving it
+    // alone would split that period again, past the cutoff as both months are.
+    await t
+      .client(CdrIngestServiceDefinition, 'bridge')
+      .submitCdrs({ requestId: 'kept-november-call', cdrs: [call('2026-10-31T23:30:00Z')] });
     expect(await retention.retire('2026-11', { drop: false })).toEqual([
+      { month: '2026-09', outcome: 'kept', reason: 'it shares a billed period with 2026-10, which is kept' },
+      { month: '2026-10', outcome: 'kept', reason: '1 charges not on an issued invoice' },
+    ]);
+    expect((await invoices.invoiceCalls(october.id, 100)).totalCalls).toBe(11);
+
+    // Once November is over and invoiced, and the cutoff is past its end, both months go.
+    clock.set('2026-12-02T12:00:00Z');
+    await t.client(InvoiceServiceDefinition, 'billing').closeBillingPeriod({
+      requestId: 'kept-close-november',
+      customerAccount: 'KEPT',
+      periodContaining: new Date('2026-11-15T12:00:00Z'),
+      issue: true,
+    });
+    const outcomes = await retention.retire('2026-12', { drop: false });
+    expect(outcomes.filter((o) => o.month < '2026-11')).toEqual([
       { month: '2026-09', outcome: 'archived', reason: '' },
       { month: '2026-10', outcome: 'archived', reason: '' },
     ]);
