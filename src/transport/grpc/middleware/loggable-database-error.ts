@@ -61,12 +61,21 @@ export function loggableDatabaseError(error: unknown, database: DatabaseError) {
     table: text(database.table),
     column: text(database.column),
     routine: text(database.routine),
-    // Frames only: a stack's first line repeats the message, statement included.
-    stack: (error as Error).stack
-      ?.split('\n')
-      .filter((line) => line.trim().startsWith('at '))
-      .join('\n'),
+    stack: framesOf(error as Error),
   };
+}
+
+/**
+ * The stack's frames only: V8 writes "<name>: <message>" before them, and the message holds the
+ * statement, over several lines for a statement written over several (one may well begin with
+ * "at time zone"), so the frames are what follows that whole heading, not lines that look like one.
+ */
+function framesOf(error: Error): string | undefined {
+  const stack = error.stack;
+  if (!stack) return undefined;
+  const heading = `${error.name}: ${error.message}`;
+  const frames = stack.startsWith(heading) ? stack.slice(heading.length) : '';
+  return frames.replace(/^\n/, '');
 }
 
 /** A one-line reason for a warning: for a database's error its SQLSTATE and own message, never the statement. */
