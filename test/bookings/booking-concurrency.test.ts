@@ -16,6 +16,7 @@ import {
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { BookingRecordSchema } from '../../src/persistence/entities/booking-record';
 import { errorMapperMiddleware } from '../../src/transport/grpc/middleware/error-mapper';
+import { plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
@@ -38,25 +39,7 @@ afterAll(async () => {
 
 let seq = 0;
 function booking(overrides: Partial<Booking> = {}): Booking {
-  return {
-    id: '',
-    externalReference: '',
-    customerAccount: 'CA',
-    bridgeId: 'bridge-conc',
-    title: 'Board call',
-    scheduledStart: at(2),
-    expectedDurationSeconds: 3600,
-    timeZone: '',
-    expectedParticipants: 5,
-    dialOutNumbers: [],
-    features: [],
-    hostCode: '',
-    participantCode: '',
-    status: BookingStatus.BOOKING_STATUS_UNSPECIFIED,
-    cancelReason: '',
-    version: 0,
-    ...overrides,
-  };
+  return plainBooking('CA', 'bridge-conc', at(2), { expectedParticipants: 5, ...overrides });
 }
 
 async function create(overrides: Partial<Booking> = {}): Promise<Booking> {

@@ -5,17 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
-import {
-  BookingServiceDefinition,
-  BookingStatus,
-  type Booking,
-} from '../../src/gen/billing/v1/booking_service';
+import { BookingServiceDefinition } from '../../src/gen/billing/v1/booking_service';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
 import { RatingStatus } from '../../src/gen/billing/v1/cdr';
 import { AccessType, Feature } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { answeredCall } from '../support/answered-call';
+import { plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -31,24 +28,10 @@ afterAll(async () => {
 });
 
 async function book(requestId: string, customerAccount: string, bridgeId: string): Promise<string> {
-  const booking: Booking = {
-    id: '',
-    externalReference: '',
-    customerAccount,
-    bridgeId,
+  const booking = plainBooking(customerAccount, bridgeId, new Date(Date.now() + HOUR), {
     title: 'Board meeting',
-    scheduledStart: new Date(Date.now() + HOUR),
-    expectedDurationSeconds: 3600,
-    timeZone: '',
-    expectedParticipants: 4,
-    dialOutNumbers: [],
     features: [Feature.FEATURE_RECORDING],
-    hostCode: '',
-    participantCode: '',
-    status: BookingStatus.BOOKING_STATUS_UNSPECIFIED,
-    cancelReason: '',
-    version: 0,
-  };
+  });
   const created = await t
     .client(BookingServiceDefinition, 'reservations')
     .createBooking({ requestId, booking });

@@ -1,0 +1,29 @@
+/** A booking as reservations would send it, with nothing of its own: what a test changes is in `overrides`. */
+import { BookingStatus, type Booking } from '../../src/gen/billing/v1/booking_service';
+
+export function plainBooking(
+  customerAccount: string,
+  bridgeId: string,
+  scheduledStart: Date,
+  overrides: Partial<Booking> = {},
+): Booking {
+  return {
+    id: '',
+    externalReference: '',
+    customerAccount,
+    bridgeId,
+    title: 'Board call',
+    scheduledStart,
+    expectedDurationSeconds: 3600,
+    timeZone: '',
+    expectedParticipants: 4,
+    dialOutNumbers: [],
+    features: [],
+    hostCode: '',
+    participantCode: '',
+    status: BookingStatus.BOOKING_STATUS_UNSPECIFIED,
+    cancelReason: '',
+    version: 0,
+    ...overrides,
+  };
+}
