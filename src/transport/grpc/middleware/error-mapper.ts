@@ -15,7 +15,7 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
-import { databaseErrorIn, loggableDatabaseError, loggableReason } from './loggable-database-error';
+import { databaseErrorIn, loggableDatabaseError, loggableReason } from '../../../observability/loggable-database-error';
 import { isDatabaseBusy, isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
 
 /**
