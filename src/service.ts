@@ -29,7 +29,8 @@ import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
 import type { CallAuthorizer } from './transport/grpc/interceptors/authorize-before-read';
 import { startBrowserServer, type BrowserServer } from './transport/browser/browser-server';
-import { loopbackTransport } from './transport/browser/loopback-transport';
+import { CallerLanes } from './transport/browser/caller-lanes';
+import { loopbackConnection } from './transport/browser/loopback-transport';
 import { serviceDescriptors } from './transport/browser/service-descriptors';
 import { billingServices, type ServicesDeps } from './transport/grpc/services/index';
 
@@ -229,7 +230,7 @@ async function startConsole(
   grpcPort: number,
   authorize: CallAuthorizer,
   services: ReturnType<typeof serviceDescriptors>,
-): Promise<{ server: BrowserServer; upstream: ReturnType<typeof loopbackTransport> } | undefined> {
+): Promise<{ server: BrowserServer; upstream: CallerLanes } | undefined> {
   if (!config.consoleAddr) return undefined;
   if (config.tls?.clientCaFile) {
     logger.warn('BILLING_TLS_CLIENT_CA is set: the browser console cannot forward calls; it stays off');
@@ -240,12 +241,15 @@ async function startConsole(
       { consoleAddr: config.consoleAddr },
       'the browser console speaks plain HTTP: tokens cross the network in clear text; put a TLS proxy in front of it',
     );
-  const upstream = loopbackTransport(config.listenAddr, grpcPort, Boolean(config.tls));
+  const upstream = new CallerLanes(
+    () => loopbackConnection(config.listenAddr, grpcPort, Boolean(config.tls)),
+    config.maxConcurrentStreams,
+  );
   try {
     const server = await startBrowserServer({
       address: config.consoleAddr,
       services,
-      upstream: upstream.transport,
+      upstream,
       corsOrigins: config.consoleCorsOrigins,
       authorize,
       staticDir: config.consoleDir ?? CONSOLE_DIR,

@@ -23,6 +23,7 @@ import { InvoiceService } from '../../src/gen/es/billing/v1/invoice_service_pb';
 import { RatingService } from '../../src/gen/es/billing/v1/rating_service_pb';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { startBrowserServer } from '../../src/transport/browser/browser-server';
+import { CallerLanes } from '../../src/transport/browser/caller-lanes';
 import { CONTENT_SECURITY_POLICY, NOT_BUILT_MESSAGE } from '../../src/transport/browser/static-files';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
@@ -257,7 +258,10 @@ describe('static files', () => {
     const server = await startBrowserServer({
       address: '127.0.0.1:0',
       services: [],
-      upstream: createGrpcTransport({ baseUrl: 'http://127.0.0.1:1' }),
+      upstream: new CallerLanes(
+        () => ({ transport: createGrpcTransport({ baseUrl: 'http://127.0.0.1:1' }), close: () => {} }),
+        100,
+      ),
       corsOrigins: [],
       staticDir: path.join(consoleDir, 'does-not-exist'),
       maxReceiveMessageBytes: 1024,

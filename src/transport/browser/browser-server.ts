@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DescService } from '@bufbuild/protobuf';
-import { Code, ConnectError, createConnectRouter, type Transport } from '@connectrpc/connect';
+import { Code, ConnectError, createConnectRouter } from '@connectrpc/connect';
 import {
   compressionBrotli,
   compressionGzip,
@@ -20,6 +20,7 @@ import {
 } from '@connectrpc/connect-node';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import type { CallAuthorizer } from '../grpc/interceptors/authorize-before-read';
+import type { CallerLanes } from './caller-lanes';
 import { corsPolicy } from './cors-policy';
 import { forwardingRoutes } from './forwarding-routes';
 import { guardedBody, refusedBody } from './request-guard';
@@ -32,8 +33,8 @@ export interface BrowserServerOptions {
   address: string;
   /** The services to offer, exactly those the gRPC server serves. */
   services: readonly DescService[];
-  /** Where each call goes: this process's gRPC server (loopback-transport.ts). */
-  upstream: Transport;
+  /** Where each call goes: this process's gRPC server, a connection per caller (caller-lanes.ts). */
+  upstream: CallerLanes;
   /** Other origins allowed to call the RPCs (CORS). */
   corsOrigins: readonly string[];
   /** The built console (index.html, assets/). */

@@ -18,39 +18,44 @@ import {
   ConnectError,
   type ConnectRouter,
   type HandlerContext,
-  type Transport,
 } from '@connectrpc/connect';
 import { createAsyncIterable } from '@connectrpc/connect/protocol';
+import type { CallerLanes, Lane } from './caller-lanes';
 
 /** Request headers that reach the gRPC server; everything else stays at the browser edge. */
 const FORWARDED_HEADERS = ['authorization'];
 
 export function forwardingRoutes(
   services: readonly DescService[],
-  upstream: Transport,
+  lanes: CallerLanes,
 ): (router: ConnectRouter) => void {
   return (router) => {
-    for (const service of services) for (const method of service.methods) route(router, method, upstream);
+    for (const service of services) for (const method of service.methods) route(router, method, lanes);
   };
 }
 
 // DescMethod does not narrow on methodKind, hence the casts after each check.
-function route(router: ConnectRouter, descriptor: DescMethod, upstream: Transport): void {
+function route(router: ConnectRouter, descriptor: DescMethod, lanes: CallerLanes): void {
   switch (descriptor.methodKind) {
     case 'unary': {
       const method = descriptor as DescMethodUnary;
       router.rpc(method, async (request, context) => {
-        const response = await relay(() =>
-          upstream.unary(method, context.signal, context.timeoutMs(), forwarded(context), request),
-        );
-        return response.message;
+        const lane = laneOf(lanes, context, false);
+        try {
+          const response = await relay(() =>
+            lane.transport.unary(method, context.signal, context.timeoutMs(), forwarded(context), request),
+          );
+          return response.message;
+        } finally {
+          lane.leave();
+        }
       });
       return;
     }
     case 'server_streaming': {
       const method = descriptor as DescMethodServerStreaming;
       router.rpc(method, (request, context) =>
-        relayStream(() =>
+        relayStream(lanes, context, (upstream) =>
           upstream.stream(
             method,
             context.signal,
@@ -66,7 +71,7 @@ function route(router: ConnectRouter, descriptor: DescMethod, upstream: Transpor
       const method = descriptor as DescMethodClientStreaming;
       router.rpc(method, async (requests, context) => {
         let last;
-        for await (const message of relayStream(() =>
+        for await (const message of relayStream(lanes, context, (upstream) =>
           upstream.stream(method, context.signal, context.timeoutMs(), forwarded(context), requests),
         ))
           last = message;
@@ -79,13 +84,23 @@ function route(router: ConnectRouter, descriptor: DescMethod, upstream: Transpor
       const method = descriptor as DescMethodBiDiStreaming;
       // Needs HTTP/2 end to end, which browsers do not offer; connect-node refuses it on HTTP/1.1.
       router.rpc(method, (requests, context) =>
-        relayStream(() =>
+        relayStream(lanes, context, (upstream) =>
           upstream.stream(method, context.signal, context.timeoutMs(), forwarded(context), requests),
         ),
       );
       return;
     }
   }
+}
+
+/** The call's place on its caller's connection, or RESOURCE_EXHAUSTED when its streams are all taken. */
+function laneOf(lanes: CallerLanes, context: HandlerContext, streaming: boolean): Lane {
+  const lane = lanes.enter(context.requestHeader.get('authorization') ?? '', streaming);
+  if (lane) return lane;
+  throw new ConnectError(
+    `at most ${lanes.maxStreamsPerCaller} streaming calls at once per token on the console; end one first`,
+    Code.ResourceExhausted,
+  );
 }
 
 function forwarded(context: HandlerContext): Headers {
@@ -105,12 +120,20 @@ async function relay<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function* relayStream<T>(open: () => Promise<{ message: AsyncIterable<T> }>): AsyncIterable<T> {
+/** The upstream call's messages; the lane is left when the stream ends, fails or the browser leaves. */
+async function* relayStream<T>(
+  lanes: CallerLanes,
+  context: HandlerContext,
+  open: (upstream: Lane['transport']) => Promise<{ message: AsyncIterable<T> }>,
+): AsyncIterable<T> {
+  const lane = laneOf(lanes, context, true);
   try {
-    const response = await open();
+    const response = await open(lane.transport);
     yield* response.message;
   } catch (error) {
     throw asBrowserError(error);
+  } finally {
+    lane.leave();
   }
 }
 

@@ -1,22 +1,16 @@
 /**
- * A gRPC client of this process's own gRPC server, over loopback: the browser routes forward every
+ * A gRPC connection to this process's own gRPC server, over loopback: the browser routes forward every
  * call through it, so each one passes the server's interceptors and middleware like any other.
  */
-import type { Transport } from '@connectrpc/connect';
 import { createGrpcTransport, Http2SessionManager } from '@connectrpc/connect-node';
-
-export interface LoopbackTransport {
-  transport: Transport;
-  /** Drops the HTTP/2 connection (after the browser server has stopped). */
-  close(): void;
-}
+import type { Connection } from './caller-lanes';
 
 /**
  * `listenAddr`: the gRPC server's configured host:port; `port`: the port it bound. A wildcard host
  * is reached on the loopback address of its family. With TLS the certificate is not checked: the
  * peer is the port this process itself bound a moment ago, and no name in it need match.
  */
-export function loopbackTransport(listenAddr: string, port: number, tls: boolean): LoopbackTransport {
+export function loopbackConnection(listenAddr: string, port: number, tls: boolean): Connection {
   const baseUrl = `${tls ? 'https' : 'http'}://${loopbackHost(listenAddr)}:${port}`;
   const sessionManager = new Http2SessionManager(
     baseUrl,
