@@ -78,6 +78,8 @@ const bookingCodec = {
 
 /** First key of the advisory locks on external references (an arbitrary constant: "bref"). */
 const REFERENCE_LOCK_CLASS = 0x62726566;
+/** First key of the advisory locks on a bridge's access codes (an arbitrary constant: "bcod"). */
+const ACCESS_CODE_LOCK_CLASS = 0x62636f64;
 
 class OrmBookingTransaction implements BookingTransaction {
   /** `em`: the transaction's EntityManager; `trx`: its knex transaction, for the outbox SQL. */
@@ -114,6 +116,22 @@ class OrmBookingTransaction implements BookingTransaction {
       { fields: ['id'] },
     );
     return row?.id;
+  }
+
+  async codesInUse(q: { bridgeId: string; from: Date; to: Date; startsAfter: Date; exceptId?: string }) {
+    await this.trx.raw(`select pg_advisory_xact_lock(${ACCESS_CODE_LOCK_CLASS}, hashtext(?))::text`, [
+      q.bridgeId,
+    ]);
+    const rows = rowsOf<{ host_code: string; participant_code: string }>(
+      await this.trx.raw(
+        `select host_code, participant_code from bookings
+         where bridge_id = ? and status = 'SCHEDULED' and id <> ?
+           and scheduled_start > ?::timestamptz and scheduled_start < ?::timestamptz
+           and scheduled_start + make_interval(secs => expected_duration_seconds) > ?::timestamptz`,
+        [q.bridgeId, q.exceptId ?? '', q.startsAfter.toISOString(), q.to.toISOString(), q.from.toISOString()],
+      ),
+    );
+    return new Set(rows.flatMap((r) => [r.host_code, r.participant_code]));
   }
 
   async insert(b: Booking) {

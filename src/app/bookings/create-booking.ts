@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import type { Feature } from '../../domain/cdr';
 import { ValidationError } from '../../domain/errors';
 import { requestKey } from '../mutations';
-import { generateAccessCode, startInPast, type Booking, type BookingInput } from './booking';
+import { accessCodesFor } from './access-codes';
+import { startInPast, type Booking, type BookingInput } from './booking';
 import { checkInput, checkReference, customerZone } from './booking-checks';
 import type { BookingStore } from './ports';
 
@@ -12,9 +13,6 @@ export interface CreateBookingDeps {
   /** The clock's "now" (src/app/clock.ts). */
   now: () => Date;
 }
-
-const HOST_CODE_DIGITS = 6;
-const PARTICIPANT_CODE_DIGITS = 8;
 
 export async function createBooking(
   deps: CreateBookingDeps,
@@ -28,17 +26,19 @@ export async function createBooking(
     if (past) throw new ValidationError([past]);
     const zone = await customerZone(tx, input.customerAccount);
     await checkReference(tx, input.externalReference);
-    const hostCode = input.hostCode || generateAccessCode(HOST_CODE_DIGITS);
-    let participantCode = input.participantCode || generateAccessCode(PARTICIPANT_CODE_DIGITS);
-    while (participantCode === hostCode) participantCode = generateAccessCode(PARTICIPANT_CODE_DIGITS);
+    const placement = {
+      id: crypto.randomUUID(),
+      bridgeId: input.bridgeId,
+      scheduledStart: input.scheduledStart!,
+      expectedDurationSeconds: input.expectedDurationSeconds,
+    };
+    const codes = await accessCodesFor(tx, placement, input);
     const booking: Booking = {
       ...input,
-      id: crypto.randomUUID(),
-      scheduledStart: input.scheduledStart!,
+      ...placement,
       timeZone: input.timeZone || zone,
       features: input.features as Feature[],
-      hostCode,
-      participantCode,
+      ...codes,
       status: 'SCHEDULED',
       cancelReason: '',
       version: 1,

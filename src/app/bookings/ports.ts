@@ -14,6 +14,18 @@ export interface BookingTransaction {
    * until the end of the transaction, so a concurrent writer of it waits and then sees this one's.
    */
   bookingWithReference(reference: string): Promise<string | undefined>;
+  /**
+   * The host and participant codes of the bridge's scheduled bookings, other than `exceptId`, whose
+   * booked time overlaps `from`..`to` (only bookings starting after `startsAfter` can). The bridge's
+   * codes stay locked until the end of the transaction, so two writers cannot both take one.
+   */
+  codesInUse(query: {
+    bridgeId: string;
+    from: Date;
+    to: Date;
+    startsAfter: Date;
+    exceptId?: string;
+  }): Promise<Set<string>>;
   insert(booking: Booking): Promise<void>;
   update(booking: Booking): Promise<void>;
   /** Appends the change to the outbox of each bridge, in the same transaction. */

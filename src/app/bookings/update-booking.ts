@@ -2,6 +2,7 @@
 import type { Feature } from '../../domain/cdr';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
 import { checkExpectedVersion, requestKey } from '../mutations';
+import { accessCodesFor } from './access-codes';
 import { sameBookingContent, startInPast, type Booking, type BookingInput } from './booking';
 import { checkInput, checkReference, customerZone } from './booking-checks';
 import type { BookingStore } from './ports';
@@ -56,10 +57,23 @@ export async function updateBooking(
       ]);
     }
     if (sameBookingContent(current, next)) return current;
+    // Kept codes are checked too: the booking may have moved next to one that uses them.
+    if (placedOrCodedAnew(current, next))
+      await accessCodesFor(tx, next, { hostCode: next.hostCode, participantCode: next.participantCode });
     const changed: Booking = { ...next, version: current.version + 1, updatedAt: now };
     await tx.update(changed);
     // A booking moved to another bridge is sent to the old bridge once more, so it can drop it.
     await tx.publish('UPDATED', changed, [...new Set([current.bridgeId, changed.bridgeId])]);
     return changed;
   });
+}
+
+function placedOrCodedAnew(current: Booking, next: Booking): boolean {
+  return (
+    current.bridgeId !== next.bridgeId ||
+    current.scheduledStart.getTime() !== next.scheduledStart.getTime() ||
+    current.expectedDurationSeconds !== next.expectedDurationSeconds ||
+    current.hostCode !== next.hostCode ||
+    current.participantCode !== next.participantCode
+  );
 }

@@ -144,13 +144,16 @@ export interface Booking {
   /**
    * Access code of the host (chairperson). Empty on create: the service
    * generates one. Sent only to reservations, admin and the hosting bridge;
-   * empty for every other caller.
+   * empty for every other caller. No two scheduled bookings of one bridge
+   * within an hour of each other share a code (host or participant): one
+   * that would is refused with INVALID_ARGUMENT, also when an update moves
+   * the booking next to another.
    */
   hostCode: string;
   /**
    * Access code of participants. Empty on create: the service generates one.
    * Sent only to reservations, admin and the hosting bridge; empty for every
-   * other caller.
+   * other caller. Unique on the bridge as `host_code` is.
    */
   participantCode: string;
   /** Output only. Scheduled or cancelled. */

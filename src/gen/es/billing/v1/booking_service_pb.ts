@@ -106,7 +106,10 @@ export type Booking = Message<"billing.v1.Booking"> & {
   /**
    * Access code of the host (chairperson). Empty on create: the service
    * generates one. Sent only to reservations, admin and the hosting bridge;
-   * empty for every other caller.
+   * empty for every other caller. No two scheduled bookings of one bridge
+   * within an hour of each other share a code (host or participant): one
+   * that would is refused with INVALID_ARGUMENT, also when an update moves
+   * the booking next to another.
    *
    * @generated from field: string host_code = 12;
    */
@@ -115,7 +118,7 @@ export type Booking = Message<"billing.v1.Booking"> & {
   /**
    * Access code of participants. Empty on create: the service generates one.
    * Sent only to reservations, admin and the hosting bridge; empty for every
-   * other caller.
+   * other caller. Unique on the bridge as `host_code` is.
    *
    * @generated from field: string participant_code = 13;
    */
