@@ -79,7 +79,7 @@ describe('the period-close scheduler', () => {
     ]);
     // b's October had no charges: closed without an invoice; a run again changes nothing.
     const again = await invoicingAt('2026-11-05T00:00:00Z').closeDuePeriods();
-    expect(again).toEqual({ periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [] });
+    expect(again).toEqual({ periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [], failed: [] });
     const closings = await rowsOf<{ customer_account: string; period_key: string }>(
       knexOf(t.service.database).raw(
         `select customer_account, period_key from period_closings order by 1, 2`,
@@ -105,7 +105,7 @@ describe('the period-close scheduler', () => {
         runs++;
         await new Promise((r) => setTimeout(r, 30));
         running--;
-        return { periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [] };
+        return { periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [], failed: [] };
       },
     };
     const scheduler = new PeriodCloseScheduler(fake, 10, { info() {}, error() {} });

@@ -10,7 +10,7 @@ import { buildInvoice } from './build-invoice';
 import type { ClosingDeps } from './close-period';
 import { closeTargets } from './close-targets';
 import { issueOptions } from './issue-guard';
-import type { ChargeGroup, CloseTarget } from './ports';
+import type { ChargeGroup, CloseOutcome, CloseTarget } from './ports';
 import { todayIn } from './today';
 
 export interface CloseDuePeriodsInput {
@@ -24,10 +24,14 @@ export interface DueCloseReport {
   skipped: { customerAccount: string; periodKey: string; reason: string }[];
   /** Closed, but left drafts: the issue guard refused them (e.g. no exchange rate for their currency). */
   notIssued: { invoiceId: string; reason: string }[];
+  /** Customers whose close failed alone (also in `skipped`); the error is for the log. */
+  failed: { customerAccount: string; periodKey: string; error: unknown }[];
 }
 
 /** At most this many periods per customer in one scheduler run (a long outage catches up over runs). */
 const MAX_PERIODS_PER_RUN = 24;
+/** Closes of single customers failing one after the other: the database, not a customer. */
+const FAILURES_IN_A_ROW_MEAN_OUTAGE = 3;
 
 export async function closeDuePeriods(
   deps: ClosingDeps,
@@ -37,7 +41,13 @@ export async function closeDuePeriods(
   const graceMs = deps.settings.closeGraceHours * 3_600_000;
   const [customers, state] = await Promise.all([deps.store.customers(), deps.store.closingState()]);
   const rounds: CloseTarget[][] = [];
-  const report: DueCloseReport = { periodsClosed: 0, invoicesCreated: 0, skipped: [], notIssued: [] };
+  const report: DueCloseReport = {
+    periodsClosed: 0,
+    invoicesCreated: 0,
+    skipped: [],
+    notIssued: [],
+    failed: [],
+  };
   for (const customer of customers) {
     const s = state.get(customer.account);
     const from = s?.closedUntil ?? s?.firstOpenCharge;
@@ -67,13 +77,45 @@ export async function closeDuePeriods(
     store: deps.store,
     build: (target: CloseTarget, charges: ChargeGroup[]) => buildInvoice(deps, { target, charges }),
   };
+  const options = {
+    series: deps.settings.invoiceSeries,
+    ...(issue ? { issue } : {}),
+    ...(input.signal ? { signal: input.signal } : {}),
+  };
+  // Customers whose close failed this run: their later periods wait (periods close in order).
+  const failed = new Set<string>();
   for (const round of rounds) {
-    const outcomes = await closeTargets(closing, {
-      targets: round,
-      series: deps.settings.invoiceSeries,
-      ...(issue ? { issue } : {}),
-      ...(input.signal ? { signal: input.signal } : {}),
-    });
+    const targets = round.filter((t) => !failed.has(t.customer.account));
+    let outcomes: CloseOutcome[];
+    try {
+      outcomes = await closeTargets(closing, { ...options, targets });
+    } catch (error) {
+      // One customer's failure rolls its whole chunk back, run after run: the round is closed again
+      // one customer at a time, so the one that fails is reported and the others are invoiced.
+      outcomes = [];
+      const fail = (target: CloseTarget, cause: unknown) => {
+        const customerAccount = target.customer.account;
+        failed.add(customerAccount);
+        report.failed.push({ customerAccount, periodKey: target.period.key, error: cause });
+        report.skipped.push({
+          customerAccount,
+          periodKey: target.period.key,
+          reason: 'closing failed; see the server log; will try again',
+        });
+      };
+      if (targets.length === 1) fail(targets[0]!, error);
+      let inARow = 0;
+      for (const target of targets.length > 1 ? targets : []) {
+        if (input.signal?.aborted) break;
+        try {
+          outcomes.push(...(await closeTargets(closing, { ...options, targets: [target] })));
+          inARow = 0;
+        } catch (single) {
+          if (++inARow >= FAILURES_IN_A_ROW_MEAN_OUTAGE) throw single;
+          fail(target, single);
+        }
+      }
+    }
     for (const o of outcomes) {
       if (o.result === 'closed') {
         report.periodsClosed++;

@@ -81,6 +81,11 @@ export class PeriodCloseScheduler {
     const started = Date.now();
     try {
       const report = await this.invoicing.closeDuePeriods({ signal });
+      for (const { customerAccount, periodKey, error } of report.failed.slice(0, 20))
+        this.log.error(
+          { err: error, customerAccount, periodKey },
+          "closing a customer's period failed; the others closed; will try again",
+        );
       if (report.periodsClosed || report.skipped.length || report.notIssued.length) {
         this.log.info(
           {
