@@ -74,7 +74,7 @@ export async function loadCases(
     const rel = path.relative(dir, abs);
     const parsed = parseJsonFile(rel, await readFile(abs, 'utf8'));
     if (!parsed.ok) {
-      violations.push(parsed.violation);
+      violations.push(...parsed.violations);
       continue;
     }
     if (!validate(parsed.doc)) {

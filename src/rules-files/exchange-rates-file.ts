@@ -25,7 +25,7 @@ export type ExchangeRatesRead =
 
 export function parseExchangeRates(file: string, text: string): ExchangeRatesRead {
   const parsed = parseJsonFile(file, text);
-  if (!parsed.ok) return { ok: false, violations: [parsed.violation] };
+  if (!parsed.ok) return { ok: false, violations: parsed.violations };
   const validate = schemaValidator('exchange-rates.schema.json');
   if (!validate(parsed.doc))
     return { ok: false, violations: schemaViolations(file, parsed.doc, validate.errors) };

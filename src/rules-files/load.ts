@@ -15,6 +15,7 @@ import {
   type RuleSetTexts,
 } from './rule-set-files';
 import { SCHEMAS } from './schemas';
+import { digestLine, digestOfLines, sha256, unreadableDigest } from './content-hash';
 
 export type { RuleViolation };
 export type LoadResult = RuleBookLoad;
@@ -40,13 +41,23 @@ export async function findRuleSetDirs(dir: string): Promise<string[]> {
   return out;
 }
 
-export async function readRuleSetSource(root: string, setDir: string): Promise<RuleSetRead> {
+/**
+ * Reads and checks one rule set. `digestLines` collects a ruleFilesDigest line for each file, of the
+ * bytes read here: what this read saw, whatever the files hold by the time anyone looks again.
+ */
+export async function readRuleSetSource(
+  root: string,
+  setDir: string,
+  digestLines: string[] = [],
+): Promise<RuleSetRead> {
   const texts = {} as RuleSetTexts;
   for (const part of RULE_SET_PARTS) {
     const abs = path.join(setDir, `${part}.json`);
+    const bytes = await readFile(abs).catch(() => undefined);
+    digestLines.push(digestLine(path.relative(root, abs), bytes ? sha256(bytes) : 'missing'));
     texts[part] = {
       path: path.relative(root, abs) || `${part}.json`,
-      text: await readFile(abs, 'utf8').catch(() => undefined),
+      text: bytes?.toString('utf8'),
     };
   }
   return parseRuleSetFiles(texts);
@@ -63,11 +74,14 @@ export async function loadRuleBook(dir: string): Promise<LoadResult> {
       violations: [
         { file: dir, jsonPath: '$', reason: `cannot read rules directory: ${(e as Error).message}` },
       ],
+      digest: unreadableDigest(e),
     };
   }
   const reads: RuleSetRead[] = [];
-  for (const d of dirs) reads.push(await readRuleSetSource(dir, d));
-  return ruleBookOf(reads, dir);
+  const lines: string[] = [];
+  for (const d of dirs) reads.push(await readRuleSetSource(dir, d, lines));
+  // The digest of exactly the bytes checked, so a reload is judged by what it read (RatingRuntime).
+  return { ...ruleBookOf(reads, dir), digest: digestOfLines(lines) };
 }
 
 /** Writes the JSON Schemas for editors into `dir` (rules/schema). */

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RULE_SET_PARTS } from '../domain/rating/types';
-import { sha256 } from './content-hash';
+import { digestLine, digestOfLines, sha256, unreadableDigest } from './content-hash';
 import { findRuleSetDirs } from './load';
 
 /** Never throws: an unreadable directory or a missing file is part of the digest, so it changes when they come back. */
@@ -16,7 +16,7 @@ export async function ruleFilesDigest(dir: string): Promise<string> {
   try {
     setDirs = await findRuleSetDirs(dir);
   } catch (e) {
-    return `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    return unreadableDigest(e);
   }
   const lines: string[] = [];
   for (const setDir of setDirs) {
@@ -29,8 +29,8 @@ export async function ruleFilesDigest(dir: string): Promise<string> {
         content = 'missing';
       }
       // Paths relative to the rules directory as named, so a symlink re-pointed to an identical release is no change.
-      lines.push(`${path.relative(dir, file)}\u0000${content}`);
+      lines.push(digestLine(path.relative(dir, file), content));
     }
   }
-  return sha256(lines.join('\n'));
+  return digestOfLines(lines);
 }

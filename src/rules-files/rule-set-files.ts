@@ -47,11 +47,21 @@ export function parseRuleSetFiles(texts: RuleSetTexts): RuleSetRead {
     files.push({ path: rel, sha256: sha256(text) });
     const parsed = parseJsonFile(rel, text);
     if (!parsed.ok) {
-      violations.push(parsed.violation);
+      violations.push(...parsed.violations);
       continue;
     }
     const validate = schemaValidator(`${part}.schema.json`);
-    if (!validate(parsed.doc)) violations.push(...schemaViolations(rel, parsed.doc, validate.errors));
+    try {
+      if (!validate(parsed.doc)) violations.push(...schemaViolations(rel, parsed.doc, validate.errors));
+    } catch (e) {
+      // parseJsonFile bounds the nesting, so this is a last resort: refuse the file, never throw
+      violations.push({
+        file: rel,
+        jsonPath: '$',
+        reason: `cannot check against the schema: ${(e as Error).message}`,
+      });
+      continue;
+    }
     docs[part] = parsed.doc;
   }
   const hash = sha256(files.map((f) => `${path.basename(f.path)}\u0000${f.sha256}\n`).join(''));
@@ -94,8 +104,44 @@ export function ruleBookOf(reads: RuleSetRead[], where: string): RuleBookLoad {
       jsonPath: '$',
       reason: 'no rule set found (a rule set is a directory with ruleset.json)',
     });
+  violations.push(...versionReuse(sources));
   if (violations.length) return { ok: false, violations };
-  const built = buildRuleBook(sources);
+  let built: ReturnType<typeof buildRuleBook>;
+  try {
+    built = buildRuleBook(sources);
+  } catch (e) {
+    // a bad file is refused, never thrown: the last good rule book keeps pricing
+    return {
+      ok: false,
+      violations: [
+        { file: where, jsonPath: '$', reason: `cannot check the rule sets: ${(e as Error).message}` },
+      ],
+    };
+  }
   if (!built.ok) return built;
   return { ok: true, book: built.book, files };
+}
+
+/**
+ * Two rule sets of one book with the same name and version but other content: a charge's explanation,
+ * the invoice and the rule-set history name a set by name and version, so the label would stand for
+ * two different price lists (a copied directory whose effectiveFrom was changed, say).
+ */
+function versionReuse(sources: RuleSetSource[]): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const seen = new Map<string, RuleSetSource>();
+  for (const src of sources) {
+    const { name, version } = src.ruleset;
+    if (typeof name !== 'string' || typeof version !== 'string') continue;
+    const key = `${name}\u0000${version}`;
+    const other = seen.get(key);
+    if (other && other.hash !== src.hash)
+      out.push({
+        file: src.files.ruleset,
+        jsonPath: '$.version',
+        reason: `same name and version (${name} ${version}) as ${other.files.ruleset}, with other content: charges and their explanations name a rule set by name and version, so give this one its own version`,
+      });
+    else if (!other) seen.set(key, src);
+  }
+  return out;
 }

@@ -7,9 +7,17 @@ import type { Cdr } from '../../domain/cdr';
 import type { RuleBook, RuleViolation } from '../../domain/rating/index';
 
 /** A rule book read from its files: compiled, with each file's sha256, or every violation found. */
-export type RuleBookLoad =
+export type RuleBookLoad = (
   | { ok: true; book: RuleBook; files: { path: string; sha256: string }[] }
-  | { ok: false; violations: RuleViolation[] };
+  | { ok: false; violations: RuleViolation[] }
+) & {
+  /**
+   * RuleBookSource.digest of exactly the files this load read, when the source can tell. A file
+   * changed while it was being read (an editor saving again) makes it differ from a digest taken
+   * before or after, so the runtime judges a reload by what it read, not by what was there before.
+   */
+  digest?: string;
+};
 
 export interface WatcherLog {
   error(obj: object, msg: string): void;

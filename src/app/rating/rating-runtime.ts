@@ -140,8 +140,16 @@ export class RatingRuntime implements CdrRater {
 
   private async loadOnce(): Promise<boolean> {
     // Taken before reading: a change made while loading makes the next look differ, so it is loaded too.
-    const digest = await this.look();
+    const looked = await this.look();
     const result = await this.source.load();
+    // What the load read, when the source says: a file re-saved with the same content while it was
+    // read (briefly missing or truncated) must not leave the valid files on disk marked as refused.
+    const digest = result.digest ?? looked;
+    if (result.digest !== undefined) {
+      // the load is the latest look at the files
+      this.diskDigest = result.digest;
+      this.checkedAt = this.clock.now();
+    }
     if (!result.ok) {
       this.attemptedDigest = digest;
       this.refused = { at: this.clock.now(), violations: result.violations };

@@ -134,7 +134,7 @@ export function checkEvent(
     case 'rate':
       if (typeof params.rateCard !== 'string')
         x.err(x.file, `${pp}.rateCard`, 'a rate event names a rate card');
-      else if (!(params.rateCard in x.cards)) {
+      else if (!Object.hasOwn(x.cards, params.rateCard)) {
         const hint = closest(params.rateCard, Object.keys(x.cards));
         x.err(
           x.file,
