@@ -281,6 +281,7 @@ function servicesDeps(core: BillingCore, metrics: Metrics, draining: AbortSignal
       candidates: candidateRuleFiles,
       backtestSource: new PostgresBacktestSource(core.database),
       customers: core.customerDirectory,
+      bookings: core.bookingDirectory,
       clock: core.clock,
       explainCharge: core.explainCharge,
     },

@@ -39,6 +39,7 @@ export function registerBacktestCommand(rules: Command): void {
             source: new PostgresBacktestSource(core.database),
             candidate: loaded.book,
             customers: core.ingest.customers,
+            bookings: core.bookingDirectory,
           },
           { from: date(opts.from, '--from'), to: date(opts.to, '--to'), customerAccount: opts.customer },
         );

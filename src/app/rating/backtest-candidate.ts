@@ -5,7 +5,7 @@
  */
 import { FailedPreconditionError, ValidationError } from '../../domain/errors';
 import type { RuleBook } from '../../domain/rating/index';
-import type { CustomerDirectory } from '../ingest/ports';
+import type { BookingDirectory, CustomerDirectory } from '../ingest/ports';
 import { backtest, type BacktestReport } from './backtest';
 import type { BacktestSource, CandidateFile, CandidateRuleFiles } from './ports';
 import type { RatingRuntime } from './rating-runtime';
@@ -15,6 +15,8 @@ export interface BacktestCandidateDeps {
   candidates: CandidateRuleFiles;
   backtestSource: BacktestSource;
   customers?: CustomerDirectory;
+  /** The bookings CDRs cite (their features are charged as ingest charges them). */
+  bookings?: BookingDirectory;
 }
 
 export interface BacktestCandidateInput {
@@ -44,7 +46,7 @@ export async function backtestCandidate(
     ]);
   const candidate = await candidateBook(deps, input.files);
   const report = await backtest(
-    { source: deps.backtestSource, candidate, customers: deps.customers },
+    { source: deps.backtestSource, candidate, customers: deps.customers, bookings: deps.bookings },
     { from, to, customerAccount: input.customerAccount || undefined },
   );
   return { ...report, hashes: candidate.sets.map((s) => s.hash) };

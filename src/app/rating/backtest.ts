@@ -5,9 +5,10 @@
 import type { Cdr } from '../../domain/cdr';
 import { Decimal, formatAmount, ZERO } from '../../domain/money';
 import type { RuleBook } from '../../domain/rating/index';
-import type { CustomerDirectory } from '../ingest/ports';
+import type { BookingDirectory, CdrRater, CustomerDirectory } from '../ingest/ports';
+import { loadBatchFacts, priceCdr } from '../ingest/price-batch';
 import type { BacktestSource } from './ports';
-import { pricingContext } from './rating-runtime';
+import { decisionOf, pricingContext } from './rating-runtime';
 
 export interface BacktestLine {
   customerAccount: string;
@@ -25,6 +26,8 @@ export interface BacktestDeps {
   /** The rule book to try: what the stored calls would cost with it. */
   candidate: RuleBook;
   customers?: CustomerDirectory;
+  /** The bookings CDRs cite: their features are priced as ingest and rerate price them. */
+  bookings?: BookingDirectory;
 }
 
 export interface BacktestInput {
@@ -71,12 +74,26 @@ export async function backtest(deps: BacktestDeps, filter: BacktestInput): Promi
   const firstUnpriceable: { cdr: Cdr; reason: string }[] = [];
   const counts = { compared: 0, changed: 0, unpriceable: 0 };
   const firstChanged: BacktestChange[] = [];
+  // Priced as ingest prices (priceCdr): the cited booking's features, an unknown customer, the
+  // currency guard; so the live rule book as candidate changes nothing.
+  const rater: CdrRater = {
+    rate: (cdr, customer) => decisionOf(deps.candidate.rate(cdr, pricingContext(cdr, customer)), customer),
+  };
   for await (const page of deps.source.pages(filter)) {
-    const facts = deps.customers
-      ? await deps.customers.pricingFacts([...new Set(page.map((p) => p.cdr.customerAccount))])
-      : undefined;
+    const facts = await loadBatchFacts(
+      { customers: deps.customers, bookings: deps.bookings },
+      page.map((p) => p.cdr),
+    );
     for (const { cdr, charged } of page) {
-      const outcome = deps.candidate.rate(cdr, pricingContext(cdr, facts?.get(cdr.customerAccount)));
+      const decision = priceCdr({ rater }, cdr, facts);
+      const outcome = decision.rated
+        ? {
+            rated: true as const,
+            amount: decision.charge.amount,
+            currency: decision.charge.currency,
+            explanation: decision.charge.explanation,
+          }
+        : decision;
       const currency = outcome.rated ? outcome.currency : (charged?.currency ?? '');
       const key = `${cdr.customerAccount}\u0000${currency}`;
       const acc = byCustomer.get(key) ?? {

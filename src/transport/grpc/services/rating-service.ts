@@ -9,7 +9,7 @@ import { validateCandidate } from '../../../app/rating/validate-candidate';
 import { backtestCandidate } from '../../../app/rating/backtest-candidate';
 import type { BacktestLine } from '../../../app/rating/backtest';
 import { pageSize } from '../../../app/paging';
-import type { CustomerDirectory } from '../../../app/ingest/ports';
+import type { BookingDirectory, CustomerDirectory } from '../../../app/ingest/ports';
 import type { BacktestSource, CandidateRuleFiles, RuleSetHistory } from '../../../app/rating/ports';
 import { FailedPreconditionError, ValidationError } from '../../../domain/errors';
 import type { ExplainedCharge } from '../../../app/ingest/explain-charge';
@@ -32,6 +32,8 @@ export interface RatingServiceDeps {
   /** Stored calls with their current charges, for backtests. */
   backtestSource: BacktestSource;
   customers?: CustomerDirectory;
+  /** The bookings CDRs cite: a backtest charges their features as ingest does. */
+  bookings?: BookingDirectory;
   clock: Clock;
   /** A stored charge's explanation (src/app/ingest/explain-charge.ts). */
   explainCharge(key: CdrKey): Promise<ExplainedCharge>;
