@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { systemClock } from '../app/clock';
-import { reconciliationReport } from '../app/bookings/reconciliation-report';
+import { MAX_OVERRUN_THRESHOLD_SECONDS, reconciliationReport } from '../app/bookings/reconciliation-report';
 import { csvLine, monthOption, parseMonth, secondsOption } from './csv';
 import { PostgresBookingStore } from '../persistence/booking-store';
 import type { Database } from '../persistence/database';
@@ -22,6 +22,13 @@ const HEADER = [
   'unknown_booking_id',
 ];
 
+function thresholdOption(text: string): number {
+  const seconds = secondsOption(text);
+  if (seconds > MAX_OVERRUN_THRESHOLD_SECONDS)
+    throw new InvalidArgumentError(`at most ${MAX_OVERRUN_THRESHOLD_SECONDS} seconds (a week)`);
+  return seconds;
+}
+
 /** The reconciliation report of a UTC month as RFC 4180 CSV, one row per finding. */
 export async function reconcileCsv(
   database: Database,
@@ -36,7 +43,9 @@ export async function reconcileCsv(
       start: new Date(Date.UTC(year, month - 1, 1)),
       end: new Date(Date.UTC(year, month, 1)),
       customerAccount: options.customer ?? '',
+      // --threshold 0 is no tolerance; without --threshold, the default (900 s).
       overrunThresholdSeconds: options.thresholdSeconds ?? 0,
+      thresholdGiven: options.thresholdSeconds !== undefined,
     },
   );
   write(csvLine(HEADER));
@@ -113,7 +122,7 @@ export function registerReconcileCommand(program: Command): void {
     )
     .requiredOption('--period <YYYY-MM>', 'the month (UTC)', monthOption)
     .option('--customer <external_id>', 'only this customer account')
-    .option('--threshold <seconds>', 'overrun tolerance in seconds (default 900)', secondsOption)
+    .option('--threshold <seconds>', 'overrun tolerance in seconds; 0: none (default 900)', thresholdOption)
     .action(async (options: { period: string; customer?: string; threshold?: number }) => {
       const threshold = options.threshold;
       const core = await openBilling({ loadRules: false, migrate: false });

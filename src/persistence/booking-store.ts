@@ -210,6 +210,13 @@ export class PostgresBookingStore implements BookingStore {
     };
   }
 
+  async newestCursor(): Promise<string> {
+    const [row] = rowsOf<{ id: string | null }>(
+      await this.knex.raw(`select max(id)::text as id from booking_events`),
+    );
+    return row?.id ?? '';
+  }
+
   async eventsAfter(bridgeId: string, afterCursor: string, limit: number): Promise<BookingEvent[]> {
     // Ordered by the bigint column, not the text alias `id`: as text '10' sorts before '9', which
     // delivered events out of order and moved a catching-up watcher's cursor past unsent events.
@@ -273,6 +280,9 @@ export class PostgresBookingStore implements BookingStore {
         [q.start.toISOString(), q.end.toISOString(), customer, customer, q.limit + 1],
       ),
     );
+    // An overrun is a conference that ran longer than booked (its first leg's start to its last
+    // leg's end, against expected_duration_seconds) by more than the threshold, as the API states:
+    // not one that merely ended after the booked end (a late start), nor one that began early.
     const overrunRows = rowsOf<
       Record<string, unknown> & { actual_start: Date | string; actual_end: Date | string }
     >(
@@ -282,7 +292,7 @@ export class PostgresBookingStore implements BookingStore {
          join (select booking_id, min(start_time) as actual_start, max(end_time) as actual_end from cdrs
                where booking_id is not null group by booking_id) a on a.booking_id = b.id
          where b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
-           and a.actual_end > b.scheduled_start + make_interval(secs => b.expected_duration_seconds + ?::int)
+           and extract(epoch from a.actual_end - a.actual_start) > b.expected_duration_seconds + ?::bigint
          order by b.scheduled_start, b.id limit ?`,
         [
           q.start.toISOString(),

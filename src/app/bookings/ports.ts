@@ -87,5 +87,7 @@ export interface BookingStore {
   listUpcoming(filter: UpcomingFilter, size: number, pageToken?: string): Promise<Page<Booking>>;
   /** Events of the bridge after the cursor ("" = from the first), oldest first. */
   eventsAfter(bridgeId: string, afterCursor: string, limit: number): Promise<BookingEvent[]>;
+  /** The cursor of the newest event of any bridge ("" when none): WatchBookings refuses a cursor beyond it. */
+  newestCursor(): Promise<string>;
   reconciliation(query: ReconciliationQuery): Promise<ReconciliationReport>;
 }

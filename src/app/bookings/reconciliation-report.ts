@@ -9,21 +9,41 @@ export interface ReconciliationReportDeps {
 }
 
 export const DEFAULT_OVERRUN_THRESHOLD_SECONDS = 900;
+/** The longest tolerance asked for: a week, the longest booking (and far from the SQL int's limit). */
+export const MAX_OVERRUN_THRESHOLD_SECONDS = 7 * 24 * 3600;
 export const REPORT_LIMIT = 10_000;
 
 export async function reconciliationReport(
   deps: ReconciliationReportDeps,
-  request: { start?: Date; end?: Date; customerAccount: string; overrunThresholdSeconds: number },
+  request: {
+    start?: Date;
+    end?: Date;
+    customerAccount: string;
+    /** 0 means the default (900 s), as in the gRPC request, unless `thresholdGiven`. */
+    overrunThresholdSeconds: number;
+    /** The caller named the threshold (the command line's --threshold): 0 is then no tolerance. */
+    thresholdGiven?: boolean;
+  },
 ): Promise<ReconciliationReport> {
   if (!request.start || !request.end)
     throw new ValidationError([{ field: 'period', reason: 'required: both start_time and end_time' }]);
   if (request.end.getTime() <= request.start.getTime())
     throw new ValidationError([{ field: 'period.end_time', reason: 'must be after start_time' }]);
+  const threshold = request.overrunThresholdSeconds;
+  if (!Number.isSafeInteger(threshold) || threshold < 0 || threshold > MAX_OVERRUN_THRESHOLD_SECONDS) {
+    throw new ValidationError([
+      {
+        field: 'overrun_threshold_seconds',
+        reason: `must be a whole number of seconds from 0 to ${MAX_OVERRUN_THRESHOLD_SECONDS}`,
+      },
+    ]);
+  }
   return deps.bookings.reconciliation({
     start: request.start,
     end: request.end,
     customerAccount: request.customerAccount || undefined,
-    overrunThresholdSeconds: request.overrunThresholdSeconds || DEFAULT_OVERRUN_THRESHOLD_SECONDS,
+    overrunThresholdSeconds:
+      threshold === 0 && !request.thresholdGiven ? DEFAULT_OVERRUN_THRESHOLD_SECONDS : threshold,
     limit: REPORT_LIMIT,
     now: deps.now(),
   });

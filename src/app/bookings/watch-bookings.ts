@@ -1,10 +1,14 @@
 /** A bridge follows its outbox with a cursor. */
-import { ValidationError } from '../../domain/errors';
+import { FailedPreconditionError, ValidationError } from '../../domain/errors';
 import type { BookingEvent } from './booking';
 import type { BookingStore } from './ports';
 
 export interface WatchBookingsDeps {
-  bookings: Pick<BookingStore, 'eventsAfter'>;
+  /**
+   * `newestCursor`, when the store has it: the cursor of the newest event of any bridge ("" when
+   * none), to refuse a cursor this database never handed out (see watchBookings).
+   */
+  bookings: Pick<BookingStore, 'eventsAfter'> & { newestCursor?: () => Promise<string> };
   pollMs?: number;
 }
 
@@ -34,6 +38,18 @@ export async function* watchBookings(
         reason: 'not a cursor from this service; pass the cursor of the last event processed, or empty',
       },
     ]);
+  }
+  if (request.afterCursor && deps.bookings.newestCursor) {
+    // A cursor beyond every event was never handed out by this database (one from another
+    // installation, or a database restored from a backup): new events would get ids at or below it
+    // and the bridge would silently miss them until the ids caught up. Refused, so it resyncs.
+    const newest = await deps.bookings.newestCursor();
+    if (BigInt(request.afterCursor) > BigInt(newest || '0')) {
+      throw new FailedPreconditionError(
+        `after_cursor ${request.afterCursor} is ahead of the newest event (${newest || 'none'}): not a cursor of this ` +
+          'database (another installation, or one restored from a backup); resync with ListUpcomingBookings and watch from an empty cursor',
+      );
+    }
   }
   let cursor = request.afterCursor;
   while (!signal.aborted) {
