@@ -58,11 +58,13 @@ export class PostgresOutboxStore implements OutboxStore, OutboxAdmin {
     claim: OutboxClaim,
     result: { deliveredTo: string; format: string; at: Date },
   ): Promise<void> {
-    // Whoever delivered it, it is delivered: no attempts check here (unlike markFailed).
+    // Whoever delivered it, it is delivered: no attempts check here (unlike markFailed), and also when
+    // another worker gave up on it meanwhile (this send outlived its lease): the receiver has it, and
+    // a 'failed' row would invite `billing outbox retry` to deliver it a second time.
     await this.knex.raw(
       `update document_outbox set status = 'delivered', delivered_at = ?::timestamptz, delivered_to = ?,
               format = ?, last_error = null, next_attempt_at = null
-       where invoice_id = ?::bigint and status = 'pending'`,
+       where invoice_id = ?::bigint and status <> 'delivered'`,
       [result.at.toISOString(), result.deliveredTo, result.format, claim.invoiceId],
     );
   }

@@ -2,8 +2,11 @@
  * One delivery round: claim the due documents from the outbox, render and send each, record what
  * happened. A failure is recorded on the document (attempts, last_error, the next attempt after a
  * capped exponential backoff) and never stops the round; after the last allowed attempt the document
- * is 'failed' and logged as an error. Documents go one at a time: an access point's pick-up
- * directory gains nothing from parallel writes, and a slow send never holds a database connection.
+ * is 'failed' and logged as an error. An attempt that never reported back (the worker died during
+ * it, its lease ran out) counts too: a document claimed beyond its budget is 'failed' without being
+ * sent again, so one that kills its worker (say, out of memory while rendering) cannot do so every
+ * lease forever. Documents go one at a time: an access point's pick-up directory gains nothing from
+ * parallel writes, and a slow send never holds a database connection.
  */
 import type { DocumentSender, DocumentSource, OutboxClaim, OutboxStore } from './ports';
 import { nextAttemptAt, type RetryPolicy } from './retry-policy';
@@ -60,8 +63,27 @@ export async function deliverDueDocuments(
   }
 }
 
+/**
+ * An error message as the outbox can store it: PostgreSQL text holds no NUL character, and a message
+ * it refuses would fail the round (and leave the document to be claimed again every lease).
+ */
+export function storableError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\u0000').join('\\0') || (error instanceof Error ? error.name : 'unknown error');
+}
+
 async function deliverOne(deps: DeliveryDeps, claim: OutboxClaim): Promise<DeliveryOutcome> {
   const context = { invoiceId: claim.invoiceId, number: claim.invoiceNumber, attempt: claim.attempts };
+  if (claim.attempts > deps.policy.maxAttempts) {
+    // The budget's last attempt never reported back (the worker stopped during it): give up now.
+    const message = `attempt ${claim.attempts - 1} did not finish (the worker stopped during the send?); gave up after ${deps.policy.maxAttempts} attempts`;
+    await deps.outbox.markFailed(claim, { error: message, retryAt: undefined });
+    deps.log.error(
+      { ...context, error: message, maxAttempts: deps.policy.maxAttempts },
+      'document delivery failed for good: run `billing outbox retry NUMBER` once the cause is fixed',
+    );
+    return 'failed';
+  }
   try {
     const doc = await deps.source(claim.invoiceId);
     const sent = await deps.sender.send({
@@ -83,7 +105,7 @@ async function deliverOne(deps: DeliveryDeps, claim: OutboxClaim): Promise<Deliv
     );
     return 'delivered';
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = storableError(error);
     const retryAt = nextAttemptAt(deps.policy, claim.attempts, deps.now());
     await deps.outbox.markFailed(claim, { error: message, retryAt });
     if (retryAt) {
