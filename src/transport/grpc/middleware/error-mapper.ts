@@ -15,7 +15,11 @@ import {
   ValidationError,
 } from '../../../domain/errors';
 import type { Logger } from '../../../observability/logger';
-import { databaseErrorIn, loggableDatabaseError, loggableReason } from '../../../observability/loggable-database-error';
+import {
+  databaseErrorIn,
+  loggableDatabaseError,
+  loggableReason,
+} from '../../../observability/loggable-database-error';
 import { isDatabaseBusy, isDatabaseUnavailable, isDiskFull } from './unavailable-errors';
 
 /**
@@ -29,10 +33,12 @@ export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unavailable; retry 
 /** Disk full: nothing was stored; the same request succeeds once an operator has freed space. */
 export const DISK_FULL_MESSAGE = 'the database is out of disk space; nothing was stored: retry with backoff';
 /**
- * A lock wait timed out and its transaction rolled back (for ingest: before the batch's transaction,
- * so none of it was stored); the same request, with its request id, succeeds once the lock is free.
+ * A lock wait or a statement timed out (or an operator cancelled it) and its transaction rolled back
+ * (for ingest: none of the batch was stored); the same request, with its request id, succeeds once
+ * the database is free again.
  */
-export const DATABASE_BUSY_MESSAGE = 'the database is busy (a lock wait timed out); retry with backoff';
+export const DATABASE_BUSY_MESSAGE =
+  'the database is busy (a lock wait or a statement timed out); retry with backoff';
 
 export function toServerError(error: unknown): ServerError | undefined {
   if (error instanceof ServerError) return error;

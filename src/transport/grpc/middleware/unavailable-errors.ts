@@ -82,11 +82,15 @@ export function isDiskFull(error: unknown): boolean {
  * lock_not_available (55P03): a lock wait ran out its lock_timeout. The service sets one only
  * where waiting longer would stall others (a batch creating its month's partitions behind a long
  * transaction); the transaction rolled back, and the same request succeeds once the lock is free.
+ * query_canceled (57014): a statement_timeout an operator set on the role or database ran out (a
+ * statement stuck behind a lock, a database under load), or an operator cancelled the statement
+ * (pg_cancel_backend). Its transaction rolled back too (a batch of CDRs: none of it stored) and the
+ * connection stays usable: busy, not a bug, so the client retries instead of giving up on INTERNAL.
  * A deadlock or serialization failure is not here: the stores retry those themselves.
  */
-const BUSY_CODES = new Set(['55P03']);
+const BUSY_CODES = new Set(['55P03', '57014']);
 
-/** True when `error` (or what it wraps) is a lock wait that timed out: busy, not broken. */
+/** True when `error` (or what it wraps) is a lock wait or statement that timed out (or was cancelled): busy, not broken. */
 export function isDatabaseBusy(error: unknown): boolean {
   return someCode(error, (code) => BUSY_CODES.has(code));
 }
