@@ -183,19 +183,38 @@ export async function startService(
           stopWatchingRules();
           health.setStatus('unhealthy');
           draining.abort();
-          await closeScheduler.stop();
-          await deliveryWorker?.stop();
-          await partitionUpkeep.stop();
+          // The jobs end their run in hand while the servers drain, not before them: a run stuck
+          // on the database (a lock, a hung connection) must not keep the gRPC server serving.
+          const jobsStopped = Promise.all([
+            closeScheduler.stop(),
+            deliveryWorker?.stop(),
+            partitionUpkeep.stop(),
+          ]);
+          const deadline = Date.now() + config.shutdownTimeoutMs;
           // The console first: its calls are the gRPC server's calls, which must still be served.
           if (browser) {
             const consoleHow = await browser.server.close(config.shutdownTimeoutMs);
             browser.upstream.close();
             logger.info({ how: consoleHow }, 'browser console stopped');
           }
-          const how = await server.shutdown(config.shutdownTimeoutMs);
+          let how = await server.shutdown(Math.max(0, deadline - Date.now()));
           logger.info({ how }, 'gRPC server stopped');
           await metricsServer?.close();
-          await database.close();
+          // What still waits on the database past the deadline (a job's run, a cancelled call's
+          // statement; the pool's close waits for both) is left to the process exit: the database
+          // rolls its transaction back, and nothing of it was acknowledged.
+          const closed = await settlesWithin(
+            jobsStopped.then(() => database.close()),
+            // A pool with nothing in use closes at once; a second at least, also after a forced drain.
+            Math.max(1_000, deadline - Date.now()),
+          );
+          if (!closed) {
+            logger.warn(
+              { timeoutMs: config.shutdownTimeoutMs },
+              'database work still running at the shutdown timeout; leaving it to roll back',
+            );
+            how = 'forced';
+          }
           return how;
         })();
         return stopping;
@@ -343,4 +362,15 @@ function loadTokens(config: Config, logger: Logger): TokenStore {
     'no BILLING_TOKENS_FILE: using the generated admin token; send it as "authorization: Bearer <token>"',
   );
   return TokenStore.fromEntries([{ name: 'local-admin', role: 'admin', token: admin.token }]);
+}
+
+/** True when `work` resolves within `ms`, false when it is still running then; its failure is thrown. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -127,49 +127,69 @@ export function cdrIngestService(deps: CdrIngestServiceDeps): ServiceBinding {
         outcome.catch(() => undefined);
         return outcome;
       };
+      // Graceful shutdown while the stream waits for the bridge's next batch (nothing committing,
+      // nothing queued): end it at once instead of holding the drain until its timeout cancels it.
+      let onDrain: (() => void) | undefined;
+      const drained = new Promise<{ drained: true }>((resolve) => {
+        onDrain = () => resolve({ drained: true });
+        if (deps.draining.aborted) onDrain();
+        else deps.draining.addEventListener('abort', onDrain, { once: true });
+      });
       const acksOf = (outcome: GroupOutcome<string>) =>
         outcome.committed.map(({ tag, results }) => ({ sequence: tag, ...acknowledge(results) }));
-      for (;;) {
-        if (!committing && !queue.isEmpty) committing = commitQueued();
-        if (!ended && !reading && roomToRead(committingCdrs, queue)) reading = reader.next();
-        if (!committing && !reading) return;
-        const event = await Promise.race([
-          ...(committing ? [committing.then((outcome) => ({ outcome }))] : []),
-          ...(reading ? [reading.then((read) => ({ read }))] : []),
-        ]);
-        if ('outcome' in event) {
-          [committing, committingCdrs] = [undefined, 0];
-          if (context.signal.aborted) return;
-          yield* acksOf(event.outcome);
-          // A batch that could not be priced ends the stream after the batches before it.
-          if (event.outcome.failure) throw event.outcome.failure.error;
-          if (deps.draining.aborted) {
-            // Graceful shutdown: end the stream after the last committed group (batches priced
-            // but not committed are dropped unacknowledged); the bridge reconnects and resends them.
+      try {
+        for (;;) {
+          if (!committing && !queue.isEmpty) committing = commitQueued();
+          if (!ended && !reading && roomToRead(committingCdrs, queue)) reading = reader.next();
+          if (!committing && !reading) return;
+          const event = await Promise.race([
+            ...(committing ? [committing.then((outcome) => ({ outcome }))] : []),
+            ...(reading ? [reading.then((read) => ({ read }))] : []),
+            // Not while a group commits: its acknowledgements go out first (the 'outcome' branch).
+            ...(committing ? [] : [drained]),
+          ]);
+          if ('drained' in event) {
             throw new ServerError(
               Status.UNAVAILABLE,
               'server is shutting down; reconnect and resend unacknowledged batches',
             );
           }
-          continue;
+          if ('outcome' in event) {
+            [committing, committingCdrs] = [undefined, 0];
+            if (context.signal.aborted) return;
+            yield* acksOf(event.outcome);
+            // A batch that could not be priced ends the stream after the batches before it.
+            if (event.outcome.failure) throw event.outcome.failure.error;
+            if (deps.draining.aborted) {
+              // Graceful shutdown: end the stream after the last committed group (batches priced
+              // but not committed are dropped unacknowledged); the bridge reconnects and resends them.
+              throw new ServerError(
+                Status.UNAVAILABLE,
+                'server is shutting down; reconnect and resend unacknowledged batches',
+              );
+            }
+            continue;
+          }
+          reading = undefined;
+          if (event.read.done) {
+            ended = true;
+            continue;
+          }
+          try {
+            const batch = checkedBatch(event.read.value, sequences, principal);
+            queue.add(batch.sequence, batch.cdrs.map(cdrDraftFromProto));
+          } catch (error) {
+            // A bad batch ends the stream, but every batch before it is committed and acknowledged
+            // first: the group committing, then the batches read behind it.
+            const before = committing ? [await committing] : [];
+            if (!queue.isEmpty && !before[0]?.failure) before.push(await commitQueued());
+            if (!context.signal.aborted) for (const outcome of before) yield* acksOf(outcome);
+            const failure = before.find((o) => o.failure)?.failure;
+            throw failure ? failure.error : error;
+          }
         }
-        reading = undefined;
-        if (event.read.done) {
-          ended = true;
-          continue;
-        }
-        try {
-          const batch = checkedBatch(event.read.value, sequences, principal);
-          queue.add(batch.sequence, batch.cdrs.map(cdrDraftFromProto));
-        } catch (error) {
-          // A bad batch ends the stream, but every batch before it is committed and acknowledged
-          // first: the group committing, then the batches read behind it.
-          const before = committing ? [await committing] : [];
-          if (!queue.isEmpty && !before[0]?.failure) before.push(await commitQueued());
-          if (!context.signal.aborted) for (const outcome of before) yield* acksOf(outcome);
-          const failure = before.find((o) => o.failure)?.failure;
-          throw failure ? failure.error : error;
-        }
+      } finally {
+        if (onDrain) deps.draining.removeEventListener('abort', onDrain);
       }
     },
     async submitCdrs(request: SubmitCdrsRequest, context: CallContext & AuthContext) {
