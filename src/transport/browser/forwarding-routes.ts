@@ -13,12 +13,7 @@ import type {
   DescMethodUnary,
   DescService,
 } from '@bufbuild/protobuf';
-import {
-  Code,
-  ConnectError,
-  type ConnectRouter,
-  type HandlerContext,
-} from '@connectrpc/connect';
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from '@connectrpc/connect';
 import { createAsyncIterable } from '@connectrpc/connect/protocol';
 import type { CallerLanes, Lane } from './caller-lanes';
 
