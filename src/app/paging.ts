@@ -29,9 +29,20 @@ export function pageSize(requested: number | undefined): number {
   return Math.min(requested, MAX_PAGE_SIZE);
 }
 
-export function encodePageToken(key: string[]): string {
+/**
+ * `scope` names the list and the filter the token continues (e.g. `contracts` and the customer's
+ * id): it is signed with the key but not carried, so a token handed to another list, or to the same
+ * list with another filter, is refused instead of skipping rows (or reaching a query as a key it
+ * cannot read). Without a scope, the token is signed as before.
+ */
+export function encodePageToken(key: string[], scope = ''): string {
   const payload = Buffer.from(JSON.stringify(key)).toString('base64url');
-  return payload + signatureOf(payload);
+  return payload + signatureOf(payload, scope);
+}
+
+/** A page-token scope from a list's name and the filter values its pages depend on. */
+export function pageScope(list: string, ...filter: (string | Date | undefined)[]): string {
+  return JSON.stringify([list, ...filter.map((f) => (f instanceof Date ? f.toISOString() : (f ?? null)))]);
 }
 
 /**
@@ -41,11 +52,12 @@ export function encodePageToken(key: string[]): string {
 export function decodePageToken(
   token: string | undefined,
   parts: ((part: string) => boolean)[] = [],
+  scope = '',
 ): string[] | undefined {
   if (!token) return undefined;
   const payload = token.slice(0, -SIGNATURE_CHARS);
   const signature = token.slice(-SIGNATURE_CHARS);
-  if (token.length > SIGNATURE_CHARS && safeEqual(signature, signatureOf(payload))) {
+  if (token.length > SIGNATURE_CHARS && safeEqual(signature, signatureOf(payload, scope))) {
     const key = parse(payload);
     if (key && key.length === parts.length && parts.every((ok, i) => ok(key[i]!))) return key;
     if (key && parts.length === 0) return key;
@@ -55,18 +67,22 @@ export function decodePageToken(
   ]);
 }
 
-/** Page-token key parts. */
-export const isTimestamp = (part: string) => !Number.isNaN(Date.parse(part));
+/** Page-token key parts. An instant as the service writes one (Date.toISOString): Date.parse alone takes "Acme 1" for 2001. */
+export const isTimestamp = (part: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(part) && !Number.isNaN(Date.parse(part));
 export const isNumericId = (part: string) => /^\d{1,19}$/.test(part);
 export const isText = () => true;
 
-function signatureOf(payload: string): string {
-  return crypto
-    .createHmac('sha256', signingKey)
-    .update(payload)
-    .digest()
-    .subarray(0, 16)
-    .toString('base64url');
+function signatureOf(payload: string, scope: string): string {
+  return (
+    crypto
+      .createHmac('sha256', signingKey)
+      // The payload is base64url: a scope cannot be confused with part of it.
+      .update(scope ? `${JSON.stringify(scope)}.${payload}` : payload)
+      .digest()
+      .subarray(0, 16)
+      .toString('base64url')
+  );
 }
 
 function safeEqual(a: string, b: string): boolean {

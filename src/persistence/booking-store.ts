@@ -18,7 +18,7 @@ import type {
 } from '../app/bookings/ports';
 import type { Page } from '../app/customers/ports';
 import type { RequestKey } from '../app/mutations';
-import { decodePageToken, encodePageToken, isText, isTimestamp } from '../app/paging';
+import { decodePageToken, encodePageToken, isText, isTimestamp, pageScope } from '../app/paging';
 import type { Feature } from '../domain/cdr';
 import type { Database } from './database';
 import { BookingRecordSchema, type BookingRecord } from './entities/booking-record';
@@ -183,7 +183,14 @@ export class PostgresBookingStore implements BookingStore {
   }
 
   async listUpcoming(filter: UpcomingFilter, size: number, pageToken?: string): Promise<Page<Booking>> {
-    const after = decodePageToken(pageToken, [isTimestamp, isText]) as [string, string] | undefined;
+    // A token continues the list of this bridge and customer only (a bridge token's own bridge).
+    const scope = pageScope(
+      'bookings',
+      filter.bridgeId,
+      filter.customerAccount,
+      String(filter.includeCancelled),
+    );
+    const after = decodePageToken(pageToken, [isTimestamp, isText], scope) as [string, string] | undefined;
     const rows = await this.database.orm.em.fork().find(
       BookingRecordSchema,
       {
@@ -206,7 +213,9 @@ export class PostgresBookingStore implements BookingStore {
     return {
       rows: shown,
       nextPageToken:
-        rows.length > size && last ? encodePageToken([last.scheduledStart.toISOString(), last.id]) : '',
+        rows.length > size && last
+          ? encodePageToken([last.scheduledStart.toISOString(), last.id], scope)
+          : '',
     };
   }
 

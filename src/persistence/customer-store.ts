@@ -6,7 +6,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { ContractCustomerCheck, CustomerStore, Page, UpsertResult } from '../app/customers/ports';
 import { checkExpectedVersion, type RequestKey } from '../app/mutations';
-import { decodePageToken, encodePageToken, isNumericId, isText, isTimestamp } from '../app/paging';
+import { decodePageToken, encodePageToken, isNumericId, isText, isTimestamp, pageScope } from '../app/paging';
 import { sameContract, type Contract, type ContractInput } from '../domain/contracts/contract';
 import { sameContent, type Customer, type CustomerInput } from '../domain/customers/customer';
 import { FailedPreconditionError, ValidationError } from '../domain/errors';
@@ -196,7 +196,9 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   async listCustomers(query: string, size: number, pageToken?: string): Promise<Page<Customer>> {
-    const after = decodePageToken(pageToken, [isText, isNumericId]) as [string, string] | undefined;
+    // A token continues the list of this query only (another query's rows before it would be skipped).
+    const scope = pageScope('customers', query);
+    const after = decodePageToken(pageToken, [isText, isNumericId], scope) as [string, string] | undefined;
     const pattern = query ? likePattern(query) : undefined;
     const records = await this.em().find(
       CustomerRecordSchema,
@@ -213,7 +215,7 @@ export class PostgresCustomerStore implements CustomerStore {
     const last = shown[shown.length - 1];
     return {
       rows: shown.map(customerFromRecord),
-      nextPageToken: records.length > size && last ? encodePageToken([last.name, last.id]) : '',
+      nextPageToken: records.length > size && last ? encodePageToken([last.name, last.id], scope) : '',
     };
   }
 
@@ -292,7 +294,10 @@ export class PostgresCustomerStore implements CustomerStore {
   }
 
   async listContracts(customerExternalId: string, size: number, pageToken?: string): Promise<Page<Contract>> {
-    const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
+    // A token continues this customer's contracts only.
+    const scope = pageScope('contracts', customerExternalId);
+    const after = decodePageToken(pageToken, [isTimestamp, isNumericId], scope) as
+      [string, string] | undefined;
     const em = this.em();
     const customer = await em.findOne(CustomerRecordSchema, { externalId: customerExternalId });
     if (!customer) return { rows: [], nextPageToken: '' };
@@ -315,7 +320,7 @@ export class PostgresCustomerStore implements CustomerStore {
     return {
       rows: shown.map((r) => contractFromRecord(r, customer.currency)),
       nextPageToken:
-        records.length > size && last ? encodePageToken([last.validFrom.toISOString(), last.id]) : '',
+        records.length > size && last ? encodePageToken([last.validFrom.toISOString(), last.id], scope) : '',
     };
   }
 }

@@ -1,6 +1,6 @@
 /** Stores every rule set that went live (content hash, files, first load time), once each. */
 import type { RuleSetArchive, RuleSetHistory, RuleSetSnapshot, RuleSetUsageRow } from '../app/rating/ports';
-import { decodePageToken, encodePageToken, isText } from '../app/paging';
+import { decodePageToken, encodePageToken, isText, pageScope } from '../app/paging';
 import { CompiledRuleSet, type RuleSetSource } from '../domain/rating/index';
 import type { Database } from './database';
 import { rowsOf } from './sql-helpers';
@@ -77,7 +77,9 @@ export async function listRuleSetUsage(
 ): Promise<{ rows: RuleSetUsageRow[]; nextPageToken: string }> {
   // The key carries first_loaded_at as PostgreSQL's own text, to the microsecond: a JS Date would
   // cut it to milliseconds and page 2 would start again at the first row.
-  const after = decodePageToken(pageToken, [isText, isText]) as [string, string] | undefined;
+  // Scoped: another list's token would reach the query as a key it cannot read as an instant.
+  const after = decodePageToken(pageToken, [isText, isText], pageScope('rule-sets')) as
+    [string, string] | undefined;
   const result = await database.orm.em.getKnex().raw<{ rows: Record<string, unknown>[] }>(
     `select r.hash, r.name, r.version, r.effective_from, r.first_loaded_at, r.first_loaded_at::text as loaded_key, r.files,
             count(c.id)::text as charge_count, min(c.call_start) as first_charge_at, max(c.call_start) as last_charge_at
@@ -103,7 +105,7 @@ export async function listRuleSetUsage(
     rows,
     nextPageToken:
       result.rows.length > size && last
-        ? encodePageToken([last.loaded_key as string, last.hash as string])
+        ? encodePageToken([last.loaded_key as string, last.hash as string], pageScope('rule-sets'))
         : '',
   };
 }

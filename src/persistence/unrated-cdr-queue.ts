@@ -3,7 +3,7 @@ import { cdrKeyId, type CdrKey } from '../domain/cdr';
 import type { RatingSummary } from '../app/ingest/ingest-cdrs';
 import type { RetryDecision, UnratedCdrRow, UnratedFilter, UnratedQueue } from '../app/ingest/retry-unrated';
 import type { RatingDecision } from '../app/ingest/ports';
-import { decodePageToken, encodePageToken, isNumericId, isTimestamp } from '../app/paging';
+import { decodePageToken, encodePageToken, isNumericId, isTimestamp, pageScope } from '../app/paging';
 import { fromRow, type StoredRow } from './cdr-store';
 import type { Database } from './database';
 import { dailyTotalsUpsertCte } from './daily-totals-sql';
@@ -63,7 +63,10 @@ export class PostgresUnratedQueue implements UnratedQueue {
 
   async list(filter: UnratedFilter, size: number, pageToken?: string) {
     const w = where(filter);
-    const after = decodePageToken(pageToken, [isTimestamp, isNumericId]) as [string, string] | undefined;
+    // A token continues the list of this filter only.
+    const scope = pageScope('unrated', JSON.stringify(filter));
+    const after = decodePageToken(pageToken, [isTimestamp, isNumericId], scope) as
+      [string, string] | undefined;
     const page = after ? ` and (start_time, id) > (?::timestamptz, ?::bigint)` : '';
     const rows = rowsOf<Row>(
       await this.knex.raw(`select * from cdrs where ${w.sql}${page} order by start_time, id limit ?`, [
@@ -81,7 +84,7 @@ export class PostgresUnratedQueue implements UnratedQueue {
       rows: shown,
       total,
       nextPageToken:
-        rows.length > size && last ? encodePageToken([last.cdr.startTime.toISOString(), last.id]) : '',
+        rows.length > size && last ? encodePageToken([last.cdr.startTime.toISOString(), last.id], scope) : '',
     };
   }
 

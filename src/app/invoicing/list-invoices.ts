@@ -1,5 +1,4 @@
-import { ValidationError } from '../../domain/errors';
-import { decodePageToken, encodePageToken } from '../paging';
+import { decodePageToken, encodePageToken, isNumericId, isTimestamp, pageScope } from '../paging';
 import type { InvoiceFilter, InvoiceStore, StoredInvoice } from './ports';
 
 export interface ListInvoicesDeps {
@@ -17,20 +16,19 @@ export async function listInvoices(
   deps: ListInvoicesDeps,
   input: ListInvoicesInput,
 ): Promise<{ invoices: StoredInvoice[]; nextPageToken: string }> {
-  const token = decodePageToken(input.pageToken);
-  let after: [string, string] | undefined;
-  if (token) {
-    const [at, id] = token;
-    if (
-      typeof at !== 'string' ||
-      Number.isNaN(Date.parse(at)) ||
-      typeof id !== 'string' ||
-      !/^\d+$/.test(id)
-    ) {
-      throw new ValidationError([{ field: 'page_token', reason: 'not a page token from this service' }]);
-    }
-    after = [at, id];
-  }
+  // A token continues the list of this filter only: under another filter (or as another list's
+  // token, whose key may not even be an instant) it would skip that filter's rows before its key.
+  const f = input.filter;
+  const scope = pageScope(
+    'invoices',
+    f.customerAccount,
+    f.periodStartFrom,
+    f.periodStartTo,
+    f.status,
+    f.kind,
+  );
+  const after = decodePageToken(input.pageToken, [isTimestamp, isNumericId], scope) as
+    [string, string] | undefined;
   const page = await deps.store.listInvoices(input.filter, input.pageSize, after);
-  return { invoices: page.invoices, nextPageToken: page.next ? encodePageToken(page.next) : '' };
+  return { invoices: page.invoices, nextPageToken: page.next ? encodePageToken(page.next, scope) : '' };
 }
