@@ -15,14 +15,22 @@ select c.time_zone, coalesce((
     'validFrom', ${epochMsSql('k.valid_from')}, 'validTo', ${epochMsSql('k.valid_to')},
     'cycle', k.billing_cycle, 'anchorDay', k.anchor_day)
     order by k.valid_from, k.id)
-  from contracts k where k.customer_external_id = c.external_id), '[]'::jsonb) as contracts
+  from contracts k where k.customer_external_id = c.external_id), '[]'::jsonb) as contracts,
+  -- The end of its latest closed period (period_closings_end_idx): closing claimed every charge before it.
+  (select ${epochMsSql('pc.period_end')} from period_closings pc
+    where pc.customer_account = c.external_id order by pc.period_end desc limit 1) as closed_until
 from customers c
 where c.external_id = ?`;
 
 interface TermsRow {
   time_zone: string;
   contracts: unknown;
+  /** bigint as text (node-postgres), or null when no period of the customer is closed. */
+  closed_until: string | number | null;
 }
+
+/** The period terms and where the customer's closed periods end (running charges count from there). */
+export type PeriodTermsWithClosings = PeriodTerms & { closedUntil?: Date };
 
 /** Instants as epoch milliseconds (epochMsSql). */
 interface ContractTerms {
@@ -32,7 +40,10 @@ interface ContractTerms {
   anchorDay: number;
 }
 
-export async function loadPeriodTerms(knex: Knex, account: string): Promise<PeriodTerms | undefined> {
+export async function loadPeriodTerms(
+  knex: Knex,
+  account: string,
+): Promise<PeriodTermsWithClosings | undefined> {
   const [row] = rowsOf<TermsRow>(await knex.raw(PERIOD_TERMS, [account]));
   if (!row) return undefined;
   return {
@@ -43,5 +54,6 @@ export async function loadPeriodTerms(knex: Knex, account: string): Promise<Peri
       cycle: k.cycle,
       anchorDay: k.anchorDay,
     })),
+    ...(row.closed_until !== null ? { closedUntil: new Date(Number(row.closed_until)) } : {}),
   };
 }

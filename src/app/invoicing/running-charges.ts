@@ -9,10 +9,18 @@ import { Decimal, ZERO } from '../../domain/money';
 import { periodContaining, type BillingPeriod, type PeriodOptions } from '../../domain/periods/index';
 import { quoteForMessage } from '../../domain/quote-value';
 import { periodOptionsAt } from './build';
-import type { InvoiceStore } from './ports';
+import type { InvoiceStore, PeriodTerms } from './ports';
+
+/**
+ * The period terms and, when the store knows it, the end of the customer's latest closed period:
+ * closing claimed every charge before it, so running charges never count from before it.
+ */
+export type RunningTerms = PeriodTerms & { closedUntil?: Date | undefined };
 
 export interface RunningChargesDeps {
-  store: Pick<InvoiceStore, 'periodTerms' | 'runningTotals' | 'unratedCount'>;
+  store: Pick<InvoiceStore, 'runningTotals' | 'unratedCount'> & {
+    periodTerms(account: string): Promise<RunningTerms | undefined>;
+  };
   now: () => Date;
 }
 
@@ -58,6 +66,33 @@ function periodAt(at: Date, options: PeriodOptions): BillingPeriod {
   return { ...period, start: new Date(period.start), end: new Date(period.end) };
 }
 
+/** Periods laid out forward from the last closed one before giving up on following the closings. */
+const MAX_PERIODS_AFTER_CLOSED = 36;
+
+/**
+ * The period the next invoice will bill, and where its charges start. Closing lays a customer's
+ * periods out from the end of its last closed period, each under the contract in force at its
+ * start (close-due-periods.ts), and claims only charges not claimed before: so when a contract
+ * changed cycle or anchor day since, the period containing `at` under today's contract is not the
+ * one being billed (a monthly contract turned quarterly in March would otherwise count January and
+ * February again, already invoiced). Without closings, or for an instant before the last closing
+ * (a look back), the period containing `at` under the contract in force at `at`.
+ */
+function openPeriod(customer: RunningTerms, at: Date): { period: BillingPeriod; from: Date } {
+  const own = () => {
+    const period = periodAt(at, periodOptionsAt(customer, at));
+    return { period, from: period.start };
+  };
+  const closed = customer.closedUntil;
+  if (!closed || closed.getTime() > at.getTime()) return own();
+  let period = periodAt(closed, periodOptionsAt(customer, closed));
+  for (let n = 0; period.end.getTime() <= at.getTime(); n++) {
+    if (n >= MAX_PERIODS_AFTER_CLOSED) return own();
+    period = periodAt(period.end, periodOptionsAt(customer, period.end));
+  }
+  return { period, from: new Date(Math.max(period.start.getTime(), closed.getTime())) };
+}
+
 export async function getRunningCharges(
   deps: RunningChargesDeps,
   input: RunningChargesInput,
@@ -67,18 +102,21 @@ export async function getRunningCharges(
   const customer = await deps.store.periodTerms(customerAccount);
   if (!customer) throw new NotFoundError(`no customer ${quoteForMessage(customerAccount)}`);
   const at = input.asOf ?? deps.now();
-  const period = periodAt(at, periodOptionsAt(customer, at));
+  const { period, from } = openPeriod(customer, at);
   const day = DateTime.fromJSDate(at, { zone: customer.timeZone });
   // A period starts at a local midnight; the later of the two bounds keeps a stray layout safe.
-  const dayStart = new Date(Math.max(day.startOf('day').toMillis(), period.start.getTime()));
+  const dayStart = new Date(Math.max(day.startOf('day').toMillis(), from.getTime()));
   const [rows, unrated] = await Promise.all([
     deps.store.runningTotals(customerAccount, {
-      fromLocalDate: period.startDate,
+      fromLocalDate:
+        from.getTime() === period.start.getTime()
+          ? period.startDate
+          : DateTime.fromJSDate(from, { zone: customer.timeZone }).toISODate()!,
       untilLocalDate: day.toISODate()!,
       untilDayStart: dayStart,
       until: at,
     }),
-    deps.store.unratedCount(customerAccount, period.start, at),
+    deps.store.unratedCount(customerAccount, from, at),
   ]);
   const totals = new Map<string, Decimal>();
   for (const r of rows) totals.set(r.currency, (totals.get(r.currency) ?? ZERO).plus(r.amount));
