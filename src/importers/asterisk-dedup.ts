@@ -37,7 +37,8 @@ export class SeenRecordIds {
    * a lost call.
    */
   repeat(recordId: string, r: AsteriskRow, mode: RecordIdMode): Repeat | undefined {
-    const key = r.fields.join('\u0000');
+    // A digest of the row, not the row: a file of a million rows would hold a second copy of itself.
+    const key = sha256Hex(r.fields.join('\u0000'));
     const prev = this.seen.get(recordId);
     if (!prev) {
       this.seen.set(recordId, { line: r.line, key });

@@ -4,7 +4,7 @@
  * asterisk-layout.ts), and every data row that fits it read into an AsteriskRow.
  */
 import type { AmbiguousTimePolicy, ImportResult } from './common';
-import { isCsvError, parseCsv } from './csv';
+import { isCsvError, readCsv } from './csv';
 import {
   checkAgainstOptions,
   columnCount,
@@ -37,7 +37,7 @@ export function readAsteriskRows(text: string, opts: ReadRowsOptions, result: Im
   let layoutSource = 'the cdr.conf options given';
   let first = true; // no header or data row seen yet
 
-  for (const rec of parseCsv(text)) {
+  for (const rec of readCsv(text)) {
     if (isCsvError(rec)) {
       result.rejected.push({ line: rec.line, reason: `malformed CSV: ${rec.error}` });
       continue;

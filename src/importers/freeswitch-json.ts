@@ -15,6 +15,7 @@ import {
   type AmbiguousTimePolicy,
   type CommonImportOptions,
   type ImportResult,
+  type ImportWarning,
 } from './common';
 import { parseJsonWithDuplicates } from './json-dupkeys';
 
@@ -134,9 +135,18 @@ function documents(
     // Not one document: try one document per line.
     const out: Array<{ line: number; doc?: unknown; error?: string; callflows?: unknown[] }> = [];
     const lines = body.split('\n');
-    if (lines.filter((l) => l.trim() !== '').length <= 1) {
-      return [{ line: 1, error: `not JSON: ${(wholeError as Error).message}` }];
+    const firstLine = lines.findIndex((l) => l.trim() !== '');
+    // NDJSON has a whole document on its first line; a pretty-printed document (or array) with a
+    // mistake does not, and is one error at its line and column, not one per line of the file.
+    let ndjson = lines.filter((l) => l.trim() !== '').length > 1;
+    if (ndjson) {
+      try {
+        one(lines[firstLine]!.replace(/\r$/, ''), firstLine + 1);
+      } catch {
+        ndjson = false;
+      }
     }
+    if (!ndjson) return [wholeDocumentError(body, wholeError as Error)];
     lines.forEach((l, idx) => {
       if (l.trim() === '') return;
       try {
@@ -147,6 +157,20 @@ function documents(
     });
     return out;
   }
+}
+
+/** A parse error of the whole text, at the line (and column) of its position. */
+function wholeDocumentError(text: string, error: Error): { line: number; error: string } {
+  const m = / at position (\d+)$/.exec(error.message);
+  if (!m) return { line: 1, error: `not JSON: ${error.message}` };
+  const position = Number(m[1]);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - (before.lastIndexOf('\n') + 1) + 1;
+  return {
+    line,
+    error: `not JSON: ${error.message.slice(0, m.index)} at line ${line}, column ${column} (nothing in the file is imported)`,
+  };
 }
 
 function usFromVars(vars: Obj, name: string): number | undefined {
@@ -161,7 +185,10 @@ function usFromVars(vars: Obj, name: string): number | undefined {
 export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): ImportResult {
   if (opts.timeZone) assertZone(opts.timeZone);
   const result: ImportResult = { drafts: [], skipped: [], rejected: [], warnings: [] };
-  const seen = new Map<string, number>();
+  // Legs read so far: the line and the record each became. The same leg written twice (files
+  // concatenated, a backup copy) is harmless; the same uuid with other content is a call that one of
+  // the two copies misstates, which the operator must hear about (as across imports: a conflict).
+  const seen = new Map<string, { line: number; key: string }>();
 
   for (const { line, doc, error, callflows } of documents(text)) {
     if (error !== undefined) {
@@ -202,11 +229,6 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
       });
       continue;
     }
-    const prev = seen.get(uuid);
-    if (prev !== undefined) {
-      result.skipped.push({ line, reason: `leg ${uuid} already read on line ${prev}` });
-      continue;
-    }
 
     // Times: UTC epochs first, local *_stamp only as a fallback.
     const problems: string[] = [];
@@ -239,7 +261,6 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
       });
       continue;
     }
-    seen.set(uuid, line);
 
     let duration = 0;
     if (answer !== undefined) {
@@ -267,6 +288,7 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
       if (val !== undefined && val !== 'false' && val !== '0') features.add(feature);
     }
 
+    const warnings: ImportWarning[] = [];
     const accessFromVar = opts.accessTypeVariable ? v(opts.accessTypeVariable) : undefined;
     const draft: CdrDraft = {
       bridgeId: opts.bridgeId,
@@ -275,8 +297,8 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
         first(opts.conferenceIdVariables ?? ['conference_uuid', 'conference_name', 'call_uuid']) ?? uuid,
       customerAccount: first(opts.customerAccountVariables ?? ['accountcode']) ?? opts.defaultCustomerAccount,
       accessType: accessFromVar ?? accessTypeFor(str(profile?.context) ?? v('user_context'), opts),
-      callerNumber: numberField(callerRaw, 'caller_number', line, opts, result.warnings),
-      calledNumber: numberField(calledRaw, 'called_number', line, opts, result.warnings),
+      callerNumber: numberField(callerRaw, 'caller_number', line, opts, warnings),
+      calledNumber: numberField(calledRaw, 'called_number', line, opts, warnings),
       startTime: new Date(start),
       endTime: new Date(end),
       durationSeconds: duration,
@@ -284,6 +306,20 @@ export function parseFreeSwitchJson(text: string, opts: FreeSwitchJsonOptions): 
     };
     if (answer !== undefined) draft.answerTime = new Date(answer);
     if (opts.bookingIdVariable && v(opts.bookingIdVariable)) draft.bookingId = v(opts.bookingIdVariable);
+    const key = JSON.stringify(draft);
+    const prev = seen.get(uuid);
+    if (prev !== undefined) {
+      if (prev.key === key)
+        result.skipped.push({ line, reason: `leg ${uuid} already read on line ${prev.line}` });
+      else
+        result.rejected.push({
+          line,
+          reason: `leg ${uuid} repeats line ${prev.line} with other content (only the first is imported)`,
+        });
+      continue;
+    }
+    seen.set(uuid, { line, key });
+    result.warnings.push(...warnings);
     result.drafts.push({ line, draft });
   }
   return result;
