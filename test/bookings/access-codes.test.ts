@@ -2,14 +2,14 @@
  * A bridge admits callers by the code they dial: two of its bookings within an hour of each other
  * never share a code, whoever chose it, and a refused change leaves the stored booking as it was.
  */
-import { ClientError, Status, type Client } from 'nice-grpc';
+import type { Client } from 'nice-grpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
 import { accessCodesFor } from '../../src/app/bookings/access-codes';
 import type { BookingTransaction } from '../../src/app/bookings/ports';
 import { BookingServiceDefinition, type Booking } from '../../src/gen/billing/v1/booking_service';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
-import { plainBooking } from '../support/bookings';
+import { bookingOutcome, plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -35,17 +35,8 @@ function booking(bridge: string, start: number, overrides: Partial<Booking> = {}
   return plainBooking('CODES-A', bridge, at(start), overrides);
 }
 
-const outcome = (call: Promise<{ booking?: Booking }>) =>
-  call.then(
-    (r) => ({ ok: r.booking! }),
-    (e: unknown) => {
-      if (!(e instanceof ClientError)) throw e;
-      return { refused: Status[e.code], details: e.details };
-    },
-  );
-
 const create = (b: Booking) =>
-  outcome(reservations.createBooking({ requestId: `codes-${++seq}`, booking: b }));
+  bookingOutcome(reservations.createBooking({ requestId: `codes-${++seq}`, booking: b }));
 
 describe('access codes on one bridge', () => {
   it("refuses a code of another booking within an hour of the booking's time, as host or participant", async () => {
@@ -75,7 +66,7 @@ describe('access codes on one bridge', () => {
     const late = await create(booking('codes-move', 30, CODES));
     if (!('ok' in early) || !('ok' in late)) throw new Error('both bookings should be stored');
 
-    const moved = await outcome(
+    const moved = await bookingOutcome(
       reservations.updateBooking({
         requestId: `codes-${++seq}`,
         booking: { ...late.ok, scheduledStart: at(20.5) },
@@ -94,7 +85,7 @@ describe('access codes on one bridge', () => {
       reason: 'moved',
       expectedVersion: early.ok.version,
     });
-    const movedAfter = await outcome(
+    const movedAfter = await bookingOutcome(
       reservations.updateBooking({
         requestId: `codes-${++seq}`,
         booking: { ...late.ok, scheduledStart: at(20.5) },

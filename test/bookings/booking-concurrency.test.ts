@@ -4,7 +4,7 @@
  * already cancelled; a booking is a no-show only once its booked time is over; and a failed
  * statement's values (access codes) never reach the server log.
  */
-import { ClientError, Status, type CallContext, type Client, type ServerMiddlewareCall } from 'nice-grpc';
+import { Status, type CallContext, type Client, type ServerMiddlewareCall } from 'nice-grpc';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
@@ -16,7 +16,7 @@ import {
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { BookingRecordSchema } from '../../src/persistence/entities/booking-record';
 import { errorMapperMiddleware } from '../../src/transport/grpc/middleware/error-mapper';
-import { plainBooking } from '../support/bookings';
+import { bookingOutcome, plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
@@ -47,23 +47,13 @@ async function create(overrides: Partial<Booking> = {}): Promise<Booking> {
     .booking!;
 }
 
-/** OK with the booking, or the status and message of the refusal. */
-const outcome = (call: Promise<{ booking?: Booking }>) =>
-  call.then(
-    (r) => ({ ok: r.booking! }),
-    (e: unknown) => {
-      if (!(e instanceof ClientError)) throw e;
-      return { refused: Status[e.code], details: e.details };
-    },
-  );
-
 describe('one external reference, concurrent writers', () => {
   it('of three concurrent creates one is stored; the others are refused as a sequential duplicate is', async () => {
     for (let round = 0; round < 5; round++) {
       const reference = `conc-create-${round}`;
       const results = await Promise.all(
         [0, 1, 2].map(() =>
-          outcome(
+          bookingOutcome(
             reservations.createBooking({
               requestId: `cc-${++seq}`,
               booking: booking({ externalReference: reference }),
@@ -80,7 +70,7 @@ describe('one external reference, concurrent writers', () => {
       expect(results.filter((r) => !('ok' in r))).toEqual([refusal, refusal]);
       // What a sequential duplicate gets:
       expect(
-        await outcome(
+        await bookingOutcome(
           reservations.createBooking({
             requestId: `cc-${++seq}`,
             booking: booking({ externalReference: reference }),
@@ -96,7 +86,7 @@ describe('one external reference, concurrent writers', () => {
       const pair = [await create(), await create()];
       const results = await Promise.all(
         pair.map((b) =>
-          outcome(
+          bookingOutcome(
             reservations.updateBooking({
               requestId: `cu-${++seq}`,
               booking: { ...b, externalReference: reference },
