@@ -296,13 +296,18 @@ function rerateTx(trx: Knex.Transaction): RerateTx & { dropUnusedTombstones(): P
     },
 
     async billedNet(invoiceId): Promise<string> {
-      // A draft credit note counts as issued: it is a reduction pending (IssueInvoice numbers it
+      // The invoice and its issued supplementary invoices, less the credit notes of any of them. A
+      // draft credit note counts as issued: it is a reduction pending (IssueInvoice numbers it
       // later), and the invoice's lock (held) keeps a new one from appearing meanwhile.
       const [row] = rowsOf<{ net: string }>(
         await trx.raw(
-          `select coalesce(sum(net_total), 0)::text as net from invoices
-           where (status = 'ISSUED' and (id = ?::bigint or supplements_invoice_id = ?::bigint)) or credited_invoice_id = ?::bigint`,
-          [invoiceId, invoiceId, invoiceId],
+          `with family as (
+             select id from invoices
+             where status = 'ISSUED' and (id = ?::bigint or supplements_invoice_id = ?::bigint)
+           )
+           select coalesce(sum(net_total), 0)::text as net from invoices
+           where id in (select id from family) or credited_invoice_id in (select id from family)`,
+          [invoiceId, invoiceId],
         ),
       );
       return row!.net;
