@@ -16,6 +16,7 @@ import { InvoiceServiceDefinition, type Invoice } from '../../src/gen/billing/v1
 import { answeredCall } from '../support/answered-call';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
+import { writePeakRate } from '../support/rate-edits';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -27,12 +28,7 @@ const billing = () => t.client(InvoiceServiceDefinition, 'billing');
 const finance = () => t.client(InvoiceServiceDefinition, 'finance');
 
 async function setSeFixedPeakRate(rate: string): Promise<void> {
-  const file = path.join(rulesDir, 'standard-2026', 'rates.json');
-  const rates = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    rateCards: Record<string, { rates: { peak: { rate: string }[] } }>;
-  };
-  rates.rateCards['do_SE']!.rates.peak[0]!.rate = rate;
-  fs.writeFileSync(file, JSON.stringify(rates, null, 2));
+  writePeakRate(rulesDir, 'do_SE', rate);
   expect(await t.service.rating.reload()).toBe(true);
 }
 

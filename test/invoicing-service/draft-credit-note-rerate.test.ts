@@ -24,6 +24,7 @@ import {
 import { answeredCall } from '../support/answered-call';
 import { createCustomers } from '../support/customers';
 import { expectStatus } from '../support/expect-status';
+import { writePeakRate } from '../support/rate-edits';
 import { REPO_ROOT, startTestService, type TestService } from '../support/test-service';
 import { knexOf, rowsOf } from './support';
 
@@ -109,12 +110,7 @@ beforeAll(async () => {
     else full = { invoice, draft };
   }
   // SE fixed goes down: a rerate credits line 1 (1.80) and invoices it again at the new price (1.50).
-  const file = path.join(rulesDir, 'standard-2026', 'rates.json');
-  const rates = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    rateCards: Record<string, { rates: { peak: { rate: string }[] } }>;
-  };
-  rates.rateCards['do_SE']!.rates.peak[0]!.rate = '0.05';
-  fs.writeFileSync(file, JSON.stringify(rates, null, 2));
+  writePeakRate(rulesDir, 'do_SE', '0.05');
   expect(await t.service.rating.reload()).toBe(true);
 }, 120_000);
 
