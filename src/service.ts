@@ -27,6 +27,7 @@ import { PostgresBacktestSource } from './persistence/backtest-source';
 import { accessPolicy } from './transport/grpc/access-policy';
 import { authorizeCall } from './transport/grpc/authorize-call';
 import { createGrpcServer } from './transport/grpc/grpc-server';
+import { rpcLabels } from './transport/grpc/middleware/observability';
 import type { CallAuthorizer } from './transport/grpc/interceptors/authorize-before-read';
 import { startBrowserServer, type BrowserServer } from './transport/browser/browser-server';
 import { CallerLanes } from './transport/browser/caller-lanes';
@@ -151,6 +152,7 @@ export async function startService(
     const browser = await startConsole(
       config,
       logger,
+      metrics,
       port,
       authorize,
       serviceDescriptors(
@@ -246,6 +248,7 @@ async function undoInReverse(steps: (() => unknown)[], logger: Logger): Promise<
 async function startConsole(
   config: Config,
   logger: Logger,
+  metrics: Metrics,
   grpcPort: number,
   authorize: CallAuthorizer,
   services: ReturnType<typeof serviceDescriptors>,
@@ -274,6 +277,8 @@ async function startConsole(
       staticDir: config.consoleDir ?? CONSOLE_DIR,
       maxReceiveMessageBytes: config.maxMessageBytes,
       maxSendMessageBytes: config.maxSendMessageBytes,
+      // Connect's codes are gRPC's, number for number.
+      onRefused: (path, code) => metrics.consoleRefused.inc(rpcLabels(path, code as number)),
     });
     return { server, upstream };
   } catch (error) {

@@ -45,6 +45,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly consoleRefused = new Counter({
+    name: 'billing_console_requests_refused_total',
+    help: 'Console (Connect, gRPC-Web) calls refused at the browser port before they reach the gRPC server, whose metrics never see them: by service, method and gRPC status code (UNAUTHENTICATED, PERMISSION_DENIED, INVALID_ARGUMENT, RESOURCE_EXHAUSTED...).',
+    labelNames: ['grpc_service', 'grpc_method', 'grpc_code'] as const,
+    registers: [this.registry],
+  });
+
   readonly ruleReloads = new Counter({
     name: 'billing_rule_reloads_total',
     help: 'Rule-set reloads, by result (applied, refused).',

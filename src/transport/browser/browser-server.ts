@@ -47,6 +47,11 @@ export interface BrowserServerOptions {
   /** The gRPC server's limits, so a browser cannot send or ask for more than a gRPC client. */
   maxReceiveMessageBytes: number;
   maxSendMessageBytes: number;
+  /**
+   * Told of each call refused here (its headers, its input, its caller's streams), which the gRPC
+   * server never sees and so never counts: the path (/billing.v1.Service/Method) and the code.
+   */
+  onRefused?: (path: string, code: Code) => void;
 }
 
 export interface BrowserServer {
@@ -115,7 +120,8 @@ function guardedRpcs(options: BrowserServerOptions, shutdownSignal: AbortSignal)
     writeMaxBytes: options.maxSendMessageBytes,
     shutdownSignal,
   });
-  forwardingRoutes(options.services, options.upstream)(router);
+  const onRefused = options.onRefused ?? (() => {});
+  forwardingRoutes(options.services, options.upstream, onRefused)(router);
   const handlers = new Map<string, UniversalHandler>(router.handlers.map((h) => [h.requestPath, h]));
   return (request, response) => {
     const path = (request.url ?? '').split('?', 1)[0] ?? '';
@@ -141,7 +147,7 @@ function guardedRpcs(options: BrowserServerOptions, shutdownSignal: AbortSignal)
           readMaxBytes: options.maxReceiveMessageBytes,
           compressions,
         });
-    handler({ ...universal, body })
+    handler({ ...universal, body: reportingRefusal(body, (code) => onRefused(path, code)) })
       .then((answer) => universalResponseToNodeResponse(answer, response))
       .catch((reason: unknown) => {
         // The browser went away (connect-node's adapter ignores this too); anything else is a bug.
@@ -149,6 +155,20 @@ function guardedRpcs(options: BrowserServerOptions, shutdownSignal: AbortSignal)
       });
     return true;
   };
+}
+
+/** The body as it was, telling `report` of the refusal it ends with (a guard's or the verdict's). */
+async function* reportingRefusal(
+  body: AsyncIterable<Uint8Array>,
+  report: (code: Code) => void,
+): AsyncIterable<Uint8Array> {
+  try {
+    yield* body;
+  } catch (error) {
+    // Only the checks throw ConnectError here; the browser leaving ends the read otherwise.
+    if (error instanceof ConnectError) report(error.code);
+    throw error;
+  }
 }
 
 function splitHostPort(address: string): { host: string; port: number } {

@@ -20,17 +20,27 @@ import type { CallerLanes, Lane } from './caller-lanes';
 /** Request headers that reach the gRPC server; everything else stays at the browser edge. */
 const FORWARDED_HEADERS = ['authorization'];
 
+/** Told of a call refused for want of a place on its caller's connection. */
+type OnRefused = (path: string, code: Code) => void;
+
 export function forwardingRoutes(
   services: readonly DescService[],
   lanes: CallerLanes,
+  onRefused: OnRefused,
 ): (router: ConnectRouter) => void {
+  const callerLanes = { lanes, onRefused };
   return (router) => {
-    for (const service of services) for (const method of service.methods) route(router, method, lanes);
+    for (const service of services) for (const method of service.methods) route(router, method, callerLanes);
   };
 }
 
+interface CountedLanes {
+  lanes: CallerLanes;
+  onRefused: OnRefused;
+}
+
 // DescMethod does not narrow on methodKind, hence the casts after each check.
-function route(router: ConnectRouter, descriptor: DescMethod, lanes: CallerLanes): void {
+function route(router: ConnectRouter, descriptor: DescMethod, lanes: CountedLanes): void {
   switch (descriptor.methodKind) {
     case 'unary': {
       const method = descriptor as DescMethodUnary;
@@ -89,9 +99,10 @@ function route(router: ConnectRouter, descriptor: DescMethod, lanes: CallerLanes
 }
 
 /** The call's place on its caller's connection, or RESOURCE_EXHAUSTED when its streams are all taken. */
-function laneOf(lanes: CallerLanes, context: HandlerContext, streaming: boolean): Lane {
+function laneOf({ lanes, onRefused }: CountedLanes, context: HandlerContext, streaming: boolean): Lane {
   const lane = lanes.enter(context.requestHeader.get('authorization') ?? '', streaming);
   if (lane) return lane;
+  onRefused(`/${context.service.typeName}/${context.method.name}`, Code.ResourceExhausted);
   throw new ConnectError(
     `at most ${lanes.maxStreamsPerCaller} streaming calls at once per token on the console; end one first`,
     Code.ResourceExhausted,
@@ -117,7 +128,7 @@ async function relay<T>(call: () => Promise<T>): Promise<T> {
 
 /** The upstream call's messages; the lane is left when the stream ends, fails or the browser leaves. */
 async function* relayStream<T>(
-  lanes: CallerLanes,
+  lanes: CountedLanes,
   context: HandlerContext,
   open: (upstream: Lane['transport']) => Promise<{ message: AsyncIterable<T> }>,
 ): AsyncIterable<T> {

@@ -9,6 +9,12 @@ function statusOf(error: unknown): Status {
   return Status.UNKNOWN;
 }
 
+/** An RPC's metric labels: its service and method from the path, its status by name. */
+export function rpcLabels(path: string, code: Status) {
+  const [, service = '', method = ''] = path.split('/');
+  return { grpc_service: service, grpc_method: method, grpc_code: Status[code] ?? String(code) };
+}
+
 /** Counts and logs one finished RPC: the same line whether the middleware or an interceptor ended it. */
 export function recordRpc(
   metrics: Metrics,
@@ -18,11 +24,10 @@ export function recordRpc(
   seconds: number,
   peer: string,
 ): void {
-  const [, service = '', method = ''] = path.split('/');
-  const labels = { grpc_service: service, grpc_method: method, grpc_code: Status[code] ?? String(code) };
+  const labels = rpcLabels(path, code);
   metrics.rpcHandled.inc(labels);
   metrics.rpcSeconds.observe(labels, seconds);
-  if (!service.startsWith('grpc.'))
+  if (!labels.grpc_service.startsWith('grpc.'))
     logger.info({ rpc: path, code: labels.grpc_code, ms: Math.round(seconds * 1000), peer }, 'rpc');
 }
 
