@@ -284,19 +284,33 @@ describe('WatchBookings', () => {
     expect(more).toEqual([]);
   });
 
-  it('a booking moved to another bridge is sent once more to the old bridge', async () => {
+  it('a booking moved to another bridge is sent to the old bridge once more, to drop it', async () => {
     const created = await create({ bridgeId: 'bridge-old' });
     await reservations.updateBooking({
       requestId: `m-${++seq}`,
-      booking: { ...created, bridgeId: 'bridge-new' },
+      booking: { ...created, bridgeId: 'bridge-new', title: 'moved and renamed' },
     });
     const old = await watch('bridge-old', '', 2);
-    expect(old.map((e) => [e.type, e.booking!.bridgeId])).toEqual([
-      [BookingEventType.BOOKING_EVENT_TYPE_CREATED, 'bridge-old'],
-      [BookingEventType.BOOKING_EVENT_TYPE_UPDATED, 'bridge-new'],
+    expect(old.map((e) => [e.type, e.booking!.bridgeId, e.booking!.title, e.booking!.version])).toEqual([
+      [BookingEventType.BOOKING_EVENT_TYPE_CREATED, 'bridge-old', created.title, 1],
+      [BookingEventType.BOOKING_EVENT_TYPE_MOVED_AWAY, 'bridge-old', created.title, 2],
     ]);
     const fresh = await watch('bridge-new', '', 1);
-    expect(fresh[0]!.booking!.id).toBe(created.id);
+    expect(fresh.map((e) => [e.type, e.booking!.id, e.booking!.title])).toEqual([
+      [BookingEventType.BOOKING_EVENT_TYPE_UPDATED, created.id, 'moved and renamed'],
+    ]);
+  });
+
+  it('two bookings moved between two bridges in opposite directions at once both commit', async () => {
+    let [a, b] = await Promise.all([create({ bridgeId: 'bridge-x' }), create({ bridgeId: 'bridge-y' })]);
+    for (let round = 0; round < 5; round++) {
+      const [movedA, movedB] = await Promise.all([
+        reservations.updateBooking({ requestId: `swap-a-${++seq}`, booking: { ...a, bridgeId: b.bridgeId } }),
+        reservations.updateBooking({ requestId: `swap-b-${++seq}`, booking: { ...b, bridgeId: a.bridgeId } }),
+      ]);
+      [a, b] = [movedA.booking!, movedB.booking!];
+    }
+    expect([a.bridgeId, b.bridgeId]).toEqual(['bridge-y', 'bridge-x']);
   });
 
   it('refuses a cursor it did not issue', async () => {

@@ -6,7 +6,8 @@ import type { FieldViolation } from '../../domain/errors';
 import { isTimeZone } from '../customers/customer';
 
 export type BookingStatus = 'SCHEDULED' | 'CANCELLED';
-export type BookingEventType = 'CREATED' | 'UPDATED' | 'CANCELLED';
+/** MOVED_AWAY: sent to the bridge a booking left, carrying the booking as that bridge last had it. */
+export type BookingEventType = 'CREATED' | 'UPDATED' | 'CANCELLED' | 'MOVED_AWAY';
 
 /** What reservations sends; empty strings mean "none" (access codes: "generate"/"keep"). */
 export interface BookingInput {

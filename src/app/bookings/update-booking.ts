@@ -1,11 +1,11 @@
-/** A change of a booking, sent to its bridge (and to the old bridge when it moved) in the same transaction. */
+/** A change of a booking, sent to its bridge (and a notice to the old bridge when it moved) in the same transaction. */
 import type { Feature } from '../../domain/cdr';
 import { FailedPreconditionError, NotFoundError, ValidationError } from '../../domain/errors';
 import { checkExpectedVersion, requestKey } from '../mutations';
 import { accessCodesFor } from './access-codes';
 import { sameBookingContent, startInPast, type Booking, type BookingInput } from './booking';
 import { checkInput, checkReference, customerZone } from './booking-checks';
-import type { BookingStore } from './ports';
+import type { BookingStore, BookingTransaction } from './ports';
 
 export interface UpdateBookingDeps {
   bookings: Pick<BookingStore, 'mutate'>;
@@ -62,10 +62,27 @@ export async function updateBooking(
       await accessCodesFor(tx, next, { hostCode: next.hostCode, participantCode: next.participantCode });
     const changed: Booking = { ...next, version: current.version + 1, updatedAt: now };
     await tx.update(changed);
-    // A booking moved to another bridge is sent to the old bridge once more, so it can drop it.
-    await tx.publish('UPDATED', changed, [...new Set([current.bridgeId, changed.bridgeId])]);
+    if (current.bridgeId === changed.bridgeId) await tx.publish('UPDATED', changed, [changed.bridgeId]);
+    else await publishMove(tx, current, changed);
     return changed;
   });
+}
+
+/**
+ * The new bridge gets the booking; the old one is told to drop it, with the booking as it last had
+ * it (its own bridge id, codes and details) under the new version: what changed, and where the
+ * conference went, is no business of a bridge that no longer hosts it (dial-out numbers, titles).
+ * Published in bridge id order, as one publish of both would: the per-bridge locks are then always
+ * taken in one order, and two bookings moved in opposite directions at once cannot deadlock.
+ */
+async function publishMove(tx: BookingTransaction, current: Booking, changed: Booking): Promise<void> {
+  const left = { ...current, version: changed.version, updatedAt: changed.updatedAt };
+  const events = [
+    () => tx.publish('MOVED_AWAY', left, [current.bridgeId]),
+    () => tx.publish('UPDATED', changed, [changed.bridgeId]),
+  ];
+  if (changed.bridgeId < current.bridgeId) events.reverse();
+  for (const publish of events) await publish();
 }
 
 function placedOrCodedAnew(current: Booking, next: Booking): boolean {

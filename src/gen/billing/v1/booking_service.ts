@@ -69,6 +69,14 @@ export enum BookingEventType {
   BOOKING_EVENT_TYPE_UPDATED = 2,
   /** BOOKING_EVENT_TYPE_CANCELLED - The booking was cancelled. */
   BOOKING_EVENT_TYPE_CANCELLED = 3,
+  /**
+   * BOOKING_EVENT_TYPE_MOVED_AWAY - The booking moved to another bridge: drop it. Sent only to the bridge it
+   * left, with the booking as that bridge last had it (its own bridge_id,
+   * codes and details) and the new version and update time. The bridge it
+   * moved to gets it as UPDATED. Where it went, and what else changed, is
+   * not told.
+   */
+  BOOKING_EVENT_TYPE_MOVED_AWAY = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -86,6 +94,9 @@ export function bookingEventTypeFromJSON(object: any): BookingEventType {
     case 3:
     case "BOOKING_EVENT_TYPE_CANCELLED":
       return BookingEventType.BOOKING_EVENT_TYPE_CANCELLED;
+    case 4:
+    case "BOOKING_EVENT_TYPE_MOVED_AWAY":
+      return BookingEventType.BOOKING_EVENT_TYPE_MOVED_AWAY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -103,6 +114,8 @@ export function bookingEventTypeToJSON(object: BookingEventType): string {
       return "BOOKING_EVENT_TYPE_UPDATED";
     case BookingEventType.BOOKING_EVENT_TYPE_CANCELLED:
       return "BOOKING_EVENT_TYPE_CANCELLED";
+    case BookingEventType.BOOKING_EVENT_TYPE_MOVED_AWAY:
+      return "BOOKING_EVENT_TYPE_MOVED_AWAY";
     case BookingEventType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -286,7 +299,10 @@ export interface BookingEvent {
   cursor: string;
   /** What happened. */
   type: BookingEventType;
-  /** The booking as it was right after the change. */
+  /**
+   * The booking as it was right after the change; for MOVED_AWAY, as this
+   * bridge last had it.
+   */
   booking?:
     | Booking
     | undefined;

@@ -47,6 +47,7 @@ const EVENT_TYPE = {
   CREATED: BookingEventType.BOOKING_EVENT_TYPE_CREATED,
   UPDATED: BookingEventType.BOOKING_EVENT_TYPE_UPDATED,
   CANCELLED: BookingEventType.BOOKING_EVENT_TYPE_CANCELLED,
+  MOVED_AWAY: BookingEventType.BOOKING_EVENT_TYPE_MOVED_AWAY,
 } as const;
 
 export function bookingEventToProto(e: BookingEvent, withAccessCodes: boolean): ProtoBookingEvent {

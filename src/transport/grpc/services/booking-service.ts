@@ -106,7 +106,7 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
       if (request.bridgeId) requireBridgeAccess(principal, request.bridgeId, 'bridge_id');
       try {
         for await (const event of watchBookings(app, request, context.signal, deps.draining)) {
-          // A booking moved away is sent to its old bridge once more: without the new bridge's codes.
+          // A booking that moved away reaches its old bridge as that bridge had it (MOVED_AWAY).
           yield { event: bookingEventToProto(event, seesAccessCodes(principal, event.booking.bridgeId)) };
         }
       } catch (error) {
