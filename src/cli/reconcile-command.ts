@@ -20,6 +20,7 @@ const HEADER = [
   'legs',
   'minutes',
   'unknown_booking_id',
+  'booking_mismatch',
 ];
 
 function thresholdOption(text: string): number {
@@ -65,6 +66,7 @@ export async function reconcileCsv(
         0,
         '0',
         '',
+        '',
       ]),
     );
   }
@@ -84,6 +86,7 @@ export async function reconcileCsv(
         c.legs,
         c.minutes,
         c.unknownBookingId,
+        c.mismatch,
       ]),
     );
   }
@@ -101,6 +104,7 @@ export async function reconcileCsv(
         o.actualStart.toISOString(),
         o.actualEnd.toISOString(),
         o.overrunSeconds,
+        '',
         '',
         '',
         '',

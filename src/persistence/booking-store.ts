@@ -9,6 +9,7 @@ import { LockMode, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import type { Booking, BookingEvent, BookingEventType, BookingStatus } from '../app/bookings/booking';
 import type {
   BookingStore,
+  BookingMismatch,
   BookingTransaction,
   OverrunConference,
   ReconciliationQuery,
@@ -163,6 +164,15 @@ class OrmBookingTransaction implements BookingTransaction {
   }
 }
 
+/**
+ * A call `c` of booking `b`'s own conference: it cites the booking from the booking's customer
+ * account and bridge, and the booking stands. The rule of src/domain/cited-booking.ts, by which
+ * pricing adds a booking's features to a call: a call citing a booking it cannot use is unbooked
+ * there, and the reconciliation lists it as unbooked too.
+ */
+const OWN_CALL = `c.booking_id = b.id and c.customer_account = b.customer_account and c.bridge_id = b.bridge_id
+                  and b.status = 'SCHEDULED'`;
+
 export class PostgresBookingStore implements BookingStore {
   constructor(private readonly database: Database) {}
 
@@ -262,7 +272,7 @@ export class PostgresBookingStore implements BookingStore {
         `select b.* from bookings b
          where b.status = 'SCHEDULED' and b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
            and b.scheduled_start + make_interval(secs => b.expected_duration_seconds) <= ?
-           and not exists (select 1 from cdrs c where c.booking_id = b.id)
+           and not exists (select 1 from cdrs c where ${OWN_CALL})
          order by b.scheduled_start, b.id limit ?`,
         [q.start.toISOString(), q.end.toISOString(), customer, customer, q.now.toISOString(), q.limit + 1],
       ),
@@ -272,6 +282,7 @@ export class PostgresBookingStore implements BookingStore {
       conference_id: string;
       customer_account: string;
       unknown_booking_id: string;
+      mismatch: BookingMismatch;
       first_start: Date | string;
       last_end: Date | string;
       legs: number;
@@ -279,12 +290,17 @@ export class PostgresBookingStore implements BookingStore {
     }>(
       await knex.raw(
         `select c.bridge_id, c.conference_id, c.customer_account, coalesce(c.booking_id, '') as unknown_booking_id,
+                case when coalesce(c.booking_id, '') = '' then 'NONE_CITED'
+                     when b.id is null then 'UNKNOWN'
+                     when b.customer_account <> c.customer_account then 'OTHER_CUSTOMER'
+                     when b.bridge_id <> c.bridge_id then 'OTHER_BRIDGE'
+                     else 'CANCELLED' end as mismatch,
                 min(c.start_time) as first_start, max(c.end_time) as last_end, count(*)::int as legs,
                 round(sum(c.duration_seconds)::numeric / 60, 2)::text as minutes
-         from cdrs c
+         from cdrs c left join bookings b on b.id = c.booking_id
          where c.start_time >= ? and c.start_time < ? and (? = '' or c.customer_account = ?) and c.customer_account <> ''
-           and (c.booking_id is null or c.booking_id = '' or not exists (select 1 from bookings b where b.id = c.booking_id))
-         group by c.bridge_id, c.conference_id, c.customer_account, coalesce(c.booking_id, '')
+           and not (b.id is not null and ${OWN_CALL})
+         group by 1, 2, 3, 4, 5
          order by min(c.start_time), c.bridge_id, c.conference_id limit ?`,
         [q.start.toISOString(), q.end.toISOString(), customer, customer, q.limit + 1],
       ),
@@ -298,9 +314,10 @@ export class PostgresBookingStore implements BookingStore {
       await knex.raw(
         `select b.*, a.actual_start, a.actual_end
          from bookings b
-         join (select booking_id, min(start_time) as actual_start, max(end_time) as actual_end from cdrs
-               where booking_id is not null group by booking_id) a on a.booking_id = b.id
+         cross join lateral (select min(c.start_time) as actual_start, max(c.end_time) as actual_end
+                             from cdrs c where ${OWN_CALL}) a
          where b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
+           and b.status = 'SCHEDULED'
            and extract(epoch from a.actual_end - a.actual_start) > b.expected_duration_seconds + ?::bigint
          order by b.scheduled_start, b.id limit ?`,
         [
@@ -318,6 +335,7 @@ export class PostgresBookingStore implements BookingStore {
       conferenceId: r.conference_id,
       customerAccount: r.customer_account,
       unknownBookingId: r.unknown_booking_id,
+      mismatch: r.mismatch,
       firstStart: toDate(r.first_start),
       lastEnd: toDate(r.last_end),
       legs: r.legs,

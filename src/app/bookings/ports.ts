@@ -50,11 +50,19 @@ export interface ReconciliationQuery {
   now: Date;
 }
 
+/**
+ * Why a conference has no booking of its own: the rule of src/domain/cited-booking.ts, by which
+ * pricing adds a booking's features only to calls plainly of its conference.
+ */
+export type BookingMismatch = 'NONE_CITED' | 'UNKNOWN' | 'OTHER_CUSTOMER' | 'OTHER_BRIDGE' | 'CANCELLED';
+
 export interface UnbookedConference {
   bridgeId: string;
   conferenceId: string;
   customerAccount: string;
+  /** The booking id its CDRs cite, which is not theirs; "" when they cite none. */
   unknownBookingId: string;
+  mismatch: BookingMismatch;
   firstStart: Date;
   lastEnd: Date;
   legs: number;

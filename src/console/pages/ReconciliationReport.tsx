@@ -9,6 +9,15 @@ import { formatDateTime } from '../format/format-time';
 import { isMonth, monthUtc } from '../format/month-range';
 import { useSession } from '../session/session-context';
 import { DataTable } from '../components/DataTable';
+import { BookingMismatch } from '../../gen/es/billing/v1/booking_service_pb';
+
+/** Why cited bookings are not the conference's own, as the report's reader needs it said. */
+const MISMATCH: Partial<Record<BookingMismatch, string>> = {
+  [BookingMismatch.UNKNOWN]: 'unknown',
+  [BookingMismatch.OTHER_CUSTOMER]: "another customer's",
+  [BookingMismatch.OTHER_BRIDGE]: 'hosted on another bridge',
+  [BookingMismatch.CANCELLED]: 'cancelled',
+};
 
 export function ReconciliationReport() {
   const { clients } = useSession();
@@ -117,7 +126,10 @@ export function ReconciliationReport() {
                     <td>
                       {c.bridgeId} / {c.conferenceId}
                       {c.unknownBookingId && (
-                        <span className="hint"> (unknown booking {c.unknownBookingId})</span>
+                        <span className="hint">
+                          {' '}
+                          (booking {c.unknownBookingId}: {MISMATCH[c.bookingMismatch] ?? 'not its own'})
+                        </span>
                       )}
                     </td>
                     <td>{c.customerAccount}</td>

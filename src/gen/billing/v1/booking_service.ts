@@ -122,6 +122,74 @@ export function bookingEventTypeToJSON(object: BookingEventType): string {
   }
 }
 
+/**
+ * Why a conference's calls count as unbooked: the same rule as pricing's, which
+ * adds a booking's features to a call only when the booking is plainly its
+ * conference.
+ */
+export enum BookingMismatch {
+  /** BOOKING_MISMATCH_UNSPECIFIED - Not set; never sent. */
+  BOOKING_MISMATCH_UNSPECIFIED = 0,
+  /** BOOKING_MISMATCH_NONE_CITED - Its CDRs cite no booking. */
+  BOOKING_MISMATCH_NONE_CITED = 1,
+  /** BOOKING_MISMATCH_UNKNOWN - The booking its CDRs cite does not exist. */
+  BOOKING_MISMATCH_UNKNOWN = 2,
+  /** BOOKING_MISMATCH_OTHER_CUSTOMER - The booking belongs to another customer account. */
+  BOOKING_MISMATCH_OTHER_CUSTOMER = 3,
+  /** BOOKING_MISMATCH_OTHER_BRIDGE - The booking is hosted on another bridge. */
+  BOOKING_MISMATCH_OTHER_BRIDGE = 4,
+  /** BOOKING_MISMATCH_CANCELLED - The booking was cancelled. */
+  BOOKING_MISMATCH_CANCELLED = 5,
+  UNRECOGNIZED = -1,
+}
+
+export function bookingMismatchFromJSON(object: any): BookingMismatch {
+  switch (object) {
+    case 0:
+    case "BOOKING_MISMATCH_UNSPECIFIED":
+      return BookingMismatch.BOOKING_MISMATCH_UNSPECIFIED;
+    case 1:
+    case "BOOKING_MISMATCH_NONE_CITED":
+      return BookingMismatch.BOOKING_MISMATCH_NONE_CITED;
+    case 2:
+    case "BOOKING_MISMATCH_UNKNOWN":
+      return BookingMismatch.BOOKING_MISMATCH_UNKNOWN;
+    case 3:
+    case "BOOKING_MISMATCH_OTHER_CUSTOMER":
+      return BookingMismatch.BOOKING_MISMATCH_OTHER_CUSTOMER;
+    case 4:
+    case "BOOKING_MISMATCH_OTHER_BRIDGE":
+      return BookingMismatch.BOOKING_MISMATCH_OTHER_BRIDGE;
+    case 5:
+    case "BOOKING_MISMATCH_CANCELLED":
+      return BookingMismatch.BOOKING_MISMATCH_CANCELLED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BookingMismatch.UNRECOGNIZED;
+  }
+}
+
+export function bookingMismatchToJSON(object: BookingMismatch): string {
+  switch (object) {
+    case BookingMismatch.BOOKING_MISMATCH_UNSPECIFIED:
+      return "BOOKING_MISMATCH_UNSPECIFIED";
+    case BookingMismatch.BOOKING_MISMATCH_NONE_CITED:
+      return "BOOKING_MISMATCH_NONE_CITED";
+    case BookingMismatch.BOOKING_MISMATCH_UNKNOWN:
+      return "BOOKING_MISMATCH_UNKNOWN";
+    case BookingMismatch.BOOKING_MISMATCH_OTHER_CUSTOMER:
+      return "BOOKING_MISMATCH_OTHER_CUSTOMER";
+    case BookingMismatch.BOOKING_MISMATCH_OTHER_BRIDGE:
+      return "BOOKING_MISMATCH_OTHER_BRIDGE";
+    case BookingMismatch.BOOKING_MISMATCH_CANCELLED:
+      return "BOOKING_MISMATCH_CANCELLED";
+    case BookingMismatch.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A booked conference. */
 export interface Booking {
   /**
@@ -337,7 +405,10 @@ export interface NoShow {
   booking?: Booking | undefined;
 }
 
-/** A conference that was not booked, or whose booking_id is unknown. */
+/**
+ * A conference without a booking of its own: none cited, or the cited one
+ * unknown, another customer's, another bridge's or cancelled.
+ */
 export interface UnbookedConference {
   /** Bridge that hosted it. */
   bridgeId: string;
@@ -345,7 +416,10 @@ export interface UnbookedConference {
   conferenceId: string;
   /** Customer account on its CDRs. */
   customerAccount: string;
-  /** The booking_id on its CDRs if it was unknown; empty if none was given. */
+  /**
+   * The booking_id its CDRs cite, which is not theirs (see booking_mismatch);
+   * empty if none was given.
+   */
   unknownBookingId: string;
   /** Start of its first leg. */
   firstStartTime?:
@@ -359,6 +433,8 @@ export interface UnbookedConference {
   legCount: number;
   /** Billable minutes over all legs, decimal string. */
   minutes: string;
+  /** Why the conference counts as unbooked. */
+  bookingMismatch: BookingMismatch;
 }
 
 /** A conference that ran far over its booking. */
@@ -383,9 +459,12 @@ export interface Overrun {
 
 /** The reconciliation report. Each list holds at most 10,000 entries. */
 export interface GetReconciliationReportResponse {
-  /** Scheduled bookings in the period without any call. */
+  /**
+   * Scheduled bookings in the period without any call of their own (a call
+   * citing it from another customer account or bridge does not count).
+   */
   noShows: NoShow[];
-  /** Conferences in the period without a (known) booking. */
+  /** Conferences in the period without a booking of their own. */
   callsWithoutBooking: UnbookedConference[];
   /** Booked conferences that ran over by more than the threshold. */
   overruns: Overrun[];
@@ -2266,6 +2345,7 @@ function createBaseUnbookedConference(): UnbookedConference {
     lastEndTime: undefined,
     legCount: 0,
     minutes: "",
+    bookingMismatch: 0,
   };
 }
 
@@ -2294,6 +2374,9 @@ export const UnbookedConference: MessageFns<UnbookedConference> = {
     }
     if (message.minutes !== "") {
       writer.uint32(66).string(message.minutes);
+    }
+    if (message.bookingMismatch !== 0) {
+      writer.uint32(72).int32(message.bookingMismatch);
     }
     return writer;
   },
@@ -2375,6 +2458,14 @@ export const UnbookedConference: MessageFns<UnbookedConference> = {
             message.minutes = reader.string();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.bookingMismatch = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2425,6 +2516,11 @@ export const UnbookedConference: MessageFns<UnbookedConference> = {
         ? globalThis.Number(object.leg_count)
         : 0,
       minutes: isSet(object.minutes) ? globalThis.String(object.minutes) : "",
+      bookingMismatch: isSet(object.bookingMismatch)
+        ? bookingMismatchFromJSON(object.bookingMismatch)
+        : isSet(object.booking_mismatch)
+        ? bookingMismatchFromJSON(object.booking_mismatch)
+        : 0,
     };
   },
 
@@ -2454,6 +2550,9 @@ export const UnbookedConference: MessageFns<UnbookedConference> = {
     if (message.minutes !== "") {
       obj.minutes = message.minutes;
     }
+    if (message.bookingMismatch !== 0) {
+      obj.bookingMismatch = bookingMismatchToJSON(message.bookingMismatch);
+    }
     return obj;
   },
 
@@ -2470,6 +2569,7 @@ export const UnbookedConference: MessageFns<UnbookedConference> = {
     message.lastEndTime = object.lastEndTime ?? undefined;
     message.legCount = object.legCount ?? 0;
     message.minutes = object.minutes ?? "";
+    message.bookingMismatch = object.bookingMismatch ?? 0;
     return message;
   },
 };

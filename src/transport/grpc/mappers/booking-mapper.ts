@@ -1,7 +1,9 @@
 /** Proto Booking <-> the domain's. */
 import type { Booking, BookingEvent, BookingInput } from '../../../app/bookings/booking';
+import type { BookingMismatch as Mismatch } from '../../../app/bookings/ports';
 import {
   BookingEventType,
+  BookingMismatch,
   BookingStatus,
   type Booking as ProtoBooking,
   type BookingEvent as ProtoBookingEvent,
@@ -57,4 +59,16 @@ export function bookingEventToProto(e: BookingEvent, withAccessCodes: boolean): 
     booking: bookingToProto(e.booking, withAccessCodes),
     occurredAt: e.occurredAt,
   };
+}
+
+const MISMATCH: Record<Mismatch, BookingMismatch> = {
+  NONE_CITED: BookingMismatch.BOOKING_MISMATCH_NONE_CITED,
+  UNKNOWN: BookingMismatch.BOOKING_MISMATCH_UNKNOWN,
+  OTHER_CUSTOMER: BookingMismatch.BOOKING_MISMATCH_OTHER_CUSTOMER,
+  OTHER_BRIDGE: BookingMismatch.BOOKING_MISMATCH_OTHER_BRIDGE,
+  CANCELLED: BookingMismatch.BOOKING_MISMATCH_CANCELLED,
+};
+
+export function bookingMismatchToProto(mismatch: Mismatch): BookingMismatch {
+  return MISMATCH[mismatch];
 }

@@ -26,7 +26,12 @@ import {
 } from '../../../gen/billing/v1/booking_service';
 import { bindService, type ServiceBinding } from '../grpc-server';
 import { unimplementedMethods } from '../unimplemented';
-import { bookingEventToProto, bookingInputFromProto, bookingToProto } from '../mappers/booking-mapper';
+import {
+  bookingEventToProto,
+  bookingInputFromProto,
+  bookingMismatchToProto,
+  bookingToProto,
+} from '../mappers/booking-mapper';
 import { principalOf, requireBridgeAccess, type AuthContext } from '../middleware/authentication';
 
 export interface BookingServiceDeps {
@@ -129,6 +134,7 @@ export function bookingService(deps: BookingServiceDeps): ServiceBinding {
           conferenceId: c.conferenceId,
           customerAccount: c.customerAccount,
           unknownBookingId: c.unknownBookingId,
+          bookingMismatch: bookingMismatchToProto(c.mismatch),
           firstStartTime: c.firstStart,
           lastEndTime: c.lastEnd,
           legCount: c.legs,
