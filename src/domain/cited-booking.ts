@@ -6,7 +6,8 @@
  * - it is hosted on the CDR's bridge (a booking lives on one bridge and moves only by an update:
  *   a call on another bridge citing it carries a wrong id, or the booking was moved away and that
  *   bridge was told to drop it, so what it booked was not provided there);
- * - it is not cancelled (nothing is booked any more).
+ * - it was not cancelled when the call began (a booking cancelled after the conference was held,
+ *   say by tidying up past bookings, was booked for it, and its features were provided).
  * When in doubt the call is priced with the features its leg reports, which it always keeps.
  */
 import type { Cdr, Feature } from './cdr';
@@ -15,8 +16,10 @@ import type { Cdr, Feature } from './cdr';
 export interface CitedBooking {
   customerAccount: string;
   bridgeId: string;
-  /** 'SCHEDULED' or 'CANCELLED'; only a scheduled booking's features count. */
+  /** 'SCHEDULED' or 'CANCELLED'; a cancelled booking's features count for calls begun before it was cancelled. */
   status: string;
+  /** When it was cancelled (a cancelled booking changes no more, so its last update). */
+  cancelledAt?: Date;
   features: Feature[];
 }
 
@@ -24,7 +27,7 @@ export type BookedFeaturesVerdict = { used: true; features: Feature[] } | { used
 
 /** The features `booking` (the one `cdr` cites; undefined when no such booking is stored) adds to the call. */
 export function bookedFeaturesOf(
-  cdr: Pick<Cdr, 'customerAccount' | 'bridgeId'>,
+  cdr: Pick<Cdr, 'customerAccount' | 'bridgeId' | 'startTime'>,
   booking: CitedBooking | undefined,
 ): BookedFeaturesVerdict {
   if (!booking) return { used: false, reason: 'no such booking' };
@@ -32,7 +35,7 @@ export function bookedFeaturesOf(
     return { used: false, reason: 'the booking belongs to another customer account' };
   if (booking.bridgeId !== cdr.bridgeId)
     return { used: false, reason: 'the booking is hosted on another bridge' };
-  if (booking.status !== 'SCHEDULED')
+  if (booking.status !== 'SCHEDULED' && !(booking.cancelledAt && booking.cancelledAt > cdr.startTime))
     return { used: false, reason: `the booking is ${booking.status.toLowerCase()}` };
   return { used: true, features: booking.features };
 }

@@ -6,7 +6,7 @@ import type { BookingDirectory } from '../app/ingest/ports';
 import type { Feature } from '../domain/cdr';
 import type { CitedBooking } from '../domain/cited-booking';
 import type { Database } from './database';
-import { rowsOf } from './sql-helpers';
+import { rowsOf, toDate } from './sql-helpers';
 
 export class PostgresBookingDirectory implements BookingDirectory {
   constructor(private readonly database: Database) {}
@@ -18,9 +18,11 @@ export class PostgresBookingDirectory implements BookingDirectory {
       bridge_id: string;
       status: string;
       features: Feature[];
+      cancelled_at: Date | string | null;
     }>(
       await this.database.orm.em.getKnex().raw(
-        `select id, customer_account, bridge_id, status, features from bookings
+        `select id, customer_account, bridge_id, status, features,
+                case when status = 'CANCELLED' then updated_at end as cancelled_at from bookings
            where id in (select jsonb_array_elements_text(?::jsonb))`,
         [JSON.stringify(bookingIds)],
       ),
@@ -33,6 +35,7 @@ export class PostgresBookingDirectory implements BookingDirectory {
           bridgeId: r.bridge_id,
           status: r.status,
           features: r.features,
+          ...(r.cancelled_at ? { cancelledAt: toDate(r.cancelled_at) } : {}),
         },
       ]),
     );

@@ -166,12 +166,12 @@ class OrmBookingTransaction implements BookingTransaction {
 
 /**
  * A call `c` of booking `b`'s own conference: it cites the booking from the booking's customer
- * account and bridge, and the booking stands. The rule of src/domain/cited-booking.ts, by which
+ * account and bridge, and the booking stood when the call began. The rule of src/domain/cited-booking.ts, by which
  * pricing adds a booking's features to a call: a call citing a booking it cannot use is unbooked
  * there, and the reconciliation lists it as unbooked too.
  */
 const OWN_CALL = `c.booking_id = b.id and c.customer_account = b.customer_account and c.bridge_id = b.bridge_id
-                  and b.status = 'SCHEDULED'`;
+                  and (b.status = 'SCHEDULED' or b.updated_at > c.start_time)`;
 
 export class PostgresBookingStore implements BookingStore {
   constructor(private readonly database: Database) {}

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bookedFeaturesOf, type CitedBooking } from '../../src/domain/cited-booking';
 
-const cdr = { customerAccount: 'A', bridgeId: 'b1' };
+const cdr = { customerAccount: 'A', bridgeId: 'b1', startTime: new Date('2030-03-04T10:00:00Z') };
 const own: CitedBooking = {
   customerAccount: 'A',
   bridgeId: 'b1',
@@ -29,5 +29,21 @@ describe('bookedFeaturesOf', () => {
       reason: 'the booking is cancelled',
     });
     expect(bookedFeaturesOf(cdr, undefined)).toEqual({ used: false, reason: 'no such booking' });
+  });
+
+  it('counts a booking cancelled after the call began, not one cancelled before', () => {
+    const cancelledAt = (iso: string): CitedBooking => ({
+      ...own,
+      status: 'CANCELLED',
+      cancelledAt: new Date(iso),
+    });
+    expect(bookedFeaturesOf(cdr, cancelledAt('2030-03-04T10:00:01Z'))).toEqual({
+      used: true,
+      features: ['recording'],
+    });
+    expect(bookedFeaturesOf(cdr, cancelledAt('2030-03-04T10:00:00Z'))).toEqual({
+      used: false,
+      reason: 'the booking is cancelled',
+    });
   });
 });
