@@ -138,7 +138,7 @@ export enum BookingMismatch {
   BOOKING_MISMATCH_OTHER_CUSTOMER = 3,
   /** BOOKING_MISMATCH_OTHER_BRIDGE - The booking is hosted on another bridge. */
   BOOKING_MISMATCH_OTHER_BRIDGE = 4,
-  /** BOOKING_MISMATCH_CANCELLED - The booking was cancelled. */
+  /** BOOKING_MISMATCH_CANCELLED - The booking was cancelled before the calls began. */
   BOOKING_MISMATCH_CANCELLED = 5,
   UNRECOGNIZED = -1,
 }

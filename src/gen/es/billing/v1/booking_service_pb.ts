@@ -922,7 +922,7 @@ export enum BookingMismatch {
   OTHER_BRIDGE = 4,
 
   /**
-   * The booking was cancelled.
+   * The booking was cancelled before the calls began.
    *
    * @generated from enum value: BOOKING_MISMATCH_CANCELLED = 5;
    */
