@@ -25,6 +25,7 @@ import { Migration20261208000000ChargeAccessType } from './Migration202612080000
 import { Migration20261209000000RuleSetCheckPerStatement } from './Migration20261209000000RuleSetCheckPerStatement';
 import { Migration20261210000000RunningTotalsPrunedTail } from './Migration20261210000000RunningTotalsPrunedTail';
 import { Migration20261211000000RequestResponsesAsText } from './Migration20261211000000RequestResponsesAsText';
+import { Migration20261213000000BookkeepingExports } from './Migration20261213000000BookkeepingExports';
 import { Migration20261215000000BookingMovedAway } from './Migration20261215000000BookingMovedAway';
 
 export const migrationsList: MigrationObject[] = [
@@ -68,5 +69,6 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261211000000RequestResponsesAsText',
     class: Migration20261211000000RequestResponsesAsText,
   },
+  { name: 'Migration20261213000000BookkeepingExports', class: Migration20261213000000BookkeepingExports },
   { name: 'Migration20261215000000BookingMovedAway', class: Migration20261215000000BookingMovedAway },
 ];

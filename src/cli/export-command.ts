@@ -1,7 +1,9 @@
 /**
  * `billing export sie --period YYYY-MM [--out FILE]`: the month's issued invoices and credit notes as
  * a SIE 4 import file (type 4i) for the bookkeeping program, the same file as
- * InvoiceService.ExportBookkeeping. Reads only: it neither migrates nor loads the rule files.
+ * InvoiceService.ExportBookkeeping: only a month that has ended; the first export records the month
+ * (no document may be dated in it any more) and a later one writes the recorded file again
+ * (src/app/bookkeeping/export-bookkeeping.ts). It neither migrates nor loads the rule files.
  */
 import fs from 'node:fs';
 import type { Command } from 'commander';

@@ -9,6 +9,7 @@ import type { InvoiceKind, IssueOptions, IssueStamp } from '../app/invoicing/por
 import { FailedPreconditionError } from '../domain/errors';
 import { formatInvoiceNumber } from '../domain/invoicing/numbering';
 import type { AccountingCurrencyVat, InvoiceDraft, SellerParty } from '../domain/invoicing/types';
+import { holdMonthOpen } from './bookkeeping-months';
 import type { DocumentExtras } from './invoice-reads';
 import { json, rowsOf } from './sql-helpers';
 
@@ -172,7 +173,14 @@ export async function replaceDraftContent(
 /**
  * Numbers these drafts, in the order given, from the (series, year) counter row locked FOR UPDATE:
  * a concurrent issuer waits for this transaction, so numbers are consecutive and unique, and a
- * rollback returns them.
+ * rollback returns them. Two rules of the books refuse the whole call (FailedPreconditionError,
+ * `onRefused` or not: they are the date's, not a draft's):
+ * - the issue date's month is exported to the bookkeeping (./bookkeeping-months.ts, whose shared
+ *   month lock this transaction holds from here to its end, so an export cannot slip in between);
+ * - the issue date is before the latest one of the series and year: numbers follow their dates
+ *   (an auditor reads a later number with an earlier date as a document inserted after the fact).
+ * Locks in one order for every issuer: the drafts (by id), the month (shared), the counter.
+ * Runs under READ COMMITTED (checked): the counter's FOR UPDATE then reads its latest committed row.
  */
 export async function issueIn(
   trx: Knex.Transaction,
@@ -196,17 +204,19 @@ export async function issueIn(
   const stamps = stampDrafts(locked, options);
   ids = ids.filter((id) => stamps.has(id));
   if (!ids.length) return [];
+  await holdMonthOpen(trx, options.issueDate.slice(0, 7), options.issueDate);
   const year = Number(options.issueDate.slice(0, 4));
   await trx.raw(
     `insert into invoice_counters (series, year, last_number) values (?, ?, 0) on conflict do nothing`,
     [options.series, year],
   );
-  const [counter] = rowsOf<{ last_number: string }>(
-    await trx.raw(`select last_number::text from invoice_counters where series = ? and year = ? for update`, [
-      options.series,
-      year,
-    ]),
+  const [counter] = rowsOf<{ last_number: string; last_issue_date: string | null }>(
+    await trx.raw(
+      `select last_number::text, last_issue_date::text from invoice_counters where series = ? and year = ? for update`,
+      [options.series, year],
+    ),
   );
+  checkDateInSequence(options, year, counter!);
   const first = Number(counter!.last_number) + 1;
   const numbered = ids.map((id, i) => {
     const { seller, ...stamp } = stamps.get(id) ?? {};
@@ -232,12 +242,26 @@ export async function issueIn(
   );
   if (updated.length !== ids.length)
     throw new Error(`issue: ${ids.length - updated.length} of the locked drafts were not updated`);
-  await trx.raw(`update invoice_counters set last_number = ? where series = ? and year = ?`, [
-    first + ids.length - 1,
-    options.series,
-    year,
-  ]);
+  await trx.raw(
+    `update invoice_counters set last_number = ?, last_issue_date = ?::date where series = ? and year = ?`,
+    [first + ids.length - 1, options.issueDate, options.series, year],
+  );
   return ids;
+}
+
+/** The same date as the number before is fine (several documents a day); an earlier one is not. */
+function checkDateInSequence(
+  options: IssueOptions,
+  year: number,
+  counter: { last_number: string; last_issue_date: string | null },
+): void {
+  const latest = counter.last_issue_date;
+  if (latest === null || options.issueDate >= latest) return;
+  const before = formatInvoiceNumber(options.series, year, Number(counter.last_number));
+  throw new FailedPreconditionError(
+    `issue date ${options.issueDate} is before ${latest}, the date of ${before}, the latest number of series ` +
+      `${options.series} in ${year}: numbers follow their dates, so date it ${latest} or later`,
+  );
 }
 
 interface LockedDraft {

@@ -1,11 +1,13 @@
 /**
- * The issued invoices and credit notes of one month by issue date, for the bookkeeping export: the
- * ids first (the issue date is a `date` column, the seller's local date), then the documents in
- * chunks through the same reader as every other invoice read (./invoice-reads.ts).
+ * The bookkeeping export's months (./bookkeeping-months.ts has the lock and the record): a month's
+ * issued invoices and credit notes by issue date, the ids first (the issue date is a `date` column,
+ * the seller's local date), then the documents in chunks through the same reader as every other
+ * invoice read (./invoice-reads.ts); the file built from them recorded in the same transaction.
  */
 import type { Knex } from '@mikro-orm/postgresql';
-import type { IssuedDocumentsByMonth } from '../app/bookkeeping/ports';
+import type { IssuedDocumentsByMonth, MonthFile } from '../app/bookkeeping/ports';
 import type { IssuedInvoiceDocument } from '../domain/invoicing/types';
+import { lockMonthForExport, recordedExport, recordExport } from './bookkeeping-months';
 import type { Database } from './database';
 import { loadInvoices } from './invoice-reads';
 import { rowsOf } from './sql-helpers';
@@ -25,17 +27,31 @@ export class PostgresIssuedDocuments implements IssuedDocumentsByMonth {
     return this.database.orm.em.getKnex();
   }
 
-  async issuedInMonth(month: string): Promise<IssuedInvoiceDocument[]> {
-    const first = `${month}-01`;
-    const ids = rowsOf<{ id: string }>(await this.knex.raw(IDS_ISSUED_IN_MONTH, [first, first])).map(
-      (r) => r.id,
-    );
-    const documents: IssuedInvoiceDocument[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      for (const stored of await loadInvoices(this.knex, ids.slice(i, i + CHUNK))) {
-        if (stored.document.status === 'issued') documents.push(stored.document);
-      }
-    }
-    return documents;
+  /** READ COMMITTED (knex's default): each statement after the lock sees what committed before it. */
+  exportMonth(
+    month: string,
+    exportedAt: Date,
+    build: (documents: IssuedInvoiceDocument[]) => MonthFile,
+  ): Promise<MonthFile> {
+    return this.knex.transaction(async (trx) => {
+      await lockMonthForExport(trx, month);
+      const recorded = await recordedExport(trx, month);
+      if (recorded) return { content: recorded.content, voucherCount: recorded.voucherCount };
+      const file = build(await issuedInMonth(trx, month));
+      await recordExport(trx, month, { ...file, exportedAt });
+      return file;
+    });
   }
+}
+
+async function issuedInMonth(trx: Knex.Transaction, month: string): Promise<IssuedInvoiceDocument[]> {
+  const first = `${month}-01`;
+  const ids = rowsOf<{ id: string }>(await trx.raw(IDS_ISSUED_IN_MONTH, [first, first])).map((r) => r.id);
+  const documents: IssuedInvoiceDocument[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const stored of await loadInvoices(trx, ids.slice(i, i + CHUNK))) {
+      if (stored.document.status === 'issued') documents.push(stored.document);
+    }
+  }
+  return documents;
 }

@@ -19,8 +19,11 @@ import { expectStatus } from '../support/expect-status';
 import { parseSie, voucherSumOre, oreOf } from '../support/sie-parser';
 import { startTestService, type TestService } from '../support/test-service';
 
-// The service's "now": the invoice and the credit note are issued on 2026-11-28 (Stockholm).
+// The service's "now": the invoice and the credit note are issued on 2026-11-28 (Stockholm); November
+// is exported once it has ended (bookkeeping-months.test.ts), on 1 December.
 const NOW = new Date('2026-11-28T12:00:00Z');
+const EXPORTED = new Date('2026-12-01T09:00:00Z');
+const clock = new FixedClock(NOW);
 const CUSTOMER_NAME = 'Ärlig Åkeri & Östra Öl AB';
 
 let t: TestService;
@@ -29,7 +32,7 @@ let creditNote: Invoice;
 
 beforeAll(async () => {
   t = await startTestService({
-    clock: new FixedClock(NOW),
+    clock,
     env: { BILLING_CLOSE_INTERVAL_MS: '0' },
   });
   await t.client(CustomerServiceDefinition, 'sales').upsertCustomer({
@@ -104,6 +107,7 @@ describe('ExportBookkeeping', () => {
     expect(invoice.number).toMatch(/^INV-2026-\d{6}$/);
     expect(creditNote.number).toMatch(/^CN-2026-\d{6}$/);
     expect(invoice.currencyCode).toBe('SEK');
+    clock.set(EXPORTED);
 
     const file = await t.client(InvoiceServiceDefinition, 'finance').exportBookkeeping({
       period: '2026-11',
@@ -114,7 +118,7 @@ describe('ExportBookkeeping', () => {
     const sie = parseSie(Buffer.from(file.content));
     expect(sie.head.get('#SIETYP')).toEqual(['4']);
     expect(sie.head.get('#FORMAT')).toEqual(['PC8']);
-    expect(sie.head.get('#GEN')).toEqual(['20261128']);
+    expect(sie.head.get('#GEN')).toEqual(['20261201']);
     expect(sie.head.get('#FNAMN')).toEqual([invoice.seller!.name]);
     expect(sie.head.get('#VALUTA')).toEqual(['SEK']);
 

@@ -12,12 +12,18 @@ import { encodeSieText } from '../../src/documents/sie-encoding';
 import { parseSie } from '../support/sie-parser';
 import { issuedDocument, line } from '../support/issued-documents';
 
-function deps(documents: IssuedInvoiceDocument[], asked: string[] = []): ExportBookkeepingDeps {
+// The store's part (reading the month, recording its file) is faked: the month is read every time,
+// as if never exported (test/invoicing-service/bookkeeping-months.test.ts covers the real one).
+function deps(
+  documents: IssuedInvoiceDocument[],
+  asked: string[] = [],
+  now = new Date('2026-11-30T23:30:00Z'),
+): ExportBookkeepingDeps {
   return {
     documents: {
-      issuedInMonth: (month) => {
+      exportMonth: (month, _exportedAt, build) => {
         asked.push(month);
-        return Promise.resolve(documents);
+        return Promise.resolve(build(documents));
       },
     },
     encode: encodeSieText,
@@ -28,8 +34,8 @@ function deps(documents: IssuedInvoiceDocument[], asked: string[] = []): ExportB
       timeZone: 'Europe/Stockholm',
       program: { name: 'billing-integration', version: '9.9.9' },
     },
-    // 23:30 UTC on 30 Nov is 1 Dec in Stockholm
-    now: () => new Date('2026-11-30T23:30:00Z'),
+    // Default: 23:30 UTC on 30 Nov is 1 Dec in Stockholm
+    now: () => now,
   };
 }
 
@@ -56,6 +62,28 @@ describe('exportBookkeeping', () => {
       expect((error as ValidationError).violations[0]!.field).toBe('period');
     },
   );
+
+  it("refuses a month that has not ended in the seller's time zone, naming the first day it may be exported", async () => {
+    const asked: string[] = [];
+    // 22:30 UTC on 30 Nov is still 30 Nov in Stockholm (23:30): November is running.
+    const running = deps([], asked, new Date('2026-11-30T22:30:00Z'));
+    for (const period of ['2026-11', '2026-12', '2027-01']) {
+      const error = await exportBookkeeping(running, { period }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FailedPreconditionError);
+      expect((error as Error).message).toContain(`${period} has not ended`);
+    }
+    const error = await exportBookkeeping(running, { period: '2026-11' }).catch((e: unknown) => e);
+    expect((error as Error).message).toContain('it can be exported from 2026-12-01 on');
+    expect(asked).toEqual([]);
+    // December's export may start on 1 January, across the year.
+    const nextYear = await exportBookkeeping(running, { period: '2026-12' }).catch((e: unknown) => e);
+    expect((nextYear as Error).message).toContain('from 2027-01-01 on');
+    // One minute later (00:00 on 1 Dec in Stockholm), November may be exported; October always could.
+    const ended = deps([], asked, new Date('2026-11-30T23:00:00Z'));
+    await exportBookkeeping(ended, { period: '2026-11' });
+    await exportBookkeeping(ended, { period: '2026-10' });
+    expect(asked).toEqual(['2026-11', '2026-10']);
+  });
 
   it('a foreign-currency document without its SEK rate stops the export, naming it', async () => {
     const eur = issuedDocument('INV-2026-000042', [line(1, '10.00', '25', 'S')], { currency: 'EUR' });

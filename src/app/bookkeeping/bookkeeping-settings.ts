@@ -10,7 +10,10 @@ export interface BookkeepingSettings {
   voucherSeries: string;
   /** The company whose books these are (#FNAMN, #ORGNR). */
   company: { name: string; registrationNumber?: string };
-  /** IANA zone of the seller: the date the file is generated on (#GEN). */
+  /**
+   * IANA zone of the seller, the zone of the issue dates: when a month has ended (the first day it may
+   * be exported) and the date the file is generated on (#GEN).
+   */
   timeZone: string;
   /** This program, as the file names it (#PROGRAM). */
   program: { name: string; version: string };

@@ -1,7 +1,8 @@
 /**
- * A month's issued documents as vouchers, in issue order, with the accounts they use. Every document
- * that cannot be booked is named in one error, so the clerk fixes them all before exporting again
- * (a file with some documents left out would look complete in the ledger).
+ * A month's issued documents as vouchers, in issue order, with the accounts they use; a document
+ * that books nothing (all its amounts 0.00) has none. Every document that cannot be booked is named
+ * in one error, so the clerk fixes them all before exporting again (a file with some documents left
+ * out would look complete in the ledger).
  */
 import { DomainError, FailedPreconditionError } from '../errors';
 import type { IssuedInvoiceDocument } from '../invoicing/types';
@@ -36,6 +37,9 @@ export function bookDocuments(
   for (const doc of ordered) {
     try {
       const booked = voucherFor(doc, accounts, series);
+      // A document of 0.00 throughout changes no account: no voucher, rather than one without rows
+      // or with a lone `1510 0.00` that bookkeeping programs refuse. It stays in the invoice register.
+      if (!booked.voucher.transactions.length) continue;
       vouchers.push(booked.voucher);
       for (const a of booked.accounts)
         if (!used.has(a.number)) used.set(a.number, accountName(accounts, a.number, a.role));

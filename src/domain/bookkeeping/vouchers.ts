@@ -8,7 +8,8 @@
  * converted and rounded to 2 decimals half-up; the VAT is then corrected by the cent differences so
  * it equals accountingCurrencyVat.vatTotal (what the invoice states as VAT in SEK; the correction
  * goes to the largest rate's VAT), and the receivable takes whatever makes the voucher balance.
- * A SEK document books its own amounts unchanged. Every voucher sums to exactly 0.00.
+ * A SEK document books its own amounts unchanged. Every voucher sums to exactly 0.00, and has no
+ * row of 0.00: a document whose amounts all cancel out has no rows at all (see bookDocuments).
  */
 import { FailedPreconditionError } from '../errors';
 import type { IssuedInvoiceDocument } from '../invoicing/types';
@@ -129,12 +130,20 @@ export function voucherFor(
     })),
   ];
   const receivable = credits.reduce((s, c) => s.plus(c.sek), ZERO);
-  const transactions: VoucherTransaction[] = [
-    { account: accounts.receivables, amount: amountText(receivable) },
-    ...credits
-      .filter((c) => !c.sek.isZero())
-      .map((c) => ({ account: c.account, amount: amountText(c.sek.negated()) })),
-  ];
+  // Rows of 0.00 carry nothing, and some bookkeeping programs refuse them: left out, the receivable
+  // too (lines that cancel out). A document with no row left books nothing (bookDocuments skips it).
+  const rows = [
+    {
+      account: accounts.receivables,
+      role: { kind: 'receivables' } as AccountRole,
+      sek: receivable.negated(),
+    },
+    ...credits,
+  ].filter((c) => !c.sek.isZero());
+  const transactions: VoucherTransaction[] = rows.map((c) => ({
+    account: c.account,
+    amount: amountText(c.sek.negated()),
+  }));
 
   const kind = doc.documentType === 'credit_note' ? 'Kreditfaktura' : 'Faktura';
   const converted =
@@ -149,9 +158,6 @@ export function voucherFor(
       documentNumber: doc.number,
       transactions,
     },
-    accounts: [
-      { number: accounts.receivables, role: { kind: 'receivables' } },
-      ...credits.map((c) => ({ number: c.account, role: c.role })),
-    ],
+    accounts: rows.map((c) => ({ number: c.account, role: c.role })),
   };
 }

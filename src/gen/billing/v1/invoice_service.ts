@@ -709,7 +709,8 @@ export interface RenderInvoiceDocumentResponse {
 export interface ExportBookkeepingRequest {
   /**
    * The month, "YYYY-MM": every invoice and credit note whose issue date (the
-   * seller's local date printed on it) falls in it. Required.
+   * seller's local date printed on it) falls in it. Required; the month must
+   * have ended.
    */
   period: string;
   /** File format; unset: SIE 4. */
@@ -5018,7 +5019,10 @@ export const InvoiceServiceDefinition = {
     /**
      * Issues a draft: assigns the next number of the series and the issue date.
      * From then on the invoice never changes. Issuing an issued invoice fails
-     * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+     * with FAILED_PRECONDITION (a retry with the same request_id succeeds). So
+     * does an issue date before the latest one already used in the series and
+     * year (numbers follow their dates), or in a month already exported to the
+     * bookkeeping (ExportBookkeeping); nothing is numbered then.
      * Roles: billing.
      */
     issueInvoice: {
@@ -5078,6 +5082,12 @@ export const InvoiceServiceDefinition = {
      * file: one voucher per document (receivables, revenue per account, output
      * VAT per rate), amounts in SEK. A document in another currency without the
      * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+     * A document whose amounts are all 0.00 books nothing and has no voucher.
+     * Only a month that has ended in the seller's time zone can be exported;
+     * before, FAILED_PRECONDITION naming the first day it can. The first export
+     * records the month: from then on no document can be issued with a date in
+     * it, and exporting it again returns the same file, byte for byte (its #GEN
+     * date is that of the first export), never a second set of vouchers.
      * Roles: sales, billing, finance.
      */
     exportBookkeeping: {
@@ -5145,7 +5155,10 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
   /**
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
-   * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+   * with FAILED_PRECONDITION (a retry with the same request_id succeeds). So
+   * does an issue date before the latest one already used in the series and
+   * year (numbers follow their dates), or in a month already exported to the
+   * bookkeeping (ExportBookkeeping); nothing is numbered then.
    * Roles: billing.
    */
   issueInvoice(
@@ -5189,6 +5202,12 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
    * file: one voucher per document (receivables, revenue per account, output
    * VAT per rate), amounts in SEK. A document in another currency without the
    * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+   * A document whose amounts are all 0.00 books nothing and has no voucher.
+   * Only a month that has ended in the seller's time zone can be exported;
+   * before, FAILED_PRECONDITION naming the first day it can. The first export
+   * records the month: from then on no document can be issued with a date in
+   * it, and exporting it again returns the same file, byte for byte (its #GEN
+   * date is that of the first export), never a second set of vouchers.
    * Roles: sales, billing, finance.
    */
   exportBookkeeping(
@@ -5247,7 +5266,10 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
   /**
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
-   * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+   * with FAILED_PRECONDITION (a retry with the same request_id succeeds). So
+   * does an issue date before the latest one already used in the series and
+   * year (numbers follow their dates), or in a month already exported to the
+   * bookkeeping (ExportBookkeeping); nothing is numbered then.
    * Roles: billing.
    */
   issueInvoice(
@@ -5291,6 +5313,12 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
    * file: one voucher per document (receivables, revenue per account, output
    * VAT per rate), amounts in SEK. A document in another currency without the
    * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+   * A document whose amounts are all 0.00 books nothing and has no voucher.
+   * Only a month that has ended in the seller's time zone can be exported;
+   * before, FAILED_PRECONDITION naming the first day it can. The first export
+   * records the month: from then on no document can be issued with a date in
+   * it, and exporting it again returns the same file, byte for byte (its #GEN
+   * date is that of the first export), never a second set of vouchers.
    * Roles: sales, billing, finance.
    */
   exportBookkeeping(

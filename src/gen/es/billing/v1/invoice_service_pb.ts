@@ -1253,7 +1253,8 @@ export const RenderInvoiceDocumentResponseSchema: GenMessage<RenderInvoiceDocume
 export type ExportBookkeepingRequest = Message<"billing.v1.ExportBookkeepingRequest"> & {
   /**
    * The month, "YYYY-MM": every invoice and credit note whose issue date (the
-   * seller's local date printed on it) falls in it. Required.
+   * seller's local date printed on it) falls in it. Required; the month must
+   * have ended.
    *
    * @generated from field: string period = 1;
    */
@@ -1699,7 +1700,10 @@ export const InvoiceService: GenService<{
   /**
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
-   * with FAILED_PRECONDITION (a retry with the same request_id succeeds).
+   * with FAILED_PRECONDITION (a retry with the same request_id succeeds). So
+   * does an issue date before the latest one already used in the series and
+   * year (numbers follow their dates), or in a month already exported to the
+   * bookkeeping (ExportBookkeeping); nothing is numbered then.
    * Roles: billing.
    *
    * @generated from rpc billing.v1.InvoiceService.IssueInvoice
@@ -1755,6 +1759,12 @@ export const InvoiceService: GenService<{
    * file: one voucher per document (receivables, revenue per account, output
    * VAT per rate), amounts in SEK. A document in another currency without the
    * SEK rate recorded at issue cannot be booked: FAILED_PRECONDITION naming it.
+   * A document whose amounts are all 0.00 books nothing and has no voucher.
+   * Only a month that has ended in the seller's time zone can be exported;
+   * before, FAILED_PRECONDITION naming the first day it can. The first export
+   * records the month: from then on no document can be issued with a date in
+   * it, and exporting it again returns the same file, byte for byte (its #GEN
+   * date is that of the first export), never a second set of vouchers.
    * Roles: sales, billing, finance.
    *
    * @generated from rpc billing.v1.InvoiceService.ExportBookkeeping
