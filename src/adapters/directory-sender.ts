@@ -5,8 +5,10 @@
  * 1. the bytes go to a temporary file in the same directory (`.<name>.<random>.tmp`: a pick-up
  *    client must ignore dot-files / `*.tmp`, as they all do with their `*.xml` pattern), fsync'ed;
  * 2. `link()` gives it its final name, `<number>.xml`. link, unlike rename, never replaces: when a
- *    previous attempt already put the file there it fails with EEXIST, which means "delivered"
- *    (the number identifies the document forever), and nothing is written twice;
+ *    previous attempt already put the file there it fails with EEXIST, and a file of the same
+ *    bytes means "delivered" (nothing is written twice). A file of other bytes is not ours (another
+ *    installation numbering alike, a document changed by hand): it is left alone and the attempt
+ *    fails naming it, so the document is retried, not silently counted as delivered;
  * 3. the temporary name is removed and the directory fsync'ed, so the new name survives a crash.
  *
  * The one window left: a crash after the link and before the database records the delivery, while
@@ -60,6 +62,7 @@ export class DirectorySender implements DocumentSender {
         await this.files.link(temp, target);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        await sameBytesAt(target, doc.content);
         alreadyThere = true;
       }
     } finally {
@@ -68,6 +71,20 @@ export class DirectorySender implements DocumentSender {
     await syncDirectory(this.directory);
     return { deliveredTo: target, alreadyThere };
   }
+}
+
+/** Fails unless the file at `target` holds exactly `content` (an earlier attempt's delivery). */
+async function sameBytesAt(target: string, content: Uint8Array): Promise<void> {
+  // A file the pick-up client takes away meanwhile was the earlier attempt's: it was delivered.
+  const there = await fs.readFile(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (there && !Buffer.from(content).equals(there))
+    throw new Error(
+      `a different file named ${path.basename(target)} is already in ${path.dirname(target)} ` +
+        '(another installation numbering alike, or a document changed by hand): move it away to deliver this one',
+    );
 }
 
 /** Makes the directory's entries (the new name, the removed temporary one) durable. */

@@ -188,12 +188,13 @@ describe('delivery with the directory sender', () => {
   it('records a document already in the directory (a crash after the link) as delivered, without writing it again', async () => {
     const [invoice] = await closeOctober(t, ['q-crashed']);
     const target = path.join(dir, `${invoice!.number}.xml`);
-    fs.writeFileSync(target, 'written by the attempt that crashed');
+    const written = `<Invoice><ID>${invoice!.number}</ID></Invoice>`;
+    fs.writeFileSync(target, written);
     links = 0;
     logged = [];
     expect(await worker(countingSender()).runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
     expect(links).toBe(1);
-    expect(fs.readFileSync(target, 'utf8')).toBe('written by the attempt that crashed');
+    expect(fs.readFileSync(target, 'utf8')).toBe(written);
     expect(await outboxRow(t, invoice!.number)).toMatchObject({
       status: 'delivered',
       attempts: 1,
@@ -202,6 +203,25 @@ describe('delivery with the directory sender', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]!.obj).toMatchObject({ alreadyThere: true });
     // No temporary file is left behind.
+    expect(files().filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('leaves a different file of the same name alone and does not count the document as delivered', async () => {
+    const [invoice] = await closeOctober(t, ['q-stale']);
+    const target = path.join(dir, `${invoice!.number}.xml`);
+    // Another installation's document with the same number, not yet picked up.
+    fs.writeFileSync(target, '<Invoice><ID>from elsewhere</ID></Invoice>');
+    logged = [];
+    expect(await worker(countingSender()).runOnce()).toEqual({ delivered: 0, retried: 1, failed: 0 });
+    expect(fs.readFileSync(target, 'utf8')).toBe('<Invoice><ID>from elsewhere</ID></Invoice>');
+    const row = await outboxRow(t, invoice!.number);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.last_error).toContain(`a different file named ${invoice!.number}.xml`);
+    // Once it is moved away, the next attempt delivers.
+    fs.rmSync(target);
+    clock.advance(POLICY.maxRetryMs);
+    expect(await worker(countingSender()).runOnce()).toEqual({ delivered: 1, retried: 0, failed: 0 });
+    expect(fs.readFileSync(target, 'utf8')).toBe(`<Invoice><ID>${invoice!.number}</ID></Invoice>`);
     expect(files().filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
