@@ -26,6 +26,7 @@ import { Migration20261209000000RuleSetCheckPerStatement } from './Migration2026
 import { Migration20261210000000RunningTotalsPrunedTail } from './Migration20261210000000RunningTotalsPrunedTail';
 import { Migration20261211000000RequestResponsesAsText } from './Migration20261211000000RequestResponsesAsText';
 import { Migration20261213000000BookkeepingExports } from './Migration20261213000000BookkeepingExports';
+import { Migration20261214000000CallSpecificationOnDocuments } from './Migration20261214000000CallSpecificationOnDocuments';
 import { Migration20261215000000BookingMovedAway } from './Migration20261215000000BookingMovedAway';
 
 export const migrationsList: MigrationObject[] = [
@@ -70,5 +71,9 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261211000000RequestResponsesAsText,
   },
   { name: 'Migration20261213000000BookkeepingExports', class: Migration20261213000000BookkeepingExports },
+  {
+    name: 'Migration20261214000000CallSpecificationOnDocuments',
+    class: Migration20261214000000CallSpecificationOnDocuments,
+  },
   { name: 'Migration20261215000000BookingMovedAway', class: Migration20261215000000BookingMovedAway },
 ];

@@ -104,6 +104,7 @@ function extrasOf(draft: InvoiceDraft): DocumentExtras {
   if (draft.notes) extras.notes = draft.notes;
   if (draft.reason) extras.reason = draft.reason;
   if (draft.accountingCurrencyVat) extras.accountingCurrencyVat = draft.accountingCurrencyVat;
+  if (draft.callSpecification) extras.callSpecification = true;
   return extras;
 }
 

@@ -24,6 +24,8 @@ export interface DocumentExtras {
   reason?: string;
   /** Recorded at issue (src/persistence/invoice-documents.ts issueIn), never on a draft. */
   accountingCurrencyVat?: AccountingCurrencyVat;
+  /** Set when the draft was built (absent: none; Migration20261214000000 for older documents). */
+  callSpecification?: boolean;
 }
 
 const SELECT_INVOICES = `
@@ -173,6 +175,7 @@ function toStored(r: InvoiceRow, lineRows: LineRow[]): StoredInvoice {
       : {}),
     ...(r.credit_reason ? { reason: r.credit_reason } : {}),
     ...(extras.accountingCurrencyVat ? { accountingCurrencyVat: extras.accountingCurrencyVat } : {}),
+    ...(extras.callSpecification ? { callSpecification: true } : {}),
   };
   const document: InvoiceDraft | IssuedInvoiceDocument = issued
     ? { ...base, status: 'issued', number: r.number! }

@@ -1,7 +1,9 @@
 /**
  * The invoice of one customer's period from its charges: what closing stores, and what a rerate
  * compares an issued invoice with (./rerate-charges.ts). Unless given: the live rule files' period
- * pricing, the configured seller and the customer as buyer.
+ * pricing, the configured seller and the customer as buyer. Whether it carries a call specification
+ * is the customer's choice now, kept on the document like its buyer: a draft shows what will be
+ * issued, and an issued invoice renders the same for good (./render-invoice-document.ts).
  */
 import type { BuyerParty, SellerParty } from '../../domain/invoicing/types';
 import { buildPeriodInvoice, type LineNamesSource, type PeriodPricingSource } from './build';
@@ -28,7 +30,7 @@ export interface BuildInvoiceInput {
 
 export function buildInvoice(deps: BuildInvoiceDeps, input: BuildInvoiceInput): BuildDecision {
   const periodPricing = input.periodPricing ?? deps.periodPricing;
-  return buildPeriodInvoice(input.target, input.charges, {
+  const decision = buildPeriodInvoice(input.target, input.charges, {
     seller: input.seller ?? deps.settings.seller,
     vatRate: deps.settings.vatRate,
     issueDate: todayIn(deps.settings.timeZone, deps.now()),
@@ -36,4 +38,6 @@ export function buildInvoice(deps: BuildInvoiceDeps, input: BuildInvoiceInput): 
     ...(deps.lineNames ? { lineNames: deps.lineNames } : {}),
     ...(input.buyer ? { buyer: input.buyer } : {}),
   });
+  if (decision.kind !== 'invoice' || !input.target.customer.callSpecification) return decision;
+  return { kind: 'invoice', draft: { ...decision.draft, callSpecification: true } };
 }

@@ -7,7 +7,7 @@ import { getInvoice, type GetInvoiceDeps } from './get-invoice';
 import type { RenderInvoicePdf, RenderInvoiceUbl } from './invoice-renderer-ports';
 
 export interface RenderInvoiceDocumentDeps extends GetInvoiceDeps {
-  store: GetInvoiceDeps['store'] & Pick<InvoiceStore, 'customers' | 'invoiceCalls'>;
+  store: GetInvoiceDeps['store'] & Pick<InvoiceStore, 'invoiceCalls'>;
   renderPdf: RenderInvoicePdf;
   renderUbl: RenderInvoiceUbl;
 }
@@ -17,14 +17,16 @@ export type DocumentFormat = 'pdf' | 'ubl';
 /** The most calls a call specification lists (about 1,000 pages); the appendix says when it stops. */
 export const CALL_SPECIFICATION_LIMIT = 50_000;
 
-/** The call specification of an invoice whose customer asked for one (none on credit notes). */
+/**
+ * The call specification of a document built with one (an invoice whose customer asked for one
+ * then; never a credit note). Read from the document, never from the customer's current setting:
+ * an issued document is immutable, so its PDF must not change when sales changes the customer.
+ */
 async function callSpecificationOf(
   deps: RenderInvoiceDocumentDeps,
   invoice: StoredInvoice,
 ): Promise<{ callSpecification?: CallSpecification }> {
-  if (invoice.kind !== 'INVOICE') return {};
-  const [customer] = await deps.store.customers([invoice.customerAccount]);
-  if (!customer?.callSpecification) return {};
+  if (!invoice.document.callSpecification) return {};
   const spec = await deps.store.invoiceCalls(invoice.id, CALL_SPECIFICATION_LIMIT);
   return {
     callSpecification: { ...spec, rows: spec.rows.map((r) => ({ ...r, number: maskNumber(r.number) })) },

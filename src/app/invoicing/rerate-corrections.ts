@@ -66,6 +66,8 @@ export async function issueCorrections(
       notes: [`Supplementary invoice to ${invoice.number}: ${reason}`],
       precedingInvoiceNumber: invoice.number!,
       precedingInvoiceDate: original.issueDate,
+      // A supplementary invoice carries a call specification when the invoice it supplements does.
+      ...(original.callSpecification ? { callSpecification: true } : {}),
     });
     const id = await tx.insertCorrection({ kind: 'INVOICE', invoice, draft, series: settings.invoiceSeries });
     await tx.issue([id], { ...issue, series: settings.invoiceSeries });

@@ -53,6 +53,8 @@ export interface InvoiceDraftInput {
   notes?: string[];
   precedingInvoiceNumber?: string;
   precedingInvoiceDate?: string;
+  /** The document carries a call specification (see InvoiceDraft.callSpecification). */
+  callSpecification?: boolean;
 }
 
 /**
@@ -124,6 +126,7 @@ export function buildInvoiceDraft(input: InvoiceDraftInput): InvoiceDraft {
   if (input.notes) base.notes = input.notes;
   if (input.precedingInvoiceNumber) base.precedingInvoiceNumber = input.precedingInvoiceNumber;
   if (input.precedingInvoiceDate) base.precedingInvoiceDate = input.precedingInvoiceDate;
+  if (input.callSpecification) base.callSpecification = true;
   return assembleDocument(base, [...usage, ...period, ...(input.extraLines ?? [])], input.vatCategory);
 }
 

@@ -231,6 +231,12 @@ export interface InvoiceDraft {
   reason?: string;
   /** VAT in the accounting currency when the invoice currency differs from it (set at issue). */
   accountingCurrencyVat?: AccountingCurrencyVat;
+  /**
+   * The PDF carries a call specification (./call-specification.ts): the customer's choice when the
+   * document was built, kept on it so that an issued document renders the same for good, whatever
+   * the customer's setting later. Never on a credit note.
+   */
+  callSpecification?: boolean;
 }
 
 /** An issued (numbered, immutable) invoice or credit note: what the PDF renders. */
