@@ -1,14 +1,17 @@
 /**
  * What the scheduler runs (./period-close-scheduler.ts): for every customer, closes every period
- * whose end + grace has passed, from the end of its last closed period (or its first uninvoiced
- * charge) on, in order.
+ * whose end + grace has passed, in order, from the end of its last closed period on; a customer none
+ * of whose periods is closed yet, from its first uninvoiced charge or, when a contract of it bills a
+ * minimum commitment, from that contract's start if earlier, but not from before billing began on
+ * this installation (./commitment-due.ts).
  */
 import { DomainError } from '../../domain/errors';
-import { nextPeriod, periodContaining } from '../../domain/periods/index';
+import { periodContaining } from '../../domain/periods/index';
 import { periodOptionsAt } from './build';
 import { buildInvoice } from './build-invoice';
 import type { ClosingDeps } from './close-period';
 import { closeTargets } from './close-targets';
+import { commitmentStarts } from './commitment-due';
 import { issueOptions } from './issue-guard';
 import type { ChargeGroup, CloseOutcome, CloseTarget } from './ports';
 import { todayIn } from './today';
@@ -48,15 +51,19 @@ export async function closeDuePeriods(
     notIssued: [],
     failed: [],
   };
+  const commitmentFrom = commitmentStarts(state.billingBegan, now, deps.periodPricing);
   for (const customer of customers) {
     const s = state.get(customer.account);
-    const from = s?.closedUntil ?? s?.firstOpenCharge;
-    if (!from) continue;
     try {
+      const from = s?.closedUntil ?? earliest(s?.firstOpenCharge, commitmentFrom(customer));
+      if (!from) continue;
       let period = periodContaining(from, periodOptionsAt(customer, from));
       for (let k = 0; k < MAX_PERIODS_PER_RUN && period.end.getTime() + graceMs <= now.getTime(); k++) {
         (rounds[k] ??= []).push({ customer, period });
-        period = nextPeriod(period);
+        // Each period under the contract in force at its start, as the next run would lay it out
+        // from the end of this one and as running charges does: a monthly contract turned quarterly
+        // in April closes April to June as one period, whether this run or a later one gets there.
+        period = periodContaining(period.end, periodOptionsAt(customer, period.end));
       }
     } catch (error) {
       // One customer's unusable contract does not stop the others: it is reported and skipped.
@@ -125,4 +132,9 @@ export async function closeDuePeriods(
     }
   }
   return report;
+}
+
+function earliest(a: Date | undefined, b: Date | undefined): Date | undefined {
+  if (!a || !b) return a ?? b;
+  return a.getTime() <= b.getTime() ? a : b;
 }

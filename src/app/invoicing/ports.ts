@@ -231,14 +231,30 @@ export interface InvoiceTx {
   once(key: RequestKey, run: () => Promise<string>): Promise<string>;
 }
 
+/** Where one customer's closing stands (InvoiceStore.closingState). */
+export interface CustomerClosingState {
+  closedUntil?: Date;
+  firstOpenCharge?: Date;
+}
+
+/**
+ * Every customer's closing state by account, and when this installation began billing: the earliest
+ * of the first charge ever stored and the start of the first period ever closed, with the time zone
+ * of its customer (billing began on that day there); absent while there is neither. The scheduler
+ * bills no minimum commitment for a period before it (./commitment-due.ts).
+ */
+export type ClosingState = ReadonlyMap<string, CustomerClosingState> & {
+  billingBegan?: { at: Date; timeZone: string };
+};
+
 export interface InvoiceStore {
   /** Customers by account, or all when `accounts` is undefined. */
   customers(accounts?: string[]): Promise<BillingCustomer[]>;
   /**
    * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge
-   * from then on (the whole history when none is closed).
+   * from then on (the whole history when none is closed); and the day billing began (ClosingState).
    */
-  closingState(): Promise<Map<string, { closedUntil?: Date; firstOpenCharge?: Date }>>;
+  closingState(): Promise<ClosingState>;
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;
   /**
    * The ids of period invoices closing left as drafts (neither credit notes nor supplementary
