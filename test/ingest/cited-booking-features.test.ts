@@ -1,9 +1,10 @@
 /**
  * A CDR citing a booking is charged the booked features only when the booking is the call's own:
- * the CDR's customer's, hosted on the CDR's bridge, not cancelled. Through the service, as a bridge
- * and reservations use it.
+ * the CDR's customer's, hosted on the CDR's bridge, not cancelled before the call began. Through
+ * the service, as a bridge and reservations use it, on a fixed clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/app/clock';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { BookingServiceDefinition } from '../../src/gen/billing/v1/booking_service';
 import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_service';
@@ -18,9 +19,12 @@ import { startTestService, type TestService } from '../support/test-service';
 
 const HOUR = 3_600_000;
 const BRIDGE = 'bf-bridge';
+/** Bookings are made and one cancelled at T0; their calls begin an hour later and are sent at T0 + 3 h. */
+const T0 = new Date('2030-04-01T08:00:00Z');
+const clock = new FixedClock(T0);
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService();
+  t = await startTestService({ clock });
   await createCustomers(t.client(CustomerServiceDefinition, 'sales'), ['CITE-A', 'CITE-B']);
 });
 afterAll(async () => {
@@ -28,7 +32,7 @@ afterAll(async () => {
 });
 
 async function book(requestId: string, customerAccount: string, bridgeId: string): Promise<string> {
-  const booking = plainBooking(customerAccount, bridgeId, new Date(Date.now() + HOUR), {
+  const booking = plainBooking(customerAccount, bridgeId, new Date(T0.getTime() + HOUR), {
     title: 'Board meeting',
     features: [Feature.FEATURE_RECORDING],
   });
@@ -51,7 +55,8 @@ describe('features of a cited booking', () => {
       reason: 'called off',
       expectedVersion: 1,
     });
-    const start = new Date(Date.now() - 2 * HOUR);
+    clock.set(new Date(T0.getTime() + 3 * HOUR));
+    const start = new Date(T0.getTime() + HOUR);
     const leg = (recordId: string, bookingId: string, customerAccount = 'CITE-A') =>
       answeredCall({
         bridgeId: BRIDGE,
