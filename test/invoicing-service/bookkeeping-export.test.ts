@@ -148,7 +148,7 @@ describe('ExportBookkeeping', () => {
   });
 
   it('a month without issued documents is a file without vouchers (the issue date counts, not the period)', async () => {
-    const file = await t.client(InvoiceServiceDefinition, 'sales').exportBookkeeping({ period: '2026-10' });
+    const file = await t.client(InvoiceServiceDefinition, 'finance').exportBookkeeping({ period: '2026-10' });
     const sie = parseSie(Buffer.from(file.content));
     expect(sie.vouchers).toEqual([]);
     expect(sie.head.get('#SIETYP')).toEqual(['4']);

@@ -80,8 +80,8 @@ export const ROLE_TABLE: Readonly<Record<string, Readonly<Record<string, RpcAcce
       why: 'the PDF of an invoice the role may read',
     },
     ExportBookkeeping: {
-      roles: ['sales', 'billing', 'finance'],
-      why: "the month's issued invoices as a bookkeeping file: the same documents these roles may read",
+      roles: ['billing', 'finance'],
+      why: 'the first export of a month closes it to numbering and records the file the books import: an act of the books, not a read',
     },
     GetMailingList: {
       roles: ['sales', 'billing', 'finance'],

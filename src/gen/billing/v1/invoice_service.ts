@@ -5088,7 +5088,7 @@ export const InvoiceServiceDefinition = {
      * records the month: from then on no document can be issued with a date in
      * it, and exporting it again returns the same file, byte for byte (its #GEN
      * date is that of the first export), never a second set of vouchers.
-     * Roles: sales, billing, finance.
+     * Roles: billing, finance.
      */
     exportBookkeeping: {
       name: "ExportBookkeeping",
@@ -5208,7 +5208,7 @@ export interface InvoiceServiceImplementation<CallContextExt = {}> {
    * records the month: from then on no document can be issued with a date in
    * it, and exporting it again returns the same file, byte for byte (its #GEN
    * date is that of the first export), never a second set of vouchers.
-   * Roles: sales, billing, finance.
+   * Roles: billing, finance.
    */
   exportBookkeeping(
     request: ExportBookkeepingRequest,
@@ -5319,7 +5319,7 @@ export interface InvoiceServiceClient<CallOptionsExt = {}> {
    * records the month: from then on no document can be issued with a date in
    * it, and exporting it again returns the same file, byte for byte (its #GEN
    * date is that of the first export), never a second set of vouchers.
-   * Roles: sales, billing, finance.
+   * Roles: billing, finance.
    */
   exportBookkeeping(
     request: DeepPartial<ExportBookkeepingRequest>,

@@ -1765,7 +1765,7 @@ export const InvoiceService: GenService<{
    * records the month: from then on no document can be issued with a date in
    * it, and exporting it again returns the same file, byte for byte (its #GEN
    * date is that of the first export), never a second set of vouchers.
-   * Roles: sales, billing, finance.
+   * Roles: billing, finance.
    *
    * @generated from rpc billing.v1.InvoiceService.ExportBookkeeping
    */
