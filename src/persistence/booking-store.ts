@@ -317,7 +317,6 @@ export class PostgresBookingStore implements BookingStore {
          cross join lateral (select min(c.start_time) as actual_start, max(c.end_time) as actual_end
                              from cdrs c where ${OWN_CALL}) a
          where b.scheduled_start >= ? and b.scheduled_start < ? and (? = '' or b.customer_account = ?)
-           and b.status = 'SCHEDULED'
            and extract(epoch from a.actual_end - a.actual_start) > b.expected_duration_seconds + ?::bigint
          order by b.scheduled_start, b.id limit ?`,
         [
