@@ -178,8 +178,9 @@ export async function replaceDraftContent(
  * `onRefused` or not: they are the date's, not a draft's):
  * - the issue date's month is exported to the bookkeeping (./bookkeeping-months.ts, whose shared
  *   month lock this transaction holds from here to its end, so an export cannot slip in between);
- * - the issue date is before the latest one of the series and year: numbers follow their dates
- *   (an auditor reads a later number with an earlier date as a document inserted after the fact).
+ * - a date the caller chose (IssueOptions.backdated) is before the latest one of the series and
+ *   year: numbers follow their dates (an auditor reads a later number with an earlier date as a
+ *   document inserted after the fact).
  * Locks in one order for every issuer: the drafts (by id), the month (shared), the counter.
  * Runs under READ COMMITTED (checked): the counter's FOR UPDATE then reads its latest committed row.
  */
@@ -244,7 +245,8 @@ export async function issueIn(
   if (updated.length !== ids.length)
     throw new Error(`issue: ${ids.length - updated.length} of the locked drafts were not updated`);
   await trx.raw(
-    `update invoice_counters set last_number = ?, last_issue_date = ?::date where series = ? and year = ?`,
+    `update invoice_counters set last_number = ?, last_issue_date = greatest(last_issue_date, ?::date)
+     where series = ? and year = ?`,
     [first + ids.length - 1, options.issueDate, options.series, year],
   );
   return ids;
@@ -257,7 +259,8 @@ function checkDateInSequence(
   counter: { last_number: string; last_issue_date: string | null },
 ): void {
   const latest = counter.last_issue_date;
-  if (latest === null || options.issueDate >= latest) return;
+  // Only a date the caller chose: "today" by a replica's clock a moment behind is numbered as it is.
+  if (!options.backdated || latest === null || options.issueDate >= latest) return;
   const before = formatInvoiceNumber(options.series, year, Number(counter.last_number));
   throw new FailedPreconditionError(
     `issue date ${options.issueDate} is before ${latest}, the date of ${before}, the latest number of series ` +

@@ -15,7 +15,7 @@ import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support'
 
 // Thursday 10 December 2026, 13:00 in Stockholm: November has ended, December has not.
 const NOW = new Date('2026-12-10T12:00:00Z');
-const ACCOUNTS = ['month-a', 'month-b', 'month-c', 'month-d'];
+const ACCOUNTS = ['month-a', 'month-b', 'month-c', 'month-d', 'month-e', 'month-f'];
 
 let t: TestService;
 const clock = new FixedClock(NOW);
@@ -148,5 +148,18 @@ describe('exporting a month to the bookkeeping', () => {
     );
     expect(december.head.get('#GEN')).toEqual(['20270115']);
     expect(december.vouchers.map((v) => v.date)).toEqual(['20261205', '20261205', '20261210']);
+  });
+
+  it("numbers today's date by a replica whose clock is a moment behind at midnight", async () => {
+    // 00:00:30 on 17 January in Stockholm: one replica issues dated the 17th.
+    clock.set('2027-01-16T23:00:30Z');
+    const e = await issue(drafts['month-e']!, '');
+    expect(e.issueDate).toBe('2027-01-17');
+    // Another, its clock 31 s behind, still on the 16th: numbered next, not refused.
+    clock.set('2027-01-16T22:59:59Z');
+    const f = await issue(drafts['month-f']!, '');
+    expect(f.issueDate).toBe('2027-01-16');
+    const seq = (n: string) => Number(n.split('-')[2]);
+    expect(seq(f.number)).toBe(seq(e.number) + 1);
   });
 });

@@ -8,6 +8,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
+import { FixedClock } from '../../src/app/clock';
 import { startTestService, type TestService } from '../support/test-service';
 import {
   insertCharges,
@@ -28,10 +29,8 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('rerate racing with close on t
   let r2: SecondInstance;
 
   beforeAll(async () => {
-    // The real clock, as the replica (a process of its own) has no other: both issue "today", and a
-    // number is never dated before the one before it, which a pinned clock here against the replica's
-    // real one would break. On the real clock the service gets a rate for today (ratesFileForToday).
-    t = await startTestService();
+    // A pinned clock: issuing an EUR invoice takes the exchange rate of its issue date (rules/exchange-rates.json).
+    t = await startTestService({ clock: new FixedClock(new Date('2026-11-28T12:00:00Z')) });
     r2 = await startSecondInstance(t);
     await insertCustomers(
       t.service.database,

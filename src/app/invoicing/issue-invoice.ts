@@ -46,7 +46,7 @@ export async function issueInvoice(deps: IssueInvoiceDeps, input: IssueInvoiceIn
       },
     ]);
   const date = issueDate || today;
-  const options = await issueOptions(deps.settings, date);
+  const options = { ...(await issueOptions(deps.settings, date)), backdated: date < today };
   const id = await deps.store.transaction((tx) =>
     tx.once(input.key, async () => {
       const invoice = await tx.lockInvoice(invoiceId);

@@ -111,6 +111,13 @@ export interface IssueOptions {
   /** YYYY-MM-DD; its year selects the counter. */
   issueDate: string;
   /**
+   * The caller chose an earlier date than today (IssueInvoice's issue_date): it may not be before
+   * the latest issue date of its series and year, for numbers follow their dates. Today's date, which
+   * every other path takes, is not held to that: replicas' clocks may differ by moments around
+   * midnight, and refusing a close or a rerate for it would help no one (the latest date is kept).
+   */
+  backdated?: boolean;
+  /**
    * Called for each draft as it is numbered, inside the numbering transaction: what to record on it
    * (./issue-guard.ts). Throwing refuses the issue: the transaction rolls back, nothing is numbered.
    */

@@ -1701,7 +1701,7 @@ export const InvoiceService: GenService<{
    * Issues a draft: assigns the next number of the series and the issue date.
    * From then on the invoice never changes. Issuing an issued invoice fails
    * with FAILED_PRECONDITION (a retry with the same request_id succeeds). So
-   * does an issue date before the latest one already used in the series and
+   * does an issue_date before the latest one already used in the series and
    * year (numbers follow their dates), or in a month already exported to the
    * bookkeeping (ExportBookkeeping); nothing is numbered then.
    * Roles: billing.
