@@ -28,6 +28,7 @@ import { Migration20261211000000RequestResponsesAsText } from './Migration202612
 import { Migration20261213000000BookkeepingExports } from './Migration20261213000000BookkeepingExports';
 import { Migration20261214000000CallSpecificationOnDocuments } from './Migration20261214000000CallSpecificationOnDocuments';
 import { Migration20261215000000BookingMovedAway } from './Migration20261215000000BookingMovedAway';
+import { Migration20261216000000BillingEpoch } from './Migration20261216000000BillingEpoch';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261129000000Foundation', class: Migration20261129000000Foundation },
@@ -76,4 +77,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261214000000CallSpecificationOnDocuments,
   },
   { name: 'Migration20261215000000BookingMovedAway', class: Migration20261215000000BookingMovedAway },
+  { name: 'Migration20261216000000BillingEpoch', class: Migration20261216000000BillingEpoch },
 ];

@@ -11,6 +11,7 @@ import type { CallSpecification } from '../domain/invoicing/call-specification';
 import { loadCallSpecification } from './call-specification-query';
 import type { Knex } from '@mikro-orm/postgresql';
 import type {
+  BillingBegan,
   BillingCustomer,
   ClosingState,
   CreditedSoFar,
@@ -36,21 +37,12 @@ import { once, optionalDate, retryOnConflict, rowsOf, toDate } from './sql-helpe
 // The first open charge from the end of the closed periods on (a late charge before it is claimed
 // by the next close all the same): the index on (customer, start) finds it without walking the
 // customer's claimed history.
-//
-// And when billing began (ClosingState.billingBegan), in the same statement: per customer its first
-// charge ever stored (charges_customer_start_idx; superseded ones too, they were billed) and the
-// start of its first closed period (period_closings_end_idx), probed per customer as first_open is,
-// because the charges have no index that leads with call_start; the earliest of all is taken here.
 const CLOSING_STATE = `
-select cu.external_id, cu.time_zone, s.closed_until,
+select cu.external_id, s.closed_until,
        (select min(c.call_start) from charges c
          where c.customer_account = cu.external_id and c.superseded_at is null
            and c.call_start >= coalesce(s.closed_until, '-infinity')
-           and not exists (select 1 from charge_claims k where k.charge_id = c.id)) as first_open,
-       least((select c.call_start from charges c
-               where c.customer_account = cu.external_id order by c.call_start limit 1),
-             (select pc.period_start from period_closings pc
-               where pc.customer_account = cu.external_id order by pc.period_end limit 1)) as first_billed
+           and not exists (select 1 from charge_claims k where k.charge_id = c.id)) as first_open
 from customers cu
 cross join lateral (select max(pc.period_end) as closed_until from period_closings pc
                     where pc.customer_account = cu.external_id) s`;
@@ -73,24 +65,34 @@ export class PostgresInvoiceStore implements InvoiceStore {
   async closingState(): Promise<ClosingState> {
     const rows = rowsOf<{
       external_id: string;
-      time_zone: string;
       closed_until: Date | string | null;
       first_open: Date | string | null;
-      first_billed: Date | string | null;
     }>(await this.knex.raw(CLOSING_STATE));
-    let billingBegan: ClosingState['billingBegan'];
-    const byAccount = new Map(
-      rows.map((r) => {
-        const first = optionalDate(r.first_billed);
-        if (first && !(billingBegan && billingBegan.at.getTime() <= first.getTime()))
-          billingBegan = { at: first, timeZone: r.time_zone };
-        return [
-          r.external_id,
-          { closedUntil: optionalDate(r.closed_until), firstOpenCharge: optionalDate(r.first_open) },
-        ];
-      }),
+    return new Map(
+      rows.map((r) => [
+        r.external_id,
+        { closedUntil: optionalDate(r.closed_until), firstOpenCharge: optionalDate(r.first_open) },
+      ]),
     );
-    return billingBegan ? Object.assign(byAccount, { billingBegan }) : byAccount;
+  }
+
+  async billingBegan(now: Date, timeZone: string): Promise<BillingBegan | undefined> {
+    // Recorded by the first caller that finds anything charged or closed; concurrent replicas race
+    // on the one row's key, and every caller reads the row that won.
+    const [row] = rowsOf<{ began_at: Date | string; time_zone: string }>(
+      await this.knex.raw(
+        `with recorded as (
+           insert into billing_epoch (began_at, time_zone)
+           select ?, ? where exists (select 1 from charges) or exists (select 1 from period_closings)
+           on conflict (only_row) do nothing
+           returning began_at, time_zone)
+         select began_at, time_zone from recorded
+         union all select began_at, time_zone from billing_epoch
+         limit 1`,
+        [now.toISOString(), timeZone],
+      ),
+    );
+    return row ? { at: toDate(row.began_at), timeZone: row.time_zone } : undefined;
   }
 
   async getInvoices(ids: string[]): Promise<StoredInvoice[]> {

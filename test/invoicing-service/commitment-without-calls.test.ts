@@ -125,11 +125,12 @@ describe('a minimum commitment without calls', () => {
   });
 
   it('is invoiced for every period since its contract started, not before billing began', async () => {
-    // Billing begins: the first charge ever stored, on 20 January.
+    // Billing begins: the first charge is stored on 20 January, and the scheduler's next run finds it.
     await insertCharges(t.service.database, [
       { account: 'CALLER', start: '2026-01-20T10:00:00Z', seconds: 60, amount: '10' },
       { account: 'LATE', start: '2026-03-10T10:00:00Z', seconds: 600, amount: '100' },
     ]);
+    expect(await scheduledRunAt('2026-01-20T10:01:00Z')).toMatchObject({ periodsClosed: 0, failed: [] });
     const june = await scheduledRunAt('2026-06-05T00:00:00Z');
     expect(june).toMatchObject({ skipped: [], notIssued: [], failed: [] });
     expect(await invoices()).toEqual([
@@ -202,5 +203,40 @@ describe('a minimum commitment without calls', () => {
     // QUIET's contract ended with May: June and July close without an invoice.
     expect(await closedPeriods('QUIET')).toEqual(['2026-04', '2026-05', '2026-06', '2026-07']);
     expect(await closedPeriods('CHANGED')).toEqual(['2026-01', '2026-02', '2026-03', '2026-Q2']);
+  });
+
+  it('is not billed back to an old call imported later: billing began when it began', async () => {
+    // Last year's CDR file, imported in August for a new customer: the first call ever stored is now
+    // from 2024, but billing did not begin then. A committed customer signed since, valid from 2019
+    // like IMPORTED, is billed from January, when billing began, not from the old call's month.
+    const sales = t.client(CustomerServiceDefinition, 'sales');
+    await createCustomers(sales, ['HISTORY', 'SIGNED'], { currencyCode: 'SEK' });
+    await sales.upsertContract({
+      requestId: 'k-signed',
+      contract: plainContract('SIGNED', {
+        externalId: 'k-signed',
+        validFrom: WINTER('2019-01-01'),
+        minimumCommitment: sek('300'),
+      }),
+    });
+    await insertCharges(t.service.database, [
+      { account: 'HISTORY', start: '2024-03-10T10:00:00Z', seconds: 60, amount: '1' },
+    ]);
+    const store = new PostgresInvoiceStore(t.service.database);
+    expect(await store.billingBegan(new Date('2026-09-05T00:00:00Z'), 'UTC')).toEqual({
+      at: new Date('2026-01-20T10:01:00Z'),
+      timeZone: 'Europe/Stockholm',
+    });
+    await scheduledRunAt('2026-09-05T00:00:00Z');
+    expect(await closedPeriods('SIGNED')).toEqual([
+      '2026-01',
+      '2026-02',
+      '2026-03',
+      '2026-04',
+      '2026-05',
+      '2026-06',
+      '2026-07',
+      '2026-08',
+    ]);
   });
 });

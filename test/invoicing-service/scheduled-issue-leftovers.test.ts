@@ -50,6 +50,7 @@ function scheduledRunAt(
   const store: ScheduledCloseDeps['store'] = {
     customers: (accounts) => real.customers(accounts),
     closingState: () => real.closingState(),
+    billingBegan: (now, zone) => real.billingBegan(now, zone),
     getInvoices: (ids) => real.getInvoices(ids),
     periodDrafts: (endedBy) => real.periodDrafts(endedBy),
     transaction: (fn) => {

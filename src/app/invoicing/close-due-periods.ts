@@ -51,7 +51,8 @@ export async function closeDuePeriods(
     notIssued: [],
     failed: [],
   };
-  const commitmentFrom = commitmentStarts(state.billingBegan, now, deps.periodPricing);
+  const began = await deps.store.billingBegan(now, deps.settings.timeZone);
+  const commitmentFrom = commitmentStarts(began, now, deps.periodPricing);
   for (const customer of customers) {
     const s = state.get(customer.account);
     try {

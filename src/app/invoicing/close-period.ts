@@ -15,7 +15,7 @@ import type { CloseOutcome, CloseTarget, InvoiceStore, StoredInvoice } from './p
 import { todayIn } from './today';
 
 export interface ClosingDeps extends BuildInvoiceDeps {
-  store: Pick<InvoiceStore, 'customers' | 'closingState' | 'getInvoices' | 'transaction'>;
+  store: Pick<InvoiceStore, 'customers' | 'closingState' | 'billingBegan' | 'getInvoices' | 'transaction'>;
   closing: CloseUnitOfWork;
   settings: Pick<
     InvoicingSettings,

@@ -5,10 +5,10 @@
  * a committed customer who never called was never invoiced, and one who first called in March was
  * never billed January and February.
  *
- * Never from before billing began on this installation (ClosingState.billingBegan: the first charge
- * ever stored or the first period ever closed, whichever came first): contracts imported with a
- * validFrom in 2019 must not send years of back invoices, and before anything was charged or closed
- * a commitment alone makes nothing due. Billing began on a day; each customer's bound is that day's
+ * Never from before billing began on this installation (InvoiceStore.billingBegan: recorded when the
+ * scheduler first found anything charged or closed): contracts imported with a validFrom in 2019, or
+ * an old CDR file imported, must not send years of back invoices, and before anything was charged or
+ * closed a commitment alone makes nothing due. Billing began on a day; each customer's bound is that day's
  * local midnight in the customer's own time zone, so the first period is the same month everywhere.
  *
  * Once a period of the customer is closed, the scheduler goes on from its end, period after period
@@ -18,7 +18,7 @@ import { DateTime } from 'luxon';
 import { FailedPreconditionError } from '../../domain/errors';
 import { Decimal } from '../../domain/money';
 import { periodPricingOf, type PeriodPricingSource } from './build';
-import type { BillingContract, BillingCustomer, ClosingState } from './ports';
+import type { BillingBegan, BillingContract, BillingCustomer } from './ports';
 
 /**
  * For each customer: the earliest instant from which a contract of it bills a minimum commitment,
@@ -31,7 +31,7 @@ import type { BillingContract, BillingCustomer, ClosingState } from './ports';
  * commitment would never be billed.
  */
 export function commitmentStarts(
-  billingBegan: ClosingState['billingBegan'],
+  billingBegan: BillingBegan | undefined,
   now: Date,
   periodPricing?: PeriodPricingSource,
 ): (customer: BillingCustomer) => Date | undefined {
@@ -98,7 +98,7 @@ function bills(
 }
 
 /** The day billing began, where it began (in UTC when that zone is not one Luxon knows). */
-function dayOf(began: NonNullable<ClosingState['billingBegan']>): {
+function dayOf(began: BillingBegan): {
   year: number;
   month: number;
   day: number;

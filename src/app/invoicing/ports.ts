@@ -244,24 +244,29 @@ export interface CustomerClosingState {
   firstOpenCharge?: Date;
 }
 
-/**
- * Every customer's closing state by account, and when this installation began billing: the earliest
- * of the first charge ever stored and the start of the first period ever closed, with the time zone
- * of its customer (billing began on that day there); absent while there is neither. The scheduler
- * bills no minimum commitment for a period before it (./commitment-due.ts).
- */
-export type ClosingState = ReadonlyMap<string, CustomerClosingState> & {
-  billingBegan?: { at: Date; timeZone: string };
-};
+/** Every customer's closing state by account. */
+export type ClosingState = ReadonlyMap<string, CustomerClosingState>;
+
+/** When this installation began billing, and the zone whose day that was (./commitment-due.ts). */
+export interface BillingBegan {
+  at: Date;
+  timeZone: string;
+}
 
 export interface InvoiceStore {
   /** Customers by account, or all when `accounts` is undefined. */
   customers(accounts?: string[]): Promise<BillingCustomer[]>;
   /**
    * Per customer: end of the latest closed period, and the start of its earliest uninvoiced charge
-   * from then on (the whole history when none is closed); and the day billing began (ClosingState).
+   * from then on (the whole history when none is closed).
    */
   closingState(): Promise<ClosingState>;
+  /**
+   * When billing began on this installation: recorded once, as `now` in `timeZone`, the first time
+   * anything is charged or closed; undefined while nothing is. Not inferred from call times: one old
+   * CDR imported must not move it back and bill every committed customer for years.
+   */
+  billingBegan(now: Date, timeZone: string): Promise<BillingBegan | undefined>;
   getInvoices(ids: string[]): Promise<StoredInvoice[]>;
   /**
    * The ids of period invoices closing left as drafts (neither credit notes nor supplementary
