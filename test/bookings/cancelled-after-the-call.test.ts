@@ -11,8 +11,8 @@ import { CdrIngestServiceDefinition } from '../../src/gen/billing/v1/cdr_ingest_
 import { RatingStatus } from '../../src/gen/billing/v1/cdr';
 import { AccessType, Feature } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
-import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { answeredCall } from '../support/answered-call';
+import { quotedLocalCall } from '../support/quoted-local-call';
 import { plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
@@ -63,19 +63,7 @@ describe('a booking cancelled after its conference began', () => {
       RatingStatus.RATING_STATUS_RATED,
       RatingStatus.RATING_STATUS_RATED,
     ]);
-    const quote = async (start: Date, features: Feature[]) =>
-      (
-        await t.client(RatingServiceDefinition, 'finance').quoteCall({
-          customerAccount: 'TIDY',
-          accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
-          calledNumber: '+46812345678',
-          startTime: start,
-          durationSeconds: 600,
-          features,
-          participants: 1,
-          ruleSetHash: '',
-        })
-      ).pricePerParticipant;
+    const quote = (start: Date, features: Feature[]) => quotedLocalCall(t, 'TIDY', start, features);
     const withRecording = await quote(at(0), [Feature.FEATURE_RECORDING]);
     expect(withRecording!.amount).not.toBe((await quote(at(0), []))!.amount);
     expect(results.map((r) => r.charge)).toEqual([withRecording, await quote(at(45), [])]);

@@ -13,6 +13,7 @@ import { AccessType, Feature } from '../../src/gen/billing/v1/common';
 import { CustomerServiceDefinition } from '../../src/gen/billing/v1/customer_service';
 import { RatingServiceDefinition } from '../../src/gen/billing/v1/rating_service';
 import { answeredCall } from '../support/answered-call';
+import { quotedLocalCall } from '../support/quoted-local-call';
 import { plainBooking } from '../support/bookings';
 import { createCustomers } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
@@ -82,19 +83,7 @@ describe('features of a cited booking', () => {
       ],
     });
     expect(results.every((r) => r.ratingStatus === RatingStatus.RATING_STATUS_RATED)).toBe(true);
-    const quote = async (features: Feature[]) =>
-      (
-        await t.client(RatingServiceDefinition, 'finance').quoteCall({
-          customerAccount: 'CITE-A',
-          accessType: AccessType.ACCESS_TYPE_LOCAL_DIAL_IN,
-          calledNumber: '+46812345678',
-          startTime: start,
-          durationSeconds: 600,
-          features,
-          participants: 1,
-          ruleSetHash: '',
-        })
-      ).pricePerParticipant;
+    const quote = (features: Feature[]) => quotedLocalCall(t, 'CITE-A', start, features);
     const plain = await quote([]);
     const recorded = await quote([Feature.FEATURE_RECORDING]);
     expect(recorded!.amount).not.toBe(plain!.amount);

@@ -11,7 +11,8 @@ import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v
 import { expectStatus } from '../support/expect-status';
 import { parseSie } from '../support/sie-parser';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
+import { numbersTaken, octoberDrafts } from './october-drafts';
+import { uuid } from './support';
 
 // Thursday 10 December 2026, 13:00 in Stockholm: November has ended, December has not.
 const NOW = new Date('2026-12-10T12:00:00Z');
@@ -21,49 +22,20 @@ let t: TestService;
 const clock = new FixedClock(NOW);
 const billing = () => t.client(InvoiceServiceDefinition, 'billing');
 const finance = () => t.client(InvoiceServiceDefinition, 'finance');
-const drafts: Record<string, string> = {};
+let drafts: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestService({ clock, env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
-  await insertCustomers(
-    t.service.database,
-    ACCOUNTS.map((account) => ({ account })),
-  );
-  await insertCharges(
-    t.service.database,
-    ACCOUNTS.map((account) => ({
-      account,
-      start: '2026-10-05T09:00:00Z',
-      seconds: 600,
-      amount: '4.00',
-      currency: 'SEK',
-    })),
-  );
-  for (const account of ACCOUNTS) {
-    const closed = await billing().closeBillingPeriod({
-      requestId: uuid(),
-      customerAccount: account,
-      periodContaining: new Date('2026-10-15T12:00:00Z'),
-      issue: false,
-    });
-    drafts[account] = closed.invoices[0]!.id;
-  }
+  drafts = await octoberDrafts(t, ACCOUNTS);
 }, 120_000);
 
 afterAll(async () => {
   await t?.stop();
 });
 
-async function numbersTaken(): Promise<number> {
-  const rows = await rowsOf<{ n: string }>(
-    knexOf(t.service.database).raw(`select coalesce(sum(last_number), 0)::text as n from invoice_counters`),
-  );
-  return Number(rows[0]!.n);
-}
-
 /** IssueInvoice must refuse with FAILED_PRECONDITION naming `reason`, and leave everything as it was. */
 async function refused(invoiceId: string, issueDate: string, reason: RegExp) {
-  const before = await numbersTaken();
+  const before = await numbersTaken(t.service.database);
   const error = await expectStatus(
     billing().issueInvoice({ requestId: uuid(), invoiceId, issueDate }),
     Status.FAILED_PRECONDITION,
@@ -72,7 +44,7 @@ async function refused(invoiceId: string, issueDate: string, reason: RegExp) {
   const after = (await billing().getInvoice({ invoiceId })).invoice!;
   expect(after.status).toBe(InvoiceStatus.INVOICE_STATUS_DRAFT);
   expect(after.number).toBe('');
-  expect(await numbersTaken()).toBe(before);
+  expect(await numbersTaken(t.service.database)).toBe(before);
 }
 
 async function issue(invoiceId: string, issueDate: string) {

@@ -8,7 +8,8 @@ import { FixedClock } from '../../src/app/clock';
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
 import { expectStatus } from '../support/expect-status';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
+import { numbersTaken, octoberDrafts } from './october-drafts';
+import { uuid } from './support';
 
 // Saturday 28 November 2026, 13:00 in Stockholm.
 const NOW = new Date('2026-11-28T12:00:00Z');
@@ -16,48 +17,19 @@ const ACCOUNTS = ['date-a'];
 
 let t: TestService;
 const billing = () => t.client(InvoiceServiceDefinition, 'billing');
-const drafts: Record<string, string> = {};
+let drafts: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await startTestService({ clock: new FixedClock(NOW), env: { BILLING_CLOSE_INTERVAL_MS: '0' } });
-  await insertCustomers(
-    t.service.database,
-    ACCOUNTS.map((account) => ({ account })),
-  );
-  await insertCharges(
-    t.service.database,
-    ACCOUNTS.map((account) => ({
-      account,
-      start: '2026-10-05T09:00:00Z',
-      seconds: 600,
-      amount: '4.00',
-      currency: 'SEK',
-    })),
-  );
-  for (const account of ACCOUNTS) {
-    const closed = await billing().closeBillingPeriod({
-      requestId: uuid(),
-      customerAccount: account,
-      periodContaining: new Date('2026-10-15T12:00:00Z'),
-      issue: false,
-    });
-    drafts[account] = closed.invoices[0]!.id;
-  }
+  drafts = await octoberDrafts(t, ACCOUNTS);
 }, 120_000);
 
 afterAll(async () => {
   await t?.stop();
 });
 
-async function numbersTaken(): Promise<number> {
-  const rows = await rowsOf<{ n: string }>(
-    knexOf(t.service.database).raw(`select coalesce(sum(last_number), 0)::text as n from invoice_counters`),
-  );
-  return Number(rows[0]!.n);
-}
-
 async function refused(account: string, issueDate: string, reason: RegExp) {
-  const before = await numbersTaken();
+  const before = await numbersTaken(t.service.database);
   const error = await expectStatus(
     billing().issueInvoice({ requestId: uuid(), invoiceId: drafts[account]!, issueDate }),
     Status.INVALID_ARGUMENT,
@@ -67,7 +39,7 @@ async function refused(account: string, issueDate: string, reason: RegExp) {
   expect((await billing().getInvoice({ invoiceId: drafts[account]! })).invoice!.status).toBe(
     InvoiceStatus.INVOICE_STATUS_DRAFT,
   );
-  expect(await numbersTaken()).toBe(before);
+  expect(await numbersTaken(t.service.database)).toBe(before);
 }
 
 describe('IssueInvoice issue_date', () => {

@@ -9,20 +9,20 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
-import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
 import { FailedPreconditionError } from '../../src/domain/errors';
 import { lockMonthForExport, recordExport } from '../../src/persistence/bookkeeping-months';
 import { issueIn } from '../../src/persistence/invoice-documents';
 import { PostgresIssuedDocuments } from '../../src/persistence/issued-documents-by-month';
 import { startTestService, type TestService } from '../support/test-service';
-import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from '../invoicing-service/support';
+import { octoberDrafts } from '../invoicing-service/october-drafts';
+import { knexOf, rowsOf } from '../invoicing-service/support';
 
 const ACCOUNTS = ['lock-a', 'lock-b'];
 
 describe.runIf(Boolean(process.env.DATABASE_URL))('the bookkeeping month lock', () => {
   let t: TestService;
   let knex: Knex;
-  const drafts: Record<string, string> = {};
+  let drafts: Record<string, string> = {};
 
   beforeAll(async () => {
     t = await startTestService({
@@ -30,23 +30,7 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('the bookkeeping month lock', 
       env: { BILLING_CLOSE_INTERVAL_MS: '0' },
     });
     knex = knexOf(t.service.database);
-    await insertCustomers(
-      t.service.database,
-      ACCOUNTS.map((account) => ({ account })),
-    );
-    await insertCharges(
-      t.service.database,
-      ACCOUNTS.map((account) => ({ account, start: '2026-10-05T09:00:00Z', seconds: 600, amount: '4.00' })),
-    );
-    for (const account of ACCOUNTS) {
-      const closed = await t.client(InvoiceServiceDefinition, 'billing').closeBillingPeriod({
-        requestId: uuid(),
-        customerAccount: account,
-        periodContaining: new Date('2026-10-15T12:00:00Z'),
-        issue: false,
-      });
-      drafts[account] = closed.invoices[0]!.id;
-    }
+    drafts = await octoberDrafts(t, ACCOUNTS);
   }, 120_000);
 
   afterAll(async () => {
