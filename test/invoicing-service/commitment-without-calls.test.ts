@@ -1,24 +1,22 @@
 /**
  * A minimum commitment is billed from the period its contract starts in, calls or not: the
  * scheduler invoices a committed customer who never calls, and one who first calls in March for
- * January and February too. Never from before billing began on this installation (the first charge
- * ever stored, or the first period ever closed): a contract imported as valid since 2019 is not
+ * January and February too. Never from before billing began on this installation (recorded when the
+ * scheduler first found anything charged or closed): a contract imported as valid since 2019 is not
  * billed back to 2019, and before anything was charged or closed a commitment alone makes nothing due.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
-import { closeDuePeriods, type DueCloseReport } from '../../src/app/invoicing/close-due-periods';
-import { loadInvoicingConfig } from '../../src/config/invoicing-config';
 import {
   BillingCycle,
   CustomerServiceDefinition,
   type Contract,
 } from '../../src/gen/billing/v1/customer_service';
 import { InvoiceServiceDefinition, InvoiceStatus } from '../../src/gen/billing/v1/invoice_service';
-import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
 import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { createCustomers, plainContract } from '../support/customers';
 import { startTestService, type TestService } from '../support/test-service';
+import { invoiceSummaries, scheduledRunAt as scheduledRun } from './scheduled-run';
 import { insertCharges, knexOf, rowsOf } from './support';
 
 /** Local midnight in Stockholm of a day in winter (+01:00) or summer (+02:00), as sales would send it. */
@@ -73,40 +71,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** The scheduler's run at `now`, as the service composes it (72 h grace, issuing what it closes). */
-function scheduledRunAt(now: string): Promise<DueCloseReport> {
-  const settings = {
-    ...loadInvoicingConfig({ BILLING_DEMO: 'true' }),
-    closeIssues: true,
-    closeGraceHours: 72,
-  };
-  return closeDuePeriods({
-    store: new PostgresInvoiceStore(t.service.database),
-    closing: new PostgresCloseUnitOfWork(t.service.database),
-    settings,
-    periodPricing: (instant, plan, currency) =>
-      t.service.rating.current!.book.periodPricingAt(instant, plan, currency),
-    now: () => new Date(now),
-  });
-}
-
-/** "ACCOUNT PERIOD NET line kinds" of every invoice. */
-async function invoices(): Promise<string[]> {
-  const rows = await rowsOf<{
-    customer_account: string;
-    period_key: string;
-    net_total: string;
-    kinds: string;
-  }>(
-    knexOf(t.service.database).raw(
-      `select i.customer_account, i.period_key, i.net_total::text,
-              string_agg(l.kind, ',' order by l.line_no) as kinds
-       from invoices i join invoice_lines l on l.invoice_id = i.id
-       group by i.id order by i.customer_account, i.period_start`,
-    ),
-  );
-  return rows.map((r) => `${r.customer_account} ${r.period_key} ${r.net_total} ${r.kinds}`);
-}
+/** The scheduler's run at `now`, with the live price plans, issuing what it closes. */
+const scheduledRunAt = (now: string) => scheduledRun(t, now, { liveRules: true });
+const invoices = () => invoiceSummaries(t);
 
 async function closedPeriods(account: string): Promise<string[]> {
   const rows = await rowsOf<{ period_key: string }>(

@@ -5,12 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/app/clock';
-import { closeDuePeriods } from '../../src/app/invoicing/close-due-periods';
-import { loadInvoicingConfig } from '../../src/config/invoicing-config';
 import { InvoiceServiceDefinition } from '../../src/gen/billing/v1/invoice_service';
-import { PostgresCloseUnitOfWork } from '../../src/persistence/close-unit-of-work';
-import { PostgresInvoiceStore } from '../../src/persistence/invoice-store';
 import { startTestService, type TestService } from '../support/test-service';
+import { invoiceSummaries, scheduledRunAt as scheduledRun } from './scheduled-run';
 import { insertCharges, insertCustomers, knexOf, rowsOf, uuid } from './support';
 
 let t: TestService;
@@ -32,33 +29,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** The scheduler's run at `now`, as the service makes it (72 h grace). */
-function scheduledRunAt(now: string) {
-  const settings = { ...loadInvoicingConfig({ BILLING_DEMO: 'true' }), closeGraceHours: 72 };
-  return closeDuePeriods({
-    store: new PostgresInvoiceStore(t.service.database),
-    closing: new PostgresCloseUnitOfWork(t.service.database),
-    settings,
-    now: () => new Date(now),
-  });
-}
-
-async function invoices(): Promise<string[]> {
-  const rows = await rowsOf<{
-    customer_account: string;
-    period_key: string;
-    net_total: string;
-    kinds: string;
-  }>(
-    knexOf(t.service.database).raw(
-      `select i.customer_account, i.period_key, i.net_total::text,
-              string_agg(l.kind, ',' order by l.line_no) as kinds
-       from invoices i join invoice_lines l on l.invoice_id = i.id
-       group by i.id order by i.customer_account, i.period_key`,
-    ),
-  );
-  return rows.map((r) => `${r.customer_account} ${r.period_key} ${r.net_total} ${r.kinds}`);
-}
+const scheduledRunAt = (now: string) => scheduledRun(t, now);
+const invoices = () => invoiceSummaries(t);
 
 describe('a period without calls', () => {
   it('is invoiced the minimum commitment when the scheduler closes it, and nothing without one', async () => {
